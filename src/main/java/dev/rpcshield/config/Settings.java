@@ -1,0 +1,118 @@
+package dev.rpcshield.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * Typed reads of RpcShield's MicroProfile Config keys, with the documented defaults and a startup
+ * error that names the key when a value cannot be read.
+ */
+public final class Settings {
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+
+  private final Config config;
+
+  public Settings(Config config) {
+    this.config = config;
+  }
+
+  public Optional<String> optional(String key) {
+    return config.getOptionalValue(key, String.class).map(String::trim).filter(s -> !s.isEmpty());
+  }
+
+  public String string(String key, String fallback) {
+    return optional(key).orElse(fallback);
+  }
+
+  public int integer(String key, int fallback) {
+    return optional(key).map(v -> parse(key, v, Integer::parseInt)).orElse(fallback);
+  }
+
+  public long longValue(String key, long fallback) {
+    return optional(key).map(v -> parse(key, v, Long::parseLong)).orElse(fallback);
+  }
+
+  public double decimal(String key, double fallback) {
+    return optional(key).map(v -> parse(key, v, Double::parseDouble)).orElse(fallback);
+  }
+
+  public boolean bool(String key, boolean fallback) {
+    return optional(key)
+        .map(
+            v ->
+                switch (v.toLowerCase(java.util.Locale.ROOT)) {
+                  case "true", "yes", "on" -> true;
+                  case "false", "no", "off" -> false;
+                  default -> throw invalid(key, v, "true or false");
+                })
+        .orElse(fallback);
+  }
+
+  public Duration duration(String key, Duration fallback) {
+    return optional(key).map(v -> parseDuration(key, v)).orElse(fallback);
+  }
+
+  /** A comma-separated list, blanks dropped. */
+  public List<String> list(String key, List<String> fallback) {
+    return optional(key).map(Settings::splitList).orElse(fallback);
+  }
+
+  /** A comma-separated {@code name=value} list in its given order. */
+  public Map<String, String> pairs(String key, String fallback) {
+    String text = string(key, fallback);
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String item : splitList(text)) {
+      int eq = item.indexOf('=');
+      if (eq <= 0 || eq == item.length() - 1) {
+        throw invalid(key, item, "name=value");
+      }
+      out.put(item.substring(0, eq).trim(), item.substring(eq + 1).trim());
+    }
+    return out;
+  }
+
+  public static List<String> splitList(String text) {
+    List<String> out = new ArrayList<>();
+    for (String part : text.split(",")) {
+      if (!part.isBlank()) {
+        out.add(part.trim());
+      }
+    }
+    return out;
+  }
+
+  /** Parses {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}. */
+  public static Duration parseDuration(String key, String text) {
+    Matcher m = DURATION.matcher(text.trim());
+    if (!m.matches()) {
+      throw invalid(key, text, "a duration such as 500ms, 30s, 5m or 1h");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "ms" -> Duration.ofMillis(n);
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      default -> Duration.ofHours(n);
+    };
+  }
+
+  private static <T> T parse(String key, String value, java.util.function.Function<String, T> f) {
+    try {
+      return f.apply(value);
+    } catch (NumberFormatException e) {
+      throw invalid(key, value, "a number");
+    }
+  }
+
+  private static IllegalArgumentException invalid(String key, String value, String expected) {
+    return new IllegalArgumentException(
+        "configuration " + key + "='" + value + "' is not valid: expected " + expected);
+  }
+}
