@@ -1,0 +1,14 @@
+package dev.rpcshield.gateway;
+
+/**
+ * A long-lived client connection as the gateway sees it: somewhere to push subscription
+ * notifications. The WebSocket endpoint implements it; policies never see a Session.
+ */
+public interface ClientSink {
+
+  /** Queues a text message for the client; never blocks. */
+  void send(byte[] message);
+
+  /** Whether the client is still connected. */
+  boolean isOpen();
+}

@@ -1,0 +1,97 @@
+package dev.rpcshield.gateway;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Which methods callers may use. The default is the standard read methods plus
+ * eth_sendRawTransaction; node-control namespaces (debug_, trace_, admin_, personal_, miner_,
+ * anvil_, hardhat_, evm_, ...) are refused unless an operator lists them.
+ */
+public final class MethodAllowList {
+
+  /** The token in {@code rpcshield.methods.allowed} that stands for {@link #STANDARD}. */
+  public static final String STANDARD_TOKEN = "@standard";
+
+  /** Methods allowed by default. */
+  public static final List<String> STANDARD =
+      List.of(
+          "web3_clientVersion",
+          "web3_sha3",
+          "net_version",
+          "net_listening",
+          "net_peerCount",
+          "eth_protocolVersion",
+          "eth_syncing",
+          "eth_chainId",
+          "eth_blockNumber",
+          "eth_gasPrice",
+          "eth_maxPriorityFeePerGas",
+          "eth_feeHistory",
+          "eth_blobBaseFee",
+          "eth_getBalance",
+          "eth_getStorageAt",
+          "eth_getTransactionCount",
+          "eth_getCode",
+          "eth_call",
+          "eth_estimateGas",
+          "eth_createAccessList",
+          "eth_getProof",
+          "eth_getBlockByHash",
+          "eth_getBlockByNumber",
+          "eth_getBlockReceipts",
+          "eth_getBlockTransactionCountByHash",
+          "eth_getBlockTransactionCountByNumber",
+          "eth_getUncleCountByBlockHash",
+          "eth_getUncleCountByBlockNumber",
+          "eth_getUncleByBlockHashAndIndex",
+          "eth_getUncleByBlockNumberAndIndex",
+          "eth_getTransactionByHash",
+          "eth_getTransactionByBlockHashAndIndex",
+          "eth_getTransactionByBlockNumberAndIndex",
+          "eth_getTransactionReceipt",
+          "eth_getLogs",
+          "eth_sendRawTransaction",
+          "eth_accounts",
+          "eth_subscribe",
+          "eth_unsubscribe");
+
+  private final Set<String> exact = new HashSet<>();
+  private final List<String> prefixes;
+  private final Set<String> denied;
+
+  /**
+   * @param allowed names, prefixes ending in {@code *}, and {@value #STANDARD_TOKEN}
+   * @param denied exact names refused even when allowed
+   */
+  public MethodAllowList(List<String> allowed, List<String> denied) {
+    List<String> pre = new java.util.ArrayList<>();
+    for (String a : allowed) {
+      if (a.equals(STANDARD_TOKEN)) {
+        exact.addAll(STANDARD);
+      } else if (a.endsWith("*")) {
+        pre.add(a.substring(0, a.length() - 1));
+      } else {
+        exact.add(a);
+      }
+    }
+    this.prefixes = List.copyOf(pre);
+    this.denied = Set.copyOf(denied);
+  }
+
+  public boolean allows(String method) {
+    if (denied.contains(method)) {
+      return false;
+    }
+    if (exact.contains(method)) {
+      return true;
+    }
+    for (String p : prefixes) {
+      if (method.startsWith(p)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,291 @@
+package dev.rpcshield.gateway;
+
+import dev.rpcshield.config.Settings;
+import dev.rpcshield.jsonrpc.RpcCall;
+import dev.rpcshield.jsonrpc.RpcError;
+import dev.rpcshield.jsonrpc.RpcErrorCode;
+import dev.rpcshield.jsonrpc.RpcWriter;
+import dev.rpcshield.jsonrpc.UpstreamReply;
+import dev.rpcshield.upstream.Upstream;
+import dev.rpcshield.upstream.UpstreamSocket;
+import dev.rpcshield.upstream.Upstreams;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * eth_subscribe over a shared upstream WebSocket. Clients get subscription ids issued by the
+ * gateway; when the upstream connection drops, the gateway connects to the next WebSocket upstream,
+ * subscribes again with each subscription's original params and maps the new upstream ids to the
+ * ids clients already hold, so their subscriptions survive. Notifications emitted while switching
+ * are lost (a gap, not a duplicate).
+ */
+@ApplicationScoped
+public class Subscriptions implements UpstreamSocket.Listener {
+  private static final Logger LOG = Logger.getLogger(Subscriptions.class.getName());
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  @Inject Upstreams upstreams;
+
+  /** One client subscription. */
+  private static final class Sub {
+    final String clientId;
+    final ClientSink sink;
+    final String params;
+    volatile String upstreamId;
+
+    Sub(String clientId, ClientSink sink, String params, String upstreamId) {
+      this.clientId = clientId;
+      this.sink = sink;
+      this.params = params;
+      this.upstreamId = upstreamId;
+    }
+  }
+
+  private final Map<String, Sub> byClientId = new ConcurrentHashMap<>();
+  private final Map<String, Sub> byUpstreamId = new ConcurrentHashMap<>();
+  private final HttpClient client = HttpClient.newHttpClient();
+  private Map<String, String> urls;
+  private Duration timeout;
+  private volatile UpstreamSocket current;
+
+  @PostConstruct
+  void init() {
+    Settings s = new Settings(ConfigProvider.getConfig());
+    urls = s.pairs("rpcshield.upstreams.ws", "");
+    timeout = s.duration("rpcshield.upstream.ws.timeout", Duration.ofSeconds(10));
+  }
+
+  @PreDestroy
+  void stop() {
+    UpstreamSocket s = current;
+    current = null;
+    if (s != null) {
+      s.close();
+    }
+  }
+
+  public boolean available() {
+    return !urls.isEmpty();
+  }
+
+  /** Number of active client subscriptions on this instance. */
+  public int active() {
+    return byClientId.size();
+  }
+
+  /** Answers an eth_subscribe call. */
+  public byte[] subscribe(ClientSink sink, RpcCall call) {
+    if (urls.isEmpty()) {
+      return RpcWriter.error(
+          call.rawId(),
+          RpcError.of(RpcErrorCode.NO_UPSTREAM, "no WebSocket upstream is configured"));
+    }
+    String params = params(call);
+    try {
+      UpstreamSocket socket = socket();
+      byte[] answer = socket.request("eth_subscribe", params).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      UpstreamReply reply = UpstreamReply.read(answer);
+      UpstreamReply.Answer a = reply.answers().get(0);
+      String upstreamId = a.isError() ? null : unquote(reply.resultJson(a));
+      if (upstreamId == null) {
+        return reply.withClientId(a, call.rawId());
+      }
+      String clientId = "0x" + HexFormat.of().formatHex(randomBytes());
+      Sub sub = new Sub(clientId, sink, params, upstreamId);
+      byClientId.put(clientId, sub);
+      byUpstreamId.put(upstreamId, sub);
+      return RpcWriter.result(call.rawId(), "\"" + clientId + "\"");
+    } catch (Exception e) {
+      return RpcWriter.error(
+          call.rawId(), RpcError.of(RpcErrorCode.NO_UPSTREAM, "subscription failed upstream"));
+    }
+  }
+
+  /** Answers an eth_unsubscribe call: only the caller's own subscriptions can be removed. */
+  public byte[] unsubscribe(ClientSink sink, RpcCall call) {
+    String id = call.firstStringParam();
+    Sub sub = id == null ? null : byClientId.get(id);
+    if (sub == null || sub.sink != sink) {
+      return RpcWriter.result(call.rawId(), "false");
+    }
+    remove(sub);
+    return RpcWriter.result(call.rawId(), "true");
+  }
+
+  /** A client went away: its subscriptions end upstream too. */
+  public void disconnected(ClientSink sink) {
+    for (Sub sub : new ArrayList<>(byClientId.values())) {
+      if (sub.sink == sink) {
+        remove(sub);
+      }
+    }
+  }
+
+  private void remove(Sub sub) {
+    byClientId.remove(sub.clientId);
+    String upstreamId = sub.upstreamId;
+    if (upstreamId != null) {
+      byUpstreamId.remove(upstreamId);
+      UpstreamSocket socket = current;
+      if (socket != null) {
+        socket.request("eth_unsubscribe", "[\"" + upstreamId + "\"]");
+      }
+    }
+  }
+
+  @Override
+  public void onNotification(String upstreamSubscription, byte[] message, UpstreamSocket from) {
+    Sub sub = byUpstreamId.get(upstreamSubscription);
+    if (sub == null || from != current) {
+      return;
+    }
+    if (!sub.sink.isOpen()) {
+      remove(sub);
+      return;
+    }
+    sub.sink.send(withSubscriptionId(message, upstreamSubscription, sub.clientId));
+  }
+
+  @Override
+  public void onClosed(UpstreamSocket socket, String reason) {
+    if (socket != current) {
+      return;
+    }
+    LOG.warning(() -> "upstream WebSocket " + socket.name() + " lost: " + reason);
+    synchronized (this) {
+      if (current == socket) {
+        current = null;
+      }
+    }
+    if (!byClientId.isEmpty()) {
+      Thread.ofVirtual().name("rpcshield-resubscribe").start(this::resubscribeAll);
+    }
+  }
+
+  /** Moves every subscription to a live upstream, retrying until one answers or none is left. */
+  private void resubscribeAll() {
+    for (int round = 0; round < 60 && !byClientId.isEmpty(); round++) {
+      try {
+        UpstreamSocket socket = socket();
+        for (Sub sub : new ArrayList<>(byClientId.values())) {
+          resubscribe(socket, sub);
+        }
+        return;
+      } catch (IOException e) {
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  private void resubscribe(UpstreamSocket socket, Sub sub) {
+    try {
+      byte[] answer =
+          socket.request("eth_subscribe", sub.params).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      UpstreamReply reply = UpstreamReply.read(answer);
+      UpstreamReply.Answer a = reply.answers().get(0);
+      String upstreamId = a.isError() ? null : unquote(reply.resultJson(a));
+      if (upstreamId == null) {
+        LOG.warning(() -> "could not move subscription " + sub.clientId + " to " + socket.name());
+        return;
+      }
+      String old = sub.upstreamId;
+      if (old != null) {
+        byUpstreamId.remove(old);
+      }
+      sub.upstreamId = upstreamId;
+      byUpstreamId.put(upstreamId, sub);
+    } catch (Exception e) {
+      LOG.warning(() -> "could not move subscription " + sub.clientId + ": " + e);
+    }
+  }
+
+  /** The live upstream connection, connecting in failover order, skipping dead upstreams. */
+  private synchronized UpstreamSocket socket() throws IOException {
+    UpstreamSocket s = current;
+    if (s != null && s.isOpen()) {
+      return s;
+    }
+    List<String> tried = new ArrayList<>();
+    for (Map.Entry<String, String> e : urls.entrySet()) {
+      if (!inRotation(e.getKey())) {
+        tried.add(e.getKey() + ": out of service");
+        continue;
+      }
+      try {
+        UpstreamSocket socket =
+            UpstreamSocket.connect(e.getKey(), URI.create(e.getValue()), timeout, this, client);
+        current = socket;
+        LOG.info(() -> "subscriptions served by upstream WebSocket " + socket.name());
+        return socket;
+      } catch (IOException failed) {
+        tried.add(e.getKey() + ": cannot connect");
+      }
+    }
+    throw new IOException("no WebSocket upstream: " + String.join("; ", tried));
+  }
+
+  /** A WebSocket upstream named like an HTTP upstream shares that upstream's health. */
+  private boolean inRotation(String name) {
+    for (Upstream u : upstreams.all()) {
+      if (u.name().equals(name)) {
+        return u.breaker().inRotation();
+      }
+    }
+    return true;
+  }
+
+  private static final Pattern SUBSCRIPTION = Pattern.compile("\"subscription\"\\s*:\\s*\"([^\"]*)\"");
+
+  static byte[] withSubscriptionId(byte[] message, String upstreamId, String clientId) {
+    String text = new String(message, StandardCharsets.UTF_8);
+    Matcher m = SUBSCRIPTION.matcher(text);
+    while (m.find()) {
+      if (m.group(1).equals(upstreamId)) {
+        return (text.substring(0, m.start(1)) + clientId + text.substring(m.end(1)))
+            .getBytes(StandardCharsets.UTF_8);
+      }
+    }
+    return message;
+  }
+
+  private static String params(RpcCall call) {
+    byte[] p = call.rawParams();
+    return p == null ? "[]" : new String(p, StandardCharsets.UTF_8);
+  }
+
+  private static String unquote(String json) {
+    if (json == null || json.length() < 2 || json.charAt(0) != '"') {
+      return null;
+    }
+    return json.substring(1, json.length() - 1);
+  }
+
+  private static byte[] randomBytes() {
+    byte[] b = new byte[16];
+    RANDOM.nextBytes(b);
+    return b;
+  }
+}

@@ -1,0 +1,63 @@
+package dev.rpcshield.http;
+
+import dev.rpcshield.config.Settings;
+import dev.rpcshield.identity.Caller;
+import dev.rpcshield.identity.TrustedProxies;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * Reads who is calling from an HTTP request (also the WebSocket upgrade request): the API key from
+ * {@code X-API-Key}, {@code Authorization: Bearer}, the path or {@code ?apikey=}, and the client IP
+ * under the trusted-proxy rule.
+ */
+@ApplicationScoped
+public class CallerResolver {
+  private TrustedProxies proxies;
+
+  @PostConstruct
+  void init() {
+    proxies =
+        new TrustedProxies(
+            new Settings(ConfigProvider.getConfig()).list("rpcshield.trusted-proxies", List.of()));
+  }
+
+  public Caller resolve(HttpServletRequest req, String pathKey) {
+    String ip = proxies.clientIp(req.getRemoteAddr(), req.getHeader("X-Forwarded-For"));
+    return new Caller(ip, apiKey(req, pathKey), null);
+  }
+
+  private static String apiKey(HttpServletRequest req, String pathKey) {
+    String header = req.getHeader("X-API-Key");
+    if (header != null && !header.isBlank()) {
+      return header.trim();
+    }
+    String auth = req.getHeader("Authorization");
+    if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return auth.substring(7).trim();
+    }
+    if (pathKey != null) {
+      return pathKey;
+    }
+    return queryKey(req.getQueryString());
+  }
+
+  /**
+   * Reads {@code apikey} from the query string itself: {@code getParameter} would consume a POST
+   * body sent as a form, which is what {@code curl -d} sends.
+   */
+  static String queryKey(String query) {
+    if (query == null) {
+      return null;
+    }
+    for (String pair : query.split("&")) {
+      if (pair.startsWith("apikey=") && pair.length() > 7) {
+        return java.net.URLDecoder.decode(pair.substring(7), java.nio.charset.StandardCharsets.UTF_8);
+      }
+    }
+    return null;
+  }
+}

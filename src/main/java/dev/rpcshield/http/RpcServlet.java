@@ -1,0 +1,145 @@
+package dev.rpcshield.http;
+
+import dev.rpcshield.gateway.GatewayReply;
+import dev.rpcshield.gateway.RpcGateway;
+import dev.rpcshield.identity.Admission;
+import dev.rpcshield.identity.Caller;
+import dev.rpcshield.jsonrpc.RpcError;
+import dev.rpcshield.jsonrpc.RpcErrorCode;
+import dev.rpcshield.jsonrpc.RpcWriter;
+import dev.rpcshield.ws.SocketUpgrade;
+import jakarta.inject.Inject;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * JSON-RPC over HTTP POST at {@code /} and {@code /v1/{apiKey}}, and the WebSocket upgrade on the
+ * same paths. It only translates: the body (bounded, and usually already in the socket buffer) is
+ * read on the container thread, then the request is served and answered on a virtual thread, so a
+ * slow upstream holds no Liberty thread.
+ */
+@WebServlet(urlPatterns = "/", asyncSupported = true)
+public class RpcServlet extends HttpServlet {
+  private static final Logger LOG = Logger.getLogger(RpcServlet.class.getName());
+  private static final long serialVersionUID = 1L;
+
+  @Inject transient RpcGateway gateway;
+  @Inject transient CallerResolver callers;
+  @Inject transient SocketUpgrade sockets;
+  @Inject transient Admission admission;
+
+  private final transient ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
+
+  @Override
+  public void destroy() {
+    work.shutdown();
+  }
+
+  @Override
+  protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    RpcPath path = RpcPath.of(req.getRequestURI().substring(req.getContextPath().length()));
+    if (path == null) {
+      error(resp, 404, RpcError.of(RpcErrorCode.INVALID_REQUEST, "no JSON-RPC endpoint at this path"));
+      return;
+    }
+    int max = gateway.limits().maxBodyBytes();
+    long declared = req.getContentLengthLong();
+    if (declared > max) {
+      error(resp, 413, RpcError.of(RpcErrorCode.BODY_TOO_LARGE, "body exceeds " + max + " bytes"));
+      return;
+    }
+    Admission.Result admitted = admission.admit(callers.resolve(req, path.apiKey()));
+    if (admitted.refusal() != null) {
+      error(resp, admitted.refusal().code().httpStatus(), admitted.refusal());
+      return;
+    }
+    Caller caller = admitted.caller();
+    byte[] body;
+    try (InputStream in = req.getInputStream()) {
+      body = in.readNBytes(max + 1);
+    }
+    AsyncContext async = req.startAsync();
+    async.setTimeout(0);
+    work.execute(() -> serve(async, caller, body, max));
+  }
+
+  private void serve(AsyncContext async, Caller caller, byte[] body, int max) {
+    HttpServletResponse resp = (HttpServletResponse) async.getResponse();
+    try {
+      GatewayReply reply =
+          body.length > max
+              ? new GatewayReply(
+                  413,
+                  RpcWriter.error(
+                      null,
+                      RpcError.of(RpcErrorCode.BODY_TOO_LARGE, "body exceeds " + max + " bytes")),
+                  Map.of())
+              : gateway.handle(body, body.length, caller, null);
+      write(resp, reply.status(), reply.body(), reply.headers());
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.WARNING, "request failed", e);
+      if (!resp.isCommitted()) {
+        try {
+          error(resp, 500, RpcError.of(RpcErrorCode.INTERNAL_ERROR));
+        } catch (IOException ignored) {
+          LOG.fine("client went away before the error could be sent");
+        }
+      }
+    } finally {
+      async.complete();
+    }
+  }
+
+  /** GET serves only WebSocket upgrades on the JSON-RPC paths. */
+  @Override
+  protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    if ("websocket".equalsIgnoreCase(req.getHeader("Upgrade"))) {
+      RpcPath path = RpcPath.of(req.getRequestURI().substring(req.getContextPath().length()));
+      if (path == null) {
+        error(resp, 404, RpcError.of(RpcErrorCode.INVALID_REQUEST, "no WebSocket endpoint at this path"));
+        return;
+      }
+      if (!sockets.originAllowed(req.getHeader("Origin"))) {
+        error(resp, 403, RpcError.of(RpcErrorCode.FORBIDDEN, "origin not allowed"));
+        return;
+      }
+      Admission.Result admitted = admission.admit(callers.resolve(req, path.apiKey()));
+      if (admitted.refusal() != null) {
+        error(resp, admitted.refusal().code().httpStatus(), admitted.refusal());
+        return;
+      }
+      RpcError capped = sockets.upgrade(req, resp, admitted.caller());
+      if (capped != null) {
+        error(resp, capped.code().httpStatus(), capped);
+      }
+      return;
+    }
+    resp.setHeader("Allow", "POST");
+    error(resp, 405, RpcError.of(RpcErrorCode.INVALID_REQUEST, "send JSON-RPC with HTTP POST"));
+  }
+
+  private static void error(HttpServletResponse resp, int status, RpcError error)
+      throws IOException {
+    write(resp, status, RpcWriter.error(null, error), Map.of());
+  }
+
+  private static void write(
+      HttpServletResponse resp, int status, byte[] body, Map<String, String> headers)
+      throws IOException {
+    resp.setStatus(status);
+    headers.forEach(resp::setHeader);
+    resp.setContentType("application/json");
+    resp.setContentLength(body.length);
+    resp.getOutputStream().write(body);
+  }
+}

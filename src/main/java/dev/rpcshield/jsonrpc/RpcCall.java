@@ -1,0 +1,112 @@
+package dev.rpcshield.jsonrpc;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A well-formed JSON-RPC request inside a client's body. It keeps offsets into the client's bytes
+ * instead of a tree, so the gateway forwards what the client sent and reads params only when a
+ * policy needs them.
+ */
+public final class RpcCall implements Member {
+  private static final com.fasterxml.jackson.core.JsonFactory PARAMS =
+      new com.fasterxml.jackson.core.JsonFactory();
+  private final byte[] body;
+  private final int start;
+  private final int end;
+  private final String method;
+  private final int idStart;
+  private final int idEnd;
+  private final int paramsStart;
+  private final int paramsEnd;
+
+  RpcCall(
+      byte[] body,
+      int start,
+      int end,
+      String method,
+      int idStart,
+      int idEnd,
+      int paramsStart,
+      int paramsEnd) {
+    this.body = body;
+    this.start = start;
+    this.end = end;
+    this.method = method;
+    this.idStart = idStart;
+    this.idEnd = idEnd;
+    this.paramsStart = paramsStart;
+    this.paramsEnd = paramsEnd;
+  }
+
+  public String method() {
+    return method;
+  }
+
+  @Override
+  public byte[] rawId() {
+    return idStart < 0 ? null : java.util.Arrays.copyOfRange(body, idStart, idEnd);
+  }
+
+  @Override
+  public boolean isNotification() {
+    return idStart < 0;
+  }
+
+  /** The params value (array or object) as sent, or {@code null} when the request had none. */
+  public byte[] rawParams() {
+    return paramsStart < 0 ? null : java.util.Arrays.copyOfRange(body, paramsStart, paramsEnd);
+  }
+
+  /**
+   * The first param when params is an array whose first element is a string (a raw transaction, a
+   * subscription id); otherwise {@code null}.
+   */
+  public String firstStringParam() {
+    if (paramsStart < 0 || body[paramsStart] != '[') {
+      return null;
+    }
+    try (com.fasterxml.jackson.core.JsonParser p =
+        PARAMS.createParser(body, paramsStart, paramsEnd - paramsStart)) {
+      p.nextToken();
+      return p.nextToken() == com.fasterxml.jackson.core.JsonToken.VALUE_STRING ? p.getText() : null;
+    } catch (java.io.IOException e) {
+      return null;
+    }
+  }
+
+  /** The request object exactly as the client sent it. */
+  public byte[] rawBytes() {
+    return java.util.Arrays.copyOfRange(body, start, end);
+  }
+
+  /** Size of the request object in bytes. */
+  public int size() {
+    return end - start;
+  }
+
+  /**
+   * The client's request with its id replaced by (or, for a notification, given) the gateway's own
+   * numeric id, so answers from upstream batches and shared connections are matched without relying
+   * on how an upstream re-serialises ids.
+   */
+  public byte[] withId(long gatewayId) {
+    byte[] id = Long.toString(gatewayId).getBytes(StandardCharsets.US_ASCII);
+    if (idStart >= 0) {
+      byte[] out = new byte[(idStart - start) + id.length + (end - idEnd)];
+      System.arraycopy(body, start, out, 0, idStart - start);
+      System.arraycopy(id, 0, out, idStart - start, id.length);
+      System.arraycopy(body, idEnd, out, idStart - start + id.length, end - idEnd);
+      return out;
+    }
+    byte[] prefix = ("{\"id\":" + gatewayId + ",").getBytes(StandardCharsets.US_ASCII);
+    byte[] out = new byte[prefix.length + (end - start - 1)];
+    System.arraycopy(prefix, 0, out, 0, prefix.length);
+    System.arraycopy(body, start + 1, out, prefix.length, end - start - 1);
+    return out;
+  }
+
+  @Override
+  public String toString() {
+    return "RpcCall[" + method + "]";
+  }
+}

@@ -1,0 +1,45 @@
+package dev.rpcshield.jsonrpc;
+
+/**
+ * The JSON-RPC error codes a client can see from RpcShield, with the HTTP status a single request
+ * answered with that error gets. The codes are a public contract (README "Error codes").
+ */
+public enum RpcErrorCode {
+  PARSE_ERROR(-32700, 400, "parse error"),
+  INVALID_REQUEST(-32600, 400, "invalid request"),
+  INVALID_PARAMS(-32602, 400, "invalid params"),
+  INTERNAL_ERROR(-32603, 500, "internal error"),
+  METHOD_NOT_ALLOWED(-32001, 403, "method not allowed"),
+  RATE_LIMITED(-32005, 429, "rate limit exceeded"),
+  NO_UPSTREAM(-32011, 503, "no upstream available"),
+  RESPONSE_TOO_LARGE(-32012, 502, "upstream response too large"),
+  BATCH_TOO_LARGE(-32014, 400, "batch too large"),
+  UPSTREAM_TIMEOUT(-32015, 504, "upstream timeout"),
+  SENDER_OVER_LIMIT(-32017, 429, "sender is over rate limit"),
+  BODY_TOO_LARGE(-32021, 413, "request body too large"),
+  UNAUTHORIZED(-32030, 401, "unauthorized"),
+  FORBIDDEN(-32031, 403, "forbidden");
+
+  private final int code;
+  private final int httpStatus;
+  private final String defaultMessage;
+
+  RpcErrorCode(int code, int httpStatus, String defaultMessage) {
+    this.code = code;
+    this.httpStatus = httpStatus;
+    this.defaultMessage = defaultMessage;
+  }
+
+  public int code() {
+    return code;
+  }
+
+  /** HTTP status of a response that carries only this error (a single request, not a batch). */
+  public int httpStatus() {
+    return httpStatus;
+  }
+
+  public String defaultMessage() {
+    return defaultMessage;
+  }
+}
