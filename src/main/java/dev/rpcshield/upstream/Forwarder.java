@@ -1,0 +1,269 @@
+package dev.rpcshield.upstream;
+
+import dev.rpcshield.jsonrpc.RpcError;
+import dev.rpcshield.jsonrpc.RpcErrorCode;
+import dev.rpcshield.jsonrpc.UpstreamReply;
+import dev.rpcshield.upstream.UpstreamFailure.Kind;
+import dev.rpcshield.upstream.UpstreamTransport.UpstreamException;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Sends one upstream request (a single call or a minibatch) through a group: upstreams in the
+ * group's order, skipping those out of rotation or at their caps, retrying transient failures with
+ * jittered exponential backoff, failing over on provider faults, all inside the client's deadline.
+ */
+public final class Forwarder {
+
+  /** Pauses between attempts; tests pass one that does not sleep. */
+  @FunctionalInterface
+  public interface Sleeper {
+    void sleep(Duration d) throws InterruptedException;
+  }
+
+  /**
+   * What to send.
+   *
+   * @param payload the request object, or an array of them, carrying the gateway ids
+   * @param ids the gateway ids in the payload, in order
+   * @param batch whether the payload is an array
+   * @param submitsTransaction whether it carries eth_sendRawTransaction, which is never sent twice
+   *     to one upstream and goes elsewhere only when it cannot have arrived
+   */
+  public record Exchange(byte[] payload, long[] ids, boolean batch, boolean submitsTransaction) {}
+
+  /** The result of sending an exchange. */
+  public sealed interface Outcome permits Answered, Failed {}
+
+  /** An answer to every id, from the named upstream. */
+  public record Answered(String upstream, UpstreamReply reply, Map<Long, UpstreamReply.Answer> byId)
+      implements Outcome {}
+
+  /** No upstream produced an answer; the error is what each call in the exchange gets. */
+  public record Failed(RpcError error) implements Outcome {}
+
+  private record Attempt(Answered answered, UpstreamFailure failure) {}
+
+  private final UpstreamTransport transport;
+  private final ErrorClassifier classifier;
+  private final Clock clock;
+  private final Sleeper sleeper;
+  private final Duration backoffBase;
+  private final Duration backoffMax;
+
+  /**
+   * @param backoffBase first retry pause before jitter (default 50 ms)
+   * @param backoffMax longest retry pause (default 1 s)
+   */
+  public Forwarder(
+      UpstreamTransport transport,
+      ErrorClassifier classifier,
+      Clock clock,
+      Sleeper sleeper,
+      Duration backoffBase,
+      Duration backoffMax) {
+    this.transport = transport;
+    this.classifier = classifier;
+    this.clock = clock;
+    this.sleeper = sleeper;
+    this.backoffBase = backoffBase;
+    this.backoffMax = backoffMax;
+  }
+
+  /** Sends through a group in the group's own order. */
+  public Outcome send(UpstreamGroup group, Exchange exchange, Deadline deadline, String clientIp) {
+    return send(group.order(), exchange, deadline, clientIp);
+  }
+
+  /** Sends trying upstreams in the given order. */
+  public Outcome send(List<Upstream> order, Exchange exchange, Deadline deadline, String clientIp) {
+    List<String> reasons = new ArrayList<>();
+    Answered providerErrorAnswer = null;
+    int attempts = 0;
+    int timeouts = 0;
+    for (Upstream upstream : order) {
+      if (!upstream.breaker().inRotation()) {
+        reasons.add(upstream.name() + ": out of service");
+        continue;
+      }
+      if (deadline.expired()) {
+        break;
+      }
+      if (!upstream.tryAcquire()) {
+        reasons.add(upstream.name() + ": at capacity");
+        continue;
+      }
+      UpstreamFailure failure = null;
+      try {
+        int allowed = exchange.submitsTransaction() ? 1 : 1 + upstream.settings().retries();
+        for (int n = 0; n < allowed; n++) {
+          if (n > 0 && !pause(n, deadline)) {
+            break;
+          }
+          Duration timeout = min(upstream.settings().timeout(), deadline.remaining());
+          if (timeout.isZero()) {
+            break;
+          }
+          attempts++;
+          Attempt attempt = attempt(upstream, exchange, timeout, clientIp);
+          if (attempt.answered() != null && attempt.failure() == null) {
+            upstream.breaker().onSuccess();
+            return attempt.answered();
+          }
+          failure = attempt.failure();
+          if (attempt.answered() != null) {
+            providerErrorAnswer = attempt.answered();
+          }
+          if (failure.kind() == Kind.TIMEOUT) {
+            timeouts++;
+          }
+          if (failure.kind() == Kind.TOO_LARGE) {
+            return new Failed(RpcError.of(RpcErrorCode.RESPONSE_TOO_LARGE, upstream.name()));
+          }
+          if (failure.kind() != Kind.PROVIDER_ERROR) {
+            upstream.breaker().onFailure(failure.reason());
+          }
+          if (exchange.submitsTransaction() && !failure.safeToResubmit()) {
+            String why =
+                upstream.name() + ": " + failure.reason()
+                    + " (the transaction may have reached it, so it was not sent elsewhere)";
+            return new Failed(
+                failure.kind() == Kind.TIMEOUT
+                    ? RpcError.of(RpcErrorCode.UPSTREAM_TIMEOUT, why)
+                    : RpcError.of(RpcErrorCode.NO_UPSTREAM, why));
+          }
+          if (!failure.transientOnSameUpstream() || !upstream.breaker().inRotation()) {
+            break;
+          }
+        }
+      } finally {
+        upstream.release();
+      }
+      if (failure != null) {
+        reasons.add(upstream.name() + ": " + failure.reason());
+      }
+    }
+    if (providerErrorAnswer != null) {
+      return providerErrorAnswer;
+    }
+    String detail = reasons.isEmpty() ? "deadline passed" : String.join("; ", reasons);
+    if (deadline.expired() || (attempts > 0 && timeouts == attempts)) {
+      return new Failed(RpcError.of(RpcErrorCode.UPSTREAM_TIMEOUT, detail));
+    }
+    return new Failed(RpcError.of(RpcErrorCode.NO_UPSTREAM, detail));
+  }
+
+  private Attempt attempt(Upstream upstream, Exchange exchange, Duration timeout, String clientIp) {
+    long started = clock.millis();
+    byte[] body;
+    try {
+      body =
+          transport.exchange(
+              upstream, exchange.payload(), timeout, clientIp, exchange.submitsTransaction());
+    } catch (UpstreamException e) {
+      upstream.recordAttempt(clock.millis() - started, true);
+      return new Attempt(null, e.failure());
+    }
+    Attempt checked = check(upstream.name(), exchange, body);
+    upstream.recordAttempt(clock.millis() - started, checked.failure() != null);
+    return checked;
+  }
+
+  /** Decides whether a body answers the exchange, and whose fault an error answer is. */
+  Attempt check(String upstream, Exchange exchange, byte[] body) {
+    UpstreamReply reply;
+    try {
+      reply = UpstreamReply.read(body);
+    } catch (IOException e) {
+      return failed(Kind.BAD_BODY, body.length == 0 ? "empty answer" : "answer is not JSON-RPC");
+    }
+    List<UpstreamReply.Answer> answers = reply.answers();
+    if (!exchange.batch()) {
+      if (reply.isArray() || answers.size() != 1) {
+        return failed(Kind.BAD_BODY, "array answer to a single request");
+      }
+      UpstreamReply.Answer a = answers.get(0);
+      boolean idMatches = a.id() != null && a.id() == exchange.ids()[0];
+      if (!idMatches && !(a.id() == null && a.isError())) {
+        return failed(Kind.BAD_BODY, "answer id does not match");
+      }
+      Answered answered =
+          new Answered(upstream, reply, Map.of(exchange.ids()[0], a));
+      if (a.isError() && classifier.isProviderFault(a.errorCode(), a.errorMessage())) {
+        return new Attempt(answered, providerFault(a));
+      }
+      return new Attempt(answered, null);
+    }
+    if (!reply.isArray()) {
+      UpstreamReply.Answer only = answers.get(0);
+      return only.isError()
+          ? failed(Kind.PROVIDER_ERROR, "batch answered with one error: " + describe(only))
+          : failed(Kind.BAD_BODY, "single answer to a batch");
+    }
+    Map<Long, UpstreamReply.Answer> byId = new HashMap<>(answers.size() * 2);
+    for (UpstreamReply.Answer a : answers) {
+      if (a.id() == null || byId.put(a.id(), a) != null) {
+        return failed(Kind.BAD_BODY, "batch answer ids do not match");
+      }
+    }
+    if (byId.size() != exchange.ids().length) {
+      return failed(Kind.BAD_BODY, "batch answer ids do not match");
+    }
+    for (long id : exchange.ids()) {
+      if (!byId.containsKey(id)) {
+        return failed(Kind.BAD_BODY, "batch answer ids do not match");
+      }
+    }
+    Answered answered = new Answered(upstream, reply, byId);
+    for (UpstreamReply.Answer a : answers) {
+      if (a.isError() && classifier.isProviderFault(a.errorCode(), a.errorMessage())) {
+        return new Attempt(answered, providerFault(a));
+      }
+    }
+    return new Attempt(answered, null);
+  }
+
+  private static UpstreamFailure providerFault(UpstreamReply.Answer a) {
+    return new UpstreamFailure(Kind.PROVIDER_ERROR, describe(a));
+  }
+
+  private static String describe(UpstreamReply.Answer a) {
+    String message = a.errorMessage() == null ? "" : a.errorMessage();
+    if (message.length() > 80) {
+      message = message.substring(0, 80);
+    }
+    return "error " + a.errorCode() + " " + message;
+  }
+
+  private static Attempt failed(Kind kind, String reason) {
+    return new Attempt(null, new UpstreamFailure(kind, reason));
+  }
+
+  /** Sleeps before retry {@code n}; false when the pause would not fit the deadline. */
+  private boolean pause(int n, Deadline deadline) {
+    long base = backoffBase.toMillis() << Math.min(n - 1, 16);
+    long capped = Math.min(base, backoffMax.toMillis());
+    long jittered = capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
+    Duration pause = Duration.ofMillis(jittered);
+    if (pause.compareTo(deadline.remaining()) >= 0) {
+      return false;
+    }
+    try {
+      sleeper.sleep(pause);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+}

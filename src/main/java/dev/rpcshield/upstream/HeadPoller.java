@@ -1,0 +1,110 @@
+package dev.rpcshield.upstream;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Asks each upstream for its latest, safe and finalized block in one batch and records the answer
+ * in its {@link UpstreamHead}; then lets the {@link HeadTracker} re-decide who lags.
+ */
+public final class HeadPoller {
+  private static final Logger LOG = Logger.getLogger(HeadPoller.class.getName());
+  private static final JsonFactory JSON = new JsonFactory();
+  static final byte[] POLL =
+      ("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_blockNumber\",\"params\":[]},"
+              + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"eth_getBlockByNumber\",\"params\":[\"safe\",false]},"
+              + "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"eth_getBlockByNumber\",\"params\":[\"finalized\",false]}]")
+          .getBytes(StandardCharsets.US_ASCII);
+
+  private final UpstreamTransport transport;
+  private final HeadTracker tracker;
+  private final Clock clock;
+
+  public HeadPoller(UpstreamTransport transport, HeadTracker tracker, Clock clock) {
+    this.transport = transport;
+    this.tracker = tracker;
+    this.clock = clock;
+  }
+
+  /** Polls every upstream in rotation concurrently, then evaluates lag once. */
+  public void pollAll(List<Upstream> upstreams) {
+    List<Thread> polls =
+        upstreams.stream()
+            .filter(u -> u.breaker().inRotation())
+            .map(u -> Thread.ofVirtual().start(() -> poll(u)))
+            .toList();
+    for (Thread t : polls) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    tracker.evaluate(upstreams);
+  }
+
+  void poll(Upstream u) {
+    try {
+      byte[] body = transport.exchange(u, POLL, u.settings().timeout(), null, false);
+      long[] heads = parse(body);
+      if (heads[0] >= 0) {
+        u.head().observe(heads[0], heads[1], heads[2], clock.instant());
+      }
+    } catch (UpstreamTransport.UpstreamException | IOException | RuntimeException e) {
+      LOG.log(Level.FINE, "head poll of " + u.name() + " failed", e);
+    }
+  }
+
+  /** Reads latest, safe and finalized (-1 where absent) from the poll's batch answer. */
+  static long[] parse(byte[] body) throws IOException {
+    long[] heads = {-1, -1, -1};
+    try (JsonParser p = JSON.createParser(body)) {
+      if (p.nextToken() != JsonToken.START_ARRAY) {
+        return heads;
+      }
+      while (p.nextToken() == JsonToken.START_OBJECT) {
+        int id = -1;
+        long value = -1;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String name = p.currentName();
+          JsonToken v = p.nextToken();
+          if (name.equals("id") && v == JsonToken.VALUE_NUMBER_INT) {
+            id = p.getIntValue();
+          } else if (name.equals("result") && v == JsonToken.VALUE_STRING) {
+            value = BlockRequirement.number(p.getText());
+          } else if (name.equals("result") && v == JsonToken.START_OBJECT) {
+            value = numberField(p);
+          } else {
+            p.skipChildren();
+          }
+        }
+        if (id >= 1 && id <= 3) {
+          heads[id - 1] = value;
+        }
+      }
+    }
+    return heads;
+  }
+
+  private static long numberField(JsonParser p) throws IOException {
+    long n = -1;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken v = p.nextToken();
+      if (name.equals("number") && v == JsonToken.VALUE_STRING) {
+        n = BlockRequirement.number(p.getText());
+      } else {
+        p.skipChildren();
+      }
+    }
+    return n;
+  }
+}

@@ -1,0 +1,133 @@
+package dev.rpcshield.upstream;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Keeps every upstream's chain head and decides which upstreams are too far behind to serve
+ * head-sensitive calls. Rules, with hysteresis so normal propagation never causes flapping:
+ *
+ * <ul>
+ *   <li>An upstream is out when it is more than {@code maxLag} blocks behind the best head of the
+ *       upstreams in rotation on {@code confirmations} consecutive evaluations, or when its head has
+ *       not moved for {@code stallTimeout} while the best head is ahead of it.
+ *   <li>It is back when it is at most {@code recoverLag} blocks behind.
+ *   <li>Lagging upstreams are not dropped: they go to the end of the order, best head first, so
+ *       when every upstream lags the best of them still serves.
+ *   <li>A call naming a block goes only to upstreams whose head has reached it, unless none has.
+ * </ul>
+ *
+ * This view is per instance: each gateway polls its upstreams itself.
+ */
+public final class HeadTracker {
+  private final Clock clock;
+  private final long maxLag;
+  private final long recoverLag;
+  private final int confirmations;
+  private final Duration stallTimeout;
+  private final AtomicLong highestServed = new AtomicLong(-1);
+
+  /**
+   * @param maxLag blocks behind the best head that take an upstream out (default 5)
+   * @param recoverLag blocks behind at which it returns (default 2)
+   * @param confirmations consecutive lagging evaluations before it leaves (default 2)
+   * @param stallTimeout a head that does not move for this long while others advance is out
+   *     (default 60 s)
+   */
+  public HeadTracker(
+      Clock clock, long maxLag, long recoverLag, int confirmations, Duration stallTimeout) {
+    if (maxLag < 1 || recoverLag < 0 || recoverLag >= maxLag || confirmations < 1) {
+      throw new IllegalArgumentException(
+          "head tracking needs max-lag-blocks >= 1, 0 <= recover-lag-blocks < max-lag-blocks");
+    }
+    this.clock = clock;
+    this.maxLag = maxLag;
+    this.recoverLag = recoverLag;
+    this.confirmations = confirmations;
+    this.stallTimeout = stallTimeout;
+  }
+
+  /** The highest head among upstreams in rotation, or -1 when none is known. */
+  public long bestHead(List<Upstream> upstreams) {
+    long best = -1;
+    for (Upstream u : upstreams) {
+      if (u.breaker().inRotation()) {
+        best = Math.max(best, u.head().latest());
+      }
+    }
+    return best;
+  }
+
+  /** Re-decides which upstreams lag, after new head observations. */
+  public void evaluate(List<Upstream> upstreams) {
+    long best = bestHead(upstreams);
+    if (best < 0) {
+      return;
+    }
+    Instant now = clock.instant();
+    for (Upstream u : upstreams) {
+      UpstreamHead h = u.head();
+      long head = h.latest();
+      if (head < 0) {
+        continue;
+      }
+      long lag = best - head;
+      boolean stalled =
+          lag > recoverLag && Duration.between(h.changedAt(), now).compareTo(stallTimeout) > 0;
+      if (h.lagging()) {
+        if (lag <= recoverLag) {
+          h.setLagging(false);
+        }
+      } else if (lag > maxLag || stalled) {
+        if (h.confirmLag() >= confirmations) {
+          h.setLagging(true);
+        }
+      } else {
+        h.clearLagConfirmations();
+      }
+    }
+  }
+
+  /**
+   * The order to try upstreams in for a call: synced upstreams in the group's order, then lagging
+   * ones by head, highest first; for a named block, only upstreams known to have it (unless none).
+   */
+  public List<Upstream> arrange(List<Upstream> groupOrder, BlockRequirement need) {
+    if (!need.headSensitive()) {
+      return groupOrder;
+    }
+    List<Upstream> synced = new ArrayList<>(groupOrder.size());
+    List<Upstream> behind = new ArrayList<>(2);
+    for (Upstream u : groupOrder) {
+      long head = u.head().latest();
+      if (need.minBlock() >= 0 && head >= 0 && head < need.minBlock()) {
+        continue;
+      }
+      (u.head().lagging() ? behind : synced).add(u);
+    }
+    if (synced.isEmpty() && behind.isEmpty()) {
+      return groupOrder;
+    }
+    if (behind.isEmpty()) {
+      return synced;
+    }
+    behind.sort(Comparator.comparingLong((Upstream u) -> u.head().latest()).reversed());
+    synced.addAll(behind);
+    return synced;
+  }
+
+  /**
+   * The block number to answer eth_blockNumber with: the upstream's answer, raised to the best head
+   * known among upstreams in rotation and to any number this instance answered before, so clients
+   * see the freshest head and never see the chain go backwards.
+   */
+  public long blockNumberToServe(long answered, List<Upstream> upstreams) {
+    long floor = Math.max(answered, bestHead(upstreams));
+    return highestServed.accumulateAndGet(floor, Math::max);
+  }
+}

@@ -1,0 +1,203 @@
+package dev.rpcshield.upstream;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One WebSocket connection to an upstream, shared by many clients: requests carry gateway ids and
+ * their answers are matched back; subscription notifications are handed to a listener with the
+ * upstream's subscription id. Sends are serialised, as the JDK WebSocket requires.
+ */
+public final class UpstreamSocket {
+  private static final JsonFactory JSON = new JsonFactory();
+
+  /** Receives what the upstream pushes. */
+  public interface Listener {
+    /** A notification for an upstream subscription id; {@code message} is the whole frame. */
+    void onNotification(String upstreamSubscription, byte[] message, UpstreamSocket from);
+
+    /** The connection is gone; pending requests have already failed. */
+    void onClosed(UpstreamSocket socket, String reason);
+  }
+
+  private final String name;
+  private final Listener listener;
+  private final Map<Long, CompletableFuture<byte[]>> pending = new ConcurrentHashMap<>();
+  private final AtomicLong nextId = new AtomicLong(1);
+  private final StringBuilder partial = new StringBuilder();
+  private final Object sendLock = new Object();
+  private CompletableFuture<WebSocket> sendChain;
+  private volatile WebSocket socket;
+  private volatile boolean closed;
+
+  private UpstreamSocket(String name, Listener listener) {
+    this.name = name;
+    this.listener = listener;
+  }
+
+  /** Connects, or fails within {@code timeout}. */
+  public static UpstreamSocket connect(
+      String name, URI url, Duration timeout, Listener listener, HttpClient client)
+      throws IOException {
+    UpstreamSocket s = new UpstreamSocket(name, listener);
+    try {
+      s.socket =
+          client
+              .newWebSocketBuilder()
+              .connectTimeout(timeout)
+              .buildAsync(url, s.new Receiver())
+              .get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new IOException("cannot connect to " + name, e);
+    }
+    s.sendChain = CompletableFuture.completedFuture(s.socket);
+    return s;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public boolean isOpen() {
+    return !closed;
+  }
+
+  /**
+   * Sends a request whose id is replaced by a fresh gateway id and returns its answer frame (with
+   * the gateway id still in it).
+   */
+  public CompletableFuture<byte[]> request(String method, String paramsJson) {
+    long id = nextId.getAndIncrement();
+    CompletableFuture<byte[]> answer = new CompletableFuture<>();
+    if (closed) {
+      answer.completeExceptionally(new IOException(name + " connection closed"));
+      return answer;
+    }
+    pending.put(id, answer);
+    String frame =
+        "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":"
+            + paramsJson + "}";
+    send(frame)
+        .whenComplete(
+            (ws, error) -> {
+              if (error != null) {
+                fail(id, error);
+              }
+            });
+    return answer;
+  }
+
+  private CompletableFuture<WebSocket> send(String frame) {
+    synchronized (sendLock) {
+      sendChain = sendChain.thenCompose(ws -> ws.sendText(frame, true));
+      return sendChain;
+    }
+  }
+
+  private void fail(long id, Throwable error) {
+    CompletableFuture<byte[]> f = pending.remove(id);
+    if (f != null) {
+      f.completeExceptionally(error);
+    }
+  }
+
+  /** Closes the connection; pending requests fail. */
+  public void close() {
+    WebSocket ws = socket;
+    if (ws != null && !closed) {
+      ws.sendClose(WebSocket.NORMAL_CLOSURE, "").orTimeout(1, TimeUnit.SECONDS).exceptionally(e -> ws);
+      ws.abort();
+    }
+    closedBy("closed by the gateway");
+  }
+
+  private void closedBy(String reason) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    IOException gone = new IOException(name + ": " + reason);
+    pending.values().forEach(f -> f.completeExceptionally(gone));
+    pending.clear();
+    listener.onClosed(this, reason);
+  }
+
+  private void dispatch(String text) {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    try (JsonParser p = JSON.createParser(bytes)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return;
+      }
+      Long id = null;
+      String subscription = null;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken v = p.nextToken();
+        if (field.equals("id") && v == JsonToken.VALUE_NUMBER_INT) {
+          id = p.getLongValue();
+        } else if (field.equals("params") && v == JsonToken.START_OBJECT) {
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String inner = p.currentName();
+            JsonToken iv = p.nextToken();
+            if (inner.equals("subscription") && iv == JsonToken.VALUE_STRING) {
+              subscription = p.getText();
+            } else {
+              p.skipChildren();
+            }
+          }
+        } else {
+          p.skipChildren();
+        }
+      }
+      if (id != null) {
+        CompletableFuture<byte[]> f = pending.remove(id);
+        if (f != null) {
+          f.complete(bytes);
+        }
+      } else if (subscription != null) {
+        listener.onNotification(subscription, bytes, this);
+      }
+    } catch (IOException ignored) {
+      // an upstream frame that is not JSON carries nothing we can route
+    }
+  }
+
+  /** Assembles frames and watches the connection. */
+  private final class Receiver implements WebSocket.Listener {
+    @Override
+    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        String text = partial.toString();
+        partial.setLength(0);
+        dispatch(text);
+      }
+      ws.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+      closedBy("closed by upstream (" + statusCode + ")");
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket ws, Throwable error) {
+      closedBy("connection failed");
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package dev.rpcshield.upstream;
+
+import dev.rpcshield.config.Settings;
+import dev.rpcshield.jsonrpc.UpstreamReply;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * The upstreams of this instance: groups built from config, the method router, one forwarder, and
+ * the prober that brings an out-of-service upstream back only after it answers again.
+ */
+@ApplicationScoped
+public class Upstreams {
+  private static final Logger LOG = Logger.getLogger(Upstreams.class.getName());
+  private static final byte[] PROBE =
+      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\",\"params\":[]}"
+          .getBytes(StandardCharsets.US_ASCII);
+
+  private final Clock clock = Clock.systemUTC();
+  private UpstreamsConfig config;
+  private Map<String, Upstream> byName;
+  private List<Upstream> all;
+  private UpstreamGroup defaultGroup;
+  private MethodRouter router;
+  private Forwarder forwarder;
+  private HttpUpstreamTransport transport;
+  private ScheduledExecutorService prober;
+  private HeadTracker heads;
+  private HeadPoller headPoller;
+
+  @PostConstruct
+  void start() {
+    config = UpstreamsConfig.read(new Settings(ConfigProvider.getConfig()));
+    byName = new LinkedHashMap<>();
+    for (UpstreamSettings s : config.upstreams()) {
+      byName.put(
+          s.name(),
+          new Upstream(
+              s, new CircuitBreaker(clock, config.failureThreshold(), config.outOfService()), clock));
+    }
+    all = List.copyOf(byName.values());
+    List<UpstreamGroup> groups = new ArrayList<>();
+    for (UpstreamsConfig.GroupSettings g : config.groups()) {
+      groups.add(
+          new UpstreamGroup(g.name(), g.strategy(), g.upstreams().stream().map(byName::get).toList()));
+    }
+    defaultGroup = groups.get(0);
+    router = new MethodRouter(defaultGroup);
+    for (int i = 1; i < groups.size(); i++) {
+      router.route(config.groups().get(i).methods(), groups.get(i));
+    }
+    transport = new HttpUpstreamTransport(config.connectTimeout(), config.maxResponseBytes());
+    forwarder =
+        new Forwarder(
+            transport,
+            config.classifier(),
+            clock,
+            d -> Thread.sleep(d),
+            config.backoffBase(),
+            config.backoffMax());
+    UpstreamsConfig.HeadSettings h = config.heads();
+    heads =
+        new HeadTracker(clock, h.maxLag(), h.recoverLag(), h.confirmations(), h.stallTimeout());
+    headPoller = new HeadPoller(transport, heads, clock);
+    prober =
+        Executors.newScheduledThreadPool(
+            2, r -> Thread.ofPlatform().daemon().name("rpcshield-upstream-watch").unstarted(r));
+    long every = config.probeInterval().toMillis();
+    prober.scheduleWithFixedDelay(this::probe, every, every, TimeUnit.MILLISECONDS);
+    long poll = h.pollInterval().toMillis();
+    prober.scheduleWithFixedDelay(() -> headPoller.pollAll(all), 0, poll, TimeUnit.MILLISECONDS);
+    LOG.info(
+        () ->
+            "RpcShield upstreams: "
+                + String.join(", ", byName.keySet())
+                + "; groups: "
+                + groups.stream().map(UpstreamGroup::name).toList());
+  }
+
+  @PreDestroy
+  void stop() {
+    prober.shutdownNow();
+    transport.close();
+  }
+
+  /** Sends probes to upstreams whose out-of-service interval has passed. */
+  void probe() {
+    for (Upstream u : all) {
+      if (u.breaker().probeDue()) {
+        Thread.ofVirtual().start(() -> probe(u));
+      }
+    }
+  }
+
+  private void probe(Upstream u) {
+    try {
+      byte[] body = transport.exchange(u, PROBE, u.settings().timeout(), null, false);
+      UpstreamReply reply = UpstreamReply.read(body);
+      if (reply.isArray() || reply.answers().get(0).isError()) {
+        u.breaker().onFailure("probe answered with an error");
+      } else {
+        u.breaker().onSuccess();
+        LOG.info(() -> "upstream " + u.name() + " is back in rotation");
+      }
+    } catch (Exception e) {
+      u.breaker().onFailure("probe failed");
+      LOG.log(Level.FINE, "probe of " + u.name() + " failed", e);
+    }
+  }
+
+  /** The order in which a call with this requirement tries the group's upstreams. */
+  public List<Upstream> order(UpstreamGroup group, BlockRequirement need) {
+    return heads.arrange(group.order(), need);
+  }
+
+  public HeadTracker heads() {
+    return heads;
+  }
+
+  public UpstreamGroup groupFor(String method) {
+    return router.groupFor(method);
+  }
+
+  public Forwarder forwarder() {
+    return forwarder;
+  }
+
+  public Duration requestTimeout() {
+    return config.requestTimeout();
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  public List<Upstream> all() {
+    return all;
+  }
+}

@@ -1,0 +1,178 @@
+package dev.rpcshield.upstream;
+
+import dev.rpcshield.config.Settings;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Upstreams, groups and their tunables as read from MicroProfile Config. The README's
+ * "Configuration" section documents every key read here.
+ *
+ * @param groups in declaration order; the first is {@code default}
+ */
+public record UpstreamsConfig(
+    List<UpstreamSettings> upstreams,
+    List<GroupSettings> groups,
+    int failureThreshold,
+    Duration outOfService,
+    Duration probeInterval,
+    Duration connectTimeout,
+    long maxResponseBytes,
+    Duration requestTimeout,
+    Duration backoffBase,
+    Duration backoffMax,
+    ErrorClassifier classifier,
+    HeadSettings heads) {
+
+  /** Public endpoints used when no upstreams are configured, so a laptop run works at once. */
+  public static final String PUBLIC_UPSTREAMS =
+      "publicnode=https://ethereum-rpc.publicnode.com,"
+          + "llamarpc=https://eth.llamarpc.com,"
+          + "onerpc=https://1rpc.io/eth";
+
+  /**
+   * Chain-head tracking (see {@link HeadTracker}).
+   *
+   * @param pollInterval how often each upstream's head is polled (default 1 s)
+   * @param maxLag blocks behind the best head that take an upstream out (default 5)
+   * @param recoverLag blocks behind at which it returns (default 2)
+   * @param confirmations consecutive lagging polls before it leaves (default 2)
+   * @param stallTimeout a head unmoved this long while others advance is out (default 60 s)
+   */
+  public record HeadSettings(
+      Duration pollInterval, long maxLag, long recoverLag, int confirmations, Duration stallTimeout) {}
+
+  /**
+   * A group of upstreams and the methods routed to it.
+   *
+   * @param methods exact names or prefixes ending in {@code *}; empty for the default group
+   */
+  public record GroupSettings(
+      String name, Strategy strategy, List<String> upstreams, List<String> methods) {}
+
+  public static UpstreamsConfig read(Settings s) {
+    Map<String, String> urls = s.pairs("rpcshield.upstreams", PUBLIC_UPSTREAMS);
+    if (urls.isEmpty()) {
+      throw new IllegalArgumentException("rpcshield.upstreams names no upstream");
+    }
+    Duration defaultTimeout = s.duration("rpcshield.upstream.timeout", Duration.ofSeconds(10));
+    int defaultRetries = s.integer("rpcshield.upstream.retries", 1);
+    int defaultInFlight = s.integer("rpcshield.upstream.max-in-flight", 256);
+    int defaultBatch = s.integer("rpcshield.upstream.max-batch-size", 50);
+    List<UpstreamSettings> upstreams = new ArrayList<>();
+    for (Map.Entry<String, String> e : urls.entrySet()) {
+      String name = e.getKey();
+      String p = "rpcshield.upstream." + name + ".";
+      Map<String, String> headers = new LinkedHashMap<>();
+      URI url = withoutUserInfo(name, e.getValue(), headers);
+      for (String h : s.string(p + "headers", "").split(";")) {
+        int eq = h.indexOf('=');
+        if (eq > 0) {
+          headers.put(h.substring(0, eq).trim(), h.substring(eq + 1).trim());
+        } else if (!h.isBlank()) {
+          throw new IllegalArgumentException(p + "headers: expected Name=value;Name=value");
+        }
+      }
+      s.optional(p + "basic-auth").ifPresent(userPass -> headers.put("Authorization", basic(userPass)));
+      upstreams.add(
+          new UpstreamSettings(
+              name,
+              url,
+              s.duration(p + "timeout", defaultTimeout),
+              s.integer(p + "retries", defaultRetries),
+              s.integer(p + "weight", 1),
+              s.decimal(p + "max-rps", 0),
+              s.integer(p + "max-in-flight", defaultInFlight),
+              headers,
+              s.bool(p + "forward-client-ip", false),
+              s.integer(p + "max-batch-size", defaultBatch)));
+    }
+    List<GroupSettings> groups = new ArrayList<>();
+    groups.add(
+        new GroupSettings(
+            "default",
+            Strategy.parse(s.string("rpcshield.group.default.strategy", "failover")),
+            s.list("rpcshield.group.default.upstreams", List.copyOf(urls.keySet())),
+            List.of()));
+    for (String g : s.list("rpcshield.groups", List.of())) {
+      if (g.equals("default")) {
+        continue;
+      }
+      String p = "rpcshield.group." + g + ".";
+      List<String> members = s.list(p + "upstreams", List.of());
+      if (members.isEmpty()) {
+        throw new IllegalArgumentException(p + "upstreams must name at least one upstream");
+      }
+      groups.add(
+          new GroupSettings(
+              g,
+              Strategy.parse(s.string(p + "strategy", "failover")),
+              members,
+              s.list(p + "methods", List.of())));
+    }
+    Set<String> known = new HashSet<>(urls.keySet());
+    for (GroupSettings g : groups) {
+      for (String m : g.upstreams()) {
+        if (!known.contains(m)) {
+          throw new IllegalArgumentException(
+              "group " + g.name() + " names upstream '" + m + "', which rpcshield.upstreams lacks");
+        }
+      }
+    }
+    return new UpstreamsConfig(
+        upstreams,
+        groups,
+        s.integer("rpcshield.upstream.failure-threshold", 3),
+        s.duration("rpcshield.upstream.out-of-service", Duration.ofSeconds(10)),
+        s.duration("rpcshield.upstream.probe-interval", Duration.ofSeconds(1)),
+        s.duration("rpcshield.upstream.connect-timeout", Duration.ofSeconds(2)),
+        s.longValue("rpcshield.upstream.max-response-bytes", 64L << 20),
+        s.duration("rpcshield.request.timeout", Duration.ofSeconds(20)),
+        s.duration("rpcshield.upstream.backoff", Duration.ofMillis(50)),
+        s.duration("rpcshield.upstream.backoff-max", Duration.ofSeconds(1)),
+        new ErrorClassifier(
+            new HashSet<>(
+                s.list(
+                        "rpcshield.upstream.failover-error-codes",
+                        ErrorClassifier.DEFAULT_CODES.stream().map(String::valueOf).toList())
+                    .stream()
+                    .map(Integer::valueOf)
+                    .toList()),
+            s.list("rpcshield.upstream.failover-error-messages", ErrorClassifier.DEFAULT_MESSAGES)),
+        new HeadSettings(
+            s.duration("rpcshield.upstream.head-poll-interval", Duration.ofSeconds(1)),
+            s.longValue("rpcshield.upstream.max-lag-blocks", 5),
+            s.longValue("rpcshield.upstream.recover-lag-blocks", 2),
+            s.integer("rpcshield.upstream.lag-confirmations", 2),
+            s.duration("rpcshield.upstream.stall-timeout", Duration.ofSeconds(60))));
+  }
+
+  /** Moves {@code user:pass@} out of the URL into a basic-auth header. */
+  private static URI withoutUserInfo(String name, String text, Map<String, String> headers) {
+    try {
+      URI uri = new URI(text);
+      if (uri.getRawUserInfo() == null) {
+        return uri;
+      }
+      headers.put("Authorization", basic(uri.getUserInfo()));
+      return new URI(
+          uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), uri.getQuery(), null);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("upstream " + name + ": URL is not valid");
+    }
+  }
+
+  private static String basic(String userPass) {
+    return "Basic "
+        + Base64.getEncoder().encodeToString(userPass.getBytes(StandardCharsets.UTF_8));
+  }
+}

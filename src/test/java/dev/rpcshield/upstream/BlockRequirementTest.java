@@ -1,0 +1,51 @@
+package dev.rpcshield.upstream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class BlockRequirementTest {
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "eth_chainId|[]|false|-1",
+        "eth_sendRawTransaction|[\"0x01\"]|false|-1",
+        "eth_blockNumber|[]|true|-1",
+        "eth_getTransactionReceipt|[\"0xab\"]|true|-1",
+        "eth_getBlockByNumber|[\"0x10\",false]|true|16",
+        "eth_getBlockByNumber|[\"latest\",false]|true|-1",
+        "eth_getBalance|[\"0xabc\",\"0xff\"]|true|255",
+        "eth_call|[{\"to\":\"0x1\",\"data\":\"0x\"},\"0x20\"]|true|32",
+        "eth_call|[{\"to\":\"0x1\"},{\"blockNumber\":\"0x21\"}]|true|33",
+        "eth_call|[{\"to\":\"0x1\"},{\"blockHash\":\"0xabc\"}]|true|-1",
+        "eth_getStorageAt|[\"0x1\",\"0x0\",\"0x30\"]|true|48",
+        "eth_getLogs|[{\"fromBlock\":\"0x5\",\"toBlock\":\"0x9\"}]|true|9",
+        "eth_getLogs|[{\"fromBlock\":\"0x5\",\"toBlock\":\"latest\"}]|true|5",
+        "eth_getLogs|[{\"blockHash\":\"0xab\"}]|true|-1",
+        "eth_getBalance|[\"0xabc\",\"0xnothex\"]|true|-1",
+      })
+  void readsTheBlockACallNames(String method, String params, boolean sensitive, long block) {
+    BlockRequirement r =
+        BlockRequirement.of(method, () -> params.getBytes(StandardCharsets.UTF_8));
+    assertEquals(new BlockRequirement(sensitive, block), r);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "[{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x64\"},{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{\"number\":\"0x60\",\"hash\":\"0x1\"}},{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":{\"hash\":\"0x2\",\"number\":\"0x40\"}}]|100|96|64",
+        "[{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x64\"},{\"jsonrpc\":\"2.0\",\"id\":2,\"error\":{\"code\":-32000,\"message\":\"safe block not found\"}},{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":null}]|100|-1|-1",
+        "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,\"message\":\"batch not supported\"}}|-1|-1|-1",
+      })
+  void headPollAnswersAreRead(String body, long latest, long safe, long finalized) throws Exception {
+    assertArrayEquals(
+        new long[] {latest, safe, finalized},
+        HeadPoller.parse(body.getBytes(StandardCharsets.UTF_8)));
+  }
+}
