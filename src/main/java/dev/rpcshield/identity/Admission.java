@@ -1,0 +1,40 @@
+package dev.rpcshield.identity;
+
+import dev.rpcshield.account.Accounts;
+import dev.rpcshield.account.KeyDirectory;
+import dev.rpcshield.jsonrpc.RpcError;
+import dev.rpcshield.jsonrpc.RpcErrorCode;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * Decides whether a caller may be served at all, before any parsing: a blocked address is refused
+ * (403) first; a presented key must be well formed, known and not revoked (else 401, never served
+ * as anonymous), and its account enabled (else 403).
+ */
+@ApplicationScoped
+public class Admission {
+  @Inject Accounts accounts;
+
+  /** The admitted caller, or the refusal. */
+  public record Result(Caller caller, RpcError refusal) {}
+
+  public Result admit(Caller caller) {
+    KeyDirectory directory = accounts.directory();
+    if (directory.blocked(caller.clientIp())) {
+      return new Result(null, RpcError.of(RpcErrorCode.FORBIDDEN, "address is blocked"));
+    }
+    if (caller.apiKey() == null) {
+      return new Result(caller, null);
+    }
+    KeyDirectory.Resolution r = directory.resolve(caller.apiKey());
+    return switch (r.status()) {
+      case OK -> new Result(caller.withAccount(r.view()), null);
+      case DISABLED -> new Result(null, RpcError.of(RpcErrorCode.FORBIDDEN, "account is disabled"));
+      case REVOKED -> new Result(null, RpcError.of(RpcErrorCode.UNAUTHORIZED, "API key is revoked"));
+      case MALFORMED ->
+          new Result(null, RpcError.of(RpcErrorCode.UNAUTHORIZED, "API key is malformed"));
+      case UNKNOWN -> new Result(null, RpcError.of(RpcErrorCode.UNAUTHORIZED, "API key is unknown"));
+    };
+  }
+}

@@ -1,0 +1,48 @@
+package dev.rpcshield.limit;
+
+import dev.rpcshield.testing.MutableClock;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class InMemoryLimiterStoreTest extends LimiterStoreContract {
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
+  private final InMemoryLimiterStore store = new InMemoryLimiterStore(clock, 1000);
+
+  @Override
+  LimiterStore store() {
+    return store;
+  }
+
+  @Override
+  void pass(long millis) {
+    clock.advance(Duration.ofMillis(millis));
+  }
+
+  @Override
+  long nowEpochSecond() {
+    return clock.instant().getEpochSecond();
+  }
+
+  @Test
+  void keySprayingCannotGrowMemoryPastTheCap() {
+    for (int i = 0; i < 5000; i++) {
+      store.chargeOne(List.of(Rule.bucket("rps", "spray:" + i, 5, 1, 1)));
+    }
+    assertEquals(1000, store.size());
+  }
+
+  @Test
+  void counterStartsOverAtItsReset() {
+    long reset = nowEpochSecond() + 10;
+    Rule r = Rule.counter("monthly", "m:a", 1, 1, reset);
+    assertTrue(store.chargeOne(List.of(r)).allowed());
+    Rule nextPeriod = Rule.counter("monthly", "m:a", 1, 1, reset + 2_592_000);
+    assertTrue(store.chargeOne(List.of(nextPeriod)).allowed(), "a new period starts empty");
+  }
+}
