@@ -1,0 +1,127 @@
+package dev.rpcshield.sender;
+
+import static dev.rpcshield.sender.TestTransactions.ALICE;
+import static dev.rpcshield.sender.TestTransactions.ALICE_ADDRESS;
+import static dev.rpcshield.sender.TestTransactions.BOB;
+import static dev.rpcshield.sender.TestTransactions.BOB_ADDRESS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rpcshield.sender.InvalidTransactionException.Reason;
+import java.math.BigInteger;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.web3j.crypto.Hash;
+
+class RawTransactionDecoderTest {
+  private final RawTransactionDecoder any = new RawTransactionDecoder(Set.of(), false);
+  private final RawTransactionDecoder anvilOnly = new RawTransactionDecoder(Set.of(31337L), false);
+
+  private static void assertDecoded(SignedTransaction tx, String sender, long nonce, Long chain, int type) {
+    assertEquals(sender, tx.sender());
+    assertEquals(BigInteger.valueOf(nonce), tx.nonce());
+    assertEquals(chain, tx.chainId());
+    assertEquals(type, tx.type());
+  }
+
+  @Test
+  void everyTypeDecodesToItsSignerNonceChainAndType() throws Exception {
+    assertDecoded(any.decode(TestTransactions.legacyUnprotected(ALICE, 3)), ALICE_ADDRESS, 3, null, 0);
+    assertDecoded(anvilOnly.decode(TestTransactions.legacy(BOB, 4, 31337)), BOB_ADDRESS, 4, 31337L, 0);
+    assertDecoded(anvilOnly.decode(TestTransactions.eip2930(ALICE, 5, 31337)), ALICE_ADDRESS, 5, 31337L, 1);
+    assertDecoded(anvilOnly.decode(TestTransactions.eip1559(BOB, 6, 31337)), BOB_ADDRESS, 6, 31337L, 2);
+    assertDecoded(anvilOnly.decode(TestTransactions.eip4844Plain(ALICE, 7)), ALICE_ADDRESS, 7, 31337L, 3);
+    assertDecoded(anvilOnly.decode(TestTransactions.eip4844Network(BOB, 8)), BOB_ADDRESS, 8, 31337L, 3);
+    assertDecoded(anvilOnly.decode(TestTransactions.eip7702(ALICE, 9)), ALICE_ADDRESS, 9, 31337L, 4);
+  }
+
+  @Test
+  void hashIsWhatTheNodeComputes() throws Exception {
+    String raw = TestTransactions.eip1559(BOB, 1, 31337);
+    assertEquals(Hash.sha3(raw), any.decode(raw).hash());
+  }
+
+  @Test
+  void blobTransactionInNetworkFormHasThePlainFormsHash() throws Exception {
+    String network = TestTransactions.eip4844Network(ALICE, 2);
+    SignedTransaction tx = any.decode(network);
+    assertTrue(network.length() > 262_000, "the network form carries the blob");
+    assertEquals(66, tx.hash().length());
+    assertTrue(!tx.hash().equals(Hash.sha3(network)), "not the hash of the wrapper");
+  }
+
+  @Test
+  void chainIdsOutsideTheAllowListAreRefused() {
+    InvalidTransactionException wrong =
+        assertThrows(
+            InvalidTransactionException.class,
+            () -> anvilOnly.decode(TestTransactions.eip1559(ALICE, 1, 1)));
+    assertEquals(Reason.CHAIN_NOT_ALLOWED, wrong.reason());
+    assertTrue(wrong.getMessage().contains("chain id 1 is not served here"), wrong.getMessage());
+    InvalidTransactionException unprotected =
+        assertThrows(
+            InvalidTransactionException.class,
+            () -> anvilOnly.decode(TestTransactions.legacyUnprotected(ALICE, 1)));
+    assertEquals(Reason.CHAIN_NOT_ALLOWED, unprotected.reason());
+  }
+
+  @Test
+  void highSIsRefused() {
+    InvalidTransactionException e =
+        assertThrows(
+            InvalidTransactionException.class, () -> any.decode(TestTransactions.highS(ALICE, 1)));
+    assertEquals(Reason.HIGH_S, e.reason());
+    assertTrue(e.getMessage().contains("EIP-2"));
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "0x|NOT_HEX|empty",
+        "0x123|NOT_HEX|odd length",
+        "0xzz|NOT_HEX|non-hex",
+        "abcd|NOT_HEX|0x-prefixed",
+        "0x05f8|UNKNOWN_TYPE|type 0x05",
+        "0x7f00|UNKNOWN_TYPE|type 0x7f",
+        "0x02|NOT_DECODABLE|truncated",
+        "0x02c0|NOT_DECODABLE|not decodable",
+        "0x0201|NOT_DECODABLE|not an RLP list",
+      })
+  void malformedInputIsRefusedWithAReason(String raw, Reason reason, String words) {
+    InvalidTransactionException e =
+        assertThrows(InvalidTransactionException.class, () -> any.decode(raw));
+    assertEquals(reason, e.reason(), e.getMessage());
+    assertTrue(e.getMessage().contains(words), e.getMessage());
+  }
+
+  @Test
+  void truncatedAndTrailingRlpAreRefused() {
+    String raw = TestTransactions.eip1559(ALICE, 1, 31337);
+    InvalidTransactionException cut =
+        assertThrows(
+            InvalidTransactionException.class, () -> any.decode(raw.substring(0, raw.length() - 10)));
+    assertTrue(cut.getMessage().contains("truncated"), cut.getMessage());
+    InvalidTransactionException trailing =
+        assertThrows(InvalidTransactionException.class, () -> any.decode(raw + "00"));
+    assertTrue(trailing.getMessage().contains("trailing"), trailing.getMessage());
+  }
+
+  @Test
+  void zeroSignatureIsUnrecoverable() {
+    String raw = TestTransactions.eip1559(ALICE, 1, 31337);
+    String zeroed = raw.substring(0, raw.length() - 64) + "0".repeat(64);
+    InvalidTransactionException e =
+        assertThrows(InvalidTransactionException.class, () -> any.decode(zeroed));
+    assertEquals(Reason.UNRECOVERABLE, e.reason(), e.getMessage());
+  }
+
+  @Test
+  void legacyWithoutChainIdPassesWithoutAnAllowList() throws Exception {
+    assertNull(any.decode(TestTransactions.legacyUnprotected(BOB, 0)).chainId());
+  }
+}
