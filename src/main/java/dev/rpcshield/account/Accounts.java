@@ -1,0 +1,111 @@
+package dev.rpcshield.account;
+
+import dev.rpcshield.config.Settings;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * The account side of this instance: the database (data source {@code jdbc/rpcshield}, see
+ * server.xml), the store, the key directory and the usage meter, and the background work that keeps
+ * them current: change polling every 500 ms, usage and last-used flushes every
+ * {@code rpcshield.usage.flush-interval}.
+ */
+@ApplicationScoped
+public class Accounts {
+  private static final Logger LOG = Logger.getLogger(Accounts.class.getName());
+
+  @Resource(lookup = "jdbc/rpcshield")
+  DataSource dataSource;
+
+  private final Clock clock = Clock.systemUTC();
+  private Database database;
+  private AccountStore store;
+  private Tiers tiers;
+  private KeyDirectory directory;
+  private UsageMeter usage;
+  private ScheduledExecutorService background;
+
+  @PostConstruct
+  void start() {
+    Settings s = new Settings(ConfigProvider.getConfig());
+    database = new Database(dataSource);
+    store = new AccountStore(database, clock);
+    tiers = new Tiers(ConfigProvider.getConfig());
+    directory = new KeyDirectory(store, tiers, clock, s.integer("rpcshield.keys.cache-size", 100_000));
+    usage = new UsageMeter(store);
+    Duration flush = s.duration("rpcshield.usage.flush-interval", Duration.ofSeconds(5));
+    background =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().daemon().name("rpcshield-accounts").unstarted(r));
+    background.scheduleWithFixedDelay(
+        quietly("change poll", directory::refreshIfChanged), 500, 500, TimeUnit.MILLISECONDS);
+    background.scheduleWithFixedDelay(
+        quietly(
+            "usage flush",
+            () -> {
+              usage.flush();
+              directory.flushLastUsed();
+            }),
+        flush.toMillis(),
+        flush.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  private static Runnable quietly(String what, Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, what + " failed; will retry", e);
+      }
+    };
+  }
+
+  @PreDestroy
+  void stop() {
+    background.shutdownNow();
+    try {
+      usage.flush();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "final usage flush failed", e);
+    }
+    database.close();
+  }
+
+  public AccountStore store() {
+    return store;
+  }
+
+  public Tiers tiers() {
+    return tiers;
+  }
+
+  public KeyDirectory directory() {
+    return directory;
+  }
+
+  public UsageMeter usage() {
+    return usage;
+  }
+
+  /** Whether the database answers (readiness). */
+  public boolean reachable() {
+    try {
+      store.changeSeq();
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package dev.rpcshield.account;
+
+/**
+ * What a tier allows; an account's overrides replace single values.
+ *
+ * @param rps requests per second (token bucket refill)
+ * @param burst bucket size
+ * @param cuPerSecond compute units per second, 0 for no limit
+ * @param monthlyCu compute units per calendar month (UTC), 0 for no quota
+ * @param wsConnections concurrent WebSocket connections, 0 for no cap
+ * @param senderExempt whether its transactions skip the per-sender throttle
+ */
+public record Tier(
+    String name,
+    double rps,
+    long burst,
+    double cuPerSecond,
+    long monthlyCu,
+    int wsConnections,
+    boolean senderExempt) {
+
+  /** This tier with an account's overrides applied. */
+  public Tier withOverrides(Account a) {
+    return new Tier(
+        name,
+        a.getRpsOverride() != null ? a.getRpsOverride() : rps,
+        a.getBurstOverride() != null ? a.getBurstOverride() : burst,
+        a.getCuPerSecondOverride() != null ? a.getCuPerSecondOverride() : cuPerSecond,
+        a.getMonthlyCuOverride() != null ? a.getMonthlyCuOverride() : monthlyCu,
+        a.getWsConnectionsOverride() != null ? a.getWsConnectionsOverride() : wsConnections,
+        senderExempt || a.isSenderExempt());
+  }
+}

@@ -1,0 +1,219 @@
+package dev.rpcshield.admin;
+
+import static dev.rpcshield.admin.AdminJson.badField;
+import static dev.rpcshield.admin.AdminJson.notFound;
+
+import dev.rpcshield.account.Account;
+import dev.rpcshield.account.AccountStore;
+import dev.rpcshield.account.Accounts;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/** Accounts, their keys, usage and high-rate flag. Every change is audited. */
+@Path("/accounts")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class AccountsResource {
+  @Inject Accounts accounts;
+  @Context HttpServletRequest http;
+
+  private AccountStore store() {
+    return accounts.store();
+  }
+
+  private String actor() {
+    return "admin@" + http.getRemoteAddr();
+  }
+
+  static UUID id(String text) {
+    try {
+      return UUID.fromString(text);
+    } catch (IllegalArgumentException e) {
+      throw badField("id", "id must be a UUID");
+    }
+  }
+
+  @POST
+  public Response create(String body) {
+    JsonObject in = AdminJson.parse(body);
+    String name = AdminJson.string(in, "name", true, 200);
+    String tier = tier(AdminJson.string(in, "tier", false, 64));
+    Consumer<Account> overrides = overrides(in);
+    Account created = store().createAccount(name, tier == null ? "free" : tier, actor());
+    Account a =
+        store().updateAccount(created.getId(), overrides, actor(), "overrides").orElseThrow();
+    return Response.status(201).entity(AdminJson.account(a).build().toString()).build();
+  }
+
+  @GET
+  public String list(@QueryParam("flagged") boolean flagged) {
+    JsonArrayBuilder out = Json.createArrayBuilder();
+    store().accounts(flagged).forEach(a -> out.add(AdminJson.account(a)));
+    return out.build().toString();
+  }
+
+  @GET
+  @Path("/{id}")
+  public String get(@PathParam("id") String id) {
+    return AdminJson.account(store().account(id(id)).orElseThrow(() -> notFound("account")))
+        .build()
+        .toString();
+  }
+
+  @PATCH
+  @Path("/{id}")
+  public String update(@PathParam("id") String id, String body) {
+    JsonObject in = AdminJson.parse(body);
+    String name = AdminJson.string(in, "name", false, 200);
+    String tier = tier(AdminJson.string(in, "tier", false, 64));
+    Boolean enabled = AdminJson.bool(in, "enabled");
+    Consumer<Account> overrides = overrides(in);
+    Account a =
+        store()
+            .updateAccount(
+                id(id),
+                x -> {
+                  if (name != null) {
+                    x.setName(name);
+                  }
+                  if (tier != null) {
+                    x.setTier(tier);
+                  }
+                  if (enabled != null) {
+                    x.setEnabled(enabled);
+                  }
+                  overrides.accept(x);
+                },
+                actor(),
+                in.toString())
+            .orElseThrow(() -> notFound("account"));
+    return AdminJson.account(a).build().toString();
+  }
+
+  @DELETE
+  @Path("/{id}")
+  public Response delete(@PathParam("id") String id) {
+    if (!store().deleteAccount(id(id), actor())) {
+      throw notFound("account");
+    }
+    return Response.noContent().build();
+  }
+
+  @POST
+  @Path("/{id}/keys")
+  public Response createKey(@PathParam("id") String id, String body) {
+    JsonObject in = body == null || body.isBlank() ? JsonObject.EMPTY_JSON_OBJECT : AdminJson.parse(body);
+    String label = AdminJson.string(in, "label", false, 200);
+    UUID account = id(id);
+    if (store().account(account).isEmpty()) {
+      throw notFound("account");
+    }
+    AccountStore.CreatedKey k = store().createKey(account, label, actor());
+    return Response.status(201)
+        .entity(AdminJson.key(k.key()).add("key", k.plaintext()).build().toString())
+        .build();
+  }
+
+  @GET
+  @Path("/{id}/keys")
+  public String keys(@PathParam("id") String id) {
+    JsonArrayBuilder out = Json.createArrayBuilder();
+    store().keysOf(id(id)).forEach(k -> out.add(AdminJson.key(k)));
+    return out.build().toString();
+  }
+
+  @GET
+  @Path("/{id}/usage")
+  public String usage(@PathParam("id") String id) {
+    UUID account = id(id);
+    if (store().account(account).isEmpty()) {
+      throw notFound("account");
+    }
+    accounts.usage().flush();
+    AccountStore.Usage u = store().usage(account);
+    return Json.createObjectBuilder()
+        .add("period", u.period())
+        .add("computeUnits", u.computeUnits())
+        .add("requests", u.requests())
+        .add("refusals", u.refusals())
+        .build()
+        .toString();
+  }
+
+  @DELETE
+  @Path("/{id}/high-rate-flag")
+  public String clearFlag(@PathParam("id") String id) {
+    Account a =
+        store()
+            .updateAccount(id(id), x -> x.setFlaggedHighRateAt(null), actor(), "clear high-rate flag")
+            .orElseThrow(() -> notFound("account"));
+    return AdminJson.account(a).build().toString();
+  }
+
+  private String tier(String tier) {
+    if (tier != null && accounts.tiers().tier(tier).isEmpty()) {
+      throw badField("tier", "unknown tier '" + tier + "'; known: " + accounts.tiers().all().keySet());
+    }
+    return tier;
+  }
+
+  private static Consumer<Account> overrides(JsonObject in) {
+    if (!in.containsKey("overrides") || in.isNull("overrides")) {
+      return a -> {};
+    }
+    if (!(in.get("overrides") instanceof JsonObject o)) {
+      throw badField("overrides", "overrides must be an object");
+    }
+    Double rps = AdminJson.positiveNumber(o, "rps");
+    Double burst = AdminJson.positiveNumber(o, "burst");
+    Double cu = AdminJson.positiveNumber(o, "cuPerSecond");
+    Double monthly = AdminJson.positiveNumber(o, "monthlyCu");
+    Double ws = AdminJson.positiveNumber(o, "wsConnections");
+    Boolean exempt = AdminJson.bool(o, "senderExempt");
+    for (String field : o.keySet()) {
+      if (!java.util.Set.of("rps", "burst", "cuPerSecond", "monthlyCu", "wsConnections", "senderExempt")
+          .contains(field)) {
+        throw badField("overrides." + field, "unknown override '" + field + "'");
+      }
+    }
+    return a -> {
+      if (o.containsKey("rps")) {
+        a.setRpsOverride(rps);
+      }
+      if (o.containsKey("burst")) {
+        a.setBurstOverride(burst == null ? null : burst.longValue());
+      }
+      if (o.containsKey("cuPerSecond")) {
+        a.setCuPerSecondOverride(cu);
+      }
+      if (o.containsKey("monthlyCu")) {
+        a.setMonthlyCuOverride(monthly == null ? null : monthly.longValue());
+      }
+      if (o.containsKey("wsConnections")) {
+        a.setWsConnectionsOverride(ws == null ? null : ws.intValue());
+      }
+      if (exempt != null) {
+        a.setSenderExempt(exempt);
+      }
+    };
+  }
+}

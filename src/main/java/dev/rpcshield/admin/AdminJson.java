@@ -1,0 +1,156 @@
+package dev.rpcshield.admin;
+
+import dev.rpcshield.account.Account;
+import dev.rpcshield.account.ApiKey;
+import dev.rpcshield.account.BlockedAddress;
+import jakarta.json.Json;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+
+/** JSON in and out of the admin API, with 400 errors that name the bad field. */
+final class AdminJson {
+  private AdminJson() {}
+
+  static WebApplicationException badField(String field, String why) {
+    return new WebApplicationException(
+        Response.status(400)
+            .type(MediaType.APPLICATION_JSON)
+            .entity(
+                Json.createObjectBuilder().add("error", why).add("field", field).build().toString())
+            .build());
+  }
+
+  static WebApplicationException notFound(String what) {
+    return new WebApplicationException(
+        Response.status(404)
+            .type(MediaType.APPLICATION_JSON)
+            .entity(Json.createObjectBuilder().add("error", what + " not found").build().toString())
+            .build());
+  }
+
+  static JsonObject parse(String body) {
+    try {
+      return Json.createReader(new java.io.StringReader(body == null ? "" : body)).readObject();
+    } catch (RuntimeException e) {
+      throw badField("body", "the body must be a JSON object");
+    }
+  }
+
+  static String string(JsonObject o, String field, boolean required, int max) {
+    JsonValue v = o.get(field);
+    if (v == null || v == JsonValue.NULL) {
+      if (required) {
+        throw badField(field, field + " is required");
+      }
+      return null;
+    }
+    if (!(v instanceof JsonString s) || s.getString().isBlank() || s.getString().length() > max) {
+      throw badField(field, field + " must be a non-empty string of at most " + max + " characters");
+    }
+    return s.getString();
+  }
+
+  static Double positiveNumber(JsonObject o, String field) {
+    JsonValue v = o.get(field);
+    if (v == null || v == JsonValue.NULL) {
+      return null;
+    }
+    if (!(v instanceof JsonNumber n) || n.doubleValue() < 0) {
+      throw badField(field, field + " must be a number >= 0");
+    }
+    return n.doubleValue();
+  }
+
+  static Boolean bool(JsonObject o, String field) {
+    JsonValue v = o.get(field);
+    if (v == null || v == JsonValue.NULL) {
+      return null;
+    }
+    if (v != JsonValue.TRUE && v != JsonValue.FALSE) {
+      throw badField(field, field + " must be true or false");
+    }
+    return v == JsonValue.TRUE;
+  }
+
+  static Instant instant(JsonObject o, String field) {
+    String s = string(o, field, false, 64);
+    try {
+      return s == null ? null : Instant.parse(s);
+    } catch (RuntimeException e) {
+      throw badField(field, field + " must be an ISO-8601 instant such as 2026-12-01T00:00:00Z");
+    }
+  }
+
+  static JsonObjectBuilder account(Account a) {
+    JsonObjectBuilder b =
+        Json.createObjectBuilder()
+            .add("id", a.getId().toString())
+            .add("name", a.getName())
+            .add("tier", a.getTier())
+            .add("enabled", a.isEnabled())
+            .add("createdAt", a.getCreatedAt().toString());
+    JsonObjectBuilder o = Json.createObjectBuilder();
+    if (a.getRpsOverride() != null) {
+      o.add("rps", a.getRpsOverride());
+    }
+    if (a.getBurstOverride() != null) {
+      o.add("burst", a.getBurstOverride());
+    }
+    if (a.getCuPerSecondOverride() != null) {
+      o.add("cuPerSecond", a.getCuPerSecondOverride());
+    }
+    if (a.getMonthlyCuOverride() != null) {
+      o.add("monthlyCu", a.getMonthlyCuOverride());
+    }
+    if (a.getWsConnectionsOverride() != null) {
+      o.add("wsConnections", a.getWsConnectionsOverride());
+    }
+    if (a.isSenderExempt()) {
+      o.add("senderExempt", true);
+    }
+    b.add("overrides", o);
+    if (a.getFlaggedHighRateAt() == null) {
+      b.addNull("flaggedHighRateAt");
+    } else {
+      b.add("flaggedHighRateAt", a.getFlaggedHighRateAt().toString());
+    }
+    return b;
+  }
+
+  static JsonObjectBuilder key(ApiKey k) {
+    JsonObjectBuilder b =
+        Json.createObjectBuilder()
+            .add("id", k.getId().toString())
+            .add("accountId", k.getAccountId().toString())
+            .add("prefix", k.getPrefix())
+            .add("createdAt", k.getCreatedAt().toString());
+    b.add("label", k.getLabel() == null ? "" : k.getLabel());
+    if (k.getLastUsedAt() != null) {
+      b.add("lastUsedAt", k.getLastUsedAt().toString());
+    }
+    if (k.getRevokedAt() != null) {
+      b.add("revokedAt", k.getRevokedAt().toString());
+    }
+    return b;
+  }
+
+  static JsonObjectBuilder blocked(BlockedAddress b) {
+    JsonObjectBuilder o =
+        Json.createObjectBuilder()
+            .add("id", b.getId().toString())
+            .add("cidr", b.getCidr())
+            .add("createdAt", b.getCreatedAt().toString());
+    o.add("reason", b.getReason() == null ? "" : b.getReason());
+    if (b.getExpiresAt() != null) {
+      o.add("expiresAt", b.getExpiresAt().toString());
+    }
+    return o;
+  }
+}

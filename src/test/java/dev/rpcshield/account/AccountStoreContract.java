@@ -1,0 +1,76 @@
+package dev.rpcshield.account;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The store's behaviour, run on each database: the same migrations, the same answers. */
+abstract class AccountStoreContract {
+  abstract Database database();
+
+  private AccountStore store() {
+    return new AccountStore(database(), Clock.systemUTC());
+  }
+
+  @Test
+  void accountsKeysAndRevocation() {
+    AccountStore store = store();
+    long seq = store.changeSeq();
+    Account a = store.createAccount("acme", "free", "test");
+    assertTrue(store.changeSeq() > seq, "a change moves the counter");
+    AccountStore.CreatedKey k = store.createKey(a.getId(), "ci", "test");
+    assertTrue(ApiKeys.wellFormed(k.plaintext()));
+    ApiKey found = store.keyByHash(ApiKeys.hash(k.plaintext())).orElseThrow();
+    assertEquals(a.getId(), found.getAccountId());
+    assertEquals(k.plaintext().substring(0, 12), found.getPrefix());
+    assertNull(found.getRevokedAt());
+    assertTrue(store.revokeKey(found.getId(), "test"));
+    assertNotNull(store.keyByHash(ApiKeys.hash(k.plaintext())).orElseThrow().getRevokedAt());
+    assertFalse(store.revokeKey(UUID.randomUUID(), "test"));
+  }
+
+  @Test
+  void updatesAndTheHighRateFlagIsSetOnce() {
+    AccountStore store = store();
+    Account a = store.createAccount("flags", "free", "test");
+    store.updateAccount(a.getId(), x -> { x.setTier("pro"); x.setRpsOverride(7.0); }, "test", "tier");
+    Account read = store.account(a.getId()).orElseThrow();
+    assertEquals("pro", read.getTier());
+    assertEquals(7.0, read.getRpsOverride());
+    assertTrue(store.flagHighRate(a.getId()));
+    assertFalse(store.flagHighRate(a.getId()), "set once");
+    assertTrue(store.accounts(true).stream().anyMatch(x -> x.getId().equals(a.getId())));
+  }
+
+  @Test
+  void usageAccumulatesPerMonth() {
+    AccountStore store = store();
+    Account a = store.createAccount("usage", "free", "test");
+    store.addUsage(a.getId(), 40, 2, 0);
+    store.addUsage(a.getId(), 26, 1, 3);
+    AccountStore.Usage u = store.usage(a.getId());
+    assertEquals(66, u.computeUnits());
+    assertEquals(3, u.requests());
+    assertEquals(3, u.refusals());
+  }
+
+  @Test
+  void blocklistAndDeleteAreAudited() {
+    AccountStore store = store();
+    BlockedAddress b = store.block("203.0.113.0/24", "abuse", null, "test");
+    assertTrue(store.blocklist().stream().anyMatch(x -> x.getId().equals(b.getId())));
+    assertTrue(store.unblock(b.getId(), "test"));
+    Account a = store.createAccount("gone", "free", "test");
+    store.createKey(a.getId(), "k", "test");
+    store.addUsage(a.getId(), 1, 1, 0);
+    assertTrue(store.deleteAccount(a.getId(), "test"));
+    assertTrue(store.account(a.getId()).isEmpty());
+    assertTrue(store.audit(50).stream().anyMatch(r -> r.getAction().equals("account.delete")));
+  }
+}
