@@ -1,0 +1,65 @@
+package dev.rpcshield.ops;
+
+import dev.rpcshield.upstream.Upstream;
+import dev.rpcshield.upstream.Upstreams;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
+
+/**
+ * RpcShield's MicroProfile Metrics, published in Prometheus text at {@code /metrics}. Names are in
+ * {@link MetricNames} and documented in the README. Labels carry methods, outcomes, identity types
+ * and upstream names, never keys or addresses.
+ */
+@ApplicationScoped
+public class GatewayMetrics {
+  @Inject MetricRegistry registry;
+
+  /** One answered call. */
+  public void call(String method, String outcome, String identity, Duration took) {
+    registry
+        .counter(
+            MetricNames.REQUESTS,
+            new Tag("method", method),
+            new Tag("outcome", outcome),
+            new Tag("identity", identity))
+        .inc();
+    registry.timer(MetricNames.REQUEST_DURATION, new Tag("method", method)).update(took);
+  }
+
+  /** One refusal by a policy ({@code rate}, {@code cu}, {@code monthly}, {@code sender}, ...). */
+  public void refusal(String refusalClass) {
+    registry.counter(MetricNames.REFUSALS, new Tag("class", refusalClass)).inc();
+  }
+
+  /** One WebSocket message received. */
+  public void socketMessage() {
+    registry.counter(MetricNames.WS_MESSAGES).inc();
+  }
+
+  /** Registers the limiter store's fail-open counter, when Redis is configured. */
+  public void watch(dev.rpcshield.limit.FailOpenLimiterStore store) {
+    registry.gauge(MetricNames.REDIS_FALLBACKS, store, dev.rpcshield.limit.FailOpenLimiterStore::fallbacks);
+  }
+
+  /** Registers the count of high-rate flags raised. */
+  public void watch(dev.rpcshield.ratewatch.Ratewatch ratewatch) {
+    registry.gauge(MetricNames.FLAGS_RAISED, ratewatch, dev.rpcshield.ratewatch.Ratewatch::flagsRaised);
+  }
+
+  /** Registers the per-upstream gauges; called once at start. */
+  public void watch(Upstreams upstreams) {
+    for (Upstream u : upstreams.all()) {
+      Tag name = new Tag("upstream", u.name());
+      registry.gauge(MetricNames.UPSTREAM_REQUESTS, u, Upstream::requests, name);
+      registry.gauge(MetricNames.UPSTREAM_FAILURES, u, Upstream::failures, name);
+      registry.gauge(MetricNames.UPSTREAM_LATENCY, u, Upstream::latencyMillis, name);
+      registry.gauge(
+          MetricNames.UPSTREAM_IN_ROTATION, u, x -> x.breaker().inRotation() ? 1 : 0, name);
+      registry.gauge(MetricNames.UPSTREAM_HEAD, u, x -> x.head().latest(), name);
+      registry.gauge(MetricNames.UPSTREAM_LAGGING, u, x -> x.head().lagging() ? 1 : 0, name);
+    }
+  }
+}

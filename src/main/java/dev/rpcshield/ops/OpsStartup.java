@@ -1,0 +1,76 @@
+package dev.rpcshield.ops;
+
+import dev.rpcshield.upstream.Upstream;
+import dev.rpcshield.upstream.Upstreams;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+/**
+ * At application start: builds the upstreams, limits and accounts (so a bad configuration or an
+ * unreachable database fails the start, not the first request), registers metrics and JMX beans;
+ * unregisters them at stop.
+ */
+@ApplicationScoped
+public class OpsStartup {
+  private static final Logger LOG = Logger.getLogger(OpsStartup.class.getName());
+
+  @Inject Upstreams upstreams;
+  @Inject GatewayMetrics metrics;
+  @Inject dev.rpcshield.limit.Limits limits;
+  @Inject dev.rpcshield.account.Accounts accounts;
+  @Inject dev.rpcshield.ratewatch.Ratewatch ratewatch;
+
+  private final List<ObjectName> registered = new ArrayList<>();
+  private volatile boolean started;
+
+  void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+    metrics.watch(upstreams);
+    metrics.watch(ratewatch);
+    if (limits.sharedStore() != null) {
+      metrics.watch(limits.sharedStore());
+    }
+    accounts.store();
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    for (Upstream u : upstreams.all()) {
+      try {
+        ObjectName name = new ObjectName("dev.rpcshield:type=Upstream,name=" + u.name());
+        if (server.isRegistered(name)) {
+          server.unregisterMBean(name);
+        }
+        server.registerMBean(new UpstreamControl(u), name);
+        registered.add(name);
+      } catch (JMException e) {
+        LOG.log(Level.WARNING, "cannot register JMX bean for upstream " + u.name(), e);
+      }
+    }
+    started = true;
+  }
+
+  /** Whether start-up work is done (the startup health check). */
+  public boolean started() {
+    return started;
+  }
+
+  @PreDestroy
+  void stop() {
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    for (ObjectName name : registered) {
+      try {
+        server.unregisterMBean(name);
+      } catch (JMException e) {
+        LOG.log(Level.FINE, "unregister " + name, e);
+      }
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package dev.rpcshield.ops;
+
+import dev.rpcshield.upstream.Upstream;
+import java.util.logging.Logger;
+
+/** The JMX face of one {@link Upstream}. */
+public final class UpstreamControl implements UpstreamControlMXBean {
+  private static final Logger LOG = Logger.getLogger(UpstreamControl.class.getName());
+  private final Upstream upstream;
+
+  public UpstreamControl(Upstream upstream) {
+    this.upstream = upstream;
+  }
+
+  @Override
+  public String getState() {
+    return upstream.breaker().state().name();
+  }
+
+  @Override
+  public boolean isInRotation() {
+    return upstream.breaker().inRotation();
+  }
+
+  @Override
+  public boolean isHeldByOperator() {
+    return upstream.breaker().held();
+  }
+
+  @Override
+  public long getHead() {
+    return upstream.head().latest();
+  }
+
+  @Override
+  public boolean isLagging() {
+    return upstream.head().lagging();
+  }
+
+  @Override
+  public long getRequests() {
+    return upstream.requests();
+  }
+
+  @Override
+  public long getFailures() {
+    return upstream.failures();
+  }
+
+  @Override
+  public double getLatencyMillis() {
+    return upstream.latencyMillis();
+  }
+
+  @Override
+  public String getLastFailure() {
+    return upstream.breaker().lastFailure();
+  }
+
+  @Override
+  public void takeOutOfRotation() {
+    upstream.breaker().hold();
+    LOG.info(() -> "upstream " + upstream.name() + " taken out of rotation through JMX");
+  }
+
+  @Override
+  public void putBackInRotation() {
+    upstream.breaker().release();
+    LOG.info(() -> "upstream " + upstream.name() + " put back in rotation through JMX");
+  }
+}

@@ -1,0 +1,28 @@
+package dev.rpcshield.ops;
+
+/** JMX view and control of one upstream ({@code dev.rpcshield:type=Upstream,name=<name>}). */
+public interface UpstreamControlMXBean {
+  String getState();
+
+  boolean isInRotation();
+
+  boolean isHeldByOperator();
+
+  long getHead();
+
+  boolean isLagging();
+
+  long getRequests();
+
+  long getFailures();
+
+  double getLatencyMillis();
+
+  String getLastFailure();
+
+  /** Takes the upstream out of rotation until {@link #putBackInRotation()}. */
+  void takeOutOfRotation();
+
+  /** Ends an operator's hold; a failing upstream still has to pass a probe. */
+  void putBackInRotation();
+}

@@ -1,0 +1,225 @@
+package dev.rpcshield.ws;
+
+import dev.rpcshield.gateway.ClientSink;
+import dev.rpcshield.gateway.GatewayReply;
+import dev.rpcshield.gateway.RpcGateway;
+import dev.rpcshield.gateway.Subscriptions;
+import dev.rpcshield.identity.Caller;
+import dev.rpcshield.jsonrpc.RpcError;
+import dev.rpcshield.jsonrpc.RpcErrorCode;
+import dev.rpcshield.jsonrpc.RpcWriter;
+import dev.rpcshield.ops.GatewayMetrics;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One client's JSON-RPC WebSocket connection. It only translates: each text message goes to the
+ * same {@link RpcGateway} as an HTTP body, on a virtual thread, and the answer is queued back. A
+ * bad message gets an error message; the connection stays open.
+ */
+public final class RpcSocket extends Endpoint {
+  private static final Logger LOG = Logger.getLogger(RpcSocket.class.getName());
+
+  private final RpcGateway gateway;
+  private final Subscriptions subscriptions;
+  private final SocketSettings settings;
+  private final ScheduledExecutorService pinger;
+  private final Caller caller;
+  private final Semaphore inFlight;
+  private final AtomicInteger openConnections;
+  private final GatewayMetrics metrics;
+  private final SocketUpgrade.Slot slot;
+  private ScheduledFuture<?> renewal;
+  private Sink sink;
+  private ScheduledFuture<?> ping;
+
+  RpcSocket(
+      RpcGateway gateway,
+      Subscriptions subscriptions,
+      SocketSettings settings,
+      ScheduledExecutorService pinger,
+      Caller caller,
+      AtomicInteger openConnections,
+      GatewayMetrics metrics,
+      SocketUpgrade.Slot slot) {
+    this.gateway = gateway;
+    this.subscriptions = subscriptions;
+    this.settings = settings;
+    this.pinger = pinger;
+    this.caller = caller;
+    this.inFlight = new Semaphore(settings.maxInFlight());
+    this.openConnections = openConnections;
+    this.metrics = metrics;
+    this.slot = slot;
+  }
+
+  @Override
+  public void onOpen(Session session, EndpointConfig config) {
+    session.setMaxTextMessageBufferSize(settings.maxMessageBytes());
+    session.setMaxIdleTimeout(settings.idleTimeout().toMillis());
+    sink = new Sink(session, settings.maxQueued());
+    openConnections.incrementAndGet();
+    session.addMessageHandler(String.class, (MessageHandler.Whole<String>) this::onText);
+    long every = settings.pingInterval().toMillis();
+    ping = pinger.scheduleAtFixedRate(this::ping, every, every, TimeUnit.MILLISECONDS);
+    if (slot != null) {
+      long renew = Math.max(1000, settings.leaseTtl().toMillis() / 3);
+      renewal =
+          pinger.scheduleAtFixedRate(
+              () -> Thread.ofVirtual().start(slot::renew), renew, renew, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void onText(String text) {
+    metrics.socketMessage();
+    byte[] body = text.getBytes(StandardCharsets.UTF_8);
+    if (body.length > settings.maxMessageBytes()) {
+      try {
+        sink.session.close(
+            new CloseReason(
+                CloseReason.CloseCodes.TOO_BIG,
+                "message larger than " + settings.maxMessageBytes() + " bytes"));
+      } catch (IOException e) {
+        LOG.log(Level.FINE, "close failed", e);
+      }
+      return;
+    }
+    if (!inFlight.tryAcquire()) {
+      sink.send(
+          RpcWriter.error(
+              null,
+              RpcError.of(
+                  RpcErrorCode.RATE_LIMITED,
+                  "more than " + settings.maxInFlight() + " requests in flight on this connection")));
+      return;
+    }
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try {
+                GatewayReply reply = gateway.handle(body, body.length, caller, sink);
+                if (reply.body().length > 0) {
+                  sink.send(reply.body());
+                }
+              } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "WebSocket message failed", e);
+                sink.send(RpcWriter.error(null, RpcError.of(RpcErrorCode.INTERNAL_ERROR)));
+              } finally {
+                inFlight.release();
+              }
+            });
+  }
+
+  private void ping() {
+    if (sink.isOpen()) {
+      try {
+        sink.session.getAsyncRemote().sendPing(ByteBuffer.allocate(0));
+      } catch (IOException | IllegalStateException e) {
+        LOG.log(Level.FINE, "ping failed", e);
+      }
+    }
+  }
+
+  @Override
+  public void onClose(Session session, CloseReason reason) {
+    if (ping != null) {
+      ping.cancel(false);
+    }
+    openConnections.decrementAndGet();
+    if (renewal != null) {
+      renewal.cancel(false);
+    }
+    if (slot != null) {
+      slot.release();
+    }
+    subscriptions.disconnected(sink);
+  }
+
+  @Override
+  public void onError(Session session, Throwable error) {
+    LOG.log(Level.FINE, "WebSocket error", error);
+  }
+
+  /**
+   * Writes messages one at a time from a bounded queue; a client that lets the queue fill up is
+   * not reading and is disconnected instead of growing the heap.
+   */
+  static final class Sink implements ClientSink {
+    private final Session session;
+    private final int maxQueued;
+    private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicBoolean writing = new AtomicBoolean();
+
+    Sink(Session session, int maxQueued) {
+      this.session = session;
+      this.maxQueued = maxQueued;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return session.isOpen();
+    }
+
+    @Override
+    public void send(byte[] message) {
+      if (!session.isOpen()) {
+        return;
+      }
+      if (queued.incrementAndGet() > maxQueued) {
+        queue.clear();
+        try {
+          session.close(
+              new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "client is not reading"));
+        } catch (IOException e) {
+          LOG.log(Level.FINE, "close failed", e);
+        }
+        return;
+      }
+      queue.add(new String(message, StandardCharsets.UTF_8));
+      drain();
+    }
+
+    private void drain() {
+      if (!writing.compareAndSet(false, true)) {
+        return;
+      }
+      String next = queue.poll();
+      if (next == null) {
+        writing.set(false);
+        if (!queue.isEmpty()) {
+          drain();
+        }
+        return;
+      }
+      try {
+        session
+            .getAsyncRemote()
+            .sendText(
+                next,
+                result -> {
+                  queued.decrementAndGet();
+                  writing.set(false);
+                  drain();
+                });
+      } catch (IllegalStateException e) {
+        writing.set(false);
+      }
+    }
+  }
+}

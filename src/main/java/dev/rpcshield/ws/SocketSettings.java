@@ -1,0 +1,44 @@
+package dev.rpcshield.ws;
+
+import dev.rpcshield.config.Settings;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Per-connection protections of the WebSocket endpoint.
+ *
+ * @param maxMessageBytes largest client message; larger closes the connection with 1009 (default:
+ *     rpcshield.limits.max-body-bytes)
+ * @param idleTimeout a connection with no message for this long is closed (default 10 min)
+ * @param pingInterval keep-alive ping period (default 30 s)
+ * @param maxInFlight requests one connection may have unanswered; more are refused (default 64)
+ * @param maxQueued messages waiting to be written to a client; a client that lets more pile up is
+ *     not reading and is disconnected (default 1024)
+ * @param allowedOrigins when not empty, the only Origin headers accepted at the handshake
+ * @param anonymousConnections concurrent connections per client IP without a key, 0 for no cap
+ *     (default 10); keyed callers get their tier's {@code ws-connections}
+ * @param leaseTtl how long a connection slot outlives an instance that died holding it (default
+ *     60 s; renewed every third of it while the connection is open)
+ */
+public record SocketSettings(
+    int maxMessageBytes,
+    Duration idleTimeout,
+    Duration pingInterval,
+    int maxInFlight,
+    int maxQueued,
+    List<String> allowedOrigins,
+    int anonymousConnections,
+    Duration leaseTtl) {
+
+  public static SocketSettings read(Settings s, int defaultMaxMessage) {
+    return new SocketSettings(
+        s.integer("rpcshield.ws.max-message-bytes", defaultMaxMessage),
+        s.duration("rpcshield.ws.idle-timeout", Duration.ofMinutes(10)),
+        s.duration("rpcshield.ws.ping-interval", Duration.ofSeconds(30)),
+        s.integer("rpcshield.ws.max-in-flight", 64),
+        s.integer("rpcshield.ws.max-queued-messages", 1024),
+        s.list("rpcshield.ws.allowed-origins", List.of()),
+        s.integer("rpcshield.ws.anonymous-connections", 10),
+        s.duration("rpcshield.ws.lease-ttl", Duration.ofSeconds(60)));
+  }
+}

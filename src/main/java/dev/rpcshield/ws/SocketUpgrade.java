@@ -1,0 +1,135 @@
+package dev.rpcshield.ws;
+
+import dev.rpcshield.config.Settings;
+import dev.rpcshield.gateway.RpcGateway;
+import dev.rpcshield.gateway.Subscriptions;
+import dev.rpcshield.identity.Caller;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerContainer;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.io.IOException;
+import java.util.Map;
+import java.util.UUID;
+import dev.rpcshield.jsonrpc.RpcError;
+import dev.rpcshield.jsonrpc.RpcErrorCode;
+import dev.rpcshield.limit.ConnectionLeases;
+import dev.rpcshield.limit.Limits;
+import java.util.concurrent.atomic.AtomicInteger;
+import dev.rpcshield.ops.GatewayMetrics;
+import dev.rpcshield.ops.MetricNames;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * Turns an HTTP upgrade request on a JSON-RPC path into a WebSocket connection served by
+ * {@link RpcSocket}, after identity has been resolved from the upgrade request.
+ */
+@ApplicationScoped
+public class SocketUpgrade {
+  @Inject RpcGateway gateway;
+  @Inject Subscriptions subscriptions;
+  @Inject GatewayMetrics metrics;
+  @Inject MetricRegistry registry;
+  @Inject Limits limits;
+
+  private final AtomicInteger open = new AtomicInteger();
+
+  private SocketSettings settings;
+  private ScheduledExecutorService pinger;
+
+  @PostConstruct
+  void init() {
+    settings =
+        SocketSettings.read(
+            new Settings(ConfigProvider.getConfig()), gateway.limits().maxBodyBytes());
+    pinger =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().daemon().name("rpcshield-ws-ping").unstarted(r));
+    registry.gauge(MetricNames.WS_CONNECTIONS, open, AtomicInteger::get);
+    registry.gauge(MetricNames.WS_SUBSCRIPTIONS, subscriptions, Subscriptions::active);
+  }
+
+  /** Open client connections on this instance. */
+  public int openConnections() {
+    return open.get();
+  }
+
+  @PreDestroy
+  void stop() {
+    pinger.shutdownNow();
+  }
+
+  public SocketSettings settings() {
+    return settings;
+  }
+
+  /** Whether the Origin header is acceptable (no allow-list configured: any). */
+  public boolean originAllowed(String origin) {
+    return settings.allowedOrigins().isEmpty()
+        || origin != null && settings.allowedOrigins().contains(origin);
+  }
+
+  /**
+   * Upgrades the request, or returns why not: the caller is at its connection cap (counted across
+   * instances when Redis is configured).
+   */
+  public RpcError upgrade(HttpServletRequest req, HttpServletResponse resp, Caller caller)
+      throws IOException {
+    int cap =
+        caller.account() == null
+            ? settings.anonymousConnections()
+            : caller.account().limits().wsConnections();
+    String key =
+        caller.account() == null
+            ? "ws:ip:" + caller.clientIp()
+            : "ws:acct:" + caller.account().accountId();
+    String lease = UUID.randomUUID().toString();
+    if (cap > 0 && !limits.leases().acquire(key, lease, cap, settings.leaseTtl())) {
+      return RpcError.of(
+          RpcErrorCode.RATE_LIMITED, "at most " + cap + " WebSocket connections for this caller");
+    }
+    Slot slot = cap > 0 ? new Slot(limits.leases(), key, lease, settings.leaseTtl()) : null;
+    ServerContainer container =
+        (ServerContainer) req.getServletContext().getAttribute(ServerContainer.class.getName());
+    ServerEndpointConfig config =
+        ServerEndpointConfig.Builder.create(RpcSocket.class, req.getRequestURI())
+            .configurator(
+                new ServerEndpointConfig.Configurator() {
+                  @Override
+                  public <T> T getEndpointInstance(Class<T> type) {
+                    return type.cast(
+                        new RpcSocket(
+                            gateway, subscriptions, settings, pinger, caller, open, metrics, slot));
+                  }
+                })
+            .build();
+    try {
+      container.upgradeHttpToWebSocket(req, resp, config, Map.of());
+      return null;
+    } catch (DeploymentException | IOException | RuntimeException e) {
+      if (slot != null) {
+        slot.release();
+      }
+      throw new IOException("WebSocket upgrade failed", e);
+    }
+  }
+
+  /** A held connection slot: renewed while the connection is open, released when it closes. */
+  record Slot(ConnectionLeases leases, String key, String lease, java.time.Duration ttl) {
+    void renew() {
+      leases.renew(key, lease, ttl);
+    }
+
+    void release() {
+      leases.release(key, lease);
+    }
+  }
+}
