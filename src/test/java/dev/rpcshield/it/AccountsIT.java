@@ -1,0 +1,265 @@
+package dev.rpcshield.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Supplier;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Accounts, keys and limits end to end: two gateway instances on one PostgreSQL and one Redis,
+ * driven through the admin API and used by a plain HTTP client. Tier "tight" allows 5 requests/s.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class AccountsIT {
+  private static final String CHAIN_ID = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\"}";
+  private static final String BALANCE =
+      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_getBalance\",\"params\":[\""
+          + DevAccounts.SINK + "\",\"latest\"]}";
+
+  private final Gateway gateway = new Gateway();
+  private final Admin admin = new Admin(gateway);
+
+  @Deployment(testable = false)
+  static WebArchive deployment() {
+    return Deployments.gateway();
+  }
+
+  @BeforeEach
+  void healthy() {
+    TestNet.get().heal();
+  }
+
+  private static void within(Duration limit, Supplier<Boolean> condition, String what) {
+    Instant until = Instant.now().plus(limit);
+    while (Instant.now().isBefore(until)) {
+      if (condition.get()) {
+        return;
+      }
+      Thread.onSpinWait();
+    }
+    throw new AssertionError("not within " + limit.toMillis() + " ms: " + what);
+  }
+
+  @Test
+  void keyInEveryFormThenLimitedOnEitherInstanceThenRevokedEverywhere() {
+    Gateway second = SecondGateway.get().client();
+    String account = admin.account("{\"name\":\"it-tight\",\"tier\":\"tight\"}");
+    JsonNode created = admin.key(account);
+    String key = created.get("key").asText();
+    assertTrue(key.startsWith("rpcs_"));
+    assertEquals(key.substring(0, 12), created.get("prefix").asText());
+
+    assertEquals(200, gateway.post(CHAIN_ID, "X-API-Key", key).status());
+    assertEquals(200, gateway.post(CHAIN_ID, "Authorization", "Bearer " + key).status());
+    assertEquals(200, gateway.postTo("/v1/" + key, CHAIN_ID).status());
+    assertEquals(200, gateway.postTo("/?apikey=" + key, CHAIN_ID).status());
+
+    String limited =
+        admin.account(
+            "{\"name\":\"it-shared\",\"tier\":\"tight\",\"overrides\":{\"rps\":0.1,\"burst\":5}}");
+    String key2 = admin.key(limited).get("key").asText();
+    second.post(CHAIN_ID);
+    gateway.post(CHAIN_ID);
+    java.util.List<Gateway.Response> answers = new java.util.ArrayList<>();
+    try (java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(6)) {
+      java.util.List<java.util.concurrent.Future<Gateway.Response>> calls = new java.util.ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        Gateway target = i % 2 == 0 ? gateway : second;
+        calls.add(pool.submit(() -> target.post(CHAIN_ID, "X-API-Key", key2)));
+      }
+      for (var c : calls) {
+        answers.add(c.get());
+      }
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    long served = answers.stream().filter(r -> r.status() == 200).count();
+    assertEquals(
+        5,
+        served,
+        "burst 5 across both instances: "
+            + answers.stream()
+                .map(r -> r.status() + " " + r.header("X-RateLimit-Remaining") + " " + r.raw().uri())
+                .toList());
+    Gateway.Response last =
+        answers.stream().filter(r -> r.status() != 200).findFirst().orElseThrow();
+    assertEquals(429, last.status(), last.body());
+    assertEquals(-32005, last.json().get("error").get("code").asInt());
+    assertNotNull(last.header("Retry-After"));
+    assertEquals("5", last.header("X-RateLimit-Limit"));
+    String keyId = admin.call("GET", "/keys?key=" + key, null).json().get("id").asText();
+    assertEquals(204, admin.call("DELETE", "/keys/" + keyId, null).status());
+    within(
+        Duration.ofSeconds(2),
+        () ->
+            gateway.post(CHAIN_ID, "X-API-Key", key).status() == 401
+                && second.post(CHAIN_ID, "X-API-Key", key).status() == 401,
+        "revoked key refused by both instances");
+    Gateway.Response refused = second.post(CHAIN_ID, "X-API-Key", key);
+    assertEquals(-32030, refused.json().get("error").get("code").asInt());
+  }
+
+  @Test
+  void badKeysAreRefusedNeverServedAsAnonymous() {
+    Gateway.Response malformed = gateway.post(CHAIN_ID, "X-API-Key", "not-a-key");
+    assertEquals(401, malformed.status());
+    assertTrue(malformed.body().contains("malformed"));
+    String unknown = admin.key(admin.account("{\"name\":\"it-unknown\"}")).get("key").asText();
+    String typo = unknown.substring(0, 10) + (unknown.charAt(10) == 'a' ? 'b' : 'a') + unknown.substring(11);
+    assertEquals(401, gateway.post(CHAIN_ID, "X-API-Key", typo).status(), "checksum catches a typo");
+    java.util.concurrent.CompletionException ws =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            java.util.concurrent.CompletionException.class, () -> new Socket("/v1/" + typo).close());
+    assertEquals(
+        401, ((java.net.http.WebSocketHandshakeException) ws.getCause()).getResponse().statusCode());
+  }
+
+  @Test
+  void disabledAccountIsForbiddenAndBlockedAddressIsRefusedFirst() {
+    String account = admin.account("{\"name\":\"it-disabled\"}");
+    String key = admin.key(account).get("key").asText();
+    assertEquals(200, gateway.post(CHAIN_ID, "X-API-Key", key).status());
+    assertEquals(200, admin.call("PATCH", "/accounts/" + account, "{\"enabled\":false}").status());
+    within(
+        Duration.ofSeconds(2),
+        () -> gateway.post(CHAIN_ID, "X-API-Key", key).status() == 403,
+        "disabled account refused");
+
+    Gateway blockedClient = Gateway.from("127.0.0.3");
+    assertEquals(200, blockedClient.post(CHAIN_ID).status());
+    Gateway.Response entry =
+        admin.call("POST", "/blocklist", "{\"cidr\":\"127.0.0.3/32\",\"reason\":\"it\"}");
+    assertEquals(201, entry.status(), entry.body());
+    within(
+        Duration.ofSeconds(2), () -> blockedClient.post(CHAIN_ID).status() == 403, "blocked address");
+    assertEquals(-32031, blockedClient.post(CHAIN_ID).json().get("error").get("code").asInt());
+    assertEquals(204, admin.call("DELETE", "/blocklist/" + entry.json().get("id").asText(), null).status());
+    within(
+        Duration.ofSeconds(2), () -> blockedClient.post(CHAIN_ID).status() == 200, "unblocked");
+  }
+
+  @Test
+  void computeUnitsAreCountedAndTheMonthlyQuotaHolds() {
+    String account =
+        admin.account("{\"name\":\"it-quota\",\"overrides\":{\"monthlyCu\":50}}");
+    String key = admin.key(account).get("key").asText();
+    assertEquals(200, gateway.post(BALANCE, "X-API-Key", key).status());
+    assertEquals(200, gateway.post(BALANCE, "X-API-Key", key).status());
+    Gateway.Response over = gateway.post(BALANCE, "X-API-Key", key);
+    assertEquals(429, over.status(), over.body());
+    assertTrue(over.json().get("error").get("message").asText().contains("compute units are used up"));
+    JsonNode usage = admin.call("GET", "/accounts/" + account + "/usage", null).json();
+    assertEquals(40, usage.get("computeUnits").asLong(), usage.toString());
+    assertEquals(2, usage.get("requests").asLong());
+    assertEquals(1, usage.get("refusals").asLong());
+  }
+
+  @Test
+  void batchMembersAreChargedOneByOne() {
+    String account =
+        admin.account("{\"name\":\"it-batch\",\"overrides\":{\"rps\":1,\"burst\":2}}");
+    String key = admin.key(account).get("key").asText();
+    Gateway.Response r =
+        gateway.post("[" + CHAIN_ID + "," + CHAIN_ID.replace("\"id\":1", "\"id\":2") + ","
+            + CHAIN_ID.replace("\"id\":1", "\"id\":3") + "]", "X-API-Key", key);
+    assertEquals(200, r.status());
+    assertEquals("0x7a69", r.json().get(0).get("result").asText());
+    assertEquals("0x7a69", r.json().get(1).get("result").asText());
+    assertEquals(-32005, r.json().get(2).get("error").get("code").asInt(), r.body());
+  }
+
+  @Test
+  void refusalsShowAsAnEpisodeAndFlagTheAccountOnceUntilAnOperatorClearsIt() {
+    String account =
+        admin.account("{\"name\":\"it-abuser\",\"overrides\":{\"rps\":0.1,\"burst\":1}}");
+    String key = admin.key(account).get("key").asText();
+    for (int i = 0; i < 25; i++) {
+      gateway.post(CHAIN_ID, "X-API-Key", key);
+    }
+    JsonNode episodes = admin.call("GET", "/ratewatch/episodes", null).json();
+    JsonNode mine = null;
+    for (JsonNode e : episodes) {
+      if (e.get("key").asText().equals(account)) {
+        mine = e;
+      }
+    }
+    assertNotNull(mine, episodes.toString());
+    assertEquals("user", mine.get("class").asText());
+    assertEquals(24, mine.get("count").asLong());
+    JsonNode flagged = admin.call("GET", "/accounts/" + account, null).json();
+    String stamp = flagged.get("flaggedHighRateAt").asText();
+    assertFalse(flagged.get("flaggedHighRateAt").isNull());
+    for (int i = 0; i < 25; i++) {
+      gateway.post(CHAIN_ID, "X-API-Key", key);
+    }
+    assertEquals(
+        stamp,
+        admin.call("GET", "/accounts/" + account, null).json().get("flaggedHighRateAt").asText(),
+        "a sustained episode does not re-stamp the flag");
+    assertTrue(admin.call("GET", "/accounts?flagged=true", null).body().contains(account));
+    assertEquals(200, gateway.post(CHAIN_ID).status(), "never a ban: anonymous traffic still served");
+    Gateway.Response cleared = admin.call("DELETE", "/accounts/" + account + "/high-rate-flag", null);
+    assertEquals(200, cleared.status());
+    assertTrue(cleared.json().get("flaggedHighRateAt").isNull());
+  }
+
+  @Test
+  void webSocketConnectionsAreCappedPerAccountAcrossInstances() throws Exception {
+    SecondGateway.get();
+    String account =
+        admin.account("{\"name\":\"it-ws\",\"overrides\":{\"wsConnections\":2}}");
+    String key = admin.key(account).get("key").asText();
+    try (Socket one = new Socket("/v1/" + key);
+        Socket two = new Socket(SecondGateway.PORT, "/v1/" + key)) {
+    java.util.concurrent.CompletionException third =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            java.util.concurrent.CompletionException.class, () -> new Socket("/v1/" + key));
+    assertEquals(
+        429, ((java.net.http.WebSocketHandshakeException) third.getCause()).getResponse().statusCode());
+      assertEquals("0x7a69", one.call(CHAIN_ID).get("result").asText(), "open connections still work");
+    }
+    within(
+        Duration.ofSeconds(5),
+        () -> {
+          try (Socket again = new Socket("/v1/" + key)) {
+            return again.call(CHAIN_ID).has("result");
+          } catch (java.util.concurrent.CompletionException stillFull) {
+            return false;
+          }
+        },
+        "a closed connection gives its slot back");
+  }
+
+  @Test
+  void adminApiNeedsTheTokenAndNamesBadFields() {
+    assertEquals(401, admin.call("GET", "/accounts", null, null).status());
+    assertEquals(401, admin.call("GET", "/accounts", null, "wrong").status());
+    Gateway.Response noName = admin.call("POST", "/accounts", "{\"tier\":\"free\"}");
+    assertEquals(400, noName.status());
+    assertEquals("name", noName.json().get("field").asText());
+    Gateway.Response badTier = admin.call("POST", "/accounts", "{\"name\":\"x\",\"tier\":\"gold\"}");
+    assertEquals(400, badTier.status());
+    assertEquals("tier", badTier.json().get("field").asText());
+    Gateway.Response badOverride =
+        admin.call("POST", "/accounts", "{\"name\":\"x\",\"overrides\":{\"rps\":-1}}");
+    assertEquals("rps", badOverride.json().get("field").asText());
+    Gateway.Response badCidr = admin.call("POST", "/blocklist", "{\"cidr\":\"nope\"}");
+    assertEquals(400, badCidr.status());
+    assertFalse(
+        admin.call("GET", "/accounts", null).body().contains("rpcs_"), "no key ever listed in full");
+  }
+}

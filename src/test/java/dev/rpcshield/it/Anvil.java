@@ -1,0 +1,88 @@
+package dev.rpcshield.it;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A real anvil node (installed from npm by the build) on a fixed loopback port. */
+public final class Anvil implements AutoCloseable {
+  private final int port;
+  private final long chainId;
+  private Process process;
+
+  public Anvil(int port, long chainId) {
+    this.port = port;
+    this.chainId = chainId;
+  }
+
+  static Path binary() {
+    Path tools = Path.of(System.getProperty("it.tools.dir", "target/it-tools"));
+    Path bin = tools.resolve("node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil");
+    if (!Files.isExecutable(bin)) {
+      throw new IllegalStateException("anvil not installed at " + bin + " (run mvn verify)");
+    }
+    return bin;
+  }
+
+  public synchronized Anvil start() {
+    if (process != null && process.isAlive()) {
+      return this;
+    }
+    List<String> cmd = new ArrayList<>();
+    cmd.add(binary().toString());
+    cmd.addAll(List.of("--port", String.valueOf(port), "--chain-id", String.valueOf(chainId)));
+    cmd.addAll(List.of("--host", "127.0.0.1", "--silent"));
+    try {
+      process =
+          new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start anvil", e);
+    }
+    Instant until = Instant.now().plus(Duration.ofSeconds(20));
+    while (Instant.now().isBefore(until)) {
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        return this;
+      } catch (IOException notYet) {
+        if (!process.isAlive()) {
+          throw new IllegalStateException("anvil on port " + port + " exited: port taken?");
+        }
+        Thread.onSpinWait();
+      }
+    }
+    throw new IllegalStateException("anvil on port " + port + " did not start");
+  }
+
+  public String url() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public long chainId() {
+    return chainId;
+  }
+
+  /** Kills the node at once, as a crash would. */
+  public synchronized void kill() {
+    if (process != null) {
+      process.destroyForcibly();
+      try {
+        process.waitFor();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    kill();
+  }
+}

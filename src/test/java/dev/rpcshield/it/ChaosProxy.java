@@ -1,0 +1,303 @@
+package dev.rpcshield.it;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A fault-injecting HTTP proxy in front of a real node, for the faults anvil cannot produce: it
+ * forwards, or hangs, resets mid-body, answers 500/429/502, garbage, wrong batch ids, a provider
+ * rate-limit error, or refuses connections. It records what reached it.
+ */
+public final class ChaosProxy implements AutoCloseable {
+
+  /** What the proxy does with the next request. */
+  public enum Mode {
+    FORWARD,
+    DOWN,
+    HANG,
+    RESET,
+    STATUS_500,
+    STATUS_429,
+    STATUS_502,
+    GARBAGE,
+    EMPTY,
+    WRONG_IDS,
+    RATE_LIMIT_ERROR,
+    SLOW
+  }
+
+  private static final Pattern ID = Pattern.compile("\"id\":(\\d+)");
+  /** The gateway's own head poll: served like any request but not counted or recorded. */
+  private static final String HEAD_POLL_PREFIX =
+      "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_blockNumber\",\"params\":[]},"
+          + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"eth_getBlockByNumber\",\"params\":[\"safe\"";
+
+  private final String name;
+  private final int port;
+  private volatile URI target;
+  private final HttpClient client = HttpClient.newHttpClient();
+  private final AtomicInteger requests = new AtomicInteger();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger maxInFlight = new AtomicInteger();
+  private final List<String> bodies = new CopyOnWriteArrayList<>();
+  private final Map<String, String> lastHeaders = new ConcurrentHashMap<>();
+  private final List<Socket> open = new CopyOnWriteArrayList<>();
+  private volatile Mode mode = Mode.FORWARD;
+  private volatile long slowMillis = 500;
+  private ServerSocket server;
+
+  public ChaosProxy(String name, int port, URI target) {
+    this.name = name;
+    this.port = port;
+    this.target = target;
+    listen();
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public synchronized void mode(Mode next) {
+    this.mode = next;
+    if (next == Mode.DOWN) {
+      closeServer();
+    } else if (server == null) {
+      listen();
+    }
+  }
+
+  /** Points the proxy at another node. */
+  public void retarget(URI next) {
+    this.target = next;
+  }
+
+  public void slowMillis(long millis) {
+    this.slowMillis = millis;
+  }
+
+  /** Client requests that reached the proxy (in any mode but DOWN); head polls not counted. */
+  public int requests() {
+    return requests.get();
+  }
+
+  public int maxInFlight() {
+    return maxInFlight.get();
+  }
+
+  public List<String> bodies() {
+    return List.copyOf(bodies);
+  }
+
+  public String lastHeader(String name) {
+    return lastHeaders.get(name.toLowerCase(Locale.ROOT));
+  }
+
+  public void reset() {
+    requests.set(0);
+    maxInFlight.set(0);
+    bodies.clear();
+    lastHeaders.clear();
+  }
+
+  private synchronized void listen() {
+    try {
+      ServerSocket s = new ServerSocket();
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 512);
+      server = s;
+      Thread.ofVirtual().name("chaos-" + name).start(() -> accept(s));
+    } catch (IOException e) {
+      throw new IllegalStateException("proxy " + name + " cannot listen on " + port, e);
+    }
+  }
+
+  private synchronized void closeServer() {
+    if (server != null) {
+      try {
+        server.close();
+      } catch (IOException ignored) {
+        // closing is all we want
+      }
+      server = null;
+    }
+    for (Socket s : open) {
+      try {
+        s.close();
+      } catch (IOException ignored) {
+        // already gone
+      }
+    }
+    open.clear();
+  }
+
+  private void accept(ServerSocket s) {
+    while (!s.isClosed()) {
+      try {
+        Socket socket = s.accept();
+        socket.setTcpNoDelay(true);
+        open.add(socket);
+        Thread.ofVirtual().start(() -> serve(socket));
+      } catch (IOException closed) {
+        return;
+      }
+    }
+  }
+
+  private void serve(Socket socket) {
+    try (socket) {
+      InputStream in = socket.getInputStream();
+      OutputStream out = socket.getOutputStream();
+      while (true) {
+        byte[] body = readRequest(in);
+        if (body == null) {
+          return;
+        }
+        if (new String(body, StandardCharsets.UTF_8).startsWith(HEAD_POLL_PREFIX)) {
+          if (!answer(socket, out, body, false)) {
+            return;
+          }
+          continue;
+        }
+        requests.incrementAndGet();
+        int now = inFlight.incrementAndGet();
+        maxInFlight.accumulateAndGet(now, Math::max);
+        try {
+          if (!answer(socket, out, body, true)) {
+            return;
+          }
+        } finally {
+          inFlight.decrementAndGet();
+        }
+      }
+    } catch (IOException | InterruptedException e) {
+      // the client went away: nothing to answer
+    } finally {
+      open.remove(socket);
+    }
+  }
+
+  /** Answers one request; false when the connection must close. */
+  private boolean answer(Socket socket, OutputStream out, byte[] body, boolean record)
+      throws IOException, InterruptedException {
+    String text = new String(body, StandardCharsets.UTF_8);
+    if (record) {
+      bodies.add(text);
+    }
+    switch (mode) {
+      case HANG -> {
+        socket.getInputStream().read();
+        return false;
+      }
+      case RESET -> {
+        out.write("HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n{\"jsonrpc\":".getBytes());
+        out.flush();
+        socket.setSoLinger(true, 0);
+        return false;
+      }
+      case STATUS_500 -> respond(out, 500, "{\"error\":\"internal\"}");
+      case STATUS_429 -> respond(out, 429, "{\"error\":\"too many requests\"}");
+      case STATUS_502 -> respond(out, 502, "<html>bad gateway</html>");
+      case GARBAGE -> respond(out, 200, "<html>oops</html>");
+      case EMPTY -> respond(out, 200, "");
+      case WRONG_IDS -> {
+        Matcher m = ID.matcher(forward(body));
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+          m.appendReplacement(sb, "\"id\":" + (Long.parseLong(m.group(1)) + 1000));
+        }
+        m.appendTail(sb);
+        respond(out, 200, sb.toString());
+      }
+      case RATE_LIMIT_ERROR -> {
+        Matcher m = ID.matcher(text);
+        String id = m.find() ? m.group(1) : "null";
+        respond(
+            out,
+            200,
+            "{\"jsonrpc\":\"2.0\",\"id\":" + id
+                + ",\"error\":{\"code\":-32005,\"message\":\"daily request count exceeded, request rate limited\"}}");
+      }
+      case SLOW -> {
+        Thread.sleep(slowMillis);
+        respond(out, 200, forward(body));
+      }
+      default -> respond(out, 200, forward(body));
+    }
+    return true;
+  }
+
+  private String forward(byte[] body) throws IOException, InterruptedException {
+    HttpResponse<String> r =
+        client.send(
+            HttpRequest.newBuilder(target)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    return r.body();
+  }
+
+  private static void respond(OutputStream out, int status, String body) throws IOException {
+    byte[] b = body.getBytes(StandardCharsets.UTF_8);
+    byte[] head =
+        ("HTTP/1.1 " + status + " X\r\nContent-Type: application/json\r\nContent-Length: "
+                + b.length + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
+    byte[] all = new byte[head.length + b.length];
+    System.arraycopy(head, 0, all, 0, head.length);
+    System.arraycopy(b, 0, all, head.length, b.length);
+    out.write(all);
+    out.flush();
+  }
+
+  /** Reads one HTTP/1.1 request with a Content-Length body; null at end of stream. */
+  private byte[] readRequest(InputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    int state = 0;
+    while (state < 4) {
+      int c = in.read();
+      if (c < 0) {
+        return null;
+      }
+      head.write(c);
+      state = (c == '\r' && (state == 0 || state == 2)) || (c == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
+    }
+    int length = 0;
+    for (String line : head.toString(StandardCharsets.US_ASCII).split("\r\n")) {
+      int colon = line.indexOf(':');
+      if (colon > 0) {
+        String key = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+        String value = line.substring(colon + 1).trim();
+        lastHeaders.put(key, value);
+        if (key.equals("content-length")) {
+          length = Integer.parseInt(value);
+        }
+      }
+    }
+    return in.readNBytes(length);
+  }
+
+  @Override
+  public void close() {
+    closeServer();
+  }
+}

@@ -1,0 +1,230 @@
+package dev.rpcshield.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rpcshield.it.ChaosProxy.Mode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Upstream faults through a running gateway: p1 (first in the default group) misbehaves, p2 is
+ * healthy; both front the same anvil node, so any answer is the right answer.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class FailoverIT {
+  private static final String BLOCK_NUMBER =
+      "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"eth_blockNumber\",\"params\":[]}";
+  private static final String BATCH =
+      "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\",\"params\":[]},"
+          + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"eth_blockNumber\",\"params\":[]}]";
+
+  private final TestNet net = TestNet.get();
+  private final Gateway gateway = new Gateway();
+
+  @Deployment(testable = false)
+  static WebArchive deployment() {
+    return Deployments.gateway();
+  }
+
+  @BeforeEach
+  void healthy() {
+    net.heal();
+    awaitInRotation(net.p1);
+  }
+
+  @AfterEach
+  void heal() {
+    net.heal();
+  }
+
+  /** Sends requests until p1 (first in failover order) serves one again: it is back in rotation. */
+  private void awaitInRotation(ChaosProxy proxy) {
+    Instant until = Instant.now().plus(Duration.ofSeconds(15));
+    int seen = proxy.requests();
+    while (Instant.now().isBefore(until)) {
+      gateway.post(BLOCK_NUMBER);
+      if (proxy.requests() > seen) {
+        net.heal();
+        return;
+      }
+    }
+    throw new AssertionError(proxy.name() + " did not come back into rotation");
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Mode.class,
+      names = {
+        "DOWN", "HANG", "RESET", "STATUS_500", "STATUS_429", "STATUS_502", "GARBAGE", "EMPTY",
+        "WRONG_IDS", "RATE_LIMIT_ERROR"
+      })
+  void oneFaultyUpstreamCausesNoClientVisibleError(Mode fault) {
+    net.p1.mode(fault);
+    for (int i = 0; i < 200; i++) {
+      boolean batch = i % 4 == 3;
+      Gateway.Response r = gateway.post(batch ? BATCH : BLOCK_NUMBER);
+      assertEquals(200, r.status(), fault + " request " + i + ": " + r.body());
+      JsonNode json = r.json();
+      if (batch) {
+        assertEquals(2, json.size(), r.body());
+        assertEquals("0x7a69", json.get(0).get("result").asText(), r.body());
+        assertEquals(2, json.get(1).get("id").asInt());
+        assertTrue(json.get(1).has("result"), r.body());
+      } else {
+        assertTrue(json.has("result"), fault + " request " + i + ": " + r.body());
+        assertEquals(7, json.get("id").asInt());
+      }
+    }
+    assertTrue(net.p2.requests() >= 200, "p2 served the traffic");
+  }
+
+  @Test
+  void failingUpstreamLeavesRotationAndReturnsAfterAProbe() {
+    net.p1.mode(Mode.STATUS_502);
+    for (int i = 0; i < 20; i++) {
+      gateway.post(BLOCK_NUMBER);
+    }
+    assertTrue(
+        net.p1.requests() <= 6,
+        "p1 left rotation after consecutive failures, it saw " + net.p1.requests());
+    net.p1.mode(Mode.FORWARD);
+    awaitInRotation(net.p1);
+  }
+
+  @Test
+  void everyUpstreamFailingGivesNoUpstreamAvailableWithReasons() {
+    net.p1.mode(Mode.STATUS_502);
+    net.p2.mode(Mode.GARBAGE);
+    Instant start = Instant.now();
+    Gateway.Response r = gateway.post(BLOCK_NUMBER);
+    assertEquals(503, r.status(), r.body());
+    JsonNode error = r.json().get("error");
+    assertEquals(-32011, error.get("code").asInt());
+    String message = error.get("message").asText();
+    assertTrue(message.contains("p1: HTTP 502") && message.contains("p2: "), message);
+    assertFalse(message.contains("127.0.0.1"), "no upstream URL leaks: " + message);
+    assertEquals(7, r.json().get("id").asInt());
+    assertTrue(
+        Duration.between(start, Instant.now()).compareTo(Duration.ofSeconds(3)) < 0,
+        "answered without waiting for the request deadline");
+  }
+
+  @Test
+  void everyUpstreamHangingGivesUpstreamTimeout() {
+    net.p1.mode(Mode.HANG);
+    net.p2.mode(Mode.HANG);
+    Gateway.Response r = gateway.post(BLOCK_NUMBER);
+    assertEquals(504, r.status(), r.body());
+    assertEquals(-32015, r.json().get("error").get("code").asInt());
+  }
+
+  @Test
+  void chainErrorsGoStraightBackWithoutFailover() {
+    Gateway.Response r =
+        gateway.post("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"eth_getBalance\",\"params\":[\"0xzz\",\"latest\"]}");
+    assertEquals(200, r.status());
+    assertTrue(r.json().has("error"), r.body());
+    assertEquals(1, net.p1.requests());
+    assertEquals(0, net.p2.requests(), "a chain error is not retried elsewhere");
+  }
+
+  @Test
+  void transactionThatMayHaveArrivedIsNotSentElsewhere() {
+    long nonce = DevAccounts.nonce(gateway, DevAccounts.BOB);
+    String raw = DevAccounts.transfer(DevAccounts.BOB, nonce, 5);
+    net.p1.reset();
+    net.p1.mode(Mode.RESET);
+    Gateway.Response r =
+        gateway.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_sendRawTransaction\",\"params\":[\"" + raw + "\"]}");
+    assertEquals(-32011, r.json().get("error").get("code").asInt(), r.body());
+    assertTrue(r.json().get("error").get("message").asText().contains("not sent elsewhere"));
+    assertEquals(1, net.p1.bodies().stream().filter(b -> b.contains(raw)).count());
+    assertEquals(0, net.p2.bodies().stream().filter(b -> b.contains(raw)).count());
+  }
+
+  @Test
+  void transactionMovesOnWhenTheFirstUpstreamCannotHaveReceivedIt() {
+    for (Mode fault : new Mode[] {Mode.DOWN, Mode.RATE_LIMIT_ERROR, Mode.STATUS_429}) {
+      net.heal();
+      long nonce = DevAccounts.nonce(gateway, DevAccounts.BOB);
+      String raw = DevAccounts.transfer(DevAccounts.BOB, nonce, 6);
+      net.p1.mode(fault);
+      String hash = gateway.call("eth_sendRawTransaction", "[\"" + raw + "\"]").asText();
+      assertEquals(
+          "0x1",
+          gateway.call("eth_getTransactionReceipt", "[\"" + hash + "\"]").get("status").asText(),
+          fault.toString());
+      assertEquals(1, net.p2.bodies().stream().filter(b -> b.contains(raw)).count(), fault.toString());
+      assertTrue(
+          net.p1.bodies().stream().filter(b -> b.contains(raw)).count() <= 1,
+          "never sent twice to one upstream");
+    }
+  }
+
+  @Test
+  void killingTheFirstUpstreamMidTrafficIsInvisibleToClients() throws Exception {
+    AtomicInteger errors = new AtomicInteger();
+    AtomicInteger served = new AtomicInteger();
+    try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+      List<Future<?>> clients = new ArrayList<>();
+      for (int c = 0; c < 4; c++) {
+        clients.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 100; i++) {
+                    Gateway.Response r = gateway.post(BLOCK_NUMBER);
+                    if (r.status() != 200 || !r.json().has("result")) {
+                      errors.incrementAndGet();
+                    }
+                    if (served.incrementAndGet() == 120) {
+                      net.p1.mode(Mode.DOWN);
+                    }
+                  }
+                }));
+      }
+      for (Future<?> f : clients) {
+        f.get();
+      }
+    }
+    assertEquals(400, served.get());
+    assertEquals(0, errors.get(), "client-visible errors after the first upstream died");
+    assertTrue(net.p2.requests() > 0);
+  }
+
+  @Test
+  void upstreamAtItsInFlightCapIsSkippedNotQueued() throws Exception {
+    net.p1.slowMillis(1500);
+    net.p1.mode(Mode.SLOW);
+    try (ExecutorService pool = Executors.newFixedThreadPool(12)) {
+      List<Future<Gateway.Response>> calls = new ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        calls.add(pool.submit(() -> gateway.post(BLOCK_NUMBER)));
+      }
+      for (Future<Gateway.Response> f : calls) {
+        assertEquals(200, f.get().status());
+      }
+    }
+    assertTrue(net.p1.maxInFlight() <= 4, "p1 saw " + net.p1.maxInFlight() + " at once; cap is 4");
+    assertTrue(net.p2.requests() >= 8, "the overflow went to p2: " + net.p2.requests());
+  }
+}

@@ -1,0 +1,110 @@
+package dev.rpcshield.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** A plain java.net.http client for the gateway under test. */
+public final class Gateway {
+  static final ObjectMapper JSON = new ObjectMapper();
+  private final URI base;
+  private final HttpClient client;
+
+  /** The response as the client saw it. */
+  public record Response(int status, String body, HttpResponse<String> raw) {
+    public JsonNode json() {
+      try {
+        return JSON.readTree(body);
+      } catch (IOException e) {
+        throw new UncheckedIOException("not JSON: " + body, e);
+      }
+    }
+
+    public String header(String name) {
+      return raw.headers().firstValue(name).orElse(null);
+    }
+  }
+
+  public Gateway() {
+    this(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+  }
+
+  private Gateway(HttpClient client) {
+    this(URI.create("http://127.0.0.1:" + Integer.getInteger("it.http.port", 18545)), client);
+  }
+
+  private Gateway(URI base, HttpClient client) {
+    this.base = base;
+    this.client = client;
+  }
+
+  /** A client of a gateway at another address (a second instance). */
+  public static Gateway at(URI base) {
+    return new Gateway(base, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+  }
+
+  /** A client that talks to a node directly, bypassing the gateway (to mine, or to compare). */
+  public static Gateway direct(Anvil node) {
+    return new Gateway(URI.create(node.url()), HttpClient.newHttpClient());
+  }
+
+  /** A client whose connections come from the given loopback address (e.g. 127.0.0.2). */
+  public static Gateway from(String localAddress) {
+    try {
+      return new Gateway(
+          HttpClient.newBuilder().localAddress(InetAddress.getByName(localAddress)).build());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public Response post(String body, String... headers) {
+    return postTo("/", body, headers);
+  }
+
+  public Response postTo(String path, String body, String... headers) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return send(b.build());
+  }
+
+  public Response send(HttpRequest request) {
+    try {
+      HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
+      return new Response(r.statusCode(), r.body(), r);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public URI base() {
+    return base;
+  }
+
+  /** Calls a method and returns its result, failing on any error. */
+  public JsonNode call(String method, String paramsJson) {
+    Response r =
+        post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method + "\",\"params\":" + paramsJson + "}");
+    JsonNode json = r.json();
+    if (r.status() != 200 || json.has("error")) {
+      throw new AssertionError(method + " failed: HTTP " + r.status() + " " + r.body());
+    }
+    return json.get("result");
+  }
+}

@@ -1,0 +1,27 @@
+package dev.rpcshield.it;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * Creates the PostgreSQL database the test gateways share (run by the build before the server
+ * starts; the gateway applies its own schema on start).
+ */
+public final class ItDatabase {
+  private ItDatabase() {}
+
+  public static void main(String[] args) throws SQLException {
+    String name = args.length > 0 ? args[0] : "rpcshield_it";
+    try (Connection c =
+            DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name + "'")) {
+      if (!r.next()) {
+        s.execute("CREATE DATABASE " + name);
+      }
+    }
+  }
+}

@@ -1,0 +1,163 @@
+package dev.rpcshield.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.web3j.crypto.Credentials;
+
+/**
+ * Sender throttling through a running gateway: 3 transactions per sender per 60 s, chain 31337
+ * only, the dev accounts used elsewhere exempt (src/test/liberty/server.env). Limiter state is in
+ * the real Redis.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class SenderIT {
+  private final TestNet net = TestNet.get();
+  private final Gateway gateway = new Gateway();
+
+  @Deployment(testable = false)
+  static WebArchive deployment() {
+    return Deployments.gateway();
+  }
+
+  @BeforeEach
+  void healthy() {
+    net.heal();
+  }
+
+  private static String send(String raw) {
+    return "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_sendRawTransaction\",\"params\":[\"" + raw + "\"]}";
+  }
+
+  private boolean reachedAnUpstream(String raw) {
+    return net.p1.bodies().stream().anyMatch(b -> b.contains(raw))
+        || net.p2.bodies().stream().anyMatch(b -> b.contains(raw));
+  }
+
+  @Test
+  void legacyAccessListDynamicFeeAndSetCodeTransactionsAreMined() {
+    Credentials alice = DevAccounts.ALICE;
+    long nonce = DevAccounts.nonce(gateway, alice);
+    String[] raws = {
+      DevAccounts.legacyTransfer(alice, nonce, 1),
+      DevAccounts.accessListTransfer(alice, nonce + 1, 1),
+      DevAccounts.transfer(alice, nonce + 2, 1),
+      DevAccounts.setCode(alice, nonce + 3)
+    };
+    for (String raw : raws) {
+      String hash = gateway.call("eth_sendRawTransaction", "[\"" + raw + "\"]").asText();
+      JsonNode receipt = gateway.call("eth_getTransactionReceipt", "[\"" + hash + "\"]");
+      assertTrue(
+          receipt.has("status"),
+          "no receipt for " + hash + "; direct: "
+              + Gateway.direct(net.anvilA).call("eth_getTransactionReceipt", "[\"" + hash + "\"]")
+              + " pending nonce " + DevAccounts.nonce(gateway, alice) + " started at " + nonce);
+      assertEquals("0x1", receipt.get("status").asText(), receipt.toString());
+    }
+  }
+
+  @Test
+  void oneSendersBurstIsThrottledWhileAnotherStillGetsThrough() {
+    Credentials spammer = DevAccounts.fresh();
+    for (int i = 0; i < 3; i++) {
+      Gateway.Response r = gateway.post(send(DevAccounts.transfer(spammer, i, 1)));
+      assertNotEquals(-32017, r.json().path("error").path("code").asInt(), r.body());
+    }
+    String fourth = DevAccounts.transfer(spammer, 3, 1);
+    Gateway.Response refused = gateway.post(send(fourth));
+    assertEquals(429, refused.status(), refused.body());
+    assertEquals(-32017, refused.json().get("error").get("code").asInt());
+    assertTrue(refused.json().get("error").get("message").asText().contains("sender is over rate limit"));
+    assertNotNull(refused.header("Retry-After"));
+    assertTrue(Long.parseLong(refused.header("Retry-After")) >= 1);
+    assertTrue(!reachedAnUpstream(fourth), "a throttled transaction never reaches anvil");
+
+    String replacement = DevAccounts.transfer(spammer, 0, 2);
+    assertEquals(
+        -32017,
+        gateway.post(send(replacement)).json().get("error").get("code").asInt(),
+        "a fee bump of a pending nonce counts too");
+
+    String other = DevAccounts.transfer(DevAccounts.fresh(), 0, 1);
+    Gateway.Response ok = gateway.post(send(other));
+    assertNotEquals(-32017, ok.json().path("error").path("code").asInt(), ok.body());
+    assertTrue(reachedAnUpstream(other), "a second sender's transaction reaches anvil");
+  }
+
+  @Test
+  void twoGatewayInstancesShareOneSenderBudget() {
+    Gateway second = SecondGateway.get().client();
+    Credentials spammer = DevAccounts.fresh();
+    Gateway[] alternate = {gateway, second, gateway};
+    for (int i = 0; i < 3; i++) {
+      Gateway.Response r = alternate[i].post(send(DevAccounts.transfer(spammer, i, 1)));
+      assertNotEquals(-32017, r.json().path("error").path("code").asInt(), r.body());
+    }
+    Gateway.Response refused = second.post(send(DevAccounts.transfer(spammer, 3, 1)));
+    assertEquals(429, refused.status(), refused.body());
+    assertEquals(-32017, refused.json().get("error").get("code").asInt());
+  }
+
+  @Test
+  void batchMembersAreThrottledOneByOne() {
+    Credentials spammer = DevAccounts.fresh();
+    StringBuilder b = new StringBuilder("[");
+    for (int i = 0; i < 4; i++) {
+      b.append(i == 0 ? "" : ",")
+          .append("{\"jsonrpc\":\"2.0\",\"id\":" + i + ",\"method\":\"eth_sendRawTransaction\",\"params\":[\"")
+          .append(DevAccounts.transfer(spammer, i, 1))
+          .append("\"]}");
+    }
+    Gateway.Response r = gateway.post(b.append("]").toString());
+    assertEquals(200, r.status());
+    assertEquals(4, r.json().size());
+    for (int i = 0; i < 3; i++) {
+      assertNotEquals(-32017, r.json().get(i).path("error").path("code").asInt(), r.body());
+    }
+    assertEquals(-32017, r.json().get(3).get("error").get("code").asInt(), r.body());
+  }
+
+  @Test
+  void undecodableAndForeignTransactionsAreRefusedBeforeAnyUpstream() {
+    String[][] cases = {
+      {"0xdeadbeef", "truncated"},
+      {"0x05f86580", "unknown transaction type 0x05"},
+      {"0xzz", "non-hex"},
+      {DevAccounts.transferOnChain(DevAccounts.fresh(), 1), "chain id 1 is not served here"},
+    };
+    for (String[] c : cases) {
+      Gateway.Response r = gateway.post(send(c[0]));
+      assertEquals(400, r.status(), r.body());
+      assertEquals(-32602, r.json().get("error").get("code").asInt());
+      assertTrue(r.json().get("error").get("message").asText().contains(c[1]), r.body());
+      assertTrue(!reachedAnUpstream(c[0]), "garbage reached anvil: " + c[0]);
+    }
+  }
+
+  @Test
+  void perMethodRateLimitAnswers429WithRetryAfterAndRateHeaders() {
+    String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"web3_clientVersion\",\"params\":[]}";
+    Gateway.Response last = null;
+    for (int i = 0; i < 5 && (last == null || last.status() == 200); i++) {
+      last = gateway.post(body);
+    }
+    assertEquals(429, last.status(), last.body());
+    assertEquals(-32005, last.json().get("error").get("code").asInt());
+    assertTrue(last.json().get("error").get("message").asText().contains("method:web3_clientVersion"));
+    assertNotNull(last.header("Retry-After"));
+    assertEquals("2", last.header("X-RateLimit-Limit"));
+    assertEquals("0", last.header("X-RateLimit-Remaining"));
+    assertNotNull(last.header("X-RateLimit-Reset"));
+  }
+}

@@ -1,0 +1,131 @@
+package dev.rpcshield.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * JSON-RPC and subscriptions over WebSocket through a running gateway. WebSocket upstreams: w1 =
+ * anvil D, then w2 = anvil A (src/test/liberty/server.env).
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class SocketIT {
+  private final TestNet net = TestNet.get();
+
+  @Deployment(testable = false)
+  static WebArchive deployment() {
+    return Deployments.gateway();
+  }
+
+  @BeforeEach
+  void healthy() {
+    net.heal();
+    net.anvilD.start();
+  }
+
+  @Test
+  void callsAndBatchesAreAnsweredOnTheConnection() {
+    try (Socket ws = new Socket("/")) {
+      JsonNode one = ws.call("{\"jsonrpc\":\"2.0\",\"id\":\"x\",\"method\":\"eth_chainId\",\"params\":[]}");
+      assertEquals("x", one.get("id").asText());
+      assertEquals("0x7a69", one.get("result").asText());
+      JsonNode batch =
+          ws.call(
+              "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\"},{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"net_version\"}]");
+      assertEquals(2, batch.size());
+      assertEquals("31338", batch.get(1).get("result").asText());
+    }
+  }
+
+  @Test
+  void everyRefusalIsAMessageAndTheConnectionStaysOpen() {
+    try (Socket ws = new Socket("/?apikey=")) {
+      JsonNode parse = ws.call("{not json");
+      assertEquals(-32700, parse.get("error").get("code").asInt());
+      assertTrue(parse.get("id").isNull());
+      JsonNode denied = ws.call("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"debug_traceBlock\",\"params\":[]}");
+      assertEquals(-32001, denied.get("error").get("code").asInt());
+      assertEquals(5, denied.get("id").asInt());
+      JsonNode invalid = ws.call("{\"jsonrpc\":\"2.0\",\"id\":6}");
+      assertEquals(-32600, invalid.get("error").get("code").asInt());
+      JsonNode ok = ws.call("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"eth_chainId\"}");
+      assertEquals("0x7a69", ok.get("result").asText(), "the next good message is served");
+    }
+  }
+
+  @Test
+  void newHeadsReachTheSubscriberWithItsOwnSubscriptionId() {
+    Gateway nodeD = Gateway.direct(net.anvilD);
+    try (Socket ws = new Socket("/")) {
+      JsonNode sub = ws.call("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_subscribe\",\"params\":[\"newHeads\"]}");
+      String id = sub.get("result").asText();
+      assertTrue(id.matches("0x[0-9a-f]{32}"), sub.toString());
+      nodeD.call("anvil_mine", "[\"0x1\"]");
+      JsonNode note = ws.next(10);
+      assertEquals("eth_subscription", note.get("method").asText());
+      assertEquals(id, note.get("params").get("subscription").asText());
+      long mined = Long.decode(note.get("params").get("result").get("number").asText());
+      assertEquals(Long.decode(nodeD.call("eth_blockNumber", "[]").asText()), mined);
+      JsonNode unsub =
+          ws.call("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"eth_unsubscribe\",\"params\":[\"" + id + "\"]}");
+      assertTrue(unsub.get("result").asBoolean());
+    }
+  }
+
+  @Test
+  void subscriptionSurvivesTheDeathOfItsUpstream() {
+    Gateway nodeA = Gateway.direct(net.anvilA);
+    Gateway nodeD = Gateway.direct(net.anvilD);
+    try (Socket ws = new Socket("/")) {
+      String id =
+          ws.call("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_subscribe\",\"params\":[\"newHeads\"]}")
+              .get("result")
+              .asText();
+      nodeD.call("anvil_mine", "[\"0x1\"]");
+      assertEquals(id, ws.next(10).get("params").get("subscription").asText());
+
+      net.anvilD.kill();
+      JsonNode note = null;
+      for (int attempt = 0; attempt < 20 && note == null; attempt++) {
+        nodeA.call("anvil_mine", "[\"0x1\"]");
+        try {
+          note = ws.next(1);
+        } catch (AssertionError notYet) {
+          note = null;
+        }
+      }
+      assertTrue(note != null, "newHeads kept arriving after the first upstream died");
+      assertEquals(id, note.get("params").get("subscription").asText(), "same subscription id");
+      JsonNode call = ws.call("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"eth_chainId\"}");
+      assertEquals("0x7a69", call.get("result").asText(), "same connection still serves calls");
+    }
+  }
+
+  @Test
+  void oversizedMessageClosesWith1009() throws Exception {
+    try (Socket ws = new Socket("/")) {
+      ws.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_call\",\"params\":[\"" + "a".repeat(70_000) + "\"]}");
+      assertEquals(1009, ws.closeCode(10));
+    }
+  }
+
+  @Test
+  void upgradeOnAnUnknownPathIsRefused() {
+    java.util.concurrent.CompletionException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            java.util.concurrent.CompletionException.class, () -> new Socket("/v1/a/b").close());
+    java.net.http.WebSocketHandshakeException refused =
+        org.junit.jupiter.api.Assertions.assertInstanceOf(
+            java.net.http.WebSocketHandshakeException.class, e.getCause());
+    assertEquals(404, refused.getResponse().statusCode());
+  }
+}
