@@ -1,0 +1,936 @@
+/*
+ * Open-loop load generator for the RpcShield benchmarks (HTTP/1.1 keep-alive POST and WebSocket).
+ *
+ * Why it exists: Debian has wrk but not wrk2, and h2load's --rate paces connections, not requests.
+ * A fixed-rate latency figure is only honest if a slow answer does not delay the next send
+ * ("coordinated omission"), so request i is due at t0 + i/rate and its latency is counted from that
+ * intended time, not from when a free connection finally sent it. Plain JDK, raw sockets, no
+ * downloads: `java Load.java ...` (bench/run compiles it once with javac).
+ *
+ *   --url http://127.0.0.1:18945/ | ws://127.0.0.1:18945/
+ *   --body JSON            request body; for ws the first "id":1 is replaced by a sequence number
+ *   --header 'Name: v'     extra request header (repeatable; HTTP and the WS handshake)
+ *   --rate N               open loop at N requests/s (default); --closed: as fast as answered
+ *   --connections C        HTTP: concurrent connections (each one request at a time);
+ *                          ws: connections the requests are spread over (pipelined)
+ *   --depth D              closed-loop ws only: requests in flight per connection (default 1)
+ *   --duration 10s --warmup 2s   measured time, and a leading unmeasured period at the same load
+ *   --idle N --hold 30s    ws only: open N idle connections, print IDLE-READY, hold, check, close
+ *
+ * Prints one line: LOAD mode=... rate=... achieved=... count=... errors=... rpc_errors=...
+ * p50_us=... p90_us=... p99_us=... p999_us=... max_us=... mean_us=... late_p99_us=...
+ * (late = how far behind schedule the generator itself sent: if that is large, the generator, not
+ * the server, was short of CPU).
+ */
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+public class Load {
+  static URI url;
+  static boolean ws;
+  static String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_blockNumber\",\"params\":[]}";
+  static final List<String> headers = new ArrayList<>();
+  static double rate = 1000;
+  static boolean closed;
+  static int connections = 64;
+  static int depth = 1;
+  static long durationNs = TimeUnit.SECONDS.toNanos(10);
+  static long warmupNs = TimeUnit.SECONDS.toNanos(2);
+  static int idle;
+  static long holdNs = TimeUnit.SECONDS.toNanos(30);
+  static final long GRACE_NS = TimeUnit.SECONDS.toNanos(10);
+  static final int SOCKET_TIMEOUT_MS = 30_000;
+
+  static final AtomicLong errors = new AtomicLong();
+  static final AtomicLong rpcErrors = new AtomicLong();
+  static final AtomicLong dropped = new AtomicLong();
+  static final AtomicLong inWindow = new AtomicLong(); // completions inside the measured window
+  static long windowFrom, windowTo;
+  static final ConcurrentLinkedQueue<Recorder> recorders = new ConcurrentLinkedQueue<>();
+  /** Senders' own lateness where senders and timers are separate threads (WebSocket open loop). */
+  static final ConcurrentLinkedQueue<long[]> senderLateness = new ConcurrentLinkedQueue<>();
+  static volatile String firstError, firstRpcError;
+
+  static void rpcError(byte[] a, int from, int to) {
+    rpcErrors.incrementAndGet();
+    if (firstRpcError == null) {
+      firstRpcError = new String(a, from, Math.min(to - from, 200), StandardCharsets.UTF_8);
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      switch (a) {
+        case "--url" -> url = URI.create(args[++i]);
+        case "--body" -> body = args[++i];
+        case "--header" -> headers.add(args[++i]);
+        case "--rate" -> rate = Double.parseDouble(args[++i]);
+        case "--closed" -> closed = true;
+        case "--connections" -> connections = Integer.parseInt(args[++i]);
+        case "--depth" -> depth = Integer.parseInt(args[++i]);
+        case "--duration" -> durationNs = nanos(args[++i]);
+        case "--warmup" -> warmupNs = nanos(args[++i]);
+        case "--idle" -> idle = Integer.parseInt(args[++i]);
+        case "--hold" -> holdNs = nanos(args[++i]);
+        default -> {
+          System.err.println("unknown option " + a + " (see the comment at the top of Load.java)");
+          System.exit(2);
+        }
+      }
+    }
+    if (url == null) {
+      System.err.println("--url is required");
+      System.exit(2);
+    }
+    ws = url.getScheme().startsWith("ws");
+    if (idle > 0) {
+      idle();
+      return;
+    }
+    long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
+    long measureFrom = t0 + warmupNs;
+    long end = measureFrom + durationNs;
+    windowFrom = measureFrom;
+    windowTo = end;
+    List<Thread> threads = new ArrayList<>();
+    if (ws) {
+      for (int c = 0; c < connections; c++) {
+        WsConn conn = WsConn.open();
+        threads.addAll(closed ? conn.closedLoop(t0, measureFrom, end) : conn.openLoop(t0, measureFrom, end, c));
+      }
+    } else {
+      threads.addAll(new HttpEngine(t0, measureFrom, end).start());
+    }
+    long deadline = end + GRACE_NS + TimeUnit.MILLISECONDS.toNanos(SOCKET_TIMEOUT_MS);
+    for (Thread t : threads) {
+      long left = deadline - System.nanoTime();
+      if (left > 0) t.join(Math.max(1, left / 1_000_000));
+    }
+    report(measureFrom, end);
+    System.exit(0);
+  }
+
+  static long nanos(String s) {
+    s = s.trim();
+    if (s.endsWith("ms")) return TimeUnit.MILLISECONDS.toNanos(Long.parseLong(s.substring(0, s.length() - 2)));
+    if (s.endsWith("s")) return (long) (Double.parseDouble(s.substring(0, s.length() - 1)) * 1e9);
+    if (s.endsWith("m")) return TimeUnit.MINUTES.toNanos(Long.parseLong(s.substring(0, s.length() - 1)));
+    return (long) (Double.parseDouble(s) * 1e9);
+  }
+
+  static long intended(long t0, long i) {
+    return t0 + (long) (i * (1e9 / rate));
+  }
+
+  static void sleepUntil(long t) {
+    long now;
+    while ((now = System.nanoTime()) < t) LockSupport.parkNanos(t - now);
+  }
+
+  static void fail(Throwable e) {
+    errors.incrementAndGet();
+    if (firstError == null) firstError = e.toString();
+  }
+
+  // ---------------------------------------------------------------- recording
+
+  /** One thread's latencies (ns), unsynchronised; merged at the end. */
+  static final class Recorder {
+    long[] lat = new long[1 << 14];
+    long[] late = new long[1 << 14];
+    int n;
+
+    Recorder() {
+      recorders.add(this);
+    }
+
+    void add(long latency, long lateness, long doneAt) {
+      if (n == lat.length) {
+        lat = Arrays.copyOf(lat, n * 2);
+        late = Arrays.copyOf(late, n * 2);
+      }
+      lat[n] = latency;
+      late[n] = lateness;
+      n++;
+      if (doneAt >= windowFrom && doneAt < windowTo) inWindow.incrementAndGet();
+    }
+  }
+
+  static void report(long measureFrom, long end) {
+    int total = 0;
+    for (Recorder r : recorders) total += r.n;
+    long[] lat = new long[total];
+    long[] late = new long[total];
+    int k = 0;
+    for (Recorder r : recorders) {
+      System.arraycopy(r.lat, 0, lat, k, r.n);
+      System.arraycopy(r.late, 0, late, k, r.n);
+      k += r.n;
+    }
+    if (!senderLateness.isEmpty()) {
+      late = senderLateness.stream().flatMapToLong(Arrays::stream).toArray();
+    }
+    Arrays.sort(lat);
+    Arrays.sort(late);
+    double seconds = (end - measureFrom) / 1e9;
+    double mean = 0;
+    for (long l : lat) mean += l;
+    mean = total == 0 ? 0 : mean / total;
+    System.out.printf(
+        "LOAD mode=%s proto=%s rate=%s connections=%d achieved=%.1f count=%d errors=%d rpc_errors=%d dropped=%d"
+            + " p50_us=%d p90_us=%d p99_us=%d p999_us=%d max_us=%d mean_us=%d late_p99_us=%d%s%n",
+        closed ? "closed" : "open",
+        ws ? "ws" : "http",
+        closed ? "max" : String.valueOf((long) rate),
+        connections,
+        inWindow.get() / seconds,
+        total,
+        errors.get(),
+        rpcErrors.get(),
+        dropped.get(),
+        pct(lat, 50),
+        pct(lat, 90),
+        pct(lat, 99),
+        pct(lat, 99.9),
+        total == 0 ? 0 : lat[total - 1] / 1000,
+        (long) (mean / 1000),
+        pct(late, 99),
+        (firstError == null ? "" : " first_error=\"" + firstError.replace('"', '\'') + "\"")
+            + (firstRpcError == null ? "" : " first_rpc_error=\"" + firstRpcError.replace('"', '\'') + "\""));
+  }
+
+  static long pct(long[] sorted, double p) {
+    if (sorted.length == 0) return 0;
+    int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1000;
+  }
+
+  // ---------------------------------------------------------------- HTTP
+
+  static byte[] httpRequest() {
+    byte[] b = body.getBytes(StandardCharsets.UTF_8);
+    StringBuilder h = new StringBuilder();
+    String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+    if (url.getRawQuery() != null) path += "?" + url.getRawQuery();
+    h.append("POST ").append(path).append(" HTTP/1.1\r\nHost: ").append(url.getHost()).append(':').append(url.getPort());
+    h.append("\r\nContent-Type: application/json\r\nContent-Length: ").append(b.length).append("\r\n");
+    for (String x : headers) h.append(x).append("\r\n");
+    h.append("\r\n");
+    byte[] head = h.toString().getBytes(StandardCharsets.ISO_8859_1);
+    byte[] all = Arrays.copyOf(head, head.length + b.length);
+    System.arraycopy(b, 0, all, head.length, b.length);
+    return all;
+  }
+
+  static final byte[] ERROR = "\"error\"".getBytes(StandardCharsets.ISO_8859_1);
+
+  static int indexOf(byte[] hay, byte[] needle) {
+    return indexOf(hay, 0, hay.length, needle);
+  }
+
+  static int indexOf(byte[] hay, int from, int to, byte[] needle) {
+    outer:
+    for (int i = from; i + needle.length <= to; i++) {
+      for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
+      return i;
+    }
+    return -1;
+  }
+
+  /**
+   * HTTP load with two threads, whatever the connection count: a sender that wakes at each due
+   * time and hands the request to an idle connection (or, when none is idle, queues it: the wait
+   * counts in its latency), and a receiver that selects on every connection, times each answer
+   * from its due time, and gives the freed connection the oldest queued request. One request per
+   * connection at a time (no pipelining). In closed-loop mode the receiver resends at once.
+   */
+  static final class HttpEngine {
+    final long t0, measureFrom, end;
+    final byte[] req = httpRequest();
+    final Selector selector;
+    final HConn[] conns = new HConn[connections];
+    final ArrayDeque<HConn> idleConns = new ArrayDeque<>();
+    final ArrayDeque<Long> pending = new ArrayDeque<>();
+    final Object lock = new Object();
+    final Recorder rec = new Recorder();
+    volatile boolean senderDone;
+    long closedSeq;
+
+    HttpEngine(long t0, long measureFrom, long end) throws IOException {
+      this.t0 = t0;
+      this.measureFrom = measureFrom;
+      this.end = end;
+      selector = Selector.open();
+      for (int c = 0; c < connections; c++) {
+        conns[c] = new HConn();
+        conns[c].connect();
+        idleConns.add(conns[c]);
+      }
+    }
+
+    List<Thread> start() {
+      Thread receiver = Thread.ofPlatform().daemon().name("receiver").start(this::receive);
+      if (closed) {
+        senderDone = true;
+        Thread.ofPlatform()
+            .daemon()
+            .start(
+                () -> {
+                  sleepUntil(t0);
+                  for (HConn c : conns) {
+                    synchronized (lock) {
+                      idleConns.remove(c);
+                    }
+                    c.send(closedSeq++, System.nanoTime());
+                  }
+                  selector.wakeup();
+                });
+        return List.of(receiver);
+      }
+      Thread sender = Thread.ofPlatform().daemon().name("sender").start(this::send);
+      return List.of(sender, receiver);
+    }
+
+    void send() {
+      for (long i = 0; ; i++) {
+        long due = intended(t0, i);
+        if (due >= end) break;
+        sleepUntil(due);
+        HConn c;
+        synchronized (lock) {
+          c = idleConns.pollFirst();
+          if (c == null) pending.addLast(i);
+        }
+        if (c != null) c.send(i, due);
+      }
+      senderDone = true;
+      selector.wakeup();
+    }
+
+    void receive() {
+      try {
+        while (true) {
+          selector.select(50);
+          long now = System.nanoTime();
+          for (Iterator<SelectionKey> it = selector.selectedKeys().iterator(); it.hasNext(); ) {
+            SelectionKey k = it.next();
+            it.remove();
+            HConn c = (HConn) k.attachment();
+            c.readable(now);
+          }
+          boolean busy;
+          synchronized (lock) {
+            busy = !pending.isEmpty() || idleConns.size() < connections;
+          }
+          if (senderDone && !busy && (closed ? now >= end : true)) return;
+          if (now > end + GRACE_NS) {
+            synchronized (lock) {
+              dropped.addAndGet(pending.size() + (connections - idleConns.size()));
+            }
+            return;
+          }
+        }
+      } catch (IOException e) {
+        fail(e);
+      }
+    }
+
+    /** After an answer (or a failure): the connection takes the next queued request or idles. */
+    void freed(HConn c, long now) {
+      if (closed) {
+        if (now < end) c.send(closedSeq++, System.nanoTime());
+        else synchronized (lock) {
+          idleConns.add(c);
+        }
+        return;
+      }
+      Long next;
+      synchronized (lock) {
+        next = pending.pollFirst();
+        if (next == null) idleConns.addLast(c);
+      }
+      if (next != null) c.send(next, intended(t0, next));
+    }
+
+    final class HConn {
+      SocketChannel ch;
+      SelectionKey key;
+      ByteBuffer in = ByteBuffer.allocate(16384);
+      long seq = -1, due, sentAt;
+      int headEnd = -1, bodyLen = -1, status;
+      boolean chunked, close;
+
+      void connect() throws IOException {
+        ch = SocketChannel.open();
+        ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        ch.connect(new InetSocketAddress(url.getHost(), url.getPort()));
+        ch.configureBlocking(false);
+        key = ch.register(selector, SelectionKey.OP_READ, this);
+        in.clear();
+        headEnd = -1;
+      }
+
+      /** Writes the whole request (small: the socket buffer takes it at once). */
+      void send(long seq, long due) {
+        this.seq = seq;
+        this.due = due;
+        this.sentAt = System.nanoTime();
+        ByteBuffer b = ByteBuffer.wrap(req);
+        try {
+          synchronized (this) {
+            while (b.hasRemaining()) {
+              if (ch.write(b) == 0) Thread.onSpinWait();
+            }
+          }
+        } catch (IOException e) {
+          broken(e, System.nanoTime());
+        }
+      }
+
+      void broken(Throwable e, long now) {
+        fail(e);
+        seq = -1;
+        try {
+          synchronized (this) {
+            key.cancel();
+            ch.close();
+            connect();
+          }
+        } catch (IOException again) {
+          fail(again);
+          return; // this connection is lost for the rest of the run
+        }
+        freed(this, now);
+      }
+
+      void readable(long now) {
+        int n;
+        try {
+          if (!in.hasRemaining()) in = ByteBuffer.allocate(in.capacity() * 2).put(in.flip());
+          n = ch.read(in);
+        } catch (IOException e) {
+          if (seq >= 0) broken(e, now);
+          return;
+        }
+        if (n < 0) {
+          if (seq >= 0) {
+            broken(new IOException("connection closed by server"), now);
+          } else { // an idle connection closed by the server: reopen it quietly
+            try {
+              synchronized (this) {
+                key.cancel();
+                ch.close();
+                connect();
+              }
+            } catch (IOException e) {
+              fail(e);
+            }
+          }
+          return;
+        }
+        if (!complete()) return;
+        long done = System.nanoTime();
+        byte[] a = in.array();
+        if (status != 200) {
+          fail(new IOException("HTTP " + status));
+        } else {
+          if (indexOf(a, headEnd, headEnd + bodyLen, ERROR) >= 0) rpcError(a, headEnd, headEnd + bodyLen);
+          long from = closed ? sentAt : due;
+          if (closed ? done >= measureFrom && done < end : due >= measureFrom) {
+            rec.add(done - from, sentAt - from, done);
+          }
+        }
+        in.clear();
+        headEnd = -1;
+        seq = -1;
+        if (close) {
+          try {
+            synchronized (this) {
+              key.cancel();
+              ch.close();
+              connect();
+            }
+          } catch (IOException e) {
+            fail(e);
+            return;
+          }
+        }
+        freed(this, done);
+      }
+
+      /** True when `in` holds a whole response; sets status, headEnd, bodyLen. */
+      boolean complete() {
+        byte[] a = in.array();
+        int lim = in.position();
+        if (headEnd < 0) {
+          int i = indexOf(a, 0, lim, CRLFCRLF);
+          if (i < 0) return false;
+          headEnd = i + 4;
+          String head = new String(a, 0, headEnd, StandardCharsets.ISO_8859_1).toLowerCase();
+          status = Integer.parseInt(head.substring(9, 12));
+          close = head.contains("\nconnection: close");
+          chunked = head.contains("\ntransfer-encoding: chunked");
+          bodyLen = -1;
+          if (!chunked) {
+            int c = head.indexOf("\ncontent-length:");
+            if (c < 0) {
+              bodyLen = 0; // no body announced: take none
+            } else {
+              int e = head.indexOf('\r', c + 1);
+              bodyLen = Integer.parseInt(head.substring(c + 16, e).trim());
+            }
+          }
+        }
+        if (!chunked) return lim >= headEnd + bodyLen;
+        int p = headEnd; // walk the chunks seen so far
+        while (true) {
+          int eol = indexOf(a, p, lim, CRLF);
+          if (eol < 0) return false;
+          String size = new String(a, p, eol - p, StandardCharsets.ISO_8859_1);
+          int semi = size.indexOf(';');
+          int len = Integer.parseInt((semi >= 0 ? size.substring(0, semi) : size).trim(), 16);
+          if (len == 0) {
+            if (indexOf(a, eol, lim, CRLFCRLF) != eol) return false;
+            bodyLen = eol + 4 - headEnd;
+            return true;
+          }
+          p = eol + 2 + len + 2;
+          if (p > lim) return false;
+        }
+      }
+    }
+  }
+
+  static final byte[] CRLF = {'\r', '\n'};
+  static final byte[] CRLFCRLF = {'\r', '\n', '\r', '\n'};
+
+  // ---------------------------------------------------------------- WebSocket
+
+  static final class WsConn {
+    final Socket s;
+    final In in;
+    final OutputStream out;
+    final byte[] prefix, suffix; // body around the id
+    final AtomicLong sent = new AtomicLong();
+    final AtomicLong received = new AtomicLong();
+    volatile boolean sending = true;
+
+    static WsConn open() throws IOException {
+      return new WsConn();
+    }
+
+    WsConn() throws IOException {
+      s = new Socket();
+      s.setTcpNoDelay(true);
+      s.connect(new InetSocketAddress(url.getHost(), url.getPort()), 5000);
+      s.setSoTimeout(SOCKET_TIMEOUT_MS);
+      in = new In(s.getInputStream());
+      out = s.getOutputStream();
+      byte[] k = new byte[16];
+      ThreadLocalRandom.current().nextBytes(k);
+      String key = Base64.getEncoder().encodeToString(k);
+      String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+      if (url.getRawQuery() != null) path += "?" + url.getRawQuery();
+      StringBuilder h = new StringBuilder();
+      h.append("GET ").append(path).append(" HTTP/1.1\r\nHost: ").append(url.getHost()).append(':').append(url.getPort());
+      h.append("\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ")
+          .append(key)
+          .append("\r\n");
+      for (String x : headers) h.append(x).append("\r\n");
+      h.append("\r\n");
+      out.write(h.toString().getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      int end = in.head();
+      if (end < 0) throw new IOException("closed during handshake");
+      String head = new String(in.buf, in.pos, end - in.pos, StandardCharsets.ISO_8859_1);
+      in.pos = end;
+      if (!head.startsWith("HTTP/1.1 101")) {
+        throw new IOException("handshake refused: " + head.lines().findFirst().orElse(""));
+      }
+      try {
+        String expect =
+            Base64.getEncoder()
+                .encodeToString(
+                    MessageDigest.getInstance("SHA-1")
+                        .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.ISO_8859_1)));
+        if (!head.contains(expect)) throw new IOException("bad Sec-WebSocket-Accept");
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IOException(e);
+      }
+      int at = body.indexOf("\"id\":1");
+      if (at < 0) throw new IllegalArgumentException("ws body must contain \"id\":1");
+      prefix = body.substring(0, at + 5).getBytes(StandardCharsets.UTF_8);
+      suffix = body.substring(at + 6).getBytes(StandardCharsets.UTF_8);
+    }
+
+    void send(long id) throws IOException {
+      byte[] digits = Long.toString(id).getBytes(StandardCharsets.ISO_8859_1);
+      int n = prefix.length + digits.length + suffix.length;
+      int hl = n < 126 ? 2 : n < 65536 ? 4 : 10;
+      byte[] f = new byte[hl + 4 + n];
+      f[0] = (byte) 0x81;
+      if (n < 126) {
+        f[1] = (byte) (0x80 | n);
+      } else if (n < 65536) {
+        f[1] = (byte) (0x80 | 126);
+        f[2] = (byte) (n >> 8);
+        f[3] = (byte) n;
+      } else {
+        f[1] = (byte) (0x80 | 127);
+        for (int i = 0; i < 8; i++) f[9 - i] = (byte) ((long) n >> (8 * i));
+      }
+      int m = ThreadLocalRandom.current().nextInt();
+      byte[] mask = {(byte) (m >> 24), (byte) (m >> 16), (byte) (m >> 8), (byte) m};
+      System.arraycopy(mask, 0, f, hl, 4);
+      int p = hl + 4;
+      System.arraycopy(prefix, 0, f, p, prefix.length);
+      System.arraycopy(digits, 0, f, p + prefix.length, digits.length);
+      System.arraycopy(suffix, 0, f, p + prefix.length + digits.length, suffix.length);
+      for (int i = 0; i < n; i++) f[p + i] ^= mask[i & 3];
+      synchronized (this) {
+        out.write(f);
+        out.flush();
+      }
+      sent.incrementAndGet();
+    }
+
+    /** Reads the next text message (answering pings); null when the server closed. */
+    byte[] receive() throws IOException {
+      java.io.ByteArrayOutputStream msg = null;
+      while (true) {
+        int b0 = in.read(), b1 = in.read();
+        if (b0 < 0 || b1 < 0) return null;
+        int op = b0 & 0x0f;
+        long len = b1 & 0x7f;
+        if (len == 126) len = (in.read() << 8) | in.read();
+        else if (len == 127) {
+          len = 0;
+          for (int i = 0; i < 8; i++) len = (len << 8) | in.read();
+        }
+        byte[] mask = (b1 & 0x80) != 0 ? in.take(4) : null;
+        byte[] p = in.take((int) len);
+        if (mask != null) for (int i = 0; i < p.length; i++) p[i] ^= mask[i & 3];
+        if (op == 0x8) return null;
+        if (op == 0x9) {
+          continue; // a pong is optional for a load generator
+        }
+        if (op == 0xA) return PONG;
+        if (msg == null && (b0 & 0x80) != 0) return p;
+        if (msg == null) msg = new java.io.ByteArrayOutputStream();
+        msg.write(p);
+        if ((b0 & 0x80) != 0) return msg.toByteArray();
+      }
+    }
+
+    static long idOf(byte[] m) {
+      int i = indexOf(m, ID);
+      if (i < 0) return -1;
+      i += ID.length;
+      while (i < m.length && m[i] == ' ') i++;
+      long v = 0;
+      boolean any = false;
+      while (i < m.length && m[i] >= '0' && m[i] <= '9') {
+        v = v * 10 + (m[i++] - '0');
+        any = true;
+      }
+      return any ? v : -1;
+    }
+
+    static final byte[] ID = "\"id\":".getBytes(StandardCharsets.ISO_8859_1);
+    static final byte[] PONG = new byte[0];
+
+    /** A ping: its pong wakes a reader blocked in receive() once the sender has finished. */
+    void ping() throws IOException {
+      synchronized (this) {
+        out.write(new byte[] {(byte) 0x89, (byte) 0x80, 1, 2, 3, 4});
+        out.flush();
+      }
+    }
+
+    /** Open loop: a sender that claims due times from the shared schedule, a reader that times them. */
+    List<Thread> openLoop(long t0, long measureFrom, long end, int index) {
+      Thread sender =
+          Thread.ofPlatform()
+              .daemon()
+              .start(
+                  () -> {
+                    // connection c sends requests c, c+C, c+2C, ... (interleaved schedule)
+                    long[] late = new long[(int) Math.min(1 << 24, (rate * (end - measureFrom) / 1e9) / connections + 16)];
+                    int lateN = 0;
+                    for (long i = index; ; i += connections) {
+                      long due = intended(t0, i);
+                      if (due >= end) break;
+                      sleepUntil(due);
+                      if (due >= measureFrom && lateN < late.length) late[lateN++] = System.nanoTime() - due;
+                      try {
+                        send(i);
+                      } catch (IOException e) {
+                        fail(e);
+                        break;
+                      }
+                    }
+                    senderLateness.add(Arrays.copyOf(late, lateN));
+                    sending = false;
+                    try {
+                      ping();
+                    } catch (IOException e) {
+                      // the reader sees the broken connection itself
+                    }
+                  });
+      Thread reader =
+          Thread.ofPlatform()
+              .daemon()
+              .start(
+                  () -> {
+                    Recorder rec = new Recorder();
+                    try {
+                      while (sending || received.get() < sent.get()) {
+                        if (System.nanoTime() > end + GRACE_NS) {
+                          dropped.addAndGet(sent.get() - received.get());
+                          break;
+                        }
+                        byte[] m = receive();
+                        long done = System.nanoTime();
+                        if (m == null) throw new IOException("server closed the WebSocket");
+                        if (m == PONG) continue;
+                        received.incrementAndGet();
+                        if (indexOf(m, ERROR) >= 0) rpcError(m, 0, m.length);
+                        long id = idOf(m);
+                        if (id < 0) continue;
+                        long due = intended(t0, id);
+                        if (due >= measureFrom) rec.add(done - due, 0, done);
+                      }
+                    } catch (IOException e) {
+                      if (sending || received.get() < sent.get()) fail(e);
+                    }
+                    close();
+                  });
+      return List.of(sender, reader);
+    }
+
+    /** Closed loop: keep `depth` requests in flight; every answer sends the next request. */
+    List<Thread> closedLoop(long t0, long measureFrom, long end) {
+      Thread reader =
+          Thread.ofPlatform()
+              .daemon()
+              .start(
+                  () -> {
+                    Recorder rec = new Recorder();
+                    long[] sentAt = new long[1 << 16]; // by id, a ring far wider than depth
+                    long seq = 0;
+                    try {
+                      sleepUntil(t0);
+                      for (int d = 0; d < depth; d++) {
+                        sentAt[(int) (seq & 0xffff)] = System.nanoTime();
+                        send(seq++);
+                      }
+                      long outstanding = depth;
+                      while (outstanding > 0) {
+                        byte[] m = receive();
+                        long done = System.nanoTime();
+                        if (m == null) throw new IOException("server closed the WebSocket");
+                        if (m == PONG) continue;
+                        outstanding--;
+                        if (indexOf(m, ERROR) >= 0) rpcError(m, 0, m.length);
+                        long id = idOf(m);
+                        if (id >= 0 && done >= measureFrom && done < end) {
+                          rec.add(done - sentAt[(int) (id & 0xffff)], 0, done);
+                        }
+                        if (done < end) {
+                          sentAt[(int) (seq & 0xffff)] = System.nanoTime();
+                          send(seq++);
+                          outstanding++;
+                        }
+                      }
+                    } catch (IOException e) {
+                      fail(e);
+                    }
+                    close();
+                  });
+      return List.of(reader);
+    }
+
+    void close() {
+      try {
+        synchronized (this) {
+          out.write(new byte[] {(byte) 0x88, (byte) 0x82, 0, 0, 0, 0, 0x03, (byte) 0xE8});
+          out.flush();
+        }
+      } catch (IOException e) {
+        // already gone
+      }
+      try {
+        s.close();
+      } catch (IOException e) {
+        // gone
+      }
+    }
+  }
+
+  /** Opens `idle` WebSocket connections, reports, holds them, then checks each still answers. */
+  static void idle() throws Exception {
+    WsConn[] conns = new WsConn[idle];
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger failed = new AtomicInteger();
+    long start = System.nanoTime();
+    List<Thread> openers = new ArrayList<>();
+    for (int t = 0; t < 16; t++) {
+      openers.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    int i;
+                    while ((i = next.getAndIncrement()) < idle) {
+                      try {
+                        conns[i] = WsConn.open();
+                      } catch (IOException e) {
+                        failed.incrementAndGet();
+                        fail(e);
+                      }
+                    }
+                  }));
+    }
+    for (Thread t : openers) t.join();
+    int open = idle - failed.get();
+    System.out.printf(
+        "IDLE-READY open=%d failed=%d seconds=%.1f%s%n",
+        open, failed.get(), (System.nanoTime() - start) / 1e9,
+        firstError == null ? "" : " first_error=\"" + firstError.replace('"', '\'') + "\"");
+    System.out.flush();
+    Thread.sleep(holdNs / 1_000_000);
+    // Check: every connection still answers one request (sent in waves of 500).
+    AtomicInteger alive = new AtomicInteger();
+    CountDownLatch done = new CountDownLatch(open);
+    for (WsConn c : conns) {
+      if (c == null) continue;
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                try {
+                  c.s.setSoTimeout(20_000);
+                  c.send(1);
+                  byte[] m;
+                  do {
+                    m = c.receive();
+                  } while (m == WsConn.PONG);
+                  if (m != null) alive.incrementAndGet();
+                } catch (IOException e) {
+                  // counted as not alive
+                } finally {
+                  done.countDown();
+                  c.close();
+                }
+              });
+    }
+    done.await(60, TimeUnit.SECONDS);
+    System.out.printf("IDLE-DONE open=%d alive_after_hold=%d%n", open, alive.get());
+    System.exit(0);
+  }
+
+  // ---------------------------------------------------------------- input buffer
+
+  static final class In {
+    final InputStream in;
+    byte[] buf = new byte[16384];
+    int pos, lim;
+
+    In(InputStream in) {
+      this.in = in;
+    }
+
+    boolean fill() throws IOException {
+      if (pos == lim) pos = lim = 0;
+      if (lim == buf.length) {
+        if (pos > 0) {
+          System.arraycopy(buf, pos, buf, 0, lim - pos);
+          lim -= pos;
+          pos = 0;
+        } else {
+          buf = Arrays.copyOf(buf, buf.length * 2);
+        }
+      }
+      int n = in.read(buf, lim, buf.length - lim);
+      if (n < 0) return false;
+      lim += n;
+      return true;
+    }
+
+    int head() throws IOException {
+      int scanned = 0;
+      while (true) {
+        for (int i = pos + Math.max(scanned, 3); i < lim; i++) {
+          if (buf[i] == '\n' && buf[i - 1] == '\r' && buf[i - 2] == '\n' && buf[i - 3] == '\r') return i + 1;
+        }
+        scanned = lim - pos;
+        if (scanned > 1 << 20) throw new IOException("head too large");
+        if (!fill()) return -1;
+      }
+    }
+
+    int read() throws IOException {
+      if (pos == lim && !fill()) return -1;
+      return buf[pos++] & 0xff;
+    }
+
+    byte[] take(int n) throws IOException {
+      byte[] out = new byte[n];
+      int have = Math.min(n, lim - pos);
+      System.arraycopy(buf, pos, out, 0, have);
+      pos += have;
+      while (have < n) {
+        int r = in.read(out, have, n - have);
+        if (r < 0) throw new IOException("eof in body");
+        have += r;
+      }
+      return out;
+    }
+
+    String line() throws IOException {
+      StringBuilder sb = new StringBuilder();
+      int c;
+      while ((c = read()) >= 0 && c != '\n') if (c != '\r') sb.append((char) c);
+      return sb.toString();
+    }
+
+    byte[] chunked() throws IOException {
+      java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+      while (true) {
+        String size = line();
+        int semi = size.indexOf(';');
+        int n = Integer.parseInt((semi >= 0 ? size.substring(0, semi) : size).trim(), 16);
+        if (n == 0) {
+          while (!line().isEmpty()) {}
+          return b.toByteArray();
+        }
+        b.write(take(n));
+        line();
+      }
+    }
+  }
+}
