@@ -168,7 +168,8 @@ public final class ChaosProxy implements AutoCloseable {
       OutputStream out = socket.getOutputStream();
       while (true) {
         byte[] body = readRequest(in);
-        if (body == null) {
+        if (body == null || mode == Mode.DOWN) {
+          // A connection accepted just before the listener closed must not go on serving.
           return;
         }
         if (new String(body, StandardCharsets.UTF_8).startsWith(HEAD_POLL_PREFIX)) {

@@ -95,7 +95,10 @@ class FailoverIT {
         assertEquals(7, json.get("id").asInt());
       }
     }
-    assertTrue(net.p2.requests() >= 200, "p2 served the traffic");
+    assertTrue(
+        net.p2.requests() >= 200,
+        fault + ": p2 served the traffic, it saw " + net.p2.requests() + ", p1 saw "
+            + net.p1.requests());
   }
 
   @Test
