@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,6 +13,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -21,13 +23,16 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.io.IOException;
 import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -35,11 +40,14 @@ import org.junit.jupiter.api.Test;
 /**
  * Every manifest in {@code k8s/} read into the typed Kubernetes model (fabric8), with any field the
  * model does not know reported as an error, and the references between them checked: no cluster
- * needed.
+ * needed. {@code k8s/operator} adds an {@code OpenLibertyApplication}, read into a model of the
+ * operator's fields ({@link OpenLibertyApplication}) and checked against the plain Deployment.
  */
 class ManifestsTest {
   private static final Path K8S = Path.of("k8s");
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory())
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   private static final Map<String, Class<? extends HasMetadata>> KINDS =
       Map.of(
           "Deployment", Deployment.class,
@@ -62,26 +70,57 @@ class ManifestsTest {
     return out;
   }
 
-  private static Map<String, HasMetadata> base() throws IOException {
-    Map<String, HasMetadata> objects = new HashMap<>();
-    for (JsonNode kustomized : documents(K8S.resolve("base/kustomization.yaml"))) {
-      for (JsonNode r : kustomized.get("resources")) {
-        Path file = K8S.resolve("base").resolve(r.asText());
-        assertTrue(Files.exists(file), "kustomization names a missing file: " + file);
+  private static Map<String, Object> base() throws IOException {
+    return kustomized(K8S.resolve("base"));
+  }
+
+  /**
+   * The objects a kustomization directory yields, "Kind/name" to typed object: its resources (files,
+   * or directories read the same way) less those its {@code $patch: delete} patches remove. Enough
+   * of kustomize for these manifests: other patches are not applied.
+   */
+  private static Map<String, Object> kustomized(Path dir) throws IOException {
+    Map<String, Object> objects = new HashMap<>();
+    for (JsonNode kustomization : documents(dir.resolve("kustomization.yaml"))) {
+      for (JsonNode r : kustomization.path("resources")) {
+        Path res = dir.resolve(r.asText()).normalize();
+        assertTrue(Files.exists(res), "kustomization names a missing resource: " + res);
+        if (Files.isDirectory(res)) {
+          objects.putAll(kustomized(res));
+          continue;
+        }
+        for (JsonNode doc : documents(res)) {
+          Object o = typed(res, doc);
+          assertEquals(null, objects.put(key(doc), o), res + ": " + key(doc) + " defined twice");
+        }
+      }
+      for (JsonNode patch : kustomization.path("patches")) {
+        Path file = dir.resolve(patch.path("path").asText());
+        assertTrue(Files.isRegularFile(file), "kustomization names a missing patch: " + file);
         for (JsonNode doc : documents(file)) {
-          HasMetadata o = typed(file, doc);
-          objects.put(o.getKind() + "/" + o.getMetadata().getName(), o);
+          if (doc.path("$patch").asText().equals("delete")) {
+            assertNotNull(objects.remove(key(doc)), file + " deletes what is not there: " + key(doc));
+          }
         }
       }
     }
     return objects;
   }
 
-  private static HasMetadata typed(Path file, JsonNode doc) throws IOException {
+  private static String key(JsonNode doc) {
+    return doc.path("kind").asText() + "/" + doc.path("metadata").path("name").asText();
+  }
+
+  private static Object typed(Path file, JsonNode doc) throws IOException {
     String kind = doc.path("kind").asText();
-    Class<? extends HasMetadata> type = KINDS.get(kind);
-    assertNotNull(type, file + ": unexpected kind " + kind);
-    HasMetadata o = YAML.treeToValue(doc, type);
+    Object o;
+    if (kind.equals("OpenLibertyApplication")) {
+      o = YAML.treeToValue(doc, OpenLibertyApplication.class);
+    } else {
+      Class<? extends HasMetadata> type = KINDS.get(kind);
+      assertNotNull(type, file + ": unexpected kind " + kind);
+      o = YAML.treeToValue(doc, type);
+    }
     List<String> unknown = new ArrayList<>();
     unknownFields(o, kind, unknown, new IdentityHashMap<>());
     assertTrue(unknown.isEmpty(), file + ": fields the Kubernetes model does not know: " + unknown);
@@ -97,6 +136,16 @@ class ManifestsTest {
     if (o instanceof List<?> list) {
       for (Object item : list) {
         unknownFields(item, path + "[]", out, seen);
+      }
+      return;
+    }
+    if (o instanceof Record r) {
+      for (RecordComponent c : r.getClass().getRecordComponents()) {
+        try {
+          unknownFields(c.getAccessor().invoke(r), path + "." + c.getName(), out, seen);
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException(e);
+        }
       }
       return;
     }
@@ -143,7 +192,7 @@ class ManifestsTest {
 
   @Test
   void theGatewayIsWiredToItsConfigSecretsProbesAndService() throws IOException {
-    Map<String, HasMetadata> all = base();
+    Map<String, Object> all = base();
     Deployment d = (Deployment) all.get("Deployment/rpcshield");
     assertEquals(
         d.getSpec().getSelector().getMatchLabels(),
@@ -174,7 +223,7 @@ class ManifestsTest {
 
   @Test
   void configUsesTheContractsKeysAndSecretsStayInTheSecret() throws IOException {
-    Map<String, HasMetadata> all = base();
+    Map<String, Object> all = base();
     ConfigMap config = (ConfigMap) all.get("ConfigMap/rpcshield-config");
     for (String key : config.getData().keySet()) {
       assertTrue(key.startsWith("RPCSHIELD_") || key.equals("HTTP_PORT"), key);
@@ -186,5 +235,89 @@ class ManifestsTest {
     for (String wide : Set.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "0.0.0.0/0")) {
       assertFalse(proxies.contains(wide), "trust the ingress, not a whole private range");
     }
+  }
+
+  @Test
+  void theOperatorVariantRunsTheSameGatewayAsTheDeployment() throws IOException {
+    Map<String, Object> base = base();
+    Map<String, Object> operator = kustomized(K8S.resolve("operator"));
+
+    // The operator creates the gateway's Deployment, Service and HPA; everything else is the base's.
+    Set<String> expected = new HashSet<>(base.keySet());
+    expected.removeAll(
+        Set.of("Deployment/rpcshield", "Service/rpcshield", "HorizontalPodAutoscaler/rpcshield"));
+    expected.add("OpenLibertyApplication/rpcshield");
+    assertEquals(expected, operator.keySet());
+
+    Deployment d = (Deployment) base.get("Deployment/rpcshield");
+    Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+    HorizontalPodAutoscaler hpa = (HorizontalPodAutoscaler) base.get("HorizontalPodAutoscaler/rpcshield");
+    OpenLibertyApplication app = (OpenLibertyApplication) operator.get("OpenLibertyApplication/rpcshield");
+    OpenLibertyApplication.Spec spec = app.spec();
+    assertEquals("apps.openliberty.io/v1", app.apiVersion());
+
+    assertEquals(c.getImage(), spec.applicationImage());
+    assertEquals(Boolean.FALSE, spec.manageTLS(), "plain HTTP, as the Deployment serves");
+
+    // Configuration: the same ConfigMap and Secret, both in the variant, and nothing overriding them
+    // (so the same RPCSHIELD_TRUSTED_PROXIES).
+    assertEquals(c.getEnvFrom(), spec.envFrom());
+    List<String> configMaps = new ArrayList<>();
+    List<String> secrets = new ArrayList<>();
+    for (EnvFromSource e : spec.envFrom()) {
+      if (e.getConfigMapRef() != null) {
+        configMaps.add(e.getConfigMapRef().getName());
+      }
+      if (e.getSecretRef() != null) {
+        secrets.add(e.getSecretRef().getName());
+      }
+    }
+    assertEquals(List.of("rpcshield-config"), configMaps);
+    assertEquals(List.of("rpcshield-secrets"), secrets);
+    assertTrue(operator.get("ConfigMap/rpcshield-config") instanceof ConfigMap);
+    assertTrue(operator.get("Secret/rpcshield-secrets") instanceof Secret);
+    assertEquals(c.getEnv(), spec.env());
+    assertEquals(
+        ((ConfigMap) base.get("ConfigMap/rpcshield-config")).getData().get("RPCSHIELD_TRUSTED_PROXIES"),
+        ((ConfigMap) operator.get("ConfigMap/rpcshield-config")).getData().get("RPCSHIELD_TRUSTED_PROXIES"));
+    assertTrue(spec.env().stream().noneMatch(e -> e.getName().equals("RPCSHIELD_TRUSTED_PROXIES")));
+
+    // Probes: the three health endpoints, on the port the operator names, as on the Deployment.
+    OpenLibertyApplication.Probes probes = spec.probes();
+    assertEquals("/health/started", probes.startup().getHttpGet().getPath());
+    assertEquals("/health/live", probes.liveness().getHttpGet().getPath());
+    assertEquals("/health/ready", probes.readiness().getHttpGet().getPath());
+    for (var probe : List.of(probes.startup(), probes.liveness(), probes.readiness())) {
+      assertEquals(spec.service().portName(), probe.getHttpGet().getPort().getStrVal());
+    }
+    assertEquals(c.getStartupProbe(), probes.startup());
+    assertEquals(c.getLivenessProbe(), probes.liveness());
+    assertEquals(c.getReadinessProbe(), probes.readiness());
+
+    // Service: port 8545 under the Deployment's port name, with the Prometheus scrape annotations.
+    assertEquals(8545, spec.service().port());
+    assertEquals(c.getPorts().get(0).getContainerPort(), spec.service().port());
+    assertEquals(c.getPorts().get(0).getName(), spec.service().portName());
+    Map<String, String> scrape = d.getSpec().getTemplate().getMetadata().getAnnotations();
+    assertEquals("true", scrape.get("prometheus.io/scrape"));
+    assertEquals(scrape, spec.service().annotations());
+    assertEquals(scrape, spec.deployment().annotations());
+
+    // Scaling and size: the HPA's bounds and target, the Deployment's requests and limits.
+    assertEquals(hpa.getSpec().getMinReplicas(), spec.autoscaling().minReplicas());
+    assertEquals(hpa.getSpec().getMaxReplicas(), spec.autoscaling().maxReplicas());
+    assertEquals(
+        hpa.getSpec().getMetrics().get(0).getResource().getTarget().getAverageUtilization(),
+        spec.autoscaling().targetCPUUtilizationPercentage());
+    assertEquals(c.getResources(), spec.resources());
+    assertNotNull(spec.resources().getRequests().get("cpu"), "the operator's HPA needs a CPU request");
+
+    // The base's PodDisruptionBudget still finds the pods: the application's labels go onto them.
+    PodDisruptionBudget pdb = (PodDisruptionBudget) operator.get("PodDisruptionBudget/rpcshield");
+    Map<String, String> labels = Objects.requireNonNullElse(app.metadata().getLabels(), Map.of());
+    pdb.getSpec()
+        .getSelector()
+        .getMatchLabels()
+        .forEach((k, v) -> assertEquals(v, labels.get(k), "PodDisruptionBudget selects on " + k));
   }
 }

@@ -1,0 +1,48 @@
+package dev.rpcshield.k8s;
+
+import io.fabric8.kubernetes.api.model.EnvFromSource;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The part of the Open Liberty Operator's {@code OpenLibertyApplication} ({@code
+ * apps.openliberty.io/v1}) that {@code k8s/operator} uses, field names as in the operator's
+ * {@code api/v1/openlibertyapplication_types.go}. Read with unknown properties failing, so a field
+ * misspelt, or one this model leaves out (such as {@code statefulSet}), is an error; the core
+ * Kubernetes types inside are fabric8's, checked for unknown fields like the other manifests.
+ */
+record OpenLibertyApplication(String apiVersion, String kind, ObjectMeta metadata, Spec spec) {
+
+  record Spec(
+      String applicationImage,
+      String pullPolicy,
+      Boolean manageTLS,
+      ServiceAccount serviceAccount,
+      SecurityContext securityContext,
+      NetworkPolicy networkPolicy,
+      List<EnvFromSource> envFrom,
+      List<EnvVar> env,
+      ResourceRequirements resources,
+      Autoscaling autoscaling,
+      Service service,
+      Deployment deployment,
+      Probes probes) {}
+
+  record ServiceAccount(Boolean mountToken, String name) {}
+
+  record NetworkPolicy(Boolean disable) {}
+
+  record Autoscaling(
+      Integer minReplicas, Integer maxReplicas, Integer targetCPUUtilizationPercentage) {}
+
+  record Service(String type, Integer port, String portName, Map<String, String> annotations) {}
+
+  record Deployment(Map<String, String> annotations) {}
+
+  record Probes(Probe startup, Probe liveness, Probe readiness) {}
+}
