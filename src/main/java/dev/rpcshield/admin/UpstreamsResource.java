@@ -27,7 +27,7 @@ public class UpstreamsResource {
       out.add(
           Json.createObjectBuilder()
               .add("name", u.name())
-              .add("state", u.breaker().held() ? "HELD" : u.breaker().state().name())
+              .add("state", u.breaker().shownState())
               .add("inRotation", u.breaker().inRotation())
               .add("lagging", u.head().lagging())
               .add("head", head)

@@ -29,6 +29,8 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import dev.rpcshield.account.Accounts;
+import dev.rpcshield.ops.EventLog;
+import dev.rpcshield.ops.RequestIds;
 import dev.rpcshield.ratewatch.Ratewatch;
 import java.time.Duration;
 import java.time.Instant;
@@ -91,6 +93,7 @@ public class RpcGateway {
   public GatewayReply handle(byte[] body, int length, Caller caller, ClientSink sink) {
     long started = System.nanoTime();
     String identity = caller.identityType();
+    String requestId = null;
     ParsedBody parsed;
     try {
       parsed = parser.parse(body, length);
@@ -121,6 +124,8 @@ public class RpcGateway {
       if (refusal != null) {
         refuse(i, call, refusal, out, status, outcome);
         metrics.refusal("method");
+        requestId = requestId == null ? RequestIds.next() : requestId;
+        EventLog.refusal(requestId, identity, "other", "method", refusal.message());
         continue;
       }
       if (call.method().equals("eth_accounts")) {
@@ -164,21 +169,26 @@ public class RpcGateway {
         }
         if (!d.allowed()) {
           boolean sender = "sender".equals(d.rule());
-          refuse(
-              i,
-              call,
+          RpcError error =
               RpcError.of(
                   sender ? RpcErrorCode.SENDER_OVER_LIMIT : RpcErrorCode.RATE_LIMITED,
                   (sender ? "" : d.rule() + ", ")
                       + ("monthly".equals(d.rule())
                           ? "this month's compute units are used up; the quota resets at "
                               + Instant.ofEpochSecond(d.resetEpochSecond())
-                          : "retry in " + d.retryAfterSeconds() + " s")),
-              out,
-              status,
-              outcome);
-          metrics.refusal(sender ? "sender" : d.rule().startsWith("method:") ? "method-rate" : d.rule());
-          watch(caller, sender ? senderOf[i] : null);
+                          : "retry in " + d.retryAfterSeconds() + " s"));
+          refuse(i, call, error, out, status, outcome);
+          String refusalClass =
+              sender ? "sender" : d.rule().startsWith("method:") ? "method-rate" : d.rule();
+          metrics.refusal(refusalClass);
+          requestId = requestId == null ? RequestIds.next() : requestId;
+          ratewatch.refused(
+              caller,
+              sender ? senderOf[i] : null,
+              requestId,
+              allowList.allows(call.method()) ? call.method() : "other",
+              refusalClass,
+              error.message());
         } else if (call.method().equals("eth_subscribe")) {
           out[i] = subscriptions.subscribe(sink, call);
         } else if (call.method().equals("eth_unsubscribe")) {
@@ -211,17 +221,6 @@ public class RpcGateway {
       }
     }
     return new GatewayReply(200, entries.isEmpty() ? new byte[0] : RpcWriter.batch(entries), headers);
-  }
-
-  /** Feeds a limit refusal to ratewatch: the sender when it was the sender throttle, else the caller. */
-  private void watch(Caller caller, String sender) {
-    if (sender != null) {
-      ratewatch.refused("sender", sender, null);
-    } else if (caller.account() != null) {
-      ratewatch.refused("user", caller.account().accountId().toString(), caller.account().accountId());
-    } else {
-      ratewatch.refused("ip", caller.clientIp(), null);
-    }
   }
 
   /**

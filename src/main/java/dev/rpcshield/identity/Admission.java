@@ -4,6 +4,9 @@ import dev.rpcshield.account.Accounts;
 import dev.rpcshield.account.KeyDirectory;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
+import dev.rpcshield.ops.GatewayMetrics;
+import dev.rpcshield.ops.RequestIds;
+import dev.rpcshield.ratewatch.Ratewatch;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -15,6 +18,8 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class Admission {
   @Inject Accounts accounts;
+  @Inject Ratewatch ratewatch;
+  @Inject GatewayMetrics metrics;
 
   /** The admitted caller, or the refusal. */
   public record Result(Caller caller, RpcError refusal) {}
@@ -22,7 +27,10 @@ public class Admission {
   public Result admit(Caller caller) {
     KeyDirectory directory = accounts.directory();
     if (directory.blocked(caller.clientIp())) {
-      return new Result(null, RpcError.of(RpcErrorCode.FORBIDDEN, "address is blocked"));
+      RpcError refusal = RpcError.of(RpcErrorCode.FORBIDDEN, "address is blocked");
+      metrics.refusal("blocklist");
+      ratewatch.refused(caller, null, RequestIds.next(), "-", "blocklist", refusal.message());
+      return new Result(null, refusal);
     }
     if (caller.apiKey() == null) {
       return new Result(caller, null);

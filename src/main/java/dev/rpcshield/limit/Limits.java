@@ -26,6 +26,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 public class Limits {
   private final Clock clock = Clock.systemUTC();
   private LimiterStore store;
+  private InMemoryLimiterStore local;
   private FailOpenLimiterStore failOpen;
   private RedisLimiterStore redis;
   private ComputeUnits computeUnits;
@@ -38,7 +39,7 @@ public class Limits {
   @PostConstruct
   void init() {
     Settings s = new Settings(ConfigProvider.getConfig());
-    InMemoryLimiterStore local =
+    local =
         new InMemoryLimiterStore(clock, s.integer("rpcshield.limits.local-max-keys", 100_000));
     store = local;
     InMemoryConnectionLeases localLeases = new InMemoryConnectionLeases(clock);
@@ -101,6 +102,16 @@ public class Limits {
   /** The Redis fail-open state, or {@code null} when no Redis is configured. */
   public FailOpenLimiterStore sharedStore() {
     return failOpen;
+  }
+
+  /** Limiter keys held in this instance's memory (all of them without Redis, the fallback's with). */
+  public int localKeys() {
+    return local.size();
+  }
+
+  /** The shared Redis connection pool, or {@code null} when no Redis is configured. */
+  public redis.clients.jedis.JedisPooled redisPool() {
+    return redis == null ? null : redis.pool();
   }
 
   /** WebSocket connection slots: Redis when configured (falling back locally), else memory. */

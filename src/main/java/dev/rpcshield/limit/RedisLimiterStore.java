@@ -105,7 +105,7 @@ public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
   }
 
   /** The pool, shared with {@link RedisConnectionLeases}. */
-  JedisPooled pool() {
+  public JedisPooled pool() {
     return redis;
   }
 

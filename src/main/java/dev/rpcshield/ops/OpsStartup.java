@@ -41,20 +41,26 @@ public class OpsStartup {
       metrics.watch(limits.sharedStore());
     }
     accounts.store();
-    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     for (Upstream u : upstreams.all()) {
-      try {
-        ObjectName name = new ObjectName("dev.rpcshield:type=Upstream,name=" + u.name());
-        if (server.isRegistered(name)) {
-          server.unregisterMBean(name);
-        }
-        server.registerMBean(new UpstreamControl(u), name);
-        registered.add(name);
-      } catch (JMException e) {
-        LOG.log(Level.WARNING, "cannot register JMX bean for upstream " + u.name(), e);
-      }
+      register("dev.rpcshield:type=Upstream,name=" + u.name(), new UpstreamControl(u));
     }
+    register("dev.rpcshield:type=Limiter", new LimiterState(limits));
+    register("dev.rpcshield:type=Ratewatch", new RatewatchState(ratewatch));
     started = true;
+  }
+
+  private void register(String objectName, Object bean) {
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    try {
+      ObjectName name = new ObjectName(objectName);
+      if (server.isRegistered(name)) {
+        server.unregisterMBean(name);
+      }
+      server.registerMBean(bean, name);
+      registered.add(name);
+    } catch (JMException e) {
+      LOG.log(Level.WARNING, "cannot register JMX bean " + objectName, e);
+    }
   }
 
   /** Whether start-up work is done (the startup health check). */

@@ -23,7 +23,7 @@ public class UpstreamReadinessCheck implements HealthCheck {
       boolean in = u.breaker().inRotation();
       any |= in;
       String state =
-          (u.breaker().held() ? "HELD" : u.breaker().state().name())
+          (u.breaker().shownState())
               + (u.head().lagging() ? ",LAGGING" : "")
               + ",head=" + u.head().latest();
       b.withData(u.name(), state);

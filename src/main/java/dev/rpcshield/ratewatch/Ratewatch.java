@@ -2,64 +2,214 @@ package dev.rpcshield.ratewatch;
 
 import dev.rpcshield.account.Accounts;
 import dev.rpcshield.config.Settings;
+import dev.rpcshield.identity.Caller;
+import dev.rpcshield.limit.Limits;
+import dev.rpcshield.ops.EventLog;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * Where refusals go: the episode window (what operators look at) and, for accounts, the
- * conservative auto-flag: {@code rpcshield.ratewatch.flag-threshold} refusals within
- * {@code rpcshield.ratewatch.flag-window} stamp the account's high-rate flag once; only an
- * operator clears it; nothing is ever banned automatically. Counts are per instance.
+ * Where refusals go: a structured log line, the episode window (what operators look at) and, for
+ * accounts, the conservative auto-flag: {@code rpcshield.ratewatch.flag-threshold} refusals within
+ * {@code rpcshield.ratewatch.flag-window} stamp the account's high-rate flag once; only an operator
+ * clears it; nothing is ever banned automatically.
+ *
+ * <p>With Redis configured, each instance adds its refusals to the cluster's state every
+ * {@code rpcshield.ratewatch.sync-interval} (and before every episode read), so the threshold
+ * counts refusals cluster-wide and the episodes are the cluster's. Without Redis, or while Redis
+ * cannot be reached, the counts are this instance's; unsynced counts are kept for the next sync,
+ * bounded like the window itself.
  */
 @ApplicationScoped
 public class Ratewatch {
   private static final Logger LOG = Logger.getLogger(Ratewatch.class.getName());
 
   @Inject Accounts accounts;
+  @Inject Limits limits;
 
   private final Clock clock = Clock.systemUTC();
   private final AtomicLong flagsRaised = new AtomicLong();
+  private final AtomicLong refusals = new AtomicLong();
+  private final AtomicLong syncFailures = new AtomicLong();
+  private final Map<String, Long> pendingSeries = new ConcurrentHashMap<>();
+  private final Map<String, Long> pendingAccounts = new ConcurrentHashMap<>();
+  private int maxPending;
   private EpisodeWindow window;
   private FlagCounter flags;
+  private SharedRatewatch shared;
+  private volatile boolean sharedHealthy;
+  private ScheduledExecutorService syncer;
 
   @PostConstruct
   void init() {
     Settings s = new Settings(ConfigProvider.getConfig());
-    window =
-        new EpisodeWindow(
-            clock,
-            s.integer("rpcshield.ratewatch.max-series", 200),
-            s.duration("rpcshield.ratewatch.retention", Duration.ofHours(1)));
-    flags =
-        new FlagCounter(
-            clock,
-            s.longValue("rpcshield.ratewatch.flag-threshold", 1000),
-            s.duration("rpcshield.ratewatch.flag-window", Duration.ofMinutes(10)));
+    int maxSeries = s.integer("rpcshield.ratewatch.max-series", 200);
+    Duration retention = s.duration("rpcshield.ratewatch.retention", Duration.ofHours(1));
+    long threshold = s.longValue("rpcshield.ratewatch.flag-threshold", 1000);
+    Duration flagWindow = s.duration("rpcshield.ratewatch.flag-window", Duration.ofMinutes(10));
+    window = new EpisodeWindow(clock, maxSeries, retention);
+    flags = new FlagCounter(clock, threshold, flagWindow);
+    maxPending = Math.max(maxSeries, 1000);
+    if (limits.redisPool() != null) {
+      shared = new SharedRatewatch(limits.redisPool(), maxSeries, retention, threshold, flagWindow);
+      sharedHealthy = true;
+      long every = s.duration("rpcshield.ratewatch.sync-interval", Duration.ofSeconds(1)).toMillis();
+      syncer =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> Thread.ofPlatform().daemon().name("rpcshield-ratewatch").unstarted(r));
+      syncer.scheduleWithFixedDelay(this::sync, every, every, TimeUnit.MILLISECONDS);
+    }
   }
 
-  /** One refusal of a caller: an account (class user) or an address (class ip or sender). */
-  public void refused(String refusalClass, String key, UUID account) {
+  @PreDestroy
+  void stop() {
+    if (syncer != null) {
+      syncer.shutdownNow();
+      sync();
+    }
+  }
+
+  /**
+   * One refused call: logged, and counted against the sender when the sender throttle refused
+   * it, else against the caller's account or address.
+   */
+  public void refused(
+      Caller caller, String sender, String requestId, String method, String refusalClass, String reason) {
+    EventLog.refusal(requestId, caller.identityType(), method, refusalClass, reason);
+    refusals.incrementAndGet();
+    if (sender != null) {
+      record("sender", sender, null);
+    } else if (caller.account() != null) {
+      UUID account = caller.account().accountId();
+      record("user", account.toString(), account);
+    } else {
+      record("ip", caller.clientIp(), null);
+    }
+  }
+
+  private void record(String refusalClass, String key, UUID account) {
     window.record(refusalClass, key);
-    if (account != null && flags.refused(account.toString()) && accounts.store().flagHighRate(account)) {
+    if (shared == null) {
+      if (account != null && flags.refused(account.toString())) {
+        flag(account);
+      }
+      return;
+    }
+    add(pendingSeries, refusalClass + "|" + key, 1);
+    if (account != null) {
+      add(pendingAccounts, account.toString(), 1);
+    }
+  }
+
+  /** Adds to a pending count; a series new past the bound is dropped (the local window has it). */
+  private void add(Map<String, Long> pending, String id, long n) {
+    if (pending.size() >= maxPending && !pending.containsKey(id)) {
+      return;
+    }
+    pending.merge(id, n, Long::sum);
+  }
+
+  private void flag(UUID account) {
+    if (accounts.store().flagHighRate(account)) {
       flagsRaised.incrementAndGet();
       LOG.warning(() -> "account " + account + " flagged for a high refusal rate (review it)");
     }
   }
 
+  /** Adds this instance's unsynced refusals to the cluster's state and raises flags it crossed. */
+  synchronized void sync() {
+    Map<String, Long> series = drain(pendingSeries);
+    Map<String, Long> byAccount = drain(pendingAccounts);
+    if (series.isEmpty() && byAccount.isEmpty()) {
+      return;
+    }
+    List<String> fired;
+    try {
+      fired = shared.sync(series, byAccount);
+      sharedHealthy = true;
+    } catch (RuntimeException e) {
+      if (sharedHealthy) {
+        LOG.log(Level.WARNING, "ratewatch cannot reach Redis; counting locally until it can", e);
+      }
+      sharedHealthy = false;
+      syncFailures.incrementAndGet();
+      series.forEach((id, n) -> add(pendingSeries, id, n));
+      byAccount.forEach((id, n) -> add(pendingAccounts, id, n));
+      return;
+    }
+    for (String account : fired) {
+      try {
+        flag(UUID.fromString(account));
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "could not stamp the high-rate flag of " + account, e);
+      }
+    }
+  }
+
+  private static Map<String, Long> drain(Map<String, Long> pending) {
+    Map<String, Long> out = new HashMap<>();
+    for (String id : List.copyOf(pending.keySet())) {
+      Long n = pending.remove(id);
+      if (n != null) {
+        out.put(id, n);
+      }
+    }
+    return out;
+  }
+
+  /** Live episodes, most recently throttled first: the cluster's when Redis is reachable. */
   public List<Episode> episodes() {
+    if (shared != null) {
+      sync();
+      if (sharedHealthy) {
+        try {
+          return shared.episodes(clock.instant());
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "ratewatch episodes from Redis failed; showing this instance's", e);
+        }
+      }
+    }
     return window.episodes();
+  }
+
+  /** Whether episodes and flag counts are the cluster's (Redis configured and reachable). */
+  public boolean clusterWide() {
+    return shared != null && sharedHealthy;
   }
 
   /** Flags this instance raised since start. */
   public long flagsRaised() {
     return flagsRaised.get();
+  }
+
+  /** Refusals this instance recorded since start. */
+  public long refusals() {
+    return refusals.get();
+  }
+
+  /** Syncs with Redis that failed since start. */
+  public long syncFailures() {
+    return syncFailures.get();
+  }
+
+  /** Series in this instance's own episode window. */
+  public int localSeries() {
+    return window.episodes().size();
   }
 }

@@ -28,6 +28,13 @@ public final class CircuitBreaker {
   private Instant openUntil = Instant.MIN;
   private String lastFailure = "";
   private boolean held;
+  private volatile StateListener listener = (from, to, reason) -> {};
+
+  /** Told of every change in or out of rotation, outside the breaker's lock. */
+  @FunctionalInterface
+  public interface StateListener {
+    void changed(String from, String to, String reason);
+  }
 
   /**
    * @param failureThreshold consecutive failures that open the breaker (default 3)
@@ -40,6 +47,23 @@ public final class CircuitBreaker {
     this.clock = clock;
     this.failureThreshold = failureThreshold;
     this.outOfService = outOfService;
+  }
+
+  public void listen(StateListener next) {
+    this.listener = next;
+  }
+
+  /** What the admin API, JMX and the state log show: HELD while an operator holds it. */
+  private String shown() {
+    return held ? "HELD" : state.name();
+  }
+
+  private void tell(String before, String after, String reason) {
+    String from = before.equals("PROBING") ? "OPEN" : before;
+    String to = after.equals("PROBING") ? "OPEN" : after;
+    if (!from.equals(to)) {
+      listener.changed(from, to, reason);
+    }
   }
 
   /** Whether requests may be sent now. */
@@ -56,33 +80,66 @@ public final class CircuitBreaker {
     return false;
   }
 
-  public synchronized void onSuccess() {
-    consecutiveFailures = 0;
-    state = State.CLOSED;
+  public void onSuccess() {
+    String from;
+    String to;
+    synchronized (this) {
+      from = shown();
+      consecutiveFailures = 0;
+      state = State.CLOSED;
+      to = shown();
+    }
+    tell(from, to, "");
   }
 
-  public synchronized void onFailure(String reason) {
-    lastFailure = reason;
-    consecutiveFailures++;
-    if (state == State.PROBING || consecutiveFailures >= failureThreshold) {
-      open();
+  public void onFailure(String reason) {
+    String from;
+    String to;
+    synchronized (this) {
+      from = shown();
+      lastFailure = reason;
+      consecutiveFailures++;
+      if (state == State.PROBING || consecutiveFailures >= failureThreshold) {
+        openLocked();
+      }
+      to = shown();
     }
+    tell(from, to, reason);
   }
 
   /** Takes the upstream out at once (an operator's action, or a failed probe). */
-  public synchronized void open() {
+  public void open() {
+    String from;
+    synchronized (this) {
+      from = shown();
+      openLocked();
+    }
+    tell(from, State.OPEN.name(), "taken out");
+  }
+
+  private void openLocked() {
     state = State.OPEN;
     openUntil = clock.instant().plus(outOfService);
   }
 
   /** An operator takes the upstream out of rotation until {@link #release()}; no probes meanwhile. */
-  public synchronized void hold() {
-    held = true;
+  public void hold() {
+    String from;
+    synchronized (this) {
+      from = shown();
+      held = true;
+    }
+    tell(from, "HELD", "held by an operator");
   }
 
   /** An operator puts a held upstream back; it still has to pass a probe if it had failed. */
-  public synchronized void release() {
-    held = false;
+  public void release() {
+    String to;
+    synchronized (this) {
+      held = false;
+      to = shown();
+    }
+    tell("HELD", to, "released by an operator");
   }
 
   public synchronized boolean held() {
@@ -91,6 +148,11 @@ public final class CircuitBreaker {
 
   public synchronized State state() {
     return state;
+  }
+
+  /** The state as operators see it: CLOSED, OPEN, PROBING or HELD. */
+  public synchronized String shownState() {
+    return shown();
   }
 
   public synchronized String lastFailure() {

@@ -1,6 +1,7 @@
 package dev.rpcshield.upstream;
 
 import dev.rpcshield.config.Settings;
+import dev.rpcshield.ops.EventLog;
 import dev.rpcshield.jsonrpc.UpstreamReply;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -47,10 +48,10 @@ public class Upstreams {
     config = UpstreamsConfig.read(new Settings(ConfigProvider.getConfig()));
     byName = new LinkedHashMap<>();
     for (UpstreamSettings s : config.upstreams()) {
-      byName.put(
-          s.name(),
-          new Upstream(
-              s, new CircuitBreaker(clock, config.failureThreshold(), config.outOfService()), clock));
+      CircuitBreaker breaker =
+          new CircuitBreaker(clock, config.failureThreshold(), config.outOfService());
+      breaker.listen((from, to, reason) -> EventLog.upstreamState(s.name(), from, to, reason));
+      byName.put(s.name(), new Upstream(s, breaker, clock));
     }
     all = List.copyOf(byName.values());
     List<UpstreamGroup> groups = new ArrayList<>();
@@ -114,7 +115,6 @@ public class Upstreams {
         u.breaker().onFailure("probe answered with an error");
       } else {
         u.breaker().onSuccess();
-        LOG.info(() -> "upstream " + u.name() + " is back in rotation");
       }
     } catch (Exception e) {
       u.breaker().onFailure("probe failed");

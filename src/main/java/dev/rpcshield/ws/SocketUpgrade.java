@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.rpcshield.ops.GatewayMetrics;
 import dev.rpcshield.ops.MetricNames;
 import org.eclipse.microprofile.metrics.MetricRegistry;
+import dev.rpcshield.ops.RequestIds;
+import dev.rpcshield.ratewatch.Ratewatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -39,6 +41,7 @@ public class SocketUpgrade {
   @Inject GatewayMetrics metrics;
   @Inject MetricRegistry registry;
   @Inject Limits limits;
+  @Inject Ratewatch ratewatch;
 
   private final AtomicInteger open = new AtomicInteger();
 
@@ -93,8 +96,13 @@ public class SocketUpgrade {
             : "ws:acct:" + caller.account().accountId();
     String lease = UUID.randomUUID().toString();
     if (cap > 0 && !limits.leases().acquire(key, lease, cap, settings.leaseTtl())) {
-      return RpcError.of(
-          RpcErrorCode.RATE_LIMITED, "at most " + cap + " WebSocket connections for this caller");
+      RpcError refusal =
+          RpcError.of(
+              RpcErrorCode.RATE_LIMITED, "at most " + cap + " WebSocket connections for this caller");
+      metrics.refusal("ws-connections");
+      ratewatch.refused(
+          caller, null, RequestIds.next(), "-", "ws-connections", refusal.message());
+      return refusal;
     }
     Slot slot = cap > 0 ? new Slot(limits.leases(), key, lease, settings.leaseTtl()) : null;
     ServerContainer container =

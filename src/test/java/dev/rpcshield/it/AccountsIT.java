@@ -218,6 +218,35 @@ class AccountsIT {
   }
 
   @Test
+  void refusalsOnTwoInstancesAddUpToOneClusterEpisodeAndFlag() {
+    Gateway second = SecondGateway.get().client();
+    String account =
+        admin.account("{\"name\":\"it-cluster-abuser\",\"overrides\":{\"rps\":0.1,\"burst\":1}}");
+    String key = admin.key(account).get("key").asText();
+    for (int i = 0; i < 12; i++) {
+      gateway.post(CHAIN_ID, "X-API-Key", key);
+      second.post(CHAIN_ID, "X-API-Key", key);
+    }
+    // 23 refusals, at most 12 on either instance: only the cluster's count reaches the threshold (20).
+    Admin secondAdmin = new Admin(second);
+    within(
+        Duration.ofSeconds(10),
+        () -> {
+          for (JsonNode e : secondAdmin.call("GET", "/ratewatch/episodes", null).json()) {
+            if (e.get("key").asText().equals(account)) {
+              return e.get("count").asLong() == 23;
+            }
+          }
+          return false;
+        },
+        "the episode shows both instances' refusals");
+    within(
+        Duration.ofSeconds(10),
+        () -> !admin.call("GET", "/accounts/" + account, null).json().get("flaggedHighRateAt").isNull(),
+        "the cluster-wide count flags the account");
+  }
+
+  @Test
   void webSocketConnectionsAreCappedPerAccountAcrossInstances() throws Exception {
     SecondGateway.get();
     String account =

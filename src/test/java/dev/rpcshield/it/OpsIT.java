@@ -6,7 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rpcshield.it.ChaosProxy.Mode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -22,6 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class OpsIT {
+  private static final Path SERVER = Path.of("target/liberty/wlp/usr/servers/rpcshieldIT");
   private final TestNet net = TestNet.get();
   private final Gateway gateway = new Gateway();
 
@@ -111,5 +124,107 @@ class OpsIT {
     assertTrue(after.contains("rpcshield_upstream_in_rotation{mp_scope=\"application\",upstream=\"p1\",}"));
     assertFalse(after.contains("secretkey123"), "no API key in any label");
     assertFalse(after.contains("admin_peers"), "refused method names do not create series");
+  }
+
+  /** The JSON lines of the IT server's messages.log written after {@code skip} lines. */
+  private static List<JsonNode> logLines(long skip) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    List<JsonNode> out = new ArrayList<>();
+    try (Stream<String> lines = Files.lines(SERVER.resolve("logs/messages.log"))) {
+      for (String line : lines.skip(skip).toList()) {
+        out.add(json.readTree(line));
+      }
+    }
+    return out;
+  }
+
+  private static long logLength() throws IOException {
+    try (Stream<String> lines = Files.lines(SERVER.resolve("logs/messages.log"))) {
+      return lines.count();
+    }
+  }
+
+  @Test
+  void refusalsAndUpstreamStateChangesAreOneJsonLogLineEach() throws Exception {
+    long skip = logLength();
+    String call = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"web3_clientVersion\"}";
+    assertEquals(401, gateway.postTo("/v1/" + "k".repeat(8), call).status());
+    int refused = 0;
+    for (int i = 0; i < 6; i++) {
+      if (gateway.post(call, "X-Forwarded-For", "203.0.113.9, 198.51.100.7").status() == 429) {
+        refused++;
+      }
+    }
+    assertTrue(refused > 0, "web3_clientVersion is limited to 2/s");
+    net.p1.mode(Mode.STATUS_502);
+    for (int i = 0; i < 4; i++) {
+      gateway.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\"}");
+    }
+    List<JsonNode> lines = List.of();
+    java.time.Instant until = java.time.Instant.now().plusSeconds(10);
+    long refusals = 0;
+    boolean wentOut = false;
+    while (java.time.Instant.now().isBefore(until) && (refusals < refused || !wentOut)) {
+      lines = logLines(skip);
+      refusals =
+          lines.stream()
+              .filter(l -> "refusal".equals(l.path("ext_event").asText()))
+              .filter(l -> "web3_clientVersion".equals(l.path("ext_method").asText()))
+              .count();
+      wentOut =
+          lines.stream()
+              .anyMatch(
+                  l ->
+                      "upstream-state".equals(l.path("ext_event").asText())
+                          && "p1".equals(l.path("ext_upstream").asText())
+                          && "CLOSED".equals(l.path("ext_from").asText())
+                          && "OPEN".equals(l.path("ext_to").asText()));
+    }
+    assertEquals(refused, refusals, "one line per refusal: " + lines);
+    assertTrue(wentOut, "p1 going out of rotation is logged: " + lines);
+    for (JsonNode l : lines) {
+      if ("refusal".equals(l.path("ext_event").asText())) {
+        assertEquals("ip", l.path("ext_identity").asText(), l.toString());
+        assertEquals("method-rate", l.path("ext_refusal").asText(), l.toString());
+        assertFalse(l.path("ext_requestId").asText().isEmpty(), l.toString());
+      }
+      assertFalse(l.toString().contains("kkkkkkkk"), "no key in any log line: " + l);
+      assertFalse(l.toString().contains("203.0.113.9"), "no forwarded address list: " + l);
+    }
+  }
+
+  @Test
+  void jmxShowsUpstreamsLimiterAndRatewatchAndTakesAnUpstreamOut() throws Exception {
+    String address =
+        Files.readString(SERVER.resolve("logs/state/com.ibm.ws.jmx.local.address")).trim();
+    try (JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(address))) {
+      MBeanServerConnection jmx = connector.getMBeanServerConnection();
+      ObjectName limiter = new ObjectName("dev.rpcshield:type=Limiter");
+      assertEquals("redis", jmx.getAttribute(limiter, "Mode"));
+      ObjectName ratewatch = new ObjectName("dev.rpcshield:type=Ratewatch");
+      assertEquals(true, jmx.getAttribute(ratewatch, "ClusterWide"));
+      long before = (Long) jmx.getAttribute(ratewatch, "Refusals");
+      String call = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"web3_clientVersion\"}";
+      for (int i = 0; i < 6; i++) {
+        gateway.post(call);
+      }
+      assertTrue((Long) jmx.getAttribute(ratewatch, "Refusals") > before, "refusals counted");
+
+      ObjectName p1 = new ObjectName("dev.rpcshield:type=Upstream,name=p1");
+      assertEquals(true, jmx.getAttribute(p1, "InRotation"));
+      jmx.invoke(p1, "takeOutOfRotation", null, null);
+      try {
+        int before1 = net.p1.requests();
+        for (int i = 0; i < 5; i++) {
+          assertEquals(200, gateway.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\"}").status());
+        }
+        assertEquals(before1, net.p1.requests(), "a held upstream gets no traffic");
+        assertEquals(false, jmx.getAttribute(p1, "InRotation"));
+        assertTrue(get("/health/ready").body().contains("\"p1\":\"HELD"));
+      } finally {
+        jmx.invoke(p1, "putBackInRotation", null, null);
+      }
+      assertEquals(true, jmx.getAttribute(p1, "InRotation"));
+    }
   }
 }

@@ -1,0 +1,64 @@
+package dev.rpcshield.ops;
+
+import com.ibm.websphere.logging.hpel.LogRecordContext;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The gateway's structured events: one log record per refusal and per upstream state change on
+ * the logger {@code dev.rpcshield.events}, with its fields as Liberty log-record extensions, so
+ * with JSON logging each is one JSON line whose fields are {@code ext_event}, {@code ext_requestId},
+ * {@code ext_identity}, {@code ext_method}, ... Never a key, never a header's address list.
+ * Operators who do not want a line per refusal set {@code dev.rpcshield.events=warning}.
+ */
+public final class EventLog {
+  private static final Logger LOG = Logger.getLogger("dev.rpcshield.events");
+
+  private EventLog() {}
+
+  /**
+   * A refused call.
+   *
+   * @param refusalClass what refused it: rps, cu, monthly, method-rate, sender, method, blocklist,
+   *     ws-connections
+   * @param identity the identity type: key or ip
+   */
+  public static void refusal(
+      String requestId, String identity, String method, String refusalClass, String reason) {
+    if (LOG.isLoggable(Level.INFO)) {
+      log(
+          Level.INFO,
+          "refused " + method + " (" + refusalClass + "): " + reason,
+          "event", "refusal",
+          "requestId", requestId,
+          "identity", identity,
+          "method", method,
+          "refusal", refusalClass);
+    }
+  }
+
+  /** An upstream went in or out of rotation. */
+  public static void upstreamState(String upstream, String from, String to, String reason) {
+    log(
+        "CLOSED".equals(to) ? Level.INFO : Level.WARNING,
+        "upstream " + upstream + " " + from + " -> " + to + (reason.isEmpty() ? "" : ": " + reason),
+        "event", "upstream-state",
+        "upstream", upstream,
+        "from", from,
+        "to", to,
+        "reason", reason);
+  }
+
+  private static void log(Level level, String message, String... fields) {
+    for (int i = 0; i < fields.length; i += 2) {
+      LogRecordContext.addExtension(fields[i], fields[i + 1] == null ? "" : fields[i + 1]);
+    }
+    try {
+      LOG.log(level, message);
+    } finally {
+      for (int i = 0; i < fields.length; i += 2) {
+        LogRecordContext.removeExtension(fields[i]);
+      }
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package dev.rpcshield.ratewatch;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.resps.Tuple;
+
+/**
+ * The cluster's ratewatch state in Redis: every instance adds the refusals it saw since its last
+ * sync (one script call), so episodes and the flag threshold count refusals cluster-wide. The
+ * same bounds as {@link EpisodeWindow} hold in Redis: at most {@code maxSeries} series, each kept
+ * {@code retention} after its last refusal. Account refusals are counted in buckets of a
+ * sixtieth of the window, and only the buckets wholly or partly inside it count, so the rolling
+ * count errs on the low side: it never flags early.
+ */
+public final class SharedRatewatch {
+  private static final String SCRIPT = load();
+  private static final String COUNTS = "rw:count";
+  private static final String FIRST = "rw:first";
+  private static final String LAST = "rw:last";
+
+  private final JedisPooled redis;
+  private final int maxSeries;
+  private final Duration retention;
+  private final long threshold;
+  private final Duration window;
+
+  public SharedRatewatch(
+      JedisPooled redis, int maxSeries, Duration retention, long threshold, Duration window) {
+    this.redis = redis;
+    this.maxSeries = maxSeries;
+    this.retention = retention;
+    this.threshold = threshold;
+    this.window = window;
+  }
+
+  private static String load() {
+    try (InputStream in = SharedRatewatch.class.getResourceAsStream("sync.lua")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Adds refusal counts by series ({@code class|key}) and by account; returns the accounts whose
+   * cluster-wide count crossed the threshold with this sync (each once per episode).
+   */
+  public List<String> sync(Map<String, Long> series, Map<String, Long> accounts) {
+    List<String> keys = new ArrayList<>(3 + accounts.size() * 2);
+    keys.add(COUNTS);
+    keys.add(FIRST);
+    keys.add(LAST);
+    List<String> args = new ArrayList<>(6 + (series.size() + accounts.size()) * 2);
+    args.add(String.valueOf(maxSeries));
+    args.add(String.valueOf(retention.toMillis()));
+    args.add(String.valueOf(threshold));
+    args.add(String.valueOf(window.toMillis()));
+    args.add(String.valueOf(Math.max(1, window.toMillis() / 60)));
+    args.add(String.valueOf(series.size()));
+    series.forEach(
+        (id, count) -> {
+          args.add(id);
+          args.add(String.valueOf(count));
+        });
+    accounts.forEach(
+        (account, count) -> {
+          keys.add("rw:f:" + account);
+          keys.add("rw:armed:" + account);
+          args.add(account);
+          args.add(String.valueOf(count));
+        });
+    List<String> fired = new ArrayList<>();
+    for (Object o : (List<?>) redis.eval(SCRIPT, keys, args)) {
+      fired.add(o instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : o.toString());
+    }
+    return fired;
+  }
+
+  /** The cluster's live episodes, most recently throttled first. */
+  public List<Episode> episodes(Instant now) {
+    long cutoff = now.minus(retention).toEpochMilli();
+    List<Tuple> recent = redis.zrevrangeWithScores(LAST, 0, maxSeries - 1);
+    List<Episode> out = new ArrayList<>(recent.size());
+    if (recent.isEmpty()) {
+      return out;
+    }
+    String[] ids = recent.stream().map(Tuple::getElement).toArray(String[]::new);
+    List<String> counts = redis.hmget(COUNTS, ids);
+    List<String> firsts = redis.hmget(FIRST, ids);
+    for (int i = 0; i < ids.length; i++) {
+      long last = (long) recent.get(i).getScore();
+      if (last < cutoff || counts.get(i) == null) {
+        continue;
+      }
+      int bar = ids[i].indexOf('|');
+      long first = firsts.get(i) == null ? last : Long.parseLong(firsts.get(i));
+      out.add(
+          new Episode(
+              ids[i].substring(0, bar),
+              ids[i].substring(bar + 1),
+              Long.parseLong(counts.get(i)),
+              Instant.ofEpochMilli(first),
+              Instant.ofEpochMilli(last)));
+    }
+    return out;
+  }
+}
