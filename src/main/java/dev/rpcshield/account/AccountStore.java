@@ -5,7 +5,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -147,6 +150,22 @@ public final class AccountStore {
                     ApiKey.class)
                 .setParameter("a", accountId)
                 .getResultList());
+  }
+
+  /** Every key that is not revoked, grouped by account (what the console lists, prefixes only). */
+  public Map<UUID, List<ApiKey>> activeKeysByAccount() {
+    List<ApiKey> keys =
+        db.inTransaction(
+            em ->
+                em.createQuery(
+                        "select k from ApiKey k where k.revokedAt is null order by k.createdAt",
+                        ApiKey.class)
+                    .getResultList());
+    Map<UUID, List<ApiKey>> out = new HashMap<>();
+    for (ApiKey k : keys) {
+      out.computeIfAbsent(k.getAccountId(), a -> new ArrayList<>()).add(k);
+    }
+    return out;
   }
 
   /** Revokes a key; false when it does not exist. Revoking twice keeps the first time. */

@@ -6,11 +6,13 @@ import static dev.rpcshield.admin.AdminJson.notFound;
 import dev.rpcshield.account.Account;
 import dev.rpcshield.account.AccountStore;
 import dev.rpcshield.account.Accounts;
+import dev.rpcshield.account.ApiKey;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -24,6 +26,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -65,9 +69,18 @@ public class AccountsResource {
   }
 
   @GET
-  public String list(@QueryParam("flagged") boolean flagged) {
+  public String list(@QueryParam("flagged") boolean flagged, @QueryParam("keys") boolean keys) {
+    Map<UUID, List<ApiKey>> keysByAccount = keys ? store().activeKeysByAccount() : Map.of();
     JsonArrayBuilder out = Json.createArrayBuilder();
-    store().accounts(flagged).forEach(a -> out.add(AdminJson.account(a)));
+    for (Account a : store().accounts(flagged)) {
+      JsonObjectBuilder account = AdminJson.account(a);
+      if (keys) {
+        JsonArrayBuilder list = Json.createArrayBuilder();
+        keysByAccount.getOrDefault(a.getId(), List.of()).forEach(k -> list.add(AdminJson.key(k)));
+        account.add("keys", list);
+      }
+      out.add(account);
+    }
     return out.build().toString();
   }
 

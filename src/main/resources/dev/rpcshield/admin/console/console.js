@@ -1,0 +1,199 @@
+// RpcShield admin console: reads the admin API with the token kept in this tab's session storage.
+'use strict';
+
+const API = '/admin/api';
+const TOKEN = 'rpcshield.adminToken';
+const REFRESH_MS = 3000;
+let timer = null;
+
+const $ = (id) => document.getElementById(id);
+
+function token() {
+  return sessionStorage.getItem(TOKEN);
+}
+
+async function api(method, path) {
+  const response = await fetch(API + path, {
+    method,
+    headers: { Authorization: 'Bearer ' + token() },
+    cache: 'no-store',
+  });
+  if (response.status === 401) {
+    signOut('The admin token was refused.');
+    throw new Error('unauthorized');
+  }
+  if (!response.ok) {
+    throw new Error(method + ' ' + path + ': HTTP ' + response.status);
+  }
+  return response.json();
+}
+
+function cell(row, text, className) {
+  const td = row.insertCell();
+  td.textContent = text === null || text === undefined ? '' : String(text);
+  if (className) {
+    td.className = className;
+  }
+  return td;
+}
+
+function badge(text, kind) {
+  const span = document.createElement('span');
+  span.className = 'badge ' + kind;
+  span.textContent = text;
+  return span;
+}
+
+function fill(tableId, items, render, empty) {
+  const body = $(tableId).tBodies[0];
+  body.replaceChildren();
+  if (items.length === 0) {
+    const td = body.insertRow().insertCell();
+    td.colSpan = $(tableId).tHead.rows[0].cells.length;
+    td.className = 'hint';
+    td.textContent = empty;
+    return;
+  }
+  for (const item of items) {
+    render(body.insertRow(), item);
+  }
+}
+
+function when(iso) {
+  return iso ? new Date(iso).toLocaleString() : '';
+}
+
+function renderUpstream(row, u) {
+  row.dataset.name = u.name;
+  cell(row, u.name);
+  cell(row, '').append(badge(u.state, u.state === 'CLOSED' ? 'ok' : 'bad'));
+  cell(row, '').append(
+    u.inRotation ? badge('in', 'ok') : badge('out', 'bad'),
+    u.lagging ? badge('lagging', 'warn') : '');
+  cell(row, u.head >= 0 ? u.head + (u.lag > 0 ? ' (-' + u.lag + ')' : '') : '?', 'num');
+  cell(row, u.latencyMillis.toFixed(1) + ' ms', 'num');
+  cell(row, u.requests, 'num');
+  cell(row, u.requests > 0 ? (100 * u.failures / u.requests).toFixed(1) + ' %' : '-', 'num');
+  cell(row, u.lastFailure);
+}
+
+function renderEpisode(row, e) {
+  row.dataset.key = e.key;
+  cell(row, e.class);
+  cell(row, e.key).className = 'key';
+  cell(row, e.count, 'num');
+  cell(row, when(e.firstSeen));
+  cell(row, when(e.lastSeen));
+}
+
+function renderFlagged(row, a) {
+  row.dataset.id = a.id;
+  cell(row, a.name + ' (' + a.id + ')');
+  cell(row, a.tier);
+  cell(row, when(a.flaggedHighRateAt));
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'clear-flag';
+  button.textContent = 'Clear flag';
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      await api('DELETE', '/accounts/' + encodeURIComponent(a.id) + '/high-rate-flag');
+      await refresh();
+    } catch (err) {
+      showStatus(err.message);
+      button.disabled = false;
+    }
+  });
+  cell(row, '').append(button);
+}
+
+function renderAccount(row, a) {
+  row.dataset.id = a.id;
+  const name = cell(row, a.name + ' ');
+  if (a.flaggedHighRateAt) {
+    name.append(badge('high rate', 'bad'));
+  }
+  cell(row, a.tier);
+  cell(row, a.enabled ? 'yes' : 'no');
+  const keys = cell(row, '');
+  for (const k of a.keys || []) {
+    const code = document.createElement('code');
+    code.textContent = k.prefix + '…' + (k.label ? ' ' + k.label : '');
+    keys.append(code, ' ');
+  }
+}
+
+function renderBlocked(row, b) {
+  cell(row, b.cidr);
+  cell(row, b.reason);
+  cell(row, b.expiresAt ? when(b.expiresAt) : 'never');
+}
+
+function showStatus(text) {
+  $('status').textContent = text;
+}
+
+async function refresh() {
+  try {
+    const [upstreams, episodes, flagged, accounts, blocklist] = await Promise.all([
+      api('GET', '/upstreams'),
+      api('GET', '/ratewatch/episodes'),
+      api('GET', '/accounts?flagged=true'),
+      api('GET', '/accounts?keys=true'),
+      api('GET', '/blocklist'),
+    ]);
+    fill('upstreams', upstreams, renderUpstream, 'No upstreams configured.');
+    fill('episodes', episodes, renderEpisode, 'Nobody has been throttled in the last hour.');
+    fill('flagged', flagged, renderFlagged, 'No account is flagged.');
+    fill('accounts', accounts, renderAccount, 'No accounts yet.');
+    fill('blocklist', blocklist, renderBlocked, 'Nothing is blocked.');
+    showStatus('Updated ' + new Date().toLocaleTimeString());
+  } catch (err) {
+    if (err.message !== 'unauthorized') {
+      showStatus('Refresh failed: ' + err.message);
+    }
+  }
+}
+
+function showConsole() {
+  $('sign-in-form').hidden = true;
+  $('console').hidden = false;
+  $('sign-out').hidden = false;
+  refresh();
+  clearInterval(timer);
+  timer = setInterval(refresh, REFRESH_MS);
+}
+
+function signOut(reason) {
+  sessionStorage.removeItem(TOKEN);
+  clearInterval(timer);
+  $('console').hidden = true;
+  $('sign-out').hidden = true;
+  $('sign-in-form').hidden = false;
+  $('sign-in-error').textContent = reason || '';
+  showStatus('');
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  $('sign-in-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    sessionStorage.setItem(TOKEN, $('token').value);
+    $('token').value = '';
+    try {
+      await api('GET', '/upstreams');
+      $('sign-in-error').textContent = '';
+      showConsole();
+    } catch (err) {
+      if (err.message !== 'unauthorized') {
+        signOut('The gateway did not answer: ' + err.message);
+      }
+    }
+  });
+  $('sign-out').addEventListener('click', () => signOut(''));
+  if (token()) {
+    showConsole();
+  } else {
+    signOut('');
+  }
+});

@@ -1,0 +1,133 @@
+package dev.rpcshield.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The admin console in a real headless Chromium: an operator signs in, sees the episode real
+ * traffic over a tight limit produced, and clears the account's high-rate flag from the page.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class ConsoleIT {
+  private static final String CHAIN_ID =
+      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\",\"params\":[]}";
+
+  private final Gateway gateway = new Gateway();
+  private final Admin admin = new Admin(gateway);
+  private ChromeDriver browser;
+  private WebDriverWait wait;
+
+  @Deployment(testable = false)
+  static WebArchive deployment() {
+    return Deployments.gateway();
+  }
+
+  @BeforeEach
+  void openBrowser() throws Exception {
+    Path profile = Files.createTempDirectory("rpcshield-chromium");
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary("/usr/bin/chromium");
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--user-data-dir=" + profile);
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File("/usr/bin/chromedriver"))
+            .usingAnyFreePort()
+            .build();
+    browser = new ChromeDriver(service, options);
+    wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+  }
+
+  @AfterEach
+  void closeBrowser() {
+    if (browser != null) {
+      browser.quit();
+    }
+  }
+
+  @Test
+  void operatorSeesTheEpisodeAndClearsTheFlag() {
+    String account =
+        admin.account("{\"name\":\"it-console\",\"overrides\":{\"rps\":0.1,\"burst\":1}}");
+    String key = admin.key(account).get("key").asText();
+    String prefix = admin.call("GET", "/accounts/" + account + "/keys", null).json().get(0).get("prefix").asText();
+    for (int i = 0; i < 25; i++) {
+      gateway.post(CHAIN_ID, "X-API-Key", key);
+    }
+
+    browser.get(gateway.base().resolve("/admin").toString());
+    WebElement token = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
+    token.sendKeys("not-the-token");
+    browser.findElement(By.id("sign-in")).click();
+    wait.until(ExpectedConditions.textToBe(By.id("sign-in-error"), "The admin token was refused."));
+
+    browser.findElement(By.id("token")).sendKeys(Admin.TOKEN);
+    browser.findElement(By.id("sign-in")).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("console")));
+
+    By episode = By.cssSelector("#episodes tr[data-key='" + account + "']");
+    WebElement row = wait.until(ExpectedConditions.presenceOfElementLocated(episode));
+    assertEquals("user", row.findElements(By.tagName("td")).get(0).getText());
+    assertEquals("24", row.findElements(By.tagName("td")).get(2).getText());
+
+    By upstream = By.cssSelector("#upstreams tr[data-name='p1']");
+    assertTrue(wait.until(ExpectedConditions.presenceOfElementLocated(upstream)).getText().contains("CLOSED"));
+
+    By accountRow = By.cssSelector("#accounts tr[data-id='" + account + "']");
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(accountRow, "high rate"));
+    assertTrue(browser.findElement(accountRow).getText().contains(prefix), "key prefix listed");
+    assertTrue(!browser.findElement(accountRow).getText().contains(key), "never the whole key");
+
+    By flaggedRow = By.cssSelector("#flagged tr[data-id='" + account + "']");
+    wait.until(ExpectedConditions.presenceOfElementLocated(flaggedRow))
+        .findElement(By.className("clear-flag"))
+        .click();
+    wait.until(ExpectedConditions.numberOfElementsToBe(flaggedRow, 0));
+    assertTrue(
+        admin.call("GET", "/accounts/" + account, null).json().get("flaggedHighRateAt").isNull(),
+        "the flag is cleared in the database");
+    wait.until(
+        ExpectedConditions.not(ExpectedConditions.textToBePresentInElementLocated(accountRow, "high rate")));
+
+    JavascriptExecutor js = browser;
+    assertEquals(Admin.TOKEN, js.executeScript("return sessionStorage.getItem('rpcshield.adminToken')"));
+    assertEquals(0L, js.executeScript("return localStorage.length"));
+    assertEquals("", js.executeScript("return document.cookie"));
+    browser.findElement(By.id("sign-out")).click();
+    assertEquals(null, js.executeScript("return sessionStorage.getItem('rpcshield.adminToken')"));
+    List<WebElement> shown = browser.findElements(By.cssSelector("#console:not([hidden])"));
+    assertTrue(shown.isEmpty(), "signing out hides the console");
+  }
+}
