@@ -37,6 +37,11 @@ public final class UsageMeter {
     p.addAndGet(1, 1);
   }
 
+  /** Compute units used without a request: subscription notifications, metered by size. */
+  public void metered(UUID account, long computeUnits) {
+    pending.computeIfAbsent(account, a -> new AtomicLongArray(3)).addAndGet(0, computeUnits);
+  }
+
   public void refused(UUID account) {
     pending.computeIfAbsent(account, a -> new AtomicLongArray(3)).addAndGet(2, 1);
   }

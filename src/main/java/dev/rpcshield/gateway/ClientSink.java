@@ -1,5 +1,7 @@
 package dev.rpcshield.gateway;
 
+import dev.rpcshield.identity.Caller;
+
 /**
  * A long-lived client connection as the gateway sees it: somewhere to push subscription
  * notifications. The WebSocket endpoint implements it; policies never see a Session.
@@ -11,4 +13,7 @@ public interface ClientSink {
 
   /** Whether the client is still connected. */
   boolean isOpen();
+
+  /** Who is connected: notifications pushed here are metered to this caller. */
+  Caller caller();
 }

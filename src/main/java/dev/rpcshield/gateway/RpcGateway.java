@@ -159,6 +159,9 @@ public class RpcGateway {
         RpcCall call = (RpcCall) members.get(i);
         Decision d = quota(caller, call, decisions.get(n));
         shown = shown == null || !d.allowed() && shown.allowed() ? d : shown;
+        if (d.allowed()) {
+          metrics.computeUnits("call", limits.computeUnits().of(call.method()));
+        }
         if (caller.account() != null) {
           if (d.allowed()) {
             accounts.usage()

@@ -1,6 +1,9 @@
 package dev.rpcshield.gateway;
 
+import dev.rpcshield.account.Accounts;
 import dev.rpcshield.config.Settings;
+import dev.rpcshield.identity.Caller;
+import dev.rpcshield.ops.GatewayMetrics;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
@@ -43,6 +46,8 @@ public class Subscriptions implements UpstreamSocket.Listener {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   @Inject Upstreams upstreams;
+  @Inject Accounts accounts;
+  @Inject GatewayMetrics metrics;
 
   /** One client subscription. */
   private static final class Sub {
@@ -64,6 +69,7 @@ public class Subscriptions implements UpstreamSocket.Listener {
   private final HttpClient client = HttpClient.newHttpClient();
   private Map<String, String> urls;
   private Duration timeout;
+  private double cuPerByte;
   private volatile UpstreamSocket current;
 
   @PostConstruct
@@ -71,6 +77,11 @@ public class Subscriptions implements UpstreamSocket.Listener {
     Settings s = new Settings(ConfigProvider.getConfig());
     urls = s.pairs("rpcshield.upstreams.ws", "");
     timeout = s.duration("rpcshield.upstream.ws.timeout", Duration.ofSeconds(10));
+    cuPerByte = s.decimal("rpcshield.cu.notification-per-byte", 0.04);
+    if (cuPerByte < 0) {
+      throw new IllegalArgumentException(
+          "configuration rpcshield.cu.notification-per-byte must be >= 0");
+    }
   }
 
   @PreDestroy
@@ -161,7 +172,21 @@ public class Subscriptions implements UpstreamSocket.Listener {
       remove(sub);
       return;
     }
-    sub.sink.send(withSubscriptionId(message, upstreamSubscription, sub.clientId));
+    byte[] notification = withSubscriptionId(message, upstreamSubscription, sub.clientId);
+    sub.sink.send(notification);
+    meter(sub.sink.caller(), notification.length);
+  }
+
+  /**
+   * Charges a delivered notification by its size, as providers do: compute units count toward the
+   * caller's monthly quota and the metrics, but a notification is never refused.
+   */
+  private void meter(Caller caller, int bytes) {
+    long units = (long) Math.ceil(bytes * cuPerByte);
+    metrics.computeUnits("notification", units);
+    if (caller.account() != null && units > 0) {
+      accounts.usage().metered(caller.account().accountId(), units);
+    }
   }
 
   @Override

@@ -34,6 +34,13 @@ public class GatewayMetrics {
     registry.counter(MetricNames.REFUSALS, new Tag("class", refusalClass)).inc();
   }
 
+  /** Compute units served, by what used them: {@code call} or {@code notification}. */
+  public void computeUnits(String source, long units) {
+    if (units > 0) {
+      registry.counter(MetricNames.COMPUTE_UNITS, new Tag("source", source)).inc(units);
+    }
+  }
+
   /** One WebSocket message received. */
   public void socketMessage() {
     registry.counter(MetricNames.WS_MESSAGES).inc();

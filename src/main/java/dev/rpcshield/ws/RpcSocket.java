@@ -72,7 +72,7 @@ public final class RpcSocket extends Endpoint {
   public void onOpen(Session session, EndpointConfig config) {
     session.setMaxTextMessageBufferSize(settings.maxMessageBytes());
     session.setMaxIdleTimeout(settings.idleTimeout().toMillis());
-    sink = new Sink(session, settings.maxQueued());
+    sink = new Sink(session, settings.maxQueued(), caller);
     openConnections.incrementAndGet();
     session.addMessageHandler(String.class, (MessageHandler.Whole<String>) this::onText);
     long every = settings.pingInterval().toMillis();
@@ -166,9 +166,17 @@ public final class RpcSocket extends Endpoint {
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean writing = new AtomicBoolean();
 
-    Sink(Session session, int maxQueued) {
+    private final Caller caller;
+
+    Sink(Session session, int maxQueued, Caller caller) {
       this.session = session;
       this.maxQueued = maxQueued;
+      this.caller = caller;
+    }
+
+    @Override
+    public Caller caller() {
+      return caller;
     }
 
     @Override

@@ -74,10 +74,15 @@ public class SocketUpgrade {
     return settings;
   }
 
-  /** Whether the Origin header is acceptable (no allow-list configured: any). */
+  /**
+   * Whether the Origin header is acceptable: any without an allow-list; with one, an Origin must
+   * be on it. A request without Origin is not a browser's (bots, indexers, SDKs) and the
+   * allow-list, which guards against other sites' pages, does not apply to it.
+   */
   public boolean originAllowed(String origin) {
     return settings.allowedOrigins().isEmpty()
-        || origin != null && settings.allowedOrigins().contains(origin);
+        || origin == null
+        || settings.allowedOrigins().contains(origin);
   }
 
   /**

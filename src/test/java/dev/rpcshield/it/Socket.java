@@ -57,17 +57,24 @@ public final class Socket implements AutoCloseable {
     ws.sendText(text, true).join();
   }
 
-  /** The next message, or fails after {@code seconds}. */
-  public JsonNode next(int seconds) {
+  /** The next message as sent, or fails after {@code seconds}. */
+  public String nextText(int seconds) {
     try {
       String m = received.poll(seconds, TimeUnit.SECONDS);
       if (m == null) {
         throw new AssertionError("no message within " + seconds + " s");
       }
-      return Gateway.JSON.readTree(m);
+      return m;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** The next message, or fails after {@code seconds}. */
+  public JsonNode next(int seconds) {
+    try {
+      return Gateway.JSON.readTree(nextText(seconds));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

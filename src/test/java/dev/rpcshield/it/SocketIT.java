@@ -1,9 +1,11 @@
 package dev.rpcshield.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -127,5 +129,65 @@ class SocketIT {
         org.junit.jupiter.api.Assertions.assertInstanceOf(
             java.net.http.WebSocketHandshakeException.class, e.getCause());
     assertEquals(404, refused.getResponse().statusCode());
+  }
+
+  @Test
+  void originAllowListRefusesOtherSitesButNotClientsWithoutOrigin() throws Exception {
+    try (RawSocket evil = new RawSocket("/", "https://evil.example")) {
+      assertEquals(403, evil.status());
+    }
+    try (RawSocket app = new RawSocket("/", "https://app.example")) {
+      assertEquals(101, app.status());
+    }
+    try (RawSocket bot = new RawSocket("/", null)) {
+      assertEquals(101, bot.status());
+    }
+  }
+
+  @Test
+  void aPeerThatAnswersNoPingIsClosedAfterTheIdleTimeout() throws Exception {
+    try (RawSocket silent = new RawSocket("/", null)) {
+      assertEquals(101, silent.status());
+      Duration closedAfter = silent.awaitServerClose(Duration.ofSeconds(10));
+      assertNotNull(closedAfter, "the gateway closed the silent connection");
+      assertTrue(
+          closedAfter.compareTo(Duration.ofMillis(2500)) > 0,
+          "not before the 3 s idle timeout: " + closedAfter);
+    }
+  }
+
+  @Test
+  void aLiveClientOutlastsTheIdleTimeoutOnPongsAlone() throws Exception {
+    try (Socket ws = new Socket("/")) {
+      Thread.sleep(5000);
+      JsonNode r = ws.call("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"eth_chainId\",\"params\":[]}");
+      assertEquals("0x7a69", r.get("result").asText(), r.toString());
+    }
+  }
+
+  @Test
+  void notificationsAreChargedComputeUnitsBySize() {
+    Admin admin = new Admin(new Gateway());
+    String account = admin.account("{\"name\":\"it-ws-metered\"}");
+    String key = admin.key(account).get("key").asText();
+    Gateway nodeD = Gateway.direct(net.anvilD);
+    long expected = 10; // eth_subscribe itself
+    try (Socket ws = new Socket("/v1/" + key)) {
+      JsonNode sub =
+          ws.call("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_subscribe\",\"params\":[\"newHeads\"]}");
+      assertTrue(sub.has("result"), sub.toString());
+      for (int i = 0; i < 3; i++) {
+        nodeD.call("anvil_mine", "[\"0x1\"]");
+        int bytes = ws.nextText(10).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        expected += (long) Math.ceil(bytes * 0.04);
+      }
+    }
+    long want = expected;
+    java.time.Instant until = java.time.Instant.now().plusSeconds(10);
+    long seen = -1;
+    while (java.time.Instant.now().isBefore(until) && seen != want) {
+      seen = admin.call("GET", "/accounts/" + account + "/usage", null).json().get("computeUnits").asLong();
+    }
+    assertEquals(want, seen, "0.04 CU per notification byte, counted toward the monthly quota");
   }
 }
