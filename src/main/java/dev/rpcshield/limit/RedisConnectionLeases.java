@@ -1,9 +1,6 @@
 package dev.rpcshield.limit;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import dev.rpcshield.config.Resources;
 import java.time.Duration;
 import java.util.List;
 import redis.clients.jedis.JedisPooled;
@@ -13,19 +10,11 @@ import redis.clients.jedis.JedisPooled;
  * expiry (Redis time), one atomic script to take a slot, a TTL on every key.
  */
 public final class RedisConnectionLeases implements ConnectionLeases {
-  private static final String ACQUIRE = load();
+  private static final String ACQUIRE = Resources.text(RedisConnectionLeases.class, "lease.lua");
   private final JedisPooled redis;
 
   public RedisConnectionLeases(JedisPooled redis) {
     this.redis = redis;
-  }
-
-  private static String load() {
-    try (InputStream in = RedisConnectionLeases.class.getResourceAsStream("lease.lua")) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   @Override

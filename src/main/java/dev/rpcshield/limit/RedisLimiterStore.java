@@ -1,10 +1,7 @@
 package dev.rpcshield.limit;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import dev.rpcshield.config.Resources;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +16,7 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * short timeouts. Failures surface as exceptions; {@link FailOpenLimiterStore} decides what then.
  */
 public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
-  private static final String SCRIPT = load();
+  private static final String SCRIPT = Resources.text(RedisLimiterStore.class, "charge.lua");
 
   private final JedisPooled redis;
   private volatile String sha;
@@ -53,14 +50,6 @@ public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
     }
     int port = url.getPort() > 0 ? url.getPort() : 6379;
     this.redis = new JedisPooled(pool, new HostAndPort(url.getHost(), port), config.build());
-  }
-
-  private static String load() {
-    try (InputStream in = RedisLimiterStore.class.getResourceAsStream("charge.lua")) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   @Override
