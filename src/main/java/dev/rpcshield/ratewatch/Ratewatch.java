@@ -67,7 +67,9 @@ public class Ratewatch {
     flags = new FlagCounter(clock, threshold, flagWindow);
     maxPending = Math.max(maxSeries, 1000);
     if (limits.redisPool() != null) {
-      shared = new SharedRatewatch(limits.redisPool(), maxSeries, retention, threshold, flagWindow);
+      shared =
+          new SharedRatewatch(
+              limits.redisPool(), "rw:", maxSeries, retention, threshold, flagWindow);
       sharedHealthy = true;
       long every = s.duration("rpcshield.ratewatch.sync-interval", Duration.ofSeconds(1)).toMillis();
       syncer =

@@ -1,8 +1,6 @@
 package dev.rpcshield.ratewatch;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import dev.rpcshield.config.Resources;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,32 +19,36 @@ import redis.clients.jedis.resps.Tuple;
  * count errs on the low side: it never flags early.
  */
 public final class SharedRatewatch {
-  private static final String SCRIPT = load();
-  private static final String COUNTS = "rw:count";
-  private static final String FIRST = "rw:first";
-  private static final String LAST = "rw:last";
-
+  private static final String SCRIPT = Resources.text(SharedRatewatch.class, "sync.lua");
   private final JedisPooled redis;
+  private final String prefix;
+  private final String counts;
+  private final String firsts;
+  private final String lasts;
   private final int maxSeries;
   private final Duration retention;
   private final long threshold;
   private final Duration window;
 
+  /**
+   * @param prefix the start of every key this uses ({@code rw:})
+   */
   public SharedRatewatch(
-      JedisPooled redis, int maxSeries, Duration retention, long threshold, Duration window) {
+      JedisPooled redis,
+      String prefix,
+      int maxSeries,
+      Duration retention,
+      long threshold,
+      Duration window) {
     this.redis = redis;
+    this.prefix = prefix;
+    this.counts = prefix + "count";
+    this.firsts = prefix + "first";
+    this.lasts = prefix + "last";
     this.maxSeries = maxSeries;
     this.retention = retention;
     this.threshold = threshold;
     this.window = window;
-  }
-
-  private static String load() {
-    try (InputStream in = SharedRatewatch.class.getResourceAsStream("sync.lua")) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   /**
@@ -55,9 +57,9 @@ public final class SharedRatewatch {
    */
   public List<String> sync(Map<String, Long> series, Map<String, Long> accounts) {
     List<String> keys = new ArrayList<>(3 + accounts.size() * 2);
-    keys.add(COUNTS);
-    keys.add(FIRST);
-    keys.add(LAST);
+    keys.add(counts);
+    keys.add(firsts);
+    keys.add(lasts);
     List<String> args = new ArrayList<>(6 + (series.size() + accounts.size()) * 2);
     args.add(String.valueOf(maxSeries));
     args.add(String.valueOf(retention.toMillis()));
@@ -72,8 +74,8 @@ public final class SharedRatewatch {
         });
     accounts.forEach(
         (account, count) -> {
-          keys.add("rw:f:" + account);
-          keys.add("rw:armed:" + account);
+          keys.add(prefix + "f:" + account);
+          keys.add(prefix + "armed:" + account);
           args.add(account);
           args.add(String.valueOf(count));
         });
@@ -87,26 +89,26 @@ public final class SharedRatewatch {
   /** The cluster's live episodes, most recently throttled first. */
   public List<Episode> episodes(Instant now) {
     long cutoff = now.minus(retention).toEpochMilli();
-    List<Tuple> recent = redis.zrevrangeWithScores(LAST, 0, maxSeries - 1);
+    List<Tuple> recent = redis.zrevrangeWithScores(lasts, 0, maxSeries - 1);
     List<Episode> out = new ArrayList<>(recent.size());
     if (recent.isEmpty()) {
       return out;
     }
     String[] ids = recent.stream().map(Tuple::getElement).toArray(String[]::new);
-    List<String> counts = redis.hmget(COUNTS, ids);
-    List<String> firsts = redis.hmget(FIRST, ids);
+    List<String> countOf = redis.hmget(counts, ids);
+    List<String> firstOf = redis.hmget(firsts, ids);
     for (int i = 0; i < ids.length; i++) {
       long last = (long) recent.get(i).getScore();
-      if (last < cutoff || counts.get(i) == null) {
+      if (last < cutoff || countOf.get(i) == null) {
         continue;
       }
       int bar = ids[i].indexOf('|');
-      long first = firsts.get(i) == null ? last : Long.parseLong(firsts.get(i));
+      long first = firstOf.get(i) == null ? last : Long.parseLong(firstOf.get(i));
       out.add(
           new Episode(
               ids[i].substring(0, bar),
               ids[i].substring(bar + 1),
-              Long.parseLong(counts.get(i)),
+              Long.parseLong(countOf.get(i)),
               Instant.ofEpochMilli(first),
               Instant.ofEpochMilli(last)));
     }
