@@ -37,10 +37,13 @@ public final class EventLog {
     }
   }
 
-  /** An upstream went in or out of rotation. */
+  /**
+   * An upstream went in or out of rotation (CLOSED, OPEN, HELD) or started or stopped lagging
+   * behind the chain head (SYNCED, LAGGING).
+   */
   public static void upstreamState(String upstream, String from, String to, String reason) {
     log(
-        "CLOSED".equals(to) ? Level.INFO : Level.WARNING,
+        "CLOSED".equals(to) || "SYNCED".equals(to) ? Level.INFO : Level.WARNING,
         "upstream " + upstream + " " + from + " -> " + to + (reason.isEmpty() ? "" : ": " + reason),
         "event", "upstream-state",
         "upstream", upstream,

@@ -63,6 +63,23 @@ public final class HeadTracker {
     return best;
   }
 
+  /** Told when an upstream starts or stops lagging: (upstream, from, to, reason). */
+  @FunctionalInterface
+  public interface LagListener {
+    void changed(String upstream, String from, String to, String reason);
+  }
+
+  private volatile LagListener listener = (upstream, from, to, reason) -> {};
+
+  public void listen(LagListener next) {
+    this.listener = next;
+  }
+
+  private static String describe(long lag, long head, long best, boolean stalled) {
+    return lag + " blocks behind (head " + head + ", best " + best + ")"
+        + (stalled ? ", head not moving" : "");
+  }
+
   /** Re-decides which upstreams lag, after new head observations. */
   public void evaluate(List<Upstream> upstreams) {
     long best = bestHead(upstreams);
@@ -82,10 +99,12 @@ public final class HeadTracker {
       if (h.lagging()) {
         if (lag <= recoverLag) {
           h.setLagging(false);
+          listener.changed(u.name(), "LAGGING", "SYNCED", describe(lag, head, best, false));
         }
       } else if (lag > maxLag || stalled) {
         if (h.confirmLag() >= confirmations) {
           h.setLagging(true);
+          listener.changed(u.name(), "SYNCED", "LAGGING", describe(lag, head, best, stalled));
         }
       } else {
         h.clearLagConfirmations();

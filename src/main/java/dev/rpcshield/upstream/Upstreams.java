@@ -76,6 +76,7 @@ public class Upstreams {
     UpstreamsConfig.HeadSettings h = config.heads();
     heads =
         new HeadTracker(clock, h.maxLag(), h.recoverLag(), h.confirmations(), h.stallTimeout());
+    heads.listen(EventLog::upstreamState);
     headPoller = new HeadPoller(transport, heads, clock);
     prober =
         Executors.newScheduledThreadPool(

@@ -55,6 +55,23 @@ class HeadTrackerTest {
   }
 
   @Test
+  void leavingAndReturningAreEachReportedOnce() {
+    List<String> changes = new java.util.ArrayList<>();
+    tracker.listen((upstream, from, to, reason) -> changes.add(upstream + " " + from + "->" + to + ": " + reason));
+    heads(100, 110);
+    heads(100, 110);
+    heads(100, 110);
+    heads(106, 110);
+    heads(108, 110);
+    heads(109, 110);
+    assertEquals(
+        List.of(
+            "a SYNCED->LAGGING: 10 blocks behind (head 100, best 110)",
+            "a LAGGING->SYNCED: 2 blocks behind (head 108, best 110)"),
+        changes);
+  }
+
+  @Test
   void aFlappingLagDoesNotConfirm() {
     heads(100, 110);
     heads(109, 110);

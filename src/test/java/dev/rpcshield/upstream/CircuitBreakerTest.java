@@ -1,0 +1,54 @@
+package dev.rpcshield.upstream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rpcshield.testing.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CircuitBreakerTest {
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private final CircuitBreaker breaker = new CircuitBreaker(clock, 3, Duration.ofSeconds(10));
+  private final List<String> changes = new ArrayList<>();
+
+  {
+    breaker.listen((from, to, reason) -> changes.add(from + "->" + to + " " + reason));
+  }
+
+  @Test
+  void opensAfterConsecutiveFailuresAndClosesOnASuccessfulProbe() {
+    breaker.onFailure("HTTP 502");
+    breaker.onSuccess();
+    breaker.onFailure("HTTP 502");
+    breaker.onFailure("HTTP 502");
+    assertTrue(breaker.inRotation(), "a success in between resets the count");
+    breaker.onFailure("timeout");
+    assertFalse(breaker.inRotation());
+    assertFalse(breaker.probeDue(), "not before the out-of-service interval");
+    clock.advance(Duration.ofSeconds(10));
+    assertTrue(breaker.probeDue());
+    breaker.onFailure("probe failed");
+    clock.advance(Duration.ofSeconds(10));
+    assertTrue(breaker.probeDue());
+    breaker.onSuccess();
+    assertTrue(breaker.inRotation());
+    assertEquals(List.of("CLOSED->OPEN timeout", "OPEN->CLOSED "), changes, "probe cycles are not state changes");
+  }
+
+  @Test
+  void anOperatorsHoldIsAStateOfItsOwn() {
+    breaker.hold();
+    assertFalse(breaker.inRotation());
+    assertEquals("HELD", breaker.shownState());
+    breaker.onSuccess();
+    assertFalse(breaker.inRotation(), "traffic does not end a hold");
+    breaker.release();
+    assertTrue(breaker.inRotation());
+    assertEquals(List.of("CLOSED->HELD held by an operator", "HELD->CLOSED released by an operator"), changes);
+  }
+}
