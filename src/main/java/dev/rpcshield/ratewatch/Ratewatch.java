@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +55,8 @@ public class Ratewatch {
   private FlagCounter flags;
   private SharedRatewatch shared;
   private volatile boolean sharedHealthy;
+  private Duration flagWindow;
+  private Instant failingSince;
   private ScheduledExecutorService syncer;
 
   @PostConstruct
@@ -62,7 +65,7 @@ public class Ratewatch {
     int maxSeries = s.integer("rpcshield.ratewatch.max-series", 200);
     Duration retention = s.duration("rpcshield.ratewatch.retention", Duration.ofHours(1));
     long threshold = s.longValue("rpcshield.ratewatch.flag-threshold", 1000);
-    Duration flagWindow = s.duration("rpcshield.ratewatch.flag-window", Duration.ofMinutes(10));
+    flagWindow = s.duration("rpcshield.ratewatch.flag-window", Duration.ofMinutes(10));
     window = new EpisodeWindow(clock, maxSeries, retention);
     flags = new FlagCounter(clock, threshold, flagWindow);
     maxPending = Math.max(maxSeries, 1000);
@@ -145,14 +148,20 @@ public class Ratewatch {
     try {
       fired = shared.sync(series, byAccount);
       sharedHealthy = true;
+      failingSince = null;
     } catch (RuntimeException e) {
       if (sharedHealthy) {
         LOG.log(Level.WARNING, "ratewatch cannot reach Redis; counting locally until it can", e);
+        failingSince = clock.instant();
       }
       sharedHealthy = false;
       syncFailures.incrementAndGet();
       series.forEach((id, n) -> add(pendingSeries, id, n));
-      byAccount.forEach((id, n) -> add(pendingAccounts, id, n));
+      // Kept for the flag only while they could still be inside its window: refusals spread over a
+      // long outage must not land in one bucket when Redis returns and flag an account early.
+      if (Duration.between(failingSince, clock.instant()).compareTo(flagWindow) < 0) {
+        byAccount.forEach((id, n) -> add(pendingAccounts, id, n));
+      }
       return;
     }
     for (String account : fired) {
