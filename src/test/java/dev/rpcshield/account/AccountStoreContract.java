@@ -36,6 +36,22 @@ abstract class AccountStoreContract {
   }
 
   @Test
+  void activeKeysAreListedByAccountWithoutRevokedOnes() {
+    AccountStore store = store();
+    Account a = store.createAccount("two-keys", "free", "test");
+    Account b = store.createAccount("one-revoked", "free", "test");
+    AccountStore.CreatedKey a1 = store.createKey(a.getId(), "one", "test");
+    AccountStore.CreatedKey a2 = store.createKey(a.getId(), "two", "test");
+    AccountStore.CreatedKey b1 = store.createKey(b.getId(), "gone", "test");
+    store.revokeKey(b1.key().getId(), "test");
+    java.util.Map<UUID, java.util.List<ApiKey>> keys = store.activeKeysByAccount();
+    assertEquals(
+        java.util.Set.of(a1.key().getId(), a2.key().getId()),
+        java.util.Set.copyOf(keys.get(a.getId()).stream().map(ApiKey::getId).toList()));
+    assertFalse(keys.containsKey(b.getId()), "revoked keys are not listed");
+  }
+
+  @Test
   void updatesAndTheHighRateFlagIsSetOnce() {
     AccountStore store = store();
     Account a = store.createAccount("flags", "free", "test");

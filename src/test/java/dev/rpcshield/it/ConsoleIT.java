@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -52,6 +53,7 @@ class ConsoleIT {
     options.setBinary("/usr/bin/chromium");
     options.addArguments(
         "--headless=new",
+        "--window-size=1280,1000",
         "--no-sandbox",
         "--disable-gpu",
         "--disable-dev-shm-usage",
@@ -78,7 +80,7 @@ class ConsoleIT {
   }
 
   @Test
-  void operatorSeesTheEpisodeAndClearsTheFlag() {
+  void operatorSeesTheEpisodeAndClearsTheFlag() throws java.io.IOException {
     String account =
         admin.account("{\"name\":\"it-console\",\"overrides\":{\"rps\":0.1,\"burst\":1}}");
     String key = admin.key(account).get("key").asText();
@@ -109,6 +111,11 @@ class ConsoleIT {
     wait.until(ExpectedConditions.textToBePresentInElementLocated(accountRow, "high rate"));
     assertTrue(browser.findElement(accountRow).getText().contains(prefix), "key prefix listed");
     assertTrue(!browser.findElement(accountRow).getText().contains(key), "never the whole key");
+
+    Files.copy(
+        browser.getScreenshotAs(OutputType.FILE).toPath(),
+        Path.of("target/console.png"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
     By flaggedRow = By.cssSelector("#flagged tr[data-id='" + account + "']");
     wait.until(ExpectedConditions.presenceOfElementLocated(flaggedRow))
