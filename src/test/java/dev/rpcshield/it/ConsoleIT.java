@@ -7,7 +7,6 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -48,6 +47,7 @@ class ConsoleIT {
 
   @BeforeEach
   void openBrowser() throws Exception {
+    TestNet.get().heal();
     Path profile = Files.createTempDirectory("rpcshield-chromium");
     ChromeOptions options = new ChromeOptions();
     options.setBinary("/usr/bin/chromium");
@@ -98,6 +98,7 @@ class ConsoleIT {
     browser.findElement(By.id("token")).sendKeys(Admin.TOKEN);
     browser.findElement(By.id("sign-in")).click();
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("console")));
+    assertTrue(!browser.findElement(By.id("sign-in-form")).isDisplayed(), "signed in: no sign-in form");
 
     By episode = By.cssSelector("#episodes tr[data-key='" + account + "']");
     WebElement row = wait.until(ExpectedConditions.presenceOfElementLocated(episode));
@@ -134,7 +135,7 @@ class ConsoleIT {
     assertEquals("", js.executeScript("return document.cookie"));
     browser.findElement(By.id("sign-out")).click();
     assertEquals(null, js.executeScript("return sessionStorage.getItem('rpcshield.adminToken')"));
-    List<WebElement> shown = browser.findElements(By.cssSelector("#console:not([hidden])"));
-    assertTrue(shown.isEmpty(), "signing out hides the console");
+    assertTrue(!browser.findElement(By.id("console")).isDisplayed(), "signing out hides the console");
+    assertTrue(browser.findElement(By.id("sign-in-form")).isDisplayed(), "and shows the sign-in form");
   }
 }
