@@ -223,23 +223,27 @@ class AccountsIT {
     String account =
         admin.account("{\"name\":\"it-cluster-abuser\",\"overrides\":{\"rps\":0.1,\"burst\":1}}");
     String key = admin.key(account).get("key").asText();
-    for (int i = 0; i < 12; i++) {
-      gateway.post(CHAIN_ID, "X-API-Key", key);
-      second.post(CHAIN_ID, "X-API-Key", key);
+    int refused = 0;
+    for (int i = 0; i < 15; i++) {
+      refused += gateway.post(CHAIN_ID, "X-API-Key", key).status() == 429 ? 1 : 0;
+      refused += second.post(CHAIN_ID, "X-API-Key", key).status() == 429 ? 1 : 0;
     }
-    // 23 refusals, at most 12 on either instance: only the cluster's count reaches the threshold (20).
+    // At most 15 refusals on either instance, below the threshold (20); together they pass it
+    // (a token every 10 s lets one or two through, however slow the loop).
+    assertTrue(refused >= 20, refused + " refusals");
+    long expected = refused;
     Admin secondAdmin = new Admin(second);
     within(
         Duration.ofSeconds(10),
         () -> {
           for (JsonNode e : secondAdmin.call("GET", "/ratewatch/episodes", null).json()) {
             if (e.get("key").asText().equals(account)) {
-              return e.get("count").asLong() == 23;
+              return e.get("count").asLong() == expected;
             }
           }
           return false;
         },
-        "the episode shows both instances' refusals");
+        "the episode shows both instances' " + refused + " refusals");
     within(
         Duration.ofSeconds(10),
         () -> !admin.call("GET", "/accounts/" + account, null).json().get("flaggedHighRateAt").isNull(),
