@@ -85,6 +85,12 @@ public final class Gateway {
     try {
       HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
       return new Response(r.statusCode(), r.body(), r);
+    } catch (java.net.http.HttpTimeoutException e) {
+      throw new UncheckedIOException(
+          new IOException(
+              request.method() + " " + request.uri() + " timed out; "
+                  + ThreadDumps.of(request.uri().getPort()),
+              e));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
