@@ -2,6 +2,7 @@ package dev.rpcshield.ops;
 
 import dev.rpcshield.upstream.Upstream;
 import dev.rpcshield.upstream.Upstreams;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -23,10 +24,19 @@ public class GatewayMetrics {
 
   /**
    * Counters and timers by their label values, so a call does not look them up by name and tags
-   * (a profiled per-request cost). Bounded: methods are allow-listed names or {@code other}.
+   * (a profiled per-request cost). Bounded: methods are allow-listed names or {@code other};
+   * refusal classes and compute-unit sources are fixed sets.
    */
   private final Map<String, Counter> requests = new ConcurrentHashMap<>();
   private final Map<String, Timer> durations = new ConcurrentHashMap<>();
+  private final Map<String, Counter> refusals = new ConcurrentHashMap<>();
+  private final Map<String, Counter> computeUnits = new ConcurrentHashMap<>();
+  private Counter socketMessages;
+
+  @PostConstruct
+  void init() {
+    socketMessages = registry.counter(MetricNames.WS_MESSAGES);
+  }
 
   /** One answered call. */
   public void call(String method, String outcome, String identity, Duration took) {
@@ -48,19 +58,25 @@ public class GatewayMetrics {
 
   /** One refusal by a policy ({@code rate}, {@code cu}, {@code monthly}, {@code sender}, ...). */
   public void refusal(String refusalClass) {
-    registry.counter(MetricNames.REFUSALS, new Tag("class", refusalClass)).inc();
+    refusals
+        .computeIfAbsent(
+            refusalClass, c -> registry.counter(MetricNames.REFUSALS, new Tag("class", c)))
+        .inc();
   }
 
   /** Compute units served, by what used them: {@code call} or {@code notification}. */
   public void computeUnits(String source, long units) {
     if (units > 0) {
-      registry.counter(MetricNames.COMPUTE_UNITS, new Tag("source", source)).inc(units);
+      computeUnits
+          .computeIfAbsent(
+              source, k -> registry.counter(MetricNames.COMPUTE_UNITS, new Tag("source", k)))
+          .inc(units);
     }
   }
 
   /** One WebSocket message received. */
   public void socketMessage() {
-    registry.counter(MetricNames.WS_MESSAGES).inc();
+    socketMessages.inc();
   }
 
   /** Registers the limiter store's fail-open counter, when Redis is configured. */
