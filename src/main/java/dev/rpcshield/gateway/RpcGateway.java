@@ -183,7 +183,6 @@ public class RpcGateway {
           refuse(i, call, error, out, status, outcome);
           String refusalClass =
               sender ? "sender" : d.rule().startsWith("method:") ? "method-rate" : d.rule();
-          metrics.refusal(refusalClass);
           requestId = requestId == null ? RequestIds.next() : requestId;
           ratewatch.refused(
               caller,

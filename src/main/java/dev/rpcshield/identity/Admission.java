@@ -4,7 +4,6 @@ import dev.rpcshield.account.Accounts;
 import dev.rpcshield.account.KeyDirectory;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
-import dev.rpcshield.ops.GatewayMetrics;
 import dev.rpcshield.ops.RequestIds;
 import dev.rpcshield.ratewatch.Ratewatch;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,7 +18,6 @@ import jakarta.inject.Inject;
 public class Admission {
   @Inject Accounts accounts;
   @Inject Ratewatch ratewatch;
-  @Inject GatewayMetrics metrics;
 
   /** The admitted caller, or the refusal. */
   public record Result(Caller caller, RpcError refusal) {}
@@ -28,7 +26,6 @@ public class Admission {
     KeyDirectory directory = accounts.directory();
     if (directory.blocked(caller.clientIp())) {
       RpcError refusal = RpcError.of(RpcErrorCode.FORBIDDEN, "address is blocked");
-      metrics.refusal("blocklist");
       ratewatch.refused(caller, null, RequestIds.next(), "-", "blocklist", refusal.message());
       return new Result(null, refusal);
     }

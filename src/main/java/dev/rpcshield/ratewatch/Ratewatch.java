@@ -5,6 +5,7 @@ import dev.rpcshield.config.Settings;
 import dev.rpcshield.identity.Caller;
 import dev.rpcshield.limit.Limits;
 import dev.rpcshield.ops.EventLog;
+import dev.rpcshield.ops.GatewayMetrics;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -43,6 +44,7 @@ public class Ratewatch {
 
   @Inject Accounts accounts;
   @Inject Limits limits;
+  @Inject GatewayMetrics metrics;
 
   private final Clock clock = Clock.systemUTC();
   private final AtomicLong flagsRaised = new AtomicLong();
@@ -91,11 +93,12 @@ public class Ratewatch {
   }
 
   /**
-   * One refused call: logged, and counted against the sender when the sender throttle refused
-   * it, else against the caller's account or address.
+   * One refused call: counted in the refusal metric, logged, and counted against the sender when
+   * the sender throttle refused it, else against the caller's account or address.
    */
   public void refused(
       Caller caller, String sender, String requestId, String method, String refusalClass, String reason) {
+    metrics.refusal(refusalClass);
     EventLog.refusal(requestId, caller.identityType(), method, refusalClass, reason);
     refusals.incrementAndGet();
     if (sender != null) {

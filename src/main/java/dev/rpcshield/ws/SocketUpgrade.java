@@ -104,7 +104,6 @@ public class SocketUpgrade {
       RpcError refusal =
           RpcError.of(
               RpcErrorCode.RATE_LIMITED, "at most " + cap + " WebSocket connections for this caller");
-      metrics.refusal("ws-connections");
       ratewatch.refused(
           caller, null, RequestIds.next(), "-", "ws-connections", refusal.message());
       return refusal;

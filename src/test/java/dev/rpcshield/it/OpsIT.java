@@ -147,6 +147,9 @@ class OpsIT {
   @Test
   void refusalsAndUpstreamStateChangesAreOneJsonLogLineEach() throws Exception {
     long skip = logLength();
+    String methodRate =
+        "rpcshield_refusals_total\\{class=\"method-rate\",mp_scope=\"application\",?\\}";
+    double countedBefore = sample(get("/metrics?scope=application").body(), methodRate);
     String call = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"web3_clientVersion\"}";
     assertEquals(401, gateway.postTo("/v1/" + "k".repeat(8), call).status());
     int refused = 0;
@@ -156,6 +159,10 @@ class OpsIT {
       }
     }
     assertTrue(refused > 0, "web3_clientVersion is limited to 2/s");
+    assertEquals(
+        refused,
+        sample(get("/metrics?scope=application").body(), methodRate) - countedBefore,
+        "each refusal counted once in rpcshield_refusals_total");
     net.p1.mode(Mode.STATUS_502);
     for (int i = 0; i < 4; i++) {
       gateway.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\"}");
