@@ -396,6 +396,21 @@ public class Load {
         headEnd = -1;
       }
 
+      /** Closes the connection and opens a new one; false (the run failed) when it cannot. */
+      boolean reopen() {
+        try {
+          synchronized (this) {
+            key.cancel();
+            ch.close();
+            connect();
+          }
+          return true;
+        } catch (IOException e) {
+          fail(e);
+          return false;
+        }
+      }
+
       /** Writes the whole request (small: the socket buffer takes it at once). */
       void send(long seq, long due) {
         this.seq = seq;
@@ -442,15 +457,7 @@ public class Load {
           if (seq >= 0) {
             broken(new IOException("connection closed by server"), now);
           } else { // an idle connection closed by the server: reopen it quietly
-            try {
-              synchronized (this) {
-                key.cancel();
-                ch.close();
-                connect();
-              }
-            } catch (IOException e) {
-              fail(e);
-            }
+            reopen();
           }
           return;
         }
@@ -469,17 +476,8 @@ public class Load {
         in.clear();
         headEnd = -1;
         seq = -1;
-        if (close) {
-          try {
-            synchronized (this) {
-              key.cancel();
-              ch.close();
-              connect();
-            }
-          } catch (IOException e) {
-            fail(e);
-            return;
-          }
+        if (close && !reopen()) {
+          return;
         }
         freed(this, done);
       }
