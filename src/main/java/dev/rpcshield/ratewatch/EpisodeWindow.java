@@ -8,7 +8,6 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Recent throttle episodes, bounded: at most {@code maxSeries} series (past that the least recently
@@ -54,9 +53,5 @@ public final class EpisodeWindow {
     List<Episode> out = new ArrayList<>(series.values());
     out.sort(Comparator.comparing(Episode::lastSeen).reversed());
     return out;
-  }
-
-  synchronized Map<String, Episode> snapshot() {
-    return Map.copyOf(series);
   }
 }
