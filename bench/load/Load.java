@@ -53,7 +53,8 @@ import java.util.concurrent.locks.LockSupport;
 public class Load {
   static URI url;
   static boolean ws;
-  static String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_blockNumber\",\"params\":[]}";
+  static String body =
+      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_blockNumber\",\"params\":[]}";
   static final List<String> headers = new ArrayList<>();
   static double rate = 1000;
   static boolean closed;
@@ -72,8 +73,10 @@ public class Load {
   static final AtomicLong inWindow = new AtomicLong(); // completions inside the measured window
   static long windowFrom, windowTo;
   static final ConcurrentLinkedQueue<Recorder> recorders = new ConcurrentLinkedQueue<>();
+
   /** Senders' own lateness where senders and timers are separate threads (WebSocket open loop). */
   static final ConcurrentLinkedQueue<long[]> senderLateness = new ConcurrentLinkedQueue<>();
+
   static volatile String firstError, firstRpcError;
 
   static void rpcError(byte[] a, int from, int to) {
@@ -122,7 +125,10 @@ public class Load {
     if (ws) {
       for (int c = 0; c < connections; c++) {
         WsConn conn = WsConn.open();
-        threads.addAll(closed ? conn.closedLoop(t0, measureFrom, end) : conn.openLoop(t0, measureFrom, end, c));
+        threads.addAll(
+            closed
+                ? conn.closedLoop(t0, measureFrom, end)
+                : conn.openLoop(t0, measureFrom, end, c));
       }
     } else {
       threads.addAll(new HttpEngine(t0, measureFrom, end).start());
@@ -138,9 +144,11 @@ public class Load {
 
   static long nanos(String s) {
     s = s.trim();
-    if (s.endsWith("ms")) return TimeUnit.MILLISECONDS.toNanos(Long.parseLong(s.substring(0, s.length() - 2)));
+    if (s.endsWith("ms"))
+      return TimeUnit.MILLISECONDS.toNanos(Long.parseLong(s.substring(0, s.length() - 2)));
     if (s.endsWith("s")) return (long) (Double.parseDouble(s.substring(0, s.length() - 1)) * 1e9);
-    if (s.endsWith("m")) return TimeUnit.MINUTES.toNanos(Long.parseLong(s.substring(0, s.length() - 1)));
+    if (s.endsWith("m"))
+      return TimeUnit.MINUTES.toNanos(Long.parseLong(s.substring(0, s.length() - 1)));
     return (long) (Double.parseDouble(s) * 1e9);
   }
 
@@ -222,7 +230,9 @@ public class Load {
         (long) (mean / 1000),
         pct(late, 99),
         (firstError == null ? "" : " first_error=\"" + firstError.replace('"', '\'') + "\"")
-            + (firstRpcError == null ? "" : " first_rpc_error=\"" + firstRpcError.replace('"', '\'') + "\""));
+            + (firstRpcError == null
+                ? ""
+                : " first_rpc_error=\"" + firstRpcError.replace('"', '\'') + "\""));
   }
 
   static long pct(long[] sorted, double p) {
@@ -238,8 +248,15 @@ public class Load {
     StringBuilder h = new StringBuilder();
     String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
     if (url.getRawQuery() != null) path += "?" + url.getRawQuery();
-    h.append("POST ").append(path).append(" HTTP/1.1\r\nHost: ").append(url.getHost()).append(':').append(url.getPort());
-    h.append("\r\nContent-Type: application/json\r\nContent-Length: ").append(b.length).append("\r\n");
+    h.append("POST ")
+        .append(path)
+        .append(" HTTP/1.1\r\nHost: ")
+        .append(url.getHost())
+        .append(':')
+        .append(url.getPort());
+    h.append("\r\nContent-Type: application/json\r\nContent-Length: ")
+        .append(b.length)
+        .append("\r\n");
     for (String x : headers) h.append(x).append("\r\n");
     h.append("\r\n");
     byte[] head = h.toString().getBytes(StandardCharsets.ISO_8859_1);
@@ -264,11 +281,11 @@ public class Load {
   }
 
   /**
-   * HTTP load with two threads, whatever the connection count: a sender that wakes at each due
-   * time and hands the request to an idle connection (or, when none is idle, queues it: the wait
-   * counts in its latency), and a receiver that selects on every connection, times each answer
-   * from its due time, and gives the freed connection the oldest queued request. One request per
-   * connection at a time (no pipelining). In closed-loop mode the receiver resends at once.
+   * HTTP load with two threads, whatever the connection count: a sender that wakes at each due time
+   * and hands the request to an idle connection (or, when none is idle, queues it: the wait counts
+   * in its latency), and a receiver that selects on every connection, times each answer from its
+   * due time, and gives the freed connection the oldest queued request. One request per connection
+   * at a time (no pipelining). In closed-loop mode the receiver resends at once.
    */
   static final class HttpEngine {
     final long t0, measureFrom, end;
@@ -300,17 +317,16 @@ public class Load {
         senderDone = true;
         Thread.ofPlatform()
             .daemon()
-            .start(
-                () -> {
-                  sleepUntil(t0);
-                  for (HConn c : conns) {
-                    synchronized (lock) {
-                      idleConns.remove(c);
-                    }
-                    c.send(closedSeq++, System.nanoTime());
-                  }
-                  selector.wakeup();
-                });
+            .start(() -> {
+              sleepUntil(t0);
+              for (HConn c : conns) {
+                synchronized (lock) {
+                  idleConns.remove(c);
+                }
+                c.send(closedSeq++, System.nanoTime());
+              }
+              selector.wakeup();
+            });
         return List.of(receiver);
       }
       Thread sender = Thread.ofPlatform().daemon().name("sender").start(this::send);
@@ -365,9 +381,10 @@ public class Load {
     void freed(HConn c, long now) {
       if (closed) {
         if (now < end) c.send(closedSeq++, System.nanoTime());
-        else synchronized (lock) {
-          idleConns.add(c);
-        }
+        else
+          synchronized (lock) {
+            idleConns.add(c);
+          }
         return;
       }
       Long next;
@@ -467,7 +484,8 @@ public class Load {
         if (status != 200) {
           fail(new IOException("HTTP " + status));
         } else {
-          if (indexOf(a, headEnd, headEnd + bodyLen, ERROR) >= 0) rpcError(a, headEnd, headEnd + bodyLen);
+          if (indexOf(a, headEnd, headEnd + bodyLen, ERROR) >= 0)
+            rpcError(a, headEnd, headEnd + bodyLen);
           long from = closed ? sentAt : due;
           if (closed ? done >= measureFrom && done < end : due >= measureFrom) {
             rec.add(done - from, sentAt - from, done);
@@ -556,8 +574,14 @@ public class Load {
       String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
       if (url.getRawQuery() != null) path += "?" + url.getRawQuery();
       StringBuilder h = new StringBuilder();
-      h.append("GET ").append(path).append(" HTTP/1.1\r\nHost: ").append(url.getHost()).append(':').append(url.getPort());
-      h.append("\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ")
+      h.append("GET ")
+          .append(path)
+          .append(" HTTP/1.1\r\nHost: ")
+          .append(url.getHost())
+          .append(':')
+          .append(url.getPort());
+      h.append(
+              "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ")
           .append(key)
           .append("\r\n");
       for (String x : headers) h.append(x).append("\r\n");
@@ -576,7 +600,9 @@ public class Load {
             Base64.getEncoder()
                 .encodeToString(
                     MessageDigest.getInstance("SHA-1")
-                        .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.ISO_8859_1)));
+                        .digest(
+                            (key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")
+                                .getBytes(StandardCharsets.ISO_8859_1)));
         if (!head.contains(expect)) throw new IOException("bad Sec-WebSocket-Accept");
       } catch (java.security.NoSuchAlgorithmException e) {
         throw new IOException(e);
@@ -671,64 +697,69 @@ public class Load {
       }
     }
 
-    /** Open loop: a sender that claims due times from the shared schedule, a reader that times them. */
+    /**
+     * Open loop: a sender that claims due times from the shared schedule, a reader that times them.
+     */
     List<Thread> openLoop(long t0, long measureFrom, long end, int index) {
       Thread sender =
           Thread.ofPlatform()
               .daemon()
-              .start(
-                  () -> {
-                    // connection c sends requests c, c+C, c+2C, ... (interleaved schedule)
-                    long[] late = new long[(int) Math.min(1 << 24, (rate * (end - measureFrom) / 1e9) / connections + 16)];
-                    int lateN = 0;
-                    for (long i = index; ; i += connections) {
-                      long due = intended(t0, i);
-                      if (due >= end) break;
-                      sleepUntil(due);
-                      if (due >= measureFrom && lateN < late.length) late[lateN++] = System.nanoTime() - due;
-                      try {
-                        send(i);
-                      } catch (IOException e) {
-                        fail(e);
-                        break;
-                      }
-                    }
-                    senderLateness.add(Arrays.copyOf(late, lateN));
-                    sending = false;
-                    try {
-                      ping();
-                    } catch (IOException e) {
-                      // the reader sees the broken connection itself
-                    }
-                  });
+              .start(() -> {
+                // connection c sends requests c, c+C, c+2C, ... (interleaved schedule)
+                long[] late =
+                    new long
+                        [(int)
+                            Math.min(
+                                1 << 24, (rate * (end - measureFrom) / 1e9) / connections + 16)];
+                int lateN = 0;
+                for (long i = index; ; i += connections) {
+                  long due = intended(t0, i);
+                  if (due >= end) break;
+                  sleepUntil(due);
+                  if (due >= measureFrom && lateN < late.length)
+                    late[lateN++] = System.nanoTime() - due;
+                  try {
+                    send(i);
+                  } catch (IOException e) {
+                    fail(e);
+                    break;
+                  }
+                }
+                senderLateness.add(Arrays.copyOf(late, lateN));
+                sending = false;
+                try {
+                  ping();
+                } catch (IOException e) {
+                  // the reader sees the broken connection itself
+                }
+              });
       Thread reader =
           Thread.ofPlatform()
               .daemon()
-              .start(
-                  () -> {
-                    Recorder rec = new Recorder();
-                    try {
-                      while (sending || received.get() < sent.get()) {
-                        if (System.nanoTime() > end + GRACE_NS) {
-                          dropped.addAndGet(sent.get() - received.get());
-                          break;
-                        }
-                        byte[] m = receive();
-                        long done = System.nanoTime();
-                        if (m == null) throw new IOException("server closed the WebSocket");
-                        if (m == PONG) continue;
-                        received.incrementAndGet();
-                        if (indexOf(m, ERROR) >= 0) rpcError(m, 0, m.length);
-                        long id = idOf(m);
-                        if (id < 0) continue;
-                        long due = intended(t0, id);
-                        if (due >= measureFrom) rec.add(done - due, 0, done);
-                      }
-                    } catch (IOException e) {
-                      if (sending || received.get() < sent.get()) fail(e);
+              .start(() -> {
+                Recorder rec = new Recorder();
+                try {
+                  while (sending || received.get() < sent.get()) {
+                    if (System.nanoTime() > end + GRACE_NS) {
+                      dropped.addAndGet(sent.get() - received.get());
+                      break;
                     }
-                    close();
-                  });
+                    byte[] m = receive();
+                    long done = System.nanoTime();
+                    if (m == null) throw new IOException("server closed the WebSocket");
+                    if (m == PONG) continue;
+                    received.incrementAndGet();
+                    if (indexOf(m, ERROR) >= 0) rpcError(m, 0, m.length);
+                    long id = idOf(m);
+                    if (id < 0) continue;
+                    long due = intended(t0, id);
+                    if (due >= measureFrom) rec.add(done - due, 0, done);
+                  }
+                } catch (IOException e) {
+                  if (sending || received.get() < sent.get()) fail(e);
+                }
+                close();
+              });
       return List.of(sender, reader);
     }
 
@@ -737,40 +768,39 @@ public class Load {
       Thread reader =
           Thread.ofPlatform()
               .daemon()
-              .start(
-                  () -> {
-                    Recorder rec = new Recorder();
-                    long[] sentAt = new long[1 << 16]; // by id, a ring far wider than depth
-                    long seq = 0;
-                    try {
-                      sleepUntil(t0);
-                      for (int d = 0; d < depth; d++) {
-                        sentAt[(int) (seq & 0xffff)] = System.nanoTime();
-                        send(seq++);
-                      }
-                      long outstanding = depth;
-                      while (outstanding > 0) {
-                        byte[] m = receive();
-                        long done = System.nanoTime();
-                        if (m == null) throw new IOException("server closed the WebSocket");
-                        if (m == PONG) continue;
-                        outstanding--;
-                        if (indexOf(m, ERROR) >= 0) rpcError(m, 0, m.length);
-                        long id = idOf(m);
-                        if (id >= 0 && done >= measureFrom && done < end) {
-                          rec.add(done - sentAt[(int) (id & 0xffff)], 0, done);
-                        }
-                        if (done < end) {
-                          sentAt[(int) (seq & 0xffff)] = System.nanoTime();
-                          send(seq++);
-                          outstanding++;
-                        }
-                      }
-                    } catch (IOException e) {
-                      fail(e);
+              .start(() -> {
+                Recorder rec = new Recorder();
+                long[] sentAt = new long[1 << 16]; // by id, a ring far wider than depth
+                long seq = 0;
+                try {
+                  sleepUntil(t0);
+                  for (int d = 0; d < depth; d++) {
+                    sentAt[(int) (seq & 0xffff)] = System.nanoTime();
+                    send(seq++);
+                  }
+                  long outstanding = depth;
+                  while (outstanding > 0) {
+                    byte[] m = receive();
+                    long done = System.nanoTime();
+                    if (m == null) throw new IOException("server closed the WebSocket");
+                    if (m == PONG) continue;
+                    outstanding--;
+                    if (indexOf(m, ERROR) >= 0) rpcError(m, 0, m.length);
+                    long id = idOf(m);
+                    if (id >= 0 && done >= measureFrom && done < end) {
+                      rec.add(done - sentAt[(int) (id & 0xffff)], 0, done);
                     }
-                    close();
-                  });
+                    if (done < end) {
+                      sentAt[(int) (seq & 0xffff)] = System.nanoTime();
+                      send(seq++);
+                      outstanding++;
+                    }
+                  }
+                } catch (IOException e) {
+                  fail(e);
+                }
+                close();
+              });
       return List.of(reader);
     }
 
@@ -801,24 +831,25 @@ public class Load {
     for (int t = 0; t < 16; t++) {
       openers.add(
           Thread.ofPlatform()
-              .start(
-                  () -> {
-                    int i;
-                    while ((i = next.getAndIncrement()) < idle) {
-                      try {
-                        conns[i] = WsConn.open();
-                      } catch (IOException e) {
-                        failed.incrementAndGet();
-                        fail(e);
-                      }
-                    }
-                  }));
+              .start(() -> {
+                int i;
+                while ((i = next.getAndIncrement()) < idle) {
+                  try {
+                    conns[i] = WsConn.open();
+                  } catch (IOException e) {
+                    failed.incrementAndGet();
+                    fail(e);
+                  }
+                }
+              }));
     }
     for (Thread t : openers) t.join();
     int open = idle - failed.get();
     System.out.printf(
         "IDLE-READY open=%d failed=%d seconds=%.1f%s%n",
-        open, failed.get(), (System.nanoTime() - start) / 1e9,
+        open,
+        failed.get(),
+        (System.nanoTime() - start) / 1e9,
         firstError == null ? "" : " first_error=\"" + firstError.replace('"', '\'') + "\"");
     System.out.flush();
     Thread.sleep(holdNs / 1_000_000);
@@ -828,23 +859,22 @@ public class Load {
     for (WsConn c : conns) {
       if (c == null) continue;
       Thread.ofVirtual()
-          .start(
-              () -> {
-                try {
-                  c.s.setSoTimeout(20_000);
-                  c.send(1);
-                  byte[] m;
-                  do {
-                    m = c.receive();
-                  } while (m == WsConn.PONG);
-                  if (m != null) alive.incrementAndGet();
-                } catch (IOException e) {
-                  // counted as not alive
-                } finally {
-                  done.countDown();
-                  c.close();
-                }
-              });
+          .start(() -> {
+            try {
+              c.s.setSoTimeout(20_000);
+              c.send(1);
+              byte[] m;
+              do {
+                m = c.receive();
+              } while (m == WsConn.PONG);
+              if (m != null) alive.incrementAndGet();
+            } catch (IOException e) {
+              // counted as not alive
+            } finally {
+              done.countDown();
+              c.close();
+            }
+          });
     }
     done.await(60, TimeUnit.SECONDS);
     System.out.printf("IDLE-DONE open=%d alive_after_hold=%d%n", open, alive.get());
@@ -883,7 +913,8 @@ public class Load {
       int scanned = 0;
       while (true) {
         for (int i = pos + Math.max(scanned, 3); i < lim; i++) {
-          if (buf[i] == '\n' && buf[i - 1] == '\r' && buf[i - 2] == '\n' && buf[i - 3] == '\r') return i + 1;
+          if (buf[i] == '\n' && buf[i - 1] == '\r' && buf[i - 2] == '\n' && buf[i - 3] == '\r')
+            return i + 1;
         }
         scanned = lim - pos;
         if (scanned > 1 << 20) throw new IOException("head too large");

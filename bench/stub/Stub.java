@@ -56,12 +56,17 @@ public class Stub {
     server.bind(new InetSocketAddress(InetAddress.getByName(host), port), 4096);
     Runtime.getRuntime()
         .addShutdownHook(
-            new Thread(
-                () ->
-                    System.out.println(
-                        "stub :" + server.getLocalPort() + " answered " + ANSWERED.get()
-                            + " messages on " + CONNECTIONS.get() + " connections")));
-    System.out.println("stub listening on " + host + ":" + server.getLocalPort() + " delay " + delayMs + " ms");
+            new Thread(() ->
+                System.out.println(
+                    "stub :"
+                        + server.getLocalPort()
+                        + " answered "
+                        + ANSWERED.get()
+                        + " messages on "
+                        + CONNECTIONS.get()
+                        + " connections")));
+    System.out.println(
+        "stub listening on " + host + ":" + server.getLocalPort() + " delay " + delayMs + " ms");
     System.out.flush();
     while (true) {
       Socket s = server.accept();
@@ -155,11 +160,15 @@ public class Stub {
         String head = new String(in.buf, in.pos, end - in.pos, StandardCharsets.ISO_8859_1);
         in.pos = end;
         String lower = head.toLowerCase();
-        boolean close = lower.contains("\nconnection: close") || head.startsWith("HTTP/1.0", head.indexOf("\r\n") - 8);
+        boolean close =
+            lower.contains("\nconnection: close")
+                || head.startsWith("HTTP/1.0", head.indexOf("\r\n") - 8);
         if (lower.contains("\nupgrade: websocket")) {
           String key = header(head, lower, "sec-websocket-key");
           if (key == null) {
-            out.write(bytes("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"));
+            out.write(
+                bytes(
+                    "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"));
             return;
           }
           String accept =
@@ -170,7 +179,9 @@ public class Stub {
           out.write(
               bytes(
                   "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                      + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n"));
+                      + "Sec-WebSocket-Accept: "
+                      + accept
+                      + "\r\n\r\n"));
           out.flush();
           webSocket(in, out);
           return;
@@ -197,8 +208,12 @@ public class Stub {
         if (delayMs > 0) Thread.sleep(delayMs);
         byte[] h =
             bytes(
-                "HTTP/1.1 " + status + "\r\nContent-Type: application/json\r\nContent-Length: "
-                    + reply.length + (close ? "\r\nConnection: close" : "") + "\r\n\r\n");
+                "HTTP/1.1 "
+                    + status
+                    + "\r\nContent-Type: application/json\r\nContent-Length: "
+                    + reply.length
+                    + (close ? "\r\nConnection: close" : "")
+                    + "\r\n\r\n");
         byte[] all = new byte[h.length + reply.length];
         System.arraycopy(h, 0, all, 0, h.length);
         System.arraycopy(reply, 0, all, h.length, reply.length);
@@ -239,7 +254,8 @@ public class Stub {
     return s.getBytes(StandardCharsets.ISO_8859_1);
   }
 
-  // ---------------------------------------------------------------- WebSocket (RFC 6455, server side)
+  // ---------------------------------------------------------------- WebSocket (RFC 6455, server
+  // side)
 
   static void webSocket(In in, OutputStream out) throws IOException {
     java.io.ByteArrayOutputStream message = new java.io.ByteArrayOutputStream();
@@ -282,15 +298,14 @@ public class Stub {
             message.reset();
             if (delayMs > 0) {
               Thread.ofVirtual()
-                  .start(
-                      () -> {
-                        try {
-                          Thread.sleep(delayMs);
-                          reply(out, answer(request));
-                        } catch (IOException | InterruptedException e) {
-                          // gone
-                        }
-                      });
+                  .start(() -> {
+                    try {
+                      Thread.sleep(delayMs);
+                      reply(out, answer(request));
+                    } catch (IOException | InterruptedException e) {
+                      // gone
+                    }
+                  });
             } else {
               reply(out, answer(request));
             }
@@ -332,7 +347,8 @@ public class Stub {
   // ---------------------------------------------------------------- JSON-RPC answers
 
   static final byte[] PARSE_ERROR =
-      bytes("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,\"message\":\"Parse error\"}}");
+      bytes(
+          "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,\"message\":\"Parse error\"}}");
   static final byte[] HEAD = bytes("{\"jsonrpc\":\"2.0\",\"id\":");
   static final byte[] RESULT = bytes(",\"result\":\"0x1\"}");
   static final byte[] BLOCK =
@@ -385,8 +401,7 @@ public class Stub {
   static void one(java.io.ByteArrayOutputStream out, byte[] body, int[] call) {
     out.write(HEAD, 0, HEAD.length);
     out.write(body, call[0], call[1] - call[0]);
-    boolean block =
-        call[2] >= 0 && startsWith(body, call[2], call[3], "eth_getBlockBy");
+    boolean block = call[2] >= 0 && startsWith(body, call[2], call[3], "eth_getBlockBy");
     byte[] r = block ? BLOCK : RESULT;
     out.write(r, 0, r.length);
   }
@@ -484,7 +499,8 @@ public class Stub {
       } else {
         while (p < b.length) {
           c = b[p];
-          if (c == ',' || c == '}' || c == ']' || c == ' ' || c == '\n' || c == '\r' || c == '\t') break;
+          if (c == ',' || c == '}' || c == ']' || c == ' ' || c == '\n' || c == '\r' || c == '\t')
+            break;
           p++;
         }
       }

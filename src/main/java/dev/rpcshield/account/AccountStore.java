@@ -32,13 +32,12 @@ public final class AccountStore {
   public record Usage(String period, long computeUnits, long requests, long refusals) {}
 
   public Account createAccount(String name, String tier, String actor) {
-    return db.inTransaction(
-        em -> {
-          Account a = new Account(UUID.randomUUID(), name, tier, clock.instant());
-          em.persist(a);
-          changed(em, actor, "account.create", a.getId(), "tier=" + tier);
-          return a;
-        });
+    return db.inTransaction(em -> {
+      Account a = new Account(UUID.randomUUID(), name, tier, clock.instant());
+      em.persist(a);
+      changed(em, actor, "account.create", a.getId(), "tier=" + tier);
+      return a;
+    });
   }
 
   public Optional<Account> account(UUID id) {
@@ -47,120 +46,111 @@ public final class AccountStore {
 
   /** All accounts, or only flagged ones (oldest flag first: the review queue). */
   public List<Account> accounts(boolean flaggedOnly) {
-    return db.inTransaction(
-        em ->
-            flaggedOnly
-                ? em.createQuery(
-                        "select a from Account a where a.flaggedHighRateAt is not null"
-                            + " order by a.flaggedHighRateAt",
-                        Account.class)
-                    .getResultList()
-                : em.createQuery("select a from Account a order by a.createdAt", Account.class)
-                    .getResultList());
+    return db.inTransaction(em ->
+        flaggedOnly
+            ? em.createQuery(
+                    "select a from Account a where a.flaggedHighRateAt is not null"
+                        + " order by a.flaggedHighRateAt",
+                    Account.class)
+                .getResultList()
+            : em.createQuery("select a from Account a order by a.createdAt", Account.class)
+                .getResultList());
   }
 
   /** Applies a change to an account; empty when it does not exist. */
   public Optional<Account> updateAccount(
       UUID id, java.util.function.Consumer<Account> change, String actor, String detail) {
-    return db.inTransaction(
-        em -> {
-          Account a = em.find(Account.class, id);
-          if (a == null) {
-            return Optional.<Account>empty();
-          }
-          change.accept(a);
-          a.touch(clock.instant());
-          changed(em, actor, "account.update", id, detail);
-          return Optional.of(a);
-        });
+    return db.inTransaction(em -> {
+      Account a = em.find(Account.class, id);
+      if (a == null) {
+        return Optional.<Account>empty();
+      }
+      change.accept(a);
+      a.touch(clock.instant());
+      changed(em, actor, "account.update", id, detail);
+      return Optional.of(a);
+    });
   }
 
   public boolean deleteAccount(UUID id, String actor) {
-    return db.inTransaction(
-        em -> {
-          Account a = em.find(Account.class, id);
-          if (a == null) {
-            return false;
-          }
-          em.createQuery("delete from ApiKey k where k.accountId = :id")
-              .setParameter("id", id)
-              .executeUpdate();
-          em.createNativeQuery("delete from monthly_usage where account_id = ?1")
-              .setParameter(1, id)
-              .executeUpdate();
-          em.remove(a);
-          changed(em, actor, "account.delete", id, null);
-          return true;
-        });
+    return db.inTransaction(em -> {
+      Account a = em.find(Account.class, id);
+      if (a == null) {
+        return false;
+      }
+      em.createQuery("delete from ApiKey k where k.accountId = :id")
+          .setParameter("id", id)
+          .executeUpdate();
+      em.createNativeQuery("delete from monthly_usage where account_id = ?1")
+          .setParameter(1, id)
+          .executeUpdate();
+      em.remove(a);
+      changed(em, actor, "account.delete", id, null);
+      return true;
+    });
   }
 
   /** Stamps the high-rate flag if it is not set yet; true when this call set it. */
   public boolean flagHighRate(UUID id) {
-    return db.inTransaction(
-        em -> {
-          int n =
-              em.createQuery(
-                      "update Account a set a.flaggedHighRateAt = :now"
-                          + " where a.id = :id and a.flaggedHighRateAt is null")
-                  .setParameter("now", clock.instant())
-                  .setParameter("id", id)
-                  .executeUpdate();
-          if (n > 0) {
-            changed(em, "ratewatch", "account.flag", id, null);
-          }
-          return n > 0;
-        });
+    return db.inTransaction(em -> {
+      int n =
+          em.createQuery(
+                  "update Account a set a.flaggedHighRateAt = :now"
+                      + " where a.id = :id and a.flaggedHighRateAt is null")
+              .setParameter("now", clock.instant())
+              .setParameter("id", id)
+              .executeUpdate();
+      if (n > 0) {
+        changed(em, "ratewatch", "account.flag", id, null);
+      }
+      return n > 0;
+    });
   }
 
   public CreatedKey createKey(UUID accountId, String label, String actor) {
-    return db.inTransaction(
-        em -> {
-          if (em.find(Account.class, accountId) == null) {
-            throw new IllegalArgumentException("account " + accountId + " does not exist");
-          }
-          String plaintext = ApiKeys.generate();
-          ApiKey key =
-              new ApiKey(
-                  UUID.randomUUID(),
-                  accountId,
-                  label,
-                  ApiKeys.hash(plaintext),
-                  ApiKeys.visiblePrefix(plaintext),
-                  clock.instant());
-          em.persist(key);
-          changed(em, actor, "key.create", accountId, "key=" + key.getId());
-          return new CreatedKey(key, plaintext);
-        });
+    return db.inTransaction(em -> {
+      if (em.find(Account.class, accountId) == null) {
+        throw new IllegalArgumentException("account " + accountId + " does not exist");
+      }
+      String plaintext = ApiKeys.generate();
+      ApiKey key =
+          new ApiKey(
+              UUID.randomUUID(),
+              accountId,
+              label,
+              ApiKeys.hash(plaintext),
+              ApiKeys.visiblePrefix(plaintext),
+              clock.instant());
+      em.persist(key);
+      changed(em, actor, "key.create", accountId, "key=" + key.getId());
+      return new CreatedKey(key, plaintext);
+    });
   }
 
   public Optional<ApiKey> keyByHash(String hash) {
-    return db.inTransaction(
-        em ->
-            em.createQuery("select k from ApiKey k where k.keyHash = :h", ApiKey.class)
-                .setParameter("h", hash)
-                .getResultStream()
-                .findFirst());
+    return db.inTransaction(em ->
+        em.createQuery("select k from ApiKey k where k.keyHash = :h", ApiKey.class)
+            .setParameter("h", hash)
+            .getResultStream()
+            .findFirst());
   }
 
   public List<ApiKey> keysOf(UUID accountId) {
-    return db.inTransaction(
-        em ->
-            em.createQuery(
-                    "select k from ApiKey k where k.accountId = :a order by k.createdAt",
-                    ApiKey.class)
-                .setParameter("a", accountId)
-                .getResultList());
+    return db.inTransaction(em ->
+        em.createQuery(
+                "select k from ApiKey k where k.accountId = :a order by k.createdAt", ApiKey.class)
+            .setParameter("a", accountId)
+            .getResultList());
   }
 
   /** Every key that is not revoked, grouped by account (what the console lists, prefixes only). */
   public Map<UUID, List<ApiKey>> activeKeysByAccount() {
     List<ApiKey> keys =
-        db.inTransaction(
-            em ->
-                em.createQuery(
-                        "select k from ApiKey k where k.revokedAt is null order by k.createdAt",
-                        ApiKey.class)
-                    .getResultList());
+        db.inTransaction(em ->
+            em.createQuery(
+                    "select k from ApiKey k where k.revokedAt is null order by k.createdAt",
+                    ApiKey.class)
+                .getResultList());
     Map<UUID, List<ApiKey>> out = new HashMap<>();
     for (ApiKey k : keys) {
       out.computeIfAbsent(k.getAccountId(), a -> new ArrayList<>()).add(k);
@@ -170,18 +160,17 @@ public final class AccountStore {
 
   /** Revokes a key; false when it does not exist. Revoking twice keeps the first time. */
   public boolean revokeKey(UUID keyId, String actor) {
-    return db.inTransaction(
-        em -> {
-          ApiKey k = em.find(ApiKey.class, keyId);
-          if (k == null) {
-            return false;
-          }
-          if (k.getRevokedAt() == null) {
-            k.setRevokedAt(clock.instant());
-          }
-          changed(em, actor, "key.revoke", k.getAccountId(), "key=" + keyId);
-          return true;
-        });
+    return db.inTransaction(em -> {
+      ApiKey k = em.find(ApiKey.class, keyId);
+      if (k == null) {
+        return false;
+      }
+      if (k.getRevokedAt() == null) {
+        k.setRevokedAt(clock.instant());
+      }
+      changed(em, actor, "key.revoke", k.getAccountId(), "key=" + keyId);
+      return true;
+    });
   }
 
   /** Records when keys were last used, batched by the caller; not an admin change. */
@@ -189,115 +178,105 @@ public final class AccountStore {
     if (keyIds.isEmpty()) {
       return;
     }
-    db.inTransaction(
-        em ->
-            em.createQuery("update ApiKey k set k.lastUsedAt = :at where k.id in :ids")
-                .setParameter("at", at)
-                .setParameter("ids", keyIds)
-                .executeUpdate());
+    db.inTransaction(em ->
+        em.createQuery("update ApiKey k set k.lastUsedAt = :at where k.id in :ids")
+            .setParameter("at", at)
+            .setParameter("ids", keyIds)
+            .executeUpdate());
   }
 
   public BlockedAddress block(String cidr, String reason, Instant expiresAt, String actor) {
-    return db.inTransaction(
-        em -> {
-          BlockedAddress b =
-              new BlockedAddress(UUID.randomUUID(), cidr, reason, clock.instant(), expiresAt);
-          em.persist(b);
-          changed(em, actor, "blocklist.add", null, cidr);
-          return b;
-        });
+    return db.inTransaction(em -> {
+      BlockedAddress b =
+          new BlockedAddress(UUID.randomUUID(), cidr, reason, clock.instant(), expiresAt);
+      em.persist(b);
+      changed(em, actor, "blocklist.add", null, cidr);
+      return b;
+    });
   }
 
   public List<BlockedAddress> blocklist() {
-    return db.inTransaction(
-        em ->
-            em.createQuery("select b from BlockedAddress b order by b.createdAt", BlockedAddress.class)
-                .getResultList());
+    return db.inTransaction(em ->
+        em.createQuery("select b from BlockedAddress b order by b.createdAt", BlockedAddress.class)
+            .getResultList());
   }
 
   public boolean unblock(UUID id, String actor) {
-    return db.inTransaction(
-        em -> {
-          BlockedAddress b = em.find(BlockedAddress.class, id);
-          if (b == null) {
-            return false;
-          }
-          em.remove(b);
-          changed(em, actor, "blocklist.remove", null, b.getCidr());
-          return true;
-        });
+    return db.inTransaction(em -> {
+      BlockedAddress b = em.find(BlockedAddress.class, id);
+      if (b == null) {
+        return false;
+      }
+      em.remove(b);
+      changed(em, actor, "blocklist.remove", null, b.getCidr());
+      return true;
+    });
   }
 
   /** Adds to an account's usage for the current month (UTC), creating the row if needed. */
   public void addUsage(UUID accountId, long computeUnits, long requests, long refusals) {
     String period = period();
-    db.inTransaction(
-        em -> {
-          int n =
-              em.createNativeQuery(
-                      "update monthly_usage set compute_units = compute_units + ?1,"
-                          + " requests = requests + ?2, refusals = refusals + ?3"
-                          + " where account_id = ?4 and period = ?5")
-                  .setParameter(1, computeUnits)
-                  .setParameter(2, requests)
-                  .setParameter(3, refusals)
-                  .setParameter(4, accountId)
-                  .setParameter(5, period)
-                  .executeUpdate();
-          if (n == 0) {
-            em.createNativeQuery(
-                    "insert into monthly_usage (account_id, period, compute_units, requests,"
-                        + " refusals) values (?1, ?2, ?3, ?4, ?5)")
-                .setParameter(1, accountId)
-                .setParameter(2, period)
-                .setParameter(3, computeUnits)
-                .setParameter(4, requests)
-                .setParameter(5, refusals)
-                .executeUpdate();
-          }
-          return n;
-        });
+    db.inTransaction(em -> {
+      int n =
+          em.createNativeQuery(
+                  "update monthly_usage set compute_units = compute_units + ?1,"
+                      + " requests = requests + ?2, refusals = refusals + ?3"
+                      + " where account_id = ?4 and period = ?5")
+              .setParameter(1, computeUnits)
+              .setParameter(2, requests)
+              .setParameter(3, refusals)
+              .setParameter(4, accountId)
+              .setParameter(5, period)
+              .executeUpdate();
+      if (n == 0) {
+        em.createNativeQuery(
+                "insert into monthly_usage (account_id, period, compute_units, requests,"
+                    + " refusals) values (?1, ?2, ?3, ?4, ?5)")
+            .setParameter(1, accountId)
+            .setParameter(2, period)
+            .setParameter(3, computeUnits)
+            .setParameter(4, requests)
+            .setParameter(5, refusals)
+            .executeUpdate();
+      }
+      return n;
+    });
   }
 
   public Usage usage(UUID accountId) {
     String period = period();
-    return db.inTransaction(
-        em -> {
-          List<?> rows =
-              em.createNativeQuery(
-                      "select compute_units, requests, refusals from monthly_usage"
-                          + " where account_id = ?1 and period = ?2")
-                  .setParameter(1, accountId)
-                  .setParameter(2, period)
-                  .getResultList();
-          if (rows.isEmpty()) {
-            return new Usage(period, 0, 0, 0);
-          }
-          Object[] r = (Object[]) rows.get(0);
-          return new Usage(
-              period,
-              ((Number) r[0]).longValue(),
-              ((Number) r[1]).longValue(),
-              ((Number) r[2]).longValue());
-        });
+    return db.inTransaction(em -> {
+      List<?> rows =
+          em.createNativeQuery(
+                  "select compute_units, requests, refusals from monthly_usage"
+                      + " where account_id = ?1 and period = ?2")
+              .setParameter(1, accountId)
+              .setParameter(2, period)
+              .getResultList();
+      if (rows.isEmpty()) {
+        return new Usage(period, 0, 0, 0);
+      }
+      Object[] r = (Object[]) rows.get(0);
+      return new Usage(
+          period,
+          ((Number) r[0]).longValue(),
+          ((Number) r[1]).longValue(),
+          ((Number) r[2]).longValue());
+    });
   }
 
   public List<AuditRecord> audit(int max) {
-    return db.inTransaction(
-        em ->
-            em.createQuery("select r from AuditRecord r order by r.at desc", AuditRecord.class)
-                .setMaxResults(max)
-                .getResultList());
+    return db.inTransaction(em ->
+        em.createQuery("select r from AuditRecord r order by r.at desc", AuditRecord.class)
+            .setMaxResults(max)
+            .getResultList());
   }
 
   /** The change counter: moves whenever an admin change commits. */
   public long changeSeq() {
-    return db.inTransaction(
-        em ->
-            ((Number)
-                    em.createNativeQuery("select seq from change_seq where id = 1")
-                        .getSingleResult())
-                .longValue());
+    return db.inTransaction(em ->
+        ((Number) em.createNativeQuery("select seq from change_seq where id = 1").getSingleResult())
+            .longValue());
   }
 
   private String period() {

@@ -18,8 +18,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
 /**
  * The account side of this instance: the database (data source {@code jdbc/rpcshield}, see
  * server.xml), the store, the key directory and the usage meter, and the background work that keeps
- * them current: change polling every 500 ms, usage and last-used flushes every
- * {@code rpcshield.usage.flush-interval}.
+ * them current: change polling every 500 ms, usage and last-used flushes every {@code
+ * rpcshield.usage.flush-interval}.
  */
 @ApplicationScoped
 public class Accounts {
@@ -42,7 +42,8 @@ public class Accounts {
     database = new Database(dataSource);
     store = new AccountStore(database, clock);
     tiers = new Tiers(ConfigProvider.getConfig());
-    directory = new KeyDirectory(store, tiers, clock, s.integer("rpcshield.keys.cache-size", 100_000));
+    directory =
+        new KeyDirectory(store, tiers, clock, s.integer("rpcshield.keys.cache-size", 100_000));
     usage = new UsageMeter(store);
     Duration flush = s.duration("rpcshield.usage.flush-interval", Duration.ofSeconds(5));
     background =

@@ -10,20 +10,16 @@ import org.hibernate.cfg.Configuration;
 
 /**
  * The account database: applies the versioned scripts in {@code sql/} (Flyway; on Liberty it finds
- * its locations through empty marker files {@code db/migration/flyway.location} and
- * {@code db/callback/flyway.location}) and then builds
- * Hibernate over the same DataSource, validating the mapping against the schema (never generating
- * it). Works on PostgreSQL and the embedded H2 database alike.
+ * its locations through empty marker files {@code db/migration/flyway.location} and {@code
+ * db/callback/flyway.location}) and then builds Hibernate over the same DataSource, validating the
+ * mapping against the schema (never generating it). Works on PostgreSQL and the embedded H2
+ * database alike.
  */
 public final class Database implements AutoCloseable {
   private final EntityManagerFactory emf;
 
   public Database(DataSource dataSource) {
-    Flyway.configure()
-        .dataSource(dataSource)
-        .locations("classpath:db/migration")
-        .load()
-        .migrate();
+    Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
     Configuration cfg =
         new Configuration()
             .addAnnotatedClass(Account.class)

@@ -43,7 +43,9 @@ public final class KeyDirectory {
   private volatile List<Blocked> blocklist;
   private volatile long seenSeq;
 
-  /** @param maxEntries most cached key lookups (LRU; default 100,000) */
+  /**
+   * @param maxEntries most cached key lookups (LRU; default 100,000)
+   */
   public KeyDirectory(AccountStore store, Tiers tiers, Clock clock, int maxEntries) {
     this.store = store;
     this.tiers = tiers;

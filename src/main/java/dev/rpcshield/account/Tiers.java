@@ -9,9 +9,9 @@ import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.Config;
 
 /**
- * The tiers: free, pro and enterprise by default, and any tier an operator names in config
- * ({@code rpcshield.tier.gold.rps=500}, or {@code RPCSHIELD_TIER_GOLD_RPS=500}). Tier names are
- * letters and digits, lowercase.
+ * The tiers: free, pro and enterprise by default, and any tier an operator names in config ({@code
+ * rpcshield.tier.gold.rps=500}, or {@code RPCSHIELD_TIER_GOLD_RPS=500}). Tier names are letters and
+ * digits, lowercase.
  */
 public final class Tiers {
   private static final Pattern KEY =
@@ -44,7 +44,8 @@ public final class Tiers {
           new Tier(
               name,
               rps,
-              s.longValue(p + "burst", DEFAULTS.containsKey(name) ? d.burst() : (long) Math.ceil(rps * 2)),
+              s.longValue(
+                  p + "burst", DEFAULTS.containsKey(name) ? d.burst() : (long) Math.ceil(rps * 2)),
               s.decimal(p + "cu-per-second", d.cuPerSecond()),
               s.longValue(p + "monthly-cu", d.monthlyCu()),
               s.integer(p + "ws-connections", d.wsConnections()),

@@ -134,7 +134,8 @@ public class AccountsResource {
   @POST
   @Path("/{id}/keys")
   public Response createKey(@PathParam("id") String id, String body) {
-    JsonObject in = body == null || body.isBlank() ? JsonObject.EMPTY_JSON_OBJECT : AdminJson.parse(body);
+    JsonObject in =
+        body == null || body.isBlank() ? JsonObject.EMPTY_JSON_OBJECT : AdminJson.parse(body);
     String label = AdminJson.string(in, "label", false, 200);
     UUID account = id(id);
     if (store().account(account).isEmpty()) {
@@ -177,14 +178,16 @@ public class AccountsResource {
   public String clearFlag(@PathParam("id") String id) {
     Account a =
         store()
-            .updateAccount(id(id), x -> x.setFlaggedHighRateAt(null), actor(), "clear high-rate flag")
+            .updateAccount(
+                id(id), x -> x.setFlaggedHighRateAt(null), actor(), "clear high-rate flag")
             .orElseThrow(() -> notFound("account"));
     return AdminJson.account(a).build().toString();
   }
 
   private String tier(String tier) {
     if (tier != null && accounts.tiers().tier(tier).isEmpty()) {
-      throw badField("tier", "unknown tier '" + tier + "'; known: " + accounts.tiers().all().keySet());
+      throw badField(
+          "tier", "unknown tier '" + tier + "'; known: " + accounts.tiers().all().keySet());
     }
     return tier;
   }
@@ -203,7 +206,8 @@ public class AccountsResource {
     Double ws = AdminJson.positiveNumber(o, "wsConnections");
     Boolean exempt = AdminJson.bool(o, "senderExempt");
     for (String field : o.keySet()) {
-      if (!java.util.Set.of("rps", "burst", "cuPerSecond", "monthlyCu", "wsConnections", "senderExempt")
+      if (!java.util.Set.of(
+              "rps", "burst", "cuPerSecond", "monthlyCu", "wsConnections", "senderExempt")
           .contains(field)) {
         throw badField("overrides." + field, "unknown override '" + field + "'");
       }

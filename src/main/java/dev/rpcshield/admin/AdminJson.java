@@ -52,7 +52,8 @@ final class AdminJson {
       return null;
     }
     if (!(v instanceof JsonString s) || s.getString().isBlank() || s.getString().length() > max) {
-      throw badField(field, field + " must be a non-empty string of at most " + max + " characters");
+      throw badField(
+          field, field + " must be a non-empty string of at most " + max + " characters");
     }
     return s.getString();
   }

@@ -30,7 +30,9 @@ public class AdminTokenFilter implements ContainerRequestFilter {
     }
     String header = request.getHeaderString("Authorization");
     String given =
-        header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : "";
+        header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+            ? header.substring(7).trim()
+            : "";
     if (!MessageDigest.isEqual(
         token.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8))) {
       request.abortWith(refusal("missing or wrong admin token"));

@@ -9,9 +9,10 @@ import java.io.InputStream;
 import java.util.Map;
 
 /**
- * The admin console at {@code /admin/}: three static files from the WAR. The page holds no data
- * of its own; it reads the admin API with the token the operator types, kept in the browser tab's
- * session storage only. Strict headers: same-origin scripts only, no framing, no caching of the page.
+ * The admin console at {@code /admin/}: three static files from the WAR. The page holds no data of
+ * its own; it reads the admin API with the token the operator types, kept in the browser tab's
+ * session storage only. Strict headers: same-origin scripts only, no framing, no caching of the
+ * page.
  */
 @WebServlet(urlPatterns = "/admin/*")
 public class ConsoleServlet extends HttpServlet {

@@ -3,8 +3,8 @@ package dev.rpcshield.admin;
 import static dev.rpcshield.admin.AdminJson.badField;
 import static dev.rpcshield.admin.AdminJson.notFound;
 
-import dev.rpcshield.account.ApiKeys;
 import dev.rpcshield.account.Accounts;
+import dev.rpcshield.account.ApiKeys;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;

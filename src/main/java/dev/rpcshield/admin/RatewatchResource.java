@@ -23,15 +23,14 @@ public class RatewatchResource {
     JsonArrayBuilder out = Json.createArrayBuilder();
     ratewatch
         .episodes()
-        .forEach(
-            e ->
-                out.add(
-                    Json.createObjectBuilder()
-                        .add("class", e.refusalClass())
-                        .add("key", e.key())
-                        .add("count", e.count())
-                        .add("firstSeen", e.firstSeen().toString())
-                        .add("lastSeen", e.lastSeen().toString())));
+        .forEach(e ->
+            out.add(
+                Json.createObjectBuilder()
+                    .add("class", e.refusalClass())
+                    .add("key", e.key())
+                    .add("count", e.count())
+                    .add("firstSeen", e.firstSeen().toString())
+                    .add("lastSeen", e.lastSeen().toString())));
     return out.build().toString();
   }
 }

@@ -45,13 +45,12 @@ public final class Settings {
 
   public boolean bool(String key, boolean fallback) {
     return optional(key)
-        .map(
-            v ->
-                switch (v.toLowerCase(java.util.Locale.ROOT)) {
-                  case "true", "yes", "on" -> true;
-                  case "false", "no", "off" -> false;
-                  default -> throw invalid(key, v, "true or false");
-                })
+        .map(v ->
+            switch (v.toLowerCase(java.util.Locale.ROOT)) {
+              case "true", "yes", "on" -> true;
+              case "false", "no", "off" -> false;
+              default -> throw invalid(key, v, "true or false");
+            })
         .orElse(fallback);
   }
 

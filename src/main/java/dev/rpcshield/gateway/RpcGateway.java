@@ -1,5 +1,6 @@
 package dev.rpcshield.gateway;
 
+import dev.rpcshield.account.Accounts;
 import dev.rpcshield.config.Settings;
 import dev.rpcshield.identity.Caller;
 import dev.rpcshield.jsonrpc.InvalidMember;
@@ -13,25 +14,24 @@ import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.jsonrpc.RpcParser;
 import dev.rpcshield.jsonrpc.RpcWriter;
 import dev.rpcshield.jsonrpc.UpstreamReply;
+import dev.rpcshield.limit.Decision;
+import dev.rpcshield.limit.Limits;
+import dev.rpcshield.limit.Rule;
+import dev.rpcshield.ops.EventLog;
+import dev.rpcshield.ops.GatewayMetrics;
+import dev.rpcshield.ops.RequestIds;
+import dev.rpcshield.ratewatch.Ratewatch;
+import dev.rpcshield.sender.InvalidTransactionException;
+import dev.rpcshield.sender.SenderThrottle;
+import dev.rpcshield.sender.SignedTransaction;
 import dev.rpcshield.upstream.BlockRequirement;
 import dev.rpcshield.upstream.Deadline;
 import dev.rpcshield.upstream.Forwarder;
 import dev.rpcshield.upstream.UpstreamGroup;
 import dev.rpcshield.upstream.Upstreams;
-import dev.rpcshield.ops.GatewayMetrics;
-import dev.rpcshield.limit.Decision;
-import dev.rpcshield.limit.Limits;
-import dev.rpcshield.limit.Rule;
-import dev.rpcshield.sender.InvalidTransactionException;
-import dev.rpcshield.sender.SenderThrottle;
-import dev.rpcshield.sender.SignedTransaction;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import dev.rpcshield.account.Accounts;
-import dev.rpcshield.ops.EventLog;
-import dev.rpcshield.ops.RequestIds;
-import dev.rpcshield.ratewatch.Ratewatch;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
@@ -143,7 +143,13 @@ public class RpcGateway {
             callRules.add(senderRule);
           }
         } catch (InvalidTransactionException e) {
-          refuse(i, call, new RpcError(RpcErrorCode.INVALID_PARAMS, e.getMessage()), out, status, outcome);
+          refuse(
+              i,
+              call,
+              new RpcError(RpcErrorCode.INVALID_PARAMS, e.getMessage()),
+              out,
+              status,
+              outcome);
           outcome[i] = "invalid";
           continue;
         }
@@ -164,7 +170,8 @@ public class RpcGateway {
         }
         if (caller.account() != null) {
           if (d.allowed()) {
-            accounts.usage()
+            accounts
+                .usage()
                 .served(caller.account().accountId(), limits.computeUnits().of(call.method()));
           } else {
             accounts.usage().refused(caller.account().accountId());
@@ -206,8 +213,7 @@ public class RpcGateway {
     Duration took = Duration.ofNanos(System.nanoTime() - started);
     for (int i = 0; i < members.size(); i++) {
       Member m = members.get(i);
-      String method =
-          m instanceof RpcCall c && allowList.allows(c.method()) ? c.method() : "other";
+      String method = m instanceof RpcCall c && allowList.allows(c.method()) ? c.method() : "other";
       metrics.call(m instanceof InvalidMember ? "invalid" : method, outcome[i], identity, took);
     }
     Map<String, String> headers = headers(shown);
@@ -222,7 +228,8 @@ public class RpcGateway {
         entries.add(entry);
       }
     }
-    return new GatewayReply(200, entries.isEmpty() ? new byte[0] : RpcWriter.batch(entries), headers);
+    return new GatewayReply(
+        200, entries.isEmpty() ? new byte[0] : RpcWriter.batch(entries), headers);
   }
 
   /**
@@ -239,9 +246,18 @@ public class RpcGateway {
       return rates;
     }
     long reset =
-        YearMonth.now(ZoneOffset.UTC).plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+        YearMonth.now(ZoneOffset.UTC)
+            .plusMonths(1)
+            .atDay(1)
+            .atStartOfDay(ZoneOffset.UTC)
+            .toEpochSecond();
     return new Decision(
-        false, "monthly", monthly, 0, Math.max(0, reset * 1000 - System.currentTimeMillis()), reset);
+        false,
+        "monthly",
+        monthly,
+        0,
+        Math.max(0, reset * 1000 - System.currentTimeMillis()),
+        reset);
   }
 
   private static void refuse(
@@ -296,8 +312,7 @@ public class RpcGateway {
     List<Thread> threads = new ArrayList<>(batches.size() - 1);
     for (int b = 1; b < batches.size(); b++) {
       Minibatch mb = batches.get(b);
-      threads.add(
-          Thread.ofVirtual().start(() -> send(mb, deadline, caller, out, status, outcome)));
+      threads.add(Thread.ofVirtual().start(() -> send(mb, deadline, caller, out, status, outcome)));
     }
     send(batches.get(0), deadline, caller, out, status, outcome);
     for (Thread t : threads) {

@@ -3,12 +3,12 @@ package dev.rpcshield.gateway;
 import dev.rpcshield.account.Accounts;
 import dev.rpcshield.config.Settings;
 import dev.rpcshield.identity.Caller;
-import dev.rpcshield.ops.GatewayMetrics;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.jsonrpc.RpcWriter;
 import dev.rpcshield.jsonrpc.UpstreamReply;
+import dev.rpcshield.ops.GatewayMetrics;
 import dev.rpcshield.upstream.Upstream;
 import dev.rpcshield.upstream.UpstreamSocket;
 import dev.rpcshield.upstream.Upstreams;
@@ -112,7 +112,8 @@ public class Subscriptions implements UpstreamSocket.Listener {
     String params = params(call);
     try {
       UpstreamSocket socket = socket();
-      byte[] answer = socket.request("eth_subscribe", params).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      byte[] answer =
+          socket.request("eth_subscribe", params).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       UpstreamReply reply = UpstreamReply.read(answer);
       UpstreamReply.Answer a = reply.answers().get(0);
       String upstreamId = a.isError() ? null : unquote(reply.resultJson(a));
@@ -228,7 +229,9 @@ public class Subscriptions implements UpstreamSocket.Listener {
   private void resubscribe(UpstreamSocket socket, Sub sub) {
     try {
       byte[] answer =
-          socket.request("eth_subscribe", sub.params).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+          socket
+              .request("eth_subscribe", sub.params)
+              .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       UpstreamReply reply = UpstreamReply.read(answer);
       UpstreamReply.Answer a = reply.answers().get(0);
       String upstreamId = a.isError() ? null : unquote(reply.resultJson(a));
@@ -282,7 +285,8 @@ public class Subscriptions implements UpstreamSocket.Listener {
     return true;
   }
 
-  private static final Pattern SUBSCRIPTION = Pattern.compile("\"subscription\"\\s*:\\s*\"([^\"]*)\"");
+  private static final Pattern SUBSCRIPTION =
+      Pattern.compile("\"subscription\"\\s*:\\s*\"([^\"]*)\"");
 
   static byte[] withSubscriptionId(byte[] message, String upstreamId, String clientId) {
     String text = new String(message, StandardCharsets.UTF_8);

@@ -55,7 +55,8 @@ public class CallerResolver {
     }
     for (String pair : query.split("&")) {
       if (pair.startsWith("apikey=") && pair.length() > 7) {
-        return java.net.URLDecoder.decode(pair.substring(7), java.nio.charset.StandardCharsets.UTF_8);
+        return java.net.URLDecoder.decode(
+            pair.substring(7), java.nio.charset.StandardCharsets.UTF_8);
       }
     }
     return null;

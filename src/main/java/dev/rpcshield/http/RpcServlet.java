@@ -49,7 +49,10 @@ public class RpcServlet extends HttpServlet {
   protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     RpcPath path = RpcPath.of(req.getRequestURI().substring(req.getContextPath().length()));
     if (path == null) {
-      error(resp, 404, RpcError.of(RpcErrorCode.INVALID_REQUEST, "no JSON-RPC endpoint at this path"));
+      error(
+          resp,
+          404,
+          RpcError.of(RpcErrorCode.INVALID_REQUEST, "no JSON-RPC endpoint at this path"));
       return;
     }
     int max = gateway.limits().maxBodyBytes();
@@ -106,7 +109,10 @@ public class RpcServlet extends HttpServlet {
     if ("websocket".equalsIgnoreCase(req.getHeader("Upgrade"))) {
       RpcPath path = RpcPath.of(req.getRequestURI().substring(req.getContextPath().length()));
       if (path == null) {
-        error(resp, 404, RpcError.of(RpcErrorCode.INVALID_REQUEST, "no WebSocket endpoint at this path"));
+        error(
+            resp,
+            404,
+            RpcError.of(RpcErrorCode.INVALID_REQUEST, "no WebSocket endpoint at this path"));
         return;
       }
       if (!sockets.originAllowed(req.getHeader("Origin"))) {

@@ -36,10 +36,12 @@ public class Admission {
     return switch (r.status()) {
       case OK -> new Result(caller.withAccount(r.view()), null);
       case DISABLED -> new Result(null, RpcError.of(RpcErrorCode.FORBIDDEN, "account is disabled"));
-      case REVOKED -> new Result(null, RpcError.of(RpcErrorCode.UNAUTHORIZED, "API key is revoked"));
+      case REVOKED ->
+          new Result(null, RpcError.of(RpcErrorCode.UNAUTHORIZED, "API key is revoked"));
       case MALFORMED ->
           new Result(null, RpcError.of(RpcErrorCode.UNAUTHORIZED, "API key is malformed"));
-      case UNKNOWN -> new Result(null, RpcError.of(RpcErrorCode.UNAUTHORIZED, "API key is unknown"));
+      case UNKNOWN ->
+          new Result(null, RpcError.of(RpcErrorCode.UNAUTHORIZED, "API key is unknown"));
     };
   }
 }

@@ -13,7 +13,9 @@ import java.util.List;
 public final class TrustedProxies {
   private final List<Cidr> trusted;
 
-  /** @param cidrs addresses or CIDR blocks, IPv4 or IPv6 (default: none) */
+  /**
+   * @param cidrs addresses or CIDR blocks, IPv4 or IPv6 (default: none)
+   */
   public TrustedProxies(List<String> cidrs) {
     List<Cidr> parsed = new ArrayList<>();
     for (String c : cidrs) {
@@ -54,7 +56,8 @@ public final class TrustedProxies {
   /** IPv4 dotted quads, or anything with a colon (parsed as IPv6, never looked up in DNS). */
   private static boolean isLiteralIp(String s) {
     return IPV4.matcher(s).matches()
-        || s.indexOf(':') >= 0 && s.chars().allMatch(ch -> Character.digit(ch, 16) >= 0 || ch == '.' || ch == ':');
+        || s.indexOf(':') >= 0
+            && s.chars().allMatch(ch -> Character.digit(ch, 16) >= 0 || ch == '.' || ch == ':');
   }
 
   /** An address block. */

@@ -68,7 +68,9 @@ public final class RpcCall implements Member {
     try (com.fasterxml.jackson.core.JsonParser p =
         PARAMS.createParser(body, paramsStart, paramsEnd - paramsStart)) {
       p.nextToken();
-      return p.nextToken() == com.fasterxml.jackson.core.JsonToken.VALUE_STRING ? p.getText() : null;
+      return p.nextToken() == com.fasterxml.jackson.core.JsonToken.VALUE_STRING
+          ? p.getText()
+          : null;
     } catch (java.io.IOException e) {
       return null;
     }

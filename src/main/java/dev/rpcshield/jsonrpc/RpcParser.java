@@ -43,8 +43,7 @@ public final class RpcParser {
     if (length > limits.maxBodyBytes()) {
       throw new RpcBodyException(
           RpcError.of(
-              RpcErrorCode.BODY_TOO_LARGE,
-              "body exceeds " + limits.maxBodyBytes() + " bytes"));
+              RpcErrorCode.BODY_TOO_LARGE, "body exceeds " + limits.maxBodyBytes() + " bytes"));
     }
     try (JsonParser p = factory.createParser(body, 0, length)) {
       JsonToken root = p.nextToken();

@@ -105,7 +105,8 @@ public final class UpstreamReply {
         case "id" -> {
           idStart = (int) p.currentTokenLocation().getByteOffset();
           if (v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.LONG
-              || v == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT) {
+              || v == JsonToken.VALUE_NUMBER_INT
+                  && p.getNumberType() == JsonParser.NumberType.INT) {
             id = p.getLongValue();
           }
           p.finishToken();
@@ -171,7 +172,10 @@ public final class UpstreamReply {
 
   /** The answer's bytes with its id replaced by the client's raw id (or {@code null}). */
   public byte[] withClientId(Answer answer, byte[] clientRawId) {
-    byte[] id = clientRawId == null ? "null".getBytes(java.nio.charset.StandardCharsets.US_ASCII) : clientRawId;
+    byte[] id =
+        clientRawId == null
+            ? "null".getBytes(java.nio.charset.StandardCharsets.US_ASCII)
+            : clientRawId;
     if (answer.idStart() < 0) {
       byte[] prefix = "{\"id\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
       byte[] out = new byte[prefix.length + id.length + 1 + (answer.end() - answer.start() - 1)];
@@ -179,7 +183,11 @@ public final class UpstreamReply {
       System.arraycopy(id, 0, out, prefix.length, id.length);
       out[prefix.length + id.length] = ',';
       System.arraycopy(
-          body, answer.start() + 1, out, prefix.length + id.length + 1, answer.end() - answer.start() - 1);
+          body,
+          answer.start() + 1,
+          out,
+          prefix.length + id.length + 1,
+          answer.end() - answer.start() - 1);
       return out;
     }
     int head = answer.idStart() - answer.start();

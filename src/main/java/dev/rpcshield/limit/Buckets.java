@@ -8,7 +8,8 @@ final class Buckets {
 
   /** Tokens in a bucket after {@code elapsedMillis}, never above capacity. */
   static double refill(double tokens, long elapsedMillis, Rule r) {
-    return Math.min(r.capacity(), tokens + Math.max(0, elapsedMillis) * r.refillPerSecond() / 1000.0);
+    return Math.min(
+        r.capacity(), tokens + Math.max(0, elapsedMillis) * r.refillPerSecond() / 1000.0);
   }
 
   /** Milliseconds until a bucket holding {@code tokens} can pay {@code cost}. */
@@ -34,7 +35,8 @@ final class Buckets {
     for (Decision d : perRule) {
       if (pick == null) {
         pick = d;
-      } else if (!d.allowed() && (pick.allowed() || d.retryAfterMillis() > pick.retryAfterMillis())) {
+      } else if (!d.allowed()
+          && (pick.allowed() || d.retryAfterMillis() > pick.retryAfterMillis())) {
         pick = d;
       } else if (d.allowed() && pick.allowed() && ratio(d) < ratio(pick)) {
         pick = d;

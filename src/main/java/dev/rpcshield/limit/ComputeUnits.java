@@ -4,8 +4,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Compute units per method, Alchemy-compatible by default, overridable per method in config
- * ({@code rpcshield.cu.<method>}); a method not in the table costs {@code rpcshield.cu.default}.
+ * Compute units per method, Alchemy-compatible by default, overridable per method in config ({@code
+ * rpcshield.cu.<method>}); a method not in the table costs {@code rpcshield.cu.default}.
  */
 public final class ComputeUnits {
   /** Defaults, after the published Alchemy compute-unit table. */

@@ -3,9 +3,9 @@ package dev.rpcshield.limit;
 import java.time.Duration;
 
 /**
- * Counts long-lived connections per identity with expiring leases: a connection holds a lease
- * that it renews while open, so slots held by a crashed instance come back by themselves when the
- * lease expires.
+ * Counts long-lived connections per identity with expiring leases: a connection holds a lease that
+ * it renews while open, so slots held by a crashed instance come back by themselves when the lease
+ * expires.
  */
 public interface ConnectionLeases {
 

@@ -1,8 +1,8 @@
 package dev.rpcshield.limit;
 
 /**
- * The outcome of charging one request against its rules, as a value both transports render the
- * same way (HTTP headers, WebSocket error messages).
+ * The outcome of charging one request against its rules, as a value both transports render the same
+ * way (HTTP headers, WebSocket error messages).
  *
  * @param allowed whether every rule had room; if not, nothing was charged
  * @param rule the refusing rule's name, or, when allowed, the tightest rule's name (null if none)

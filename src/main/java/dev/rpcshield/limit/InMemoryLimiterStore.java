@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Limiter state in this JVM: exact, fast, per instance. Memory is bounded: at most
- * {@code maxKeys} keys, the least recently used evicted first, so a client spraying fresh keys
- * cannot grow the heap (an evicted bucket simply starts full again).
+ * Limiter state in this JVM: exact, fast, per instance. Memory is bounded: at most {@code maxKeys}
+ * keys, the least recently used evicted first, so a client spraying fresh keys cannot grow the heap
+ * (an evicted bucket simply starts full again).
  */
 public final class InMemoryLimiterStore implements LimiterStore {
   private final Clock clock;
@@ -52,7 +52,11 @@ public final class InMemoryLimiterStore implements LimiterStore {
         if (r.cost() > 0 && tokens < r.cost()) {
           refusals.add(
               new Decision(
-                  false, r.name(), r.capacity(), (long) tokens, Buckets.waitMillis(tokens, r),
+                  false,
+                  r.name(),
+                  r.capacity(),
+                  (long) tokens,
+                  Buckets.waitMillis(tokens, r),
                   Buckets.fullAt(tokens, r, now)));
         }
       } else {
@@ -61,8 +65,12 @@ public final class InMemoryLimiterStore implements LimiterStore {
         if (r.cost() > 0 && used + r.cost() > r.capacity()) {
           refusals.add(
               new Decision(
-                  false, r.name(), r.capacity(), Math.max(0, r.capacity() - (long) used),
-                  Math.max(0, r.resetEpochSecond() * 1000 - now), r.resetEpochSecond()));
+                  false,
+                  r.name(),
+                  r.capacity(),
+                  Math.max(0, r.capacity() - (long) used),
+                  Math.max(0, r.resetEpochSecond() * 1000 - now),
+                  r.resetEpochSecond()));
         }
       }
     }
@@ -76,7 +84,8 @@ public final class InMemoryLimiterStore implements LimiterStore {
         double left = levels[i] - r.cost();
         state.put(r.key(), new double[] {left, now});
         passed.add(
-            new Decision(true, r.name(), r.capacity(), (long) left, 0, Buckets.fullAt(left, r, now)));
+            new Decision(
+                true, r.name(), r.capacity(), (long) left, 0, Buckets.fullAt(left, r, now)));
       } else {
         double used = levels[i] + r.cost();
         state.put(r.key(), new double[] {used, r.resetEpochSecond()});

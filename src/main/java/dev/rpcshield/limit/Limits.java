@@ -1,7 +1,7 @@
 package dev.rpcshield.limit;
 
-import dev.rpcshield.config.Settings;
 import dev.rpcshield.account.AccountView;
+import dev.rpcshield.config.Settings;
 import dev.rpcshield.identity.Caller;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -16,8 +16,8 @@ import java.util.Map;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * The rate rules that apply to a caller and method, and the store that charges them: Redis behind
- * a fail-open wrapper when {@code rpcshield.redis.url} is set, this instance's memory otherwise.
+ * The rate rules that apply to a caller and method, and the store that charges them: Redis behind a
+ * fail-open wrapper when {@code rpcshield.redis.url} is set, this instance's memory otherwise.
  * Per-method limits ({@code rpcshield.method-limits=eth_getLogs=5,...}) and compute-unit overrides
  * ({@code rpcshield.cu.overrides=eth_call=30,...}) are lists, so method names keep their case when
  * set from the environment.
@@ -39,35 +39,33 @@ public class Limits {
   @PostConstruct
   void init() {
     Settings s = new Settings(ConfigProvider.getConfig());
-    local =
-        new InMemoryLimiterStore(clock, s.integer("rpcshield.limits.local-max-keys", 100_000));
+    local = new InMemoryLimiterStore(clock, s.integer("rpcshield.limits.local-max-keys", 100_000));
     store = local;
     InMemoryConnectionLeases localLeases = new InMemoryConnectionLeases(clock);
     leases = localLeases;
     s.optional("rpcshield.redis.url")
-        .ifPresent(
-            url -> {
-              redis =
-                  new RedisLimiterStore(
-                      URI.create(url),
-                      s.duration("rpcshield.redis.timeout", Duration.ofMillis(100)),
-                      s.integer("rpcshield.redis.pool-size", 32));
-              failOpen =
-                  new FailOpenLimiterStore(
-                      redis,
-                      local,
-                      clock,
-                      s.duration("rpcshield.redis.retry-after-failure", Duration.ofSeconds(1)),
-                      s.integer("rpcshield.redis.max-in-flight", 64));
-              store = failOpen;
-              leases = new FailOpenLeases(new RedisConnectionLeases(redis.pool()), localLeases);
-              try {
-                redis.warmUp();
-              } catch (RuntimeException e) {
-                java.util.logging.Logger.getLogger(Limits.class.getName())
-                    .warning("Redis not reachable at start; limiting locally until it is: " + e);
-              }
-            });
+        .ifPresent(url -> {
+          redis =
+              new RedisLimiterStore(
+                  URI.create(url),
+                  s.duration("rpcshield.redis.timeout", Duration.ofMillis(100)),
+                  s.integer("rpcshield.redis.pool-size", 32));
+          failOpen =
+              new FailOpenLimiterStore(
+                  redis,
+                  local,
+                  clock,
+                  s.duration("rpcshield.redis.retry-after-failure", Duration.ofSeconds(1)),
+                  s.integer("rpcshield.redis.max-in-flight", 64));
+          store = failOpen;
+          leases = new FailOpenLeases(new RedisConnectionLeases(redis.pool()), localLeases);
+          try {
+            redis.warmUp();
+          } catch (RuntimeException e) {
+            java.util.logging.Logger.getLogger(Limits.class.getName())
+                .warning("Redis not reachable at start; limiting locally until it is: " + e);
+          }
+        });
     anonymousRps = s.decimal("rpcshield.anonymous.rps", 10);
     anonymousBurst = s.longValue("rpcshield.anonymous.burst", (long) Math.ceil(anonymousRps * 2));
     anonymousCuPerSecond = s.decimal("rpcshield.anonymous.cu-per-second", 0);
@@ -75,7 +73,8 @@ public class Limits {
         .forEach((method, rps) -> methodRps.put(method, number("rpcshield.method-limits", rps)));
     Map<String, Integer> cuOverrides = new HashMap<>();
     s.pairs("rpcshield.cu.overrides", "")
-        .forEach((method, cu) -> cuOverrides.put(method, (int) number("rpcshield.cu.overrides", cu)));
+        .forEach(
+            (method, cu) -> cuOverrides.put(method, (int) number("rpcshield.cu.overrides", cu)));
     computeUnits = new ComputeUnits(cuOverrides, s.integer("rpcshield.cu.default", 20));
   }
 
@@ -104,7 +103,9 @@ public class Limits {
     return failOpen;
   }
 
-  /** Limiter keys held in this instance's memory (all of them without Redis, the fallback's with). */
+  /**
+   * Limiter keys held in this instance's memory (all of them without Redis, the fallback's with).
+   */
   public int localKeys() {
     return local.size();
   }

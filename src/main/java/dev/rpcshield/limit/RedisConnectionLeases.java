@@ -6,8 +6,8 @@ import java.util.List;
 import redis.clients.jedis.JedisPooled;
 
 /**
- * Connection leases in Redis, shared by every instance: a sorted set per identity scored by
- * expiry (Redis time), one atomic script to take a slot, a TTL on every key.
+ * Connection leases in Redis, shared by every instance: a sorted set per identity scored by expiry
+ * (Redis time), one atomic script to take a slot, a TTL on every key.
  */
 public final class RedisConnectionLeases implements ConnectionLeases {
   private static final String ACQUIRE = Resources.text(RedisConnectionLeases.class, "lease.lua");
@@ -21,7 +21,9 @@ public final class RedisConnectionLeases implements ConnectionLeases {
   public boolean acquire(String key, String lease, int cap, Duration ttl) {
     Object r =
         redis.eval(
-            ACQUIRE, List.of(key), List.of(lease, String.valueOf(cap), String.valueOf(ttl.toMillis())));
+            ACQUIRE,
+            List.of(key),
+            List.of(lease, String.valueOf(cap), String.valueOf(ttl.toMillis())));
     return Long.valueOf(1).equals(r);
   }
 

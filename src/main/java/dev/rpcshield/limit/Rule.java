@@ -3,8 +3,8 @@ package dev.rpcshield.limit;
 /**
  * One limit a request is charged against.
  *
- * @param name what the caller calls it in refusals and headers ({@code rps}, {@code cu},
- *     {@code monthly}, {@code method:eth_getLogs}, {@code sender})
+ * @param name what the caller calls it in refusals and headers ({@code rps}, {@code cu}, {@code
+ *     monthly}, {@code method:eth_getLogs}, {@code sender})
  * @param key the store key, unique per identity and rule (never a plaintext API key)
  * @param kind a token bucket, or a counter that resets at a fixed time
  * @param capacity bucket size (burst) or counter limit
@@ -31,7 +31,8 @@ public record Rule(
     return new Rule(name, key, Kind.BUCKET, capacity, perSecond, cost, 0);
   }
 
-  public static Rule counter(String name, String key, long limit, long cost, long resetEpochSecond) {
+  public static Rule counter(
+      String name, String key, long limit, long cost, long resetEpochSecond) {
     return new Rule(name, key, Kind.COUNTER, limit, 0, cost, resetEpochSecond);
   }
 }

@@ -5,9 +5,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The gateway's structured events: one log record per refusal and per upstream state change on
- * the logger {@code dev.rpcshield.events}, with its fields as Liberty log-record extensions, so
- * with JSON logging each is one JSON line whose fields are {@code ext_event}, {@code ext_requestId},
+ * The gateway's structured events: one log record per refusal and per upstream state change on the
+ * logger {@code dev.rpcshield.events}, with its fields as Liberty log-record extensions, so with
+ * JSON logging each is one JSON line whose fields are {@code ext_event}, {@code ext_requestId},
  * {@code ext_identity}, {@code ext_method}, ... Never a key, never a header's address list.
  * Operators who do not want a line per refusal set {@code dev.rpcshield.events=warning}.
  */
@@ -29,11 +29,16 @@ public final class EventLog {
       log(
           Level.INFO,
           "refused " + method + " (" + refusalClass + "): " + reason,
-          "event", "refusal",
-          "requestId", requestId,
-          "identity", identity,
-          "method", method,
-          "refusal", refusalClass);
+          "event",
+          "refusal",
+          "requestId",
+          requestId,
+          "identity",
+          identity,
+          "method",
+          method,
+          "refusal",
+          refusalClass);
     }
   }
 
@@ -45,11 +50,16 @@ public final class EventLog {
     log(
         "CLOSED".equals(to) || "SYNCED".equals(to) ? Level.INFO : Level.WARNING,
         "upstream " + upstream + " " + from + " -> " + to + (reason.isEmpty() ? "" : ": " + reason),
-        "event", "upstream-state",
-        "upstream", upstream,
-        "from", from,
-        "to", to,
-        "reason", reason);
+        "event",
+        "upstream-state",
+        "upstream",
+        upstream,
+        "from",
+        from,
+        "to",
+        to,
+        "reason",
+        reason);
   }
 
   private static void log(Level level, String message, String... fields) {

@@ -23,11 +23,12 @@ public class GatewayMetrics {
   @Inject MetricRegistry registry;
 
   /**
-   * Counters and timers by their label values, so a call does not look them up by name and tags
-   * (a profiled per-request cost). Bounded: methods are allow-listed names or {@code other};
-   * refusal classes and compute-unit sources are fixed sets.
+   * Counters and timers by their label values, so a call does not look them up by name and tags (a
+   * profiled per-request cost). Bounded: methods are allow-listed names or {@code other}; refusal
+   * classes and compute-unit sources are fixed sets.
    */
   private final Map<String, Counter> requests = new ConcurrentHashMap<>();
+
   private final Map<String, Timer> durations = new ConcurrentHashMap<>();
   private final Map<String, Counter> refusals = new ConcurrentHashMap<>();
   private final Map<String, Counter> computeUnits = new ConcurrentHashMap<>();
@@ -81,12 +82,14 @@ public class GatewayMetrics {
 
   /** Registers the limiter store's fail-open counter, when Redis is configured. */
   public void watch(dev.rpcshield.limit.FailOpenLimiterStore store) {
-    registry.gauge(MetricNames.REDIS_FALLBACKS, store, dev.rpcshield.limit.FailOpenLimiterStore::fallbacks);
+    registry.gauge(
+        MetricNames.REDIS_FALLBACKS, store, dev.rpcshield.limit.FailOpenLimiterStore::fallbacks);
   }
 
   /** Registers the count of high-rate flags raised. */
   public void watch(dev.rpcshield.ratewatch.Ratewatch ratewatch) {
-    registry.gauge(MetricNames.FLAGS_RAISED, ratewatch, dev.rpcshield.ratewatch.Ratewatch::flagsRaised);
+    registry.gauge(
+        MetricNames.FLAGS_RAISED, ratewatch, dev.rpcshield.ratewatch.Ratewatch::flagsRaised);
   }
 
   /** Registers the per-upstream gauges; called once at start. */

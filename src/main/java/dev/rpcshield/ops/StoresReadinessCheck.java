@@ -11,8 +11,8 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready while the account database answers. Redis trouble is reported in the detail but never
- * fails readiness: the gateway limits on local state meanwhile.
+ * Ready while the account database answers. Redis trouble is reported in the detail but never fails
+ * readiness: the gateway limits on local state meanwhile.
  */
 @Readiness
 @ApplicationScoped

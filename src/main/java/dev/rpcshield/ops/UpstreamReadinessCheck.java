@@ -25,7 +25,8 @@ public class UpstreamReadinessCheck implements HealthCheck {
       String state =
           (u.breaker().shownState())
               + (u.head().lagging() ? ",LAGGING" : "")
-              + ",head=" + u.head().latest();
+              + ",head="
+              + u.head().latest();
       b.withData(u.name(), state);
     }
     return b.status(any).build();

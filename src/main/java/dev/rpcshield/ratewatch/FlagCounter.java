@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Counts one account's refusals over a rolling window and says once when they cross the
- * threshold. The flag it feeds is set once and cleared only by an operator; nothing here bans.
+ * Counts one account's refusals over a rolling window and says once when they cross the threshold.
+ * The flag it feeds is set once and cleared only by an operator; nothing here bans.
  */
 public final class FlagCounter {
   private final Clock clock;

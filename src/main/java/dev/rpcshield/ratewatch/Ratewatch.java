@@ -32,11 +32,11 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * {@code rpcshield.ratewatch.flag-window} stamp the account's high-rate flag once; only an operator
  * clears it; nothing is ever banned automatically.
  *
- * <p>With Redis configured, each instance adds its refusals to the cluster's state every
- * {@code rpcshield.ratewatch.sync-interval} (and before every episode read), so the threshold
- * counts refusals cluster-wide and the episodes are the cluster's. Without Redis, or while Redis
- * cannot be reached, the counts are this instance's; unsynced counts are kept for the next sync,
- * bounded like the window itself.
+ * <p>With Redis configured, each instance adds its refusals to the cluster's state every {@code
+ * rpcshield.ratewatch.sync-interval} (and before every episode read), so the threshold counts
+ * refusals cluster-wide and the episodes are the cluster's. Without Redis, or while Redis cannot be
+ * reached, the counts are this instance's; unsynced counts are kept for the next sync, bounded like
+ * the window itself.
  */
 @ApplicationScoped
 public class Ratewatch {
@@ -76,7 +76,8 @@ public class Ratewatch {
           new SharedRatewatch(
               limits.redisPool(), "rw:", maxSeries, retention, threshold, flagWindow);
       sharedHealthy = true;
-      long every = s.duration("rpcshield.ratewatch.sync-interval", Duration.ofSeconds(1)).toMillis();
+      long every =
+          s.duration("rpcshield.ratewatch.sync-interval", Duration.ofSeconds(1)).toMillis();
       syncer =
           Executors.newSingleThreadScheduledExecutor(
               r -> Thread.ofPlatform().daemon().name("rpcshield-ratewatch").unstarted(r));
@@ -97,7 +98,12 @@ public class Ratewatch {
    * the sender throttle refused it, else against the caller's account or address.
    */
   public void refused(
-      Caller caller, String sender, String requestId, String method, String refusalClass, String reason) {
+      Caller caller,
+      String sender,
+      String requestId,
+      String method,
+      String refusalClass,
+      String reason) {
     metrics.refusal(refusalClass);
     EventLog.refusal(requestId, caller.identityType(), method, refusalClass, reason);
     refusals.incrementAndGet();
@@ -195,7 +201,8 @@ public class Ratewatch {
         try {
           return shared.episodes(clock.instant());
         } catch (RuntimeException e) {
-          LOG.log(Level.WARNING, "ratewatch episodes from Redis failed; showing this instance's", e);
+          LOG.log(
+              Level.WARNING, "ratewatch episodes from Redis failed; showing this instance's", e);
         }
       }
     }

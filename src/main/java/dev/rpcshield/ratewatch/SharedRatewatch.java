@@ -12,11 +12,11 @@ import redis.clients.jedis.resps.Tuple;
 
 /**
  * The cluster's ratewatch state in Redis: every instance adds the refusals it saw since its last
- * sync (one script call), so episodes and the flag threshold count refusals cluster-wide. The
- * same bounds as {@link EpisodeWindow} hold in Redis: at most {@code maxSeries} series, each kept
- * {@code retention} after its last refusal. Account refusals are counted in buckets of a
- * sixtieth of the window, and only the buckets wholly or partly inside it count, so the rolling
- * count errs on the low side: it never flags early.
+ * sync (one script call), so episodes and the flag threshold count refusals cluster-wide. The same
+ * bounds as {@link EpisodeWindow} hold in Redis: at most {@code maxSeries} series, each kept {@code
+ * retention} after its last refusal. Account refusals are counted in buckets of a sixtieth of the
+ * window, and only the buckets wholly or partly inside it count, so the rolling count errs on the
+ * low side: it never flags early.
  */
 public final class SharedRatewatch {
   private static final String SCRIPT = Resources.text(SharedRatewatch.class, "sync.lua");
@@ -67,18 +67,16 @@ public final class SharedRatewatch {
     args.add(String.valueOf(window.toMillis()));
     args.add(String.valueOf(Math.max(1, window.toMillis() / 60)));
     args.add(String.valueOf(series.size()));
-    series.forEach(
-        (id, count) -> {
-          args.add(id);
-          args.add(String.valueOf(count));
-        });
-    accounts.forEach(
-        (account, count) -> {
-          keys.add(prefix + "f:" + account);
-          keys.add(prefix + "armed:" + account);
-          args.add(account);
-          args.add(String.valueOf(count));
-        });
+    series.forEach((id, count) -> {
+      args.add(id);
+      args.add(String.valueOf(count));
+    });
+    accounts.forEach((account, count) -> {
+      keys.add(prefix + "f:" + account);
+      keys.add(prefix + "armed:" + account);
+      args.add(account);
+      args.add(String.valueOf(count));
+    });
     List<String> fired = new ArrayList<>();
     for (Object o : (List<?>) redis.eval(SCRIPT, keys, args)) {
       fired.add(o instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : o.toString());

@@ -20,8 +20,8 @@ import org.web3j.rlp.RlpType;
 /**
  * Decodes the param of eth_sendRawTransaction and recovers its sender, for every transaction type
  * in use: legacy (with and without EIP-155), EIP-2930, EIP-1559, EIP-4844 (plain, and the network
- * form with blobs, whose blobs are dropped unread) and EIP-7702. Decoding and recovery are
- * web3j's; the checks web3j leaves out (trailing bytes, EIP-2 high s, allowed chains) are here.
+ * form with blobs, whose blobs are dropped unread) and EIP-7702. Decoding and recovery are web3j's;
+ * the checks web3j leaves out (trailing bytes, EIP-2 high s, allowed chains) are here.
  */
 public final class RawTransactionDecoder {
   /** secp256k1 group order; EIP-2 refuses s above half of it. */
@@ -34,8 +34,8 @@ public final class RawTransactionDecoder {
 
   /**
    * @param allowedChainIds chains a transaction may be signed for; empty allows any
-   * @param allowUnprotected whether pre-EIP-155 legacy transactions (no chain id) pass when
-   *     {@code allowedChainIds} is set (default false: they could be replayed on any chain)
+   * @param allowUnprotected whether pre-EIP-155 legacy transactions (no chain id) pass when {@code
+   *     allowedChainIds} is set (default false: they could be replayed on any chain)
    */
   public RawTransactionDecoder(Set<Long> allowedChainIds, boolean allowUnprotected) {
     this.allowedChainIds = Set.copyOf(allowedChainIds);
@@ -47,7 +47,8 @@ public final class RawTransactionDecoder {
     int type = (raw[0] & 0xff) >= 0xc0 ? 0 : raw[0] & 0xff;
     if (type > 4) {
       throw new InvalidTransactionException(
-          Reason.UNKNOWN_TYPE, "unknown transaction type 0x" + HexFormat.of().toHexDigits((byte) type));
+          Reason.UNKNOWN_TYPE,
+          "unknown transaction type 0x" + HexFormat.of().toHexDigits((byte) type));
     }
     byte[] payload = type == 3 ? withoutBlobs(raw) : raw;
     checkSingleRlpItem(payload, type);
@@ -70,7 +71,8 @@ public final class RawTransactionDecoder {
     }
     if (s.compareTo(HALF_N) > 0) {
       throw new InvalidTransactionException(
-          Reason.HIGH_S, "signature has a high s value (EIP-2): re-sign with a canonical signature");
+          Reason.HIGH_S,
+          "signature has a high s value (EIP-2): re-sign with a canonical signature");
     }
     Long chainId = chainId(signed, type);
     if (!allowedChainIds.isEmpty()) {
@@ -89,8 +91,7 @@ public final class RawTransactionDecoder {
     try {
       sender = signed.getFrom();
     } catch (SignatureException | RuntimeException e) {
-      throw new InvalidTransactionException(
-          Reason.UNRECOVERABLE, "signature is not recoverable");
+      throw new InvalidTransactionException(Reason.UNRECOVERABLE, "signature is not recoverable");
     }
     return new SignedTransaction(
         sender.toLowerCase(java.util.Locale.ROOT),
@@ -116,18 +117,21 @@ public final class RawTransactionDecoder {
 
   private static byte[] bytes(String hex) throws InvalidTransactionException {
     if (hex == null || !hex.startsWith("0x")) {
-      throw new InvalidTransactionException(Reason.NOT_HEX, "raw transaction must be a 0x-prefixed hex string");
+      throw new InvalidTransactionException(
+          Reason.NOT_HEX, "raw transaction must be a 0x-prefixed hex string");
     }
     if (hex.length() == 2) {
       throw new InvalidTransactionException(Reason.NOT_HEX, "raw transaction is empty");
     }
     if (hex.length() % 2 != 0) {
-      throw new InvalidTransactionException(Reason.NOT_HEX, "raw transaction hex has an odd length");
+      throw new InvalidTransactionException(
+          Reason.NOT_HEX, "raw transaction hex has an odd length");
     }
     try {
       return HexFormat.of().parseHex(hex, 2, hex.length());
     } catch (IllegalArgumentException e) {
-      throw new InvalidTransactionException(Reason.NOT_HEX, "raw transaction contains non-hex characters");
+      throw new InvalidTransactionException(
+          Reason.NOT_HEX, "raw transaction contains non-hex characters");
     }
   }
 
@@ -149,7 +153,8 @@ public final class RawTransactionDecoder {
   }
 
   /** The payload after the type byte must be exactly one RLP list: no truncation, no trailer. */
-  private static void checkSingleRlpItem(byte[] payload, int type) throws InvalidTransactionException {
+  private static void checkSingleRlpItem(byte[] payload, int type)
+      throws InvalidTransactionException {
     decodeList(payload, type == 0 ? 0 : 1);
   }
 

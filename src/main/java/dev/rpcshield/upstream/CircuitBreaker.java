@@ -122,7 +122,9 @@ public final class CircuitBreaker {
     openUntil = clock.instant().plus(outOfService);
   }
 
-  /** An operator takes the upstream out of rotation until {@link #release()}; no probes meanwhile. */
+  /**
+   * An operator takes the upstream out of rotation until {@link #release()}; no probes meanwhile.
+   */
   public void hold() {
     String from;
     synchronized (this) {

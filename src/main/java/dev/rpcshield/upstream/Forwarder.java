@@ -131,7 +131,9 @@ public final class Forwarder {
           }
           if (exchange.submitsTransaction() && !failure.safeToResubmit()) {
             String why =
-                upstream.name() + ": " + failure.reason()
+                upstream.name()
+                    + ": "
+                    + failure.reason()
                     + " (the transaction may have reached it, so it was not sent elsewhere)";
             return new Failed(
                 failure.kind() == Kind.TIMEOUT
@@ -193,8 +195,7 @@ public final class Forwarder {
       if (!idMatches && !(a.id() == null && a.isError())) {
         return failed(Kind.BAD_BODY, "answer id does not match");
       }
-      Answered answered =
-          new Answered(upstream, reply, Map.of(exchange.ids()[0], a));
+      Answered answered = new Answered(upstream, reply, Map.of(exchange.ids()[0], a));
       if (a.isError() && classifier.isProviderFault(a.errorCode(), a.errorMessage())) {
         return new Attempt(answered, providerFault(a));
       }

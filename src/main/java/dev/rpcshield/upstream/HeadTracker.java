@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <ul>
  *   <li>An upstream is out when it is more than {@code maxLag} blocks behind the best head of the
- *       upstreams in rotation on {@code confirmations} consecutive evaluations, or when its head has
- *       not moved for {@code stallTimeout} while the best head is ahead of it.
+ *       upstreams in rotation on {@code confirmations} consecutive evaluations, or when its head
+ *       has not moved for {@code stallTimeout} while the best head is ahead of it.
  *   <li>It is back when it is at most {@code recoverLag} blocks behind.
  *   <li>Lagging upstreams are not dropped: they go to the end of the order, best head first, so
  *       when every upstream lags the best of them still serves.
@@ -76,7 +76,12 @@ public final class HeadTracker {
   }
 
   private static String describe(long lag, long head, long best, boolean stalled) {
-    return lag + " blocks behind (head " + head + ", best " + best + ")"
+    return lag
+        + " blocks behind (head "
+        + head
+        + ", best "
+        + best
+        + ")"
         + (stalled ? ", head not moving" : "");
   }
 

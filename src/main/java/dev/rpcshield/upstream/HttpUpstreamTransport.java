@@ -56,35 +56,36 @@ public final class HttpUpstreamTransport implements UpstreamTransport, AutoClose
 
   /**
    * The upstream's connection pool. Transaction submissions use a pool of their own that checks a
-   * pooled connection before every use: a connection the upstream has closed would otherwise make
-   * a submission look as if it may have arrived, and it would not be sent elsewhere.
+   * pooled connection before every use: a connection the upstream has closed would otherwise make a
+   * submission look as if it may have arrived, and it would not be sent elsewhere.
    */
   private CloseableHttpClient client(Upstream upstream, boolean submission) {
-    return (submission ? submitClients : clients).computeIfAbsent(
-        upstream.name(),
-        n -> {
-          int connections =
-              upstream.settings().maxInFlight() > 0 ? upstream.settings().maxInFlight() : 1024;
-          PoolingHttpClientConnectionManager pool =
-              PoolingHttpClientConnectionManagerBuilder.create()
-                  .setMaxConnTotal(connections)
-                  .setMaxConnPerRoute(connections)
-                  .setDefaultConnectionConfig(
-                      ConnectionConfig.custom()
-                          .setConnectTimeout(Timeout.of(connectTimeout))
-                          .setValidateAfterInactivity(
-                              submission ? TimeValue.ZERO_MILLISECONDS : TimeValue.ofSeconds(2))
-                          .build())
+    return (submission ? submitClients : clients)
+        .computeIfAbsent(
+            upstream.name(),
+            n -> {
+              int connections =
+                  upstream.settings().maxInFlight() > 0 ? upstream.settings().maxInFlight() : 1024;
+              PoolingHttpClientConnectionManager pool =
+                  PoolingHttpClientConnectionManagerBuilder.create()
+                      .setMaxConnTotal(connections)
+                      .setMaxConnPerRoute(connections)
+                      .setDefaultConnectionConfig(
+                          ConnectionConfig.custom()
+                              .setConnectTimeout(Timeout.of(connectTimeout))
+                              .setValidateAfterInactivity(
+                                  submission ? TimeValue.ZERO_MILLISECONDS : TimeValue.ofSeconds(2))
+                              .build())
+                      .build();
+              return HttpClients.custom()
+                  .setConnectionManager(pool)
+                  .disableAutomaticRetries()
+                  .disableRedirectHandling()
+                  .disableCookieManagement()
+                  .disableAuthCaching()
+                  .evictIdleConnections(TimeValue.ofSeconds(30))
                   .build();
-          return HttpClients.custom()
-              .setConnectionManager(pool)
-              .disableAutomaticRetries()
-              .disableRedirectHandling()
-              .disableCookieManagement()
-              .disableAuthCaching()
-              .evictIdleConnections(TimeValue.ofSeconds(30))
-              .build();
-        });
+            });
   }
 
   @Override
@@ -129,7 +130,8 @@ public final class HttpUpstreamTransport implements UpstreamTransport, AutoClose
     } catch (TooLarge e) {
       throw new UpstreamException(Kind.TOO_LARGE, "answer larger than the response cap");
     } catch (IOException e) {
-      if (expired.get() || e instanceof SocketTimeoutException && !(e instanceof ConnectTimeoutException)) {
+      if (expired.get()
+          || e instanceof SocketTimeoutException && !(e instanceof ConnectTimeoutException)) {
         throw new UpstreamException(Kind.TIMEOUT, "timed out after " + timeout.toMillis() + " ms");
       }
       throw classify(e);
@@ -176,12 +178,12 @@ public final class HttpUpstreamTransport implements UpstreamTransport, AutoClose
     watchdog.shutdownNow();
     java.util.stream.Stream.concat(clients.values().stream(), submitClients.values().stream())
         .forEach(c -> {
-      try {
-        c.close();
-      } catch (IOException ignored) {
-        // shutting down
-      }
-    });
+          try {
+            c.close();
+          } catch (IOException ignored) {
+            // shutting down
+          }
+        });
   }
 
   /** A non-200 status, carried out of the response handler. */

@@ -13,7 +13,9 @@ final class RateCap {
   private double tokens;
   private long lastMillis;
 
-  /** @param perSecond the cap; the bucket holds one second's worth */
+  /**
+   * @param perSecond the cap; the bucket holds one second's worth
+   */
   RateCap(Clock clock, double perSecond) {
     this.clock = clock;
     this.ratePerMilli = perSecond / 1000.0;

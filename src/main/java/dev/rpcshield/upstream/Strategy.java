@@ -2,7 +2,9 @@ package dev.rpcshield.upstream;
 
 import java.util.Locale;
 
-/** How a group orders its upstreams for each request; the rest of the order is the failover path. */
+/**
+ * How a group orders its upstreams for each request; the rest of the order is the failover path.
+ */
 public enum Strategy {
   /** Always the configured order: the first healthy upstream takes everything. */
   FAILOVER,

@@ -20,7 +20,9 @@ public record UpstreamFailure(Kind kind, String reason) {
     HTTP_STATUS,
     /** A body that is not a usable JSON-RPC answer: empty, not JSON, ids that do not match. */
     BAD_BODY,
-    /** A JSON-RPC error that is the provider's (rate limit, unsupported method), not the chain's. */
+    /**
+     * A JSON-RPC error that is the provider's (rate limit, unsupported method), not the chain's.
+     */
     PROVIDER_ERROR,
     /** The answer exceeds the response size cap. */
     TOO_LARGE

@@ -15,7 +15,8 @@ public final class UpstreamHead {
   private int lagConfirmations;
 
   /** Records an observation; a lower number than known (a reorg or a different node) is taken. */
-  public synchronized void observe(long latestBlock, long safeBlock, long finalizedBlock, Instant at) {
+  public synchronized void observe(
+      long latestBlock, long safeBlock, long finalizedBlock, Instant at) {
     if (latestBlock != latest) {
       changedAt = at;
     }

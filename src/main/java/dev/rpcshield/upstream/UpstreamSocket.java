@@ -88,15 +88,19 @@ public final class UpstreamSocket {
     }
     pending.put(id, answer);
     String frame =
-        "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":"
-            + paramsJson + "}";
+        "{\"jsonrpc\":\"2.0\",\"id\":"
+            + id
+            + ",\"method\":\""
+            + method
+            + "\",\"params\":"
+            + paramsJson
+            + "}";
     send(frame)
-        .whenComplete(
-            (ws, error) -> {
-              if (error != null) {
-                fail(id, error);
-              }
-            });
+        .whenComplete((ws, error) -> {
+          if (error != null) {
+            fail(id, error);
+          }
+        });
     return answer;
   }
 
@@ -118,7 +122,9 @@ public final class UpstreamSocket {
   public void close() {
     WebSocket ws = socket;
     if (ws != null && !closed) {
-      ws.sendClose(WebSocket.NORMAL_CLOSURE, "").orTimeout(1, TimeUnit.SECONDS).exceptionally(e -> ws);
+      ws.sendClose(WebSocket.NORMAL_CLOSURE, "")
+          .orTimeout(1, TimeUnit.SECONDS)
+          .exceptionally(e -> ws);
       ws.abort();
     }
     closedBy("closed by the gateway");

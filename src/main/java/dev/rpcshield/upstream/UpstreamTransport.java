@@ -8,8 +8,8 @@ public interface UpstreamTransport {
   /**
    * @param clientIp the caller's address, sent only to upstreams configured to receive it
    * @param submission whether the payload submits a transaction (sent on a verified connection)
-   * @throws UpstreamException when no answer body within {@code timeout}, or a provider-fault
-   *     HTTP status
+   * @throws UpstreamException when no answer body within {@code timeout}, or a provider-fault HTTP
+   *     status
    */
   byte[] exchange(
       Upstream upstream, byte[] payload, Duration timeout, String clientIp, boolean submission)

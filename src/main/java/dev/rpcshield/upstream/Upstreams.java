@@ -1,8 +1,8 @@
 package dev.rpcshield.upstream;
 
 import dev.rpcshield.config.Settings;
-import dev.rpcshield.ops.EventLog;
 import dev.rpcshield.jsonrpc.UpstreamReply;
+import dev.rpcshield.ops.EventLog;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -57,7 +57,8 @@ public class Upstreams {
     List<UpstreamGroup> groups = new ArrayList<>();
     for (UpstreamsConfig.GroupSettings g : config.groups()) {
       groups.add(
-          new UpstreamGroup(g.name(), g.strategy(), g.upstreams().stream().map(byName::get).toList()));
+          new UpstreamGroup(
+              g.name(), g.strategy(), g.upstreams().stream().map(byName::get).toList()));
     }
     defaultGroup = groups.get(0);
     router = new MethodRouter(defaultGroup);
@@ -74,8 +75,7 @@ public class Upstreams {
             config.backoffBase(),
             config.backoffMax());
     UpstreamsConfig.HeadSettings h = config.heads();
-    heads =
-        new HeadTracker(clock, h.maxLag(), h.recoverLag(), h.confirmations(), h.stallTimeout());
+    heads = new HeadTracker(clock, h.maxLag(), h.recoverLag(), h.confirmations(), h.stallTimeout());
     heads.listen(EventLog::upstreamState);
     headPoller = new HeadPoller(transport, heads, clock);
     prober =
@@ -85,12 +85,11 @@ public class Upstreams {
     prober.scheduleWithFixedDelay(this::probe, every, every, TimeUnit.MILLISECONDS);
     long poll = h.pollInterval().toMillis();
     prober.scheduleWithFixedDelay(() -> headPoller.pollAll(all), 0, poll, TimeUnit.MILLISECONDS);
-    LOG.info(
-        () ->
-            "RpcShield upstreams: "
-                + String.join(", ", byName.keySet())
-                + "; groups: "
-                + groups.stream().map(UpstreamGroup::name).toList());
+    LOG.info(() ->
+        "RpcShield upstreams: "
+            + String.join(", ", byName.keySet())
+            + "; groups: "
+            + groups.stream().map(UpstreamGroup::name).toList());
   }
 
   @PreDestroy

@@ -49,7 +49,11 @@ public record UpstreamsConfig(
    * @param stallTimeout a head unmoved this long while others advance is out (default 60 s)
    */
   public record HeadSettings(
-      Duration pollInterval, long maxLag, long recoverLag, int confirmations, Duration stallTimeout) {}
+      Duration pollInterval,
+      long maxLag,
+      long recoverLag,
+      int confirmations,
+      Duration stallTimeout) {}
 
   /**
    * A group of upstreams and the methods routed to it.
@@ -82,7 +86,8 @@ public record UpstreamsConfig(
           throw new IllegalArgumentException(p + "headers: expected Name=value;Name=value");
         }
       }
-      s.optional(p + "basic-auth").ifPresent(userPass -> headers.put("Authorization", basic(userPass)));
+      s.optional(p + "basic-auth")
+          .ifPresent(userPass -> headers.put("Authorization", basic(userPass)));
       upstreams.add(
           new UpstreamSettings(
               name,
@@ -141,7 +146,8 @@ public record UpstreamsConfig(
         s.duration("rpcshield.upstream.backoff-max", Duration.ofSeconds(1)),
         new ErrorClassifier(
             new HashSet<>(
-                s.list(
+                s
+                    .list(
                         "rpcshield.upstream.failover-error-codes",
                         ErrorClassifier.DEFAULT_CODES.stream().map(String::valueOf).toList())
                     .stream()
@@ -172,7 +178,6 @@ public record UpstreamsConfig(
   }
 
   private static String basic(String userPass) {
-    return "Basic "
-        + Base64.getEncoder().encodeToString(userPass.getBytes(StandardCharsets.UTF_8));
+    return "Basic " + Base64.getEncoder().encodeToString(userPass.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -105,24 +105,25 @@ public final class RpcSocket extends Endpoint {
               null,
               RpcError.of(
                   RpcErrorCode.RATE_LIMITED,
-                  "more than " + settings.maxInFlight() + " requests in flight on this connection")));
+                  "more than "
+                      + settings.maxInFlight()
+                      + " requests in flight on this connection")));
       return;
     }
     Thread.ofVirtual()
-        .start(
-            () -> {
-              try {
-                GatewayReply reply = gateway.handle(body, body.length, caller, sink);
-                if (reply.body().length > 0) {
-                  sink.send(reply.body());
-                }
-              } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "WebSocket message failed", e);
-                sink.send(RpcWriter.error(null, RpcError.of(RpcErrorCode.INTERNAL_ERROR)));
-              } finally {
-                inFlight.release();
-              }
-            });
+        .start(() -> {
+          try {
+            GatewayReply reply = gateway.handle(body, body.length, caller, sink);
+            if (reply.body().length > 0) {
+              sink.send(reply.body());
+            }
+          } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "WebSocket message failed", e);
+            sink.send(RpcWriter.error(null, RpcError.of(RpcErrorCode.INTERNAL_ERROR)));
+          } finally {
+            inFlight.release();
+          }
+        });
   }
 
   private void ping() {
@@ -156,8 +157,8 @@ public final class RpcSocket extends Endpoint {
   }
 
   /**
-   * Writes messages one at a time from a bounded queue; a client that lets the queue fill up is
-   * not reading and is disconnected instead of growing the heap.
+   * Writes messages one at a time from a bounded queue; a client that lets the queue fill up is not
+   * reading and is disconnected instead of growing the heap.
    */
   static final class Sink implements ClientSink {
     private final Session session;

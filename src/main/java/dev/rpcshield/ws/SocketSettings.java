@@ -17,8 +17,8 @@ import java.util.List;
  * @param allowedOrigins when not empty, the only Origin headers accepted at the handshake
  * @param anonymousConnections concurrent connections per client IP without a key, 0 for no cap
  *     (default 10); keyed callers get their tier's {@code ws-connections}
- * @param leaseTtl how long a connection slot outlives an instance that died holding it (default
- *     60 s; renewed every third of it while the connection is open)
+ * @param leaseTtl how long a connection slot outlives an instance that died holding it (default 60
+ *     s; renewed every third of it while the connection is open)
  */
 public record SocketSettings(
     int maxMessageBytes,

@@ -4,6 +4,14 @@ import dev.rpcshield.config.Settings;
 import dev.rpcshield.gateway.RpcGateway;
 import dev.rpcshield.gateway.Subscriptions;
 import dev.rpcshield.identity.Caller;
+import dev.rpcshield.jsonrpc.RpcError;
+import dev.rpcshield.jsonrpc.RpcErrorCode;
+import dev.rpcshield.limit.ConnectionLeases;
+import dev.rpcshield.limit.Limits;
+import dev.rpcshield.ops.GatewayMetrics;
+import dev.rpcshield.ops.MetricNames;
+import dev.rpcshield.ops.RequestIds;
+import dev.rpcshield.ratewatch.Ratewatch;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,23 +24,15 @@ import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
 import java.util.Map;
 import java.util.UUID;
-import dev.rpcshield.jsonrpc.RpcError;
-import dev.rpcshield.jsonrpc.RpcErrorCode;
-import dev.rpcshield.limit.ConnectionLeases;
-import dev.rpcshield.limit.Limits;
-import java.util.concurrent.atomic.AtomicInteger;
-import dev.rpcshield.ops.GatewayMetrics;
-import dev.rpcshield.ops.MetricNames;
-import org.eclipse.microprofile.metrics.MetricRegistry;
-import dev.rpcshield.ops.RequestIds;
-import dev.rpcshield.ratewatch.Ratewatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.metrics.MetricRegistry;
 
 /**
- * Turns an HTTP upgrade request on a JSON-RPC path into a WebSocket connection served by
- * {@link RpcSocket}, after identity has been resolved from the upgrade request.
+ * Turns an HTTP upgrade request on a JSON-RPC path into a WebSocket connection served by {@link
+ * RpcSocket}, after identity has been resolved from the upgrade request.
  */
 @ApplicationScoped
 public class SocketUpgrade {
@@ -75,9 +75,9 @@ public class SocketUpgrade {
   }
 
   /**
-   * Whether the Origin header is acceptable: any without an allow-list; with one, an Origin must
-   * be on it. A request without Origin is not a browser's (bots, indexers, SDKs) and the
-   * allow-list, which guards against other sites' pages, does not apply to it.
+   * Whether the Origin header is acceptable: any without an allow-list; with one, an Origin must be
+   * on it. A request without Origin is not a browser's (bots, indexers, SDKs) and the allow-list,
+   * which guards against other sites' pages, does not apply to it.
    */
   public boolean originAllowed(String origin) {
     return settings.allowedOrigins().isEmpty()
@@ -103,9 +103,9 @@ public class SocketUpgrade {
     if (cap > 0 && !limits.leases().acquire(key, lease, cap, settings.leaseTtl())) {
       RpcError refusal =
           RpcError.of(
-              RpcErrorCode.RATE_LIMITED, "at most " + cap + " WebSocket connections for this caller");
-      ratewatch.refused(
-          caller, null, RequestIds.next(), "-", "ws-connections", refusal.message());
+              RpcErrorCode.RATE_LIMITED,
+              "at most " + cap + " WebSocket connections for this caller");
+      ratewatch.refused(caller, null, RequestIds.next(), "-", "ws-connections", refusal.message());
       return refusal;
     }
     Slot slot = cap > 0 ? new Slot(limits.leases(), key, lease, settings.leaseTtl()) : null;

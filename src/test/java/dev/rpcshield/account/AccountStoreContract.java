@@ -55,7 +55,14 @@ abstract class AccountStoreContract {
   void updatesAndTheHighRateFlagIsSetOnce() {
     AccountStore store = store();
     Account a = store.createAccount("flags", "free", "test");
-    store.updateAccount(a.getId(), x -> { x.setTier("pro"); x.setRpsOverride(7.0); }, "test", "tier");
+    store.updateAccount(
+        a.getId(),
+        x -> {
+          x.setTier("pro");
+          x.setRpsOverride(7.0);
+        },
+        "test",
+        "tier");
     Account read = store.account(a.getId()).orElseThrow();
     assertEquals("pro", read.getTier());
     assertEquals(7.0, read.getRpsOverride());

@@ -17,7 +17,8 @@ class PostgresAccountStoreTest extends AccountStoreContract {
   @BeforeAll
   static void open() throws SQLException {
     try (Connection c =
-            DriverManager.getConnection("jdbc:postgresql://" + HOST + ":5432/postgres", "postgres", "");
+            DriverManager.getConnection(
+                "jdbc:postgresql://" + HOST + ":5432/postgres", "postgres", "");
         Statement s = c.createStatement()) {
       s.execute("DROP DATABASE IF EXISTS " + NAME);
       s.execute("CREATE DATABASE " + NAME);

@@ -24,10 +24,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class AccountsIT {
-  private static final String CHAIN_ID = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\"}";
+  private static final String CHAIN_ID =
+      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\"}";
   private static final String BALANCE =
       "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_getBalance\",\"params\":[\""
-          + DevAccounts.SINK + "\",\"latest\"]}";
+          + DevAccounts.SINK
+          + "\",\"latest\"]}";
 
   private final Gateway gateway = new Gateway();
   private final Admin admin = new Admin(gateway);
@@ -76,7 +78,8 @@ class AccountsIT {
     java.util.List<Gateway.Response> answers = new java.util.ArrayList<>();
     try (java.util.concurrent.ExecutorService pool =
         java.util.concurrent.Executors.newFixedThreadPool(6)) {
-      java.util.List<java.util.concurrent.Future<Gateway.Response>> calls = new java.util.ArrayList<>();
+      java.util.List<java.util.concurrent.Future<Gateway.Response>> calls =
+          new java.util.ArrayList<>();
       for (int i = 0; i < 6; i++) {
         Gateway target = i % 2 == 0 ? gateway : second;
         calls.add(pool.submit(() -> target.post(CHAIN_ID, "X-API-Key", key2)));
@@ -93,7 +96,8 @@ class AccountsIT {
         served,
         "burst 5 across both instances: "
             + answers.stream()
-                .map(r -> r.status() + " " + r.header("X-RateLimit-Remaining") + " " + r.raw().uri())
+                .map(
+                    r -> r.status() + " " + r.header("X-RateLimit-Remaining") + " " + r.raw().uri())
                 .toList());
     Gateway.Response last =
         answers.stream().filter(r -> r.status() != 200).findFirst().orElseThrow();
@@ -119,13 +123,17 @@ class AccountsIT {
     assertEquals(401, malformed.status());
     assertTrue(malformed.body().contains("malformed"));
     String unknown = admin.key(admin.account("{\"name\":\"it-unknown\"}")).get("key").asText();
-    String typo = unknown.substring(0, 10) + (unknown.charAt(10) == 'a' ? 'b' : 'a') + unknown.substring(11);
-    assertEquals(401, gateway.post(CHAIN_ID, "X-API-Key", typo).status(), "checksum catches a typo");
+    String typo =
+        unknown.substring(0, 10) + (unknown.charAt(10) == 'a' ? 'b' : 'a') + unknown.substring(11);
+    assertEquals(
+        401, gateway.post(CHAIN_ID, "X-API-Key", typo).status(), "checksum catches a typo");
     java.util.concurrent.CompletionException ws =
         org.junit.jupiter.api.Assertions.assertThrows(
-            java.util.concurrent.CompletionException.class, () -> new Socket("/v1/" + typo).close());
+            java.util.concurrent.CompletionException.class,
+            () -> new Socket("/v1/" + typo).close());
     assertEquals(
-        401, ((java.net.http.WebSocketHandshakeException) ws.getCause()).getResponse().statusCode());
+        401,
+        ((java.net.http.WebSocketHandshakeException) ws.getCause()).getResponse().statusCode());
   }
 
   @Test
@@ -145,23 +153,25 @@ class AccountsIT {
         admin.call("POST", "/blocklist", "{\"cidr\":\"127.0.0.3/32\",\"reason\":\"it\"}");
     assertEquals(201, entry.status(), entry.body());
     within(
-        Duration.ofSeconds(2), () -> blockedClient.post(CHAIN_ID).status() == 403, "blocked address");
+        Duration.ofSeconds(2),
+        () -> blockedClient.post(CHAIN_ID).status() == 403,
+        "blocked address");
     assertEquals(-32031, blockedClient.post(CHAIN_ID).json().get("error").get("code").asInt());
-    assertEquals(204, admin.call("DELETE", "/blocklist/" + entry.json().get("id").asText(), null).status());
-    within(
-        Duration.ofSeconds(2), () -> blockedClient.post(CHAIN_ID).status() == 200, "unblocked");
+    assertEquals(
+        204, admin.call("DELETE", "/blocklist/" + entry.json().get("id").asText(), null).status());
+    within(Duration.ofSeconds(2), () -> blockedClient.post(CHAIN_ID).status() == 200, "unblocked");
   }
 
   @Test
   void computeUnitsAreCountedAndTheMonthlyQuotaHolds() {
-    String account =
-        admin.account("{\"name\":\"it-quota\",\"overrides\":{\"monthlyCu\":50}}");
+    String account = admin.account("{\"name\":\"it-quota\",\"overrides\":{\"monthlyCu\":50}}");
     String key = admin.key(account).get("key").asText();
     assertEquals(200, gateway.post(BALANCE, "X-API-Key", key).status());
     assertEquals(200, gateway.post(BALANCE, "X-API-Key", key).status());
     Gateway.Response over = gateway.post(BALANCE, "X-API-Key", key);
     assertEquals(429, over.status(), over.body());
-    assertTrue(over.json().get("error").get("message").asText().contains("compute units are used up"));
+    assertTrue(
+        over.json().get("error").get("message").asText().contains("compute units are used up"));
     JsonNode usage = admin.call("GET", "/accounts/" + account + "/usage", null).json();
     assertEquals(40, usage.get("computeUnits").asLong(), usage.toString());
     assertEquals(2, usage.get("requests").asLong());
@@ -170,12 +180,19 @@ class AccountsIT {
 
   @Test
   void batchMembersAreChargedOneByOne() {
-    String account =
-        admin.account("{\"name\":\"it-batch\",\"overrides\":{\"rps\":1,\"burst\":2}}");
+    String account = admin.account("{\"name\":\"it-batch\",\"overrides\":{\"rps\":1,\"burst\":2}}");
     String key = admin.key(account).get("key").asText();
     Gateway.Response r =
-        gateway.post("[" + CHAIN_ID + "," + CHAIN_ID.replace("\"id\":1", "\"id\":2") + ","
-            + CHAIN_ID.replace("\"id\":1", "\"id\":3") + "]", "X-API-Key", key);
+        gateway.post(
+            "["
+                + CHAIN_ID
+                + ","
+                + CHAIN_ID.replace("\"id\":1", "\"id\":2")
+                + ","
+                + CHAIN_ID.replace("\"id\":1", "\"id\":3")
+                + "]",
+            "X-API-Key",
+            key);
     assertEquals(200, r.status());
     assertEquals("0x7a69", r.json().get(0).get("result").asText());
     assertEquals("0x7a69", r.json().get(1).get("result").asText());
@@ -211,8 +228,10 @@ class AccountsIT {
         admin.call("GET", "/accounts/" + account, null).json().get("flaggedHighRateAt").asText(),
         "a sustained episode does not re-stamp the flag");
     assertTrue(admin.call("GET", "/accounts?flagged=true", null).body().contains(account));
-    assertEquals(200, gateway.post(CHAIN_ID).status(), "never a ban: anonymous traffic still served");
-    Gateway.Response cleared = admin.call("DELETE", "/accounts/" + account + "/high-rate-flag", null);
+    assertEquals(
+        200, gateway.post(CHAIN_ID).status(), "never a ban: anonymous traffic still served");
+    Gateway.Response cleared =
+        admin.call("DELETE", "/accounts/" + account + "/high-rate-flag", null);
     assertEquals(200, cleared.status());
     assertTrue(cleared.json().get("flaggedHighRateAt").isNull());
   }
@@ -246,24 +265,32 @@ class AccountsIT {
         "the episode shows both instances' " + refused + " refusals");
     within(
         Duration.ofSeconds(10),
-        () -> !admin.call("GET", "/accounts/" + account, null).json().get("flaggedHighRateAt").isNull(),
+        () ->
+            !admin
+                .call("GET", "/accounts/" + account, null)
+                .json()
+                .get("flaggedHighRateAt")
+                .isNull(),
         "the cluster-wide count flags the account");
   }
 
   @Test
   void webSocketConnectionsAreCappedPerAccountAcrossInstances() throws Exception {
     SecondGateway.get();
-    String account =
-        admin.account("{\"name\":\"it-ws\",\"overrides\":{\"wsConnections\":2}}");
+    String account = admin.account("{\"name\":\"it-ws\",\"overrides\":{\"wsConnections\":2}}");
     String key = admin.key(account).get("key").asText();
     try (Socket one = new Socket("/v1/" + key);
         Socket two = new Socket(SecondGateway.PORT, "/v1/" + key)) {
-    java.util.concurrent.CompletionException third =
-        org.junit.jupiter.api.Assertions.assertThrows(
-            java.util.concurrent.CompletionException.class, () -> new Socket("/v1/" + key));
-    assertEquals(
-        429, ((java.net.http.WebSocketHandshakeException) third.getCause()).getResponse().statusCode());
-      assertEquals("0x7a69", one.call(CHAIN_ID).get("result").asText(), "open connections still work");
+      java.util.concurrent.CompletionException third =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              java.util.concurrent.CompletionException.class, () -> new Socket("/v1/" + key));
+      assertEquals(
+          429,
+          ((java.net.http.WebSocketHandshakeException) third.getCause())
+              .getResponse()
+              .statusCode());
+      assertEquals(
+          "0x7a69", one.call(CHAIN_ID).get("result").asText(), "open connections still work");
     }
     within(
         Duration.ofSeconds(5),
@@ -284,7 +311,8 @@ class AccountsIT {
     Gateway.Response noName = admin.call("POST", "/accounts", "{\"tier\":\"free\"}");
     assertEquals(400, noName.status());
     assertEquals("name", noName.json().get("field").asText());
-    Gateway.Response badTier = admin.call("POST", "/accounts", "{\"name\":\"x\",\"tier\":\"gold\"}");
+    Gateway.Response badTier =
+        admin.call("POST", "/accounts", "{\"name\":\"x\",\"tier\":\"gold\"}");
     assertEquals(400, badTier.status());
     assertEquals("tier", badTier.json().get("field").asText());
     Gateway.Response badOverride =
@@ -293,6 +321,7 @@ class AccountsIT {
     Gateway.Response badCidr = admin.call("POST", "/blocklist", "{\"cidr\":\"nope\"}");
     assertEquals(400, badCidr.status());
     assertFalse(
-        admin.call("GET", "/accounts", null).body().contains("rpcs_"), "no key ever listed in full");
+        admin.call("GET", "/accounts", null).body().contains("rpcs_"),
+        "no key ever listed in full");
   }
 }

@@ -39,7 +39,10 @@ public final class Anvil implements AutoCloseable {
     cmd.addAll(List.of("--host", "127.0.0.1", "--silent"));
     try {
       process =
-          new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
     } catch (IOException e) {
       throw new IllegalStateException("cannot start anvil", e);
     }

@@ -46,6 +46,7 @@ public final class ChaosProxy implements AutoCloseable {
   }
 
   private static final Pattern ID = Pattern.compile("\"id\":(\\d+)");
+
   /** The gateway's own head poll: served like any request but not counted or recorded. */
   private static final String HEAD_POLL_PREFIX =
       "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_blockNumber\",\"params\":[]},"
@@ -234,7 +235,8 @@ public final class ChaosProxy implements AutoCloseable {
         respond(
             out,
             200,
-            "{\"jsonrpc\":\"2.0\",\"id\":" + id
+            "{\"jsonrpc\":\"2.0\",\"id\":"
+                + id
                 + ",\"error\":{\"code\":-32005,\"message\":\"daily request count exceeded, request rate limited\"}}");
       }
       case SLOW -> {
@@ -260,8 +262,11 @@ public final class ChaosProxy implements AutoCloseable {
   private static void respond(OutputStream out, int status, String body) throws IOException {
     byte[] b = body.getBytes(StandardCharsets.UTF_8);
     byte[] head =
-        ("HTTP/1.1 " + status + " X\r\nContent-Type: application/json\r\nContent-Length: "
-                + b.length + "\r\n\r\n")
+        ("HTTP/1.1 "
+                + status
+                + " X\r\nContent-Type: application/json\r\nContent-Length: "
+                + b.length
+                + "\r\n\r\n")
             .getBytes(StandardCharsets.US_ASCII);
     byte[] all = new byte[head.length + b.length];
     System.arraycopy(head, 0, all, 0, head.length);
@@ -280,7 +285,10 @@ public final class ChaosProxy implements AutoCloseable {
         return null;
       }
       head.write(c);
-      state = (c == '\r' && (state == 0 || state == 2)) || (c == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
+      state =
+          (c == '\r' && (state == 0 || state == 2)) || (c == '\n' && (state == 1 || state == 3))
+              ? state + 1
+              : 0;
     }
     int length = 0;
     for (String line : head.toString(StandardCharsets.US_ASCII).split("\r\n")) {

@@ -84,7 +84,13 @@ class ConsoleIT {
     String account =
         admin.account("{\"name\":\"it-console\",\"overrides\":{\"rps\":0.1,\"burst\":1}}");
     String key = admin.key(account).get("key").asText();
-    String prefix = admin.call("GET", "/accounts/" + account + "/keys", null).json().get(0).get("prefix").asText();
+    String prefix =
+        admin
+            .call("GET", "/accounts/" + account + "/keys", null)
+            .json()
+            .get(0)
+            .get("prefix")
+            .asText();
     for (int i = 0; i < 25; i++) {
       gateway.post(CHAIN_ID, "X-API-Key", key);
     }
@@ -98,7 +104,8 @@ class ConsoleIT {
     browser.findElement(By.id("token")).sendKeys(Admin.TOKEN);
     browser.findElement(By.id("sign-in")).click();
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("console")));
-    assertTrue(!browser.findElement(By.id("sign-in-form")).isDisplayed(), "signed in: no sign-in form");
+    assertTrue(
+        !browser.findElement(By.id("sign-in-form")).isDisplayed(), "signed in: no sign-in form");
 
     By episode = By.cssSelector("#episodes tr[data-key='" + account + "']");
     WebElement row = wait.until(ExpectedConditions.presenceOfElementLocated(episode));
@@ -106,7 +113,10 @@ class ConsoleIT {
     assertEquals("24", row.findElements(By.tagName("td")).get(2).getText());
 
     By upstream = By.cssSelector("#upstreams tr[data-name='p1']");
-    assertTrue(wait.until(ExpectedConditions.presenceOfElementLocated(upstream)).getText().contains("CLOSED"));
+    assertTrue(
+        wait.until(ExpectedConditions.presenceOfElementLocated(upstream))
+            .getText()
+            .contains("CLOSED"));
 
     By accountRow = By.cssSelector("#accounts tr[data-id='" + account + "']");
     wait.until(ExpectedConditions.textToBePresentInElementLocated(accountRow, "high rate"));
@@ -127,15 +137,19 @@ class ConsoleIT {
         admin.call("GET", "/accounts/" + account, null).json().get("flaggedHighRateAt").isNull(),
         "the flag is cleared in the database");
     wait.until(
-        ExpectedConditions.not(ExpectedConditions.textToBePresentInElementLocated(accountRow, "high rate")));
+        ExpectedConditions.not(
+            ExpectedConditions.textToBePresentInElementLocated(accountRow, "high rate")));
 
     JavascriptExecutor js = browser;
-    assertEquals(Admin.TOKEN, js.executeScript("return sessionStorage.getItem('rpcshield.adminToken')"));
+    assertEquals(
+        Admin.TOKEN, js.executeScript("return sessionStorage.getItem('rpcshield.adminToken')"));
     assertEquals(0L, js.executeScript("return localStorage.length"));
     assertEquals("", js.executeScript("return document.cookie"));
     browser.findElement(By.id("sign-out")).click();
     assertEquals(null, js.executeScript("return sessionStorage.getItem('rpcshield.adminToken')"));
-    assertTrue(!browser.findElement(By.id("console")).isDisplayed(), "signing out hides the console");
-    assertTrue(browser.findElement(By.id("sign-in-form")).isDisplayed(), "and shows the sign-in form");
+    assertTrue(
+        !browser.findElement(By.id("console")).isDisplayed(), "signing out hides the console");
+    assertTrue(
+        browser.findElement(By.id("sign-in-form")).isDisplayed(), "and shows the sign-in form");
   }
 }

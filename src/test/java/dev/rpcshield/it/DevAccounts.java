@@ -74,13 +74,24 @@ public final class DevAccounts {
   public static String setCode(Credentials from, long nonce) {
     AuthorizationTuple auth =
         new AuthorizationTuple(
-            BigInteger.valueOf(TestNet.CHAIN_ID), SINK, BigInteger.valueOf(nonce + 1),
-            BigInteger.ZERO, BigInteger.ONE, BigInteger.ONE);
+            BigInteger.valueOf(TestNet.CHAIN_ID),
+            SINK,
+            BigInteger.valueOf(nonce + 1),
+            BigInteger.ZERO,
+            BigInteger.ONE,
+            BigInteger.ONE);
     RawTransaction tx =
         RawTransaction.createTransaction(
-            TestNet.CHAIN_ID, BigInteger.valueOf(nonce), BigInteger.valueOf(1_000_000_000L),
-            BigInteger.valueOf(50_000_000_000L), BigInteger.valueOf(100_000), SINK,
-            BigInteger.ZERO, "0x", java.util.List.of(), java.util.List.of(auth));
+            TestNet.CHAIN_ID,
+            BigInteger.valueOf(nonce),
+            BigInteger.valueOf(1_000_000_000L),
+            BigInteger.valueOf(50_000_000_000L),
+            BigInteger.valueOf(100_000),
+            SINK,
+            BigInteger.ZERO,
+            "0x",
+            java.util.List.of(),
+            java.util.List.of(auth));
     return Numeric.toHexString(TransactionEncoder.signMessage(tx, from));
   }
 
@@ -88,13 +99,20 @@ public final class DevAccounts {
   public static String transferOnChain(Credentials from, long chainId) {
     RawTransaction tx =
         RawTransaction.createEtherTransaction(
-            chainId, BigInteger.ZERO, BigInteger.valueOf(21_000), SINK, BigInteger.ONE,
-            BigInteger.valueOf(1_000_000_000L), BigInteger.valueOf(50_000_000_000L));
+            chainId,
+            BigInteger.ZERO,
+            BigInteger.valueOf(21_000),
+            SINK,
+            BigInteger.ONE,
+            BigInteger.valueOf(1_000_000_000L),
+            BigInteger.valueOf(50_000_000_000L));
     return Numeric.toHexString(TransactionEncoder.signMessage(tx, from));
   }
 
   public static long nonce(Gateway gateway, Credentials who) {
     return Long.decode(
-        gateway.call("eth_getTransactionCount", "[\"" + who.getAddress() + "\",\"pending\"]").asText());
+        gateway
+            .call("eth_getTransactionCount", "[\"" + who.getAddress() + "\",\"pending\"]")
+            .asText());
   }
 }

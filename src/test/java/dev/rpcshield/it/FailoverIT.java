@@ -75,8 +75,16 @@ class FailoverIT {
   @EnumSource(
       value = Mode.class,
       names = {
-        "DOWN", "HANG", "RESET", "STATUS_500", "STATUS_429", "STATUS_502", "GARBAGE", "EMPTY",
-        "WRONG_IDS", "RATE_LIMIT_ERROR"
+        "DOWN",
+        "HANG",
+        "RESET",
+        "STATUS_500",
+        "STATUS_429",
+        "STATUS_502",
+        "GARBAGE",
+        "EMPTY",
+        "WRONG_IDS",
+        "RATE_LIMIT_ERROR"
       })
   void oneFaultyUpstreamCausesNoClientVisibleError(Mode fault) {
     net.p1.mode(fault);
@@ -97,7 +105,10 @@ class FailoverIT {
     }
     assertTrue(
         net.p2.requests() >= 200,
-        fault + ": p2 served the traffic, it saw " + net.p2.requests() + ", p1 saw "
+        fault
+            + ": p2 served the traffic, it saw "
+            + net.p2.requests()
+            + ", p1 saw "
             + net.p1.requests());
   }
 
@@ -144,7 +155,8 @@ class FailoverIT {
   @Test
   void chainErrorsGoStraightBackWithoutFailover() {
     Gateway.Response r =
-        gateway.post("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"eth_getBalance\",\"params\":[\"0xzz\",\"latest\"]}");
+        gateway.post(
+            "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"eth_getBalance\",\"params\":[\"0xzz\",\"latest\"]}");
     assertEquals(200, r.status());
     assertTrue(r.json().has("error"), r.body());
     assertEquals(1, net.p1.requests());
@@ -158,7 +170,10 @@ class FailoverIT {
     net.p1.reset();
     net.p1.mode(Mode.RESET);
     Gateway.Response r =
-        gateway.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_sendRawTransaction\",\"params\":[\"" + raw + "\"]}");
+        gateway.post(
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_sendRawTransaction\",\"params\":[\""
+                + raw
+                + "\"]}");
     assertEquals(-32011, r.json().get("error").get("code").asInt(), r.body());
     assertTrue(r.json().get("error").get("message").asText().contains("not sent elsewhere"));
     assertEquals(1, net.p1.bodies().stream().filter(b -> b.contains(raw)).count());
@@ -177,7 +192,8 @@ class FailoverIT {
           "0x1",
           gateway.call("eth_getTransactionReceipt", "[\"" + hash + "\"]").get("status").asText(),
           fault.toString());
-      assertEquals(1, net.p2.bodies().stream().filter(b -> b.contains(raw)).count(), fault.toString());
+      assertEquals(
+          1, net.p2.bodies().stream().filter(b -> b.contains(raw)).count(), fault.toString());
       assertTrue(
           net.p1.bodies().stream().filter(b -> b.contains(raw)).count() <= 1,
           "never sent twice to one upstream");
@@ -192,18 +208,17 @@ class FailoverIT {
       List<Future<?>> clients = new ArrayList<>();
       for (int c = 0; c < 4; c++) {
         clients.add(
-            pool.submit(
-                () -> {
-                  for (int i = 0; i < 100; i++) {
-                    Gateway.Response r = gateway.post(BLOCK_NUMBER);
-                    if (r.status() != 200 || !r.json().has("result")) {
-                      errors.incrementAndGet();
-                    }
-                    if (served.incrementAndGet() == 120) {
-                      net.p1.mode(Mode.DOWN);
-                    }
-                  }
-                }));
+            pool.submit(() -> {
+              for (int i = 0; i < 100; i++) {
+                Gateway.Response r = gateway.post(BLOCK_NUMBER);
+                if (r.status() != 200 || !r.json().has("result")) {
+                  errors.incrementAndGet();
+                }
+                if (served.incrementAndGet() == 120) {
+                  net.p1.mode(Mode.DOWN);
+                }
+              }
+            }));
       }
       for (Future<?> f : clients) {
         f.get();

@@ -88,7 +88,10 @@ public final class Gateway {
     } catch (java.net.http.HttpTimeoutException e) {
       throw new UncheckedIOException(
           new IOException(
-              request.method() + " " + request.uri() + " timed out; "
+              request.method()
+                  + " "
+                  + request.uri()
+                  + " timed out; "
                   + ThreadDumps.of(request.uri().getPort()),
               e));
     } catch (IOException e) {
@@ -106,7 +109,12 @@ public final class Gateway {
   /** Calls a method and returns its result, failing on any error. */
   public JsonNode call(String method, String paramsJson) {
     Response r =
-        post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method + "\",\"params\":" + paramsJson + "}");
+        post(
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\""
+                + method
+                + "\",\"params\":"
+                + paramsJson
+                + "}");
     JsonNode json = r.json();
     if (r.status() != 200 || json.has("error")) {
       throw new AssertionError(method + " failed: HTTP " + r.status() + " " + r.body());

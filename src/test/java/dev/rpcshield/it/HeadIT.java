@@ -21,8 +21,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Head tracking against two real chains: p1 fronts anvil A, p2 is pointed at anvil C, and blocks
- * are mined on one of them only. The test server polls heads every 200 ms and takes an upstream
- * out at more than 3 blocks of lag, back at 1.
+ * are mined on one of them only. The test server polls heads every 200 ms and takes an upstream out
+ * at more than 3 blocks of lag, back at 1.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient

@@ -16,7 +16,8 @@ public final class ItDatabase {
   public static void main(String[] args) throws SQLException {
     String name = args.length > 0 ? args[0] : "rpcshield_it";
     try (Connection c =
-            DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
+            DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
         Statement s = c.createStatement();
         ResultSet r = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name + "'")) {
       if (!r.next()) {

@@ -40,7 +40,9 @@ class JsonRpcIT {
   void readsChainIdAndBalanceLikeANode() {
     assertEquals("0x7a69", gateway.call("eth_chainId", "[]").asText());
     String balance =
-        gateway.call("eth_getBalance", "[\"" + DevAccounts.CAROL.getAddress() + "\",\"latest\"]").asText();
+        gateway
+            .call("eth_getBalance", "[\"" + DevAccounts.CAROL.getAddress() + "\",\"latest\"]")
+            .asText();
     assertTrue(new java.math.BigInteger(balance.substring(2), 16).signum() > 0, balance);
   }
 
@@ -57,7 +59,13 @@ class JsonRpcIT {
       assertEquals("0x1", receipt.get("status").asText(), receipt.toString());
       assertEquals(hash, receipt.get("transactionHash").asText());
     }
-    assertEquals(1, net.p1.bodies().stream().filter(b -> b.contains("eth_sendRawTransaction") && b.contains(DevAccounts.transfer(DevAccounts.ALICE, nonce, 1000))).count());
+    assertEquals(
+        1,
+        net.p1.bodies().stream()
+            .filter(b ->
+                b.contains("eth_sendRawTransaction")
+                    && b.contains(DevAccounts.transfer(DevAccounts.ALICE, nonce, 1000)))
+            .count());
   }
 
   @ParameterizedTest
@@ -66,7 +74,8 @@ class JsonRpcIT {
       value = {"1", "\"abc\"", "null", "-5", "12345678901234567890123", "1.5", "\"\\u00e9\""})
   void idComesBackByteForByte(String id) {
     Gateway.Response r =
-        gateway.post("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"eth_chainId\",\"params\":[]}");
+        gateway.post(
+            "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"eth_chainId\",\"params\":[]}");
     assertEquals(200, r.status());
     assertEquals("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":\"0x7a69\"}", r.body());
   }
@@ -82,7 +91,8 @@ class JsonRpcIT {
     }
     b.append(",{\"jsonrpc\":\"2.0\",\"id\":\"net\",\"method\":\"net_version\",\"params\":[]}");
     b.append(",{\"jsonrpc\":\"2.0\",\"id\":\"acc\",\"method\":\"eth_accounts\",\"params\":[]}");
-    b.append(",{\"jsonrpc\":\"2.0\",\"id\":\"bad\",\"method\":\"debug_traceTransaction\",\"params\":[]}");
+    b.append(
+        ",{\"jsonrpc\":\"2.0\",\"id\":\"bad\",\"method\":\"debug_traceTransaction\",\"params\":[]}");
     b.append(",7]");
     Gateway.Response r = gateway.post(b.toString());
     assertEquals(200, r.status());
@@ -92,7 +102,8 @@ class JsonRpcIT {
       assertEquals("m" + i, json.get(i).get("id").asText());
       assertEquals("0x7a69", json.get(i).get("result").asText());
     }
-    assertEquals("31338", json.get(10).get("result").asText(), "net_version is routed to group second");
+    assertEquals(
+        "31338", json.get(10).get("result").asText(), "net_version is routed to group second");
     assertEquals(0, json.get(11).get("result").size(), "eth_accounts answered locally");
     assertEquals(-32001, json.get(12).get("error").get("code").asInt());
     assertEquals(-32600, json.get(13).get("error").get("code").asInt());
@@ -104,7 +115,8 @@ class JsonRpcIT {
 
   @Test
   void notificationsGetNoAnswer() {
-    Gateway.Response single = gateway.post("{\"jsonrpc\":\"2.0\",\"method\":\"eth_chainId\",\"params\":[]}");
+    Gateway.Response single =
+        gateway.post("{\"jsonrpc\":\"2.0\",\"method\":\"eth_chainId\",\"params\":[]}");
     assertEquals(200, single.status());
     assertEquals("", single.body());
     Gateway.Response batch =
@@ -148,12 +160,15 @@ class JsonRpcIT {
   void sizeLimitsHaveTheirOwnCodes() {
     Gateway.Response big =
         gateway.post(
-            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_call\",\"params\":[\"" + "a".repeat(70_000) + "\"]}");
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_call\",\"params\":[\""
+                + "a".repeat(70_000)
+                + "\"]}");
     assertEquals(413, big.status());
     assertEquals(-32021, big.json().get("error").get("code").asInt());
     StringBuilder b = new StringBuilder("[");
     for (int i = 0; i < 21; i++) {
-      b.append(i == 0 ? "" : ",").append("{\"jsonrpc\":\"2.0\",\"id\":" + i + ",\"method\":\"eth_chainId\"}");
+      b.append(i == 0 ? "" : ",")
+          .append("{\"jsonrpc\":\"2.0\",\"id\":" + i + ",\"method\":\"eth_chainId\"}");
     }
     Gateway.Response batch = gateway.post(b.append("]").toString());
     assertEquals(400, batch.status());
@@ -166,7 +181,11 @@ class JsonRpcIT {
         gateway.postTo("/v1/somekey", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\"}");
     assertEquals(401, badKey.status(), "a key that is not ours is refused, not served anonymously");
     assertEquals(-32030, badKey.json().get("error").get("code").asInt());
-    assertEquals(404, gateway.postTo("/other", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\"}").status());
+    assertEquals(
+        404,
+        gateway
+            .postTo("/other", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\"}")
+            .status());
     Gateway.Response get =
         gateway.send(java.net.http.HttpRequest.newBuilder(gateway.base()).GET().build());
     assertEquals(405, get.status());

@@ -5,22 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rpcshield.it.ChaosProxy.Mode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rpcshield.it.ChaosProxy.Mode;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -116,12 +116,16 @@ class OpsIT {
     Gateway.Response r = get("/metrics?scope=application");
     assertEquals(200, r.status());
     String after = r.body();
-    String okIp = "rpcshield_requests_total\\{identity=\"ip\",method=\"eth_chainId\",mp_scope=\"application\",outcome=\"ok\",?\\}";
+    String okIp =
+        "rpcshield_requests_total\\{identity=\"ip\",method=\"eth_chainId\",mp_scope=\"application\",outcome=\"ok\",?\\}";
     assertEquals(1.0, sample(after, okIp) - sample(before, okIp), after);
-    String refused = "rpcshield_requests_total\\{identity=\"ip\",method=\"other\",mp_scope=\"application\",outcome=\"refused\",?\\}";
+    String refused =
+        "rpcshield_requests_total\\{identity=\"ip\",method=\"other\",mp_scope=\"application\",outcome=\"refused\",?\\}";
     assertEquals(1.0, sample(after, refused) - sample(before, refused));
     assertTrue(after.contains("rpcshield_request_duration_seconds_bucket"), "latency histogram");
-    assertTrue(after.contains("rpcshield_upstream_in_rotation{mp_scope=\"application\",upstream=\"p1\",}"));
+    assertTrue(
+        after.contains(
+            "rpcshield_upstream_in_rotation{mp_scope=\"application\",upstream=\"p1\",}"));
     assertFalse(after.contains("secretkey123"), "no API key in any label");
     assertFalse(after.contains("admin_peers"), "refused method names do not create series");
   }
@@ -180,12 +184,11 @@ class OpsIT {
               .count();
       wentOut =
           lines.stream()
-              .anyMatch(
-                  l ->
-                      "upstream-state".equals(l.path("ext_event").asText())
-                          && "p1".equals(l.path("ext_upstream").asText())
-                          && "CLOSED".equals(l.path("ext_from").asText())
-                          && "OPEN".equals(l.path("ext_to").asText()));
+              .anyMatch(l ->
+                  "upstream-state".equals(l.path("ext_event").asText())
+                      && "p1".equals(l.path("ext_upstream").asText())
+                      && "CLOSED".equals(l.path("ext_from").asText())
+                      && "OPEN".equals(l.path("ext_to").asText()));
     }
     assertEquals(refused, refusals, "one line per refusal: " + lines);
     assertTrue(wentOut, "p1 going out of rotation is logged: " + lines);
@@ -223,7 +226,9 @@ class OpsIT {
       try {
         int before1 = net.p1.requests();
         for (int i = 0; i < 5; i++) {
-          assertEquals(200, gateway.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\"}").status());
+          assertEquals(
+              200,
+              gateway.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\"}").status());
         }
         assertEquals(before1, net.p1.requests(), "a held upstream gets no traffic");
         assertEquals(false, jmx.getAttribute(p1, "InRotation"));

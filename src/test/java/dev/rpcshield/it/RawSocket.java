@@ -12,8 +12,8 @@ import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A WebSocket peer written on a bare TCP socket, for what well-behaved clients never do: it
- * answers no ping and sends nothing after the handshake unless told to.
+ * A WebSocket peer written on a bare TCP socket, for what well-behaved clients never do: it answers
+ * no ping and sends nothing after the handshake unless told to.
  */
 final class RawSocket implements AutoCloseable {
   private final Socket socket;
@@ -25,11 +25,15 @@ final class RawSocket implements AutoCloseable {
     byte[] nonce = new byte[16];
     ThreadLocalRandom.current().nextBytes(nonce);
     String request =
-        "GET " + path + " HTTP/1.1\r\n"
+        "GET "
+            + path
+            + " HTTP/1.1\r\n"
             + "Host: 127.0.0.1\r\n"
             + "Upgrade: websocket\r\n"
             + "Connection: Upgrade\r\n"
-            + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
+            + "Sec-WebSocket-Key: "
+            + Base64.getEncoder().encodeToString(nonce)
+            + "\r\n"
             + "Sec-WebSocket-Version: 13\r\n"
             + (origin == null ? "" : "Origin: " + origin + "\r\n")
             + "\r\n";
@@ -47,7 +51,10 @@ final class RawSocket implements AutoCloseable {
         throw new IOException("connection closed during the handshake");
       }
       out.write(c);
-      state = (c == '\r' && (state == 0 || state == 2)) || (c == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
+      state =
+          (c == '\r' && (state == 0 || state == 2)) || (c == '\n' && (state == 1 || state == 3))
+              ? state + 1
+              : 0;
     }
     return out.toString(StandardCharsets.US_ASCII);
   }
@@ -57,8 +64,8 @@ final class RawSocket implements AutoCloseable {
   }
 
   /**
-   * Reads frames without answering pings until the server closes; the time it took, or null
-   * when the connection was still open after {@code limit}.
+   * Reads frames without answering pings until the server closes; the time it took, or null when
+   * the connection was still open after {@code limit}.
    */
   Duration awaitServerClose(Duration limit) throws IOException {
     Instant start = Instant.now();

@@ -37,7 +37,9 @@ class SenderIT {
   }
 
   private static String send(String raw) {
-    return "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_sendRawTransaction\",\"params\":[\"" + raw + "\"]}";
+    return "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_sendRawTransaction\",\"params\":[\""
+        + raw
+        + "\"]}";
   }
 
   private boolean reachedAnUpstream(String raw) {
@@ -60,9 +62,14 @@ class SenderIT {
       JsonNode receipt = gateway.call("eth_getTransactionReceipt", "[\"" + hash + "\"]");
       assertTrue(
           receipt.has("status"),
-          "no receipt for " + hash + "; direct: "
+          "no receipt for "
+              + hash
+              + "; direct: "
               + Gateway.direct(net.anvilA).call("eth_getTransactionReceipt", "[\"" + hash + "\"]")
-              + " pending nonce " + DevAccounts.nonce(gateway, alice) + " started at " + nonce);
+              + " pending nonce "
+              + DevAccounts.nonce(gateway, alice)
+              + " started at "
+              + nonce);
       assertEquals("0x1", receipt.get("status").asText(), receipt.toString());
     }
   }
@@ -78,7 +85,8 @@ class SenderIT {
     Gateway.Response refused = gateway.post(send(fourth));
     assertEquals(429, refused.status(), refused.body());
     assertEquals(-32017, refused.json().get("error").get("code").asInt());
-    assertTrue(refused.json().get("error").get("message").asText().contains("sender is over rate limit"));
+    assertTrue(
+        refused.json().get("error").get("message").asText().contains("sender is over rate limit"));
     assertNotNull(refused.header("Retry-After"));
     assertTrue(Long.parseLong(refused.header("Retry-After")) >= 1);
     assertTrue(!reachedAnUpstream(fourth), "a throttled transaction never reaches anvil");
@@ -115,7 +123,10 @@ class SenderIT {
     StringBuilder b = new StringBuilder("[");
     for (int i = 0; i < 4; i++) {
       b.append(i == 0 ? "" : ",")
-          .append("{\"jsonrpc\":\"2.0\",\"id\":" + i + ",\"method\":\"eth_sendRawTransaction\",\"params\":[\"")
+          .append(
+              "{\"jsonrpc\":\"2.0\",\"id\":"
+                  + i
+                  + ",\"method\":\"eth_sendRawTransaction\",\"params\":[\"")
           .append(DevAccounts.transfer(spammer, i, 1))
           .append("\"]}");
     }
@@ -154,7 +165,8 @@ class SenderIT {
     }
     assertEquals(429, last.status(), last.body());
     assertEquals(-32005, last.json().get("error").get("code").asInt());
-    assertTrue(last.json().get("error").get("message").asText().contains("method:web3_clientVersion"));
+    assertTrue(
+        last.json().get("error").get("message").asText().contains("method:web3_clientVersion"));
     assertNotNull(last.header("Retry-After"));
     assertEquals("2", last.header("X-RateLimit-Limit"));
     assertEquals("0", last.header("X-RateLimit-Remaining"));

@@ -37,7 +37,8 @@ class SocketIT {
   @Test
   void callsAndBatchesAreAnsweredOnTheConnection() {
     try (Socket ws = new Socket("/")) {
-      JsonNode one = ws.call("{\"jsonrpc\":\"2.0\",\"id\":\"x\",\"method\":\"eth_chainId\",\"params\":[]}");
+      JsonNode one =
+          ws.call("{\"jsonrpc\":\"2.0\",\"id\":\"x\",\"method\":\"eth_chainId\",\"params\":[]}");
       assertEquals("x", one.get("id").asText());
       assertEquals("0x7a69", one.get("result").asText());
       JsonNode batch =
@@ -54,7 +55,8 @@ class SocketIT {
       JsonNode parse = ws.call("{not json");
       assertEquals(-32700, parse.get("error").get("code").asInt());
       assertTrue(parse.get("id").isNull());
-      JsonNode denied = ws.call("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"debug_traceBlock\",\"params\":[]}");
+      JsonNode denied =
+          ws.call("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"debug_traceBlock\",\"params\":[]}");
       assertEquals(-32001, denied.get("error").get("code").asInt());
       assertEquals(5, denied.get("id").asInt());
       JsonNode invalid = ws.call("{\"jsonrpc\":\"2.0\",\"id\":6}");
@@ -68,7 +70,9 @@ class SocketIT {
   void newHeadsReachTheSubscriberWithItsOwnSubscriptionId() {
     Gateway nodeD = Gateway.direct(net.anvilD);
     try (Socket ws = new Socket("/")) {
-      JsonNode sub = ws.call("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_subscribe\",\"params\":[\"newHeads\"]}");
+      JsonNode sub =
+          ws.call(
+              "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_subscribe\",\"params\":[\"newHeads\"]}");
       String id = sub.get("result").asText();
       assertTrue(id.matches("0x[0-9a-f]{32}"), sub.toString());
       nodeD.call("anvil_mine", "[\"0x1\"]");
@@ -78,7 +82,10 @@ class SocketIT {
       long mined = Long.decode(note.get("params").get("result").get("number").asText());
       assertEquals(Long.decode(nodeD.call("eth_blockNumber", "[]").asText()), mined);
       JsonNode unsub =
-          ws.call("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"eth_unsubscribe\",\"params\":[\"" + id + "\"]}");
+          ws.call(
+              "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"eth_unsubscribe\",\"params\":[\""
+                  + id
+                  + "\"]}");
       assertTrue(unsub.get("result").asBoolean());
     }
   }
@@ -89,7 +96,8 @@ class SocketIT {
     Gateway nodeD = Gateway.direct(net.anvilD);
     try (Socket ws = new Socket("/")) {
       String id =
-          ws.call("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_subscribe\",\"params\":[\"newHeads\"]}")
+          ws.call(
+                  "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_subscribe\",\"params\":[\"newHeads\"]}")
               .get("result")
               .asText();
       nodeD.call("anvil_mine", "[\"0x1\"]");
@@ -115,7 +123,10 @@ class SocketIT {
   @Test
   void oversizedMessageClosesWith1009() throws Exception {
     try (Socket ws = new Socket("/")) {
-      ws.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_call\",\"params\":[\"" + "a".repeat(70_000) + "\"]}");
+      ws.send(
+          "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_call\",\"params\":[\""
+              + "a".repeat(70_000)
+              + "\"]}");
       assertEquals(1009, ws.closeCode(10));
     }
   }
@@ -160,7 +171,8 @@ class SocketIT {
   void aLiveClientOutlastsTheIdleTimeoutOnPongsAlone() throws Exception {
     try (Socket ws = new Socket("/")) {
       Thread.sleep(5000);
-      JsonNode r = ws.call("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"eth_chainId\",\"params\":[]}");
+      JsonNode r =
+          ws.call("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"eth_chainId\",\"params\":[]}");
       assertEquals("0x7a69", r.get("result").asText(), r.toString());
     }
   }
@@ -174,7 +186,8 @@ class SocketIT {
     long expected = 10; // eth_subscribe itself
     try (Socket ws = new Socket("/v1/" + key)) {
       JsonNode sub =
-          ws.call("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_subscribe\",\"params\":[\"newHeads\"]}");
+          ws.call(
+              "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_subscribe\",\"params\":[\"newHeads\"]}");
       assertTrue(sub.has("result"), sub.toString());
       for (int i = 0; i < 3; i++) {
         nodeD.call("anvil_mine", "[\"0x1\"]");
@@ -186,7 +199,12 @@ class SocketIT {
     java.time.Instant until = java.time.Instant.now().plusSeconds(10);
     long seen = -1;
     while (java.time.Instant.now().isBefore(until) && seen != want) {
-      seen = admin.call("GET", "/accounts/" + account + "/usage", null).json().get("computeUnits").asLong();
+      seen =
+          admin
+              .call("GET", "/accounts/" + account + "/usage", null)
+              .json()
+              .get("computeUnits")
+              .asLong();
     }
     assertEquals(want, seen, "0.04 CU per notification byte, counted toward the monthly quota");
   }

@@ -14,10 +14,13 @@ public final class TestNet {
 
   public final Anvil anvilA = new Anvil(18601, CHAIN_ID);
   public final Anvil anvilB = new Anvil(18602, 31338);
+
   /** A second chain with A's chain id, for head tracking: p2 is pointed at it when needed. */
   public final Anvil anvilC = new Anvil(18603, CHAIN_ID);
+
   /** The first WebSocket upstream (w1); anvil A is the second (w2). Killed by failover tests. */
   public final Anvil anvilD = new Anvil(18604, CHAIN_ID);
+
   public final ChaosProxy p1;
   public final ChaosProxy p2;
 
@@ -30,15 +33,14 @@ public final class TestNet {
     p2 = new ChaosProxy("p2", 18612, URI.create(anvilA.url()));
     Runtime.getRuntime()
         .addShutdownHook(
-            new Thread(
-                () -> {
-                  p1.close();
-                  p2.close();
-                  anvilA.close();
-                  anvilB.close();
-                  anvilC.close();
-                  anvilD.close();
-                }));
+            new Thread(() -> {
+              p1.close();
+              p2.close();
+              anvilA.close();
+              anvilB.close();
+              anvilC.close();
+              anvilD.close();
+            }));
   }
 
   public static synchronized TestNet get() {

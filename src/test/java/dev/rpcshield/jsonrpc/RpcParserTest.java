@@ -27,8 +27,9 @@ class RpcParserTest {
 
   @Test
   void singleRequestKeepsIdMethodAndParamsAsSent() throws Exception {
-    String body = "{ \"jsonrpc\": \"2.0\", \"method\": \"eth_getBalance\","
-        + " \"params\": [\"0xabc\", \"latest\"], \"id\": \"a\\\"b\" }";
+    String body =
+        "{ \"jsonrpc\": \"2.0\", \"method\": \"eth_getBalance\","
+            + " \"params\": [\"0xabc\", \"latest\"], \"id\": \"a\\\"b\" }";
     ParsedBody parsed = parse(body);
     assertFalse(parsed.batch());
     RpcCall call = assertInstanceOf(RpcCall.class, parsed.members().get(0));
@@ -53,16 +54,20 @@ class RpcParserTest {
       })
   void idsComeBackByteForByte(String id, String expected) throws Exception {
     RpcCall call =
-        (RpcCall) parse("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"m\"}").members().get(0);
+        (RpcCall)
+            parse("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"m\"}").members().get(0);
     assertEquals(expected, s(call.rawId()));
   }
 
   @Test
   void withIdSwapsOnlyTheIdAndAddsOneToNotifications() throws Exception {
     RpcCall call =
-        (RpcCall) parse("{\"jsonrpc\":\"2.0\",\"id\":\"x\",\"method\":\"m\",\"params\":[]}")
-            .members().get(0);
-    assertEquals("{\"jsonrpc\":\"2.0\",\"id\":42,\"method\":\"m\",\"params\":[]}", s(call.withId(42)));
+        (RpcCall)
+            parse("{\"jsonrpc\":\"2.0\",\"id\":\"x\",\"method\":\"m\",\"params\":[]}")
+                .members()
+                .get(0);
+    assertEquals(
+        "{\"jsonrpc\":\"2.0\",\"id\":42,\"method\":\"m\",\"params\":[]}", s(call.withId(42)));
     RpcCall note = (RpcCall) parse("{\"jsonrpc\":\"2.0\",\"method\":\"m\"}").members().get(0);
     assertTrue(note.isNotification());
     assertNull(note.rawId());
@@ -72,7 +77,8 @@ class RpcParserTest {
   @Test
   void batchKeepsOrderAndMarksBadMembers() throws Exception {
     ParsedBody parsed =
-        parse("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"a\"}, 5, {\"jsonrpc\":\"1.0\",\"id\":3,\"method\":\"c\"}]");
+        parse(
+            "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"a\"}, 5, {\"jsonrpc\":\"1.0\",\"id\":3,\"method\":\"c\"}]");
     assertTrue(parsed.batch());
     assertEquals(3, parsed.members().size());
     assertInstanceOf(RpcCall.class, parsed.members().get(0));
@@ -148,6 +154,7 @@ class RpcParserTest {
     assertEquals(
         "{\"jsonrpc\":\"2.0\",\"id\":\"q\",\"error\":{\"code\":-32603,\"message\":\"a\\\"b\\nc\"}}",
         s(out));
-    assertArrayEquals("[1,2]".getBytes(), RpcWriter.batch(java.util.List.of("1".getBytes(), "2".getBytes())));
+    assertArrayEquals(
+        "[1,2]".getBytes(), RpcWriter.batch(java.util.List.of("1".getBytes(), "2".getBytes())));
   }
 }

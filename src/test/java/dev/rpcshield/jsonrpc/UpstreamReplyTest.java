@@ -21,8 +21,9 @@ class UpstreamReplyTest {
   @Test
   void readsBatchAnswersAndSplicesClientIds() throws Exception {
     UpstreamReply reply =
-        read("[{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{\"a\":[1,2]}},"
-            + " {\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32000,\"message\":\"nonce too low\",\"data\":{}}}]");
+        read(
+            "[{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{\"a\":[1,2]}},"
+                + " {\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32000,\"message\":\"nonce too low\",\"data\":{}}}]");
     assertTrue(reply.isArray());
     assertEquals(2L, reply.answers().get(0).id());
     assertFalse(reply.answers().get(0).isError());
@@ -39,7 +40,8 @@ class UpstreamReplyTest {
 
   @Test
   void singleErrorWithoutIdIsReadWithNullId() throws Exception {
-    UpstreamReply reply = read("{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32005,\"message\":\"limit\"}}");
+    UpstreamReply reply =
+        read("{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32005,\"message\":\"limit\"}}");
     assertFalse(reply.isArray());
     assertNull(reply.answers().get(0).id());
     assertEquals(
@@ -48,7 +50,14 @@ class UpstreamReplyTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "<html>bad gateway</html>", "{\"jsonrpc\":\"2.0\",\"id\":1}", "[1]", "{\"id\":1,\"result\":1} {}"})
+  @ValueSource(
+      strings = {
+        "",
+        "<html>bad gateway</html>",
+        "{\"jsonrpc\":\"2.0\",\"id\":1}",
+        "[1]",
+        "{\"id\":1,\"result\":1} {}"
+      })
   void garbageIsRefused(String body) {
     assertThrows(IOException.class, () -> read(body));
   }

@@ -46,8 +46,7 @@ import org.junit.jupiter.api.Test;
 class ManifestsTest {
   private static final Path K8S = Path.of("k8s");
   private static final ObjectMapper YAML =
-      new ObjectMapper(new YAMLFactory())
-          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+      new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   private static final Map<String, Class<? extends HasMetadata>> KINDS =
       Map.of(
           "Deployment", Deployment.class,
@@ -75,9 +74,9 @@ class ManifestsTest {
   }
 
   /**
-   * The objects a kustomization directory yields, "Kind/name" to typed object: its resources (files,
-   * or directories read the same way) less those its {@code $patch: delete} patches remove. Enough
-   * of kustomize for these manifests: other patches are not applied.
+   * The objects a kustomization directory yields, "Kind/name" to typed object: its resources
+   * (files, or directories read the same way) less those its {@code $patch: delete} patches remove.
+   * Enough of kustomize for these manifests: other patches are not applied.
    */
   private static Map<String, Object> kustomized(Path dir) throws IOException {
     Map<String, Object> objects = new HashMap<>();
@@ -99,7 +98,8 @@ class ManifestsTest {
         assertTrue(Files.isRegularFile(file), "kustomization names a missing patch: " + file);
         for (JsonNode doc : documents(file)) {
           if (doc.path("$patch").asText().equals("delete")) {
-            assertNotNull(objects.remove(key(doc)), file + " deletes what is not there: " + key(doc));
+            assertNotNull(
+                objects.remove(key(doc)), file + " deletes what is not there: " + key(doc));
           }
         }
       }
@@ -153,7 +153,9 @@ class ManifestsTest {
       return;
     }
     for (Method m : o.getClass().getMethods()) {
-      if (m.getParameterCount() != 0 || !m.getName().startsWith("get") || m.getName().equals("getClass")) {
+      if (m.getParameterCount() != 0
+          || !m.getName().startsWith("get")
+          || m.getName().equals("getClass")) {
         continue;
       }
       try {
@@ -201,22 +203,24 @@ class ManifestsTest {
     assertEquals("/health/ready", c.getReadinessProbe().getHttpGet().getPath());
     assertEquals("/health/live", c.getLivenessProbe().getHttpGet().getPath());
     assertEquals("/health/started", c.getStartupProbe().getHttpGet().getPath());
-    assertEquals("true", d.getSpec().getTemplate().getMetadata().getAnnotations().get("prometheus.io/scrape"));
+    assertEquals(
+        "true",
+        d.getSpec().getTemplate().getMetadata().getAnnotations().get("prometheus.io/scrape"));
     c.getEnvFrom()
-        .forEach(
-            e -> {
-              if (e.getConfigMapRef() != null) {
-                assertNotNull(all.get("ConfigMap/" + e.getConfigMapRef().getName()));
-              }
-              if (e.getSecretRef() != null) {
-                assertNotNull(all.get("Secret/" + e.getSecretRef().getName()));
-              }
-            });
+        .forEach(e -> {
+          if (e.getConfigMapRef() != null) {
+            assertNotNull(all.get("ConfigMap/" + e.getConfigMapRef().getName()));
+          }
+          if (e.getSecretRef() != null) {
+            assertNotNull(all.get("Secret/" + e.getSecretRef().getName()));
+          }
+        });
     Service s = (Service) all.get("Service/rpcshield");
     assertEquals(d.getSpec().getSelector().getMatchLabels(), s.getSpec().getSelector());
     String target = s.getSpec().getPorts().get(0).getTargetPort().getStrVal();
     assertTrue(c.getPorts().stream().anyMatch(p -> p.getName().equals(target)));
-    HorizontalPodAutoscaler hpa = (HorizontalPodAutoscaler) all.get("HorizontalPodAutoscaler/rpcshield");
+    HorizontalPodAutoscaler hpa =
+        (HorizontalPodAutoscaler) all.get("HorizontalPodAutoscaler/rpcshield");
     assertEquals("rpcshield", hpa.getSpec().getScaleTargetRef().getName());
     assertNotNull(all.get("PodDisruptionBudget/rpcshield"));
   }
@@ -227,7 +231,8 @@ class ManifestsTest {
     ConfigMap config = (ConfigMap) all.get("ConfigMap/rpcshield-config");
     for (String key : config.getData().keySet()) {
       assertTrue(key.startsWith("RPCSHIELD_") || key.equals("HTTP_PORT"), key);
-      assertFalse(key.contains("PASSWORD") || key.contains("TOKEN"), key + " belongs in the Secret");
+      assertFalse(
+          key.contains("PASSWORD") || key.contains("TOKEN"), key + " belongs in the Secret");
     }
     Secret secret = (Secret) all.get("Secret/rpcshield-secrets");
     assertTrue(secret.getStringData().containsKey("RPCSHIELD_ADMIN_TOKEN"));
@@ -242,7 +247,8 @@ class ManifestsTest {
     Map<String, Object> base = base();
     Map<String, Object> operator = kustomized(K8S.resolve("operator"));
 
-    // The operator creates the gateway's Deployment, Service and HPA; everything else is the base's.
+    // The operator creates the gateway's Deployment, Service and HPA; everything else is the
+    // base's.
     Set<String> expected = new HashSet<>(base.keySet());
     expected.removeAll(
         Set.of("Deployment/rpcshield", "Service/rpcshield", "HorizontalPodAutoscaler/rpcshield"));
@@ -251,15 +257,18 @@ class ManifestsTest {
 
     Deployment d = (Deployment) base.get("Deployment/rpcshield");
     Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
-    HorizontalPodAutoscaler hpa = (HorizontalPodAutoscaler) base.get("HorizontalPodAutoscaler/rpcshield");
-    OpenLibertyApplication app = (OpenLibertyApplication) operator.get("OpenLibertyApplication/rpcshield");
+    HorizontalPodAutoscaler hpa =
+        (HorizontalPodAutoscaler) base.get("HorizontalPodAutoscaler/rpcshield");
+    OpenLibertyApplication app =
+        (OpenLibertyApplication) operator.get("OpenLibertyApplication/rpcshield");
     OpenLibertyApplication.Spec spec = app.spec();
     assertEquals("apps.openliberty.io/v1", app.apiVersion());
 
     assertEquals(c.getImage(), spec.applicationImage());
     assertEquals(Boolean.FALSE, spec.manageTLS(), "plain HTTP, as the Deployment serves");
 
-    // Configuration: the same ConfigMap and Secret, both in the variant, and nothing overriding them
+    // Configuration: the same ConfigMap and Secret, both in the variant, and nothing overriding
+    // them
     // (so the same RPCSHIELD_TRUSTED_PROXIES).
     assertEquals(c.getEnvFrom(), spec.envFrom());
     List<String> configMaps = new ArrayList<>();
@@ -278,8 +287,12 @@ class ManifestsTest {
     assertTrue(operator.get("Secret/rpcshield-secrets") instanceof Secret);
     assertEquals(c.getEnv(), spec.env());
     assertEquals(
-        ((ConfigMap) base.get("ConfigMap/rpcshield-config")).getData().get("RPCSHIELD_TRUSTED_PROXIES"),
-        ((ConfigMap) operator.get("ConfigMap/rpcshield-config")).getData().get("RPCSHIELD_TRUSTED_PROXIES"));
+        ((ConfigMap) base.get("ConfigMap/rpcshield-config"))
+            .getData()
+            .get("RPCSHIELD_TRUSTED_PROXIES"),
+        ((ConfigMap) operator.get("ConfigMap/rpcshield-config"))
+            .getData()
+            .get("RPCSHIELD_TRUSTED_PROXIES"));
     assertTrue(spec.env().stream().noneMatch(e -> e.getName().equals("RPCSHIELD_TRUSTED_PROXIES")));
 
     // Probes: the three health endpoints, on the port the operator names, as on the Deployment.
@@ -310,7 +323,8 @@ class ManifestsTest {
         hpa.getSpec().getMetrics().get(0).getResource().getTarget().getAverageUtilization(),
         spec.autoscaling().targetCPUUtilizationPercentage());
     assertEquals(c.getResources(), spec.resources());
-    assertNotNull(spec.resources().getRequests().get("cpu"), "the operator's HPA needs a CPU request");
+    assertNotNull(
+        spec.resources().getRequests().get("cpu"), "the operator's HPA needs a CPU request");
 
     // The base's PodDisruptionBudget still finds the pods: the application's labels go onto them.
     PodDisruptionBudget pdb = (PodDisruptionBudget) operator.get("PodDisruptionBudget/rpcshield");

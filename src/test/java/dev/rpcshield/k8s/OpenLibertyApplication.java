@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * The part of the Open Liberty Operator's {@code OpenLibertyApplication} ({@code
- * apps.openliberty.io/v1}) that {@code k8s/operator} uses, field names as in the operator's
- * {@code api/v1/openlibertyapplication_types.go}. Read with unknown properties failing, so a field
+ * apps.openliberty.io/v1}) that {@code k8s/operator} uses, field names as in the operator's {@code
+ * api/v1/openlibertyapplication_types.go}. Read with unknown properties failing, so a field
  * misspelt, or one this model leaves out (such as {@code statefulSet}), is an error; the core
  * Kubernetes types inside are fabric8's, checked for unknown fields like the other manifests.
  */

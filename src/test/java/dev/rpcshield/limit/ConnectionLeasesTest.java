@@ -1,10 +1,9 @@
 package dev.rpcshield.limit;
 
-import dev.rpcshield.testing.MutableClock;
-
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rpcshield.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;

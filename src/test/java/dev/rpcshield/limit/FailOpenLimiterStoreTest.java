@@ -1,10 +1,9 @@
 package dev.rpcshield.limit;
 
-import dev.rpcshield.testing.MutableClock;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rpcshield.testing.MutableClock;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -76,16 +75,15 @@ class FailOpenLimiterStoreTest {
   void silentServerIsCutOffByTheSocketTimeout() throws IOException {
     try (ServerSocket silent = new ServerSocket(0)) {
       Thread.ofVirtual()
-          .start(
-              () -> {
-                try {
-                  while (true) {
-                    silent.accept();
-                  }
-                } catch (IOException closed) {
-                  // test over
-                }
-              });
+          .start(() -> {
+            try {
+              while (true) {
+                silent.accept();
+              }
+            } catch (IOException closed) {
+              // test over
+            }
+          });
       RedisLimiterStore hanging =
           new RedisLimiterStore(
               URI.create("redis://127.0.0.1:" + silent.getLocalPort()), Duration.ofMillis(150), 2);

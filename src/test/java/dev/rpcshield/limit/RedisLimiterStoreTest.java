@@ -40,8 +40,10 @@ class RedisLimiterStoreTest extends LimiterStoreContract {
 
   @Override
   long nowEpochSecond() {
-    return Long.parseLong(jedis.sendCommand(redis.clients.jedis.Protocol.Command.TIME) instanceof List<?> l
-        ? new String((byte[]) l.get(0)) : "0");
+    return Long.parseLong(
+        jedis.sendCommand(redis.clients.jedis.Protocol.Command.TIME) instanceof List<?> l
+            ? new String((byte[]) l.get(0))
+            : "0");
   }
 
   @Test

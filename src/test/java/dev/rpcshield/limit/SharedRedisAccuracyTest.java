@@ -32,20 +32,19 @@ class SharedRedisAccuracyTest {
         for (int t = 0; t < 2; t++) {
           threads.add(
               Thread.ofPlatform()
-                  .start(
-                      () -> {
-                        long next = System.nanoTime();
-                        while (next < end) {
-                          if (store.chargeOne(List.of(rule)).allowed()) {
-                            admitted.incrementAndGet();
-                          }
-                          next += 40_000_000L;
-                          long pause = next - System.nanoTime();
-                          if (pause > 0) {
-                            java.util.concurrent.locks.LockSupport.parkNanos(pause);
-                          }
-                        }
-                      }));
+                  .start(() -> {
+                    long next = System.nanoTime();
+                    while (next < end) {
+                      if (store.chargeOne(List.of(rule)).allowed()) {
+                        admitted.incrementAndGet();
+                      }
+                      next += 40_000_000L;
+                      long pause = next - System.nanoTime();
+                      if (pause > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(pause);
+                      }
+                    }
+                  }));
         }
       }
       for (Thread t : threads) {

@@ -1,12 +1,11 @@
 package dev.rpcshield.ratewatch;
 
-import dev.rpcshield.testing.MutableClock;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rpcshield.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -65,7 +64,8 @@ class RatewatchRulesTest {
 
   @Test
   void thresholdAndWindowMustBePositive() {
-    assertThrows(IllegalArgumentException.class, () -> new FlagCounter(clock, 0, Duration.ofMinutes(1)));
+    assertThrows(
+        IllegalArgumentException.class, () -> new FlagCounter(clock, 0, Duration.ofMinutes(1)));
     assertThrows(IllegalArgumentException.class, () -> new FlagCounter(clock, 1, Duration.ZERO));
   }
 }

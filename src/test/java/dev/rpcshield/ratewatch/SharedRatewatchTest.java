@@ -13,7 +13,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
 
-/** The cluster's ratewatch state in the real Redis these machines run, under a test's own prefix. */
+/**
+ * The cluster's ratewatch state in the real Redis these machines run, under a test's own prefix.
+ */
 class SharedRatewatchTest {
   private static final URI REDIS =
       URI.create(System.getProperty("it.redis", "redis://127.0.0.1:6379"));
@@ -35,7 +37,8 @@ class SharedRatewatchTest {
     SharedRatewatch one = shared(200, 10, Duration.ofMinutes(10));
     SharedRatewatch two = shared(200, 10, Duration.ofMinutes(10));
     assertEquals(List.of(), one.sync(Map.of("user|a", 6L), Map.of("a", 6L)));
-    assertEquals(List.of("a"), two.sync(Map.of("user|a", 5L), Map.of("a", 5L)), "11 >= 10 cluster-wide");
+    assertEquals(
+        List.of("a"), two.sync(Map.of("user|a", 5L), Map.of("a", 5L)), "11 >= 10 cluster-wide");
     assertEquals(List.of(), one.sync(Map.of("user|a", 50L), Map.of("a", 50L)), "set once");
     List<Episode> episodes = two.episodes(Instant.now());
     assertEquals(1, episodes.size());

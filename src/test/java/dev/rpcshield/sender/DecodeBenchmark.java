@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Decode + sender recovery cost per transaction type (not a test; run by hand):
- * {@code mvn -q test-compile exec:java -Dexec.mainClass=dev.rpcshield.sender.DecodeBenchmark
+ * Decode + sender recovery cost per transaction type (not a test; run by hand): {@code mvn -q
+ * test-compile exec:java -Dexec.mainClass=dev.rpcshield.sender.DecodeBenchmark
  * -Dexec.classpathScope=test}. Warms up, then reports microseconds per transaction.
  */
 public final class DecodeBenchmark {
@@ -18,7 +18,9 @@ public final class DecodeBenchmark {
     corpus.put("EIP-2930", TestTransactions.eip2930(TestTransactions.ALICE, 1, 31337));
     corpus.put("EIP-1559", TestTransactions.eip1559(TestTransactions.ALICE, 1, 31337));
     corpus.put("EIP-4844 plain", TestTransactions.eip4844Plain(TestTransactions.ALICE, 1));
-    corpus.put("EIP-4844 network form (1 blob)", TestTransactions.eip4844Network(TestTransactions.ALICE, 1));
+    corpus.put(
+        "EIP-4844 network form (1 blob)",
+        TestTransactions.eip4844Network(TestTransactions.ALICE, 1));
     corpus.put("EIP-7702", TestTransactions.eip7702(TestTransactions.ALICE, 1));
     RawTransactionDecoder decoder = new RawTransactionDecoder(Set.of(31337L), false);
     for (Map.Entry<String, String> e : corpus.entrySet()) {

@@ -21,7 +21,8 @@ class RawTransactionDecoderTest {
   private final RawTransactionDecoder any = new RawTransactionDecoder(Set.of(), false);
   private final RawTransactionDecoder anvilOnly = new RawTransactionDecoder(Set.of(31337L), false);
 
-  private static void assertDecoded(SignedTransaction tx, String sender, long nonce, Long chain, int type) {
+  private static void assertDecoded(
+      SignedTransaction tx, String sender, long nonce, Long chain, int type) {
     assertEquals(sender, tx.sender());
     assertEquals(BigInteger.valueOf(nonce), tx.nonce());
     assertEquals(chain, tx.chainId());
@@ -30,13 +31,20 @@ class RawTransactionDecoderTest {
 
   @Test
   void everyTypeDecodesToItsSignerNonceChainAndType() throws Exception {
-    assertDecoded(any.decode(TestTransactions.legacyUnprotected(ALICE, 3)), ALICE_ADDRESS, 3, null, 0);
-    assertDecoded(anvilOnly.decode(TestTransactions.legacy(BOB, 4, 31337)), BOB_ADDRESS, 4, 31337L, 0);
-    assertDecoded(anvilOnly.decode(TestTransactions.eip2930(ALICE, 5, 31337)), ALICE_ADDRESS, 5, 31337L, 1);
-    assertDecoded(anvilOnly.decode(TestTransactions.eip1559(BOB, 6, 31337)), BOB_ADDRESS, 6, 31337L, 2);
-    assertDecoded(anvilOnly.decode(TestTransactions.eip4844Plain(ALICE, 7)), ALICE_ADDRESS, 7, 31337L, 3);
-    assertDecoded(anvilOnly.decode(TestTransactions.eip4844Network(BOB, 8)), BOB_ADDRESS, 8, 31337L, 3);
-    assertDecoded(anvilOnly.decode(TestTransactions.eip7702(ALICE, 9)), ALICE_ADDRESS, 9, 31337L, 4);
+    assertDecoded(
+        any.decode(TestTransactions.legacyUnprotected(ALICE, 3)), ALICE_ADDRESS, 3, null, 0);
+    assertDecoded(
+        anvilOnly.decode(TestTransactions.legacy(BOB, 4, 31337)), BOB_ADDRESS, 4, 31337L, 0);
+    assertDecoded(
+        anvilOnly.decode(TestTransactions.eip2930(ALICE, 5, 31337)), ALICE_ADDRESS, 5, 31337L, 1);
+    assertDecoded(
+        anvilOnly.decode(TestTransactions.eip1559(BOB, 6, 31337)), BOB_ADDRESS, 6, 31337L, 2);
+    assertDecoded(
+        anvilOnly.decode(TestTransactions.eip4844Plain(ALICE, 7)), ALICE_ADDRESS, 7, 31337L, 3);
+    assertDecoded(
+        anvilOnly.decode(TestTransactions.eip4844Network(BOB, 8)), BOB_ADDRESS, 8, 31337L, 3);
+    assertDecoded(
+        anvilOnly.decode(TestTransactions.eip7702(ALICE, 9)), ALICE_ADDRESS, 9, 31337L, 4);
   }
 
   @Test
@@ -104,7 +112,8 @@ class RawTransactionDecoderTest {
     String raw = TestTransactions.eip1559(ALICE, 1, 31337);
     InvalidTransactionException cut =
         assertThrows(
-            InvalidTransactionException.class, () -> any.decode(raw.substring(0, raw.length() - 10)));
+            InvalidTransactionException.class,
+            () -> any.decode(raw.substring(0, raw.length() - 10)));
     assertTrue(cut.getMessage().contains("truncated"), cut.getMessage());
     InvalidTransactionException trailing =
         assertThrows(InvalidTransactionException.class, () -> any.decode(raw + "00"));

@@ -8,7 +8,6 @@ import org.web3j.crypto.Credentials;
 import org.web3j.crypto.RawTransaction;
 import org.web3j.crypto.Sign;
 import org.web3j.crypto.TransactionEncoder;
-import org.web3j.crypto.transaction.type.Transaction7702;
 import org.web3j.utils.Numeric;
 
 /** Real signed transactions of every type, made with web3j for anvil's chain and dev keys. */
@@ -58,8 +57,16 @@ final class TestTransactions {
     Bytes versionedHash = Bytes.fromHexString("0x01" + "ab".repeat(31));
     return sign(
         RawTransaction.createTransaction(
-            CHAIN, BigInteger.valueOf(nonce), TIP, FEE, GAS, TO, BigInteger.ZERO, "0x",
-            BigInteger.ONE, List.of(versionedHash)),
+            CHAIN,
+            BigInteger.valueOf(nonce),
+            TIP,
+            FEE,
+            GAS,
+            TO,
+            BigInteger.ZERO,
+            "0x",
+            BigInteger.ONE,
+            List.of(versionedHash)),
         who);
   }
 
@@ -67,8 +74,16 @@ final class TestTransactions {
     Blob blob = new Blob(Bytes.wrap(new byte[131072]));
     return sign(
         RawTransaction.createTransaction(
-            List.of(blob), CHAIN, BigInteger.valueOf(nonce), TIP, FEE, GAS, TO, BigInteger.ZERO,
-            "0x", BigInteger.ONE),
+            List.of(blob),
+            CHAIN,
+            BigInteger.valueOf(nonce),
+            TIP,
+            FEE,
+            GAS,
+            TO,
+            BigInteger.ZERO,
+            "0x",
+            BigInteger.ONE),
         who);
   }
 
@@ -76,12 +91,24 @@ final class TestTransactions {
   static String eip7702(Credentials who, long nonce) {
     org.web3j.crypto.AuthorizationTuple auth =
         new org.web3j.crypto.AuthorizationTuple(
-            BigInteger.valueOf(CHAIN), TO, BigInteger.valueOf(nonce + 1), BigInteger.ZERO,
-            BigInteger.ONE, BigInteger.ONE);
+            BigInteger.valueOf(CHAIN),
+            TO,
+            BigInteger.valueOf(nonce + 1),
+            BigInteger.ZERO,
+            BigInteger.ONE,
+            BigInteger.ONE);
     return sign(
         RawTransaction.createTransaction(
-            CHAIN, BigInteger.valueOf(nonce), TIP, FEE, GAS, TO, BigInteger.ZERO, "0x",
-            List.of(), List.of(auth)),
+            CHAIN,
+            BigInteger.valueOf(nonce),
+            TIP,
+            FEE,
+            GAS,
+            TO,
+            BigInteger.ZERO,
+            "0x",
+            List.of(),
+            List.of(auth)),
         who);
   }
 
@@ -96,7 +123,8 @@ final class TestTransactions {
             CHAIN, BigInteger.valueOf(nonce), GAS, TO, BigInteger.ONE, TIP, FEE);
     byte[] encoded = TransactionEncoder.encode(tx);
     Sign.SignatureData sig = Sign.signMessage(encoded, who.getEcKeyPair());
-    BigInteger n = new BigInteger("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141", 16);
+    BigInteger n =
+        new BigInteger("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141", 16);
     BigInteger highS = n.subtract(new BigInteger(1, sig.getS()));
     byte v = (byte) (sig.getV()[0] == 27 ? 28 : 27);
     Sign.SignatureData flipped =

@@ -1,7 +1,7 @@
 package dev.rpcshield.upstream;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,8 +30,7 @@ class BlockRequirementTest {
         "eth_getBalance|[\"0xabc\",\"0xnothex\"]|true|-1",
       })
   void readsTheBlockACallNames(String method, String params, boolean sensitive, long block) {
-    BlockRequirement r =
-        BlockRequirement.of(method, () -> params.getBytes(StandardCharsets.UTF_8));
+    BlockRequirement r = BlockRequirement.of(method, () -> params.getBytes(StandardCharsets.UTF_8));
     assertEquals(new BlockRequirement(sensitive, block), r);
   }
 
@@ -43,7 +42,8 @@ class BlockRequirementTest {
         "[{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x64\"},{\"jsonrpc\":\"2.0\",\"id\":2,\"error\":{\"code\":-32000,\"message\":\"safe block not found\"}},{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":null}]|100|-1|-1",
         "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,\"message\":\"batch not supported\"}}|-1|-1|-1",
       })
-  void headPollAnswersAreRead(String body, long latest, long safe, long finalized) throws Exception {
+  void headPollAnswersAreRead(String body, long latest, long safe, long finalized)
+      throws Exception {
     assertArrayEquals(
         new long[] {latest, safe, finalized},
         HeadPoller.parse(body.getBytes(StandardCharsets.UTF_8)));

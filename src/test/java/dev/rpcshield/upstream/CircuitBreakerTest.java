@@ -37,7 +37,10 @@ class CircuitBreakerTest {
     assertTrue(breaker.probeDue());
     breaker.onSuccess();
     assertTrue(breaker.inRotation());
-    assertEquals(List.of("CLOSED->OPEN timeout", "OPEN->CLOSED "), changes, "probe cycles are not state changes");
+    assertEquals(
+        List.of("CLOSED->OPEN timeout", "OPEN->CLOSED "),
+        changes,
+        "probe cycles are not state changes");
   }
 
   @Test
@@ -49,6 +52,8 @@ class CircuitBreakerTest {
     assertFalse(breaker.inRotation(), "traffic does not end a hold");
     breaker.release();
     assertTrue(breaker.inRotation());
-    assertEquals(List.of("CLOSED->HELD held by an operator", "HELD->CLOSED released by an operator"), changes);
+    assertEquals(
+        List.of("CLOSED->HELD held by an operator", "HELD->CLOSED released by an operator"),
+        changes);
   }
 }

@@ -1,13 +1,12 @@
 package dev.rpcshield.upstream;
 
-import dev.rpcshield.testing.MutableClock;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rpcshield.jsonrpc.RpcErrorCode;
+import dev.rpcshield.testing.MutableClock;
 import dev.rpcshield.upstream.UpstreamFailure.Kind;
 import dev.rpcshield.upstream.UpstreamTransport.UpstreamException;
 import java.net.URI;
@@ -28,6 +27,7 @@ class ForwarderTest {
 
   /** Scripted answers per upstream: a body, or a failure kind. */
   private final Map<String, Deque<Object>> script = new HashMap<>();
+
   private final List<String> calls = new ArrayList<>();
   private final List<Duration> pauses = new ArrayList<>();
 
@@ -59,8 +59,16 @@ class ForwarderTest {
   private Upstream upstream(String name, int retries, int maxInFlight) {
     return new Upstream(
         new UpstreamSettings(
-            name, URI.create("http://127.0.0.1:1"), Duration.ofSeconds(2), retries, 1, 0,
-            maxInFlight, Map.of(), false, 10),
+            name,
+            URI.create("http://127.0.0.1:1"),
+            Duration.ofSeconds(2),
+            retries,
+            1,
+            0,
+            maxInFlight,
+            Map.of(),
+            false,
+            10),
         new CircuitBreaker(clock, 3, Duration.ofSeconds(10)),
         clock);
   }
@@ -74,7 +82,13 @@ class ForwarderTest {
   }
 
   private static String err(long id, int code, String message) {
-    return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"error\":{\"code\":" + code + ",\"message\":\"" + message + "\"}}";
+    return "{\"jsonrpc\":\"2.0\",\"id\":"
+        + id
+        + ",\"error\":{\"code\":"
+        + code
+        + ",\"message\":\""
+        + message
+        + "\"}}";
   }
 
   private Forwarder.Outcome send(List<Upstream> order, boolean submission) {
@@ -119,7 +133,8 @@ class ForwarderTest {
     calls.clear();
     answers("a", err(7, -32005, "daily limit"));
     answers("b", err(7, 429, "slow down"));
-    Forwarder.Answered last = assertInstanceOf(Forwarder.Answered.class, send(List.of(a, b), false));
+    Forwarder.Answered last =
+        assertInstanceOf(Forwarder.Answered.class, send(List.of(a, b), false));
     assertEquals(List.of("a", "b"), calls);
     assertEquals(429, last.byId().get(7L).errorCode(), "the last provider answer comes back");
     assertTrue(a.breaker().inRotation(), "a provider error does not take an upstream out");
@@ -158,7 +173,9 @@ class ForwarderTest {
   void singleErrorObjectForABatchFailsOver() {
     Upstream a = upstream("a", 0, 0);
     Upstream b = upstream("b", 0, 0);
-    answers("a", "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,\"message\":\"batch not supported\"}}");
+    answers(
+        "a",
+        "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,\"message\":\"batch not supported\"}}");
     answers("b", "[" + ok(1) + "," + ok(2) + "]");
     Forwarder.Outcome o =
         forwarder.send(
@@ -243,7 +260,8 @@ class ForwarderTest {
   @Test
   void noPauseRunsPastTheDeadline() {
     Upstream a = upstream("a", 5, 0);
-    answers("a", Kind.CONNECT, Kind.CONNECT, Kind.CONNECT, Kind.CONNECT, Kind.CONNECT, Kind.CONNECT);
+    answers(
+        "a", Kind.CONNECT, Kind.CONNECT, Kind.CONNECT, Kind.CONNECT, Kind.CONNECT, Kind.CONNECT);
     forwarder.send(
         List.of(a),
         new Forwarder.Exchange("{}".getBytes(), new long[] {7}, false, false),

@@ -1,11 +1,10 @@
 package dev.rpcshield.upstream;
 
-import dev.rpcshield.testing.MutableClock;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rpcshield.testing.MutableClock;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,7 +56,8 @@ class HeadTrackerTest {
   @Test
   void leavingAndReturningAreEachReportedOnce() {
     List<String> changes = new java.util.ArrayList<>();
-    tracker.listen((upstream, from, to, reason) -> changes.add(upstream + " " + from + "->" + to + ": " + reason));
+    tracker.listen((upstream, from, to, reason) ->
+        changes.add(upstream + " " + from + "->" + to + ": " + reason));
     heads(100, 110);
     heads(100, 110);
     heads(100, 110);

@@ -18,8 +18,16 @@ class UpstreamGroupTest {
   private Upstream upstream(String name, int weight) {
     return new Upstream(
         new UpstreamSettings(
-            name, URI.create("http://127.0.0.1:1"), Duration.ofSeconds(1), 0, weight, 0, 0,
-            Map.of(), false, 10),
+            name,
+            URI.create("http://127.0.0.1:1"),
+            Duration.ofSeconds(1),
+            0,
+            weight,
+            0,
+            0,
+            Map.of(),
+            false,
+            10),
         new CircuitBreaker(clock, 3, Duration.ofSeconds(10)),
         clock);
   }
@@ -64,7 +72,8 @@ class UpstreamGroupTest {
 
   @Test
   void routerPrefersExactNamesThenTheLongestPrefix() {
-    UpstreamGroup fallback = new UpstreamGroup("default", Strategy.FAILOVER, List.of(upstream("d", 1)));
+    UpstreamGroup fallback =
+        new UpstreamGroup("default", Strategy.FAILOVER, List.of(upstream("d", 1)));
     UpstreamGroup trace = new UpstreamGroup("trace", Strategy.FAILOVER, List.of(upstream("t", 1)));
     UpstreamGroup debug = new UpstreamGroup("debug", Strategy.FAILOVER, List.of(upstream("x", 1)));
     UpstreamGroup logs = new UpstreamGroup("logs", Strategy.FAILOVER, List.of(upstream("l", 1)));

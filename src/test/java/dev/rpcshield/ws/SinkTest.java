@@ -15,7 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The outbound queue of one client connection: bounded, so a client that does not read is dropped. */
+/**
+ * The outbound queue of one client connection: bounded, so a client that does not read is dropped.
+ */
 class SinkTest {
   /** A session whose writes complete only when the test says so (a client that stopped reading). */
   private static final class StalledSession {
@@ -65,7 +67,8 @@ class SinkTest {
   @Test
   void writesOneMessageAtATimeInOrder() {
     StalledSession client = new StalledSession();
-    RpcSocket.Sink sink = new RpcSocket.Sink(client.session(), 4, new Caller("203.0.113.1", null, null));
+    RpcSocket.Sink sink =
+        new RpcSocket.Sink(client.session(), 4, new Caller("203.0.113.1", null, null));
     sink.send(text("a"));
     sink.send(text("b"));
     sink.send(text("c"));
@@ -79,7 +82,8 @@ class SinkTest {
   @Test
   void aClientThatStopsReadingIsClosedWith1008InsteadOfGrowingTheQueue() {
     StalledSession client = new StalledSession();
-    RpcSocket.Sink sink = new RpcSocket.Sink(client.session(), 4, new Caller("203.0.113.1", null, null));
+    RpcSocket.Sink sink =
+        new RpcSocket.Sink(client.session(), 4, new Caller("203.0.113.1", null, null));
     for (int i = 0; i < 4; i++) {
       sink.send(text("m" + i));
     }
