@@ -23,6 +23,7 @@
  * the server, was short of CPU).
  */
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -36,6 +37,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -604,7 +606,7 @@ public class Load {
                             (key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")
                                 .getBytes(StandardCharsets.ISO_8859_1)));
         if (!head.contains(expect)) throw new IOException("bad Sec-WebSocket-Accept");
-      } catch (java.security.NoSuchAlgorithmException e) {
+      } catch (NoSuchAlgorithmException e) {
         throw new IOException(e);
       }
       int at = body.indexOf("\"id\":1");
@@ -646,7 +648,7 @@ public class Load {
 
     /** Reads the next text message (answering pings); null when the server closed. */
     byte[] receive() throws IOException {
-      java.io.ByteArrayOutputStream msg = null;
+      ByteArrayOutputStream msg = null;
       while (true) {
         int b0 = in.read(), b1 = in.read();
         if (b0 < 0 || b1 < 0) return null;
@@ -666,7 +668,7 @@ public class Load {
         }
         if (op == 0xA) return PONG;
         if (msg == null && (b0 & 0x80) != 0) return p;
-        if (msg == null) msg = new java.io.ByteArrayOutputStream();
+        if (msg == null) msg = new ByteArrayOutputStream();
         msg.write(p);
         if ((b0 & 0x80) != 0) return msg.toByteArray();
       }
@@ -948,7 +950,7 @@ public class Load {
     }
 
     byte[] chunked() throws IOException {
-      java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+      ByteArrayOutputStream b = new ByteArrayOutputStream();
       while (true) {
         String size = line();
         int semi = size.indexOf(';');

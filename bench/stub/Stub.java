@@ -19,6 +19,7 @@
  * threads keeps the code obvious; the delay is a park of that virtual thread.
  */
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,6 +29,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.concurrent.atomic.AtomicLong;
@@ -222,13 +224,13 @@ public class Stub {
         ANSWERED.incrementAndGet();
         if (close) return;
       }
-    } catch (IOException | InterruptedException | java.security.NoSuchAlgorithmException e) {
+    } catch (IOException | InterruptedException | NoSuchAlgorithmException e) {
       // connection gone: nothing to do for a stub
     }
   }
 
   static byte[] chunked(In in) throws IOException {
-    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
     while (true) {
       String size = in.line();
       int semi = size.indexOf(';');
@@ -258,7 +260,7 @@ public class Stub {
   // side)
 
   static void webSocket(In in, OutputStream out) throws IOException {
-    java.io.ByteArrayOutputStream message = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream message = new ByteArrayOutputStream();
     while (true) {
       int b0 = in.read(), b1 = in.read();
       if (b0 < 0 || b1 < 0) return;
@@ -366,7 +368,7 @@ public class Stub {
       j.ws();
       if (j.p < body.length && body[j.p] == '[') {
         j.p++;
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64 * 10);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 10);
         out.write('[');
         boolean first = true;
         j.ws();
@@ -390,7 +392,7 @@ public class Stub {
       }
       int[] call = j.call();
       if (call[0] < 0) return new byte[0];
-      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64);
+      ByteArrayOutputStream out = new ByteArrayOutputStream(64);
       one(out, body, call);
       return out.toByteArray();
     } catch (RuntimeException e) {
@@ -398,7 +400,7 @@ public class Stub {
     }
   }
 
-  static void one(java.io.ByteArrayOutputStream out, byte[] body, int[] call) {
+  static void one(ByteArrayOutputStream out, byte[] body, int[] call) {
     out.write(HEAD, 0, HEAD.length);
     out.write(body, call[0], call[1] - call[0]);
     boolean block = call[2] >= 0 && startsWith(body, call[2], call[3], "eth_getBlockBy");

@@ -1,5 +1,6 @@
 package dev.rpcshield.account;
 
+import dev.rpcshield.identity.Tier;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -154,5 +155,17 @@ public class Account {
 
   public void touch(Instant now) {
     this.updatedAt = now;
+  }
+
+  /** The limits in force for this account: its tier with this account's overrides applied. */
+  public Tier limitsUnder(Tier tier) {
+    return new Tier(
+        tier.name(),
+        rpsOverride != null ? rpsOverride : tier.rps(),
+        burstOverride != null ? burstOverride : tier.burst(),
+        cuPerSecondOverride != null ? cuPerSecondOverride : tier.cuPerSecond(),
+        monthlyCuOverride != null ? monthlyCuOverride : tier.monthlyCu(),
+        wsConnectionsOverride != null ? wsConnectionsOverride : tier.wsConnections(),
+        tier.senderExempt() || senderExempt);
   }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * Accounts, keys, blocklist, usage and audit on the account database. Every change an admin makes
@@ -59,7 +60,7 @@ public final class AccountStore {
 
   /** Applies a change to an account; empty when it does not exist. */
   public Optional<Account> updateAccount(
-      UUID id, java.util.function.Consumer<Account> change, String actor, String detail) {
+      UUID id, Consumer<Account> change, String actor, String detail) {
     return db.inTransaction(em -> {
       Account a = em.find(Account.class, id);
       if (a == null) {

@@ -1,10 +1,12 @@
 package dev.rpcshield.account;
 
-import dev.rpcshield.config.Settings;
+import dev.rpcshield.ratewatch.HighRateFlags;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -13,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * The account side of this instance: the database (data source {@code jdbc/rpcshield}, see
@@ -28,7 +29,9 @@ public class Accounts {
   @Resource(lookup = "jdbc/rpcshield")
   DataSource dataSource;
 
-  private final Clock clock = Clock.systemUTC();
+  @Inject AccountsConfig config;
+  @Inject Clock clock;
+
   private Database database;
   private AccountStore store;
   private Tiers tiers;
@@ -38,14 +41,12 @@ public class Accounts {
 
   @PostConstruct
   void start() {
-    Settings s = new Settings(ConfigProvider.getConfig());
     database = new Database(dataSource);
     store = new AccountStore(database, clock);
-    tiers = new Tiers(ConfigProvider.getConfig());
-    directory =
-        new KeyDirectory(store, tiers, clock, s.integer("rpcshield.keys.cache-size", 100_000));
+    tiers = config.tiers();
+    directory = new KeyDirectory(store, tiers, clock, config.keysCacheSize());
     usage = new UsageMeter(store);
-    Duration flush = s.duration("rpcshield.usage.flush-interval", Duration.ofSeconds(5));
+    Duration flush = config.usageFlushInterval();
     background =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("rpcshield-accounts").unstarted(r));
@@ -82,6 +83,12 @@ public class Accounts {
       LOG.log(Level.WARNING, "final usage flush failed", e);
     }
     database.close();
+  }
+
+  /** Ratewatch stamps high-rate flags in this database. */
+  @Produces
+  HighRateFlags highRateFlags() {
+    return account -> store.flagHighRate(account);
   }
 
   public AccountStore store() {

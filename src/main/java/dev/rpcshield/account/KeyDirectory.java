@@ -1,9 +1,12 @@
 package dev.rpcshield.account;
 
-import dev.rpcshield.identity.TrustedProxies.Cidr;
+import dev.rpcshield.identity.AccountView;
+import dev.rpcshield.identity.Tier;
+import dev.rpcshield.net.Cidr;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +55,7 @@ public final class KeyDirectory {
     this.clock = clock;
     this.maxEntries = maxEntries;
     this.byHash =
-        java.util.Collections.synchronizedMap(
+        Collections.synchronizedMap(
             new LinkedHashMap<>(1024, 0.75f, true) {
               @Override
               protected boolean removeEldestEntry(Map.Entry<String, Resolution> eldest) {
@@ -97,7 +100,7 @@ public final class KeyDirectory {
       return new Resolution(Status.DISABLED, null);
     }
     Tier tier = tiers.tier(a.getTier()).orElseGet(() -> tiers.tier("free").orElseThrow());
-    return new Resolution(Status.OK, new AccountView(a.getId(), k.getId(), tier.withOverrides(a)));
+    return new Resolution(Status.OK, new AccountView(a.getId(), k.getId(), a.limitsUnder(tier)));
   }
 
   /** Whether an address is on the blocklist (expired entries ignored). */

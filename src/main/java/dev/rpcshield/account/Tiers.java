@@ -1,12 +1,15 @@
 package dev.rpcshield.account;
 
 import dev.rpcshield.config.Settings;
+import dev.rpcshield.identity.Tier;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.eclipse.microprofile.config.Config;
 
 /**
  * The tiers: free, pro and enterprise by default, and any tier an operator names in config ({@code
@@ -26,13 +29,12 @@ public final class Tiers {
 
   private final Map<String, Tier> tiers = new LinkedHashMap<>();
 
-  public Tiers(Config config) {
-    Settings s = new Settings(config);
-    java.util.Set<String> names = new java.util.TreeSet<>(DEFAULTS.keySet());
-    for (String property : config.getPropertyNames()) {
+  public Tiers(Settings s) {
+    Set<String> names = new TreeSet<>(DEFAULTS.keySet());
+    for (String property : s.propertyNames()) {
       Matcher m = KEY.matcher(property);
       if (m.matches()) {
-        names.add(m.group(1).toLowerCase(java.util.Locale.ROOT));
+        names.add(m.group(1).toLowerCase(Locale.ROOT));
       }
     }
     for (String name : names) {

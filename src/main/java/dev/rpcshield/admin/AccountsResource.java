@@ -28,6 +28,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -206,8 +207,7 @@ public class AccountsResource {
     Double ws = AdminJson.positiveNumber(o, "wsConnections");
     Boolean exempt = AdminJson.bool(o, "senderExempt");
     for (String field : o.keySet()) {
-      if (!java.util.Set.of(
-              "rps", "burst", "cuPerSecond", "monthlyCu", "wsConnections", "senderExempt")
+      if (!Set.of("rps", "burst", "cuPerSecond", "monthlyCu", "wsConnections", "senderExempt")
           .contains(field)) {
         throw badField("overrides." + field, "unknown override '" + field + "'");
       }

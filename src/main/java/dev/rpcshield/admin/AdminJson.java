@@ -12,6 +12,7 @@ import jakarta.json.JsonValue;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.StringReader;
 import java.time.Instant;
 
 /** JSON in and out of the admin API, with 400 errors that name the bad field. */
@@ -37,7 +38,7 @@ final class AdminJson {
 
   static JsonObject parse(String body) {
     try {
-      return Json.createReader(new java.io.StringReader(body == null ? "" : body)).readObject();
+      return Json.createReader(new StringReader(body == null ? "" : body)).readObject();
     } catch (RuntimeException e) {
       throw badField("body", "the body must be a JSON object");
     }

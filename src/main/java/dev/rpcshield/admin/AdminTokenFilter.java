@@ -1,5 +1,7 @@
 package dev.rpcshield.admin;
 
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -8,22 +10,19 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Every admin call needs {@code Authorization: Bearer <rpcshield.admin.token>}, compared in
  * constant time. With no token configured the admin API refuses every call.
  */
 @Provider
+@ApplicationScoped
 public class AdminTokenFilter implements ContainerRequestFilter {
+  @Inject AdminConfig config;
 
   @Override
   public void filter(ContainerRequestContext request) {
-    String token =
-        ConfigProvider.getConfig()
-            .getOptionalValue("rpcshield.admin.token", String.class)
-            .filter(t -> !t.isBlank())
-            .orElse(null);
+    String token = config.token();
     if (token == null) {
       request.abortWith(refusal("the admin API is disabled: set rpcshield.admin.token"));
       return;

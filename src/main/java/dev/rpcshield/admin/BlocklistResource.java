@@ -5,7 +5,7 @@ import static dev.rpcshield.admin.AdminJson.notFound;
 
 import dev.rpcshield.account.Accounts;
 import dev.rpcshield.account.BlockedAddress;
-import dev.rpcshield.identity.TrustedProxies;
+import dev.rpcshield.net.Cidr;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -37,7 +37,7 @@ public class BlocklistResource {
     JsonObject in = AdminJson.parse(body);
     String cidr = AdminJson.string(in, "cidr", true, 64);
     try {
-      TrustedProxies.Cidr.parse(cidr);
+      Cidr.parse(cidr);
     } catch (RuntimeException e) {
       throw badField("cidr", "cidr must be an IP address or CIDR block");
     }

@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.Config;
@@ -21,6 +23,11 @@ public final class Settings {
 
   public Settings(Config config) {
     this.config = config;
+  }
+
+  /** Every property name the configuration knows (environment variables in both forms). */
+  public Iterable<String> propertyNames() {
+    return config.getPropertyNames();
   }
 
   public Optional<String> optional(String key) {
@@ -46,7 +53,7 @@ public final class Settings {
   public boolean bool(String key, boolean fallback) {
     return optional(key)
         .map(v ->
-            switch (v.toLowerCase(java.util.Locale.ROOT)) {
+            switch (v.toLowerCase(Locale.ROOT)) {
               case "true", "yes", "on" -> true;
               case "false", "no", "off" -> false;
               default -> throw invalid(key, v, "true or false");
@@ -77,6 +84,13 @@ public final class Settings {
     return out;
   }
 
+  /** A comma-separated {@code name=number} list in its given order. */
+  public Map<String, Double> numberPairs(String key) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    pairs(key, "").forEach((name, value) -> out.put(name, parse(key, value, Double::parseDouble)));
+    return out;
+  }
+
   public static List<String> splitList(String text) {
     List<String> out = new ArrayList<>();
     for (String part : text.split(",")) {
@@ -102,7 +116,10 @@ public final class Settings {
     };
   }
 
-  private static <T> T parse(String key, String value, java.util.function.Function<String, T> f) {
+  /**
+   * Reads {@code value} of {@code key} with {@code f}; a number that does not parse names the key.
+   */
+  public static <T> T parse(String key, String value, Function<String, T> f) {
     try {
       return f.apply(value);
     } catch (NumberFormatException e) {
@@ -110,7 +127,15 @@ public final class Settings {
     }
   }
 
-  private static IllegalArgumentException invalid(String key, String value, String expected) {
+  /** Fails with the key's name unless {@code ok}: for values that parse but cannot be used. */
+  public static void require(boolean ok, String key, Object value, String expected) {
+    if (!ok) {
+      throw invalid(key, String.valueOf(value), expected);
+    }
+  }
+
+  /** The start-up error for a value that cannot be used: it names the key, the value and why. */
+  public static IllegalArgumentException invalid(String key, String value, String expected) {
     return new IllegalArgumentException(
         "configuration " + key + "='" + value + "' is not valid: expected " + expected);
   }

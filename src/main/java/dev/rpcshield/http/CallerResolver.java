@@ -1,13 +1,12 @@
 package dev.rpcshield.http;
 
-import dev.rpcshield.config.Settings;
 import dev.rpcshield.identity.Caller;
-import dev.rpcshield.identity.TrustedProxies;
-import jakarta.annotation.PostConstruct;
+import dev.rpcshield.pipeline.GatewayConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
-import java.util.List;
-import org.eclipse.microprofile.config.ConfigProvider;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Reads who is calling from an HTTP request (also the WebSocket upgrade request): the API key from
@@ -16,17 +15,11 @@ import org.eclipse.microprofile.config.ConfigProvider;
  */
 @ApplicationScoped
 public class CallerResolver {
-  private TrustedProxies proxies;
-
-  @PostConstruct
-  void init() {
-    proxies =
-        new TrustedProxies(
-            new Settings(ConfigProvider.getConfig()).list("rpcshield.trusted-proxies", List.of()));
-  }
+  @Inject GatewayConfig config;
 
   public Caller resolve(HttpServletRequest req, String pathKey) {
-    String ip = proxies.clientIp(req.getRemoteAddr(), req.getHeader("X-Forwarded-For"));
+    String ip =
+        config.trustedProxies().clientIp(req.getRemoteAddr(), req.getHeader("X-Forwarded-For"));
     return new Caller(ip, apiKey(req, pathKey), null);
   }
 
@@ -55,8 +48,7 @@ public class CallerResolver {
     }
     for (String pair : query.split("&")) {
       if (pair.startsWith("apikey=") && pair.length() > 7) {
-        return java.net.URLDecoder.decode(
-            pair.substring(7), java.nio.charset.StandardCharsets.UTF_8);
+        return URLDecoder.decode(pair.substring(7), StandardCharsets.UTF_8);
       }
     }
     return null;

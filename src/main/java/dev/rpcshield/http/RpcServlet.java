@@ -1,12 +1,14 @@
 package dev.rpcshield.http;
 
-import dev.rpcshield.gateway.GatewayReply;
-import dev.rpcshield.gateway.RpcGateway;
-import dev.rpcshield.identity.Admission;
 import dev.rpcshield.identity.Caller;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.jsonrpc.RpcWriter;
+import dev.rpcshield.pipeline.Admission;
+import dev.rpcshield.pipeline.GatewayConfig;
+import dev.rpcshield.pipeline.GatewayReply;
+import dev.rpcshield.pipeline.Pipeline;
+import dev.rpcshield.pipeline.Request;
 import dev.rpcshield.ws.SocketUpgrade;
 import jakarta.inject.Inject;
 import jakarta.servlet.AsyncContext;
@@ -33,7 +35,8 @@ public class RpcServlet extends HttpServlet {
   private static final Logger LOG = Logger.getLogger(RpcServlet.class.getName());
   private static final long serialVersionUID = 1L;
 
-  @Inject transient RpcGateway gateway;
+  @Inject transient Pipeline pipeline;
+  @Inject transient GatewayConfig config;
   @Inject transient CallerResolver callers;
   @Inject transient SocketUpgrade sockets;
   @Inject transient Admission admission;
@@ -55,7 +58,7 @@ public class RpcServlet extends HttpServlet {
           RpcError.of(RpcErrorCode.INVALID_REQUEST, "no JSON-RPC endpoint at this path"));
       return;
     }
-    int max = gateway.limits().maxBodyBytes();
+    int max = config.parseLimits().maxBodyBytes();
     long declared = req.getContentLengthLong();
     if (declared > max) {
       error(resp, 413, RpcError.of(RpcErrorCode.BODY_TOO_LARGE, "body exceeds " + max + " bytes"));
@@ -79,16 +82,13 @@ public class RpcServlet extends HttpServlet {
   private void serve(AsyncContext async, Caller caller, byte[] body, int max) {
     HttpServletResponse resp = (HttpServletResponse) async.getResponse();
     try {
-      GatewayReply reply =
-          body.length > max
-              ? new GatewayReply(
-                  413,
-                  RpcWriter.error(
-                      null,
-                      RpcError.of(RpcErrorCode.BODY_TOO_LARGE, "body exceeds " + max + " bytes")),
-                  Map.of())
-              : gateway.handle(body, body.length, caller, null);
-      write(resp, reply.status(), reply.body(), reply.headers());
+      if (body.length > max) {
+        error(
+            resp, 413, RpcError.of(RpcErrorCode.BODY_TOO_LARGE, "body exceeds " + max + " bytes"));
+        return;
+      }
+      GatewayReply reply = pipeline.serve(new Request(body, body.length, caller, null));
+      write(resp, reply.status(), reply.body(), RateLimitHeaders.of(reply.decision()));
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.WARNING, "request failed", e);
       if (!resp.isCommitted()) {

@@ -1,7 +1,5 @@
 package dev.rpcshield.identity;
 
-import dev.rpcshield.account.AccountView;
-
 /**
  * Who sent a request.
  *

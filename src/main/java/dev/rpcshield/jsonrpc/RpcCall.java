@@ -1,6 +1,11 @@
 package dev.rpcshield.jsonrpc;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * A well-formed JSON-RPC request inside a client's body. It keeps offsets into the client's bytes
@@ -8,8 +13,7 @@ import java.nio.charset.StandardCharsets;
  * policy needs them.
  */
 public final class RpcCall implements Member {
-  private static final com.fasterxml.jackson.core.JsonFactory PARAMS =
-      new com.fasterxml.jackson.core.JsonFactory();
+  private static final JsonFactory PARAMS = new JsonFactory();
   private final byte[] body;
   private final int start;
   private final int end;
@@ -44,7 +48,7 @@ public final class RpcCall implements Member {
 
   @Override
   public byte[] rawId() {
-    return idStart < 0 ? null : java.util.Arrays.copyOfRange(body, idStart, idEnd);
+    return idStart < 0 ? null : Arrays.copyOfRange(body, idStart, idEnd);
   }
 
   @Override
@@ -54,7 +58,7 @@ public final class RpcCall implements Member {
 
   /** The params value (array or object) as sent, or {@code null} when the request had none. */
   public byte[] rawParams() {
-    return paramsStart < 0 ? null : java.util.Arrays.copyOfRange(body, paramsStart, paramsEnd);
+    return paramsStart < 0 ? null : Arrays.copyOfRange(body, paramsStart, paramsEnd);
   }
 
   /**
@@ -65,20 +69,17 @@ public final class RpcCall implements Member {
     if (paramsStart < 0 || body[paramsStart] != '[') {
       return null;
     }
-    try (com.fasterxml.jackson.core.JsonParser p =
-        PARAMS.createParser(body, paramsStart, paramsEnd - paramsStart)) {
+    try (JsonParser p = PARAMS.createParser(body, paramsStart, paramsEnd - paramsStart)) {
       p.nextToken();
-      return p.nextToken() == com.fasterxml.jackson.core.JsonToken.VALUE_STRING
-          ? p.getText()
-          : null;
-    } catch (java.io.IOException e) {
+      return p.nextToken() == JsonToken.VALUE_STRING ? p.getText() : null;
+    } catch (IOException e) {
       return null;
     }
   }
 
   /** The request object exactly as the client sent it. */
   public byte[] rawBytes() {
-    return java.util.Arrays.copyOfRange(body, start, end);
+    return Arrays.copyOfRange(body, start, end);
   }
 
   /** Size of the request object in bytes. */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -171,7 +172,7 @@ public final class RpcParser {
       }
     }
     int end = (int) p.currentLocation().getByteOffset();
-    byte[] rawId = idStart < 0 ? null : java.util.Arrays.copyOfRange(body, idStart, idEnd);
+    byte[] rawId = idStart < 0 ? null : Arrays.copyOfRange(body, idStart, idEnd);
     if (!idValid) {
       return invalid(null, "id must be a string, a number or null");
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -167,17 +168,14 @@ public final class UpstreamReply {
         body,
         answer.resultStart(),
         answer.resultEnd() - answer.resultStart(),
-        java.nio.charset.StandardCharsets.UTF_8);
+        StandardCharsets.UTF_8);
   }
 
   /** The answer's bytes with its id replaced by the client's raw id (or {@code null}). */
   public byte[] withClientId(Answer answer, byte[] clientRawId) {
-    byte[] id =
-        clientRawId == null
-            ? "null".getBytes(java.nio.charset.StandardCharsets.US_ASCII)
-            : clientRawId;
+    byte[] id = clientRawId == null ? "null".getBytes(StandardCharsets.US_ASCII) : clientRawId;
     if (answer.idStart() < 0) {
-      byte[] prefix = "{\"id\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      byte[] prefix = "{\"id\":".getBytes(StandardCharsets.US_ASCII);
       byte[] out = new byte[prefix.length + id.length + 1 + (answer.end() - answer.start() - 1)];
       System.arraycopy(prefix, 0, out, 0, prefix.length);
       System.arraycopy(id, 0, out, prefix.length, id.length);

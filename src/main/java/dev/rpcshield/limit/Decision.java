@@ -1,5 +1,9 @@
 package dev.rpcshield.limit;
 
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+
 /**
  * The outcome of charging one request against its rules, as a value both transports render the same
  * way (HTTP headers, WebSocket error messages).
@@ -21,6 +25,21 @@ public record Decision(
 
   /** No rule applied. */
   public static final Decision UNLIMITED = new Decision(true, null, 0, 0, 0, 0);
+
+  /**
+   * The refusal of a caller whose monthly compute units are used up: the quota starts over at the
+   * next calendar month (UTC).
+   */
+  public static Decision monthlyQuotaUsedUp(long monthlyCu, Instant now) {
+    long reset =
+        YearMonth.from(now.atZone(ZoneOffset.UTC))
+            .plusMonths(1)
+            .atDay(1)
+            .atStartOfDay(ZoneOffset.UTC)
+            .toEpochSecond();
+    return new Decision(
+        false, "monthly", monthlyCu, 0, Math.max(0, reset * 1000 - now.toEpochMilli()), reset);
+  }
 
   /** Seconds for a Retry-After header: the wait rounded up, at least 1 when refused. */
   public long retryAfterSeconds() {

@@ -5,6 +5,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisPooled;
@@ -27,8 +29,7 @@ public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
    * @param maxConnections pool size (default 32)
    */
   public RedisLimiterStore(URI url, Duration timeout, int maxConnections) {
-    org.apache.commons.pool2.impl.GenericObjectPoolConfig<redis.clients.jedis.Connection> pool =
-        new org.apache.commons.pool2.impl.GenericObjectPoolConfig<>();
+    GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
     pool.setMaxTotal(maxConnections);
     pool.setMaxIdle(maxConnections);
     pool.setMaxWait(timeout);

@@ -1,5 +1,8 @@
 package dev.rpcshield.ops;
 
+import dev.rpcshield.account.Accounts;
+import dev.rpcshield.limit.Limits;
+import dev.rpcshield.ratewatch.Ratewatch;
 import dev.rpcshield.upstream.Upstream;
 import dev.rpcshield.upstream.Upstreams;
 import jakarta.annotation.PreDestroy;
@@ -17,28 +20,30 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
 /**
- * At application start: builds the upstreams, limits and accounts (so a bad configuration or an
- * unreachable database fails the start, not the first request), registers metrics and JMX beans;
- * unregisters them at stop.
+ * At application start: reads and validates the configuration, builds the upstreams, limits and
+ * accounts (so a bad configuration or an unreachable database fails the start, not the first
+ * request), registers metrics and JMX beans; unregisters them at stop.
  */
 @ApplicationScoped
 public class OpsStartup {
   private static final Logger LOG = Logger.getLogger(OpsStartup.class.getName());
 
   @Inject Upstreams upstreams;
-  @Inject GatewayMetrics metrics;
-  @Inject dev.rpcshield.limit.Limits limits;
-  @Inject dev.rpcshield.account.Accounts accounts;
-  @Inject dev.rpcshield.ratewatch.Ratewatch ratewatch;
+  @Inject Configuration configuration;
+  @Inject Gauges gauges;
+  @Inject Limits limits;
+  @Inject Accounts accounts;
+  @Inject Ratewatch ratewatch;
 
   private final List<ObjectName> registered = new ArrayList<>();
   private volatile boolean started;
 
   void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-    metrics.watch(upstreams);
-    metrics.watch(ratewatch);
+    configuration.snapshot();
+    gauges.watch(upstreams);
+    gauges.watch(ratewatch);
     if (limits.sharedStore() != null) {
-      metrics.watch(limits.sharedStore());
+      gauges.watch(limits.sharedStore());
     }
     accounts.store();
     for (Upstream u : upstreams.all()) {

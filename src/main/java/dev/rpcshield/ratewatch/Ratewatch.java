@@ -1,11 +1,9 @@
 package dev.rpcshield.ratewatch;
 
-import dev.rpcshield.account.Accounts;
-import dev.rpcshield.config.Settings;
 import dev.rpcshield.identity.Caller;
 import dev.rpcshield.limit.Limits;
-import dev.rpcshield.ops.EventLog;
-import dev.rpcshield.ops.GatewayMetrics;
+import dev.rpcshield.telemetry.EventLog;
+import dev.rpcshield.telemetry.RequestMetrics;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Where refusals go: a structured log line, the episode window (what operators look at) and, for
@@ -42,11 +39,12 @@ import org.eclipse.microprofile.config.ConfigProvider;
 public class Ratewatch {
   private static final Logger LOG = Logger.getLogger(Ratewatch.class.getName());
 
-  @Inject Accounts accounts;
+  @Inject HighRateFlags highRateFlags;
+  @Inject RatewatchConfig config;
+  @Inject Clock clock;
   @Inject Limits limits;
-  @Inject GatewayMetrics metrics;
+  @Inject RequestMetrics metrics;
 
-  private final Clock clock = Clock.systemUTC();
   private final AtomicLong flagsRaised = new AtomicLong();
   private final AtomicLong refusals = new AtomicLong();
   private final AtomicLong syncFailures = new AtomicLong();
@@ -57,27 +55,26 @@ public class Ratewatch {
   private FlagCounter flags;
   private SharedRatewatch shared;
   private volatile boolean sharedHealthy;
-  private Duration flagWindow;
   private Instant failingSince;
   private ScheduledExecutorService syncer;
 
   @PostConstruct
   void init() {
-    Settings s = new Settings(ConfigProvider.getConfig());
-    int maxSeries = s.integer("rpcshield.ratewatch.max-series", 200);
-    Duration retention = s.duration("rpcshield.ratewatch.retention", Duration.ofHours(1));
-    long threshold = s.longValue("rpcshield.ratewatch.flag-threshold", 1000);
-    flagWindow = s.duration("rpcshield.ratewatch.flag-window", Duration.ofMinutes(10));
-    window = new EpisodeWindow(clock, maxSeries, retention);
-    flags = new FlagCounter(clock, threshold, flagWindow);
+    int maxSeries = config.maxSeries();
+    window = new EpisodeWindow(clock, maxSeries, config.retention());
+    flags = new FlagCounter(clock, config.flagThreshold(), config.flagWindow());
     maxPending = Math.max(maxSeries, 1000);
     if (limits.redisPool() != null) {
       shared =
           new SharedRatewatch(
-              limits.redisPool(), "rw:", maxSeries, retention, threshold, flagWindow);
+              limits.redisPool(),
+              "rw:",
+              maxSeries,
+              config.retention(),
+              config.flagThreshold(),
+              config.flagWindow());
       sharedHealthy = true;
-      long every =
-          s.duration("rpcshield.ratewatch.sync-interval", Duration.ofSeconds(1)).toMillis();
+      long every = config.syncInterval().toMillis();
       syncer =
           Executors.newSingleThreadScheduledExecutor(
               r -> Thread.ofPlatform().daemon().name("rpcshield-ratewatch").unstarted(r));
@@ -140,7 +137,7 @@ public class Ratewatch {
   }
 
   private void flag(UUID account) {
-    if (accounts.store().flagHighRate(account)) {
+    if (highRateFlags.flag(account)) {
       flagsRaised.incrementAndGet();
       LOG.warning(() -> "account " + account + " flagged for a high refusal rate (review it)");
     }
@@ -168,7 +165,7 @@ public class Ratewatch {
       series.forEach((id, n) -> add(pendingSeries, id, n));
       // Kept for the flag only while they could still be inside its window: refusals spread over a
       // long outage must not land in one bucket when Redis returns and flag an account early.
-      if (Duration.between(failingSince, clock.instant()).compareTo(flagWindow) < 0) {
+      if (Duration.between(failingSince, clock.instant()).compareTo(config.flagWindow()) < 0) {
         byAccount.forEach((id, n) -> add(pendingAccounts, id, n));
       }
       return;

@@ -3,8 +3,10 @@ package dev.rpcshield.sender;
 import dev.rpcshield.sender.InvalidTransactionException.Reason;
 import java.math.BigInteger;
 import java.security.SignatureException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.web3j.crypto.Hash;
 import org.web3j.crypto.RawTransaction;
@@ -12,6 +14,10 @@ import org.web3j.crypto.Sign;
 import org.web3j.crypto.SignedRawTransaction;
 import org.web3j.crypto.TransactionDecoder;
 import org.web3j.crypto.transaction.type.ITransaction;
+import org.web3j.crypto.transaction.type.Transaction1559;
+import org.web3j.crypto.transaction.type.Transaction2930;
+import org.web3j.crypto.transaction.type.Transaction4844;
+import org.web3j.crypto.transaction.type.Transaction7702;
 import org.web3j.rlp.RlpDecoder;
 import org.web3j.rlp.RlpEncoder;
 import org.web3j.rlp.RlpList;
@@ -94,7 +100,7 @@ public final class RawTransactionDecoder {
       throw new InvalidTransactionException(Reason.UNRECOVERABLE, "signature is not recoverable");
     }
     return new SignedTransaction(
-        sender.toLowerCase(java.util.Locale.ROOT),
+        sender.toLowerCase(Locale.ROOT),
         signed.getNonce(),
         chainId,
         type,
@@ -107,10 +113,10 @@ public final class RawTransactionDecoder {
     }
     ITransaction tx = signed.getTransaction();
     return switch (tx) {
-      case org.web3j.crypto.transaction.type.Transaction7702 t -> t.getChainId();
-      case org.web3j.crypto.transaction.type.Transaction4844 t -> t.getChainId();
-      case org.web3j.crypto.transaction.type.Transaction1559 t -> t.getChainId();
-      case org.web3j.crypto.transaction.type.Transaction2930 t -> t.getChainId();
+      case Transaction7702 t -> t.getChainId();
+      case Transaction4844 t -> t.getChainId();
+      case Transaction1559 t -> t.getChainId();
+      case Transaction2930 t -> t.getChainId();
       default -> null;
     };
   }
@@ -191,7 +197,7 @@ public final class RawTransactionDecoder {
           Reason.NOT_DECODABLE, "transaction has trailing bytes after its RLP");
     }
     try {
-      byte[] slice = java.util.Arrays.copyOfRange(data, offset, data.length);
+      byte[] slice = Arrays.copyOfRange(data, offset, data.length);
       return (RlpList) RlpDecoder.decode(slice).getValues().get(0);
     } catch (RuntimeException e) {
       throw new InvalidTransactionException(Reason.NOT_DECODABLE, "transaction is not valid RLP");

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * What a call needs from an upstream's chain head: whether its answer depends on the head at all,
@@ -43,8 +45,8 @@ public record BlockRequirement(boolean headSensitive, long minBlock) {
           Map.entry("eth_getProof", 2),
           Map.entry("eth_getLogs", -2));
 
-  private static final java.util.Set<String> HEAD_INDEPENDENT =
-      java.util.Set.of(
+  private static final Set<String> HEAD_INDEPENDENT =
+      Set.of(
           "eth_chainId",
           "net_version",
           "web3_clientVersion",
@@ -54,7 +56,7 @@ public record BlockRequirement(boolean headSensitive, long minBlock) {
           "eth_unsubscribe");
 
   /** The requirement of one call; params are read only for methods that carry a block. */
-  public static BlockRequirement of(String method, java.util.function.Supplier<byte[]> params) {
+  public static BlockRequirement of(String method, Supplier<byte[]> params) {
     if (HEAD_INDEPENDENT.contains(method)) {
       return NONE;
     }

@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.HttpHostConnectException;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
@@ -33,8 +34,7 @@ import org.apache.hc.core5.util.Timeout;
 /**
  * HTTP/1.1 transport on Apache HttpClient 5 (classic, blocking), called from virtual threads: a
  * pool of keep-alive connections per upstream, a deadline on the whole exchange (a watchdog aborts
- * a body that drips past it), and a cap on the answer size. Measured against the JDK client on
- * these machines it costs about a tenth per request (bench/README.md).
+ * a body that drips past it), and a cap on the answer size.
  */
 public final class HttpUpstreamTransport implements UpstreamTransport, AutoCloseable {
   private final Duration connectTimeout;
@@ -176,7 +176,7 @@ public final class HttpUpstreamTransport implements UpstreamTransport, AutoClose
   @Override
   public void close() {
     watchdog.shutdownNow();
-    java.util.stream.Stream.concat(clients.values().stream(), submitClients.values().stream())
+    Stream.concat(clients.values().stream(), submitClients.values().stream())
         .forEach(c -> {
           try {
             c.close();

@@ -33,6 +33,15 @@ public final class UpstreamGroup {
     return members;
   }
 
+  /** The largest batch every member accepts. */
+  public int maxBatchSize() {
+    int size = Integer.MAX_VALUE;
+    for (Upstream u : members) {
+      size = Math.min(size, u.settings().maxBatchSize());
+    }
+    return size;
+  }
+
   /** Every member once, in the order this request should try them. */
   public List<Upstream> order() {
     int first =

@@ -1,11 +1,11 @@
 package dev.rpcshield.upstream;
 
-import dev.rpcshield.config.Settings;
 import dev.rpcshield.jsonrpc.UpstreamReply;
-import dev.rpcshield.ops.EventLog;
+import dev.rpcshield.telemetry.EventLog;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,7 +18,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * The upstreams of this instance: groups built from config, the method router, one forwarder, and
@@ -31,8 +30,9 @@ public class Upstreams {
       "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\",\"params\":[]}"
           .getBytes(StandardCharsets.US_ASCII);
 
-  private final Clock clock = Clock.systemUTC();
-  private UpstreamsConfig config;
+  @Inject UpstreamsConfig config;
+  @Inject Clock clock;
+
   private Map<String, Upstream> byName;
   private List<Upstream> all;
   private UpstreamGroup defaultGroup;
@@ -45,7 +45,6 @@ public class Upstreams {
 
   @PostConstruct
   void start() {
-    config = UpstreamsConfig.read(new Settings(ConfigProvider.getConfig()));
     byName = new LinkedHashMap<>();
     for (UpstreamSettings s : config.upstreams()) {
       CircuitBreaker breaker =

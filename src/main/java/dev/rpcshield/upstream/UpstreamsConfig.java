@@ -18,6 +18,9 @@ import java.util.Set;
  * "Configuration" section documents every key read here.
  *
  * @param groups in declaration order; the first is {@code default}
+ * @param webSocketUpstreams {@code rpcshield.upstreams.ws}: where subscriptions go, in failover
+ *     order (default none)
+ * @param webSocketTimeout connect and subscribe timeout of those (default 10 s)
  */
 public record UpstreamsConfig(
     List<UpstreamSettings> upstreams,
@@ -31,7 +34,9 @@ public record UpstreamsConfig(
     Duration backoffBase,
     Duration backoffMax,
     ErrorClassifier classifier,
-    HeadSettings heads) {
+    HeadSettings heads,
+    Map<String, URI> webSocketUpstreams,
+    Duration webSocketTimeout) {
 
   /** Public endpoints used when no upstreams are configured, so a laptop run works at once. */
   public static final String PUBLIC_UPSTREAMS =
@@ -159,7 +164,29 @@ public record UpstreamsConfig(
             s.longValue("rpcshield.upstream.max-lag-blocks", 5),
             s.longValue("rpcshield.upstream.recover-lag-blocks", 2),
             s.integer("rpcshield.upstream.lag-confirmations", 2),
-            s.duration("rpcshield.upstream.stall-timeout", Duration.ofSeconds(60))));
+            s.duration("rpcshield.upstream.stall-timeout", Duration.ofSeconds(60))),
+        webSocketUpstreams(s),
+        s.duration("rpcshield.upstream.ws.timeout", Duration.ofSeconds(10)));
+  }
+
+  private static Map<String, URI> webSocketUpstreams(Settings s) {
+    Map<String, URI> out = new LinkedHashMap<>();
+    s.pairs("rpcshield.upstreams.ws", "")
+        .forEach((name, url) -> {
+          URI uri;
+          try {
+            uri = new URI(url);
+          } catch (URISyntaxException e) {
+            throw Settings.invalid("rpcshield.upstreams.ws", url, "ws:// or wss:// URLs");
+          }
+          Settings.require(
+              uri.getScheme() != null && uri.getScheme().matches("wss?"),
+              "rpcshield.upstreams.ws",
+              name,
+              "ws:// or wss:// URLs");
+          out.put(name, uri);
+        });
+    return out;
   }
 
   /** Moves {@code user:pass@} out of the URL into a basic-auth header. */

@@ -1,14 +1,15 @@
 package dev.rpcshield.ws;
 
-import dev.rpcshield.gateway.ClientSink;
-import dev.rpcshield.gateway.GatewayReply;
-import dev.rpcshield.gateway.RpcGateway;
-import dev.rpcshield.gateway.Subscriptions;
 import dev.rpcshield.identity.Caller;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.jsonrpc.RpcWriter;
-import dev.rpcshield.ops.GatewayMetrics;
+import dev.rpcshield.pipeline.GatewayReply;
+import dev.rpcshield.pipeline.Pipeline;
+import dev.rpcshield.pipeline.Request;
+import dev.rpcshield.telemetry.RequestMetrics;
+import dev.rpcshield.upstream.ClientSink;
+import dev.rpcshield.upstream.Subscriptions;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
@@ -29,35 +30,35 @@ import java.util.logging.Logger;
 
 /**
  * One client's JSON-RPC WebSocket connection. It only translates: each text message goes to the
- * same {@link RpcGateway} as an HTTP body, on a virtual thread, and the answer is queued back. A
- * bad message gets an error message; the connection stays open.
+ * same {@link Pipeline} as an HTTP body, on a virtual thread, and the answer is queued back. A bad
+ * message gets an error message; the connection stays open.
  */
 public final class RpcSocket extends Endpoint {
   private static final Logger LOG = Logger.getLogger(RpcSocket.class.getName());
 
-  private final RpcGateway gateway;
+  private final Pipeline pipeline;
   private final Subscriptions subscriptions;
   private final SocketSettings settings;
   private final ScheduledExecutorService pinger;
   private final Caller caller;
   private final Semaphore inFlight;
   private final AtomicInteger openConnections;
-  private final GatewayMetrics metrics;
+  private final RequestMetrics metrics;
   private final SocketUpgrade.Slot slot;
   private ScheduledFuture<?> renewal;
   private Sink sink;
   private ScheduledFuture<?> ping;
 
   RpcSocket(
-      RpcGateway gateway,
+      Pipeline pipeline,
       Subscriptions subscriptions,
       SocketSettings settings,
       ScheduledExecutorService pinger,
       Caller caller,
       AtomicInteger openConnections,
-      GatewayMetrics metrics,
+      RequestMetrics metrics,
       SocketUpgrade.Slot slot) {
-    this.gateway = gateway;
+    this.pipeline = pipeline;
     this.subscriptions = subscriptions;
     this.settings = settings;
     this.pinger = pinger;
@@ -113,7 +114,7 @@ public final class RpcSocket extends Endpoint {
     Thread.ofVirtual()
         .start(() -> {
           try {
-            GatewayReply reply = gateway.handle(body, body.length, caller, sink);
+            GatewayReply reply = pipeline.serve(new Request(body, body.length, caller, sink));
             if (reply.body().length > 0) {
               sink.send(reply.body());
             }

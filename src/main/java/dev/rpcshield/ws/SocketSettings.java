@@ -1,5 +1,7 @@
 package dev.rpcshield.ws;
 
+import static dev.rpcshield.config.Settings.require;
+
 import dev.rpcshield.config.Settings;
 import java.time.Duration;
 import java.util.List;
@@ -31,14 +33,24 @@ public record SocketSettings(
     Duration leaseTtl) {
 
   public static SocketSettings read(Settings s, int defaultMaxMessage) {
+    Duration ping = s.duration("rpcshield.ws.ping-interval", Duration.ofSeconds(30));
+    require(!ping.isZero(), "rpcshield.ws.ping-interval", ping, "a positive duration");
+    Duration leaseTtl = s.duration("rpcshield.ws.lease-ttl", Duration.ofSeconds(60));
+    require(!leaseTtl.isZero(), "rpcshield.ws.lease-ttl", leaseTtl, "a positive duration");
     return new SocketSettings(
-        s.integer("rpcshield.ws.max-message-bytes", defaultMaxMessage),
+        positive(s, "rpcshield.ws.max-message-bytes", defaultMaxMessage),
         s.duration("rpcshield.ws.idle-timeout", Duration.ofMinutes(10)),
-        s.duration("rpcshield.ws.ping-interval", Duration.ofSeconds(30)),
-        s.integer("rpcshield.ws.max-in-flight", 64),
-        s.integer("rpcshield.ws.max-queued-messages", 1024),
+        ping,
+        positive(s, "rpcshield.ws.max-in-flight", 64),
+        positive(s, "rpcshield.ws.max-queued-messages", 1024),
         s.list("rpcshield.ws.allowed-origins", List.of()),
         s.integer("rpcshield.ws.anonymous-connections", 10),
-        s.duration("rpcshield.ws.lease-ttl", Duration.ofSeconds(60)));
+        leaseTtl);
+  }
+
+  private static int positive(Settings s, String key, int fallback) {
+    int value = s.integer(key, fallback);
+    require(value > 0, key, value, "a positive number");
+    return value;
   }
 }

@@ -1,17 +1,16 @@
 package dev.rpcshield.ws;
 
-import dev.rpcshield.config.Settings;
-import dev.rpcshield.gateway.RpcGateway;
-import dev.rpcshield.gateway.Subscriptions;
 import dev.rpcshield.identity.Caller;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.limit.ConnectionLeases;
 import dev.rpcshield.limit.Limits;
-import dev.rpcshield.ops.GatewayMetrics;
-import dev.rpcshield.ops.MetricNames;
-import dev.rpcshield.ops.RequestIds;
+import dev.rpcshield.pipeline.Pipeline;
 import dev.rpcshield.ratewatch.Ratewatch;
+import dev.rpcshield.telemetry.MetricNames;
+import dev.rpcshield.telemetry.RequestIds;
+import dev.rpcshield.telemetry.RequestMetrics;
+import dev.rpcshield.upstream.Subscriptions;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,12 +21,12 @@ import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 
 /**
@@ -36,23 +35,20 @@ import org.eclipse.microprofile.metrics.MetricRegistry;
  */
 @ApplicationScoped
 public class SocketUpgrade {
-  @Inject RpcGateway gateway;
+  @Inject Pipeline pipeline;
+  @Inject SocketSettings settings;
   @Inject Subscriptions subscriptions;
-  @Inject GatewayMetrics metrics;
+  @Inject RequestMetrics metrics;
   @Inject MetricRegistry registry;
   @Inject Limits limits;
   @Inject Ratewatch ratewatch;
 
   private final AtomicInteger open = new AtomicInteger();
 
-  private SocketSettings settings;
   private ScheduledExecutorService pinger;
 
   @PostConstruct
   void init() {
-    settings =
-        SocketSettings.read(
-            new Settings(ConfigProvider.getConfig()), gateway.limits().maxBodyBytes());
     pinger =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("rpcshield-ws-ping").unstarted(r));
@@ -119,7 +115,14 @@ public class SocketUpgrade {
                   public <T> T getEndpointInstance(Class<T> type) {
                     return type.cast(
                         new RpcSocket(
-                            gateway, subscriptions, settings, pinger, caller, open, metrics, slot));
+                            pipeline,
+                            subscriptions,
+                            settings,
+                            pinger,
+                            caller,
+                            open,
+                            metrics,
+                            slot));
                   }
                 })
             .build();
@@ -135,7 +138,7 @@ public class SocketUpgrade {
   }
 
   /** A held connection slot: renewed while the connection is open, released when it closes. */
-  record Slot(ConnectionLeases leases, String key, String lease, java.time.Duration ttl) {
+  record Slot(ConnectionLeases leases, String key, String lease, Duration ttl) {
     void renew() {
       leases.renew(key, lease, ttl);
     }

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -44,10 +47,10 @@ abstract class AccountStoreContract {
     AccountStore.CreatedKey a2 = store.createKey(a.getId(), "two", "test");
     AccountStore.CreatedKey b1 = store.createKey(b.getId(), "gone", "test");
     store.revokeKey(b1.key().getId(), "test");
-    java.util.Map<UUID, java.util.List<ApiKey>> keys = store.activeKeysByAccount();
+    Map<UUID, List<ApiKey>> keys = store.activeKeysByAccount();
     assertEquals(
-        java.util.Set.of(a1.key().getId(), a2.key().getId()),
-        java.util.Set.copyOf(keys.get(a.getId()).stream().map(ApiKey::getId).toList()));
+        Set.of(a1.key().getId(), a2.key().getId()),
+        Set.copyOf(keys.get(a.getId()).stream().map(ApiKey::getId).toList()));
     assertFalse(keys.containsKey(b.getId()), "revoked keys are not listed");
   }
 

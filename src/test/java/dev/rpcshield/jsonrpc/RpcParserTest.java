@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -154,7 +155,6 @@ class RpcParserTest {
     assertEquals(
         "{\"jsonrpc\":\"2.0\",\"id\":\"q\",\"error\":{\"code\":-32603,\"message\":\"a\\\"b\\nc\"}}",
         s(out));
-    assertArrayEquals(
-        "[1,2]".getBytes(), RpcWriter.batch(java.util.List.of("1".getBytes(), "2".getBytes())));
+    assertArrayEquals("[1,2]".getBytes(), RpcWriter.batch(List.of("1".getBytes(), "2".getBytes())));
   }
 }

@@ -3,6 +3,7 @@ package dev.rpcshield.sender;
 import java.math.BigInteger;
 import java.util.List;
 import org.apache.tuweni.bytes.Bytes;
+import org.web3j.crypto.AuthorizationTuple;
 import org.web3j.crypto.Blob;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.RawTransaction;
@@ -89,8 +90,8 @@ final class TestTransactions {
 
   /** A set-code transaction delegating Alice's account, with an authorization she signed. */
   static String eip7702(Credentials who, long nonce) {
-    org.web3j.crypto.AuthorizationTuple auth =
-        new org.web3j.crypto.AuthorizationTuple(
+    AuthorizationTuple auth =
+        new AuthorizationTuple(
             BigInteger.valueOf(CHAIN),
             TO,
             BigInteger.valueOf(nonce + 1),

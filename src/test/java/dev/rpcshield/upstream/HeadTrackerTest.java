@@ -8,6 +8,7 @@ import dev.rpcshield.testing.MutableClock;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +56,7 @@ class HeadTrackerTest {
 
   @Test
   void leavingAndReturningAreEachReportedOnce() {
-    List<String> changes = new java.util.ArrayList<>();
+    List<String> changes = new ArrayList<>();
     tracker.listen((upstream, from, to, reason) ->
         changes.add(upstream + " " + from + "->" + to + ": " + reason));
     heads(100, 110);

@@ -1,7 +1,5 @@
-package dev.rpcshield.ops;
+package dev.rpcshield.telemetry;
 
-import dev.rpcshield.upstream.Upstream;
-import dev.rpcshield.upstream.Upstreams;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -14,12 +12,13 @@ import org.eclipse.microprofile.metrics.Tag;
 import org.eclipse.microprofile.metrics.Timer;
 
 /**
- * RpcShield's MicroProfile Metrics, published in Prometheus text at {@code /metrics}. Names are in
- * {@link MetricNames} and documented in the README. Labels carry methods, outcomes, identity types
- * and upstream names, never keys or addresses.
+ * The per-call metrics of RpcShield's MicroProfile Metrics (gauges of the parts observed are
+ * registered by {@code ops}), published in Prometheus text at {@code /metrics}. Names are in {@link
+ * MetricNames} and documented in the README. Labels carry methods, outcomes, identity types and
+ * upstream names, never keys or addresses.
  */
 @ApplicationScoped
-public class GatewayMetrics {
+public class RequestMetrics {
   @Inject MetricRegistry registry;
 
   /**
@@ -78,31 +77,5 @@ public class GatewayMetrics {
   /** One WebSocket message received. */
   public void socketMessage() {
     socketMessages.inc();
-  }
-
-  /** Registers the limiter store's fail-open counter, when Redis is configured. */
-  public void watch(dev.rpcshield.limit.FailOpenLimiterStore store) {
-    registry.gauge(
-        MetricNames.REDIS_FALLBACKS, store, dev.rpcshield.limit.FailOpenLimiterStore::fallbacks);
-  }
-
-  /** Registers the count of high-rate flags raised. */
-  public void watch(dev.rpcshield.ratewatch.Ratewatch ratewatch) {
-    registry.gauge(
-        MetricNames.FLAGS_RAISED, ratewatch, dev.rpcshield.ratewatch.Ratewatch::flagsRaised);
-  }
-
-  /** Registers the per-upstream gauges; called once at start. */
-  public void watch(Upstreams upstreams) {
-    for (Upstream u : upstreams.all()) {
-      Tag name = new Tag("upstream", u.name());
-      registry.gauge(MetricNames.UPSTREAM_REQUESTS, u, Upstream::requests, name);
-      registry.gauge(MetricNames.UPSTREAM_FAILURES, u, Upstream::failures, name);
-      registry.gauge(MetricNames.UPSTREAM_LATENCY, u, Upstream::latencyMillis, name);
-      registry.gauge(
-          MetricNames.UPSTREAM_IN_ROTATION, u, x -> x.breaker().inRotation() ? 1 : 0, name);
-      registry.gauge(MetricNames.UPSTREAM_HEAD, u, x -> x.head().latest(), name);
-      registry.gauge(MetricNames.UPSTREAM_LAGGING, u, x -> x.head().lagging() ? 1 : 0, name);
-    }
   }
 }

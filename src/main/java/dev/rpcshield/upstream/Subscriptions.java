@@ -1,18 +1,10 @@
-package dev.rpcshield.gateway;
+package dev.rpcshield.upstream;
 
-import dev.rpcshield.account.Accounts;
-import dev.rpcshield.config.Settings;
-import dev.rpcshield.identity.Caller;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.jsonrpc.RpcWriter;
 import dev.rpcshield.jsonrpc.UpstreamReply;
-import dev.rpcshield.ops.GatewayMetrics;
-import dev.rpcshield.upstream.Upstream;
-import dev.rpcshield.upstream.UpstreamSocket;
-import dev.rpcshield.upstream.Upstreams;
-import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -21,7 +13,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -31,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * eth_subscribe over a shared upstream WebSocket. Clients get subscription ids issued by the
@@ -46,8 +36,8 @@ public class Subscriptions implements UpstreamSocket.Listener {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   @Inject Upstreams upstreams;
-  @Inject Accounts accounts;
-  @Inject GatewayMetrics metrics;
+  @Inject NotificationMeter meter;
+  @Inject UpstreamsConfig config;
 
   /** One client subscription. */
   private static final class Sub {
@@ -67,22 +57,7 @@ public class Subscriptions implements UpstreamSocket.Listener {
   private final Map<String, Sub> byClientId = new ConcurrentHashMap<>();
   private final Map<String, Sub> byUpstreamId = new ConcurrentHashMap<>();
   private final HttpClient client = HttpClient.newHttpClient();
-  private Map<String, String> urls;
-  private Duration timeout;
-  private double cuPerByte;
   private volatile UpstreamSocket current;
-
-  @PostConstruct
-  void init() {
-    Settings s = new Settings(ConfigProvider.getConfig());
-    urls = s.pairs("rpcshield.upstreams.ws", "");
-    timeout = s.duration("rpcshield.upstream.ws.timeout", Duration.ofSeconds(10));
-    cuPerByte = s.decimal("rpcshield.cu.notification-per-byte", 0.04);
-    if (cuPerByte < 0) {
-      throw new IllegalArgumentException(
-          "configuration rpcshield.cu.notification-per-byte must be >= 0");
-    }
-  }
 
   @PreDestroy
   void stop() {
@@ -94,7 +69,7 @@ public class Subscriptions implements UpstreamSocket.Listener {
   }
 
   public boolean available() {
-    return !urls.isEmpty();
+    return !config.webSocketUpstreams().isEmpty();
   }
 
   /** Number of active client subscriptions on this instance. */
@@ -104,7 +79,7 @@ public class Subscriptions implements UpstreamSocket.Listener {
 
   /** Answers an eth_subscribe call. */
   public byte[] subscribe(ClientSink sink, RpcCall call) {
-    if (urls.isEmpty()) {
+    if (config.webSocketUpstreams().isEmpty()) {
       return RpcWriter.error(
           call.rawId(),
           RpcError.of(RpcErrorCode.NO_UPSTREAM, "no WebSocket upstream is configured"));
@@ -113,7 +88,9 @@ public class Subscriptions implements UpstreamSocket.Listener {
     try {
       UpstreamSocket socket = socket();
       byte[] answer =
-          socket.request("eth_subscribe", params).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+          socket
+              .request("eth_subscribe", params)
+              .get(config.webSocketTimeout().toMillis(), TimeUnit.MILLISECONDS);
       UpstreamReply reply = UpstreamReply.read(answer);
       UpstreamReply.Answer a = reply.answers().get(0);
       String upstreamId = a.isError() ? null : unquote(reply.resultJson(a));
@@ -175,19 +152,7 @@ public class Subscriptions implements UpstreamSocket.Listener {
     }
     byte[] notification = withSubscriptionId(message, upstreamSubscription, sub.clientId);
     sub.sink.send(notification);
-    meter(sub.sink.caller(), notification.length);
-  }
-
-  /**
-   * Charges a delivered notification by its size, as providers do: compute units count toward the
-   * caller's monthly quota and the metrics, but a notification is never refused.
-   */
-  private void meter(Caller caller, int bytes) {
-    long units = (long) Math.ceil(bytes * cuPerByte);
-    metrics.computeUnits("notification", units);
-    if (caller.account() != null && units > 0) {
-      accounts.usage().metered(caller.account().accountId(), units);
-    }
+    meter.delivered(sub.sink.caller(), notification.length);
   }
 
   @Override
@@ -231,7 +196,7 @@ public class Subscriptions implements UpstreamSocket.Listener {
       byte[] answer =
           socket
               .request("eth_subscribe", sub.params)
-              .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+              .get(config.webSocketTimeout().toMillis(), TimeUnit.MILLISECONDS);
       UpstreamReply reply = UpstreamReply.read(answer);
       UpstreamReply.Answer a = reply.answers().get(0);
       String upstreamId = a.isError() ? null : unquote(reply.resultJson(a));
@@ -257,14 +222,15 @@ public class Subscriptions implements UpstreamSocket.Listener {
       return s;
     }
     List<String> tried = new ArrayList<>();
-    for (Map.Entry<String, String> e : urls.entrySet()) {
+    for (Map.Entry<String, URI> e : config.webSocketUpstreams().entrySet()) {
       if (!inRotation(e.getKey())) {
         tried.add(e.getKey() + ": out of service");
         continue;
       }
       try {
         UpstreamSocket socket =
-            UpstreamSocket.connect(e.getKey(), URI.create(e.getValue()), timeout, this, client);
+            UpstreamSocket.connect(
+                e.getKey(), e.getValue(), config.webSocketTimeout(), this, client);
         current = socket;
         LOG.info(() -> "subscriptions served by upstream WebSocket " + socket.name());
         return socket;

@@ -1,5 +1,6 @@
-package dev.rpcshield.gateway;
+package dev.rpcshield.pipeline;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -66,7 +67,7 @@ public final class MethodAllowList {
    * @param denied exact names refused even when allowed
    */
   public MethodAllowList(List<String> allowed, List<String> denied) {
-    List<String> pre = new java.util.ArrayList<>();
+    List<String> pre = new ArrayList<>();
     for (String a : allowed) {
       if (a.equals(STANDARD_TOKEN)) {
         exact.addAll(STANDARD);

@@ -1,4 +1,4 @@
-package dev.rpcshield.ops;
+package dev.rpcshield.telemetry;
 
 /** Every metric name RpcShield publishes, in one place (README "Metrics" lists them). */
 public final class MetricNames {

@@ -1,4 +1,4 @@
-package dev.rpcshield.ops;
+package dev.rpcshield.telemetry;
 
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;

@@ -1,11 +1,12 @@
-package dev.rpcshield.identity;
+package dev.rpcshield.pipeline;
 
 import dev.rpcshield.account.Accounts;
 import dev.rpcshield.account.KeyDirectory;
+import dev.rpcshield.identity.Caller;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
-import dev.rpcshield.ops.RequestIds;
 import dev.rpcshield.ratewatch.Ratewatch;
+import dev.rpcshield.telemetry.RequestIds;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 

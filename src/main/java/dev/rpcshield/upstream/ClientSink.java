@@ -1,4 +1,4 @@
-package dev.rpcshield.gateway;
+package dev.rpcshield.upstream;
 
 import dev.rpcshield.identity.Caller;
 

@@ -1,4 +1,4 @@
-package dev.rpcshield.account;
+package dev.rpcshield.identity;
 
 import java.util.UUID;
 

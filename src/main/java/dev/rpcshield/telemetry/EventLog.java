@@ -1,4 +1,4 @@
-package dev.rpcshield.ops;
+package dev.rpcshield.telemetry;
 
 import com.ibm.websphere.logging.hpel.LogRecordContext;
 import java.util.logging.Level;

@@ -1,0 +1,27 @@
+package dev.rpcshield.http;
+
+import dev.rpcshield.limit.Decision;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code X-RateLimit-*} for the decision shown to the client, and {@code Retry-After} when it
+ * refused.
+ */
+final class RateLimitHeaders {
+  private RateLimitHeaders() {}
+
+  static Map<String, String> of(Decision d) {
+    if (d == null || d.rule() == null) {
+      return Map.of();
+    }
+    Map<String, String> h = new LinkedHashMap<>();
+    h.put("X-RateLimit-Limit", Long.toString(d.limit()));
+    h.put("X-RateLimit-Remaining", Long.toString(Math.max(0, d.remaining())));
+    h.put("X-RateLimit-Reset", Long.toString(d.resetEpochSecond()));
+    if (!d.allowed()) {
+      h.put("Retry-After", Long.toString(d.retryAfterSeconds()));
+    }
+    return h;
+  }
+}

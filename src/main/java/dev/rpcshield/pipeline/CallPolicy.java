@@ -1,0 +1,58 @@
+package dev.rpcshield.pipeline;
+
+import dev.rpcshield.jsonrpc.RpcCall;
+import dev.rpcshield.jsonrpc.RpcError;
+import dev.rpcshield.jsonrpc.RpcErrorCode;
+import dev.rpcshield.jsonrpc.RpcWriter;
+import dev.rpcshield.telemetry.EventLog;
+import dev.rpcshield.telemetry.RequestMetrics;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * Whether a call may be made at all, before it costs anything: the method allow-list, and
+ * subscriptions only over WebSocket. {@code eth_accounts} is answered here with {@code []} (a
+ * gateway holds no accounts).
+ */
+@ApplicationScoped
+public class CallPolicy {
+  @Inject RequestMetrics metrics;
+  @Inject GatewayConfig config;
+
+  private MethodAllowList allowList;
+
+  @PostConstruct
+  void init() {
+    allowList = config.methods();
+  }
+
+  public Verdict check(RequestContext ctx, RpcCall call) {
+    String method = call.method();
+    if (!allowList.allows(method)) {
+      return refuse(ctx, RpcError.of(RpcErrorCode.METHOD_NOT_ALLOWED, method));
+    }
+    if (!ctx.request().webSocket()
+        && (method.equals("eth_subscribe") || method.equals("eth_unsubscribe"))) {
+      return refuse(
+          ctx,
+          RpcError.of(RpcErrorCode.METHOD_NOT_ALLOWED, method + " needs a WebSocket connection"));
+    }
+    if (method.equals("eth_accounts")) {
+      return new Verdict.Answered(RpcWriter.result(call.rawId(), "[]"));
+    }
+    return Verdict.PROCEED;
+  }
+
+  /** The method as metrics and logs name it: refused names are {@code other}, never echoed. */
+  public String metricName(String method) {
+    return allowList.allows(method) ? method : "other";
+  }
+
+  private Verdict refuse(RequestContext ctx, RpcError error) {
+    metrics.refusal("method");
+    EventLog.refusal(
+        ctx.requestId(), ctx.caller().identityType(), "other", "method", error.message());
+    return Verdict.refused(error);
+  }
+}

@@ -1,0 +1,24 @@
+package dev.rpcshield.pipeline;
+
+import dev.rpcshield.jsonrpc.RpcCall;
+import dev.rpcshield.upstream.Subscriptions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * Calls answered by the gateway itself once charged: {@code eth_subscribe} and {@code
+ * eth_unsubscribe}, served from the shared upstream WebSocket with gateway-issued ids.
+ */
+@ApplicationScoped
+public class LocalAnswers {
+  @Inject Subscriptions subscriptions;
+
+  public Verdict answer(Request request, RpcCall call) {
+    return switch (call.method()) {
+      case "eth_subscribe" -> new Verdict.Answered(subscriptions.subscribe(request.sink(), call));
+      case "eth_unsubscribe" ->
+          new Verdict.Answered(subscriptions.unsubscribe(request.sink(), call));
+      default -> Verdict.PROCEED;
+    };
+  }
+}

@@ -1,0 +1,125 @@
+package dev.rpcshield.pipeline;
+
+import dev.rpcshield.jsonrpc.InvalidMember;
+import dev.rpcshield.jsonrpc.Member;
+import dev.rpcshield.jsonrpc.RpcCall;
+import dev.rpcshield.jsonrpc.RpcWriter;
+import dev.rpcshield.limit.Decision;
+import dev.rpcshield.upstream.Dispatcher;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One member of a client body as it goes through the stages: the call, its price and limiter
+ * decision, and, once settled, its answer or error, HTTP status and metric outcome. A member is
+ * settled once; the stages after that pass it by.
+ */
+public final class MemberOutcome {
+  private final Member member;
+  private Price price;
+  private Decision decision;
+  private byte[] body;
+  private int status = 200;
+  private String outcome;
+
+  private MemberOutcome(Member member) {
+    this.member = member;
+    if (member instanceof InvalidMember invalid) {
+      body = RpcWriter.error(invalid.rawId(), invalid.error());
+      status = invalid.error().code().httpStatus();
+      outcome = "invalid";
+    }
+  }
+
+  /** The members of a parsed body, in the client's order; invalid members are settled already. */
+  public static List<MemberOutcome> of(List<Member> members) {
+    List<MemberOutcome> out = new ArrayList<>(members.size());
+    for (Member m : members) {
+      out.add(new MemberOutcome(m));
+    }
+    return out;
+  }
+
+  /** The members still open, in order. */
+  public static List<MemberOutcome> open(List<MemberOutcome> members) {
+    List<MemberOutcome> out = new ArrayList<>(members.size());
+    for (MemberOutcome m : members) {
+      if (m.isOpen()) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  /** The call, or null for a member that is not a valid request. */
+  public RpcCall call() {
+    return member instanceof RpcCall c ? c : null;
+  }
+
+  public boolean isOpen() {
+    return outcome == null;
+  }
+
+  /** Applies a stage's verdict; a member already settled keeps its first answer. */
+  public void settle(Verdict verdict) {
+    if (!isOpen()) {
+      return;
+    }
+    switch (verdict) {
+      case Verdict.Proceed p -> {}
+      case Verdict.Answered a -> finish(a.body(), 200, "ok");
+      case Verdict.Refused r ->
+          finish(
+              RpcWriter.error(member.rawId(), r.error()),
+              r.error().code().httpStatus(),
+              r.outcome());
+    }
+  }
+
+  /** Applies what the upstream dispatch produced for this member. */
+  public void settle(Dispatcher.Result result) {
+    switch (result) {
+      case Dispatcher.Answer a -> finish(a.body(), 200, a.chainError() ? "error" : "ok");
+      case Dispatcher.Failure f -> finish(f.body(), f.error().code().httpStatus(), "failed");
+    }
+  }
+
+  private void finish(byte[] answer, int httpStatus, String metricOutcome) {
+    body = member.isNotification() ? null : answer;
+    status = httpStatus;
+    outcome = metricOutcome;
+  }
+
+  void priced(Price p) {
+    price = p;
+  }
+
+  void decided(Decision d) {
+    decision = d;
+  }
+
+  /** Set by pricing: what the call costs. */
+  public Price price() {
+    return price;
+  }
+
+  /** Set by charging: the limiter's decision, or null when the member was not charged. */
+  public Decision decision() {
+    return decision;
+  }
+
+  /** The answer or error to send back, or null (a notification, or not settled). */
+  public byte[] body() {
+    return body;
+  }
+
+  /** The HTTP status this member would get as a single request. */
+  public int status() {
+    return status;
+  }
+
+  /** The metric outcome: ok, error, refused, invalid or failed; null while open. */
+  public String outcome() {
+    return outcome;
+  }
+}

@@ -1,0 +1,97 @@
+package dev.rpcshield.pipeline;
+
+import dev.rpcshield.jsonrpc.RpcCall;
+import dev.rpcshield.upstream.Dispatcher;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The request path shared by every transport, one stage per job: parse, call policy, pricing,
+ * charging, local answers, upstream dispatch, reply. Each batch member is one {@link MemberOutcome}
+ * that the stages settle; a settled member passes the later stages by. Admission (blocklist, key,
+ * account) happens before, when the transport resolves the caller.
+ */
+@ApplicationScoped
+public class Pipeline {
+  private Parsing parsing;
+  private CallPolicy policy;
+  private Pricing pricing;
+  private Charging charging;
+  private LocalAnswers local;
+  private Dispatcher dispatcher;
+  private Replies replies;
+  private CallRecorder recorder;
+
+  @Inject
+  void wire(
+      Parsing parsing,
+      CallPolicy policy,
+      Pricing pricing,
+      Charging charging,
+      LocalAnswers local,
+      Dispatcher dispatcher,
+      Replies replies,
+      CallRecorder recorder) {
+    this.parsing = parsing;
+    this.policy = policy;
+    this.pricing = pricing;
+    this.charging = charging;
+    this.local = local;
+    this.dispatcher = dispatcher;
+    this.replies = replies;
+    this.recorder = recorder;
+  }
+
+  /** Serves one HTTP body or one WebSocket message. */
+  public GatewayReply serve(Request request) {
+    long started = System.nanoTime();
+    String identity = request.caller().identityType();
+    Parsing.Result parsed = parsing.parse(request.body(), request.length());
+    if (parsed.refusal() != null) {
+      recorder.refused(identity, since(started));
+      return replies.refused(parsed.refusal());
+    }
+    RequestContext ctx = new RequestContext(request);
+    List<MemberOutcome> members = MemberOutcome.of(parsed.body().members());
+    for (MemberOutcome m : MemberOutcome.open(members)) {
+      m.settle(policy.check(ctx, m.call()));
+    }
+    for (MemberOutcome m : MemberOutcome.open(members)) {
+      m.settle(pricing.price(ctx.caller(), m));
+    }
+    List<MemberOutcome> priced = MemberOutcome.open(members);
+    if (!priced.isEmpty()) {
+      List<Verdict> verdicts = charging.charge(ctx, priced);
+      for (int i = 0; i < priced.size(); i++) {
+        priced.get(i).settle(verdicts.get(i));
+      }
+    }
+    for (MemberOutcome m : MemberOutcome.open(members)) {
+      m.settle(local.answer(request, m.call()));
+    }
+    dispatch(request, MemberOutcome.open(members));
+    recorder.record(identity, members, since(started));
+    return replies.assemble(parsed.body().batch(), members);
+  }
+
+  private void dispatch(Request request, List<MemberOutcome> outbound) {
+    if (outbound.isEmpty()) {
+      return;
+    }
+    List<RpcCall> calls = new ArrayList<>(outbound.size());
+    for (MemberOutcome m : outbound) {
+      calls.add(m.call());
+    }
+    List<Dispatcher.Result> results = dispatcher.send(calls, request.caller().clientIp());
+    for (int i = 0; i < outbound.size(); i++) {
+      outbound.get(i).settle(results.get(i));
+    }
+  }
+
+  private static Duration since(long startedNanos) {
+    return Duration.ofNanos(System.nanoTime() - startedNanos);
+  }
+}

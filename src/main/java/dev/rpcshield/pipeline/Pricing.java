@@ -1,0 +1,48 @@
+package dev.rpcshield.pipeline;
+
+import dev.rpcshield.identity.Caller;
+import dev.rpcshield.jsonrpc.RpcCall;
+import dev.rpcshield.jsonrpc.RpcError;
+import dev.rpcshield.jsonrpc.RpcErrorCode;
+import dev.rpcshield.limit.Limits;
+import dev.rpcshield.limit.Rule;
+import dev.rpcshield.sender.InvalidTransactionException;
+import dev.rpcshield.sender.SenderThrottle;
+import dev.rpcshield.sender.SignedTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a call costs: the caller's rate rules, the per-method rule, compute units, and for {@code
+ * eth_sendRawTransaction} the rule of its recovered sender. A transaction that cannot be decoded is
+ * refused here (-32602), so it never reaches an upstream.
+ */
+@ApplicationScoped
+public class Pricing {
+  @Inject Limits limits;
+  @Inject SenderThrottle senders;
+
+  /** Prices the member's call, or refuses it as invalid. */
+  public Verdict price(Caller caller, MemberOutcome member) {
+    RpcCall call = member.call();
+    List<Rule> rules = new ArrayList<>(limits.rulesFor(caller, call.method()));
+    String sender = null;
+    if (call.method().equals("eth_sendRawTransaction")) {
+      try {
+        SignedTransaction tx = senders.decoder().decode(call.firstStringParam());
+        sender = tx.sender();
+        Rule senderRule = senders.ruleFor(tx);
+        boolean exempt = caller.account() != null && caller.account().limits().senderExempt();
+        if (senderRule != null && !exempt) {
+          rules.add(senderRule);
+        }
+      } catch (InvalidTransactionException e) {
+        return Verdict.invalid(new RpcError(RpcErrorCode.INVALID_PARAMS, e.getMessage()));
+      }
+    }
+    member.priced(new Price(rules, limits.computeUnits().of(call.method()), sender));
+    return Verdict.PROCEED;
+  }
+}

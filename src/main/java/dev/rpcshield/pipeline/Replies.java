@@ -1,0 +1,51 @@
+package dev.rpcshield.pipeline;
+
+import dev.rpcshield.jsonrpc.RpcError;
+import dev.rpcshield.jsonrpc.RpcWriter;
+import dev.rpcshield.limit.Decision;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The last stage: one reply from the settled members. A single request gets its own status; a batch
+ * is 200 with an entry per answered member in the client's order (none for notifications). The
+ * decision shown is the first charged member's, or the first refused one's.
+ */
+@ApplicationScoped
+public class Replies {
+  private static final byte[] EMPTY = new byte[0];
+
+  public GatewayReply assemble(boolean batch, List<MemberOutcome> members) {
+    Decision shown = shown(members);
+    if (!batch) {
+      MemberOutcome only = members.get(0);
+      return only.body() == null
+          ? new GatewayReply(200, EMPTY, shown)
+          : new GatewayReply(only.status(), only.body(), shown);
+    }
+    List<byte[]> entries = new ArrayList<>(members.size());
+    for (MemberOutcome m : members) {
+      if (m.body() != null) {
+        entries.add(m.body());
+      }
+    }
+    return new GatewayReply(200, entries.isEmpty() ? EMPTY : RpcWriter.batch(entries), shown);
+  }
+
+  /** The reply to a body refused as a whole (not JSON, too large, empty batch): id null. */
+  public GatewayReply refused(RpcError error) {
+    return new GatewayReply(error.code().httpStatus(), RpcWriter.error(null, error), null);
+  }
+
+  private static Decision shown(List<MemberOutcome> members) {
+    Decision shown = null;
+    for (MemberOutcome m : members) {
+      Decision d = m.decision();
+      if (d != null && (shown == null || !d.allowed() && shown.allowed())) {
+        shown = d;
+      }
+    }
+    return shown;
+  }
+}

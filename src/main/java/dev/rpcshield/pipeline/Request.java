@@ -1,0 +1,19 @@
+package dev.rpcshield.pipeline;
+
+import dev.rpcshield.identity.Caller;
+import dev.rpcshield.upstream.ClientSink;
+
+/**
+ * What a transport hands the pipeline: one HTTP body or one WebSocket message, from an admitted
+ * caller.
+ *
+ * @param body the client's bytes; only the first {@code length} are the message
+ * @param sink the client's WebSocket connection, which subscriptions push to; null over HTTP
+ */
+public record Request(byte[] body, int length, Caller caller, ClientSink sink) {
+
+  /** Whether the request came over a WebSocket connection. */
+  public boolean webSocket() {
+    return sink != null;
+  }
+}

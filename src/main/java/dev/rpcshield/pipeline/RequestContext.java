@@ -1,0 +1,34 @@
+package dev.rpcshield.pipeline;
+
+import dev.rpcshield.identity.Caller;
+import dev.rpcshield.telemetry.RequestIds;
+
+/**
+ * What the stages know of the request a member belongs to: who sent it, over which transport, and
+ * the id that ties its log lines together (made on the first refusal, so served requests pay
+ * nothing for it).
+ */
+public final class RequestContext {
+  private final Request request;
+  private String requestId;
+
+  public RequestContext(Request request) {
+    this.request = request;
+  }
+
+  public Caller caller() {
+    return request.caller();
+  }
+
+  public Request request() {
+    return request;
+  }
+
+  /** This request's id in the event log. */
+  public String requestId() {
+    if (requestId == null) {
+      requestId = RequestIds.next();
+    }
+    return requestId;
+  }
+}

@@ -1,0 +1,246 @@
+package dev.rpcshield.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.rpcshield.identity.Caller;
+import dev.rpcshield.jsonrpc.ParseLimits;
+import dev.rpcshield.jsonrpc.RpcBodyException;
+import dev.rpcshield.jsonrpc.RpcCall;
+import dev.rpcshield.jsonrpc.RpcError;
+import dev.rpcshield.jsonrpc.RpcErrorCode;
+import dev.rpcshield.jsonrpc.RpcParser;
+import dev.rpcshield.jsonrpc.RpcWriter;
+import dev.rpcshield.limit.Decision;
+import dev.rpcshield.upstream.Dispatcher;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The orchestrator with a fake of every stage: each member goes through the stages in order, a
+ * member settled by one stage is never seen by a later one, and the reply keeps the client's order.
+ * Methods name what the fakes do with them: {@code deny_*} is refused by call policy, {@code bad_*}
+ * by pricing, {@code over_*} by charging, {@code local_*} answered locally; the rest go upstream.
+ */
+class PipelineTest {
+  private static final Caller CALLER = new Caller("198.51.100.7", null, null);
+  private static final Decision OK = new Decision(true, "rps", 10, 9, 0, 100);
+  private static final Decision OVER = new Decision(false, "rps", 10, 0, 1500, 101);
+
+  /** Which stages saw which method, in order. */
+  private final Map<String, List<String>> seen = new TreeMap<>();
+
+  private final Pipeline pipeline = new Pipeline();
+
+  PipelineTest() {
+    pipeline.wire(
+        new Parsing() {
+          @Override
+          public Result parse(byte[] body, int length) {
+            seen("parse", "body");
+            try {
+              return new Result(new RpcParser(ParseLimits.DEFAULTS).parse(body, length), null);
+            } catch (RpcBodyException e) {
+              return new Result(null, e.error());
+            }
+          }
+        },
+        new CallPolicy() {
+          @Override
+          public Verdict check(RequestContext ctx, RpcCall call) {
+            seen("policy", call.method());
+            return call.method().startsWith("deny_")
+                ? Verdict.refused(RpcError.of(RpcErrorCode.METHOD_NOT_ALLOWED, call.method()))
+                : Verdict.PROCEED;
+          }
+
+          @Override
+          public String metricName(String method) {
+            return method;
+          }
+        },
+        new Pricing() {
+          @Override
+          public Verdict price(Caller caller, MemberOutcome member) {
+            seen("pricing", member.call().method());
+            if (member.call().method().startsWith("bad_")) {
+              return Verdict.invalid(RpcError.of(RpcErrorCode.INVALID_PARAMS, "not decodable"));
+            }
+            member.priced(new Price(List.of(), 10, null));
+            return Verdict.PROCEED;
+          }
+        },
+        new Charging() {
+          @Override
+          public List<Verdict> charge(RequestContext ctx, List<MemberOutcome> members) {
+            List<Verdict> out = new ArrayList<>();
+            for (MemberOutcome m : members) {
+              seen("charging", m.call().method());
+              boolean over = m.call().method().startsWith("over_");
+              m.decided(over ? OVER : OK);
+              out.add(
+                  over
+                      ? Verdict.refused(RpcError.of(RpcErrorCode.RATE_LIMITED, "rps"))
+                      : Verdict.PROCEED);
+            }
+            return out;
+          }
+        },
+        new LocalAnswers() {
+          @Override
+          public Verdict answer(Request request, RpcCall call) {
+            seen("local", call.method());
+            return call.method().startsWith("local_")
+                ? new Verdict.Answered(RpcWriter.result(call.rawId(), "\"here\""))
+                : Verdict.PROCEED;
+          }
+        },
+        new Dispatcher() {
+          @Override
+          public List<Result> send(List<RpcCall> calls, String clientIp) {
+            assertEquals(CALLER.clientIp(), clientIp);
+            List<Result> out = new ArrayList<>();
+            for (RpcCall c : calls) {
+              seen("upstream", c.method());
+              out.add(
+                  new Answer(
+                      c.isNotification() ? null : RpcWriter.result(c.rawId(), "\"upstream\""),
+                      false));
+            }
+            return out;
+          }
+        },
+        new Replies(),
+        new CallRecorder() {
+          @Override
+          public void record(String identity, List<MemberOutcome> members, Duration took) {
+            for (MemberOutcome m : members) {
+              seen(
+                  "recorded",
+                  (m.call() == null ? "invalid" : m.call().method()) + "=" + m.outcome());
+            }
+          }
+
+          @Override
+          public void refused(String identity, Duration took) {
+            seen("recorded", "body=invalid");
+          }
+        });
+  }
+
+  private void seen(String stage, String what) {
+    seen.computeIfAbsent(stage, s -> new ArrayList<>()).add(what);
+  }
+
+  private GatewayReply serve(String body) {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    return pipeline.serve(new Request(bytes, bytes.length, CALLER, null));
+  }
+
+  private static String call(int id, String method) {
+    return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":[]}";
+  }
+
+  private static String text(GatewayReply reply) {
+    return new String(reply.body(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void eachMemberStopsAtTheStageThatSettlesItAndTheBatchKeepsTheClientsOrder() {
+    GatewayReply reply =
+        serve(
+            "["
+                + String.join(
+                    ",",
+                    call(1, "deny_a"),
+                    call(2, "bad_b"),
+                    "{\"jsonrpc\":\"2.0\",\"id\":3}",
+                    call(4, "over_c"),
+                    call(5, "local_d"),
+                    call(6, "eth_e"),
+                    "{\"jsonrpc\":\"2.0\",\"method\":\"eth_f\",\"params\":[]}")
+                + "]");
+
+    assertEquals(
+        List.of("deny_a", "bad_b", "over_c", "local_d", "eth_e", "eth_f"), seen.get("policy"));
+    assertEquals(List.of("bad_b", "over_c", "local_d", "eth_e", "eth_f"), seen.get("pricing"));
+    assertEquals(List.of("over_c", "local_d", "eth_e", "eth_f"), seen.get("charging"));
+    assertEquals(List.of("local_d", "eth_e", "eth_f"), seen.get("local"));
+    assertEquals(List.of("eth_e", "eth_f"), seen.get("upstream"));
+    assertEquals(
+        List.of(
+            "deny_a=refused",
+            "bad_b=invalid",
+            "invalid=invalid",
+            "over_c=refused",
+            "local_d=ok",
+            "eth_e=ok",
+            "eth_f=ok"),
+        seen.get("recorded"));
+
+    assertEquals(200, reply.status());
+    String body = text(reply);
+    assertEquals(
+        "[{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32001",
+        body.substring(0, body.indexOf("-32001") + 6));
+    int[] order = {
+      body.indexOf("\"id\":1,"),
+      body.indexOf("\"id\":2,"),
+      body.indexOf("\"id\":3,"),
+      body.indexOf("\"id\":4,"),
+      body.indexOf("\"id\":5,"),
+      body.indexOf("\"id\":6,")
+    };
+    for (int i = 1; i < order.length; i++) {
+      assertEquals(true, order[i - 1] >= 0 && order[i - 1] < order[i], body);
+    }
+    assertEquals(true, body.contains("\"id\":5,\"result\":\"here\""), body);
+    assertEquals(true, body.contains("\"id\":6,\"result\":\"upstream\""), body);
+    assertEquals(6, body.split("\"jsonrpc\"").length - 1, "no entry for the notification");
+    assertEquals(OVER, reply.decision(), "the refused member's decision is the one shown");
+  }
+
+  @Test
+  void aSingleRefusedRequestGetsItsErrorsStatus() {
+    GatewayReply reply = serve(call(7, "over_x"));
+
+    assertEquals(429, reply.status());
+    assertEquals(OVER, reply.decision());
+    assertEquals(
+        new String(
+            RpcWriter.error(
+                "7".getBytes(StandardCharsets.UTF_8),
+                RpcError.of(RpcErrorCode.RATE_LIMITED, "rps")),
+            StandardCharsets.UTF_8),
+        text(reply));
+    assertNull(seen.get("local"));
+    assertNull(seen.get("upstream"));
+  }
+
+  @Test
+  void aBodyRefusedAsAWholeReachesNoLaterStage() {
+    GatewayReply reply = serve("{not json");
+
+    assertEquals(400, reply.status());
+    assertEquals(true, text(reply).contains("\"id\":null"), text(reply));
+    assertEquals(true, text(reply).contains("-32700"), text(reply));
+    assertNull(reply.decision());
+    assertEquals(Map.of("parse", List.of("body"), "recorded", List.of("body=invalid")), seen);
+  }
+
+  @Test
+  void aNotificationAloneGetsAnEmptyBody() {
+    GatewayReply reply = serve("{\"jsonrpc\":\"2.0\",\"method\":\"eth_g\",\"params\":[]}");
+
+    assertEquals(200, reply.status());
+    assertArrayEquals(new byte[0], reply.body());
+    assertEquals(List.of("eth_g"), seen.get("upstream"));
+    assertEquals(OK, reply.decision());
+  }
+}
