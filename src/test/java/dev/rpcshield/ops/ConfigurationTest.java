@@ -1,0 +1,144 @@
+package dev.rpcshield.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rpcshield.config.Settings;
+import dev.rpcshield.testing.MapConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The configuration as a whole: every area refuses a bad value with the key's name, and the keys
+ * the code reads are exactly README's "Configuration" table (plus the server.xml variables it
+ * lists).
+ */
+class ConfigurationTest {
+
+  /** A configuration naming one of each kind of dynamic key, so their reads show up. */
+  private static final Map<String, String> EVERY_KIND =
+      Map.of(
+          "rpcshield.upstreams", "a=http://127.0.0.1:1",
+          "rpcshield.groups", "g",
+          "rpcshield.group.g.upstreams", "a",
+          "rpcshield.upstreams.ws", "w=ws://127.0.0.1:2",
+          "rpcshield.redis.url", "redis://127.0.0.1:6379",
+          "rpcshield.tier.gold.rps", "5");
+
+  private static Configuration.Snapshot read(Map<String, String> values) {
+    return Configuration.Snapshot.read(new Settings(new MapConfig(values)));
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "rpcshield.limits.max-batch-size|0",
+        "rpcshield.trusted-proxies|10.0.0.0/99",
+        "rpcshield.upstream.timeout|soon",
+        "rpcshield.upstream.a.max-in-flight|lots",
+        "rpcshield.anonymous.rps|-1",
+        "rpcshield.redis.url|http://127.0.0.1:6379",
+        "rpcshield.cu.overrides|eth_call=thirty",
+        "rpcshield.usage.flush-interval|5 parsecs",
+        "rpcshield.keys.cache-size|0",
+        "rpcshield.sender.allowed-chain-ids|mainnet",
+        "rpcshield.sender.interval|0s",
+        "rpcshield.ratewatch.max-series|0",
+        "rpcshield.ratewatch.flag-window|forever",
+        "rpcshield.ws.max-in-flight|0",
+        "rpcshield.upstreams.ws|w=http://127.0.0.1:2",
+        "rpcshield.tier.gold.sender-exempt|perhaps",
+      })
+  void aBadValueInAnyAreaIsRefusedWithItsKey(String key, String value) {
+    Map<String, String> values = new HashMap<>(EVERY_KIND);
+    values.put(key, value);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> read(values));
+    assertTrue(e.getMessage().contains(key), e.getMessage());
+  }
+
+  @Test
+  void theDefaultsAreReadWithoutAnyKeySet() {
+    Configuration.Snapshot defaults = read(Map.of());
+    assertEquals(3, defaults.upstreams().upstreams().size());
+    assertEquals(null, defaults.limits().redis());
+    assertEquals(null, defaults.admin().token());
+  }
+
+  @Test
+  void theKeysReadAreTheKeysReadmeDocuments() throws IOException {
+    MapConfig config = new MapConfig(EVERY_KIND);
+    Configuration.Snapshot.read(new Settings(config));
+    Set<String> read = new TreeSet<>();
+    for (String key : config.asked()) {
+      read.add(
+          key.replaceFirst("^rpcshield\\.upstream\\.a\\.", "rpcshield.upstream.<name>.")
+              .replaceFirst("^rpcshield\\.group\\.(default|g)\\.", "rpcshield.group.<g>.")
+              .replaceFirst("^rpcshield\\.tier\\.[a-z0-9]+\\.", "rpcshield.tier.<tier>."));
+    }
+    Set<String> documented = readmeKeys();
+    Set<String> undocumented = new TreeSet<>(read);
+    undocumented.removeAll(documented);
+    assertEquals(Set.of(), undocumented, "keys the code reads that README's table lacks");
+
+    String serverXml = Files.readString(Path.of("liberty/server.xml"));
+    Set<String> unread = new TreeSet<>(documented);
+    unread.removeAll(read);
+    unread.removeIf(k -> serverXml.contains("<variable name=\"" + k + "\""));
+    assertEquals(Set.of(), unread, "README keys that neither the code nor server.xml reads");
+  }
+
+  /**
+   * The keys in the first column of README's configuration table, which must be one table (no blank
+   * line splitting it); {@code .suffix} after a key stands for that key's stem plus suffix.
+   */
+  private static Set<String> readmeKeys() throws IOException {
+    List<String> lines = Files.readAllLines(Path.of("README.md"));
+    int header = lines.indexOf("| key | meaning | default |");
+    assertTrue(header > 0, "README has the configuration table");
+    List<String> rows = new ArrayList<>();
+    for (int i = header + 2; i < lines.size() && lines.get(i).startsWith("|"); i++) {
+      rows.add(lines.get(i));
+    }
+    int after = header + 2 + rows.size();
+    assertTrue(
+        after + 1 >= lines.size() || !lines.get(after + 1).startsWith("| `rpcshield."),
+        "the configuration table is split by a blank line at README line " + (after + 1));
+    Pattern code = Pattern.compile("`([^`]+)`");
+    Pattern defaultKey = Pattern.compile("`(rpcshield\\.[^`]+)` =");
+    Set<String> keys = new TreeSet<>();
+    for (String row : rows) {
+      String first = row.split("\\|")[1];
+      String last = null;
+      Matcher m = code.matcher(first);
+      while (m.find()) {
+        String token = m.group(1);
+        if (token.startsWith(".") && last != null) {
+          token = last.substring(0, last.lastIndexOf('.')) + token;
+        } else if (!token.startsWith("rpcshield.") && !token.equals("http.port")) {
+          continue;
+        }
+        keys.add(token);
+        last = token;
+      }
+      Matcher fallback = defaultKey.matcher(row.substring(row.lastIndexOf('|', row.length() - 2)));
+      while (fallback.find()) {
+        keys.add(fallback.group(1));
+      }
+    }
+    return keys;
+  }
+}
