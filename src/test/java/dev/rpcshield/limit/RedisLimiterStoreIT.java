@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
 
 /** The contract against the real Redis these machines run (127.0.0.1:6379). */
-class RedisLimiterStoreTest extends LimiterStoreContract {
+class RedisLimiterStoreIT extends LimiterStoreContract {
   static final URI REDIS = URI.create(System.getProperty("it.redis", "redis://127.0.0.1:6379"));
   private final RedisLimiterStore store = new RedisLimiterStore(REDIS, Duration.ofSeconds(2), 8);
   private final JedisPooled jedis = new JedisPooled(REDIS.getHost(), REDIS.getPort());

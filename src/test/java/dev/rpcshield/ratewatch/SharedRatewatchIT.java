@@ -16,7 +16,7 @@ import redis.clients.jedis.JedisPooled;
 /**
  * The cluster's ratewatch state in the real Redis these machines run, under a test's own prefix.
  */
-class SharedRatewatchTest {
+class SharedRatewatchIT {
   private static final URI REDIS =
       URI.create(System.getProperty("it.redis", "redis://127.0.0.1:6379"));
   private final JedisPooled jedis = new JedisPooled(REDIS.getHost(), REDIS.getPort());
