@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rpcshield.it.ChaosProxy.Mode;
+import dev.rpcshield.testing.Eventually;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,16 +60,13 @@ class FailoverIT {
 
   /** Sends requests until p1 (first in failover order) serves one again: it is back in rotation. */
   private void awaitInRotation(ChaosProxy proxy) {
-    Instant until = Instant.now().plus(Duration.ofSeconds(15));
     int seen = proxy.requests();
-    while (Instant.now().isBefore(until)) {
-      gateway.post(BLOCK_NUMBER);
-      if (proxy.requests() > seen) {
-        net.heal();
-        return;
-      }
-    }
-    throw new AssertionError(proxy.name() + " did not come back into rotation");
+    Eventually.within(Duration.ofSeconds(15), proxy.name() + " comes back into rotation")
+        .until(() -> {
+          gateway.post(BLOCK_NUMBER);
+          return proxy.requests() > seen;
+        });
+    net.heal();
   }
 
   @ParameterizedTest

@@ -1,5 +1,6 @@
 package dev.rpcshield.it;
 
+import dev.rpcshield.testing.Eventually;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -89,30 +89,11 @@ public final class SecondGateway {
 
   private void awaitReady() {
     HttpClient http = HttpClient.newHttpClient();
-    Instant until = Instant.now().plus(Duration.ofSeconds(120));
-    while (Instant.now().isBefore(until)) {
-      try {
-        HttpResponse<String> r =
-            http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + "/health/ready"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // still starting
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-      try {
-        Thread.sleep(250);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-    throw new IllegalStateException("second gateway did not start; see " + dir.resolve("logs"));
+    HttpRequest ready =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + "/health/ready")).build();
+    Eventually.within(Duration.ofSeconds(120), "second gateway ready; see " + dir.resolve("logs"))
+        .pollInterval(Duration.ofMillis(250))
+        .ignoreExceptionsInstanceOf(IOException.class)
+        .until(() -> http.send(ready, HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
   }
 }
