@@ -8,21 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rpcshield.testing.Eventually;
 import java.time.Duration;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Accounts, keys and limits end to end: two gateway instances on one PostgreSQL and one Redis,
  * driven through the admin API and used by a plain HTTP client. Tier "tight" allows 5 requests/s.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class AccountsIT {
+class AccountsIT extends ItBase {
   private static final String CHAIN_ID =
       "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\"}";
   private static final String BALANCE =
@@ -30,18 +22,7 @@ class AccountsIT {
           + DevAccounts.SINK
           + "\",\"latest\"]}";
 
-  private final Gateway gateway = new Gateway();
   private final Admin admin = new Admin(gateway);
-
-  @Deployment(testable = false)
-  static WebArchive deployment() {
-    return Deployments.gateway();
-  }
-
-  @BeforeEach
-  void healthy() {
-    TestNet.get().heal();
-  }
 
   @Test
   void keyInEveryFormThenLimitedOnEitherInstanceThenRevokedEverywhere() {

@@ -9,36 +9,21 @@ import dev.rpcshield.it.ChaosProxy.Mode;
 import dev.rpcshield.testing.Eventually;
 import java.net.URI;
 import java.time.Duration;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Head tracking against two real chains: p1 fronts anvil A, p2 is pointed at anvil C, and blocks
  * are mined on one of them only. The test server polls heads every 200 ms and takes an upstream out
  * at more than 3 blocks of lag, back at 1.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class HeadIT {
-  private final TestNet net = TestNet.get();
-  private final Gateway gateway = new Gateway();
+class HeadIT extends ItBase {
   private final Gateway nodeA = Gateway.direct(net.anvilA);
   private final Gateway nodeC = Gateway.direct(net.anvilC);
 
-  @Deployment(testable = false)
-  static WebArchive deployment() {
-    return Deployments.gateway();
-  }
-
   @BeforeEach
   void splitChains() {
-    net.heal();
     net.p2.retarget(URI.create(net.anvilC.url()));
     level();
   }

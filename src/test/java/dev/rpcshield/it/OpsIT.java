@@ -24,37 +24,22 @@ import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Health and metrics as an operator's tooling sees them. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class OpsIT {
+class OpsIT extends ItBase {
   private static final Path SERVER = Path.of("target/liberty/wlp/usr/servers/rpcshieldIT");
-  private final TestNet net = TestNet.get();
-  private final Gateway gateway = new Gateway();
-
-  @Deployment(testable = false)
-  static WebArchive deployment() {
-    return Deployments.gateway();
-  }
 
   @AfterEach
-  void heal() {
+  void healAfter() {
     net.heal();
   }
 
   /** Waits until every default upstream is back in rotation after an earlier test's faults. */
   @BeforeEach
   void allInRotation() {
-    net.heal();
     Eventually.within(Duration.ofSeconds(15), "upstreams return to rotation")
         .until(() -> {
           String body = get("/health/ready").body();

@@ -8,31 +8,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.rpcshield.testing.Eventually;
 import java.time.Duration;
 import java.util.Objects;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * JSON-RPC and subscriptions over WebSocket through a running gateway. WebSocket upstreams: w1 =
  * anvil D, then w2 = anvil A (src/test/liberty/server.env).
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class SocketIT {
-  private final TestNet net = TestNet.get();
-
-  @Deployment(testable = false)
-  static WebArchive deployment() {
-    return Deployments.gateway();
-  }
+class SocketIT extends ItBase {
 
   @BeforeEach
-  void healthy() {
-    net.heal();
+  void firstWebSocketUpstreamUp() {
     net.anvilD.start();
   }
 
@@ -185,7 +171,7 @@ class SocketIT {
 
   @Test
   void notificationsAreChargedComputeUnitsBySize() {
-    Admin admin = new Admin(new Gateway());
+    Admin admin = new Admin(gateway);
     String account = admin.account("{\"name\":\"it-ws-metered\"}");
     String key = admin.key(account).get("key").asText();
     Gateway nodeD = Gateway.direct(net.anvilD);
