@@ -6,24 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rpcshield.testing.Eventually;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.function.Supplier;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Accounts, keys and limits end to end: two gateway instances on one PostgreSQL and one Redis,
  * driven through the admin API and used by a plain HTTP client. Tier "tight" allows 5 requests/s.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class AccountsIT {
+class AccountsIT extends ItBase {
   private static final String CHAIN_ID =
       "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\"}";
   private static final String BALANCE =
@@ -31,29 +22,7 @@ class AccountsIT {
           + DevAccounts.SINK
           + "\",\"latest\"]}";
 
-  private final Gateway gateway = new Gateway();
   private final Admin admin = new Admin(gateway);
-
-  @Deployment(testable = false)
-  static WebArchive deployment() {
-    return Deployments.gateway();
-  }
-
-  @BeforeEach
-  void healthy() {
-    TestNet.get().heal();
-  }
-
-  private static void within(Duration limit, Supplier<Boolean> condition, String what) {
-    Instant until = Instant.now().plus(limit);
-    while (Instant.now().isBefore(until)) {
-      if (condition.get()) {
-        return;
-      }
-      Thread.onSpinWait();
-    }
-    throw new AssertionError("not within " + limit.toMillis() + " ms: " + what);
-  }
 
   @Test
   void keyInEveryFormThenLimitedOnEitherInstanceThenRevokedEverywhere() {
@@ -107,12 +76,10 @@ class AccountsIT {
     assertEquals("5", last.header("X-RateLimit-Limit"));
     String keyId = admin.call("GET", "/keys?key=" + key, null).json().get("id").asText();
     assertEquals(204, admin.call("DELETE", "/keys/" + keyId, null).status());
-    within(
-        Duration.ofSeconds(2),
-        () ->
+    Eventually.within(Duration.ofSeconds(2), "revoked key refused by both instances")
+        .until(() ->
             gateway.post(CHAIN_ID, "X-API-Key", key).status() == 401
-                && second.post(CHAIN_ID, "X-API-Key", key).status() == 401,
-        "revoked key refused by both instances");
+                && second.post(CHAIN_ID, "X-API-Key", key).status() == 401);
     Gateway.Response refused = second.post(CHAIN_ID, "X-API-Key", key);
     assertEquals(-32030, refused.json().get("error").get("code").asInt());
   }
@@ -142,24 +109,21 @@ class AccountsIT {
     String key = admin.key(account).get("key").asText();
     assertEquals(200, gateway.post(CHAIN_ID, "X-API-Key", key).status());
     assertEquals(200, admin.call("PATCH", "/accounts/" + account, "{\"enabled\":false}").status());
-    within(
-        Duration.ofSeconds(2),
-        () -> gateway.post(CHAIN_ID, "X-API-Key", key).status() == 403,
-        "disabled account refused");
+    Eventually.within(Duration.ofSeconds(2), "disabled account refused")
+        .until(() -> gateway.post(CHAIN_ID, "X-API-Key", key).status() == 403);
 
     Gateway blockedClient = Gateway.from("127.0.0.3");
     assertEquals(200, blockedClient.post(CHAIN_ID).status());
     Gateway.Response entry =
         admin.call("POST", "/blocklist", "{\"cidr\":\"127.0.0.3/32\",\"reason\":\"it\"}");
     assertEquals(201, entry.status(), entry.body());
-    within(
-        Duration.ofSeconds(2),
-        () -> blockedClient.post(CHAIN_ID).status() == 403,
-        "blocked address");
+    Eventually.within(Duration.ofSeconds(2), "blocked address")
+        .until(() -> blockedClient.post(CHAIN_ID).status() == 403);
     assertEquals(-32031, blockedClient.post(CHAIN_ID).json().get("error").get("code").asInt());
     assertEquals(
         204, admin.call("DELETE", "/blocklist/" + entry.json().get("id").asText(), null).status());
-    within(Duration.ofSeconds(2), () -> blockedClient.post(CHAIN_ID).status() == 200, "unblocked");
+    Eventually.within(Duration.ofSeconds(2), "unblocked")
+        .until(() -> blockedClient.post(CHAIN_ID).status() == 200);
   }
 
   @Test
@@ -252,26 +216,23 @@ class AccountsIT {
     assertTrue(refused >= 20, refused + " refusals");
     long expected = refused;
     Admin secondAdmin = new Admin(second);
-    within(
-        Duration.ofSeconds(10),
-        () -> {
+    Eventually.within(
+            Duration.ofSeconds(10), "the episode shows both instances' " + refused + " refusals")
+        .until(() -> {
           for (JsonNode e : secondAdmin.call("GET", "/ratewatch/episodes", null).json()) {
             if (e.get("key").asText().equals(account)) {
               return e.get("count").asLong() == expected;
             }
           }
           return false;
-        },
-        "the episode shows both instances' " + refused + " refusals");
-    within(
-        Duration.ofSeconds(10),
-        () ->
+        });
+    Eventually.within(Duration.ofSeconds(10), "the cluster-wide count flags the account")
+        .until(() ->
             !admin
                 .call("GET", "/accounts/" + account, null)
                 .json()
                 .get("flaggedHighRateAt")
-                .isNull(),
-        "the cluster-wide count flags the account");
+                .isNull());
   }
 
   @Test
@@ -292,16 +253,14 @@ class AccountsIT {
       assertEquals(
           "0x7a69", one.call(CHAIN_ID).get("result").asText(), "open connections still work");
     }
-    within(
-        Duration.ofSeconds(5),
-        () -> {
+    Eventually.within(Duration.ofSeconds(5), "a closed connection gives its slot back")
+        .until(() -> {
           try (Socket again = new Socket("/v1/" + key)) {
             return again.call(CHAIN_ID).has("result");
           } catch (java.util.concurrent.CompletionException stillFull) {
             return false;
           }
-        },
-        "a closed connection gives its slot back");
+        });
   }
 
   @Test

@@ -1,11 +1,11 @@
 package dev.rpcshield.it;
 
+import dev.rpcshield.testing.Eventually;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -46,18 +46,19 @@ public final class Anvil implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException("cannot start anvil", e);
     }
-    Instant until = Instant.now().plus(Duration.ofSeconds(20));
-    while (Instant.now().isBefore(until)) {
-      try (Socket s = new Socket("127.0.0.1", port)) {
-        return this;
-      } catch (IOException notYet) {
-        if (!process.isAlive()) {
-          throw new IllegalStateException("anvil on port " + port + " exited: port taken?");
-        }
-        Thread.onSpinWait();
-      }
-    }
-    throw new IllegalStateException("anvil on port " + port + " did not start");
+    Process started = process;
+    Eventually.within(Duration.ofSeconds(20), "anvil on port " + port + " starts")
+        .until(() -> {
+          try (Socket s = new Socket("127.0.0.1", port)) {
+            return true;
+          } catch (IOException notYet) {
+            if (!started.isAlive()) {
+              throw new IllegalStateException("anvil on port " + port + " exited: port taken?");
+            }
+            return false;
+          }
+        });
+    return this;
   }
 
   public String url() {

@@ -240,6 +240,7 @@ public final class ChaosProxy implements AutoCloseable {
                 + ",\"error\":{\"code\":-32005,\"message\":\"daily request count exceeded, request rate limited\"}}");
       }
       case SLOW -> {
+        // The fault itself: a slow upstream holds the request this long before answering.
         Thread.sleep(slowMillis);
         respond(out, 200, forward(body));
       }

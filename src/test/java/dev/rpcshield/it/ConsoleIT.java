@@ -7,14 +7,9 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -29,25 +24,16 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The admin console in a real headless Chromium: an operator signs in, sees the episode real
  * traffic over a tight limit produced, and clears the account's high-rate flag from the page.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class ConsoleIT {
+class ConsoleIT extends ItBase {
   private static final String CHAIN_ID =
       "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\",\"params\":[]}";
 
-  private final Gateway gateway = new Gateway();
   private final Admin admin = new Admin(gateway);
   private ChromeDriver browser;
   private WebDriverWait wait;
 
-  @Deployment(testable = false)
-  static WebArchive deployment() {
-    return Deployments.gateway();
-  }
-
   @BeforeEach
   void openBrowser() throws Exception {
-    TestNet.get().heal();
     Path profile = Files.createTempDirectory("rpcshield-chromium");
     ChromeOptions options = new ChromeOptions();
     options.setBinary("/usr/bin/chromium");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rpcshield.it.ChaosProxy.Mode;
+import dev.rpcshield.testing.Eventually;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,14 +15,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -29,46 +25,32 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Upstream faults through a running gateway: p1 (first in the default group) misbehaves, p2 is
  * healthy; both front the same anvil node, so any answer is the right answer.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class FailoverIT {
+class FailoverIT extends ItBase {
   private static final String BLOCK_NUMBER =
       "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"eth_blockNumber\",\"params\":[]}";
   private static final String BATCH =
       "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\",\"params\":[]},"
           + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"eth_blockNumber\",\"params\":[]}]";
 
-  private final TestNet net = TestNet.get();
-  private final Gateway gateway = new Gateway();
-
-  @Deployment(testable = false)
-  static WebArchive deployment() {
-    return Deployments.gateway();
-  }
-
   @BeforeEach
-  void healthy() {
-    net.heal();
+  void p1InRotation() {
     awaitInRotation(net.p1);
   }
 
   @AfterEach
-  void heal() {
+  void healAfter() {
     net.heal();
   }
 
   /** Sends requests until p1 (first in failover order) serves one again: it is back in rotation. */
   private void awaitInRotation(ChaosProxy proxy) {
-    Instant until = Instant.now().plus(Duration.ofSeconds(15));
     int seen = proxy.requests();
-    while (Instant.now().isBefore(until)) {
-      gateway.post(BLOCK_NUMBER);
-      if (proxy.requests() > seen) {
-        net.heal();
-        return;
-      }
-    }
-    throw new AssertionError(proxy.name() + " did not come back into rotation");
+    Eventually.within(Duration.ofSeconds(15), proxy.name() + " comes back into rotation")
+        .until(() -> {
+          gateway.post(BLOCK_NUMBER);
+          return proxy.requests() > seen;
+        });
+    net.heal();
   }
 
   @ParameterizedTest

@@ -57,9 +57,22 @@ public final class Gateway {
 
   /** A client whose connections come from the given loopback address (e.g. 127.0.0.2). */
   public static Gateway from(String localAddress) {
+    return new Gateway(HttpClient.newBuilder().localAddress(loopback(localAddress)).build());
+  }
+
+  /** A client of a gateway at another address, its connections from {@code localAddress}. */
+  public static Gateway at(URI base, String localAddress) {
+    return new Gateway(
+        base,
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .localAddress(loopback(localAddress))
+            .build());
+  }
+
+  private static InetAddress loopback(String address) {
     try {
-      return new Gateway(
-          HttpClient.newBuilder().localAddress(InetAddress.getByName(localAddress)).build());
+      return InetAddress.getByName(address);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -6,40 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rpcshield.it.ChaosProxy.Mode;
+import dev.rpcshield.testing.Eventually;
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.function.BooleanSupplier;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Head tracking against two real chains: p1 fronts anvil A, p2 is pointed at anvil C, and blocks
  * are mined on one of them only. The test server polls heads every 200 ms and takes an upstream out
  * at more than 3 blocks of lag, back at 1.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class HeadIT {
-  private final TestNet net = TestNet.get();
-  private final Gateway gateway = new Gateway();
+class HeadIT extends ItBase {
   private final Gateway nodeA = Gateway.direct(net.anvilA);
   private final Gateway nodeC = Gateway.direct(net.anvilC);
 
-  @Deployment(testable = false)
-  static WebArchive deployment() {
-    return Deployments.gateway();
-  }
-
   @BeforeEach
   void splitChains() {
-    net.heal();
     net.p2.retarget(URI.create(net.anvilC.url()));
     level();
   }
@@ -65,18 +49,8 @@ class HeadIT {
     long c = head(nodeC);
     mine(nodeA, c - a);
     mine(nodeC, a - c);
-    eventually(() -> head(gateway) == Math.max(a, c), "gateway sees the levelled head");
-  }
-
-  private static void eventually(BooleanSupplier condition, String what) {
-    Instant until = Instant.now().plus(Duration.ofSeconds(10));
-    while (Instant.now().isBefore(until)) {
-      if (condition.getAsBoolean()) {
-        return;
-      }
-      Thread.onSpinWait();
-    }
-    throw new AssertionError("not within 10 s: " + what);
+    Eventually.within(Duration.ofSeconds(10), "gateway sees the levelled head")
+        .until(() -> head(gateway) == Math.max(a, c));
   }
 
   private long balanceCallsOn(ChaosProxy proxy) {
@@ -88,34 +62,33 @@ class HeadIT {
     long start = head(nodeA);
     mine(nodeC, 10);
     long best = start + 10;
-    eventually(() -> head(gateway) == best, "eth_blockNumber shows the higher head");
+    Eventually.within(Duration.ofSeconds(10), "eth_blockNumber shows the higher head")
+        .until(() -> head(gateway) == best);
     for (int i = 0; i < 50; i++) {
       assertEquals(best, head(gateway), "never the lower head");
     }
     JsonNode block =
         gateway.call("eth_getBlockByNumber", "[\"0x" + Long.toHexString(best) + "\",false]");
     assertEquals(best, Long.decode(block.get("number").asText()), "the highest block is served");
-    eventually(
-        () -> {
+    Eventually.within(Duration.ofSeconds(10), "the admin view shows p1 lagging by 10 blocks")
+        .until(() -> {
           for (JsonNode u : new Admin(gateway).call("GET", "/upstreams", null).json()) {
             if (u.get("name").asText().equals("p1")) {
               return u.get("lagging").asBoolean() && u.get("lag").asLong() >= 10;
             }
           }
           return false;
-        },
-        "the admin view shows p1 lagging by 10 blocks");
+        });
     net.p1.reset();
     gateway.call("eth_getBalance", "[\"" + DevAccounts.CAROL.getAddress() + "\",\"latest\"]");
     assertEquals(0, balanceCallsOn(net.p1), "p1 lags: latest is not served from it");
 
     mine(nodeA, 10);
-    eventually(
-        () -> {
+    Eventually.within(Duration.ofSeconds(10), "p1 takes traffic again once caught up")
+        .until(() -> {
           gateway.call("eth_getBalance", "[\"" + DevAccounts.CAROL.getAddress() + "\",\"latest\"]");
           return balanceCallsOn(net.p1) > 0;
-        },
-        "p1 takes traffic again once caught up");
+        });
     net.p2.mode(Mode.DOWN);
     assertEquals(best, head(gateway));
   }
@@ -123,6 +96,7 @@ class HeadIT {
   @Test
   void oneBlockOfLagDoesNotTakeAnUpstreamOut() throws InterruptedException {
     mine(nodeC, 1);
+    // Holds time on purpose: five head polls, in which a wrong lag verdict would take p1 out.
     Thread.sleep(1000);
     net.p1.reset();
     net.p2.reset();
@@ -137,7 +111,8 @@ class HeadIT {
   void blockAboveAnUpstreamsHeadIsNotRoutedToIt() {
     mine(nodeC, 2);
     long high = head(nodeC);
-    eventually(() -> head(gateway) == high, "gateway sees C's head");
+    Eventually.within(Duration.ofSeconds(10), "gateway sees C's head")
+        .until(() -> head(gateway) == high);
     net.p1.reset();
     JsonNode block =
         gateway.call("eth_getBlockByNumber", "[\"0x" + Long.toHexString(high) + "\",false]");

@@ -5,32 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** JSON-RPC 2.0 through a running gateway in front of real anvil nodes. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class JsonRpcIT {
-  private final TestNet net = TestNet.get();
-  private final Gateway gateway = new Gateway();
-
-  @Deployment(testable = false)
-  static WebArchive deployment() {
-    return Deployments.gateway();
-  }
-
-  @BeforeEach
-  void heal() {
-    net.heal();
-  }
+class JsonRpcIT extends ItBase {
 
   private int upstreamRequests() {
     return net.p1.requests() + net.p2.requests();

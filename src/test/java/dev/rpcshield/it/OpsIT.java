@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rpcshield.it.ChaosProxy.Mode;
+import dev.rpcshield.testing.Eventually;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -21,45 +24,27 @@ import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Health and metrics as an operator's tooling sees them. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class OpsIT {
+class OpsIT extends ItBase {
   private static final Path SERVER = Path.of("target/liberty/wlp/usr/servers/rpcshieldIT");
-  private final TestNet net = TestNet.get();
-  private final Gateway gateway = new Gateway();
-
-  @Deployment(testable = false)
-  static WebArchive deployment() {
-    return Deployments.gateway();
-  }
 
   @AfterEach
-  void heal() {
+  void healAfter() {
     net.heal();
   }
 
   /** Waits until every default upstream is back in rotation after an earlier test's faults. */
   @BeforeEach
   void allInRotation() {
-    net.heal();
-    java.time.Instant until = java.time.Instant.now().plusSeconds(15);
-    while (java.time.Instant.now().isBefore(until)) {
-      String body = get("/health/ready").body();
-      if (body.contains("\"p1\":\"CLOSED") && body.contains("\"p2\":\"CLOSED")) {
-        return;
-      }
-    }
-    throw new AssertionError("upstreams did not return to rotation");
+    Eventually.within(Duration.ofSeconds(15), "upstreams return to rotation")
+        .until(() -> {
+          String body = get("/health/ready").body();
+          return body.contains("\"p1\":\"CLOSED") && body.contains("\"p2\":\"CLOSED");
+        });
   }
 
   private Gateway.Response get(String path) {
@@ -148,6 +133,22 @@ class OpsIT {
     }
   }
 
+  private static long refusalLines(List<JsonNode> lines) {
+    return lines.stream()
+        .filter(l -> "refusal".equals(l.path("ext_event").asText()))
+        .filter(l -> "web3_clientVersion".equals(l.path("ext_method").asText()))
+        .count();
+  }
+
+  private static boolean wentOut(List<JsonNode> lines) {
+    return lines.stream()
+        .anyMatch(l ->
+            "upstream-state".equals(l.path("ext_event").asText())
+                && "p1".equals(l.path("ext_upstream").asText())
+                && "CLOSED".equals(l.path("ext_from").asText())
+                && "OPEN".equals(l.path("ext_to").asText()));
+  }
+
   @Test
   void refusalsAndUpstreamStateChangesAreOneJsonLogLineEach() throws Exception {
     long skip = logLength();
@@ -171,28 +172,16 @@ class OpsIT {
     for (int i = 0; i < 4; i++) {
       gateway.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\"}");
     }
-    List<JsonNode> lines = List.of();
-    java.time.Instant until = java.time.Instant.now().plusSeconds(10);
-    long refusals = 0;
-    boolean wentOut = false;
-    while (java.time.Instant.now().isBefore(until) && (refusals < refused || !wentOut)) {
-      lines = logLines(skip);
-      refusals =
-          lines.stream()
-              .filter(l -> "refusal".equals(l.path("ext_event").asText()))
-              .filter(l -> "web3_clientVersion".equals(l.path("ext_method").asText()))
-              .count();
-      wentOut =
-          lines.stream()
-              .anyMatch(l ->
-                  "upstream-state".equals(l.path("ext_event").asText())
-                      && "p1".equals(l.path("ext_upstream").asText())
-                      && "CLOSED".equals(l.path("ext_from").asText())
-                      && "OPEN".equals(l.path("ext_to").asText()));
-    }
-    assertEquals(refused, refusals, "one line per refusal: " + lines);
-    assertTrue(wentOut, "p1 going out of rotation is logged: " + lines);
-    for (JsonNode l : lines) {
+    long expected = refused;
+    AtomicReference<List<JsonNode>> logged = new AtomicReference<>();
+    Eventually.within(Duration.ofSeconds(10), "the refusals and p1's state change are logged")
+        .untilAsserted(() -> {
+          List<JsonNode> lines = logLines(skip);
+          logged.set(lines);
+          assertEquals(expected, refusalLines(lines), "one line per refusal: " + lines);
+          assertTrue(wentOut(lines), "p1 going out of rotation is logged: " + lines);
+        });
+    for (JsonNode l : logged.get()) {
       if ("refusal".equals(l.path("ext_event").asText())) {
         assertEquals("ip", l.path("ext_identity").asText(), l.toString());
         assertEquals("method-rate", l.path("ext_refusal").asText(), l.toString());

@@ -2,18 +2,7 @@ package dev.rpcshield.it;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Comparator;
-import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * A second gateway instance, as a fleet behind a load balancer would have: another Liberty server
@@ -23,18 +12,15 @@ import java.util.stream.Stream;
 public final class SecondGateway {
   public static final int PORT = 18546;
   private static SecondGateway instance;
-  private final Path wlp = Path.of(System.getProperty("it.wlp.home", "target/liberty/wlp"));
-  private final Path dir = wlp.resolve("usr/servers/rpcshieldIT2");
+  private final LibertyServer server = new LibertyServer("rpcshieldIT2", PORT);
 
   private SecondGateway() {
     try {
-      create();
-      run("start");
-      awaitReady();
+      server.start(Files.readAllLines(server.testServerDir().resolve("server.env")));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> run("stop")));
+    Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
   }
 
   public static synchronized SecondGateway get() {
@@ -45,74 +31,6 @@ public final class SecondGateway {
   }
 
   public Gateway client() {
-    return Gateway.at(URI.create("http://127.0.0.1:" + PORT));
-  }
-
-  private void create() throws IOException {
-    if (Files.exists(dir)) {
-      run("stop");
-      try (Stream<Path> all = Files.walk(dir)) {
-        all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
-    Path first = wlp.resolve("usr/servers/rpcshieldIT");
-    Files.createDirectories(dir.resolve("dropins"));
-    Files.copy(first.resolve("server.xml"), dir.resolve("server.xml"));
-    Files.createDirectories(dir.resolve("lib/jdbc"));
-    try (Stream<Path> drivers = Files.list(first.resolve("lib/jdbc"))) {
-      for (Path d : drivers.toList()) {
-        Files.copy(d, dir.resolve("lib/jdbc").resolve(d.getFileName()));
-      }
-    }
-    List<String> env = Files.readAllLines(first.resolve("server.env"));
-    Files.write(
-        dir.resolve("server.env"),
-        env.stream().map(l -> l.startsWith("HTTP_PORT=") ? "HTTP_PORT=" + PORT : l).toList());
-    Path war = Path.of(System.getProperty("it.war", "target/rpcshield.war"));
-    Files.copy(war, dir.resolve("dropins/rpcshield.war"), StandardCopyOption.REPLACE_EXISTING);
-  }
-
-  private void run(String action) {
-    try {
-      Process p =
-          new ProcessBuilder(wlp.resolve("bin/server").toString(), action, "rpcshieldIT2")
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .start();
-      p.waitFor();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private void awaitReady() {
-    HttpClient http = HttpClient.newHttpClient();
-    Instant until = Instant.now().plus(Duration.ofSeconds(120));
-    while (Instant.now().isBefore(until)) {
-      try {
-        HttpResponse<String> r =
-            http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + "/health/ready"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // still starting
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-      try {
-        Thread.sleep(250);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-    throw new IllegalStateException("second gateway did not start; see " + dir.resolve("logs"));
+    return server.client();
   }
 }

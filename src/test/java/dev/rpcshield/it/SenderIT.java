@@ -6,13 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.web3j.crypto.Credentials;
 
 /**
@@ -20,21 +14,7 @@ import org.web3j.crypto.Credentials;
  * only, the dev accounts used elsewhere exempt (src/test/liberty/server.env). Limiter state is in
  * the real Redis.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class SenderIT {
-  private final TestNet net = TestNet.get();
-  private final Gateway gateway = new Gateway();
-
-  @Deployment(testable = false)
-  static WebArchive deployment() {
-    return Deployments.gateway();
-  }
-
-  @BeforeEach
-  void healthy() {
-    net.heal();
-  }
+class SenderIT extends ItBase {
 
   private static String send(String raw) {
     return "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_sendRawTransaction\",\"params\":[\""

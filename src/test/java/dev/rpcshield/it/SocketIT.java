@@ -5,32 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rpcshield.testing.Eventually;
 import java.time.Duration;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
+import java.util.Objects;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * JSON-RPC and subscriptions over WebSocket through a running gateway. WebSocket upstreams: w1 =
  * anvil D, then w2 = anvil A (src/test/liberty/server.env).
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class SocketIT {
-  private final TestNet net = TestNet.get();
-
-  @Deployment(testable = false)
-  static WebArchive deployment() {
-    return Deployments.gateway();
-  }
+class SocketIT extends ItBase {
 
   @BeforeEach
-  void healthy() {
-    net.heal();
+  void firstWebSocketUpstreamUp() {
     net.anvilD.start();
   }
 
@@ -104,16 +92,19 @@ class SocketIT {
       assertEquals(id, ws.next(10).get("params").get("subscription").asText());
 
       net.anvilD.kill();
-      JsonNode note = null;
-      for (int attempt = 0; attempt < 20 && note == null; attempt++) {
-        nodeA.call("anvil_mine", "[\"0x1\"]");
-        try {
-          note = ws.next(1);
-        } catch (AssertionError notYet) {
-          note = null;
-        }
-      }
-      assertTrue(note != null, "newHeads kept arriving after the first upstream died");
+      JsonNode note =
+          Eventually.within(
+                  Duration.ofSeconds(20), "newHeads kept arriving after the first upstream died")
+              .until(
+                  () -> {
+                    nodeA.call("anvil_mine", "[\"0x1\"]");
+                    try {
+                      return ws.next(1);
+                    } catch (AssertionError notYet) {
+                      return null;
+                    }
+                  },
+                  Objects::nonNull);
       assertEquals(id, note.get("params").get("subscription").asText(), "same subscription id");
       JsonNode call = ws.call("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"eth_chainId\"}");
       assertEquals("0x7a69", call.get("result").asText(), "same connection still serves calls");
@@ -170,6 +161,7 @@ class SocketIT {
   @Test
   void aLiveClientOutlastsTheIdleTimeoutOnPongsAlone() throws Exception {
     try (Socket ws = new Socket("/")) {
+      // Holds time on purpose: past the 3 s idle timeout, with only the client's pongs meanwhile.
       Thread.sleep(5000);
       JsonNode r =
           ws.call("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"eth_chainId\",\"params\":[]}");
@@ -179,7 +171,7 @@ class SocketIT {
 
   @Test
   void notificationsAreChargedComputeUnitsBySize() {
-    Admin admin = new Admin(new Gateway());
+    Admin admin = new Admin(gateway);
     String account = admin.account("{\"name\":\"it-ws-metered\"}");
     String key = admin.key(account).get("key").asText();
     Gateway nodeD = Gateway.direct(net.anvilD);
@@ -196,16 +188,15 @@ class SocketIT {
       }
     }
     long want = expected;
-    java.time.Instant until = java.time.Instant.now().plusSeconds(10);
-    long seen = -1;
-    while (java.time.Instant.now().isBefore(until) && seen != want) {
-      seen =
-          admin
-              .call("GET", "/accounts/" + account + "/usage", null)
-              .json()
-              .get("computeUnits")
-              .asLong();
-    }
-    assertEquals(want, seen, "0.04 CU per notification byte, counted toward the monthly quota");
+    Eventually.within(Duration.ofSeconds(10), "the notifications' compute units are counted")
+        .untilAsserted(() ->
+            assertEquals(
+                want,
+                admin
+                    .call("GET", "/accounts/" + account + "/usage", null)
+                    .json()
+                    .get("computeUnits")
+                    .asLong(),
+                "0.04 CU per notification byte, counted toward the monthly quota"));
   }
 }

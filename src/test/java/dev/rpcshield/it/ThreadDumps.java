@@ -17,7 +17,7 @@ final class ThreadDumps {
   private ThreadDumps() {}
 
   static String of(int port) {
-    String server = port == SecondGateway.PORT ? "rpcshieldIT2" : "rpcshieldIT";
+    String server = LibertyServer.nameOn(port);
     try {
       Process pgrep =
           new ProcessBuilder("pgrep", "-f", "ws-server.jar " + server + "$|" + server + " ")

@@ -2,6 +2,7 @@ package dev.rpcshield.limit;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rpcshield.testing.TestRedis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * Two independent store clients (as two gateway instances would hold) share one Redis and push one
  * key at twice its rate for 10 s: what they admit together stays within rate × seconds + burst.
  */
-class SharedRedisAccuracyTest {
+class SharedRedisAccuracyIT {
   @Test
   void twoInstancesShareOneLimit() throws Exception {
     double rate = 50;
@@ -24,10 +25,8 @@ class SharedRedisAccuracyTest {
     AtomicInteger admitted = new AtomicInteger();
     List<Thread> threads = new ArrayList<>();
     long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-    try (RedisLimiterStore a =
-            new RedisLimiterStore(RedisLimiterStoreTest.REDIS, Duration.ofSeconds(2), 4);
-        RedisLimiterStore b =
-            new RedisLimiterStore(RedisLimiterStoreTest.REDIS, Duration.ofSeconds(2), 4)) {
+    try (RedisLimiterStore a = new RedisLimiterStore(TestRedis.URI, Duration.ofSeconds(2), 4);
+        RedisLimiterStore b = new RedisLimiterStore(TestRedis.URI, Duration.ofSeconds(2), 4)) {
       for (RedisLimiterStore store : List.of(a, b)) {
         for (int t = 0; t < 2; t++) {
           threads.add(

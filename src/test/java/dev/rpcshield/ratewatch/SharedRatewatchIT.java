@@ -3,7 +3,7 @@ package dev.rpcshield.ratewatch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
+import dev.rpcshield.testing.TestRedis;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -16,10 +16,8 @@ import redis.clients.jedis.JedisPooled;
 /**
  * The cluster's ratewatch state in the real Redis these machines run, under a test's own prefix.
  */
-class SharedRatewatchTest {
-  private static final URI REDIS =
-      URI.create(System.getProperty("it.redis", "redis://127.0.0.1:6379"));
-  private final JedisPooled jedis = new JedisPooled(REDIS.getHost(), REDIS.getPort());
+class SharedRatewatchIT {
+  private final JedisPooled jedis = TestRedis.client();
   private final String prefix = "rwtest:" + UUID.randomUUID() + ":";
 
   @AfterEach
@@ -48,11 +46,11 @@ class SharedRatewatchTest {
   }
 
   @Test
-  void atMostMaxSeriesAreKeptTheLeastRecentlyThrottledGoFirst() throws Exception {
+  void atMostMaxSeriesAreKeptTheLeastRecentlyThrottledGoFirst() {
     SharedRatewatch s = shared(3, 1000, Duration.ofMinutes(10));
     for (int i = 0; i < 5; i++) {
       s.sync(Map.of("ip|10.0.0." + i, 1L), Map.of());
-      Thread.sleep(2);
+      TestRedis.pass(jedis, Duration.ofMillis(2));
     }
     List<String> keys = s.episodes(Instant.now()).stream().map(Episode::key).toList();
     assertEquals(List.of("10.0.0.4", "10.0.0.3", "10.0.0.2"), keys);
@@ -60,10 +58,10 @@ class SharedRatewatchTest {
   }
 
   @Test
-  void refusalsOlderThanTheWindowDoNotCount() throws Exception {
+  void refusalsOlderThanTheWindowDoNotCount() {
     SharedRatewatch s = shared(200, 10, Duration.ofMillis(600));
     s.sync(Map.of(), Map.of("b", 9L));
-    Thread.sleep(700);
+    TestRedis.pass(jedis, Duration.ofMillis(700));
     assertEquals(List.of(), s.sync(Map.of(), Map.of("b", 9L)), "the first nine left the window");
     assertEquals(List.of("b"), s.sync(Map.of(), Map.of("b", 1L)), "ten within it");
     assertTrue(jedis.pttl(prefix + "f:b") > 0, "bucket keys expire");

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /** The store on the real PostgreSQL these machines run, in a database made for the test. */
-class PostgresAccountStoreTest extends AccountStoreContract {
+class PostgresAccountStoreIT extends AccountStoreContract {
   static final String HOST = System.getProperty("it.postgres.host", "127.0.0.1");
   private static final String NAME = "rpcshield_store_test";
   private static Database db;

@@ -2,18 +2,18 @@ package dev.rpcshield.limit;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
+import dev.rpcshield.testing.TestRedis;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
 
-/** The contract against the real Redis these machines run (127.0.0.1:6379). */
-class RedisLimiterStoreTest extends LimiterStoreContract {
-  static final URI REDIS = URI.create(System.getProperty("it.redis", "redis://127.0.0.1:6379"));
-  private final RedisLimiterStore store = new RedisLimiterStore(REDIS, Duration.ofSeconds(2), 8);
-  private final JedisPooled jedis = new JedisPooled(REDIS.getHost(), REDIS.getPort());
+/** The contract against the real Redis these machines run (127.0.0.1:6379), on Redis time. */
+class RedisLimiterStoreIT extends LimiterStoreContract {
+  private final RedisLimiterStore store =
+      new RedisLimiterStore(TestRedis.URI, Duration.ofSeconds(2), 8);
+  private final JedisPooled jedis = TestRedis.client();
 
   @AfterEach
   void cleanUp() {
@@ -31,19 +31,12 @@ class RedisLimiterStoreTest extends LimiterStoreContract {
 
   @Override
   void pass(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    TestRedis.pass(jedis, Duration.ofMillis(millis));
   }
 
   @Override
   long nowEpochSecond() {
-    return Long.parseLong(
-        jedis.sendCommand(redis.clients.jedis.Protocol.Command.TIME) instanceof List<?> l
-            ? new String((byte[]) l.get(0))
-            : "0");
+    return TestRedis.millis(jedis) / 1000;
   }
 
   @Test

@@ -1,0 +1,43 @@
+package dev.rpcshield.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.Protocol;
+
+/**
+ * The real Redis these machines run (127.0.0.1:6379, or {@code -Dit.redis=redis://host:port}), and
+ * its clock: the Redis-backed stores take time from the server (TIME), never from this JVM.
+ */
+public final class TestRedis {
+  public static final URI URI =
+      java.net.URI.create(System.getProperty("it.redis", "redis://127.0.0.1:6379"));
+
+  private TestRedis() {}
+
+  public static JedisPooled client() {
+    return new JedisPooled(URI.getHost(), URI.getPort());
+  }
+
+  /** The server's time in epoch milliseconds, as the stores' scripts compute it. */
+  public static long millis(JedisPooled redis) {
+    List<?> time = (List<?>) redis.sendCommand(Protocol.Command.TIME);
+    long seconds = Long.parseLong(new String((byte[]) time.get(0)));
+    long micros = Long.parseLong(new String((byte[]) time.get(1)));
+    return seconds * 1000 + micros / 1000;
+  }
+
+  /** Waits until at least {@code d} of Redis time has passed since the call. */
+  public static void pass(JedisPooled redis, Duration d) {
+    long until = millis(redis) + d.toMillis();
+    await("Redis time " + d.toMillis() + " ms on")
+        .atMost(d.plusSeconds(5))
+        .pollDelay(d)
+        .pollInterval(Duration.ofMillis(5))
+        .pollInSameThread()
+        .until(() -> millis(redis) >= until);
+  }
+}
