@@ -170,10 +170,7 @@ class FailoverIT extends ItBase {
       String raw = DevAccounts.transfer(DevAccounts.BOB, nonce, 6);
       net.p1.mode(fault);
       String hash = gateway.call("eth_sendRawTransaction", "[\"" + raw + "\"]").asText();
-      assertEquals(
-          "0x1",
-          gateway.call("eth_getTransactionReceipt", "[\"" + hash + "\"]").get("status").asText(),
-          fault.toString());
+      assertEquals("0x1", gateway.receipt(hash).get("status").asText(), fault.toString());
       assertEquals(
           1, net.p2.bodies().stream().filter(b -> b.contains(raw)).count(), fault.toString());
       assertTrue(

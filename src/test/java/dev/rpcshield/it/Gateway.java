@@ -2,6 +2,7 @@ package dev.rpcshield.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rpcshield.testing.Eventually;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -10,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** A plain java.net.http client for the gateway under test. */
 public final class Gateway {
@@ -120,6 +122,21 @@ public final class Gateway {
   }
 
   /** Calls a method and returns its result, failing on any error. */
+  /**
+   * A transaction's receipt, waited for: anvil can answer null for a moment after it accepted the
+   * transaction, before the block that mines it is in place.
+   */
+  public JsonNode receipt(String hash) {
+    AtomicReference<JsonNode> receipt = new AtomicReference<>();
+    Eventually.within(Duration.ofSeconds(10), "a receipt for " + hash)
+        .until(() -> {
+          JsonNode r = call("eth_getTransactionReceipt", "[\"" + hash + "\"]");
+          receipt.set(r);
+          return r != null && !r.isNull();
+        });
+    return receipt.get();
+  }
+
   public JsonNode call(String method, String paramsJson) {
     Response r =
         post(

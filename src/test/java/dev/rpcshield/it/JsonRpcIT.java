@@ -35,7 +35,7 @@ class JsonRpcIT extends ItBase {
           DevAccounts.legacyTransfer(DevAccounts.ALICE, nonce + 1, 2000)
         }) {
       String hash = gateway.call("eth_sendRawTransaction", "[\"" + raw + "\"]").asText();
-      JsonNode receipt = gateway.call("eth_getTransactionReceipt", "[\"" + hash + "\"]");
+      JsonNode receipt = gateway.receipt(hash);
       assertEquals("0x1", receipt.get("status").asText(), receipt.toString());
       assertEquals(hash, receipt.get("transactionHash").asText());
     }

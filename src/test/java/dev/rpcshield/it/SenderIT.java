@@ -39,7 +39,7 @@ class SenderIT extends ItBase {
     };
     for (String raw : raws) {
       String hash = gateway.call("eth_sendRawTransaction", "[\"" + raw + "\"]").asText();
-      JsonNode receipt = gateway.call("eth_getTransactionReceipt", "[\"" + hash + "\"]");
+      JsonNode receipt = gateway.receipt(hash);
       assertTrue(
           receipt.has("status"),
           "no receipt for "
