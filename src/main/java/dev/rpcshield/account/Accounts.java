@@ -31,6 +31,7 @@ public class Accounts {
 
   @Inject AccountsConfig config;
   @Inject Clock clock;
+  @Inject DatabaseCalls calls;
 
   private Database database;
   private AccountStore store;
@@ -44,7 +45,7 @@ public class Accounts {
     database = new Database(dataSource);
     store = new AccountStore(database, clock);
     tiers = config.tiers();
-    directory = new KeyDirectory(store, tiers, clock, config.keysCacheSize());
+    directory = new KeyDirectory(store, tiers, clock, config.keysCacheSize(), calls::lookup);
     usage = new UsageMeter(store);
     Duration flush = config.usageFlushInterval();
     background =
@@ -55,10 +56,11 @@ public class Accounts {
     background.scheduleWithFixedDelay(
         quietly(
             "usage flush",
-            () -> {
-              usage.flush();
-              directory.flushLastUsed();
-            }),
+            () ->
+                calls.write(() -> {
+                  usage.flush();
+                  directory.flushLastUsed();
+                })),
         flush.toMillis(),
         flush.toMillis(),
         TimeUnit.MILLISECONDS);

@@ -14,6 +14,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Resolves API keys and blocked addresses without a database round trip per request: key lookups
@@ -41,6 +43,7 @@ public final class KeyDirectory {
   private final Tiers tiers;
   private final Clock clock;
   private final int maxEntries;
+  private final Function<Supplier<Resolution>, Resolution> guard;
   private final Map<String, Resolution> byHash;
   private final Set<UUID> used = ConcurrentHashMap.newKeySet();
   private volatile List<Blocked> blocklist;
@@ -48,12 +51,20 @@ public final class KeyDirectory {
 
   /**
    * @param maxEntries most cached key lookups (LRU; default 100,000)
+   * @param guard runs the database lookup of a key that missed the cache (bounded in time and
+   *     concurrency)
    */
-  public KeyDirectory(AccountStore store, Tiers tiers, Clock clock, int maxEntries) {
+  public KeyDirectory(
+      AccountStore store,
+      Tiers tiers,
+      Clock clock,
+      int maxEntries,
+      Function<Supplier<Resolution>, Resolution> guard) {
     this.store = store;
     this.tiers = tiers;
     this.clock = clock;
     this.maxEntries = maxEntries;
+    this.guard = guard;
     this.byHash =
         Collections.synchronizedMap(
             new LinkedHashMap<>(1024, 0.75f, true) {
@@ -73,7 +84,7 @@ public final class KeyDirectory {
     String hash = ApiKeys.hash(key);
     Resolution r = byHash.get(hash);
     if (r == null) {
-      r = load(hash);
+      r = guard.apply(() -> load(hash));
       byHash.put(hash, r);
     }
     if (r.status() == Status.OK) {

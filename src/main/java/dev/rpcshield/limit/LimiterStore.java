@@ -6,7 +6,7 @@ import java.util.List;
  * Where limiter state lives. One call charges a whole body (a single request or every member of a
  * batch) in order: each member all-or-nothing across its rules, so a refused member costs nothing.
  * Implementations: {@link InMemoryLimiterStore}, {@link RedisLimiterStore}, and {@link
- * FailOpenLimiterStore} in front of Redis.
+ * SharedLimiterStore} in front of Redis.
  */
 public interface LimiterStore {
 

@@ -3,60 +3,40 @@ package dev.rpcshield.limit;
 import dev.rpcshield.identity.AccountView;
 import dev.rpcshield.identity.Caller;
 import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Logger;
-import redis.clients.jedis.JedisPooled;
 
 /**
- * The rate rules that apply to a caller and method, and the store that charges them: Redis behind a
- * fail-open wrapper when {@code rpcshield.redis.url} is set, this instance's memory otherwise.
- * Per-method limits ({@code rpcshield.method-limits=eth_getLogs=5,...}) and compute-unit overrides
- * ({@code rpcshield.cu.overrides=eth_call=30,...}) are lists, so method names keep their case when
- * set from the environment.
+ * The rate rules that apply to a caller and method, and the store that charges them: Redis through
+ * {@link SharedRedis} (falling back to local state) when {@code rpcshield.redis.url} is set, this
+ * instance's memory otherwise. Per-method limits ({@code
+ * rpcshield.method-limits=eth_getLogs=5,...}) and compute-unit overrides ({@code
+ * rpcshield.cu.overrides=eth_call=30,...}) are lists, so method names keep their case when set from
+ * the environment.
  */
 @ApplicationScoped
 public class Limits {
-  private static final Logger LOG = Logger.getLogger(Limits.class.getName());
-
   @Inject LimitsConfig config;
   @Inject Clock clock;
+  @Inject SharedRedis redis;
 
   private LimiterStore store;
   private InMemoryLimiterStore local;
-  private FailOpenLimiterStore failOpen;
-  private RedisLimiterStore redis;
   private ConnectionLeases leases;
 
   @PostConstruct
   void init() {
     local = new InMemoryLimiterStore(clock, config.localMaxKeys());
-    store = local;
     InMemoryConnectionLeases localLeases = new InMemoryConnectionLeases(clock);
-    leases = localLeases;
-    LimitsConfig.RedisConfig r = config.redis();
-    if (r != null) {
-      redis = new RedisLimiterStore(r.url(), r.timeout(), r.poolSize());
-      failOpen =
-          new FailOpenLimiterStore(redis, local, clock, r.retryAfterFailure(), r.maxInFlight());
-      store = failOpen;
-      leases = new FailOpenLeases(new RedisConnectionLeases(redis.pool()), localLeases);
-      try {
-        redis.warmUp();
-      } catch (RuntimeException e) {
-        LOG.warning("Redis not reachable at start; limiting locally until it is: " + e);
-      }
-    }
-  }
-
-  @PreDestroy
-  void close() {
-    if (redis != null) {
-      redis.close();
+    if (redis.configured()) {
+      store = new SharedLimiterStore(redis, local);
+      leases = new SharedLeases(redis, new RedisConnectionLeases(redis.pool()), localLeases);
+    } else {
+      store = local;
+      leases = localLeases;
     }
   }
 
@@ -64,9 +44,9 @@ public class Limits {
     return store;
   }
 
-  /** The Redis fail-open state, or {@code null} when no Redis is configured. */
-  public FailOpenLimiterStore sharedStore() {
-    return failOpen;
+  /** The shared Redis and its fallback state, or {@code null} when no Redis is configured. */
+  public SharedRedis shared() {
+    return redis.configured() ? redis : null;
   }
 
   /**
@@ -74,11 +54,6 @@ public class Limits {
    */
   public int localKeys() {
     return local.size();
-  }
-
-  /** The shared Redis connection pool, or {@code null} when no Redis is configured. */
-  public JedisPooled redisPool() {
-    return redis == null ? null : redis.pool();
   }
 
   /** WebSocket connection slots: Redis when configured (falling back locally), else memory. */

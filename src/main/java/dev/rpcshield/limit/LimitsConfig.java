@@ -39,11 +39,8 @@ public record LimitsConfig(
    * @param url {@code redis://[user:pass@]host:port[/db]}
    * @param timeout connect and call timeout (default 100 ms)
    * @param poolSize pooled connections (default 32)
-   * @param maxInFlight concurrent Redis calls before limiting locally at once (default 64)
-   * @param retryAfterFailure how long to limit locally after a failure (default 1 s)
    */
-  public record RedisConfig(
-      URI url, Duration timeout, int poolSize, int maxInFlight, Duration retryAfterFailure) {}
+  public record RedisConfig(URI url, Duration timeout, int poolSize) {}
 
   public LimitsConfig {
     methodRps = Map.copyOf(methodRps);
@@ -84,8 +81,6 @@ public record LimitsConfig(
     return new RedisConfig(
         uri,
         s.duration("rpcshield.redis.timeout", Duration.ofMillis(100)),
-        s.integer("rpcshield.redis.pool-size", 32),
-        s.integer("rpcshield.redis.max-in-flight", 64),
-        s.duration("rpcshield.redis.retry-after-failure", Duration.ofSeconds(1)));
+        s.integer("rpcshield.redis.pool-size", 32));
   }
 }

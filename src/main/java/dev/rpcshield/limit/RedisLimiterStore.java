@@ -15,7 +15,7 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
 /**
  * Limiter state in Redis, shared by every gateway instance: one Lua script per body (all members,
  * all rules, one round trip), time from Redis itself, a TTL on every key, pooled connections with
- * short timeouts. Failures surface as exceptions; {@link FailOpenLimiterStore} decides what then.
+ * short timeouts. Failures surface as exceptions; {@link SharedRedis} decides what then.
  */
 public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
   private static final String SCRIPT = Resources.text(RedisLimiterStore.class, "charge.lua");

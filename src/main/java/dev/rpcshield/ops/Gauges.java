@@ -1,6 +1,6 @@
 package dev.rpcshield.ops;
 
-import dev.rpcshield.limit.FailOpenLimiterStore;
+import dev.rpcshield.limit.SharedRedis;
 import dev.rpcshield.ratewatch.Ratewatch;
 import dev.rpcshield.telemetry.MetricNames;
 import dev.rpcshield.upstream.Upstream;
@@ -18,9 +18,9 @@ import org.eclipse.microprofile.metrics.Tag;
 public class Gauges {
   @Inject MetricRegistry registry;
 
-  /** Registers the limiter store's fail-open counter, when Redis is configured. */
-  void watch(FailOpenLimiterStore store) {
-    registry.gauge(MetricNames.REDIS_FALLBACKS, store, FailOpenLimiterStore::fallbacks);
+  /** Registers the count of Redis calls answered locally, when Redis is configured. */
+  void watch(SharedRedis redis) {
+    registry.gauge(MetricNames.REDIS_FALLBACKS, redis, SharedRedis::fallbacks);
   }
 
   /** Registers the count of high-rate flags raised. */

@@ -1,7 +1,7 @@
 package dev.rpcshield.ops;
 
-import dev.rpcshield.limit.FailOpenLimiterStore;
 import dev.rpcshield.limit.Limits;
+import dev.rpcshield.limit.SharedRedis;
 
 final class LimiterState implements LimiterStateMXBean {
   private final Limits limits;
@@ -12,21 +12,21 @@ final class LimiterState implements LimiterStateMXBean {
 
   @Override
   public String getMode() {
-    FailOpenLimiterStore shared = limits.sharedStore();
+    SharedRedis shared = limits.shared();
     if (shared == null) {
       return "memory";
     }
-    return shared.mode() == FailOpenLimiterStore.Mode.SHARED ? "redis" : "local-fallback";
+    return shared.mode() == SharedRedis.Mode.SHARED ? "redis" : "local-fallback";
   }
 
   @Override
   public long getRedisFallbacks() {
-    return limits.sharedStore() == null ? 0 : limits.sharedStore().fallbacks();
+    return limits.shared() == null ? 0 : limits.shared().fallbacks();
   }
 
   @Override
   public String getLastRedisError() {
-    return limits.sharedStore() == null ? "" : limits.sharedStore().lastError();
+    return limits.shared() == null ? "" : limits.shared().lastError();
   }
 
   @Override

@@ -42,8 +42,8 @@ public class OpsStartup {
     configuration.snapshot();
     gauges.watch(upstreams);
     gauges.watch(ratewatch);
-    if (limits.sharedStore() != null) {
-      gauges.watch(limits.sharedStore());
+    if (limits.shared() != null) {
+      gauges.watch(limits.shared());
     }
     accounts.store();
     for (Upstream u : upstreams.all()) {

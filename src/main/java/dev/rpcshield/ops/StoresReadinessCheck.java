@@ -1,8 +1,8 @@
 package dev.rpcshield.ops;
 
 import dev.rpcshield.account.Accounts;
-import dev.rpcshield.limit.FailOpenLimiterStore;
 import dev.rpcshield.limit.Limits;
+import dev.rpcshield.limit.SharedRedis;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -25,7 +25,7 @@ public class StoresReadinessCheck implements HealthCheck {
     boolean db = accounts.reachable();
     HealthCheckResponseBuilder b =
         HealthCheckResponse.named("stores").withData("database", db ? "UP" : "DOWN");
-    FailOpenLimiterStore redis = limits.sharedStore();
+    SharedRedis redis = limits.shared();
     if (redis == null) {
       b.withData("limiter", "local memory");
     } else {

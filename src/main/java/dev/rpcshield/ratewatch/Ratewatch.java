@@ -1,7 +1,7 @@
 package dev.rpcshield.ratewatch;
 
 import dev.rpcshield.identity.Caller;
-import dev.rpcshield.limit.Limits;
+import dev.rpcshield.limit.SharedRedis;
 import dev.rpcshield.telemetry.EventLog;
 import dev.rpcshield.telemetry.RequestMetrics;
 import jakarta.annotation.PostConstruct;
@@ -42,7 +42,7 @@ public class Ratewatch {
   @Inject HighRateFlags highRateFlags;
   @Inject RatewatchConfig config;
   @Inject Clock clock;
-  @Inject Limits limits;
+  @Inject SharedRedis redis;
   @Inject RequestMetrics metrics;
 
   private final AtomicLong flagsRaised = new AtomicLong();
@@ -64,10 +64,10 @@ public class Ratewatch {
     window = new EpisodeWindow(clock, maxSeries, config.retention());
     flags = new FlagCounter(clock, config.flagThreshold(), config.flagWindow());
     maxPending = Math.max(maxSeries, 1000);
-    if (limits.redisPool() != null) {
+    if (redis.configured()) {
       shared =
           new SharedRatewatch(
-              limits.redisPool(),
+              redis.pool(),
               "rw:",
               maxSeries,
               config.retention(),
@@ -144,6 +144,7 @@ public class Ratewatch {
   }
 
   /** Adds this instance's unsynced refusals to the cluster's state and raises flags it crossed. */
+  @SuppressWarnings("unchecked")
   synchronized void sync() {
     Map<String, Long> series = drain(pendingSeries);
     Map<String, Long> byAccount = drain(pendingAccounts);
@@ -152,7 +153,8 @@ public class Ratewatch {
     }
     List<String> fired;
     try {
-      fired = shared.sync(series, byAccount);
+      fired =
+          (List<String>) redis.call(() -> shared.sync(series, byAccount), Ratewatch::unavailable);
       sharedHealthy = true;
       failingSince = null;
     } catch (RuntimeException e) {
@@ -191,12 +193,14 @@ public class Ratewatch {
   }
 
   /** Live episodes, most recently throttled first: the cluster's when Redis is reachable. */
+  @SuppressWarnings("unchecked")
   public List<Episode> episodes() {
     if (shared != null) {
       sync();
       if (sharedHealthy) {
         try {
-          return shared.episodes(clock.instant());
+          return (List<Episode>)
+              redis.call(() -> shared.episodes(clock.instant()), Ratewatch::unavailable);
         } catch (RuntimeException e) {
           LOG.log(
               Level.WARNING, "ratewatch episodes from Redis failed; showing this instance's", e);
@@ -229,5 +233,10 @@ public class Ratewatch {
   /** Series in this instance's own episode window. */
   public int localSeries() {
     return window.episodes().size();
+  }
+
+  /** Cluster-wide state has no local stand-in: the caller keeps its counts and tries again. */
+  private static Object unavailable() {
+    throw new IllegalStateException("Redis cannot be used");
   }
 }
