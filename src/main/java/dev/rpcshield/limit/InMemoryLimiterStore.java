@@ -39,39 +39,24 @@ public final class InMemoryLimiterStore implements LimiterStore {
     return out;
   }
 
-  /** State per key: {tokens or count, last refill millis or reset epoch second}. */
+  /** State per key: {tokens, last refill millis}. */
   private Decision chargeMember(List<Rule> rules, long now) {
     double[] levels = new double[rules.size()];
     List<Decision> refusals = new ArrayList<>(1);
     for (int i = 0; i < rules.size(); i++) {
       Rule r = rules.get(i);
       double[] s = state.get(r.key());
-      if (r.kind() == Rule.Kind.BUCKET) {
-        double tokens = s == null ? r.capacity() : Buckets.refill(s[0], now - (long) s[1], r);
-        levels[i] = tokens;
-        if (r.cost() > 0 && tokens < r.cost()) {
-          refusals.add(
-              new Decision(
-                  false,
-                  r.name(),
-                  r.capacity(),
-                  (long) tokens,
-                  Buckets.waitMillis(tokens, r),
-                  Buckets.fullAt(tokens, r, now)));
-        }
-      } else {
-        double used = s == null || s[1] != r.resetEpochSecond() ? 0 : s[0];
-        levels[i] = used;
-        if (r.cost() > 0 && used + r.cost() > r.capacity()) {
-          refusals.add(
-              new Decision(
-                  false,
-                  r.name(),
-                  r.capacity(),
-                  Math.max(0, r.capacity() - (long) used),
-                  Math.max(0, r.resetEpochSecond() * 1000 - now),
-                  r.resetEpochSecond()));
-        }
+      double tokens = s == null ? r.capacity() : Buckets.refill(s[0], now - (long) s[1], r);
+      levels[i] = tokens;
+      if (r.cost() > 0 && tokens < r.cost()) {
+        refusals.add(
+            new Decision(
+                false,
+                r.name(),
+                r.capacity(),
+                (long) tokens,
+                Buckets.waitMillis(tokens, r),
+                Buckets.fullAt(tokens, r, now)));
       }
     }
     if (!refusals.isEmpty()) {
@@ -80,19 +65,10 @@ public final class InMemoryLimiterStore implements LimiterStore {
     List<Decision> passed = new ArrayList<>(rules.size());
     for (int i = 0; i < rules.size(); i++) {
       Rule r = rules.get(i);
-      if (r.kind() == Rule.Kind.BUCKET) {
-        double left = levels[i] - r.cost();
-        state.put(r.key(), new double[] {left, now});
-        passed.add(
-            new Decision(
-                true, r.name(), r.capacity(), (long) left, 0, Buckets.fullAt(left, r, now)));
-      } else {
-        double used = levels[i] + r.cost();
-        state.put(r.key(), new double[] {used, r.resetEpochSecond()});
-        passed.add(
-            new Decision(
-                true, r.name(), r.capacity(), r.capacity() - (long) used, 0, r.resetEpochSecond()));
-      }
+      double left = levels[i] - r.cost();
+      state.put(r.key(), new double[] {left, now});
+      passed.add(
+          new Decision(true, r.name(), r.capacity(), (long) left, 0, Buckets.fullAt(left, r, now)));
     }
     return Buckets.combine(passed);
   }

@@ -62,12 +62,8 @@ public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
       args.add(String.valueOf(rules.size()));
       for (Rule r : rules) {
         keys.add(r.key());
-        args.add(r.kind() == Rule.Kind.BUCKET ? "0" : "1");
         args.add(String.valueOf(r.capacity()));
-        args.add(
-            r.kind() == Rule.Kind.BUCKET
-                ? String.valueOf(r.refillPerSecond())
-                : String.valueOf(r.resetEpochSecond()));
+        args.add(String.valueOf(r.refillPerSecond()));
         args.add(String.valueOf(r.cost()));
       }
     }

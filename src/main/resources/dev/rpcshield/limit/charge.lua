@@ -1,9 +1,8 @@
--- Charges a body's members against their rules in one round trip, atomically.
+-- Charges a body's members against their token buckets in one round trip, atomically.
 -- Time comes from the Redis server (TIME), never from a gateway's clock.
 -- KEYS: the rule keys of every member, in order.
--- ARGV[1]: member count; then per member: its rule count n, then n groups of four:
---   kind (0 token bucket, 1 counter), capacity, refill per second (bucket) or reset epoch
---   second (counter), cost.
+-- ARGV[1]: member count; then per member: its rule count n, then n groups of three:
+--   capacity, refill per second, cost.
 -- Returns per member five integers: allowed (1/0), index of the deciding rule within the member
 -- (1-based; 0 when the member has no rule), remaining, wait in ms, reset epoch second.
 local t = redis.call('TIME')
@@ -16,38 +15,25 @@ local out = {}
 for m = 1, members do
   local n = tonumber(ARGV[a])
   a = a + 1
-  local kinds, caps, rates, costs, levels = {}, {}, {}, {}, {}
+  local caps, rates, costs, levels = {}, {}, {}, {}
   local refused, refusedWait, refusedLeft, refusedReset = 0, -1, 0, 0
   for i = 1, n do
-    kinds[i] = tonumber(ARGV[a]); caps[i] = tonumber(ARGV[a + 1])
-    rates[i] = tonumber(ARGV[a + 2]); costs[i] = tonumber(ARGV[a + 3])
-    a = a + 4
-    local key = KEYS[k + i]
-    if kinds[i] == 0 then
-      local s = redis.call('HMGET', key, 'tk', 'ts')
-      local tokens = caps[i]
-      if s[1] then
-        tokens = math.min(caps[i], tonumber(s[1]) + math.max(0, now - tonumber(s[2])) * rates[i] / 1000)
+    caps[i] = tonumber(ARGV[a]); rates[i] = tonumber(ARGV[a + 1]); costs[i] = tonumber(ARGV[a + 2])
+    a = a + 3
+    local s = redis.call('HMGET', KEYS[k + i], 'tk', 'ts')
+    local tokens = caps[i]
+    if s[1] then
+      tokens = math.min(caps[i], tonumber(s[1]) + math.max(0, now - tonumber(s[2])) * rates[i] / 1000)
+    end
+    levels[i] = tokens
+    if costs[i] > 0 and tokens < costs[i] then
+      local wait = NEVER
+      if rates[i] > 0 and costs[i] <= caps[i] then
+        wait = math.ceil((costs[i] - tokens) * 1000 / rates[i])
       end
-      levels[i] = tokens
-      if costs[i] > 0 and tokens < costs[i] then
-        local wait = NEVER
-        if rates[i] > 0 and costs[i] <= caps[i] then
-          wait = math.ceil((costs[i] - tokens) * 1000 / rates[i])
-        end
-        if wait > refusedWait then
-          refused, refusedWait, refusedLeft = i, wait, math.floor(tokens)
-          refusedReset = math.floor((now + wait) / 1000)
-        end
-      end
-    else
-      local used = tonumber(redis.call('GET', key) or '0')
-      levels[i] = used
-      if costs[i] > 0 and used + costs[i] > caps[i] then
-        local wait = math.max(0, rates[i] * 1000 - now)
-        if wait > refusedWait then
-          refused, refusedWait, refusedLeft, refusedReset = i, wait, math.max(0, caps[i] - used), rates[i]
-        end
+      if wait > refusedWait then
+        refused, refusedWait, refusedLeft = i, wait, math.floor(tokens)
+        refusedReset = math.floor((now + wait) / 1000)
       end
     end
   end
@@ -58,23 +44,12 @@ for m = 1, members do
     local tight, tightRatio, tightLeft, tightReset = 0, 2, 0, 0
     for i = 1, n do
       local key = KEYS[k + i]
-      local left, reset
-      if kinds[i] == 0 then
-        left = levels[i] - costs[i]
-        redis.call('HSET', key, 'tk', tostring(left), 'ts', tostring(now))
-        local full = NEVER
-        if rates[i] > 0 then full = math.ceil((caps[i] - left) * 1000 / rates[i]) end
-        redis.call('PEXPIRE', key, math.min(full, 86400000) + 1000)
-        reset = math.floor((now + math.min(full, 86400000)) / 1000)
-      else
-        local used = levels[i]
-        if costs[i] > 0 then
-          used = redis.call('INCRBY', key, costs[i])
-          redis.call('EXPIREAT', key, rates[i] + 3600)
-        end
-        left = caps[i] - used
-        reset = rates[i]
-      end
+      local left = levels[i] - costs[i]
+      redis.call('HSET', key, 'tk', tostring(left), 'ts', tostring(now))
+      local full = NEVER
+      if rates[i] > 0 then full = math.ceil((caps[i] - left) * 1000 / rates[i]) end
+      redis.call('PEXPIRE', key, math.min(full, 86400000) + 1000)
+      local reset = math.floor((now + math.min(full, 86400000)) / 1000)
       local ratio = 1
       if caps[i] > 0 then ratio = left / caps[i] end
       if ratio < tightRatio then

@@ -1,7 +1,6 @@
 package dev.rpcshield.limit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rpcshield.testing.MutableClock;
 import java.time.Duration;
@@ -34,14 +33,5 @@ class InMemoryLimiterStoreTest extends LimiterStoreContract {
       store.chargeOne(List.of(Rule.bucket("rps", "spray:" + i, 5, 1, 1)));
     }
     assertEquals(1000, store.size());
-  }
-
-  @Test
-  void counterStartsOverAtItsReset() {
-    long reset = nowEpochSecond() + 10;
-    Rule r = Rule.counter("monthly", "m:a", 1, 1, reset);
-    assertTrue(store.chargeOne(List.of(r)).allowed());
-    Rule nextPeriod = Rule.counter("monthly", "m:a", 1, 1, reset + 2_592_000);
-    assertTrue(store.chargeOne(List.of(nextPeriod)).allowed(), "a new period starts empty");
   }
 }

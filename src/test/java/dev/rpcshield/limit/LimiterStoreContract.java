@@ -81,21 +81,6 @@ abstract class LimiterStoreContract {
   }
 
   @Test
-  void countersRefuseOverTheLimitUntilTheirReset() {
-    long reset = nowEpochSecond() + 3600;
-    Rule monthly = Rule.counter("monthly", prefix + "month:2026-11", 5, 2, reset);
-    assertTrue(store().chargeOne(List.of(monthly)).allowed());
-    Decision second = store().chargeOne(List.of(monthly));
-    assertTrue(second.allowed());
-    assertEquals(1, second.remaining());
-    Decision third = store().chargeOne(List.of(monthly));
-    assertFalse(third.allowed());
-    assertEquals("monthly", third.rule());
-    assertEquals(reset, third.resetEpochSecond());
-    assertTrue(third.retryAfterMillis() > 3_500_000, "waits until the reset: " + third);
-  }
-
-  @Test
   void tightestRuleIsReportedWhenAllowed() {
     Rule loose = Rule.bucket("rps", prefix + "loose", 100, 1, 1);
     Rule tight = Rule.bucket("cu", prefix + "tightest", 10, 1, 5);

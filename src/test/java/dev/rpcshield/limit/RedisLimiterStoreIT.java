@@ -42,8 +42,7 @@ class RedisLimiterStoreIT extends LimiterStoreContract {
   @Test
   void everyKeyGetsATtl() {
     store.chargeOne(List.of(Rule.bucket("rps", prefix + "ttl", 10, 5, 1)));
-    store.chargeOne(
-        List.of(Rule.counter("monthly", prefix + "ttl:month", 10, 1, nowEpochSecond() + 100)));
+    store.chargeOne(List.of(Rule.bucket("cu", prefix + "ttl:cu", 100, 0.5, 30)));
     for (String key : jedis.keys(prefix + "ttl*")) {
       long ttl = jedis.pttl(key);
       assertTrue(ttl > 0, key + " has no TTL");
