@@ -108,24 +108,54 @@ public final class RpcParser {
   /** Reads one request object; the parser stands on its START_OBJECT. */
   private Member member(JsonParser p, byte[] body) throws IOException {
     int start = (int) p.currentTokenLocation().getByteOffset();
-    Set<String> seen = new HashSet<>(8);
-    String problem = null;
+    Fields f = new Fields();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      if (!f.seen.add(name)) {
+        f.problem("duplicate key \"" + name + "\"");
+      }
+      JsonToken v = p.nextToken();
+      f.read(p, name, v, (int) p.currentTokenLocation().getByteOffset());
+    }
+    int end = (int) p.currentLocation().getByteOffset();
+    byte[] rawId = f.idStart < 0 ? null : Arrays.copyOfRange(body, f.idStart, f.idEnd);
+    if (!f.idValid) {
+      return invalid(null, "id must be a string, a number or null");
+    }
+    if (!"2.0".equals(f.version)) {
+      return invalid(rawId, "jsonrpc must be \"2.0\"");
+    }
+    if (!f.methodPresent) {
+      return invalid(rawId, "method is missing");
+    }
+    if (f.method == null) {
+      return invalid(rawId, "method must be a string");
+    }
+    if (f.problem != null) {
+      return invalid(rawId, f.problem);
+    }
+    return new RpcCall(body, start, end, f.method, f.idStart, f.idEnd, f.paramsStart, f.paramsEnd);
+  }
+
+  /** What one request object's fields said, read in one pass; the first problem is kept. */
+  private final class Fields {
+    final Set<String> seen = new HashSet<>(8);
+    String problem;
     boolean idValid = true;
-    String version = null;
-    String method = null;
-    boolean methodPresent = false;
+    String version;
+    String method;
+    boolean methodPresent;
     int idStart = -1;
     int idEnd = -1;
     int paramsStart = -1;
     int paramsEnd = -1;
-    JsonToken t;
-    while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      if (!seen.add(name)) {
-        problem = problem == null ? "duplicate key \"" + name + "\"" : problem;
-      }
-      JsonToken v = p.nextToken();
-      int valueStart = (int) p.currentTokenLocation().getByteOffset();
+
+    void problem(String what) {
+      problem = problem == null ? what : problem;
+    }
+
+    /** Reads the value of field {@code name}, whose first token {@code v} starts at offset. */
+    void read(JsonParser p, String name, JsonToken v, int valueStart) throws IOException {
       switch (name) {
         case "jsonrpc" -> {
           version = v == JsonToken.VALUE_STRING ? p.getText() : null;
@@ -155,40 +185,22 @@ public final class RpcParser {
         case "params" -> {
           if (v == JsonToken.START_ARRAY || v == JsonToken.START_OBJECT) {
             if (skipValue(p)) {
-              problem = problem == null ? "duplicate key inside params" : problem;
+              problem("duplicate key inside params");
             }
             paramsStart = valueStart;
             paramsEnd = (int) p.currentLocation().getByteOffset();
           } else {
-            problem = problem == null ? "params must be an array or an object" : problem;
+            problem("params must be an array or an object");
             p.skipChildren();
           }
         }
         default -> {
           if (skipValue(p)) {
-            problem = problem == null ? "duplicate key inside \"" + name + "\"" : problem;
+            problem("duplicate key inside \"" + name + "\"");
           }
         }
       }
     }
-    int end = (int) p.currentLocation().getByteOffset();
-    byte[] rawId = idStart < 0 ? null : Arrays.copyOfRange(body, idStart, idEnd);
-    if (!idValid) {
-      return invalid(null, "id must be a string, a number or null");
-    }
-    if (!"2.0".equals(version)) {
-      return invalid(rawId, "jsonrpc must be \"2.0\"");
-    }
-    if (!methodPresent) {
-      return invalid(rawId, "method is missing");
-    }
-    if (method == null) {
-      return invalid(rawId, "method must be a string");
-    }
-    if (problem != null) {
-      return invalid(rawId, problem);
-    }
-    return new RpcCall(body, start, end, method, idStart, idEnd, paramsStart, paramsEnd);
   }
 
   private static InvalidMember invalid(byte[] rawId, String why) {

@@ -83,82 +83,106 @@ public final class Forwarder {
 
   /** Sends trying upstreams in the given order. */
   public Outcome send(List<Upstream> order, Exchange exchange, Deadline deadline, String clientIp) {
-    List<String> reasons = new ArrayList<>();
-    Answered providerErrorAnswer = null;
-    int attempts = 0;
-    int timeouts = 0;
+    Tally tally = new Tally();
     for (Upstream upstream : order) {
       if (!upstream.breaker().inRotation()) {
-        reasons.add(upstream.name() + ": out of service");
+        tally.reasons.add(upstream.name() + ": out of service");
         continue;
       }
       if (deadline.expired()) {
         break;
       }
       if (!upstream.tryAcquire()) {
-        reasons.add(upstream.name() + ": at capacity");
+        tally.reasons.add(upstream.name() + ": at capacity");
         continue;
       }
-      UpstreamFailure failure = null;
+      Outcome done;
       try {
-        int allowed = exchange.submitsTransaction() ? 1 : 1 + upstream.settings().retries();
-        for (int n = 0; n < allowed; n++) {
-          if (n > 0 && !pause(n, deadline)) {
-            break;
-          }
-          Duration timeout = min(upstream.settings().timeout(), deadline.remaining());
-          if (timeout.isZero()) {
-            break;
-          }
-          attempts++;
-          Attempt attempt = attempt(upstream, exchange, timeout, clientIp);
-          if (attempt.answered() != null && attempt.failure() == null) {
-            upstream.breaker().onSuccess();
-            return attempt.answered();
-          }
-          failure = attempt.failure();
-          if (attempt.answered() != null) {
-            providerErrorAnswer = attempt.answered();
-          }
-          if (failure.kind() == Kind.TIMEOUT) {
-            timeouts++;
-          }
-          if (failure.kind() == Kind.TOO_LARGE) {
-            return new Failed(RpcError.of(RpcErrorCode.RESPONSE_TOO_LARGE, upstream.name()));
-          }
-          if (failure.kind() != Kind.PROVIDER_ERROR) {
-            upstream.breaker().onFailure(failure.reason());
-          }
-          if (exchange.submitsTransaction() && !failure.safeToResubmit()) {
-            String why =
-                upstream.name()
-                    + ": "
-                    + failure.reason()
-                    + " (the transaction may have reached it, so it was not sent elsewhere)";
-            return new Failed(
-                failure.kind() == Kind.TIMEOUT
-                    ? RpcError.of(RpcErrorCode.UPSTREAM_TIMEOUT, why)
-                    : RpcError.of(RpcErrorCode.NO_UPSTREAM, why));
-          }
-          if (!failure.transientOnSameUpstream() || !upstream.breaker().inRotation()) {
-            break;
-          }
-        }
+        done = sendTo(upstream, exchange, deadline, clientIp, tally);
       } finally {
         upstream.release();
       }
-      if (failure != null) {
-        reasons.add(upstream.name() + ": " + failure.reason());
+      if (done != null) {
+        return done;
       }
     }
-    if (providerErrorAnswer != null) {
-      return providerErrorAnswer;
+    if (tally.providerErrorAnswer != null) {
+      return tally.providerErrorAnswer;
     }
-    String detail = reasons.isEmpty() ? "deadline passed" : String.join("; ", reasons);
-    if (deadline.expired() || (attempts > 0 && timeouts == attempts)) {
+    String detail = tally.reasons.isEmpty() ? "deadline passed" : String.join("; ", tally.reasons);
+    if (deadline.expired() || (tally.attempts > 0 && tally.timeouts == tally.attempts)) {
       return new Failed(RpcError.of(RpcErrorCode.UPSTREAM_TIMEOUT, detail));
     }
     return new Failed(RpcError.of(RpcErrorCode.NO_UPSTREAM, detail));
+  }
+
+  /** What the upstreams tried so far did: the reasons they failed, attempts and timeouts. */
+  private static final class Tally {
+    final List<String> reasons = new ArrayList<>();
+    Answered providerErrorAnswer;
+    int attempts;
+    int timeouts;
+  }
+
+  /**
+   * Tries one upstream, with retries of transient failures; the outcome that ends the exchange, or
+   * null to move on to the next upstream (the failure is added to the tally).
+   */
+  private Outcome sendTo(
+      Upstream upstream, Exchange exchange, Deadline deadline, String clientIp, Tally tally) {
+    UpstreamFailure failure = null;
+    int allowed = exchange.submitsTransaction() ? 1 : 1 + upstream.settings().retries();
+    for (int n = 0; n < allowed; n++) {
+      if (n > 0 && !pause(n, deadline)) {
+        break;
+      }
+      Duration timeout = min(upstream.settings().timeout(), deadline.remaining());
+      if (timeout.isZero()) {
+        break;
+      }
+      tally.attempts++;
+      Attempt attempt = attempt(upstream, exchange, timeout, clientIp);
+      if (attempt.answered() != null && attempt.failure() == null) {
+        upstream.breaker().onSuccess();
+        return attempt.answered();
+      }
+      failure = attempt.failure();
+      if (attempt.answered() != null) {
+        tally.providerErrorAnswer = attempt.answered();
+      }
+      if (failure.kind() == Kind.TIMEOUT) {
+        tally.timeouts++;
+      }
+      if (failure.kind() == Kind.TOO_LARGE) {
+        return new Failed(RpcError.of(RpcErrorCode.RESPONSE_TOO_LARGE, upstream.name()));
+      }
+      if (failure.kind() != Kind.PROVIDER_ERROR) {
+        upstream.breaker().onFailure(failure.reason());
+      }
+      if (exchange.submitsTransaction() && !failure.safeToResubmit()) {
+        return notResent(upstream, failure);
+      }
+      if (!failure.transientOnSameUpstream() || !upstream.breaker().inRotation()) {
+        break;
+      }
+    }
+    if (failure != null) {
+      tally.reasons.add(upstream.name() + ": " + failure.reason());
+    }
+    return null;
+  }
+
+  /** A submission that may have reached the upstream is never sent elsewhere. */
+  private static Failed notResent(Upstream upstream, UpstreamFailure failure) {
+    String why =
+        upstream.name()
+            + ": "
+            + failure.reason()
+            + " (the transaction may have reached it, so it was not sent elsewhere)";
+    return new Failed(
+        failure.kind() == Kind.TIMEOUT
+            ? RpcError.of(RpcErrorCode.UPSTREAM_TIMEOUT, why)
+            : RpcError.of(RpcErrorCode.NO_UPSTREAM, why));
   }
 
   private Attempt attempt(Upstream upstream, Exchange exchange, Duration timeout, String clientIp) {

@@ -73,6 +73,52 @@ public record UpstreamsConfig(
     if (urls.isEmpty()) {
       throw new IllegalArgumentException("rpcshield.upstreams names no upstream");
     }
+    List<UpstreamSettings> upstreams = upstreams(s, urls);
+    List<GroupSettings> groups = groups(s, urls);
+    return new UpstreamsConfig(
+        upstreams,
+        groups,
+        s.integer("rpcshield.upstream.failure-threshold", 3),
+        s.duration("rpcshield.upstream.out-of-service", Duration.ofSeconds(10)),
+        s.duration("rpcshield.upstream.probe-interval", Duration.ofSeconds(1)),
+        s.duration("rpcshield.upstream.connect-timeout", Duration.ofSeconds(2)),
+        s.longValue("rpcshield.upstream.max-response-bytes", 64L << 20),
+        s.duration("rpcshield.request.timeout", Duration.ofSeconds(20)),
+        s.duration("rpcshield.upstream.backoff", Duration.ofMillis(50)),
+        s.duration("rpcshield.upstream.backoff-max", Duration.ofSeconds(1)),
+        classifier(s),
+        new HeadSettings(
+            s.duration("rpcshield.upstream.head-poll-interval", Duration.ofSeconds(1)),
+            s.longValue("rpcshield.upstream.max-lag-blocks", 5),
+            s.longValue("rpcshield.upstream.recover-lag-blocks", 2),
+            s.integer("rpcshield.upstream.lag-confirmations", 2),
+            s.duration("rpcshield.upstream.stall-timeout", Duration.ofSeconds(60))),
+        webSocketUpstreams(s),
+        s.duration("rpcshield.upstream.ws.timeout", Duration.ofSeconds(10)));
+  }
+
+  private static Map<String, URI> webSocketUpstreams(Settings s) {
+    Map<String, URI> out = new LinkedHashMap<>();
+    s.pairs("rpcshield.upstreams.ws", "")
+        .forEach((name, url) -> {
+          URI uri;
+          try {
+            uri = new URI(url);
+          } catch (URISyntaxException e) {
+            throw Settings.invalid("rpcshield.upstreams.ws", url, "ws:// or wss:// URLs");
+          }
+          Settings.require(
+              uri.getScheme() != null && uri.getScheme().matches("wss?"),
+              "rpcshield.upstreams.ws",
+              name,
+              "ws:// or wss:// URLs");
+          out.put(name, uri);
+        });
+    return out;
+  }
+
+  /** Each upstream's settings, per-upstream keys over the shared defaults. */
+  private static List<UpstreamSettings> upstreams(Settings s, Map<String, String> urls) {
     Duration defaultTimeout = s.duration("rpcshield.upstream.timeout", Duration.ofSeconds(10));
     int defaultRetries = s.integer("rpcshield.upstream.retries", 1);
     int defaultInFlight = s.integer("rpcshield.upstream.max-in-flight", 256);
@@ -106,6 +152,11 @@ public record UpstreamsConfig(
               s.bool(p + "forward-client-ip", false),
               s.integer(p + "max-batch-size", defaultBatch)));
     }
+    return upstreams;
+  }
+
+  /** The default group (every upstream unless listed) and the named groups, members checked. */
+  private static List<GroupSettings> groups(Settings s, Map<String, String> urls) {
     List<GroupSettings> groups = new ArrayList<>();
     groups.add(
         new GroupSettings(
@@ -138,55 +189,20 @@ public record UpstreamsConfig(
         }
       }
     }
-    return new UpstreamsConfig(
-        upstreams,
-        groups,
-        s.integer("rpcshield.upstream.failure-threshold", 3),
-        s.duration("rpcshield.upstream.out-of-service", Duration.ofSeconds(10)),
-        s.duration("rpcshield.upstream.probe-interval", Duration.ofSeconds(1)),
-        s.duration("rpcshield.upstream.connect-timeout", Duration.ofSeconds(2)),
-        s.longValue("rpcshield.upstream.max-response-bytes", 64L << 20),
-        s.duration("rpcshield.request.timeout", Duration.ofSeconds(20)),
-        s.duration("rpcshield.upstream.backoff", Duration.ofMillis(50)),
-        s.duration("rpcshield.upstream.backoff-max", Duration.ofSeconds(1)),
-        new ErrorClassifier(
-            new HashSet<>(
-                s
-                    .list(
-                        "rpcshield.upstream.failover-error-codes",
-                        ErrorClassifier.DEFAULT_CODES.stream().map(String::valueOf).toList())
-                    .stream()
-                    .map(Integer::valueOf)
-                    .toList()),
-            s.list("rpcshield.upstream.failover-error-messages", ErrorClassifier.DEFAULT_MESSAGES)),
-        new HeadSettings(
-            s.duration("rpcshield.upstream.head-poll-interval", Duration.ofSeconds(1)),
-            s.longValue("rpcshield.upstream.max-lag-blocks", 5),
-            s.longValue("rpcshield.upstream.recover-lag-blocks", 2),
-            s.integer("rpcshield.upstream.lag-confirmations", 2),
-            s.duration("rpcshield.upstream.stall-timeout", Duration.ofSeconds(60))),
-        webSocketUpstreams(s),
-        s.duration("rpcshield.upstream.ws.timeout", Duration.ofSeconds(10)));
+    return groups;
   }
 
-  private static Map<String, URI> webSocketUpstreams(Settings s) {
-    Map<String, URI> out = new LinkedHashMap<>();
-    s.pairs("rpcshield.upstreams.ws", "")
-        .forEach((name, url) -> {
-          URI uri;
-          try {
-            uri = new URI(url);
-          } catch (URISyntaxException e) {
-            throw Settings.invalid("rpcshield.upstreams.ws", url, "ws:// or wss:// URLs");
-          }
-          Settings.require(
-              uri.getScheme() != null && uri.getScheme().matches("wss?"),
-              "rpcshield.upstreams.ws",
-              name,
-              "ws:// or wss:// URLs");
-          out.put(name, uri);
-        });
-    return out;
+  /** Which JSON-RPC errors are the provider's fault, so the request moves on. */
+  private static ErrorClassifier classifier(Settings s) {
+    String codes = "rpcshield.upstream.failover-error-codes";
+    return new ErrorClassifier(
+        new HashSet<>(
+            s
+                .list(codes, ErrorClassifier.DEFAULT_CODES.stream().map(String::valueOf).toList())
+                .stream()
+                .map(c -> Settings.parse(codes, c, Integer::valueOf))
+                .toList()),
+        s.list("rpcshield.upstream.failover-error-messages", ErrorClassifier.DEFAULT_MESSAGES));
   }
 
   /** Moves {@code user:pass@} out of the URL into a basic-auth header. */
