@@ -41,7 +41,12 @@ public class Dispatcher {
   public record Answer(byte[] body, boolean chainError) implements Result {}
 
   /** No upstream answered; {@code body} is the error with the client's id (null: notification). */
-  public record Failure(RpcError error, byte[] body) implements Result {}
+  public record Failure(RpcError error, byte[] body) implements Result {
+    static Failure of(RpcCall call, RpcError error) {
+      return new Failure(
+          error, call.isNotification() ? null : RpcWriter.error(call.rawId(), error));
+    }
+  }
 
   /** One call waiting for an upstream, at its position in the list given to {@link #send}. */
   private record Pending(int index, RpcCall call, UpstreamGroup group) {}
@@ -74,10 +79,8 @@ public class Dispatcher {
     }
     for (int i = 0; i < results.length; i++) {
       if (results[i] == null) {
-        RpcError error = RpcError.of(RpcErrorCode.NO_UPSTREAM, "request interrupted");
-        RpcCall call = calls.get(i);
         results[i] =
-            new Failure(error, call.isNotification() ? null : RpcWriter.error(call.rawId(), error));
+            Failure.of(calls.get(i), RpcError.of(RpcErrorCode.NO_UPSTREAM, "request interrupted"));
       }
     }
     return Arrays.asList(results);
@@ -143,9 +146,7 @@ public class Dispatcher {
         yield new Answer(
             call.isNotification() ? null : withClientId(call, a.reply(), answer), answer.isError());
       }
-      case Forwarder.Failed f ->
-          new Failure(
-              f.error(), call.isNotification() ? null : RpcWriter.error(call.rawId(), f.error()));
+      case Forwarder.Failed f -> Failure.of(call, f.error());
     };
   }
 
