@@ -51,8 +51,7 @@ public class Ratewatch {
   private final Map<String, Long> pendingSeries = new ConcurrentHashMap<>();
   private final Map<String, Long> pendingAccounts = new ConcurrentHashMap<>();
   private int maxPending;
-  private EpisodeWindow window;
-  private FlagCounter flags;
+  private LocalRatewatch local;
   private SharedRatewatch shared;
   private volatile boolean sharedHealthy;
   private Instant failingSince;
@@ -61,8 +60,9 @@ public class Ratewatch {
   @PostConstruct
   void init() {
     int maxSeries = config.maxSeries();
-    window = new EpisodeWindow(clock, maxSeries, config.retention());
-    flags = new FlagCounter(clock, config.flagThreshold(), config.flagWindow());
+    local =
+        new LocalRatewatch(
+            clock, maxSeries, config.retention(), config.flagThreshold(), config.flagWindow());
     maxPending = Math.max(maxSeries, 1000);
     if (redis.configured()) {
       shared =
@@ -115,14 +115,16 @@ public class Ratewatch {
   }
 
   private void record(String refusalClass, String key, UUID account) {
-    window.record(refusalClass, key);
+    String series = refusalClass + "|" + key;
     if (shared == null) {
-      if (account != null && flags.refused(account.toString())) {
-        flag(account);
+      Map<String, Long> byAccount = account == null ? Map.of() : Map.of(account.toString(), 1L);
+      for (String fired : local.add(Map.of(series, 1L), byAccount)) {
+        flag(UUID.fromString(fired));
       }
       return;
     }
-    add(pendingSeries, refusalClass + "|" + key, 1);
+    local.add(Map.of(series, 1L), Map.of());
+    add(pendingSeries, series, 1);
     if (account != null) {
       add(pendingAccounts, account.toString(), 1);
     }
@@ -154,7 +156,7 @@ public class Ratewatch {
     List<String> fired;
     try {
       fired =
-          (List<String>) redis.call(() -> shared.sync(series, byAccount), Ratewatch::unavailable);
+          (List<String>) redis.call(() -> shared.add(series, byAccount), Ratewatch::unavailable);
       sharedHealthy = true;
       failingSince = null;
     } catch (RuntimeException e) {
@@ -207,7 +209,7 @@ public class Ratewatch {
         }
       }
     }
-    return window.episodes();
+    return local.episodes(clock.instant());
   }
 
   /** Whether episodes and flag counts are the cluster's (Redis configured and reachable). */
@@ -232,7 +234,7 @@ public class Ratewatch {
 
   /** Series in this instance's own episode window. */
   public int localSeries() {
-    return window.episodes().size();
+    return local.episodes(clock.instant()).size();
   }
 
   /** Cluster-wide state has no local stand-in: the caller keeps its counts and tries again. */

@@ -18,7 +18,7 @@ import redis.clients.jedis.resps.Tuple;
  * window, and only the buckets wholly or partly inside it count, so the rolling count errs on the
  * low side: it never flags early.
  */
-public final class SharedRatewatch {
+public final class SharedRatewatch implements RatewatchStore {
   private static final String SCRIPT = Resources.text(SharedRatewatch.class, "sync.lua");
   private final JedisPooled redis;
   private final String prefix;
@@ -55,7 +55,8 @@ public final class SharedRatewatch {
    * Adds refusal counts by series ({@code class|key}) and by account; returns the accounts whose
    * cluster-wide count crossed the threshold with this sync (each once per episode).
    */
-  public List<String> sync(Map<String, Long> series, Map<String, Long> accounts) {
+  @Override
+  public List<String> add(Map<String, Long> series, Map<String, Long> accounts) {
     List<String> keys = new ArrayList<>(3 + accounts.size() * 2);
     keys.add(counts);
     keys.add(firsts);
@@ -85,6 +86,7 @@ public final class SharedRatewatch {
   }
 
   /** The cluster's live episodes, most recently throttled first. */
+  @Override
   public List<Episode> episodes(Instant now) {
     long cutoff = now.minus(retention).toEpochMilli();
     List<Tuple> recent = redis.zrevrangeWithScores(lasts, 0, maxSeries - 1);

@@ -14,9 +14,11 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
 
 /**
- * The cluster's ratewatch state in the real Redis these machines run, under a test's own prefix.
+ * The cluster's ratewatch state in the real Redis these machines run, under a test's own prefix:
+ * the ratewatch contract, and what only a shared store does (instances adding up, keys that
+ * expire).
  */
-class SharedRatewatchIT {
+class SharedRatewatchIT extends RatewatchStoreContract {
   private final JedisPooled jedis = TestRedis.client();
   private final String prefix = "rwtest:" + UUID.randomUUID() + ":";
 
@@ -30,14 +32,24 @@ class SharedRatewatchIT {
     return new SharedRatewatch(jedis, prefix, maxSeries, Duration.ofHours(1), threshold, window);
   }
 
+  @Override
+  RatewatchStore store(int maxSeries, long threshold, Duration flagWindow) {
+    return shared(maxSeries, threshold, flagWindow);
+  }
+
+  @Override
+  void pass(Duration d) {
+    TestRedis.pass(jedis, d);
+  }
+
   @Test
   void instancesAddUpAndTheFlagFiresOncePerEpisode() {
     SharedRatewatch one = shared(200, 10, Duration.ofMinutes(10));
     SharedRatewatch two = shared(200, 10, Duration.ofMinutes(10));
-    assertEquals(List.of(), one.sync(Map.of("user|a", 6L), Map.of("a", 6L)));
+    assertEquals(List.of(), one.add(Map.of("user|a", 6L), Map.of("a", 6L)));
     assertEquals(
-        List.of("a"), two.sync(Map.of("user|a", 5L), Map.of("a", 5L)), "11 >= 10 cluster-wide");
-    assertEquals(List.of(), one.sync(Map.of("user|a", 50L), Map.of("a", 50L)), "set once");
+        List.of("a"), two.add(Map.of("user|a", 5L), Map.of("a", 5L)), "11 >= 10 cluster-wide");
+    assertEquals(List.of(), one.add(Map.of("user|a", 50L), Map.of("a", 50L)), "set once");
     List<Episode> episodes = two.episodes(Instant.now());
     assertEquals(1, episodes.size());
     assertEquals("user", episodes.get(0).refusalClass());
@@ -46,24 +58,17 @@ class SharedRatewatchIT {
   }
 
   @Test
-  void atMostMaxSeriesAreKeptTheLeastRecentlyThrottledGoFirst() {
+  void evictedSeriesLeaveNoCountsBehind() {
     SharedRatewatch s = shared(3, 1000, Duration.ofMinutes(10));
     for (int i = 0; i < 5; i++) {
-      s.sync(Map.of("ip|10.0.0." + i, 1L), Map.of());
-      TestRedis.pass(jedis, Duration.ofMillis(2));
+      s.add(Map.of("ip|10.0.0." + i, 1L), Map.of());
     }
-    List<String> keys = s.episodes(Instant.now()).stream().map(Episode::key).toList();
-    assertEquals(List.of("10.0.0.4", "10.0.0.3", "10.0.0.2"), keys);
-    assertEquals(3L, jedis.hlen(prefix + "count"), "evicted series leave no counts behind");
+    assertEquals(3L, jedis.hlen(prefix + "count"));
   }
 
   @Test
-  void refusalsOlderThanTheWindowDoNotCount() {
-    SharedRatewatch s = shared(200, 10, Duration.ofMillis(600));
-    s.sync(Map.of(), Map.of("b", 9L));
-    TestRedis.pass(jedis, Duration.ofMillis(700));
-    assertEquals(List.of(), s.sync(Map.of(), Map.of("b", 9L)), "the first nine left the window");
-    assertEquals(List.of("b"), s.sync(Map.of(), Map.of("b", 1L)), "ten within it");
+  void flagBucketsExpire() {
+    shared(200, 10, Duration.ofMillis(600)).add(Map.of(), Map.of("b", 9L));
     assertTrue(jedis.pttl(prefix + "f:b") > 0, "bucket keys expire");
   }
 }
