@@ -3,7 +3,6 @@ package dev.rpcshield.account;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.temporal.ChronoUnit;
 import java.util.function.Supplier;
-import org.eclipse.microprofile.faulttolerance.Bulkhead;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 
@@ -18,7 +17,6 @@ public class DatabaseCalls {
 
   /** A key lookup that missed the cache. */
   @Timeout(value = 2, unit = ChronoUnit.SECONDS)
-  @Bulkhead(16)
   public <T> T lookup(Supplier<T> load) {
     return load.get();
   }
