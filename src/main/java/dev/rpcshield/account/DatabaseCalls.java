@@ -8,9 +8,9 @@ import org.eclipse.microprofile.faulttolerance.Timeout;
 
 /**
  * The account database's calls that the request path and the background work depend on, guarded by
- * MicroProfile Fault Tolerance: a key lookup on a cache miss waits at most 2 s and at most 16 run
- * at once (a slow database cannot hold every request thread); the usage flush is retried twice with
- * jittered backoff before it waits for the next interval (what it counted stays pending meanwhile).
+ * MicroProfile Fault Tolerance: a key lookup on a cache miss waits at most 2 s (a slow database
+ * cannot hold a request thread longer); the usage flush is retried twice with jittered backoff
+ * before it waits for the next interval (the usage it counted stays pending meanwhile).
  */
 @ApplicationScoped
 public class DatabaseCalls {
