@@ -1,39 +1,46 @@
 package dev.rpcshield.sender;
 
 import dev.rpcshield.sender.InvalidTransactionException.Reason;
+import dev.rpcshield.sender.Rlp.Item;
 import java.math.BigInteger;
-import java.security.SignatureException;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
+import org.web3j.crypto.ECDSASignature;
 import org.web3j.crypto.Hash;
-import org.web3j.crypto.RawTransaction;
+import org.web3j.crypto.Keys;
 import org.web3j.crypto.Sign;
-import org.web3j.crypto.SignedRawTransaction;
-import org.web3j.crypto.TransactionDecoder;
-import org.web3j.crypto.transaction.type.ITransaction;
-import org.web3j.crypto.transaction.type.Transaction1559;
-import org.web3j.crypto.transaction.type.Transaction2930;
-import org.web3j.crypto.transaction.type.Transaction4844;
-import org.web3j.crypto.transaction.type.Transaction7702;
-import org.web3j.rlp.RlpDecoder;
-import org.web3j.rlp.RlpEncoder;
-import org.web3j.rlp.RlpList;
-import org.web3j.rlp.RlpType;
 
 /**
- * Decodes the param of eth_sendRawTransaction and recovers its sender, for every transaction type
- * in use: legacy (with and without EIP-155), EIP-2930, EIP-1559, EIP-4844 (plain, and the network
- * form with blobs, whose blobs are dropped unread) and EIP-7702. Decoding and recovery are web3j's;
- * the checks web3j leaves out (trailing bytes, EIP-2 high s, allowed chains) are here.
+ * Decodes the param of eth_sendRawTransaction and recovers its sender, for every form a node
+ * accepts: legacy (with and without EIP-155), EIP-2930, EIP-1559, EIP-4844 (the signed payload
+ * alone, and both network forms, EIP-4844's {@code [tx, blobs, commitments, proofs]} and EIP-7594's
+ * {@code [tx, wrapper_version, blobs, commitments, cell_proofs]}) and EIP-7702.
+ *
+ * <p>The fields are read in place from the client's bytes and the signing hash is taken over them
+ * as sent, never over objects encoded again: web3j's decoder drops a blob transaction's access list
+ * and so recovers a wrong sender, and re-encoding would copy the blobs. Blobs, commitments and
+ * proofs are left to the node; only the secp256k1 recovery is web3j's.
  */
 public final class RawTransactionDecoder {
-  /** secp256k1 group order; EIP-2 refuses s above half of it. */
-  private static final BigInteger HALF_N =
-      new BigInteger("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141", 16)
-          .shiftRight(1);
+  /** secp256k1 group order; a signature value must be below it, EIP-2 wants s below half. */
+  private static final BigInteger N =
+      new BigInteger("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141", 16);
+
+  private static final BigInteger HALF_N = N.shiftRight(1);
+
+  /**
+   * Each type's signed fields, {@code s} a string and {@code l} a list; the last three are the
+   * signature (v or y parity, r, s). Legacy: nonce, gas price, gas, to, value, data. EIP-2930:
+   * chain id, nonce, gas price, gas, to, value, data, access list. EIP-1559: chain id, nonce, tip,
+   * fee cap, gas, to, value, data, access list; EIP-4844 adds the blob fee cap and the versioned
+   * hashes, EIP-7702 the authorization list.
+   */
+  private static final String[] LAYOUT = {
+    "sssssssss", "ssssssslsss", "sssssssslsss", "sssssssslslsss", "ssssssssllsss"
+  };
+
+  private static final String[] NAME = {"legacy", "EIP-2930", "EIP-1559", "EIP-4844", "EIP-7702"};
 
   private final Set<Long> allowedChainIds;
   private final boolean allowUnprotected;
@@ -50,75 +57,205 @@ public final class RawTransactionDecoder {
 
   public SignedTransaction decode(String hex) throws InvalidTransactionException {
     byte[] raw = bytes(hex);
-    int type = (raw[0] & 0xff) >= 0xc0 ? 0 : raw[0] & 0xff;
-    if (type > 4) {
+    int first = raw[0] & 0xff;
+    if (first >= 0xc0) {
+      return signed(raw, 0, Rlp.whole(raw, 0));
+    }
+    if (first == 0 || first >= LAYOUT.length) {
       throw new InvalidTransactionException(
           Reason.UNKNOWN_TYPE,
-          "unknown transaction type 0x" + HexFormat.of().toHexDigits((byte) type));
+          "unknown transaction type 0x" + HexFormat.of().toHexDigits((byte) first));
     }
-    byte[] payload = type == 3 ? withoutBlobs(raw) : raw;
-    checkSingleRlpItem(payload, type);
-    RawTransaction decoded;
-    try {
-      decoded = TransactionDecoder.decode(HexFormat.of().formatHex(payload));
-    } catch (RuntimeException e) {
+    Item envelope = Rlp.whole(raw, 1);
+    return signed(raw, first, first == 3 ? blobPayload(raw, envelope) : envelope);
+  }
+
+  /**
+   * The signed payload of a blob transaction: the envelope itself, or in a network form (whose
+   * first item is a list) that first item. A wrapper version other than EIP-7594's 1 is a later
+   * fork's sidecar: its payload is still read, and the node judges the rest.
+   */
+  private static Item blobPayload(byte[] raw, Item envelope) throws InvalidTransactionException {
+    List<Item> items = Rlp.items(raw, envelope);
+    if (items.isEmpty() || !items.get(0).list()) {
+      return envelope;
+    }
+    boolean eip4844 = items.size() == 4 && listsFrom(items, 1);
+    boolean versioned = items.size() == 5 && !items.get(1).list() && listsFrom(items, 2);
+    if (!eip4844 && !versioned) {
       throw new InvalidTransactionException(
-          Reason.NOT_DECODABLE, "transaction is not decodable: malformed fields");
+          Reason.NOT_DECODABLE,
+          "blob transaction in network form is not decodable: expected [tx, blobs, commitments,"
+              + " proofs] (EIP-4844) or [tx, wrapper_version, blobs, commitments, cell_proofs]"
+              + " (EIP-7594), got "
+              + items.size()
+              + " items");
     }
-    if (!(decoded instanceof SignedRawTransaction signed)) {
+    return items.get(0);
+  }
+
+  private static boolean listsFrom(List<Item> items, int from) {
+    return items.subList(from, items.size()).stream().allMatch(Item::list);
+  }
+
+  private SignedTransaction signed(byte[] raw, int type, Item payload)
+      throws InvalidTransactionException {
+    List<Item> fields = fields(raw, type, payload);
+    int sig = fields.size() - 3;
+    BigInteger nonce = Rlp.scalar(raw, fields.get(type == 0 ? 0 : 1), 8, "nonce");
+    BigInteger v = Rlp.scalar(raw, fields.get(sig), 32, type == 0 ? "v" : "y parity");
+    ECDSASignature rs = signature(raw, fields.get(sig + 1), fields.get(sig + 2));
+    Signing signing =
+        type == 0 ? legacySigning(raw, fields, v) : typedSigning(raw, type, fields, v);
+    checkChain(signing.chainId());
+    BigInteger key = Sign.recoverFromSignature(signing.recId(), rs, signing.hash());
+    if (key == null) {
+      throw new InvalidTransactionException(Reason.UNRECOVERABLE, "signature is not recoverable");
+    }
+    boolean wrapped = payload.start() > 1;
+    byte[] hash = Hash.sha3(wrapped ? typed(type, raw, payload.start(), payload.end()) : raw);
+    return new SignedTransaction(
+        "0x" + Keys.getAddress(key),
+        nonce,
+        signing.chainId(),
+        type,
+        "0x" + HexFormat.of().formatHex(hash));
+  }
+
+  /** The payload's fields, as many and of the kinds its type has. */
+  private static List<Item> fields(byte[] raw, int type, Item payload)
+      throws InvalidTransactionException {
+    List<Item> fields = Rlp.items(raw, payload);
+    String layout = LAYOUT[type];
+    if (fields.size() == layout.length() - 3) {
       throw new InvalidTransactionException(Reason.NOT_DECODABLE, "transaction is not signed");
     }
-    Sign.SignatureData sig = signed.getSignatureData();
-    BigInteger r = new BigInteger(1, sig.getR());
-    BigInteger s = new BigInteger(1, sig.getS());
+    if (fields.size() != layout.length()) {
+      throw notDecodable(
+          "a signed "
+              + NAME[type]
+              + " transaction has "
+              + layout.length()
+              + " fields, this one has "
+              + fields.size());
+    }
+    for (int i = 0; i < fields.size(); i++) {
+      boolean list = layout.charAt(i) == 'l';
+      if (fields.get(i).list() != list) {
+        throw notDecodable(
+            "field "
+                + i
+                + " of this "
+                + NAME[type]
+                + " transaction must be a "
+                + (list ? "list" : "string"));
+      }
+    }
+    return fields;
+  }
+
+  /** r and s: non-zero, canonical, below the curve order, s in the lower half (EIP-2). */
+  private static ECDSASignature signature(byte[] raw, Item rItem, Item sItem)
+      throws InvalidTransactionException {
+    BigInteger r = Rlp.magnitude(raw, rItem, 32, "r");
+    BigInteger s = Rlp.magnitude(raw, sItem, 32, "s");
     if (r.signum() == 0 || s.signum() == 0) {
       throw new InvalidTransactionException(
           Reason.UNRECOVERABLE, "signature is not recoverable: r or s is zero");
+    }
+    Rlp.canonical(raw, rItem, "r");
+    Rlp.canonical(raw, sItem, "s");
+    if (r.compareTo(N) >= 0 || s.compareTo(N) >= 0) {
+      throw new InvalidTransactionException(
+          Reason.UNRECOVERABLE,
+          "signature is not recoverable: r or s is not below the curve order");
     }
     if (s.compareTo(HALF_N) > 0) {
       throw new InvalidTransactionException(
           Reason.HIGH_S,
           "signature has a high s value (EIP-2): re-sign with a canonical signature");
     }
-    Long chainId = chainId(signed, type);
-    if (!allowedChainIds.isEmpty()) {
-      if (chainId == null && !allowUnprotected) {
-        throw new InvalidTransactionException(
-            Reason.CHAIN_NOT_ALLOWED,
-            "transaction has no chain id (pre-EIP-155); sign it for chain " + allowedChainIds);
-      }
-      if (chainId != null && !allowedChainIds.contains(chainId)) {
-        throw new InvalidTransactionException(
-            Reason.CHAIN_NOT_ALLOWED,
-            "chain id " + chainId + " is not served here; allowed: " + allowedChainIds);
-      }
-    }
-    String sender;
-    try {
-      sender = signed.getFrom();
-    } catch (SignatureException | RuntimeException e) {
-      throw new InvalidTransactionException(Reason.UNRECOVERABLE, "signature is not recoverable");
-    }
-    return new SignedTransaction(
-        sender.toLowerCase(Locale.ROOT),
-        signed.getNonce(),
-        chainId,
-        type,
-        "0x" + HexFormat.of().formatHex(Hash.sha3(payload)));
+    return new ECDSASignature(r, s);
   }
 
-  private static Long chainId(SignedRawTransaction signed, int type) {
-    if (type == 0) {
-      return signed.getChainId();
+  /** What the signature covers, and what it says beside r and s. */
+  private record Signing(byte[] hash, int recId, Long chainId) {}
+
+  /** EIP-155: v is 27 or 28 without a chain id, else 35 + 2 × chain id + parity. */
+  private static Signing legacySigning(byte[] raw, List<Item> fields, BigInteger v)
+      throws InvalidTransactionException {
+    int from = fields.get(0).start();
+    int to = fields.get(5).end();
+    if (v.equals(BigInteger.valueOf(27)) || v.equals(BigInteger.valueOf(28))) {
+      return new Signing(Hash.sha3(Rlp.list(raw, from, to, new byte[0])), v.intValue() - 27, null);
     }
-    ITransaction tx = signed.getTransaction();
-    return switch (tx) {
-      case Transaction7702 t -> t.getChainId();
-      case Transaction4844 t -> t.getChainId();
-      case Transaction1559 t -> t.getChainId();
-      case Transaction2930 t -> t.getChainId();
-      default -> null;
-    };
+    if (v.compareTo(BigInteger.valueOf(37)) < 0) {
+      throw new InvalidTransactionException(
+          Reason.UNRECOVERABLE,
+          "signature is not recoverable: legacy v must be 27, 28, or 35 + 2 × chain id + parity");
+    }
+    BigInteger fromBase = v.subtract(BigInteger.valueOf(35));
+    BigInteger chainId = fromBase.shiftRight(1);
+    byte[] chain = Rlp.encode(chainId);
+    byte[] more = new byte[chain.length + 2];
+    System.arraycopy(chain, 0, more, 0, chain.length);
+    more[chain.length] = (byte) 0x80;
+    more[chain.length + 1] = (byte) 0x80;
+    return new Signing(
+        Hash.sha3(Rlp.list(raw, from, to, more)),
+        fromBase.testBit(0) ? 1 : 0,
+        longChainId(chainId));
+  }
+
+  /** EIP-2718 types: y parity 0 or 1, the hash over the type and every field before it. */
+  private static Signing typedSigning(byte[] raw, int type, List<Item> fields, BigInteger yParity)
+      throws InvalidTransactionException {
+    if (yParity.compareTo(BigInteger.ONE) > 0) {
+      throw new InvalidTransactionException(
+          Reason.UNRECOVERABLE, "signature is not recoverable: y parity must be 0 or 1");
+    }
+    Long chainId = longChainId(Rlp.scalar(raw, fields.get(0), 32, "chain id"));
+    int lastSigned = fields.size() - 4;
+    byte[] unsigned =
+        Rlp.list(raw, fields.get(0).start(), fields.get(lastSigned).end(), new byte[0]);
+    return new Signing(
+        Hash.sha3(typed(type, unsigned, 0, unsigned.length)), yParity.intValue(), chainId);
+  }
+
+  private static Long longChainId(BigInteger chainId) throws InvalidTransactionException {
+    if (chainId.bitLength() > 63) {
+      throw notDecodable("chain id " + chainId + " does not fit in 63 bits");
+    }
+    return chainId.longValue();
+  }
+
+  /** {@code type || data[from, to)}. */
+  private static byte[] typed(int type, byte[] data, int from, int to) {
+    byte[] out = new byte[1 + to - from];
+    out[0] = (byte) type;
+    System.arraycopy(data, from, out, 1, to - from);
+    return out;
+  }
+
+  private void checkChain(Long chainId) throws InvalidTransactionException {
+    if (allowedChainIds.isEmpty()) {
+      return;
+    }
+    if (chainId == null && !allowUnprotected) {
+      throw new InvalidTransactionException(
+          Reason.CHAIN_NOT_ALLOWED,
+          "transaction has no chain id (pre-EIP-155); sign it for chain " + allowedChainIds);
+    }
+    if (chainId != null && !allowedChainIds.contains(chainId)) {
+      throw new InvalidTransactionException(
+          Reason.CHAIN_NOT_ALLOWED,
+          "chain id " + chainId + " is not served here; allowed: " + allowedChainIds);
+    }
+  }
+
+  private static InvalidTransactionException notDecodable(String why) {
+    return new InvalidTransactionException(
+        Reason.NOT_DECODABLE, "transaction is not decodable: " + why);
   }
 
   private static byte[] bytes(String hex) throws InvalidTransactionException {
@@ -138,69 +275,6 @@ public final class RawTransactionDecoder {
     } catch (IllegalArgumentException e) {
       throw new InvalidTransactionException(
           Reason.NOT_HEX, "raw transaction contains non-hex characters");
-    }
-  }
-
-  /**
-   * A blob transaction in network form is {@code 0x03 || rlp([tx, blobs, commitments, proofs])};
-   * the node hashes and executes {@code 0x03 || rlp(tx)}, so that is what is decoded.
-   */
-  private static byte[] withoutBlobs(byte[] raw) throws InvalidTransactionException {
-    RlpList outer = decodeList(raw, 1);
-    List<RlpType> items = outer.getValues();
-    if (items.size() == 4 && items.get(0) instanceof RlpList tx) {
-      byte[] body = RlpEncoder.encode(tx);
-      byte[] out = new byte[body.length + 1];
-      out[0] = 3;
-      System.arraycopy(body, 0, out, 1, body.length);
-      return out;
-    }
-    return raw;
-  }
-
-  /** The payload after the type byte must be exactly one RLP list: no truncation, no trailer. */
-  private static void checkSingleRlpItem(byte[] payload, int type)
-      throws InvalidTransactionException {
-    decodeList(payload, type == 0 ? 0 : 1);
-  }
-
-  private static RlpList decodeList(byte[] data, int offset) throws InvalidTransactionException {
-    if (data.length <= offset) {
-      throw new InvalidTransactionException(Reason.NOT_DECODABLE, "transaction is truncated");
-    }
-    int first = data[offset] & 0xff;
-    if (first < 0xc0) {
-      throw new InvalidTransactionException(Reason.NOT_DECODABLE, "transaction is not an RLP list");
-    }
-    long length;
-    int header;
-    if (first <= 0xf7) {
-      length = first - 0xc0;
-      header = 1;
-    } else {
-      int n = first - 0xf7;
-      if (data.length < offset + 1 + n) {
-        throw new InvalidTransactionException(Reason.NOT_DECODABLE, "transaction is truncated");
-      }
-      length = 0;
-      for (int i = 0; i < n; i++) {
-        length = (length << 8) | (data[offset + 1 + i] & 0xff);
-      }
-      header = 1 + n;
-    }
-    long expected = offset + header + length;
-    if (expected > data.length) {
-      throw new InvalidTransactionException(Reason.NOT_DECODABLE, "transaction is truncated");
-    }
-    if (expected < data.length) {
-      throw new InvalidTransactionException(
-          Reason.NOT_DECODABLE, "transaction has trailing bytes after its RLP");
-    }
-    try {
-      byte[] slice = Arrays.copyOfRange(data, offset, data.length);
-      return (RlpList) RlpDecoder.decode(slice).getValues().get(0);
-    } catch (RuntimeException e) {
-      throw new InvalidTransactionException(Reason.NOT_DECODABLE, "transaction is not valid RLP");
     }
   }
 }

@@ -9,15 +9,27 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rpcshield.sender.InvalidTransactionException.Reason;
+import dev.rpcshield.testing.BlobTransactions;
+import dev.rpcshield.testing.BlobTransactions.Form;
+import dev.rpcshield.testing.BlobTransactions.Sidecar;
+import java.io.InputStream;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.web3j.crypto.Hash;
+import org.web3j.rlp.RlpList;
+import org.web3j.rlp.RlpString;
+import org.web3j.rlp.RlpType;
 
 class RawTransactionDecoderTest {
+  private static final Sidecar SIDECAR = BlobTransactions.sidecar(7);
   private final RawTransactionDecoder any = new RawTransactionDecoder(Set.of(), false);
   private final RawTransactionDecoder anvilOnly = new RawTransactionDecoder(Set.of(31337L), false);
 
@@ -132,5 +144,91 @@ class RawTransactionDecoderTest {
   @Test
   void legacyWithoutChainIdPassesWithoutAnAllowList() throws Exception {
     assertNull(any.decode(TestTransactions.legacyUnprotected(BOB, 0)).chainId());
+  }
+
+  /**
+   * The blob transaction of ethereum/execution-apis' conformance tests (CC0), in EIP-7594's network
+   * form with 128 cell proofs, and the hash geth answered it with; its signer as cast decodes it.
+   */
+  @Test
+  void publishedBlobVectorInTheCellProofFormDecodesToItsSignerAndHash() throws Exception {
+    List<String> lines;
+    try (InputStream in = getClass().getResourceAsStream("send-blob-tx.io")) {
+      lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+    }
+    ObjectMapper json = new ObjectMapper();
+    String raw = json.readTree(lines.get(1).substring(3)).get("params").get(0).asText();
+    String answered = json.readTree(lines.get(2).substring(3)).get("result").asText();
+    SignedTransaction tx = any.decode(raw);
+    assertDecoded(tx, "0x1f4924b14f34e24159387c0a4cdbaa32f3ddb0cf", 0, 0xc72dd9d5e883eL, 3);
+    assertEquals(answered, tx.hash());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Form.class)
+  void blobTransactionWithAnAccessListRecoversItsSignerInEveryForm(Form form) throws Exception {
+    SignedTransaction tx = anvilOnly.decode(BlobTransactions.sign(form, BOB, 31337, 5, SIDECAR));
+    assertDecoded(tx, BOB_ADDRESS, 5, 31337L, 3);
+    assertEquals(
+        Hash.sha3(BlobTransactions.sign(Form.PLAIN, BOB, 31337, 5, SIDECAR)),
+        tx.hash(),
+        "the node's hash: of the signed payload, without the sidecar");
+  }
+
+  @Test
+  void aLaterWrapperVersionIsStillReadForItsSender() throws Exception {
+    RlpList tx = BlobTransactions.signedPayload(ALICE, 31337, 2, SIDECAR.versionedHash());
+    String v2 = BlobTransactions.envelope(tx, RlpString.create(2), list(), list(), list());
+    assertDecoded(any.decode(v2), ALICE_ADDRESS, 2, 31337L, 3);
+  }
+
+  @Test
+  void aNetworkFormOfAnotherShapeIsRefusedNamingTheForm() {
+    RlpList tx = BlobTransactions.signedPayload(ALICE, 31337, 2, SIDECAR.versionedHash());
+    RlpType version = RlpString.create(1);
+    List<String> shapes =
+        List.of(
+            BlobTransactions.envelope(tx, list(), list()),
+            BlobTransactions.envelope(tx, list(), list(), list(), list(), list()),
+            BlobTransactions.envelope(tx, list(), version, list()),
+            BlobTransactions.envelope(tx, version, list(), RlpString.create(0), list()));
+    for (String raw : shapes) {
+      InvalidTransactionException e =
+          assertThrows(InvalidTransactionException.class, () -> any.decode(raw));
+      assertEquals(Reason.NOT_DECODABLE, e.reason());
+      assertTrue(e.getMessage().contains("blob transaction in network form"), e.getMessage());
+      assertTrue(e.getMessage().contains("cell_proofs"), e.getMessage());
+    }
+  }
+
+  @Test
+  void integersWithLeadingZerosAreRefusedAsNodesRefuseThem() {
+    RlpList tx = BlobTransactions.signedPayload(ALICE, 31337, 2, SIDECAR.versionedHash());
+    List<RlpType> fields = new java.util.ArrayList<>(tx.getValues());
+    fields.set(1, RlpString.create(new byte[] {0, 2}));
+    InvalidTransactionException e =
+        assertThrows(
+            InvalidTransactionException.class,
+            () -> any.decode(BlobTransactions.envelope(fields.toArray(RlpType[]::new))));
+    assertEquals(Reason.NOT_DECODABLE, e.reason());
+    assertTrue(e.getMessage().contains("nonce has leading zero bytes"), e.getMessage());
+  }
+
+  @Test
+  void aFieldOfTheWrongKindIsNamed() {
+    RlpList tx = BlobTransactions.signedPayload(ALICE, 31337, 2, SIDECAR.versionedHash());
+    List<RlpType> fields = new java.util.ArrayList<>(tx.getValues());
+    fields.set(10, RlpString.create(SIDECAR.versionedHash()));
+    InvalidTransactionException e =
+        assertThrows(
+            InvalidTransactionException.class,
+            () -> any.decode(BlobTransactions.envelope(fields.toArray(RlpType[]::new))));
+    assertTrue(
+        e.getMessage().contains("field 10 of this EIP-4844 transaction must be a list"),
+        e.getMessage());
+  }
+
+  private static RlpList list() {
+    return new RlpList();
   }
 }
