@@ -141,7 +141,7 @@ class JsonRpcIT extends ItBase {
     Gateway.Response big =
         gateway.post(
             "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_call\",\"params\":[\""
-                + "a".repeat(70_000)
+                + "a".repeat(600_000)
                 + "\"]}");
     assertEquals(413, big.status());
     assertEquals(-32021, big.json().get("error").get("code").asInt());

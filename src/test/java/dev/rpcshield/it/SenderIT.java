@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rpcshield.testing.BlobTransactions;
+import dev.rpcshield.testing.BlobTransactions.Form;
+import dev.rpcshield.testing.BlobTransactions.Sidecar;
 import org.junit.jupiter.api.Test;
 import org.web3j.crypto.Credentials;
 
@@ -15,6 +18,7 @@ import org.web3j.crypto.Credentials;
  * the real Redis.
  */
 class SenderIT extends ItBase {
+  private static final Sidecar BLOB = BlobTransactions.sidecar(1);
 
   private static String send(String raw) {
     return "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_sendRawTransaction\",\"params\":[\""
@@ -52,6 +56,56 @@ class SenderIT extends ItBase {
               + nonce);
       assertEquals("0x1", receipt.get("status").asText(), receipt.toString());
     }
+  }
+
+  @Test
+  void blobTransactionsInEip4844NetworkFormAreMinedAndCountedForTheirSender() {
+    blobTransactionsAreMinedAndCounted(Form.NETWORK);
+  }
+
+  @Test
+  void blobTransactionsInEip7594NetworkFormAreMinedAndCountedForTheirSender() {
+    blobTransactionsAreMinedAndCounted(Form.CELL_PROOFS);
+  }
+
+  /**
+   * A funded sender that is not exempt submits blob transactions with an access list and one real
+   * blob: the first three reach anvil as sent and are mined, the fourth is refused by the sender
+   * throttle, so each of them was charged to the address that signed it. One transaction of the
+   * same form goes to anvil directly first: anvil loads its KZG setup for cell proofs on the first
+   * one (3.5 s here), longer than the test server's 2 s upstream timeout.
+   */
+  private void blobTransactionsAreMinedAndCounted(Form form) {
+    Gateway anvil = Gateway.direct(net.anvilA);
+    Credentials warmUp = funded(anvil);
+    anvil.receipt(
+        anvil
+            .call(
+                "eth_sendRawTransaction",
+                "[\"" + BlobTransactions.sign(form, warmUp, TestNet.CHAIN_ID, 0, BLOB) + "\"]")
+            .asText());
+    Credentials sender = funded(anvil);
+    for (int nonce = 0; nonce < 3; nonce++) {
+      String raw = BlobTransactions.sign(form, sender, TestNet.CHAIN_ID, nonce, BLOB);
+      Gateway.Response r = gateway.post(send(raw));
+      assertEquals(200, r.status(), r.body());
+      assertTrue(reachedAnUpstream(raw), "the network form reaches anvil byte for byte");
+      JsonNode receipt = gateway.receipt(r.json().get("result").asText());
+      assertEquals("0x3", receipt.get("type").asText(), receipt.toString());
+      assertEquals("0x1", receipt.get("status").asText(), receipt.toString());
+    }
+    String fourth = BlobTransactions.sign(form, sender, TestNet.CHAIN_ID, 3, BLOB);
+    Gateway.Response refused = gateway.post(send(fourth));
+    assertEquals(429, refused.status(), refused.body());
+    assertEquals(-32017, refused.json().get("error").get("code").asInt());
+    assertTrue(!reachedAnUpstream(fourth), "a throttled blob transaction never reaches anvil");
+  }
+
+  /** A fresh key with 1 ETH on anvil A. */
+  private static Credentials funded(Gateway anvil) {
+    Credentials key = DevAccounts.fresh();
+    anvil.call("anvil_setBalance", "[\"" + key.getAddress() + "\",\"0xde0b6b3a7640000\"]");
+    return key;
   }
 
   @Test

@@ -116,7 +116,7 @@ class SocketIT extends ItBase {
     try (Socket ws = new Socket("/")) {
       ws.send(
           "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_call\",\"params\":[\""
-              + "a".repeat(70_000)
+              + "a".repeat(600_000)
               + "\"]}");
       assertEquals(1009, ws.closeCode(10));
     }
