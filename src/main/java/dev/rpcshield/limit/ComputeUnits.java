@@ -8,7 +8,13 @@ import java.util.Map;
  * rpcshield.cu.<method>}); a method not in the table costs {@code rpcshield.cu.default}.
  */
 public final class ComputeUnits {
-  /** Defaults, after the published Alchemy compute-unit table. */
+  /**
+   * Defaults, after the published Alchemy compute-unit table. Methods no provider prices yet cost
+   * what the closest listed one does: eth_config, eth_baseFee, eth_capabilities and eth_coinbase,
+   * lookups in the node's memory, as eth_blobBaseFee; eth_getStorageValues as eth_getStorageAt (per
+   * call, however many slots); eth_fillTransaction, which estimates gas, as eth_estimateGas;
+   * eth_getBlockAccessList, a whole block's worth, as eth_getBlockReceipts.
+   */
   public static final Map<String, Integer> DEFAULTS =
       Map.ofEntries(
           Map.entry("eth_chainId", 0),
@@ -24,14 +30,20 @@ public final class ComputeUnits {
           Map.entry("eth_gasPrice", 20),
           Map.entry("eth_maxPriorityFeePerGas", 10),
           Map.entry("eth_blobBaseFee", 10),
+          Map.entry("eth_baseFee", 10),
+          Map.entry("eth_config", 10),
+          Map.entry("eth_capabilities", 10),
+          Map.entry("eth_coinbase", 10),
           Map.entry("eth_feeHistory", 10),
           Map.entry("eth_getBalance", 20),
           Map.entry("eth_getCode", 20),
           Map.entry("eth_getStorageAt", 20),
+          Map.entry("eth_getStorageValues", 20),
           Map.entry("eth_getTransactionCount", 20),
           Map.entry("eth_getBlockByNumber", 20),
           Map.entry("eth_getBlockByHash", 20),
           Map.entry("eth_getBlockReceipts", 500),
+          Map.entry("eth_getBlockAccessList", 500),
           Map.entry("eth_getBlockTransactionCountByHash", 20),
           Map.entry("eth_getBlockTransactionCountByNumber", 20),
           Map.entry("eth_getTransactionByHash", 20),
@@ -44,6 +56,8 @@ public final class ComputeUnits {
           Map.entry("eth_getUncleCountByBlockNumber", 20),
           Map.entry("eth_call", 26),
           Map.entry("eth_estimateGas", 20),
+          Map.entry("eth_fillTransaction", 20),
+          Map.entry("eth_simulateV1", 40),
           Map.entry("eth_createAccessList", 20),
           Map.entry("eth_getProof", 20),
           Map.entry("eth_getLogs", 60),

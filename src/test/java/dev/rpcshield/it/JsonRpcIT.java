@@ -48,6 +48,25 @@ class JsonRpcIT extends ItBase {
             .count());
   }
 
+  /** Methods of the current execution-apis specification that anvil serves, through @standard. */
+  @Test
+  void currentSpecificationMethodsAreAnsweredAsTheNodeAnswersThem() {
+    Gateway anvil = Gateway.direct(net.anvilA);
+    String slot = "\"0x" + "0".repeat(64) + "\"";
+    String[][] calls = {
+      {"eth_config", "[]"},
+      {"eth_getStorageValues", "[{\"" + DevAccounts.SINK + "\":[" + slot + "]},\"latest\"]"},
+      {"eth_coinbase", "[]"},
+    };
+    for (String[] c : calls) {
+      assertEquals(anvil.call(c[0], c[1]), gateway.call(c[0], c[1]), c[0]);
+    }
+    JsonNode simulated =
+        gateway.call("eth_simulateV1", "[{\"blockStateCalls\":[{\"calls\":[]}]},\"latest\"]");
+    assertEquals(1, simulated.size(), simulated.toString());
+    assertTrue(simulated.get(0).has("calls"), simulated.toString());
+  }
+
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',
