@@ -20,7 +20,7 @@ import org.web3j.crypto.Sign;
  * <p>The fields are read in place from the client's bytes and the signing hash is taken over them
  * as sent, never over objects encoded again: web3j's decoder drops a blob transaction's access list
  * and so recovers a wrong sender, and re-encoding would copy the blobs. Blobs, commitments and
- * proofs are left to the node; only the secp256k1 recovery is web3j's.
+ * proofs are left to the node; only Keccak and the secp256k1 recovery are web3j's.
  */
 public final class RawTransactionDecoder {
   /** secp256k1 group order; a signature value must be below it, EIP-2 wants s below half. */
