@@ -41,6 +41,24 @@ class RpcParserTest {
     assertFalse(call.isNotification());
   }
 
+  /**
+   * Six blobs in EIP-7594's network form, each a 131,072-byte blob, a 48-byte commitment and 128
+   * cell proofs of 48 bytes, are about 1.65 million hex characters in one string.
+   */
+  @Test
+  void defaultLimitsTakeASixBlobTransaction() throws Exception {
+    int sidecarBytes = 6 * (131_072 + 48 + 128 * 48);
+    String raw = "0x03" + "ab".repeat(sidecarBytes + 200);
+    byte[] body =
+        ("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_sendRawTransaction\",\"params\":[\""
+                + raw
+                + "\"]}")
+            .getBytes(StandardCharsets.UTF_8);
+    ParsedBody parsed = new RpcParser(ParseLimits.DEFAULTS).parse(body, body.length);
+    RpcCall call = assertInstanceOf(RpcCall.class, parsed.members().get(0));
+    assertEquals(raw.length() + 4, call.rawParams().length);
+  }
+
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',
