@@ -4,6 +4,7 @@ import dev.rpcshield.identity.Caller;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.jsonrpc.RpcWriter;
+import dev.rpcshield.net.Bodies;
 import dev.rpcshield.pipeline.Admission;
 import dev.rpcshield.pipeline.GatewayConfig;
 import dev.rpcshield.pipeline.GatewayReply;
@@ -72,7 +73,7 @@ public class RpcServlet extends HttpServlet {
     Caller caller = admitted.caller();
     byte[] body;
     try (InputStream in = req.getInputStream()) {
-      body = in.readNBytes(max + 1);
+      body = Bodies.read(in, declared, max);
     }
     AsyncContext async = req.startAsync();
     async.setTimeout(0);

@@ -1,5 +1,6 @@
 package dev.rpcshield.upstream;
 
+import dev.rpcshield.net.Bodies;
 import dev.rpcshield.upstream.UpstreamFailure.Kind;
 import java.io.IOException;
 import java.io.InputStream;
@@ -149,7 +150,8 @@ public final class HttpUpstreamTransport implements UpstreamTransport, AutoClose
       throw new TooLarge();
     }
     try (InputStream in = entity.getContent()) {
-      byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxResponseBytes + 1));
+      byte[] body =
+          Bodies.read(in, declared, (int) Math.min(Integer.MAX_VALUE - 9, maxResponseBytes));
       if (body.length > maxResponseBytes) {
         throw new TooLarge();
       }
