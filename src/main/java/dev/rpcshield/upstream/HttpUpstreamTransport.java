@@ -11,9 +11,8 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
@@ -42,9 +41,7 @@ public final class HttpUpstreamTransport implements UpstreamTransport, AutoClose
   private final long maxResponseBytes;
   private final Map<String, CloseableHttpClient> clients = new ConcurrentHashMap<>();
   private final Map<String, CloseableHttpClient> submitClients = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService watchdog =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> Thread.ofPlatform().daemon().name("rpcshield-upstream-deadline").unstarted(r));
+  private final ScheduledThreadPoolExecutor watchdog = watchdog();
 
   /**
    * @param connectTimeout TCP connect timeout (default 2 s)
@@ -53,6 +50,19 @@ public final class HttpUpstreamTransport implements UpstreamTransport, AutoClose
   public HttpUpstreamTransport(Duration connectTimeout, long maxResponseBytes) {
     this.connectTimeout = connectTimeout;
     this.maxResponseBytes = maxResponseBytes;
+  }
+
+  /**
+   * One thread aborting exchanges past their deadline. A cancelled deadline leaves the queue at
+   * once: almost every exchange cancels its own, and at thousands per second a queue of cancelled
+   * tasks waiting out their timeouts would grow to tens of thousands.
+   */
+  private static ScheduledThreadPoolExecutor watchdog() {
+    ScheduledThreadPoolExecutor watchdog =
+        new ScheduledThreadPoolExecutor(
+            1, r -> Thread.ofPlatform().daemon().name("rpcshield-upstream-deadline").unstarted(r));
+    watchdog.setRemoveOnCancelPolicy(true);
+    return watchdog;
   }
 
   /**
