@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -32,6 +33,9 @@ public final class RpcParser {
                     .maxNumberLength(limits.maxNumberLength())
                     .maxStringLength(limits.maxStringLength())
                     .build())
+            // Jackson's default pool is per thread; a request's virtual thread is new, so its
+            // buffers would be allocated afresh for every body.
+            .recyclerPool(JsonRecyclerPools.newConcurrentDequePool())
             .build();
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -23,6 +24,9 @@ public final class UpstreamReply {
                   .maxStringLength(Integer.MAX_VALUE)
                   .maxNumberLength(10_000)
                   .build())
+          // Jackson's default pool is per thread; a request's virtual thread is new, so its
+          // buffers would be allocated afresh for every body.
+          .recyclerPool(JsonRecyclerPools.newConcurrentDequePool())
           .build();
 
   /**
