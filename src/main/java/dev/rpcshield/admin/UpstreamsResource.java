@@ -37,6 +37,7 @@ public class UpstreamsResource {
               .add("latencyMillis", u.latencyMillis())
               .add("requests", u.requests())
               .add("failures", u.failures())
+              .add("hedges", u.hedges())
               .add("lastFailure", u.breaker().lastFailure()));
     }
     return out.build().toString();

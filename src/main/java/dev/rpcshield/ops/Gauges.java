@@ -34,6 +34,7 @@ public class Gauges {
       Tag name = new Tag("upstream", u.name());
       registry.gauge(MetricNames.UPSTREAM_REQUESTS, u, Upstream::requests, name);
       registry.gauge(MetricNames.UPSTREAM_FAILURES, u, Upstream::failures, name);
+      registry.gauge(MetricNames.UPSTREAM_HEDGES, u, Upstream::hedges, name);
       registry.gauge(MetricNames.UPSTREAM_LATENCY, u, Upstream::latencyMillis, name);
       registry.gauge(
           MetricNames.UPSTREAM_IN_ROTATION, u, x -> x.breaker().inRotation() ? 1 : 0, name);

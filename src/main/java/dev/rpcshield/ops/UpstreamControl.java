@@ -48,6 +48,11 @@ public final class UpstreamControl implements UpstreamControlMXBean {
   }
 
   @Override
+  public long getHedges() {
+    return upstream.hedges();
+  }
+
+  @Override
   public double getLatencyMillis() {
     return upstream.latencyMillis();
   }

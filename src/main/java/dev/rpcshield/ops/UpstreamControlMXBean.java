@@ -16,6 +16,9 @@ public interface UpstreamControlMXBean {
 
   long getFailures();
 
+  /** Hedged attempts started on this upstream because another was slow to answer. */
+  long getHedges();
+
   double getLatencyMillis();
 
   String getLastFailure();

@@ -11,6 +11,7 @@ public final class MetricNames {
   public static final String WS_SUBSCRIPTIONS = "rpcshield.ws.subscriptions";
   public static final String UPSTREAM_REQUESTS = "rpcshield.upstream.requests";
   public static final String UPSTREAM_FAILURES = "rpcshield.upstream.failures";
+  public static final String UPSTREAM_HEDGES = "rpcshield.upstream.hedges";
   public static final String UPSTREAM_LATENCY = "rpcshield.upstream.latency.ms";
   public static final String UPSTREAM_IN_ROTATION = "rpcshield.upstream.in.rotation";
   public static final String UPSTREAM_HEAD = "rpcshield.upstream.head";

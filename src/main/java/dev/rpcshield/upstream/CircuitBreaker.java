@@ -117,6 +117,26 @@ public final class CircuitBreaker {
     tell(from, State.OPEN.name(), "taken out");
   }
 
+  /**
+   * Takes an upstream in rotation out at once for a reason seen without a failed request (it has
+   * stopped answering); it comes back as any opened upstream does, through a probe.
+   *
+   * @return whether it was in rotation and now is not
+   */
+  public boolean trip(String reason) {
+    String from;
+    synchronized (this) {
+      if (state != State.CLOSED || held) {
+        return false;
+      }
+      from = shown();
+      lastFailure = reason;
+      openLocked();
+    }
+    tell(from, State.OPEN.name(), reason);
+    return true;
+  }
+
   private void openLocked() {
     state = State.OPEN;
     openUntil = clock.instant().plus(outOfService);

@@ -12,12 +12,20 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Sends one upstream request (a single call or a minibatch) through a group: upstreams in the
  * group's order, skipping those out of rotation or at their caps, retrying transient failures with
  * jittered exponential backoff, failing over on provider faults, all inside the client's deadline.
+ * A request that is not a transaction submission is hedged: when the upstream it waits on has not
+ * answered within that upstream's hedge delay, the same request also goes to the next upstream, and
+ * the first answer wins (see {@link UpstreamsConfig.Hedging}).
  */
 public final class Forwarder {
 
@@ -50,12 +58,27 @@ public final class Forwarder {
 
   private record Attempt(Answered answered, UpstreamFailure failure) {}
 
+  /** What an attempt abandoned because another hedge answered first gives back; nobody reads it. */
+  private static final Attempt CANCELLED = new Attempt(null, null);
+
+  private static final Failed CANCELLED_OUTCOME =
+      new Failed(RpcError.of(RpcErrorCode.NO_UPSTREAM, "cancelled: another upstream answered"));
+
+  /** One hedge costs this many credits; every hedgeable request earns the budget percent. */
+  private static final long HEDGE_COST = 100;
+
+  private static final long MAX_CREDITS = 10 * HEDGE_COST;
+
+  private static final AtomicBoolean NEVER_CANCELLED = new AtomicBoolean();
+
   private final UpstreamTransport transport;
   private final ErrorClassifier classifier;
   private final Clock clock;
   private final Sleeper sleeper;
   private final Duration backoffBase;
   private final Duration backoffMax;
+  private final UpstreamsConfig.Hedging hedging;
+  private final AtomicLong hedgeCredits = new AtomicLong(MAX_CREDITS);
 
   /**
    * @param backoffBase first retry pause before jitter (default 50 ms)
@@ -67,13 +90,15 @@ public final class Forwarder {
       Clock clock,
       Sleeper sleeper,
       Duration backoffBase,
-      Duration backoffMax) {
+      Duration backoffMax,
+      UpstreamsConfig.Hedging hedging) {
     this.transport = transport;
     this.classifier = classifier;
     this.clock = clock;
     this.sleeper = sleeper;
     this.backoffBase = backoffBase;
     this.backoffMax = backoffMax;
+    this.hedging = hedging;
   }
 
   /** Sends through a group in the group's own order. */
@@ -81,10 +106,100 @@ public final class Forwarder {
     return send(group.order(), exchange, deadline, clientIp);
   }
 
-  /** Sends trying upstreams in the given order. */
+  /** Sends trying upstreams in the given order, hedged unless it submits a transaction. */
   public Outcome send(List<Upstream> order, Exchange exchange, Deadline deadline, String clientIp) {
+    if (exchange.submitsTransaction() || hedging.maxExtra() == 0 || order.size() < 2) {
+      return sendInOrder(order, exchange, deadline, clientIp, NEVER_CANCELLED);
+    }
+    hedgeCredits.getAndUpdate(c -> Math.min(MAX_CREDITS, c + hedging.budgetPercent()));
+    return hedged(order, exchange, deadline, clientIp);
+  }
+
+  /**
+   * Races attempts: the first starts at once in the given order; each further one, started when
+   * none has answered within the hedge delay of the upstream the latest one began with, starts one
+   * upstream further along (and fails over through the rest, round the list). The first answer wins
+   * and the others are cancelled; when all fail, the last failure is the outcome. A hedge spends
+   * the budget, except when the upstream waited on has answered nothing at all for longer than the
+   * delay: then it has stalled, and the hedge only moves its share of the load elsewhere.
+   */
+  private Outcome hedged(List<Upstream> order, Exchange exchange, Deadline deadline, String ip) {
+    BlockingQueue<Outcome> finished = new LinkedBlockingQueue<>();
+    AtomicBoolean cancelled = new AtomicBoolean();
+    List<Thread> racers = new ArrayList<>();
+    int limit = Math.min(order.size(), 1 + hedging.maxExtra());
+    int failed = 0;
+    Outcome last = CANCELLED_OUTCOME;
+    try {
+      racers.add(race(order, 0, exchange, deadline, ip, cancelled, finished));
+      while (failed < racers.size()) {
+        Outcome done;
+        if (racers.size() < limit && !deadline.expired()) {
+          Upstream waitedOn = order.get(racers.size() - 1);
+          Duration delay = waitedOn.hedgeDelay(hedging.minDelay(), hedging.maxDelay());
+          done =
+              finished.poll(
+                  Math.min(delay.toMillis(), deadline.remaining().toMillis()),
+                  TimeUnit.MILLISECONDS);
+          if (done == null) {
+            if (waitedOn.silentFor().compareTo(delay) >= 0 || spendHedgeCredit()) {
+              order.get(racers.size()).hedged();
+              racers.add(race(order, racers.size(), exchange, deadline, ip, cancelled, finished));
+            }
+            continue;
+          }
+        } else {
+          done = finished.take();
+        }
+        if (done instanceof Answered) {
+          return done;
+        }
+        last = done;
+        failed++;
+      }
+      return last;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return last;
+    } finally {
+      cancelled.set(true);
+      racers.forEach(Thread::interrupt);
+    }
+  }
+
+  /** Starts one racer of {@link #hedged}: the order rotated to begin at {@code first}. */
+  private Thread race(
+      List<Upstream> order,
+      int first,
+      Exchange exchange,
+      Deadline deadline,
+      String ip,
+      AtomicBoolean cancelled,
+      BlockingQueue<Outcome> finished) {
+    List<Upstream> rotated = new ArrayList<>(order.size());
+    rotated.addAll(order.subList(first, order.size()));
+    rotated.addAll(order.subList(0, first));
+    return Thread.ofVirtual()
+        .start(() -> finished.add(sendInOrder(rotated, exchange, deadline, ip, cancelled)));
+  }
+
+  private boolean spendHedgeCredit() {
+    long before = hedgeCredits.getAndUpdate(c -> c >= HEDGE_COST ? c - HEDGE_COST : c);
+    return before >= HEDGE_COST;
+  }
+
+  /** Tries upstreams one after another in the given order. */
+  private Outcome sendInOrder(
+      List<Upstream> order,
+      Exchange exchange,
+      Deadline deadline,
+      String clientIp,
+      AtomicBoolean cancelled) {
     Tally tally = new Tally();
     for (Upstream upstream : order) {
+      if (cancelled.get()) {
+        return CANCELLED_OUTCOME;
+      }
       if (!upstream.breaker().inRotation()) {
         tally.reasons.add(upstream.name() + ": out of service");
         continue;
@@ -98,7 +213,7 @@ public final class Forwarder {
       }
       Outcome done;
       try {
-        done = sendTo(upstream, exchange, deadline, clientIp, tally);
+        done = sendTo(upstream, exchange, deadline, clientIp, tally, cancelled);
       } finally {
         upstream.release();
       }
@@ -129,7 +244,12 @@ public final class Forwarder {
    * null to move on to the next upstream (the failure is added to the tally).
    */
   private Outcome sendTo(
-      Upstream upstream, Exchange exchange, Deadline deadline, String clientIp, Tally tally) {
+      Upstream upstream,
+      Exchange exchange,
+      Deadline deadline,
+      String clientIp,
+      Tally tally,
+      AtomicBoolean cancelled) {
     UpstreamFailure failure = null;
     int allowed = exchange.submitsTransaction() ? 1 : 1 + upstream.settings().retries();
     for (int n = 0; n < allowed; n++) {
@@ -141,7 +261,10 @@ public final class Forwarder {
         break;
       }
       tally.attempts++;
-      Attempt attempt = attempt(upstream, exchange, timeout, clientIp);
+      Attempt attempt = attempt(upstream, exchange, timeout, clientIp, cancelled);
+      if (attempt == CANCELLED) {
+        return CANCELLED_OUTCOME;
+      }
       if (attempt.answered() != null && attempt.failure() == null) {
         upstream.breaker().onSuccess();
         return attempt.answered();
@@ -185,17 +308,33 @@ public final class Forwarder {
             : RpcError.of(RpcErrorCode.NO_UPSTREAM, why));
   }
 
-  private Attempt attempt(Upstream upstream, Exchange exchange, Duration timeout, String clientIp) {
+  /**
+   * One exchange with one upstream. An exchange cancelled because another hedge answered first is
+   * not the upstream's failure: it counts for nothing.
+   */
+  private Attempt attempt(
+      Upstream upstream,
+      Exchange exchange,
+      Duration timeout,
+      String clientIp,
+      AtomicBoolean cancelled) {
     long started = clock.millis();
     byte[] body;
+    upstream.startedWaiting();
     try {
       body =
           transport.exchange(
               upstream, exchange.payload(), timeout, clientIp, exchange.submitsTransaction());
     } catch (UpstreamException e) {
+      Kind kind = e.failure().kind();
+      upstream.stoppedWaiting(kind == Kind.HTTP_STATUS || kind == Kind.TOO_LARGE);
+      if (cancelled.get()) {
+        return CANCELLED;
+      }
       upstream.recordAttempt(clock.millis() - started, true);
       return new Attempt(null, e.failure());
     }
+    upstream.stoppedWaiting(true);
     Attempt checked = check(upstream.name(), exchange, body);
     upstream.recordAttempt(clock.millis() - started, checked.failure() != null);
     return checked;

@@ -1,6 +1,7 @@
 package dev.rpcshield.upstream;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -15,11 +16,16 @@ public final class Upstream {
   private final Semaphore inFlight;
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
+  private final AtomicLong hedges = new AtomicLong();
+  private final Silence silence = new Silence();
   private final UpstreamHead head = new UpstreamHead();
+  private final Clock clock;
   private volatile double latencyMillisEwma;
+  private volatile double latencyDeviationEwma;
 
   public Upstream(UpstreamSettings settings, CircuitBreaker breaker, Clock clock) {
     this.settings = settings;
+    this.clock = clock;
     this.breaker = breaker;
     this.rateCap = settings.maxRps() > 0 ? new RateCap(clock, settings.maxRps()) : null;
     this.inFlight = settings.maxInFlight() > 0 ? new Semaphore(settings.maxInFlight()) : null;
@@ -67,7 +73,71 @@ public final class Upstream {
     } else {
       double previous = latencyMillisEwma;
       latencyMillisEwma = previous == 0 ? millis : previous * 0.9 + millis * 0.1;
+      double deviation = Math.abs(millis - previous);
+      latencyDeviationEwma =
+          previous == 0 ? millis / 2.0 : latencyDeviationEwma * 0.75 + deviation * 0.25;
     }
+  }
+
+  /** A request to it is now waiting for an answer; paired with {@link #stoppedWaiting}. */
+  void startedWaiting() {
+    synchronized (silence) {
+      if (silence.waiting++ == 0) {
+        silence.since = clock.millis();
+      }
+    }
+  }
+
+  /** A request stopped waiting; {@code answered} when the upstream did answer (any answer). */
+  void stoppedWaiting(boolean answered) {
+    synchronized (silence) {
+      long now = clock.millis();
+      if (answered) {
+        silence.unanswered = 0;
+        silence.since = now;
+      }
+      if (--silence.waiting == 0) {
+        silence.unanswered += now - silence.since;
+      }
+    }
+  }
+
+  /** It answered something (a head poll, a probe): it is not stalled. */
+  void answered() {
+    synchronized (silence) {
+      silence.unanswered = 0;
+      silence.since = clock.millis();
+    }
+  }
+
+  /**
+   * How long requests have waited on it since it last answered anything: the time since its last
+   * answer during which at least one request was waiting. Requests that wait one after another
+   * (each given up on when a hedge answers first) add up, so a stall shows however it is sent to.
+   */
+  Duration silentFor() {
+    synchronized (silence) {
+      long open = silence.waiting > 0 ? clock.millis() - silence.since : 0;
+      return Duration.ofMillis(Math.max(0, silence.unanswered + open));
+    }
+  }
+
+  /**
+   * How long to wait for its answer before also asking another upstream: its smoothed latency plus
+   * four deviations (as TCP's retransmission timer), within the given bounds.
+   */
+  Duration hedgeDelay(Duration min, Duration max) {
+    long millis = Math.round(latencyMillisEwma + 4 * latencyDeviationEwma);
+    return Duration.ofMillis(Math.clamp(millis, min.toMillis(), max.toMillis()));
+  }
+
+  void hedged() {
+    hedges.incrementAndGet();
+  }
+
+  /** Extra attempts sent to it because another upstream was slow to answer. */
+  public long hedges() {
+    return hedges.get();
   }
 
   /** Its chain head as last observed. */
@@ -92,5 +162,12 @@ public final class Upstream {
   /** Requests in flight now, when a cap is set (else -1). */
   public int inFlight() {
     return inFlight == null ? -1 : settings.maxInFlight() - inFlight.availablePermits();
+  }
+
+  /** Time waited on it without an answer; guarded by itself. */
+  private static final class Silence {
+    int waiting;
+    long since;
+    long unanswered;
   }
 }

@@ -72,7 +72,8 @@ public class Upstreams {
             clock,
             d -> Thread.sleep(d),
             config.backoffBase(),
-            config.backoffMax());
+            config.backoffMax(),
+            config.hedging());
     UpstreamsConfig.HeadSettings h = config.heads();
     heads = new HeadTracker(clock, h.maxLag(), h.recoverLag(), h.confirmations(), h.stallTimeout());
     heads.listen(EventLog::upstreamState);
@@ -84,6 +85,12 @@ public class Upstreams {
     prober.scheduleWithFixedDelay(this::probe, every, every, TimeUnit.MILLISECONDS);
     long poll = h.pollInterval().toMillis();
     prober.scheduleWithFixedDelay(() -> headPoller.pollAll(all), 0, poll, TimeUnit.MILLISECONDS);
+    Duration silence = config.unresponsiveAfter();
+    if (!silence.isZero()) {
+      long check = Math.max(50, Math.min(200, silence.toMillis() / 5));
+      prober.scheduleWithFixedDelay(
+          () -> takeOutSilent(silence), check, check, TimeUnit.MILLISECONDS);
+    }
     LOG.info(() ->
         "RpcShield upstreams: "
             + String.join(", ", byName.keySet())
@@ -95,6 +102,20 @@ public class Upstreams {
   void stop() {
     prober.shutdownNow();
     transport.close();
+  }
+
+  /**
+   * Takes out of rotation an upstream that requests have waited on for {@code silence} while it
+   * answered nothing at all, neither calls nor head polls: it has stalled, and a breaker that
+   * counts failures would only see them when its timeouts expire.
+   */
+  void takeOutSilent(Duration silence) {
+    for (Upstream u : all) {
+      Duration silent = u.silentFor();
+      if (silent.compareTo(silence) >= 0) {
+        u.breaker().trip("unresponsive: no answer for " + silent.toMillis() + " ms");
+      }
+    }
   }
 
   /** Sends probes to upstreams whose out-of-service interval has passed. */
@@ -113,6 +134,7 @@ public class Upstreams {
       if (reply.isArray() || reply.answers().get(0).isError()) {
         u.breaker().onFailure("probe answered with an error");
       } else {
+        u.answered();
         u.breaker().onSuccess();
       }
     } catch (Exception e) {

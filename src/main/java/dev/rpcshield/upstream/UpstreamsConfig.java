@@ -21,6 +21,8 @@ import java.util.Set;
  * @param webSocketUpstreams {@code rpcshield.upstreams.ws}: where subscriptions go, in failover
  *     order (default none)
  * @param webSocketTimeout connect and subscribe timeout of those (default 10 s)
+ * @param unresponsiveAfter requests waiting this long on an upstream that answers nothing at all
+ *     (no call, head poll or probe) take it out of rotation (default 1500 ms; zero: never)
  */
 public record UpstreamsConfig(
     List<UpstreamSettings> upstreams,
@@ -36,7 +38,9 @@ public record UpstreamsConfig(
     ErrorClassifier classifier,
     HeadSettings heads,
     Map<String, URI> webSocketUpstreams,
-    Duration webSocketTimeout) {
+    Duration webSocketTimeout,
+    Hedging hedging,
+    Duration unresponsiveAfter) {
 
   /** Public endpoints used when no upstreams are configured, so a laptop run works at once. */
   public static final String PUBLIC_UPSTREAMS =
@@ -59,6 +63,22 @@ public record UpstreamsConfig(
       long recoverLag,
       int confirmations,
       Duration stallTimeout) {}
+
+  /**
+   * Hedged requests: a call (never a transaction submission) that an upstream has not answered
+   * within its hedge delay is also sent to the next upstream of the group, and the first answer
+   * wins.
+   *
+   * @param maxExtra extra attempts per call (default 1; zero turns hedging off)
+   * @param minDelay shortest hedge delay (default 50 ms)
+   * @param maxDelay longest hedge delay (default 1 s)
+   * @param budgetPercent hedges allowed per 100 calls, so a slow fleet is not sent twice the load
+   *     (default 10)
+   */
+  public record Hedging(int maxExtra, Duration minDelay, Duration maxDelay, int budgetPercent) {
+    /** No hedged requests. */
+    public static final Hedging OFF = new Hedging(0, Duration.ZERO, Duration.ZERO, 0);
+  }
 
   /**
    * A group of upstreams and the methods routed to it.
@@ -94,7 +114,39 @@ public record UpstreamsConfig(
             s.integer("rpcshield.upstream.lag-confirmations", 2),
             s.duration("rpcshield.upstream.stall-timeout", Duration.ofSeconds(60))),
         webSocketUpstreams(s),
-        s.duration("rpcshield.upstream.ws.timeout", Duration.ofSeconds(10)));
+        s.duration("rpcshield.upstream.ws.timeout", Duration.ofSeconds(10)),
+        hedging(s),
+        unresponsiveAfter(s));
+  }
+
+  /**
+   * The head poll is what shows an idle upstream alive, so a stall must outlast the poll interval.
+   */
+  private static Duration unresponsiveAfter(Settings s) {
+    Duration after = s.duration("rpcshield.upstream.unresponsive-after", Duration.ofMillis(1500));
+    Duration poll = s.duration("rpcshield.upstream.head-poll-interval", Duration.ofSeconds(1));
+    Settings.require(
+        after.isZero() || after.compareTo(poll) > 0,
+        "rpcshield.upstream.unresponsive-after",
+        after,
+        "0, or longer than rpcshield.upstream.head-poll-interval (" + poll.toMillis() + " ms)");
+    return after;
+  }
+
+  private static Hedging hedging(Settings s) {
+    int maxExtra = s.integer("rpcshield.upstream.hedge.max-extra", 1);
+    Settings.require(maxExtra >= 0, "rpcshield.upstream.hedge.max-extra", maxExtra, "0 or more");
+    Duration min = s.duration("rpcshield.upstream.hedge.min-delay", Duration.ofMillis(50));
+    Duration max = s.duration("rpcshield.upstream.hedge.max-delay", Duration.ofSeconds(1));
+    Settings.require(
+        max.compareTo(min) >= 0,
+        "rpcshield.upstream.hedge.max-delay",
+        max,
+        "at least rpcshield.upstream.hedge.min-delay");
+    int budget = s.integer("rpcshield.upstream.hedge.budget-percent", 10);
+    Settings.require(
+        budget >= 0 && budget <= 100, "rpcshield.upstream.hedge.budget-percent", budget, "0-100");
+    return new Hedging(maxExtra, min, max, budget);
   }
 
   private static Map<String, URI> webSocketUpstreams(Settings s) {

@@ -125,6 +125,48 @@ class FailoverIT extends ItBase {
         "answered without waiting for the request deadline");
   }
 
+  /** p1's entry in the admin API's upstream list. */
+  private JsonNode p1State() {
+    for (JsonNode u : new Admin(gateway).call("GET", "/upstreams", null).json()) {
+      if (u.get("name").asText().equals("p1")) {
+        return u;
+      }
+    }
+    throw new AssertionError("p1 is not in the admin API's upstream list");
+  }
+
+  @Test
+  void aStalledUpstreamIsHedgedAroundAndLeavesRotationWithinTwoSeconds() {
+    net.p1.mode(Mode.HANG);
+    long stalledAt = System.nanoTime();
+    long slowest = 0;
+    long outAfter = -1;
+    for (int i = 0; i < 40; i++) {
+      long sent = System.nanoTime();
+      Gateway.Response r = gateway.post(BLOCK_NUMBER);
+      slowest = Math.max(slowest, (System.nanoTime() - sent) / 1_000_000);
+      assertEquals(200, r.status(), "request " + i + ": " + r.body());
+      assertTrue(r.json().has("result"), "request " + i + ": " + r.body());
+      if (outAfter < 0 && !p1State().get("inRotation").asBoolean()) {
+        outAfter = (System.nanoTime() - stalledAt) / 1_000_000;
+      }
+    }
+    assertTrue(
+        slowest < 1_000,
+        "the slowest answer beside a stalled upstream took "
+            + slowest
+            + " ms (its timeout is 2 s)");
+    assertTrue(outAfter > 0 && outAfter < 2_500, "p1 left rotation after " + outAfter + " ms");
+    JsonNode p1 = p1State();
+    assertTrue(p1.get("lastFailure").asText().startsWith("unresponsive"), "p1's reason: " + p1);
+    long hedges =
+        new Admin(gateway)
+            .call("GET", "/upstreams", null).json().findValues("hedges").stream()
+                .mapToLong(JsonNode::asLong)
+                .sum();
+    assertTrue(hedges > 0, "hedges were counted");
+  }
+
   @Test
   void everyUpstreamHangingGivesUpstreamTimeout() {
     net.p1.mode(Mode.HANG);

@@ -54,7 +54,8 @@ class ForwarderTest {
             clock.advance(d);
           },
           Duration.ofMillis(100),
-          Duration.ofSeconds(1));
+          Duration.ofSeconds(1),
+          UpstreamsConfig.Hedging.OFF);
 
   private Upstream upstream(String name, int retries, int maxInFlight) {
     return new Upstream(
