@@ -123,6 +123,20 @@ public final class Upstream {
   }
 
   /**
+   * Whether it has stalled: it has answered before, and requests have now waited on it without any
+   * answer for {@code after}, or four times its usual latency if that is longer (an upstream that
+   * is merely slow at everything is not stalled).
+   */
+  boolean stalled(Duration after) {
+    double usual = latencyMillisEwma;
+    if (usual == 0) {
+      return false;
+    }
+    long threshold = Math.max(after.toMillis(), Math.round(4 * usual));
+    return silentFor().toMillis() >= threshold;
+  }
+
+  /**
    * How long to wait for its answer before also asking another upstream: its smoothed latency plus
    * four deviations (as TCP's retransmission timer), within the given bounds.
    */

@@ -111,9 +111,8 @@ public class Upstreams {
    */
   void takeOutSilent(Duration silence) {
     for (Upstream u : all) {
-      Duration silent = u.silentFor();
-      if (silent.compareTo(silence) >= 0) {
-        u.breaker().trip("unresponsive: no answer for " + silent.toMillis() + " ms");
+      if (u.stalled(silence)) {
+        u.breaker().trip("unresponsive: no answer for " + u.silentFor().toMillis() + " ms");
       }
     }
   }

@@ -68,6 +68,28 @@ class SilenceTest {
   }
 
   @Test
+  void aStallIsSilenceBeyondTheThresholdOrFourTimesTheUsualLatency() {
+    Duration after = Duration.ofMillis(1500);
+    u.startedWaiting();
+    clock.advance(Duration.ofSeconds(3));
+    assertFalse(u.stalled(after), "never seen answering: left to its timeouts");
+    u.stoppedWaiting(false);
+    u.recordAttempt(20, false);
+    u.answered();
+    u.startedWaiting();
+    clock.advance(Duration.ofMillis(1400));
+    assertFalse(u.stalled(after));
+    clock.advance(Duration.ofMillis(100));
+    assertTrue(u.stalled(after));
+    for (int i = 0; i < 60; i++) {
+      u.recordAttempt(2_000, false);
+    }
+    assertFalse(u.stalled(after), "slow at everything is not stalled");
+    clock.advance(Duration.ofSeconds(7));
+    assertTrue(u.stalled(after), "silent for four times its usual 2 s");
+  }
+
+  @Test
   void aTripTakesAnUpstreamInRotationOutWithItsReasonOnce() {
     assertTrue(u.breaker().trip("unresponsive: no answer for 1500 ms"));
     assertFalse(u.breaker().inRotation());
