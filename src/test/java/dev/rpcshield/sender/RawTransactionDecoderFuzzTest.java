@@ -23,7 +23,7 @@ class RawTransactionDecoderFuzzTest {
   private static final RawTransactionDecoder ANY = new RawTransactionDecoder(Set.of(), false);
   private static final RawTransactionDecoder MAINNET = new RawTransactionDecoder(Set.of(1L), false);
 
-  @FuzzTest(maxDuration = "10s", maxExecutions = 100_000)
+  @FuzzTest(maxDuration = "10s", maxExecutions = 200_000)
   void anyRawTransactionDecodesOrIsRefused(byte[] raw) throws InvalidTransactionException {
     decodeOrRefuse(new String(raw, StandardCharsets.ISO_8859_1));
     String hex = "0x" + HexFormat.of().formatHex(raw);
