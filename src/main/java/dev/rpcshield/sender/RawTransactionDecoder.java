@@ -108,10 +108,7 @@ public final class RawTransactionDecoder {
     Signing signing =
         type == 0 ? legacySigning(raw, fields, v) : typedSigning(raw, type, fields, v);
     checkChain(signing.chainId());
-    BigInteger key = Sign.recoverFromSignature(signing.recId(), rs, signing.hash());
-    if (key == null) {
-      throw new InvalidTransactionException(Reason.UNRECOVERABLE, "signature is not recoverable");
-    }
+    BigInteger key = recover(signing, rs);
     boolean wrapped = payload.start() > 1;
     byte[] hash = Hash.sha3(wrapped ? typed(type, raw, payload.start(), payload.end()) : raw);
     return new SignedTransaction(
@@ -120,6 +117,25 @@ public final class RawTransactionDecoder {
         signing.chainId(),
         type,
         "0x" + HexFormat.of().formatHex(hash));
+  }
+
+  /**
+   * The signer's public key. An r that is no point's x coordinate makes web3j throw
+   * IllegalArgumentException from the point decompression rather than answer null.
+   */
+  private static BigInteger recover(Signing signing, ECDSASignature rs)
+      throws InvalidTransactionException {
+    BigInteger key;
+    try {
+      key = Sign.recoverFromSignature(signing.recId(), rs, signing.hash());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidTransactionException(
+          Reason.UNRECOVERABLE, "signature is not recoverable: r is not on the curve");
+    }
+    if (key == null) {
+      throw new InvalidTransactionException(Reason.UNRECOVERABLE, "signature is not recoverable");
+    }
+    return key;
   }
 
   /** The payload's fields, as many and of the kinds its type has. */

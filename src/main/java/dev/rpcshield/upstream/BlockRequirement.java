@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -70,7 +71,7 @@ public record BlockRequirement(boolean headSensitive, long minBlock) {
     }
     try {
       return new BlockRequirement(true, blockAt(rawParams, position));
-    } catch (IOException | NumberFormatException e) {
+    } catch (IOException e) {
       return HEAD;
     }
   }
@@ -141,11 +142,21 @@ public record BlockRequirement(boolean headSensitive, long minBlock) {
     return n;
   }
 
-  /** A hex quantity, or -1 for tags such as latest, pending, safe, finalized, earliest. */
+  /**
+   * A hex quantity below 2^63, or -1 for anything else: tags such as latest, pending, safe,
+   * finalized, earliest, and text that is no quantity (a sign, a non-ASCII digit, too many digits).
+   */
   public static long number(String text) {
-    if (text.startsWith("0x") && text.length() > 2 && text.length() <= 18) {
-      return Long.parseLong(text.substring(2), 16);
+    int digits = text.length() - 2;
+    if (!text.startsWith("0x") || digits < 1 || digits > 16) {
+      return -1;
     }
-    return -1;
+    for (int i = 2; i < text.length(); i++) {
+      if (!HexFormat.isHexDigit(text.charAt(i))) {
+        return -1;
+      }
+    }
+    long n = HexFormat.fromHexDigitsToLong(text, 2, text.length());
+    return n < 0 ? -1 : n;
   }
 }

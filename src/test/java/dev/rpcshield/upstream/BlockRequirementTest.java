@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class BlockRequirementTest {
 
@@ -31,10 +32,30 @@ class BlockRequirementTest {
         "eth_getLogs|[{\"fromBlock\":\"0x5\",\"toBlock\":\"latest\"}]|true|5",
         "eth_getLogs|[{\"blockHash\":\"0xab\"}]|true|-1",
         "eth_getBalance|[\"0xabc\",\"0xnothex\"]|true|-1",
+        "eth_getBalance|[\"0xabc\",\"0x-f\"]|true|-1",
+        "eth_getBalance|[\"0xabc\",\"0x+f\"]|true|-1",
+        "eth_getBalance|[\"0xabc\",\"0x7fffffffffffffff\"]|true|9223372036854775807",
+        "eth_getBalance|[\"0xabc\",\"0xffffffffffffffff\"]|true|-1",
       })
   void readsTheBlockACallNames(String method, String params, boolean sensitive, long block) {
     BlockRequirement r = BlockRequirement.of(method, () -> params.getBytes(StandardCharsets.UTF_8));
     assertEquals(new BlockRequirement(sensitive, block), r);
+  }
+
+  /** Also an upstream's eth_blockNumber answer: none of these may throw. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "0xffffffffffffffff",
+        "0x8000000000000000",
+        "0x-2",
+        "0x+2",
+        "0x\u0661",
+        "0x",
+        "safe"
+      })
+  void anythingButAQuantityBelowTwoToThe63IsMinusOne(String text) {
+    assertEquals(-1, BlockRequirement.number(text));
   }
 
   @ParameterizedTest
