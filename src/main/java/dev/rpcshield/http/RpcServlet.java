@@ -3,11 +3,11 @@ package dev.rpcshield.http;
 import dev.rpcshield.identity.Caller;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
-import dev.rpcshield.jsonrpc.RpcWriter;
 import dev.rpcshield.pipeline.Admission;
 import dev.rpcshield.pipeline.GatewayConfig;
 import dev.rpcshield.pipeline.GatewayReply;
 import dev.rpcshield.pipeline.Pipeline;
+import dev.rpcshield.pipeline.Replies;
 import dev.rpcshield.pipeline.Request;
 import dev.rpcshield.ws.SocketUpgrade;
 import jakarta.inject.Inject;
@@ -17,7 +17,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,6 +39,7 @@ public class RpcServlet extends HttpServlet {
   @Inject transient CallerResolver callers;
   @Inject transient SocketUpgrade sockets;
   @Inject transient Admission admission;
+  @Inject transient ClientAborts aborts;
 
   private final transient ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -58,6 +58,17 @@ public class RpcServlet extends HttpServlet {
           RpcError.of(RpcErrorCode.INVALID_REQUEST, "no JSON-RPC endpoint at this path"));
       return;
     }
+    String framing = req.getHeader("Transfer-Encoding");
+    if (framing != null
+        && (!framing.equalsIgnoreCase("chunked") || req.getHeader("Content-Length") != null)) {
+      error(
+          resp,
+          400,
+          RpcError.of(
+              RpcErrorCode.INVALID_REQUEST,
+              "Transfer-Encoding must be chunked alone, without Content-Length"));
+      return;
+    }
     int max = config.parseLimits().maxBodyBytes();
     long declared = req.getContentLengthLong();
     if (declared > max) {
@@ -71,8 +82,11 @@ public class RpcServlet extends HttpServlet {
     }
     Caller caller = admitted.caller();
     byte[] body;
-    try (InputStream in = req.getInputStream()) {
-      body = in.readNBytes(max + 1);
+    try {
+      body = req.getInputStream().readNBytes(max + 1);
+    } catch (IOException e) {
+      aborts.aborted();
+      return;
     }
     AsyncContext async = req.startAsync();
     async.setTimeout(0);
@@ -89,7 +103,9 @@ public class RpcServlet extends HttpServlet {
       }
       GatewayReply reply = pipeline.serve(new Request(body, body.length, caller, null));
       write(resp, reply.status(), reply.body(), RateLimitHeaders.of(reply.decision()));
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
+      aborts.aborted();
+    } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "request failed", e);
       if (!resp.isCommitted()) {
         try {
@@ -136,7 +152,7 @@ public class RpcServlet extends HttpServlet {
 
   private static void error(HttpServletResponse resp, int status, RpcError error)
       throws IOException {
-    write(resp, status, RpcWriter.error(null, error), Map.of());
+    write(resp, status, Replies.refused(error).body(), RateLimitHeaders.of(error));
   }
 
   private static void write(

@@ -113,6 +113,7 @@ public class Upstreams {
       if (reply.isArray() || reply.answers().get(0).isError()) {
         u.breaker().onFailure("probe answered with an error");
       } else {
+        u.head().pollAnswered(true);
         u.breaker().onSuccess();
       }
     } catch (Exception e) {
