@@ -39,6 +39,7 @@ public class Accounts {
   private KeyDirectory directory;
   private UsageMeter usage;
   private ScheduledExecutorService background;
+  private volatile boolean databaseUp = true;
 
   @PostConstruct
   void start() {
@@ -51,8 +52,7 @@ public class Accounts {
     background =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("rpcshield-accounts").unstarted(r));
-    background.scheduleWithFixedDelay(
-        quietly("change poll", directory::refreshIfChanged), 500, 500, TimeUnit.MILLISECONDS);
+    background.scheduleWithFixedDelay(this::pollChanges, 500, 500, TimeUnit.MILLISECONDS);
     background.scheduleWithFixedDelay(
         quietly(
             "usage flush",
@@ -64,6 +64,28 @@ public class Accounts {
         flush.toMillis(),
         flush.toMillis(),
         TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * The change poll, which also tells whether the database answers: a failure is logged once when
+   * the database goes away and once when it is back, not every 500 ms.
+   */
+  private void pollChanges() {
+    try {
+      directory.refreshIfChanged();
+      if (!databaseUp) {
+        databaseUp = true;
+        LOG.info("the account database answers again");
+      }
+    } catch (RuntimeException e) {
+      if (databaseUp) {
+        databaseUp = false;
+        LOG.log(
+            Level.WARNING,
+            "the account database does not answer; cached keys are still served",
+            e instanceof DatabaseUnavailableException ? null : e);
+      }
+    }
   }
 
   private static Runnable quietly(String what, Runnable task) {
@@ -109,13 +131,8 @@ public class Accounts {
     return usage;
   }
 
-  /** Whether the database answers (readiness). */
+  /** Whether the database answered the last change poll (at most 500 ms ago, or it is slow). */
   public boolean reachable() {
-    try {
-      store.changeSeq();
-      return true;
-    } catch (RuntimeException e) {
-      return false;
-    }
+    return databaseUp;
   }
 }

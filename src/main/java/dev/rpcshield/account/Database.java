@@ -2,6 +2,9 @@ package dev.rpcshield.account;
 
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientException;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -34,7 +37,11 @@ public final class Database implements AutoCloseable {
     this.emf = cfg.buildSessionFactory();
   }
 
-  /** Runs {@code work} in one transaction, rolled back if it throws. */
+  /**
+   * Runs {@code work} in one transaction, rolled back if it throws.
+   *
+   * @throws DatabaseUnavailableException when the failure is the connection's, not the work's
+   */
   public <T> T inTransaction(Function<EntityManager, T> work) {
     EntityManager em = emf.createEntityManager();
     try {
@@ -43,13 +50,35 @@ public final class Database implements AutoCloseable {
       em.getTransaction().commit();
       return result;
     } catch (RuntimeException e) {
-      if (em.getTransaction().isActive()) {
-        em.getTransaction().rollback();
+      try {
+        if (em.getTransaction().isActive()) {
+          em.getTransaction().rollback();
+        }
+      } catch (RuntimeException rollback) {
+        e.addSuppressed(rollback);
       }
-      throw e;
+      throw unreachable(e) ? new DatabaseUnavailableException(e) : e;
     } finally {
       em.close();
     }
+  }
+
+  /**
+   * Whether {@code e} says the database could not be reached: an SQL state of class 08 (connection
+   * exception) or a transient SQL exception (the pool's wait timing out) anywhere in its causes.
+   */
+  static boolean unreachable(Throwable e) {
+    int depth = 0;
+    for (Throwable t = e; t != null && depth++ < 32; t = t.getCause()) {
+      if (t instanceof SQLTransientException
+          || t instanceof SQLNonTransientConnectionException
+          || t instanceof SQLException sql
+              && sql.getSQLState() != null
+              && sql.getSQLState().startsWith("08")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

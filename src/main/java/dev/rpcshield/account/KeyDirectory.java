@@ -114,6 +114,19 @@ public final class KeyDirectory {
     return new Resolution(Status.OK, new AccountView(a.getId(), k.getId(), a.limitsUnder(tier)));
   }
 
+  /** How many cached keys would be admitted now without the database (readiness). */
+  public int admittedKeys() {
+    synchronized (byHash) {
+      int n = 0;
+      for (Resolution r : byHash.values()) {
+        if (r.status() == Status.OK) {
+          n++;
+        }
+      }
+      return n;
+    }
+  }
+
   /** Whether an address is on the blocklist (expired entries ignored). */
   public boolean blocked(String ip) {
     Instant now = clock.instant();
@@ -135,11 +148,19 @@ public final class KeyDirectory {
     }
   }
 
-  /** Writes last-used times for the keys seen since the last call, in one statement. */
+  /**
+   * Writes last-used times for the keys seen since the last call, in one statement; when that fails
+   * the keys are kept for the next flush.
+   */
   public void flushLastUsed() {
     List<UUID> ids = new ArrayList<>(used);
     used.removeAll(ids);
-    store.touchKeys(ids, clock.instant());
+    try {
+      store.touchKeys(ids, clock.instant());
+    } catch (RuntimeException e) {
+      used.addAll(ids);
+      throw e;
+    }
   }
 
   private List<Blocked> loadBlocklist() {

@@ -144,6 +144,7 @@ public class AccountsResource {
     }
     AccountStore.CreatedKey k = store().createKey(account, label, actor());
     return Response.status(201)
+        .header("Cache-Control", "no-store")
         .entity(AdminJson.key(k.key()).add("key", k.plaintext()).build().toString())
         .build();
   }

@@ -1,12 +1,14 @@
 package dev.rpcshield.http;
 
+import dev.rpcshield.jsonrpc.RpcError;
+import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.limit.Decision;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * {@code X-RateLimit-*} for the decision shown to the client, and {@code Retry-After} when it
- * refused.
+ * refused, or when the gateway cannot decide for now (the account database is unreachable).
  */
 final class RateLimitHeaders {
   private RateLimitHeaders() {}
@@ -23,5 +25,14 @@ final class RateLimitHeaders {
       h.put("Retry-After", Long.toString(d.retryAfterSeconds()));
     }
     return h;
+  }
+
+  /** Seconds a caller is told to wait when its key cannot be checked. */
+  static final String ACCOUNTS_RETRY_AFTER = "5";
+
+  static Map<String, String> of(RpcError refusal) {
+    return refusal.code() == RpcErrorCode.ACCOUNTS_UNAVAILABLE
+        ? Map.of("Retry-After", ACCOUNTS_RETRY_AFTER)
+        : Map.of();
   }
 }

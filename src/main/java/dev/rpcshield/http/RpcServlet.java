@@ -3,12 +3,12 @@ package dev.rpcshield.http;
 import dev.rpcshield.identity.Caller;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
-import dev.rpcshield.jsonrpc.RpcWriter;
 import dev.rpcshield.net.Bodies;
 import dev.rpcshield.pipeline.Admission;
 import dev.rpcshield.pipeline.GatewayConfig;
 import dev.rpcshield.pipeline.GatewayReply;
 import dev.rpcshield.pipeline.Pipeline;
+import dev.rpcshield.pipeline.Replies;
 import dev.rpcshield.pipeline.Request;
 import dev.rpcshield.ws.SocketUpgrade;
 import jakarta.inject.Inject;
@@ -18,7 +18,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,6 +40,7 @@ public class RpcServlet extends HttpServlet {
   @Inject transient CallerResolver callers;
   @Inject transient SocketUpgrade sockets;
   @Inject transient Admission admission;
+  @Inject transient ClientAborts aborts;
 
   private final transient ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -59,6 +59,17 @@ public class RpcServlet extends HttpServlet {
           RpcError.of(RpcErrorCode.INVALID_REQUEST, "no JSON-RPC endpoint at this path"));
       return;
     }
+    String framing = req.getHeader("Transfer-Encoding");
+    if (framing != null
+        && (!framing.equalsIgnoreCase("chunked") || req.getHeader("Content-Length") != null)) {
+      error(
+          resp,
+          400,
+          RpcError.of(
+              RpcErrorCode.INVALID_REQUEST,
+              "Transfer-Encoding must be chunked alone, without Content-Length"));
+      return;
+    }
     int max = config.parseLimits().maxBodyBytes();
     long declared = req.getContentLengthLong();
     if (declared > max) {
@@ -72,8 +83,11 @@ public class RpcServlet extends HttpServlet {
     }
     Caller caller = admitted.caller();
     byte[] body;
-    try (InputStream in = req.getInputStream()) {
-      body = Bodies.read(in, declared, max);
+    try {
+      body = Bodies.read(req.getInputStream(), declared, max);
+    } catch (IOException e) {
+      aborts.aborted();
+      return;
     }
     AsyncContext async = req.startAsync();
     async.setTimeout(0);
@@ -90,7 +104,9 @@ public class RpcServlet extends HttpServlet {
       }
       GatewayReply reply = pipeline.serve(new Request(body, body.length, caller, null));
       write(resp, reply.status(), reply.body(), RateLimitHeaders.of(reply.decision()));
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
+      aborts.aborted();
+    } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "request failed", e);
       if (!resp.isCommitted()) {
         try {
@@ -137,7 +153,7 @@ public class RpcServlet extends HttpServlet {
 
   private static void error(HttpServletResponse resp, int status, RpcError error)
       throws IOException {
-    write(resp, status, RpcWriter.error(null, error), Map.of());
+    write(resp, status, Replies.refused(error).body(), RateLimitHeaders.of(error));
   }
 
   private static void write(

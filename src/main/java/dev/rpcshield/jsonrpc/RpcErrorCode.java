@@ -18,7 +18,8 @@ public enum RpcErrorCode {
   SENDER_OVER_LIMIT(-32017, 429, "sender is over rate limit"),
   BODY_TOO_LARGE(-32021, 413, "request body too large"),
   UNAUTHORIZED(-32030, 401, "unauthorized"),
-  FORBIDDEN(-32031, 403, "forbidden");
+  FORBIDDEN(-32031, 403, "forbidden"),
+  ACCOUNTS_UNAVAILABLE(-32032, 503, "the API key cannot be checked now");
 
   private final int code;
   private final int httpStatus;

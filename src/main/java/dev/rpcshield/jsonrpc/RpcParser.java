@@ -50,6 +50,9 @@ public final class RpcParser {
           RpcError.of(
               RpcErrorCode.BODY_TOO_LARGE, "body exceeds " + limits.maxBodyBytes() + " bytes"));
     }
+    if (!Utf8.valid(body, length)) {
+      throw new RpcBodyException(RpcError.of(RpcErrorCode.PARSE_ERROR, "body is not valid UTF-8"));
+    }
     try (JsonParser p = factory.createParser(body, 0, length)) {
       JsonToken root = p.nextToken();
       ParsedBody parsed;

@@ -7,6 +7,7 @@ import dev.rpcshield.limit.LimitsConfig;
 import dev.rpcshield.pipeline.GatewayConfig;
 import dev.rpcshield.ratewatch.RatewatchConfig;
 import dev.rpcshield.sender.SenderConfig;
+import dev.rpcshield.upstream.SubscriptionCaps;
 import dev.rpcshield.upstream.UpstreamsConfig;
 import dev.rpcshield.ws.SocketSettings;
 import jakarta.annotation.PostConstruct;
@@ -31,6 +32,7 @@ public class Configuration {
       SenderConfig sender,
       RatewatchConfig ratewatch,
       SocketSettings sockets,
+      SubscriptionCaps subscriptions,
       AdminConfig admin) {
 
     public static Snapshot read(Settings s) {
@@ -43,6 +45,7 @@ public class Configuration {
           SenderConfig.read(s),
           RatewatchConfig.read(s),
           SocketSettings.read(s, gateway.parseLimits().maxBodyBytes()),
+          SubscriptionCaps.read(s),
           AdminConfig.read(s));
     }
   }
@@ -91,6 +94,11 @@ public class Configuration {
   @Produces
   SocketSettings sockets() {
     return snapshot.sockets();
+  }
+
+  @Produces
+  SubscriptionCaps subscriptionCaps() {
+    return snapshot.subscriptions();
   }
 
   @Produces

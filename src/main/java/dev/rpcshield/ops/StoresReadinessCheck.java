@@ -11,8 +11,10 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready while the account database answers. Redis trouble is reported in the detail but never fails
- * readiness: the gateway limits on local state meanwhile.
+ * Ready while known keys can be admitted: the account database answers, or the key cache holds keys
+ * it admits without it (the database's state is in the detail, and alone never fails readiness
+ * while cached keys are served). Redis's state is in the detail and never fails readiness: the
+ * gateway limits on local state meanwhile.
  */
 @Readiness
 @ApplicationScoped
@@ -23,8 +25,11 @@ public class StoresReadinessCheck implements HealthCheck {
   @Override
   public HealthCheckResponse call() {
     boolean db = accounts.reachable();
+    int cached = accounts.directory().admittedKeys();
     HealthCheckResponseBuilder b =
-        HealthCheckResponse.named("stores").withData("database", db ? "UP" : "DOWN");
+        HealthCheckResponse.named("stores")
+            .withData("database", db ? "UP" : "DOWN")
+            .withData("cachedKeys", cached);
     SharedRedis redis = limits.shared();
     if (redis == null) {
       b.withData("limiter", "local memory");
@@ -36,6 +41,6 @@ public class StoresReadinessCheck implements HealthCheck {
         b.withData("limiterLastError", redis.lastError());
       }
     }
-    return b.status(db).build();
+    return b.status(db || cached > 0).build();
   }
 }

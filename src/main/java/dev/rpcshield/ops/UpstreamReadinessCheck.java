@@ -9,7 +9,11 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready while at least one upstream is in rotation; each upstream's state is in the detail. */
+/**
+ * Ready while at least one upstream can serve: in rotation and answering its head polls (an idle
+ * gateway sends no requests that would take a dead upstream out of rotation). Each upstream's state
+ * is in the detail.
+ */
 @Readiness
 @ApplicationScoped
 public class UpstreamReadinessCheck implements HealthCheck {
@@ -20,11 +24,12 @@ public class UpstreamReadinessCheck implements HealthCheck {
     HealthCheckResponseBuilder b = HealthCheckResponse.named("upstreams");
     boolean any = false;
     for (Upstream u : upstreams.all()) {
-      boolean in = u.breaker().inRotation();
-      any |= in;
+      boolean answering = u.head().answering();
+      any |= u.breaker().inRotation() && answering;
       String state =
           (u.breaker().shownState())
               + (u.head().lagging() ? ",LAGGING" : "")
+              + (answering ? "" : ",NOT_ANSWERING")
               + ",head="
               + u.head().latest();
       b.withData(u.name(), state);

@@ -1,6 +1,7 @@
 package dev.rpcshield.pipeline;
 
 import dev.rpcshield.account.Accounts;
+import dev.rpcshield.account.DatabaseUnavailableException;
 import dev.rpcshield.account.KeyDirectory;
 import dev.rpcshield.identity.Caller;
 import dev.rpcshield.jsonrpc.RpcError;
@@ -9,11 +10,13 @@ import dev.rpcshield.ratewatch.Ratewatch;
 import dev.rpcshield.telemetry.RequestIds;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.faulttolerance.exceptions.FaultToleranceException;
 
 /**
  * Decides whether a caller may be served at all, before any parsing: a blocked address is refused
  * (403) first; a presented key must be well formed, known and not revoked (else 401, never served
- * as anonymous), and its account enabled (else 403).
+ * as anonymous), and its account enabled (else 403). A key the cache does not know while the
+ * account database is unreachable gets 503: it can be neither admitted nor refused.
  */
 @ApplicationScoped
 public class Admission {
@@ -33,7 +36,15 @@ public class Admission {
     if (caller.apiKey() == null) {
       return new Result(caller, null);
     }
-    KeyDirectory.Resolution r = directory.resolve(caller.apiKey());
+    KeyDirectory.Resolution r;
+    try {
+      r = directory.resolve(caller.apiKey());
+    } catch (DatabaseUnavailableException | FaultToleranceException e) {
+      return new Result(
+          null,
+          RpcError.of(
+              RpcErrorCode.ACCOUNTS_UNAVAILABLE, "the account database is unavailable, try again"));
+    }
     return switch (r.status()) {
       case OK -> new Result(caller.withAccount(r.view()), null);
       case DISABLED -> new Result(null, RpcError.of(RpcErrorCode.FORBIDDEN, "account is disabled"));

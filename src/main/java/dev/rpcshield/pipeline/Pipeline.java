@@ -1,6 +1,7 @@
 package dev.rpcshield.pipeline;
 
 import dev.rpcshield.jsonrpc.RpcCall;
+import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.upstream.Dispatcher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -52,7 +53,7 @@ public class Pipeline {
     Parsing.Result parsed = parsing.parse(request.body(), request.length());
     if (parsed.refusal() != null) {
       recorder.refused(identity, since(started));
-      return replies.refused(parsed.refusal());
+      return Replies.refused(parsed.refusal());
     }
     RequestContext ctx = new RequestContext(request);
     List<MemberOutcome> members = MemberOutcome.of(parsed.body().members());
@@ -73,6 +74,26 @@ public class Pipeline {
       m.settle(local.answer(request, m.call()));
     }
     dispatch(request, MemberOutcome.open(members));
+    recorder.record(identity, members, since(started));
+    return replies.assemble(parsed.body().batch(), members);
+  }
+
+  /**
+   * Refuses a whole body before any stage runs (a WebSocket connection over its in-flight cap):
+   * each member gets {@code error} with its own id, notifications get nothing.
+   */
+  public GatewayReply refuse(Request request, RpcError error) {
+    long started = System.nanoTime();
+    String identity = request.caller().identityType();
+    Parsing.Result parsed = parsing.parse(request.body(), request.length());
+    if (parsed.refusal() != null) {
+      recorder.refused(identity, since(started));
+      return Replies.refused(parsed.refusal());
+    }
+    List<MemberOutcome> members = MemberOutcome.of(parsed.body().members());
+    for (MemberOutcome m : MemberOutcome.open(members)) {
+      m.settle(Verdict.refused(error));
+    }
     recorder.record(identity, members, since(started));
     return replies.assemble(parsed.body().batch(), members);
   }

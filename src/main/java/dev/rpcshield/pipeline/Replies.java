@@ -33,8 +33,11 @@ public class Replies {
     return new GatewayReply(200, entries.isEmpty() ? EMPTY : RpcWriter.batch(entries), shown);
   }
 
-  /** The reply to a body refused as a whole (not JSON, too large, empty batch): id null. */
-  public GatewayReply refused(RpcError error) {
+  /**
+   * The reply to a body refused as a whole (not JSON, too large, empty batch) or before it is read
+   * (admission, transport): id null.
+   */
+  public static GatewayReply refused(RpcError error) {
     return new GatewayReply(error.code().httpStatus(), RpcWriter.error(null, error), null);
   }
 

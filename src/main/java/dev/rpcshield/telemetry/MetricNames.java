@@ -6,6 +6,7 @@ public final class MetricNames {
   public static final String REQUEST_DURATION = "rpcshield.request.duration";
   public static final String REFUSALS = "rpcshield.refusals";
   public static final String COMPUTE_UNITS = "rpcshield.compute.units";
+  public static final String CLIENT_ABORTS = "rpcshield.client.aborts";
   public static final String WS_MESSAGES = "rpcshield.ws.messages";
   public static final String WS_CONNECTIONS = "rpcshield.ws.connections";
   public static final String WS_SUBSCRIPTIONS = "rpcshield.ws.subscriptions";

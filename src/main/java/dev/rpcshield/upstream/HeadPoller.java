@@ -56,10 +56,12 @@ public final class HeadPoller {
       byte[] body = transport.exchange(u, POLL, u.settings().timeout(), null, false);
       u.answered();
       long[] heads = parse(body);
+      u.head().pollAnswered(true);
       if (heads[0] >= 0) {
         u.head().observe(heads[0], heads[1], heads[2], clock.instant());
       }
     } catch (UpstreamTransport.UpstreamException | IOException | RuntimeException e) {
+      u.head().pollAnswered(false);
       LOG.log(Level.FINE, "head poll of " + u.name() + " failed", e);
     }
   }

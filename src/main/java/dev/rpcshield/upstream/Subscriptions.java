@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -38,6 +39,7 @@ public class Subscriptions implements UpstreamSocket.Listener {
   @Inject Upstreams upstreams;
   @Inject NotificationMeter meter;
   @Inject UpstreamsConfig config;
+  @Inject SubscriptionCaps caps;
 
   /** One client subscription. */
   private static final class Sub {
@@ -84,6 +86,10 @@ public class Subscriptions implements UpstreamSocket.Listener {
           call.rawId(),
           RpcError.of(RpcErrorCode.NO_UPSTREAM, "no WebSocket upstream is configured"));
     }
+    RpcError capped = capped(sink);
+    if (capped != null) {
+      return RpcWriter.error(call.rawId(), capped);
+    }
     String params = params(call);
     try {
       UpstreamSocket socket = socket();
@@ -106,6 +112,34 @@ public class Subscriptions implements UpstreamSocket.Listener {
       return RpcWriter.error(
           call.rawId(), RpcError.of(RpcErrorCode.NO_UPSTREAM, "subscription failed upstream"));
     }
+  }
+
+  /** Why one more subscription on this connection is refused, or null. */
+  private RpcError capped(ClientSink sink) {
+    int onConnection = 0;
+    int onAccount = 0;
+    UUID account = sink.caller().account() == null ? null : sink.caller().account().accountId();
+    for (Sub sub : byClientId.values()) {
+      if (sub.sink == sink) {
+        onConnection++;
+      }
+      if (account != null
+          && sub.sink.caller().account() != null
+          && account.equals(sub.sink.caller().account().accountId())) {
+        onAccount++;
+      }
+    }
+    if (onConnection >= caps.perConnection()) {
+      return RpcError.of(
+          RpcErrorCode.RATE_LIMITED,
+          "more than " + caps.perConnection() + " subscriptions on this connection");
+    }
+    if (onAccount >= caps.perAccount()) {
+      return RpcError.of(
+          RpcErrorCode.RATE_LIMITED,
+          "more than " + caps.perAccount() + " subscriptions for this account");
+    }
+    return null;
   }
 
   /** Answers an eth_unsubscribe call: only the caller's own subscriptions can be removed. */

@@ -4,7 +4,8 @@ import java.time.Instant;
 
 /**
  * One upstream's view of the chain: its latest, safe and finalized block as last seen, when the
- * latest last moved, and whether the head tracker holds it out for lagging.
+ * latest last moved, whether the head tracker holds it out for lagging, and whether it answered the
+ * last poll.
  */
 public final class UpstreamHead {
   private volatile long latest = -1;
@@ -12,6 +13,7 @@ public final class UpstreamHead {
   private volatile long finalized = -1;
   private volatile Instant changedAt = Instant.EPOCH;
   private volatile boolean lagging;
+  private volatile boolean answering = true;
   private int lagConfirmations;
 
   /** Records an observation; a lower number than known (a reorg or a different node) is taken. */
@@ -47,6 +49,18 @@ public final class UpstreamHead {
 
   public boolean lagging() {
     return lagging;
+  }
+
+  /**
+   * Whether the last head poll was answered: an idle upstream that died is seen here before any
+   * request fails on it (readiness).
+   */
+  public boolean answering() {
+    return answering;
+  }
+
+  void pollAnswered(boolean value) {
+    answering = value;
   }
 
   synchronized void setLagging(boolean value) {

@@ -134,6 +134,7 @@ public class Upstreams {
         u.breaker().onFailure("probe answered with an error");
       } else {
         u.answered();
+        u.head().pollAnswered(true);
         u.breaker().onSuccess();
       }
     } catch (Exception e) {

@@ -29,9 +29,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One client's JSON-RPC WebSocket connection. It only translates: each text message goes to the
- * same {@link Pipeline} as an HTTP body, on a virtual thread, and the answer is queued back. A bad
- * message gets an error message; the connection stays open.
+ * One client's JSON-RPC WebSocket connection. It only translates: each text or binary message (read
+ * as UTF-8 JSON) goes to the same {@link Pipeline} as an HTTP body, on a virtual thread, and the
+ * answer is queued back. A bad message gets an error message; the connection stays open.
  */
 public final class RpcSocket extends Endpoint {
   private static final Logger LOG = Logger.getLogger(RpcSocket.class.getName());
@@ -75,7 +75,9 @@ public final class RpcSocket extends Endpoint {
     session.setMaxIdleTimeout(settings.idleTimeout().toMillis());
     sink = new Sink(session, settings.maxQueued(), caller);
     openConnections.incrementAndGet();
+    session.setMaxBinaryMessageBufferSize(settings.maxMessageBytes());
     session.addMessageHandler(String.class, (MessageHandler.Whole<String>) this::onText);
+    session.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) this::onBinary);
     long every = settings.pingInterval().toMillis();
     ping = pinger.scheduleAtFixedRate(this::ping, every, every, TimeUnit.MILLISECONDS);
     if (slot != null) {
@@ -87,8 +89,18 @@ public final class RpcSocket extends Endpoint {
   }
 
   private void onText(String text) {
+    onMessage(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A binary frame is read as the UTF-8 bytes of a JSON-RPC body, like a text frame. */
+  private void onBinary(ByteBuffer data) {
+    byte[] body = new byte[data.remaining()];
+    data.get(body);
+    onMessage(body);
+  }
+
+  private void onMessage(byte[] body) {
     metrics.socketMessage();
-    byte[] body = text.getBytes(StandardCharsets.UTF_8);
     if (body.length > settings.maxMessageBytes()) {
       try {
         sink.session.close(
@@ -101,14 +113,17 @@ public final class RpcSocket extends Endpoint {
       return;
     }
     if (!inFlight.tryAcquire()) {
-      sink.send(
-          RpcWriter.error(
-              null,
+      GatewayReply refused =
+          pipeline.refuse(
+              new Request(body, body.length, caller, sink),
               RpcError.of(
                   RpcErrorCode.RATE_LIMITED,
                   "more than "
                       + settings.maxInFlight()
-                      + " requests in flight on this connection")));
+                      + " requests in flight on this connection"));
+      if (refused.body().length > 0) {
+        sink.send(refused.body());
+      }
       return;
     }
     Thread.ofVirtual()

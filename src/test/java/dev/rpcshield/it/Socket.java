@@ -57,6 +57,13 @@ public final class Socket implements AutoCloseable {
     ws.sendText(text, true).join();
   }
 
+  /** Sends {@code text} as one binary frame of its UTF-8 bytes. */
+  public void sendBinary(String text) {
+    ws.sendBinary(
+            java.nio.ByteBuffer.wrap(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)), true)
+        .join();
+  }
+
   /** The next message as sent, or fails after {@code seconds}. */
   public String nextText(int seconds) {
     try {

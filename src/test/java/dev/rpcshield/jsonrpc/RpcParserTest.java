@@ -175,4 +175,48 @@ class RpcParserTest {
         s(out));
     assertArrayEquals("[1,2]".getBytes(), RpcWriter.batch(List.of("1".getBytes(), "2".getBytes())));
   }
+
+  /**
+   * Bytes Jackson decodes without complaint (overlong forms, surrogates, above U+10FFFF) and bytes
+   * it refuses alike, inside params, method, id and any other string, are one parse error.
+   */
+  @ParameterizedTest
+  @CsvSource({
+    "c0 80",
+    "ed a0 80",
+    "f5 80 80 80",
+    "f0 82 82 ac",
+    "f4 90 80 80",
+    "ff",
+    "e2 82",
+    "80",
+    "c3"
+  })
+  void invalidUtf8AnywhereIsAParseError(String hex) {
+    byte[] bad = java.util.HexFormat.ofDelimiter(" ").parseHex(hex);
+    for (String[] around :
+        new String[][] {
+          {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\",\"params\":[\"a", "\"]}"},
+          {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m", "\"}"},
+          {"{\"jsonrpc\":\"2.0\",\"method\":\"m\",\"id\":\"", "\"}"},
+          {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\",\"x\":{\"k", "\":1}}"},
+        }) {
+      byte[] pre = around[0].getBytes(StandardCharsets.US_ASCII);
+      byte[] post = around[1].getBytes(StandardCharsets.US_ASCII);
+      byte[] body = new byte[pre.length + bad.length + post.length];
+      System.arraycopy(pre, 0, body, 0, pre.length);
+      System.arraycopy(bad, 0, body, pre.length, bad.length);
+      System.arraycopy(post, 0, body, pre.length + bad.length, post.length);
+      RpcBodyException e =
+          assertThrows(RpcBodyException.class, () -> parser.parse(body, body.length), around[0]);
+      assertEquals(RpcErrorCode.PARSE_ERROR, e.error().code());
+    }
+  }
+
+  @Test
+  void wellFormedUtf8OfEveryLengthIsAccepted() throws Exception {
+    ParsedBody parsed =
+        parse("{\"jsonrpc\":\"2.0\",\"id\":\"\u00e9\u20ac\ud83d\ude00\uffff\",\"method\":\"m\"}");
+    assertInstanceOf(RpcCall.class, parsed.members().get(0));
+  }
 }

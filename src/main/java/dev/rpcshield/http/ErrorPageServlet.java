@@ -1,0 +1,82 @@
+package dev.rpcshield.http;
+
+import dev.rpcshield.jsonrpc.RpcError;
+import dev.rpcshield.jsonrpc.RpcErrorCode;
+import dev.rpcshield.pipeline.Replies;
+import jakarta.json.Json;
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The container's own error pages (web.xml maps every status and exception here): a JSON-RPC error
+ * with id null on the JSON-RPC paths, {@code {"error": …}} on the admin paths, never the
+ * container's HTML, exception text, class names, hosts or ports. An exception that reached the
+ * container is logged here, once.
+ */
+@WebServlet(urlPatterns = ErrorPageServlet.PATH)
+public class ErrorPageServlet extends HttpServlet {
+  static final String PATH = "/rpcshield-error";
+  private static final Logger LOG = Logger.getLogger(ErrorPageServlet.class.getName());
+  private static final long serialVersionUID = 1L;
+
+  @Override
+  protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    Object code = req.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+    int status = code instanceof Integer i ? i : 404;
+    Object thrown = req.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
+    if (thrown instanceof Throwable t) {
+      LOG.log(Level.WARNING, "request failed in the container", t);
+      status = 500;
+    }
+    Object uri = req.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
+    String path = uri instanceof String s ? s : req.getRequestURI();
+    String reason = reason(status);
+    byte[] body =
+        path.startsWith("/admin/")
+            ? Json.createObjectBuilder()
+                .add("error", reason)
+                .build()
+                .toString()
+                .getBytes(StandardCharsets.UTF_8)
+            : Replies.refused(new RpcError(code(status), reason)).body();
+    resp.resetBuffer();
+    resp.setStatus(status);
+    resp.setContentType("application/json");
+    resp.setContentLength(body.length);
+    resp.getOutputStream().write(body);
+  }
+
+  private static RpcErrorCode code(int status) {
+    return switch (status) {
+      case 413 -> RpcErrorCode.BODY_TOO_LARGE;
+      case 401 -> RpcErrorCode.UNAUTHORIZED;
+      case 403 -> RpcErrorCode.FORBIDDEN;
+      default -> status >= 500 ? RpcErrorCode.INTERNAL_ERROR : RpcErrorCode.INVALID_REQUEST;
+    };
+  }
+
+  private static String reason(int status) {
+    return switch (status) {
+      case 400 -> "bad request";
+      case 401 -> "unauthorized";
+      case 403 -> "forbidden";
+      case 404 -> "nothing at this path";
+      case 405 -> "HTTP method not allowed at this path";
+      case 408 -> "request timeout";
+      case 411 -> "Content-Length required";
+      case 413 -> "request too large";
+      case 414 -> "URI too long";
+      case 415 -> "unsupported media type";
+      case 431 -> "request headers too large";
+      case 503 -> "service unavailable";
+      default -> status >= 500 ? "internal error" : "request refused (HTTP " + status + ")";
+    };
+  }
+}
