@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.metrics.Counter;
-import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 
 /**
@@ -33,12 +32,7 @@ public class ClientAborts {
 
   @PostConstruct
   void init() {
-    counter =
-        registry.counter(
-            Metadata.builder()
-                .withName(MetricNames.CLIENT_ABORTS)
-                .withDescription("HTTP requests whose client hung up before its body arrived")
-                .build());
+    counter = registry.counter(MetricNames.metadata(MetricNames.CLIENT_ABORTS));
   }
 
   /** One request whose body could not be read to its end. */

@@ -1,6 +1,12 @@
 package dev.rpcshield.telemetry;
 
-/** Every metric name RpcShield publishes, in one place (README "Metrics" lists them). */
+import java.util.Map;
+import org.eclipse.microprofile.metrics.Metadata;
+
+/**
+ * Every metric name RpcShield publishes, in one place (README "Metrics" lists them), each with the
+ * HELP text Prometheus shows for it.
+ */
 public final class MetricNames {
   public static final String REQUESTS = "rpcshield.requests";
   public static final String REQUEST_DURATION = "rpcshield.request.duration";
@@ -20,5 +26,36 @@ public final class MetricNames {
   public static final String FLAGS_RAISED = "rpcshield.ratewatch.flags.raised";
   public static final String REDIS_FALLBACKS = "rpcshield.limiter.redis.fallbacks";
 
+  private static final Map<String, String> HELP =
+      Map.ofEntries(
+          Map.entry(REQUESTS, "JSON-RPC calls answered, by method, outcome and identity type"),
+          Map.entry(REQUEST_DURATION, "Time to serve one HTTP body or WebSocket message"),
+          Map.entry(REFUSALS, "Calls refused by the gateway, by refusal class"),
+          Map.entry(COMPUTE_UNITS, "Compute units served, by what used them: call or notification"),
+          Map.entry(CLIENT_ABORTS, "HTTP requests whose client hung up before its body arrived"),
+          Map.entry(WS_MESSAGES, "WebSocket messages received from clients"),
+          Map.entry(WS_CONNECTIONS, "WebSocket client connections open now"),
+          Map.entry(WS_SUBSCRIPTIONS, "Client subscriptions active now"),
+          Map.entry(
+              UPSTREAM_REQUESTS, "Attempts sent to the upstream since start, failed ones too"),
+          Map.entry(UPSTREAM_FAILURES, "Attempts to the upstream that failed, since start"),
+          Map.entry(UPSTREAM_HEDGES, "Hedged attempts started on the upstream, since start"),
+          Map.entry(UPSTREAM_LATENCY, "Smoothed latency of the upstream's answers, milliseconds"),
+          Map.entry(UPSTREAM_IN_ROTATION, "1 while the upstream takes traffic, else 0"),
+          Map.entry(UPSTREAM_HEAD, "The upstream's latest block number as last polled"),
+          Map.entry(UPSTREAM_LAGGING, "1 while the upstream lags the best head, else 0"),
+          Map.entry(FLAGS_RAISED, "Accounts flagged as high-rate by ratewatch, since start"),
+          Map.entry(
+              REDIS_FALLBACKS, "Calls to the shared Redis store served from local state instead"));
+
   private MetricNames() {}
+
+  /** The metric's name with its HELP text. */
+  public static Metadata metadata(String name) {
+    String help = HELP.get(name);
+    if (help == null) {
+      throw new IllegalArgumentException("no HELP text for metric " + name);
+    }
+    return Metadata.builder().withName(name).withDescription(help).build();
+  }
 }

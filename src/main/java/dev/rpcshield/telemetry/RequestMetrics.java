@@ -35,7 +35,7 @@ public class RequestMetrics {
 
   @PostConstruct
   void init() {
-    socketMessages = registry.counter(MetricNames.WS_MESSAGES);
+    socketMessages = registry.counter(MetricNames.metadata(MetricNames.WS_MESSAGES));
   }
 
   /** One answered call. */
@@ -45,14 +45,17 @@ public class RequestMetrics {
             method + '\u0000' + outcome + '\u0000' + identity,
             k ->
                 registry.counter(
-                    MetricNames.REQUESTS,
+                    MetricNames.metadata(MetricNames.REQUESTS),
                     new Tag("method", method),
                     new Tag("outcome", outcome),
                     new Tag("identity", identity)))
         .inc();
     durations
         .computeIfAbsent(
-            method, m -> registry.timer(MetricNames.REQUEST_DURATION, new Tag("method", m)))
+            method,
+            m ->
+                registry.timer(
+                    MetricNames.metadata(MetricNames.REQUEST_DURATION), new Tag("method", m)))
         .update(took);
   }
 
@@ -60,7 +63,8 @@ public class RequestMetrics {
   public void refusal(String refusalClass) {
     refusals
         .computeIfAbsent(
-            refusalClass, c -> registry.counter(MetricNames.REFUSALS, new Tag("class", c)))
+            refusalClass,
+            c -> registry.counter(MetricNames.metadata(MetricNames.REFUSALS), new Tag("class", c)))
         .inc();
   }
 
@@ -69,7 +73,10 @@ public class RequestMetrics {
     if (units > 0) {
       computeUnits
           .computeIfAbsent(
-              source, k -> registry.counter(MetricNames.COMPUTE_UNITS, new Tag("source", k)))
+              source,
+              k ->
+                  registry.counter(
+                      MetricNames.metadata(MetricNames.COMPUTE_UNITS), new Tag("source", k)))
           .inc(units);
     }
   }

@@ -52,8 +52,9 @@ public class SocketUpgrade {
     pinger =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("rpcshield-ws-ping").unstarted(r));
-    registry.gauge(MetricNames.WS_CONNECTIONS, open, AtomicInteger::get);
-    registry.gauge(MetricNames.WS_SUBSCRIPTIONS, subscriptions, Subscriptions::active);
+    registry.gauge(MetricNames.metadata(MetricNames.WS_CONNECTIONS), open, AtomicInteger::get);
+    registry.gauge(
+        MetricNames.metadata(MetricNames.WS_SUBSCRIPTIONS), subscriptions, Subscriptions::active);
   }
 
   /** Open client connections on this instance. */

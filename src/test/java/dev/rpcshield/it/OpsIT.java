@@ -93,6 +93,21 @@ class OpsIT extends ItBase {
   }
 
   @Test
+  void everyRpcShieldMetricHasAHelpText() {
+    gateway.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\"}");
+    String metrics = get("/metrics?scope=application").body();
+    Matcher type = Pattern.compile("(?m)^# TYPE (rpcshield_\\w+) ").matcher(metrics);
+    int seen = 0;
+    while (type.find()) {
+      seen++;
+      String name = type.group(1);
+      Matcher help = Pattern.compile("(?m)^# HELP " + name + " (.*)$").matcher(metrics);
+      assertTrue(help.find() && !help.group(1).isBlank(), name + " has no HELP text");
+    }
+    assertTrue(seen >= 10, "rpcshield metrics listed: " + seen);
+  }
+
+  @Test
   void metricsCountRequestsByMethodOutcomeAndIdentityWithoutKeys() {
     String before = get("/metrics?scope=application").body();
     gateway.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\"}");
