@@ -3,6 +3,7 @@ package dev.rpcshield.upstream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -17,11 +18,15 @@ public final class Upstream {
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
   private final AtomicLong hedges = new AtomicLong();
-  private final Silence silence = new Silence();
+  private final AtomicInteger waiting = new AtomicInteger();
+  private final AtomicLong unanswered = new AtomicLong();
   private final UpstreamHead head = new UpstreamHead();
   private final Clock clock;
   private volatile double latencyMillisEwma;
   private volatile double latencyDeviationEwma;
+
+  /** When the current wait began, or the last answer came if later (see {@link #silentFor}). */
+  private volatile long waitSince;
 
   public Upstream(UpstreamSettings settings, CircuitBreaker breaker, Clock clock) {
     this.settings = settings;
@@ -81,32 +86,37 @@ public final class Upstream {
 
   /** A request to it is now waiting for an answer; paired with {@link #stoppedWaiting}. */
   void startedWaiting() {
-    synchronized (silence) {
-      if (silence.waiting++ == 0) {
-        silence.since = clock.millis();
-      }
+    if (waiting.getAndIncrement() == 0) {
+      waitSince = clock.millis();
     }
   }
 
   /** A request stopped waiting; {@code answered} when the upstream did answer (any answer). */
   void stoppedWaiting(boolean answered) {
-    synchronized (silence) {
-      long now = clock.millis();
-      if (answered) {
-        silence.unanswered = 0;
-        silence.since = now;
-      }
-      if (--silence.waiting == 0) {
-        silence.unanswered += now - silence.since;
-      }
+    long now = clock.millis();
+    if (answered) {
+      answered(now);
+    }
+    if (waiting.decrementAndGet() == 0 && !answered) {
+      unanswered.addAndGet(now - waitSince);
     }
   }
 
   /** It answered something (a head poll, a probe): it is not stalled. */
   void answered() {
-    synchronized (silence) {
-      silence.unanswered = 0;
-      silence.since = clock.millis();
+    answered(clock.millis());
+  }
+
+  /**
+   * Ends any silence. Called on every answer, so it writes the shared fields only when they change
+   * (at most once a millisecond under load), not once per request.
+   */
+  private void answered(long now) {
+    if (unanswered.get() != 0) {
+      unanswered.set(0);
+    }
+    if (waitSince != now) {
+      waitSince = now;
     }
   }
 
@@ -114,12 +124,11 @@ public final class Upstream {
    * How long requests have waited on it since it last answered anything: the time since its last
    * answer during which at least one request was waiting. Requests that wait one after another
    * (each given up on when a hedge answers first) add up, so a stall shows however it is sent to.
+   * Lock-free, so concurrent updates may make it a millisecond or two off; a stall is seconds.
    */
   Duration silentFor() {
-    synchronized (silence) {
-      long open = silence.waiting > 0 ? clock.millis() - silence.since : 0;
-      return Duration.ofMillis(Math.max(0, silence.unanswered + open));
-    }
+    long open = waiting.get() > 0 ? clock.millis() - waitSince : 0;
+    return Duration.ofMillis(Math.max(0, unanswered.get() + open));
   }
 
   /**
@@ -176,12 +185,5 @@ public final class Upstream {
   /** Requests in flight now, when a cap is set (else -1). */
   public int inFlight() {
     return inFlight == null ? -1 : settings.maxInFlight() - inFlight.availablePermits();
-  }
-
-  /** Time waited on it without an answer; guarded by itself. */
-  private static final class Silence {
-    int waiting;
-    long since;
-    long unanswered;
   }
 }
