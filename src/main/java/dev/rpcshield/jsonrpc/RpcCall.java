@@ -46,6 +46,15 @@ public final class RpcCall implements Member {
     return method;
   }
 
+  /**
+   * Whether it submits a signed transaction: {@code eth_sendRawTransaction}, or EIP-7966's {@code
+   * eth_sendRawTransactionSync} (the same param, answered with the receipt). Both are decoded and
+   * throttled by sender, and never sent twice.
+   */
+  public boolean submitsTransaction() {
+    return method.equals("eth_sendRawTransaction") || method.equals("eth_sendRawTransactionSync");
+  }
+
   @Override
   public byte[] rawId() {
     return idStart < 0 ? null : Arrays.copyOfRange(body, idStart, idEnd);

@@ -15,9 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a call costs: the caller's rate rules, the per-method rule, compute units, and for {@code
- * eth_sendRawTransaction} the rule of its recovered sender. A transaction that cannot be decoded is
- * refused here (-32602), so it never reaches an upstream.
+ * What a call costs: the caller's rate rules, the per-method rule, compute units, and for a
+ * transaction submission ({@link RpcCall#submitsTransaction}) the rule of its recovered sender. A
+ * transaction that cannot be decoded is refused here (-32602), so it never reaches an upstream.
  */
 @ApplicationScoped
 public class Pricing {
@@ -29,7 +29,7 @@ public class Pricing {
     RpcCall call = member.call();
     List<Rule> rules = new ArrayList<>(limits.rulesFor(caller, call.method()));
     String sender = null;
-    if (call.method().equals("eth_sendRawTransaction")) {
+    if (call.submitsTransaction()) {
       try {
         SignedTransaction tx = senders.decoder().decode(call.firstStringParam());
         sender = tx.sender();

@@ -23,8 +23,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 @ApplicationScoped
 public class Dispatcher {
-  private static final String SEND_RAW = "eth_sendRawTransaction";
-
   @Inject Upstreams upstreams;
 
   private final AtomicLong nextId = new AtomicLong(1);
@@ -94,7 +92,7 @@ public class Dispatcher {
     Map<UpstreamGroup, List<Pending>> byGroup = new LinkedHashMap<>();
     List<Minibatch> out = new ArrayList<>();
     for (Pending p : pending) {
-      if (p.call().method().equals(SEND_RAW)) {
+      if (p.call().submitsTransaction()) {
         out.add(new Minibatch(p.group(), List.of(p), true));
       } else {
         byGroup.computeIfAbsent(p.group(), g -> new ArrayList<>()).add(p);

@@ -26,6 +26,12 @@ class SenderIT extends ItBase {
         + "\"]}";
   }
 
+  private static String sendSync(String raw) {
+    return "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_sendRawTransactionSync\",\"params\":[\""
+        + raw
+        + "\"]}";
+  }
+
   private boolean reachedAnUpstream(String raw) {
     return net.p1.bodies().stream().anyMatch(b -> b.contains(raw))
         || net.p2.bodies().stream().anyMatch(b -> b.contains(raw));
@@ -135,6 +141,21 @@ class SenderIT extends ItBase {
     Gateway.Response ok = gateway.post(send(other));
     assertNotEquals(-32017, ok.json().path("error").path("code").asInt(), ok.body());
     assertTrue(reachedAnUpstream(other), "a second sender's transaction reaches anvil");
+  }
+
+  @Test
+  void synchronousSubmissionsAreDecodedAndThrottledLikeAnyOther() {
+    Credentials spammer = DevAccounts.fresh();
+    for (int i = 0; i < 3; i++) {
+      Gateway.Response r = gateway.post(sendSync(DevAccounts.transfer(spammer, i, 1)));
+      assertNotEquals(-32017, r.json().path("error").path("code").asInt(), r.body());
+    }
+    String fourth = DevAccounts.transfer(spammer, 3, 1);
+    Gateway.Response refused = gateway.post(sendSync(fourth));
+    assertEquals(-32017, refused.json().get("error").get("code").asInt(), refused.body());
+    assertTrue(!reachedAnUpstream(fourth), "a throttled transaction never reaches anvil");
+    Gateway.Response garbage = gateway.post(sendSync("0x02deadbeef"));
+    assertEquals(-32602, garbage.json().get("error").get("code").asInt(), garbage.body());
   }
 
   @Test
