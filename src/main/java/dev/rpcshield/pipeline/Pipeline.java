@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * The request path shared by every transport, one stage per job: parse, call policy, pricing,
@@ -48,6 +49,28 @@ public class Pipeline {
 
   /** Serves one HTTP body or one WebSocket message. */
   public GatewayReply serve(Request request) {
+    return settle(request, this::runStages);
+  }
+
+  /**
+   * Refuses a whole body before any stage runs (a WebSocket connection over its in-flight cap):
+   * each member gets {@code error} with its own id, notifications get nothing.
+   */
+  public GatewayReply refuse(Request request, RpcError error) {
+    return settle(
+        request,
+        (r, members) -> {
+          for (MemberOutcome m : MemberOutcome.open(members)) {
+            m.settle(Verdict.refused(error));
+          }
+        });
+  }
+
+  /**
+   * Parses the body, lets {@code stages} settle its members, records them and assembles the reply;
+   * a body refused as a whole is recorded and answered at once.
+   */
+  private GatewayReply settle(Request request, BiConsumer<Request, List<MemberOutcome>> stages) {
     long started = System.nanoTime();
     String identity = request.caller().identityType();
     Parsing.Result parsed = parsing.parse(request.body(), request.length());
@@ -55,8 +78,14 @@ public class Pipeline {
       recorder.refused(identity, since(started));
       return Replies.refused(parsed.refusal());
     }
-    RequestContext ctx = new RequestContext(request);
     List<MemberOutcome> members = MemberOutcome.of(parsed.body().members());
+    stages.accept(request, members);
+    recorder.record(identity, members, since(started));
+    return replies.assemble(parsed.body().batch(), members);
+  }
+
+  private void runStages(Request request, List<MemberOutcome> members) {
+    RequestContext ctx = new RequestContext(request);
     for (MemberOutcome m : MemberOutcome.open(members)) {
       m.settle(policy.check(ctx, m.call()));
     }
@@ -74,28 +103,6 @@ public class Pipeline {
       m.settle(local.answer(request, m.call()));
     }
     dispatch(request, MemberOutcome.open(members));
-    recorder.record(identity, members, since(started));
-    return replies.assemble(parsed.body().batch(), members);
-  }
-
-  /**
-   * Refuses a whole body before any stage runs (a WebSocket connection over its in-flight cap):
-   * each member gets {@code error} with its own id, notifications get nothing.
-   */
-  public GatewayReply refuse(Request request, RpcError error) {
-    long started = System.nanoTime();
-    String identity = request.caller().identityType();
-    Parsing.Result parsed = parsing.parse(request.body(), request.length());
-    if (parsed.refusal() != null) {
-      recorder.refused(identity, since(started));
-      return Replies.refused(parsed.refusal());
-    }
-    List<MemberOutcome> members = MemberOutcome.of(parsed.body().members());
-    for (MemberOutcome m : MemberOutcome.open(members)) {
-      m.settle(Verdict.refused(error));
-    }
-    recorder.record(identity, members, since(started));
-    return replies.assemble(parsed.body().batch(), members);
   }
 
   private void dispatch(Request request, List<MemberOutcome> outbound) {
