@@ -111,7 +111,9 @@ public final class Forwarder {
     if (exchange.submitsTransaction() || hedging.maxExtra() == 0 || order.size() < 2) {
       return sendInOrder(order, exchange, deadline, clientIp, NEVER_CANCELLED);
     }
-    hedgeCredits.getAndUpdate(c -> Math.min(MAX_CREDITS, c + hedging.budgetPercent()));
+    if (hedgeCredits.get() < MAX_CREDITS) {
+      hedgeCredits.getAndUpdate(c -> Math.min(MAX_CREDITS, c + hedging.budgetPercent()));
+    }
     return hedged(order, exchange, deadline, clientIp);
   }
 
