@@ -8,6 +8,9 @@ package dev.rpcshield.account;
 public final class DatabaseUnavailableException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** Seconds a caller is told to wait ({@code Retry-After}) before it tries again. */
+  public static final String RETRY_AFTER_SECONDS = "5";
+
   public DatabaseUnavailableException(Throwable cause) {
     super("the account database is unavailable", cause);
   }

@@ -24,7 +24,7 @@ public class AdminErrors implements ExceptionMapper<Throwable> {
     if (e instanceof DatabaseUnavailableException) {
       LOG.log(Level.FINE, "admin call failed: database unavailable", e);
       return json(503, "the account database is unavailable; try again shortly")
-          .header("Retry-After", "5")
+          .header("Retry-After", DatabaseUnavailableException.RETRY_AFTER_SECONDS)
           .build();
     }
     if (e instanceof WebApplicationException w && w.getResponse().getStatus() < 500) {

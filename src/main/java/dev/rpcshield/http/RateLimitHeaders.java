@@ -1,5 +1,6 @@
 package dev.rpcshield.http;
 
+import dev.rpcshield.account.DatabaseUnavailableException;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.limit.Decision;
@@ -27,12 +28,9 @@ final class RateLimitHeaders {
     return h;
   }
 
-  /** Seconds a caller is told to wait when its key cannot be checked. */
-  static final String ACCOUNTS_RETRY_AFTER = "5";
-
   static Map<String, String> of(RpcError refusal) {
     return refusal.code() == RpcErrorCode.ACCOUNTS_UNAVAILABLE
-        ? Map.of("Retry-After", ACCOUNTS_RETRY_AFTER)
+        ? Map.of("Retry-After", DatabaseUnavailableException.RETRY_AFTER_SECONDS)
         : Map.of();
   }
 }
