@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -47,10 +48,7 @@ public class ErrorPageServlet extends HttpServlet {
                 .getBytes(StandardCharsets.UTF_8)
             : Replies.refused(new RpcError(code(status), reason)).body();
     resp.resetBuffer();
-    resp.setStatus(status);
-    resp.setContentType("application/json");
-    resp.setContentLength(body.length);
-    resp.getOutputStream().write(body);
+    RpcServlet.write(resp, status, body, Map.of());
   }
 
   private static RpcErrorCode code(int status) {

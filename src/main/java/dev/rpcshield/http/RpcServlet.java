@@ -156,8 +156,8 @@ public class RpcServlet extends HttpServlet {
     write(resp, status, Replies.refused(error).body(), RateLimitHeaders.of(error));
   }
 
-  private static void write(
-      HttpServletResponse resp, int status, byte[] body, Map<String, String> headers)
+  /** Writes a JSON answer; also the container's error pages' ({@link ErrorPageServlet}). */
+  static void write(HttpServletResponse resp, int status, byte[] body, Map<String, String> headers)
       throws IOException {
     resp.setStatus(status);
     headers.forEach(resp::setHeader);
