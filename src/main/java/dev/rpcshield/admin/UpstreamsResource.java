@@ -1,5 +1,6 @@
 package dev.rpcshield.admin;
 
+import dev.rpcshield.upstream.Network;
 import dev.rpcshield.upstream.Upstream;
 import dev.rpcshield.upstream.Upstreams;
 import jakarta.enterprise.context.RequestScoped;
@@ -9,9 +10,13 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
-/** Each upstream as this instance sees it: rotation, head and lag, latency, counters. */
+/**
+ * Each upstream as this instance sees it, network by network: rotation, chain, head and lag,
+ * latency, counters; {@code ?network=} narrows the list to one network.
+ */
 @Path("/upstreams")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
@@ -19,14 +24,29 @@ public class UpstreamsResource {
   @Inject Upstreams upstreams;
 
   @GET
-  public String list() {
-    long best = upstreams.heads().bestHead(upstreams.all());
+  public String list(@QueryParam("network") String only) {
+    if (only != null && upstreams.network(only) == null) {
+      throw AdminJson.notFound("network");
+    }
     JsonArrayBuilder out = Json.createArrayBuilder();
-    for (Upstream u : upstreams.all()) {
+    for (Network n : upstreams.networks()) {
+      if (only == null || only.equals(n.name())) {
+        add(out, n);
+      }
+    }
+    return out.build().toString();
+  }
+
+  private static void add(JsonArrayBuilder out, Network network) {
+    long best = network.bestHead();
+    for (Upstream u : network.upstreams()) {
       long head = u.head().latest();
       out.add(
           Json.createObjectBuilder()
               .add("name", u.name())
+              .add("network", network.name())
+              .add("chainId", u.chainId())
+              .add("seenChainId", u.seenChainId())
               .add("state", u.breaker().shownState())
               .add("inRotation", u.breaker().inRotation())
               .add("lagging", u.head().lagging())
@@ -40,6 +60,5 @@ public class UpstreamsResource {
               .add("hedges", u.hedges())
               .add("lastFailure", u.breaker().lastFailure()));
     }
-    return out.build().toString();
   }
 }

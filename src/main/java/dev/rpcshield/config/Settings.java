@@ -21,8 +21,49 @@ public final class Settings {
 
   private final Config config;
 
+  /** Keys looked up under this network's prefix first; null for the global keys. */
+  private final String network;
+
   public Settings(Config config) {
+    this(config, null);
+  }
+
+  private Settings(Config config, String network) {
     this.config = config;
+    this.network = network;
+  }
+
+  /**
+   * The keys as network {@code name} sees them: {@code rpcshield.network.<name>.X} for {@code
+   * rpcshield.X}, else the global {@code rpcshield.X}, except for the keys that only a network
+   * itself can set (its upstreams, groups, chain id and host names), which never fall back.
+   */
+  public Settings forNetwork(String name) {
+    return new Settings(config, name);
+  }
+
+  /** The network these settings are scoped to, or null for the global view. */
+  public String network() {
+    return network;
+  }
+
+  /** Whether a network must set {@code key} itself: upstream names and chains are its own. */
+  private static boolean networkOwn(String key) {
+    return key.equals("rpcshield.upstreams")
+        || key.equals("rpcshield.upstreams.ws")
+        || key.equals("rpcshield.groups")
+        || key.startsWith("rpcshield.group.")
+        || key.equals("rpcshield.chain-id")
+        || key.equals("rpcshield.hosts");
+  }
+
+  /**
+   * The key a scoped read of {@code key} names first ({@code
+   * rpcshield.network.<n>.upstream.timeout} for {@code rpcshield.upstream.timeout}): what error
+   * messages name.
+   */
+  public String scoped(String key) {
+    return network == null ? key : "rpcshield.network." + network + key.substring(9);
   }
 
   /** Every property name the configuration knows (environment variables in both forms). */
@@ -31,6 +72,19 @@ public final class Settings {
   }
 
   public Optional<String> optional(String key) {
+    if (network == null) {
+      return raw(key);
+    }
+    Optional<String> own = raw(scoped(key));
+    return own.isPresent() || networkOwn(key) ? own : raw(key);
+  }
+
+  /** The key that gave {@code key}'s value: the network's own when it set one. */
+  private String named(String key) {
+    return network != null && raw(scoped(key)).isPresent() ? scoped(key) : key;
+  }
+
+  private Optional<String> raw(String key) {
     return config.getOptionalValue(key, String.class).map(String::trim).filter(s -> !s.isEmpty());
   }
 
@@ -39,15 +93,15 @@ public final class Settings {
   }
 
   public int integer(String key, int fallback) {
-    return optional(key).map(v -> parse(key, v, Integer::parseInt)).orElse(fallback);
+    return optional(key).map(v -> parse(named(key), v, Integer::parseInt)).orElse(fallback);
   }
 
   public long longValue(String key, long fallback) {
-    return optional(key).map(v -> parse(key, v, Long::parseLong)).orElse(fallback);
+    return optional(key).map(v -> parse(named(key), v, Long::parseLong)).orElse(fallback);
   }
 
   public double decimal(String key, double fallback) {
-    return optional(key).map(v -> parse(key, v, Double::parseDouble)).orElse(fallback);
+    return optional(key).map(v -> parse(named(key), v, Double::parseDouble)).orElse(fallback);
   }
 
   public boolean bool(String key, boolean fallback) {
@@ -56,13 +110,13 @@ public final class Settings {
             switch (v.toLowerCase(Locale.ROOT)) {
               case "true", "yes", "on" -> true;
               case "false", "no", "off" -> false;
-              default -> throw invalid(key, v, "true or false");
+              default -> throw invalid(named(key), v, "true or false");
             })
         .orElse(fallback);
   }
 
   public Duration duration(String key, Duration fallback) {
-    return optional(key).map(v -> parseDuration(key, v)).orElse(fallback);
+    return optional(key).map(v -> parseDuration(named(key), v)).orElse(fallback);
   }
 
   /** A comma-separated list, blanks dropped. */
@@ -77,7 +131,7 @@ public final class Settings {
     for (String item : splitList(text)) {
       int eq = item.indexOf('=');
       if (eq <= 0 || eq == item.length() - 1) {
-        throw invalid(key, item, "name=value");
+        throw invalid(named(key), item, "name=value");
       }
       out.put(item.substring(0, eq).trim(), item.substring(eq + 1).trim());
     }
@@ -87,7 +141,8 @@ public final class Settings {
   /** A comma-separated {@code name=number} list in its given order. */
   public Map<String, Double> numberPairs(String key) {
     Map<String, Double> out = new LinkedHashMap<>();
-    pairs(key, "").forEach((name, value) -> out.put(name, parse(key, value, Double::parseDouble)));
+    pairs(key, "")
+        .forEach((name, value) -> out.put(name, parse(named(key), value, Double::parseDouble)));
     return out;
   }
 

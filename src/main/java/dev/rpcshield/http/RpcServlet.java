@@ -10,6 +10,8 @@ import dev.rpcshield.pipeline.GatewayReply;
 import dev.rpcshield.pipeline.Pipeline;
 import dev.rpcshield.pipeline.Replies;
 import dev.rpcshield.pipeline.Request;
+import dev.rpcshield.upstream.Network;
+import dev.rpcshield.upstream.Upstreams;
 import dev.rpcshield.ws.SocketUpgrade;
 import jakarta.inject.Inject;
 import jakarta.servlet.AsyncContext;
@@ -18,6 +20,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,10 +28,12 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * JSON-RPC over HTTP POST at {@code /} and {@code /v1/{apiKey}}, and the WebSocket upgrade on the
- * same paths. It only translates: the body (bounded, and usually already in the socket buffer) is
- * read on the container thread, then the request is served and answered on a virtual thread, so a
- * slow upstream holds no Liberty thread.
+ * JSON-RPC over HTTP POST at {@code /} and {@code /v1/{apiKey}} and per network at {@code
+ * /{network}} and {@code /{network}/v1/{apiKey}}, and the WebSocket upgrade on the same paths; a
+ * path without a network serves the network whose {@code hosts} name the request's host, else the
+ * default network. It only translates: the body (bounded, and usually already in the socket buffer)
+ * is read on the container thread, then the request is served and answered on a virtual thread, so
+ * a slow upstream holds no Liberty thread.
  */
 @WebServlet(urlPatterns = "/", asyncSupported = true)
 public class RpcServlet extends HttpServlet {
@@ -41,6 +46,7 @@ public class RpcServlet extends HttpServlet {
   @Inject transient SocketUpgrade sockets;
   @Inject transient Admission admission;
   @Inject transient ClientAborts aborts;
+  @Inject transient Upstreams upstreams;
 
   private final transient ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -57,6 +63,11 @@ public class RpcServlet extends HttpServlet {
           resp,
           404,
           RpcError.of(RpcErrorCode.INVALID_REQUEST, "no JSON-RPC endpoint at this path"));
+      return;
+    }
+    Network network = network(req, path);
+    if (network == null) {
+      unknownNetwork(resp, path);
       return;
     }
     String framing = req.getHeader("Transfer-Encoding");
@@ -91,10 +102,29 @@ public class RpcServlet extends HttpServlet {
     }
     AsyncContext async = req.startAsync();
     async.setTimeout(0);
-    work.execute(() -> serve(async, caller, body, max));
+    work.execute(() -> serve(async, caller, network, body, max));
   }
 
-  private void serve(AsyncContext async, Caller caller, byte[] body, int max) {
+  /** The network a request is for: the path's, else its host's, else the default (null: none). */
+  private Network network(HttpServletRequest req, RpcPath path) {
+    if (path.network() != null) {
+      return upstreams.network(path.network());
+    }
+    String host = req.getServerName();
+    Network byHost = host == null ? null : upstreams.forHost(host.toLowerCase(Locale.ROOT));
+    return byHost != null ? byHost : upstreams.defaultNetwork();
+  }
+
+  private void unknownNetwork(HttpServletResponse resp, RpcPath path) throws IOException {
+    error(
+        resp,
+        404,
+        RpcError.of(
+            RpcErrorCode.INVALID_REQUEST,
+            "this gateway serves no network named '" + path.network() + "'"));
+  }
+
+  private void serve(AsyncContext async, Caller caller, Network network, byte[] body, int max) {
     HttpServletResponse resp = (HttpServletResponse) async.getResponse();
     try {
       if (body.length > max) {
@@ -102,7 +132,7 @@ public class RpcServlet extends HttpServlet {
             resp, 413, RpcError.of(RpcErrorCode.BODY_TOO_LARGE, "body exceeds " + max + " bytes"));
         return;
       }
-      GatewayReply reply = pipeline.serve(new Request(body, body.length, caller, null));
+      GatewayReply reply = pipeline.serve(new Request(body, body.length, caller, null, network));
       write(resp, reply.status(), reply.body(), RateLimitHeaders.of(reply.decision()));
     } catch (IOException e) {
       aborts.aborted();
@@ -132,6 +162,11 @@ public class RpcServlet extends HttpServlet {
             RpcError.of(RpcErrorCode.INVALID_REQUEST, "no WebSocket endpoint at this path"));
         return;
       }
+      Network network = network(req, path);
+      if (network == null) {
+        unknownNetwork(resp, path);
+        return;
+      }
       if (!sockets.originAllowed(req.getHeader("Origin"))) {
         error(resp, 403, RpcError.of(RpcErrorCode.FORBIDDEN, "origin not allowed"));
         return;
@@ -141,7 +176,7 @@ public class RpcServlet extends HttpServlet {
         error(resp, admitted.refusal().code().httpStatus(), admitted.refusal());
         return;
       }
-      RpcError capped = sockets.upgrade(req, resp, admitted.caller());
+      RpcError capped = sockets.upgrade(req, resp, admitted.caller(), network);
       if (capped != null) {
         error(resp, capped.code().httpStatus(), capped);
       }

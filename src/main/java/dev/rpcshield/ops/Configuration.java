@@ -7,8 +7,8 @@ import dev.rpcshield.limit.LimitsConfig;
 import dev.rpcshield.pipeline.GatewayConfig;
 import dev.rpcshield.ratewatch.RatewatchConfig;
 import dev.rpcshield.sender.SenderConfig;
+import dev.rpcshield.upstream.NetworksConfig;
 import dev.rpcshield.upstream.SubscriptionCaps;
-import dev.rpcshield.upstream.UpstreamsConfig;
 import dev.rpcshield.ws.SocketSettings;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,7 +26,7 @@ public class Configuration {
   /** Every area's configuration, read and validated as a whole. */
   public record Snapshot(
       GatewayConfig gateway,
-      UpstreamsConfig upstreams,
+      NetworksConfig networks,
       LimitsConfig limits,
       AccountsConfig accounts,
       SenderConfig sender,
@@ -39,7 +39,7 @@ public class Configuration {
       GatewayConfig gateway = GatewayConfig.read(s);
       return new Snapshot(
           gateway,
-          UpstreamsConfig.read(s),
+          NetworksConfig.read(s),
           LimitsConfig.read(s),
           AccountsConfig.read(s),
           SenderConfig.read(s),
@@ -67,8 +67,8 @@ public class Configuration {
   }
 
   @Produces
-  UpstreamsConfig upstreams() {
-    return snapshot.upstreams();
+  NetworksConfig networks() {
+    return snapshot.networks();
   }
 
   @Produces

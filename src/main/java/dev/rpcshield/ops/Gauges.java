@@ -3,6 +3,8 @@ package dev.rpcshield.ops;
 import dev.rpcshield.limit.SharedRedis;
 import dev.rpcshield.ratewatch.Ratewatch;
 import dev.rpcshield.telemetry.MetricNames;
+import dev.rpcshield.upstream.CircuitBreaker;
+import dev.rpcshield.upstream.Network;
 import dev.rpcshield.upstream.Upstream;
 import dev.rpcshield.upstream.Upstreams;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,17 +31,24 @@ public class Gauges {
     gauge(MetricNames.FLAGS_RAISED, ratewatch, Ratewatch::flagsRaised);
   }
 
-  /** Registers the per-upstream gauges. */
+  /** Registers the per-upstream gauges, labelled with the upstream and its network. */
   void watch(Upstreams upstreams) {
-    for (Upstream u : upstreams.all()) {
-      Tag name = new Tag("upstream", u.name());
-      gauge(MetricNames.UPSTREAM_REQUESTS, u, Upstream::requests, name);
-      gauge(MetricNames.UPSTREAM_FAILURES, u, Upstream::failures, name);
-      gauge(MetricNames.UPSTREAM_HEDGES, u, Upstream::hedges, name);
-      gauge(MetricNames.UPSTREAM_LATENCY, u, Upstream::latencyMillis, name);
-      gauge(MetricNames.UPSTREAM_IN_ROTATION, u, x -> x.breaker().inRotation() ? 1 : 0, name);
-      gauge(MetricNames.UPSTREAM_HEAD, u, x -> x.head().latest(), name);
-      gauge(MetricNames.UPSTREAM_LAGGING, u, x -> x.head().lagging() ? 1 : 0, name);
+    for (Network n : upstreams.networks()) {
+      for (Upstream u : n.upstreams()) {
+        Tag[] tags = {new Tag("upstream", u.name()), new Tag("network", n.name())};
+        gauge(MetricNames.UPSTREAM_REQUESTS, u, Upstream::requests, tags);
+        gauge(MetricNames.UPSTREAM_FAILURES, u, Upstream::failures, tags);
+        gauge(MetricNames.UPSTREAM_HEDGES, u, Upstream::hedges, tags);
+        gauge(MetricNames.UPSTREAM_LATENCY, u, Upstream::latencyMillis, tags);
+        gauge(MetricNames.UPSTREAM_IN_ROTATION, u, x -> x.breaker().inRotation() ? 1 : 0, tags);
+        gauge(MetricNames.UPSTREAM_HEAD, u, x -> x.head().latest(), tags);
+        gauge(MetricNames.UPSTREAM_LAGGING, u, x -> x.head().lagging() ? 1 : 0, tags);
+        gauge(
+            MetricNames.UPSTREAM_WRONG_CHAIN,
+            u,
+            x -> x.breaker().chain() == CircuitBreaker.Chain.WRONG_CHAIN ? 1 : 0,
+            tags);
+      }
     }
   }
 

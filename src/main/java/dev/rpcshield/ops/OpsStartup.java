@@ -3,6 +3,7 @@ package dev.rpcshield.ops;
 import dev.rpcshield.account.Accounts;
 import dev.rpcshield.limit.Limits;
 import dev.rpcshield.ratewatch.Ratewatch;
+import dev.rpcshield.upstream.Network;
 import dev.rpcshield.upstream.Upstream;
 import dev.rpcshield.upstream.Upstreams;
 import jakarta.annotation.PreDestroy;
@@ -46,8 +47,10 @@ public class OpsStartup {
       gauges.watch(limits.shared());
     }
     accounts.store();
-    for (Upstream u : upstreams.all()) {
-      register("dev.rpcshield:type=Upstream,name=" + u.name(), new UpstreamControl(u));
+    for (Network n : upstreams.networks()) {
+      for (Upstream u : n.upstreams()) {
+        register("dev.rpcshield:type=Upstream,name=" + u.name(), new UpstreamControl(u, n.name()));
+      }
     }
     register("dev.rpcshield:type=Limiter", new LimiterState(limits));
     register("dev.rpcshield:type=Ratewatch", new RatewatchState(ratewatch));

@@ -7,14 +7,36 @@ import java.util.logging.Logger;
 public final class UpstreamControl implements UpstreamControlMXBean {
   private static final Logger LOG = Logger.getLogger(UpstreamControl.class.getName());
   private final Upstream upstream;
+  private final String network;
 
-  public UpstreamControl(Upstream upstream) {
+  public UpstreamControl(Upstream upstream, String network) {
     this.upstream = upstream;
+    this.network = network;
   }
 
   @Override
   public String getState() {
     return upstream.breaker().state().name();
+  }
+
+  @Override
+  public String getNetwork() {
+    return network;
+  }
+
+  @Override
+  public String getChain() {
+    return upstream.breaker().chain().name();
+  }
+
+  @Override
+  public long getChainId() {
+    return upstream.chainId();
+  }
+
+  @Override
+  public long getSeenChainId() {
+    return upstream.seenChainId();
   }
 
   @Override

@@ -4,6 +4,18 @@ package dev.rpcshield.ops;
 public interface UpstreamControlMXBean {
   String getState();
 
+  /** The network it serves. */
+  String getNetwork();
+
+  /** UNCHECKED (its network names no chain id), UNVERIFIED, VERIFIED or WRONG_CHAIN. */
+  String getChain();
+
+  /** The chain id its network expects, 0 when none. */
+  long getChainId();
+
+  /** The chain id its eth_chainId last answered, -1 before any answer. */
+  long getSeenChainId();
+
   boolean isInRotation();
 
   boolean isHeldByOperator();

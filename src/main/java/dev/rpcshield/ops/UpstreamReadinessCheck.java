@@ -1,5 +1,7 @@
 package dev.rpcshield.ops;
 
+import dev.rpcshield.upstream.CircuitBreaker;
+import dev.rpcshield.upstream.Network;
 import dev.rpcshield.upstream.Upstream;
 import dev.rpcshield.upstream.Upstreams;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,9 +12,11 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready while at least one upstream can serve: in rotation and answering its head polls (an idle
- * gateway sends no requests that would take a dead upstream out of rotation). Each upstream's state
- * is in the detail.
+ * Ready while at least one upstream can serve: in rotation (so on its network's chain, when the
+ * network names one) and answering its head polls (an idle gateway sends no requests that would
+ * take a dead upstream out of rotation). Each upstream's state is in the detail; with several
+ * networks, so is each network's, and one network without a usable upstream is DOWN in the detail
+ * only, so the instance keeps serving the others.
  */
 @Readiness
 @ApplicationScoped
@@ -23,17 +27,30 @@ public class UpstreamReadinessCheck implements HealthCheck {
   public HealthCheckResponse call() {
     HealthCheckResponseBuilder b = HealthCheckResponse.named("upstreams");
     boolean any = false;
-    for (Upstream u : upstreams.all()) {
-      boolean answering = u.head().answering();
-      any |= u.breaker().inRotation() && answering;
-      String state =
-          (u.breaker().shownState())
-              + (u.head().lagging() ? ",LAGGING" : "")
-              + (answering ? "" : ",NOT_ANSWERING")
-              + ",head="
-              + u.head().latest();
-      b.withData(u.name(), state);
+    boolean several = upstreams.networks().size() > 1;
+    for (Network n : upstreams.networks()) {
+      boolean serving = false;
+      for (Upstream u : n.upstreams()) {
+        boolean answering = u.head().answering();
+        serving |= u.breaker().inRotation() && answering;
+        b.withData(u.name(), state(u, answering));
+      }
+      if (several) {
+        b.withData("network " + n.name(), serving ? "UP" : "DOWN");
+      }
+      any |= serving;
     }
     return b.status(any).build();
+  }
+
+  private static String state(Upstream u, boolean answering) {
+    return u.breaker().shownState()
+        + (u.breaker().chain() == CircuitBreaker.Chain.WRONG_CHAIN
+            ? ",chain=" + u.seenChainId() + ",expected=" + u.chainId()
+            : "")
+        + (u.head().lagging() ? ",LAGGING" : "")
+        + (answering ? "" : ",NOT_ANSWERING")
+        + ",head="
+        + u.head().latest();
   }
 }

@@ -6,7 +6,6 @@ import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.jsonrpc.RpcWriter;
 import dev.rpcshield.telemetry.EventLog;
 import dev.rpcshield.telemetry.RequestMetrics;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -20,16 +19,9 @@ public class CallPolicy {
   @Inject RequestMetrics metrics;
   @Inject GatewayConfig config;
 
-  private MethodAllowList allowList;
-
-  @PostConstruct
-  void init() {
-    allowList = config.methods();
-  }
-
   public Verdict check(RequestContext ctx, RpcCall call) {
     String method = call.method();
-    if (!allowList.allows(method)) {
+    if (!config.methods(ctx.request().network().name()).allows(method)) {
       return refuse(ctx, RpcError.of(RpcErrorCode.METHOD_NOT_ALLOWED, method));
     }
     if (!ctx.request().webSocket()
@@ -44,9 +36,20 @@ public class CallPolicy {
     return Verdict.PROCEED;
   }
 
-  /** The method as metrics and logs name it: refused names are {@code other}, never echoed. */
+  /**
+   * The method as metrics and logs name it: names no network allows are {@code other}, never
+   * echoed.
+   */
   public String metricName(String method) {
-    return allowList.allows(method) ? method : "other";
+    if (config.methods().allows(method)) {
+      return method;
+    }
+    for (MethodAllowList list : config.networkMethods().values()) {
+      if (list.allows(method)) {
+        return method;
+      }
+    }
+    return "other";
   }
 
   private Verdict refuse(RequestContext ctx, RpcError error) {

@@ -3,7 +3,9 @@ package dev.rpcshield.pipeline;
 import dev.rpcshield.config.Settings;
 import dev.rpcshield.identity.TrustedProxies;
 import dev.rpcshield.jsonrpc.ParseLimits;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The request path's own tunables, read from MicroProfile Config.
@@ -12,10 +14,24 @@ import java.util.List;
  *     rpcshield.limits.max-*}; defaults in {@link ParseLimits#DEFAULTS})
  * @param methods the allow-list ({@code rpcshield.methods.allowed}, default {@code @standard}) less
  *     {@code rpcshield.methods.denied}
+ * @param networkMethods each network's allow-list, from its own {@code
+ *     rpcshield.network.<n>.methods.*} keys, else the global ones
  * @param trustedProxies addresses whose {@code X-Forwarded-For} is believed (default none)
  */
 public record GatewayConfig(
-    ParseLimits parseLimits, MethodAllowList methods, TrustedProxies trustedProxies) {
+    ParseLimits parseLimits,
+    MethodAllowList methods,
+    Map<String, MethodAllowList> networkMethods,
+    TrustedProxies trustedProxies) {
+
+  public GatewayConfig {
+    networkMethods = Map.copyOf(networkMethods);
+  }
+
+  /** The allow-list of the network named {@code network}. */
+  public MethodAllowList methods(String network) {
+    return networkMethods.getOrDefault(network, methods);
+  }
 
   public static GatewayConfig read(Settings s) {
     ParseLimits d = ParseLimits.DEFAULTS;
@@ -34,12 +50,17 @@ public record GatewayConfig(
       throw Settings.invalid(
           "rpcshield.trusted-proxies", String.join(",", proxies), "addresses or CIDR blocks");
     }
-    return new GatewayConfig(
-        limits,
-        new MethodAllowList(
-            s.list("rpcshield.methods.allowed", List.of(MethodAllowList.STANDARD_TOKEN)),
-            s.list("rpcshield.methods.denied", List.of())),
-        trusted);
+    Map<String, MethodAllowList> byNetwork = new HashMap<>();
+    for (String network : s.list("rpcshield.networks", List.of())) {
+      byNetwork.put(network, methods(s.forNetwork(network)));
+    }
+    return new GatewayConfig(limits, methods(s), byNetwork, trusted);
+  }
+
+  private static MethodAllowList methods(Settings s) {
+    return new MethodAllowList(
+        s.list("rpcshield.methods.allowed", List.of(MethodAllowList.STANDARD_TOKEN)),
+        s.list("rpcshield.methods.denied", List.of()));
   }
 
   private static int atLeast(Settings s, String key, int fallback, int min) {

@@ -15,7 +15,8 @@ public class LocalAnswers {
 
   public Verdict answer(Request request, RpcCall call) {
     return switch (call.method()) {
-      case "eth_subscribe" -> new Verdict.Answered(subscriptions.subscribe(request.sink(), call));
+      case "eth_subscribe" ->
+          new Verdict.Answered(subscriptions.subscribe(request.network(), request.sink(), call));
       case "eth_unsubscribe" ->
           new Verdict.Answered(subscriptions.unsubscribe(request.sink(), call));
       default -> Verdict.PROCEED;

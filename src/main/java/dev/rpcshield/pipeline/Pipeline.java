@@ -90,7 +90,7 @@ public class Pipeline {
       m.settle(policy.check(ctx, m.call()));
     }
     for (MemberOutcome m : MemberOutcome.open(members)) {
-      m.settle(pricing.price(ctx.caller(), m));
+      m.settle(pricing.price(ctx.caller(), request.network(), m));
     }
     List<MemberOutcome> priced = MemberOutcome.open(members);
     if (!priced.isEmpty()) {
@@ -113,7 +113,8 @@ public class Pipeline {
     for (MemberOutcome m : outbound) {
       calls.add(m.call());
     }
-    List<Dispatcher.Result> results = dispatcher.send(calls, request.caller().clientIp());
+    List<Dispatcher.Result> results =
+        dispatcher.send(request.network(), calls, request.caller().clientIp());
     for (int i = 0; i < outbound.size(); i++) {
       outbound.get(i).settle(results.get(i));
     }

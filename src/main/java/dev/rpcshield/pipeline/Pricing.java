@@ -9,6 +9,7 @@ import dev.rpcshield.limit.Rule;
 import dev.rpcshield.sender.InvalidTransactionException;
 import dev.rpcshield.sender.SenderThrottle;
 import dev.rpcshield.sender.SignedTransaction;
+import dev.rpcshield.upstream.Network;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -24,16 +25,16 @@ public class Pricing {
   @Inject Limits limits;
   @Inject SenderThrottle senders;
 
-  /** Prices the member's call, or refuses it as invalid. */
-  public Verdict price(Caller caller, MemberOutcome member) {
+  /** Prices the member's call on {@code network}, or refuses it as invalid. */
+  public Verdict price(Caller caller, Network network, MemberOutcome member) {
     RpcCall call = member.call();
     List<Rule> rules = new ArrayList<>(limits.rulesFor(caller, call.method()));
     String sender = null;
     if (call.submitsTransaction()) {
       try {
-        SignedTransaction tx = senders.decoder().decode(call.firstStringParam());
+        SignedTransaction tx = senders.decoder(network.chainId()).decode(call.firstStringParam());
         sender = tx.sender();
-        Rule senderRule = senders.ruleFor(tx);
+        Rule senderRule = senders.ruleFor(network.name(), tx);
         boolean exempt = caller.account() != null && caller.account().limits().senderExempt();
         if (senderRule != null && !exempt) {
           rules.add(senderRule);

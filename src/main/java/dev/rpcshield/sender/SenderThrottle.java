@@ -4,6 +4,9 @@ import dev.rpcshield.limit.Rule;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Per-sender throttling of eth_sendRawTransaction: at most {@code rpcshield.sender.limit}
@@ -17,25 +20,37 @@ public class SenderThrottle {
   @Inject SenderConfig config;
 
   private RawTransactionDecoder decoder;
+  private final Map<Long, RawTransactionDecoder> byChain = new ConcurrentHashMap<>();
 
   @PostConstruct
   void init() {
     decoder = new RawTransactionDecoder(config.allowedChainIds(), config.allowUnprotected());
   }
 
-  public RawTransactionDecoder decoder() {
-    return decoder;
+  /**
+   * The decoder for a network: one that names a chain id accepts only transactions signed for that
+   * chain (and unprotected ones when {@code rpcshield.sender.allow-unprotected} is on); one that
+   * names none accepts {@code rpcshield.sender.allowed-chain-ids}.
+   */
+  public RawTransactionDecoder decoder(long chainId) {
+    if (chainId == 0) {
+      return decoder;
+    }
+    return byChain.computeIfAbsent(
+        chainId, id -> new RawTransactionDecoder(Set.of(id), config.allowUnprotected()));
   }
 
   /**
-   * The rule a submission by this sender is charged against, or {@code null} when the sender is
-   * exempt or the throttle is off ({@code rpcshield.sender.limit=0}).
+   * The rule a submission by this sender on {@code network} is charged against (each network counts
+   * its own), or {@code null} when the sender is exempt or the throttle is off ({@code
+   * rpcshield.sender.limit=0}).
    */
-  public Rule ruleFor(SignedTransaction tx) {
+  public Rule ruleFor(String network, SignedTransaction tx) {
     if (config.limit() == 0 || config.exempt().contains(tx.sender())) {
       return null;
     }
     double perSecond = config.limit() / (config.interval().toMillis() / 1000.0);
-    return Rule.bucket("sender", "snd:" + tx.sender(), config.limit(), perSecond, 1);
+    return Rule.bucket(
+        "sender", "snd:" + network + ":" + tx.sender(), config.limit(), perSecond, 1);
   }
 }

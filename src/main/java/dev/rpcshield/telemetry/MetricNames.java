@@ -23,6 +23,7 @@ public final class MetricNames {
   public static final String UPSTREAM_IN_ROTATION = "rpcshield.upstream.in.rotation";
   public static final String UPSTREAM_HEAD = "rpcshield.upstream.head";
   public static final String UPSTREAM_LAGGING = "rpcshield.upstream.lagging";
+  public static final String UPSTREAM_WRONG_CHAIN = "rpcshield.upstream.wrong.chain";
   public static final String FLAGS_RAISED = "rpcshield.ratewatch.flags.raised";
   public static final String REDIS_FALLBACKS = "rpcshield.limiter.redis.fallbacks";
 
@@ -44,6 +45,9 @@ public final class MetricNames {
           Map.entry(UPSTREAM_IN_ROTATION, "1 while the upstream takes traffic, else 0"),
           Map.entry(UPSTREAM_HEAD, "The upstream's latest block number as last polled"),
           Map.entry(UPSTREAM_LAGGING, "1 while the upstream lags the best head, else 0"),
+          Map.entry(
+              UPSTREAM_WRONG_CHAIN,
+              "1 while the upstream's eth_chainId is not its network's chain id, else 0"),
           Map.entry(FLAGS_RAISED, "Accounts flagged as high-rate by ratewatch, since start"),
           Map.entry(
               REDIS_FALLBACKS, "Calls to the shared Redis store served from local state instead"));

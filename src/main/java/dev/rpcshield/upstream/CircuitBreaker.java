@@ -6,7 +6,8 @@ import java.time.Instant;
 
 /**
  * Takes one upstream out of rotation after consecutive failures and keeps it out until a probe
- * succeeds. One breaker per upstream, so one bad provider never blocks the others.
+ * succeeds; and, on a network with a chain id, keeps it out until it has shown it is on that chain.
+ * One breaker per upstream, so one bad provider never blocks the others.
  */
 public final class CircuitBreaker {
 
@@ -20,6 +21,18 @@ public final class CircuitBreaker {
     PROBING
   }
 
+  /** Whether the upstream has shown it is on its network's chain. */
+  public enum Chain {
+    /** Its network names no chain id, so nothing is checked. */
+    UNCHECKED,
+    /** Not yet known: it takes no traffic until its eth_chainId answers. */
+    UNVERIFIED,
+    /** Its eth_chainId is the network's. */
+    VERIFIED,
+    /** Its eth_chainId is another chain's: it never serves until that changes. */
+    WRONG_CHAIN
+  }
+
   private final Clock clock;
   private final int failureThreshold;
   private final Duration outOfService;
@@ -28,6 +41,7 @@ public final class CircuitBreaker {
   private Instant openUntil = Instant.MIN;
   private String lastFailure = "";
   private boolean held;
+  private Chain chain = Chain.UNCHECKED;
   private volatile StateListener listener = (from, to, reason) -> {};
 
   /** Told of every change in or out of rotation, outside the breaker's lock. */
@@ -53,9 +67,15 @@ public final class CircuitBreaker {
     this.listener = next;
   }
 
-  /** What the admin API, JMX and the state log show: HELD while an operator holds it. */
+  /**
+   * What the admin API, JMX and the state log show: HELD while an operator holds it, then
+   * WRONG_CHAIN or UNVERIFIED while its chain is not the network's.
+   */
   private String shown() {
-    return held ? "HELD" : state.name();
+    if (held) {
+      return "HELD";
+    }
+    return chain == Chain.WRONG_CHAIN || chain == Chain.UNVERIFIED ? chain.name() : state.name();
   }
 
   private void tell(String before, String after, String reason) {
@@ -68,7 +88,39 @@ public final class CircuitBreaker {
 
   /** Whether requests may be sent now. */
   public synchronized boolean inRotation() {
-    return state == State.CLOSED && !held;
+    return state == State.CLOSED && !held && (chain == Chain.UNCHECKED || chain == Chain.VERIFIED);
+  }
+
+  /** Its network names a chain id: it takes no traffic until it is seen on that chain. */
+  public synchronized void requireChain() {
+    if (chain == Chain.UNCHECKED) {
+      chain = Chain.UNVERIFIED;
+    }
+  }
+
+  public synchronized Chain chain() {
+    return chain;
+  }
+
+  /**
+   * Records what its eth_chainId showed: on the network's chain, or on another (then it leaves
+   * rotation until a later check finds it on the right chain).
+   */
+  public void chainSeen(boolean right, String reason) {
+    String from;
+    String to;
+    synchronized (this) {
+      if (chain == Chain.UNCHECKED) {
+        return;
+      }
+      from = shown();
+      chain = right ? Chain.VERIFIED : Chain.WRONG_CHAIN;
+      if (!right) {
+        lastFailure = reason;
+      }
+      to = shown();
+    }
+    tell(from, to, reason);
   }
 
   /** Whether the upstream is out and its interval has passed, so a probe should be sent. */

@@ -6,7 +6,6 @@ import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.jsonrpc.RpcWriter;
 import dev.rpcshield.jsonrpc.UpstreamReply;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -23,8 +22,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 @ApplicationScoped
 public class Dispatcher {
-  @Inject Upstreams upstreams;
-
   private final AtomicLong nextId = new AtomicLong(1);
 
   /** What one call got: the answer to send back (null for a notification), or a failure. */
@@ -52,21 +49,21 @@ public class Dispatcher {
   /** Calls sent together to one group. */
   private record Minibatch(UpstreamGroup group, List<Pending> calls, boolean submitsTransaction) {}
 
-  /** Sends the calls and returns one result per call, in the order given. */
-  public List<Result> send(List<RpcCall> calls, String clientIp) {
-    Deadline deadline = Deadline.after(upstreams.clock(), upstreams.requestTimeout());
+  /** Sends the calls to {@code network}'s upstreams and returns one result per call, in order. */
+  public List<Result> send(Network network, List<RpcCall> calls, String clientIp) {
+    Deadline deadline = Deadline.after(network.clock(), network.requestTimeout());
     List<Pending> pending = new ArrayList<>(calls.size());
     for (int i = 0; i < calls.size(); i++) {
       RpcCall call = calls.get(i);
-      pending.add(new Pending(i, call, upstreams.groupFor(call.method())));
+      pending.add(new Pending(i, call, network.groupFor(call.method())));
     }
     Result[] results = new Result[calls.size()];
     List<Minibatch> batches = split(pending);
     List<Thread> threads = new ArrayList<>(batches.size() - 1);
     for (Minibatch mb : batches.subList(1, batches.size())) {
-      threads.add(Thread.ofVirtual().start(() -> send(mb, deadline, clientIp, results)));
+      threads.add(Thread.ofVirtual().start(() -> send(network, mb, deadline, clientIp, results)));
     }
-    send(batches.get(0), deadline, clientIp, results);
+    send(network, batches.get(0), deadline, clientIp, results);
     for (Thread t : threads) {
       try {
         t.join();
@@ -111,7 +108,8 @@ public class Dispatcher {
   }
 
   /** Sends one minibatch and writes each call's result at its index (each index written once). */
-  private void send(Minibatch mb, Deadline deadline, String clientIp, Result[] results) {
+  private void send(
+      Network network, Minibatch mb, Deadline deadline, String clientIp, Result[] results) {
     int n = mb.calls().size();
     long[] ids = new long[n];
     List<byte[]> parts = new ArrayList<>(n);
@@ -124,32 +122,34 @@ public class Dispatcher {
     }
     byte[] payload = n == 1 ? parts.get(0) : RpcWriter.batch(parts);
     Forwarder.Outcome outcome =
-        upstreams
+        network
             .forwarder()
             .send(
-                upstreams.order(mb.group(), need),
+                network.order(mb.group(), need),
                 new Forwarder.Exchange(payload, ids, n > 1, mb.submitsTransaction()),
                 deadline,
                 clientIp);
     for (int i = 0; i < n; i++) {
       Pending p = mb.calls().get(i);
-      results[p.index()] = result(p.call(), ids[i], outcome);
+      results[p.index()] = result(network, p.call(), ids[i], outcome);
     }
   }
 
-  private Result result(RpcCall call, long id, Forwarder.Outcome outcome) {
+  private Result result(Network network, RpcCall call, long id, Forwarder.Outcome outcome) {
     return switch (outcome) {
       case Forwarder.Answered a -> {
         UpstreamReply.Answer answer = a.byId().get(id);
         yield new Answer(
-            call.isNotification() ? null : withClientId(call, a.reply(), answer), answer.isError());
+            call.isNotification() ? null : withClientId(network, call, a.reply(), answer),
+            answer.isError());
       }
       case Forwarder.Failed f -> Failure.of(call, f.error());
     };
   }
 
   /** The upstream's answer with the client's id, eth_blockNumber raised to the best head. */
-  private byte[] withClientId(RpcCall call, UpstreamReply reply, UpstreamReply.Answer answer) {
+  private static byte[] withClientId(
+      Network network, RpcCall call, UpstreamReply reply, UpstreamReply.Answer answer) {
     if (call.method().equals("eth_blockNumber") && !answer.isError()) {
       String result = reply.resultJson(answer);
       long n =
@@ -157,7 +157,7 @@ public class Dispatcher {
               ? BlockRequirement.number(result.substring(1, result.length() - 1))
               : -1;
       if (n >= 0) {
-        long served = upstreams.heads().blockNumberToServe(n, upstreams.all());
+        long served = network.heads().blockNumberToServe(n, network.upstreams());
         if (served > n) {
           return RpcWriter.result(call.rawId(), "\"0x" + Long.toHexString(served) + "\"");
         }

@@ -5,6 +5,8 @@ import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.jsonrpc.RpcWriter;
 import dev.rpcshield.jsonrpc.UpstreamReply;
+import dev.rpcshield.telemetry.EventLog;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -13,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -25,53 +28,53 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * eth_subscribe over a shared upstream WebSocket. Clients get subscription ids issued by the
- * gateway; when the upstream connection drops, the gateway connects to the next WebSocket upstream,
+ * eth_subscribe over a shared upstream WebSocket per network. Clients get subscription ids issued
+ * by the gateway; when a network's upstream connection drops, the gateway connects to that
+ * network's next WebSocket upstream (checking its chain id first when the network names one),
  * subscribes again with each subscription's original params and maps the new upstream ids to the
  * ids clients already hold, so their subscriptions survive. Notifications emitted while switching
  * are lost (a gap, not a duplicate).
  */
 @ApplicationScoped
-public class Subscriptions implements UpstreamSocket.Listener {
+public class Subscriptions {
   private static final Logger LOG = Logger.getLogger(Subscriptions.class.getName());
   private static final SecureRandom RANDOM = new SecureRandom();
 
   @Inject Upstreams upstreams;
   @Inject NotificationMeter meter;
-  @Inject UpstreamsConfig config;
   @Inject SubscriptionCaps caps;
 
-  /** One client subscription. */
+  /** One client subscription, on one network's channel. */
   private static final class Sub {
     final String clientId;
     final ClientSink sink;
     final String params;
+    final Channel channel;
     volatile String upstreamId;
 
-    Sub(String clientId, ClientSink sink, String params, String upstreamId) {
+    Sub(String clientId, ClientSink sink, String params, Channel channel, String upstreamId) {
       this.clientId = clientId;
       this.sink = sink;
       this.params = params;
+      this.channel = channel;
       this.upstreamId = upstreamId;
     }
   }
 
   private final Map<String, Sub> byClientId = new ConcurrentHashMap<>();
-  private final Map<String, Sub> byUpstreamId = new ConcurrentHashMap<>();
+  private final Map<String, Channel> channels = new ConcurrentHashMap<>();
   private final HttpClient client = HttpClient.newHttpClient();
-  private volatile UpstreamSocket current;
 
-  @PreDestroy
-  void stop() {
-    UpstreamSocket s = current;
-    current = null;
-    if (s != null) {
-      s.close();
+  @PostConstruct
+  void start() {
+    for (Network n : upstreams.networks()) {
+      channels.put(n.name(), new Channel(n));
     }
   }
 
-  public boolean available() {
-    return !config.webSocketUpstreams().isEmpty();
+  @PreDestroy
+  void stop() {
+    channels.values().forEach(Channel::close);
   }
 
   /** Number of active client subscriptions on this instance. */
@@ -79,9 +82,9 @@ public class Subscriptions implements UpstreamSocket.Listener {
     return byClientId.size();
   }
 
-  /** Answers an eth_subscribe call. */
-  public byte[] subscribe(ClientSink sink, RpcCall call) {
-    if (config.webSocketUpstreams().isEmpty()) {
+  /** Answers an eth_subscribe call on {@code network}. */
+  public byte[] subscribe(Network network, ClientSink sink, RpcCall call) {
+    if (network.webSocketUpstreams().isEmpty()) {
       return RpcWriter.error(
           call.rawId(),
           RpcError.of(RpcErrorCode.NO_UPSTREAM, "no WebSocket upstream is configured"));
@@ -90,23 +93,20 @@ public class Subscriptions implements UpstreamSocket.Listener {
     if (capped != null) {
       return RpcWriter.error(call.rawId(), capped);
     }
+    Channel channel = channels.get(network.name());
     String params = params(call);
     try {
-      UpstreamSocket socket = socket();
-      byte[] answer =
-          socket
-              .request("eth_subscribe", params)
-              .get(config.webSocketTimeout().toMillis(), TimeUnit.MILLISECONDS);
-      UpstreamReply reply = UpstreamReply.read(answer);
+      UpstreamSocket socket = channel.socket();
+      UpstreamReply reply = channel.ask(socket, "eth_subscribe", params);
       UpstreamReply.Answer a = reply.answers().get(0);
       String upstreamId = a.isError() ? null : unquote(reply.resultJson(a));
       if (upstreamId == null) {
         return reply.withClientId(a, call.rawId());
       }
       String clientId = "0x" + HexFormat.of().formatHex(randomBytes());
-      Sub sub = new Sub(clientId, sink, params, upstreamId);
+      Sub sub = new Sub(clientId, sink, params, channel, upstreamId);
       byClientId.put(clientId, sub);
-      byUpstreamId.put(upstreamId, sub);
+      channel.byUpstreamId.put(upstreamId, sub);
       return RpcWriter.result(call.rawId(), "\"" + clientId + "\"");
     } catch (Exception e) {
       return RpcWriter.error(
@@ -166,123 +166,178 @@ public class Subscriptions implements UpstreamSocket.Listener {
     byClientId.remove(sub.clientId);
     String upstreamId = sub.upstreamId;
     if (upstreamId != null) {
-      byUpstreamId.remove(upstreamId);
-      UpstreamSocket socket = current;
+      sub.channel.byUpstreamId.remove(upstreamId);
+      UpstreamSocket socket = sub.channel.current;
       if (socket != null) {
         socket.request("eth_unsubscribe", "[\"" + upstreamId + "\"]");
       }
     }
   }
 
-  @Override
-  public void onNotification(String upstreamSubscription, byte[] message, UpstreamSocket from) {
-    Sub sub = byUpstreamId.get(upstreamSubscription);
-    if (sub == null || from != current) {
-      return;
-    }
-    if (!sub.sink.isOpen()) {
-      remove(sub);
-      return;
-    }
-    byte[] notification = withSubscriptionId(message, upstreamSubscription, sub.clientId);
-    sub.sink.send(notification);
-    meter.delivered(sub.sink.caller(), notification.length);
-  }
+  /** One network's shared upstream connection and the subscriptions riding on it. */
+  private final class Channel implements UpstreamSocket.Listener {
+    final Network network;
+    final Map<String, Sub> byUpstreamId = new ConcurrentHashMap<>();
+    volatile UpstreamSocket current;
 
-  @Override
-  public void onClosed(UpstreamSocket socket, String reason) {
-    if (socket != current) {
-      return;
+    Channel(Network network) {
+      this.network = network;
     }
-    LOG.warning(() -> "upstream WebSocket " + socket.name() + " lost: " + reason);
-    synchronized (this) {
-      if (current == socket) {
-        current = null;
+
+    void close() {
+      UpstreamSocket s = current;
+      current = null;
+      if (s != null) {
+        s.close();
       }
     }
-    if (!byClientId.isEmpty()) {
-      Thread.ofVirtual().name("rpcshield-resubscribe").start(this::resubscribeAll);
-    }
-  }
 
-  /** Moves every subscription to a live upstream, retrying until one answers or none is left. */
-  private void resubscribeAll() {
-    for (int round = 0; round < 60 && !byClientId.isEmpty(); round++) {
-      try {
-        UpstreamSocket socket = socket();
-        for (Sub sub : new ArrayList<>(byClientId.values())) {
-          resubscribe(socket, sub);
-        }
+    UpstreamReply ask(UpstreamSocket socket, String method, String params) throws Exception {
+      Duration timeout = network.config().webSocketTimeout();
+      byte[] answer = socket.request(method, params).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return UpstreamReply.read(answer);
+    }
+
+    @Override
+    public void onNotification(String upstreamSubscription, byte[] message, UpstreamSocket from) {
+      Sub sub = byUpstreamId.get(upstreamSubscription);
+      if (sub == null || from != current) {
         return;
-      } catch (IOException e) {
+      }
+      if (!sub.sink.isOpen()) {
+        remove(sub);
+        return;
+      }
+      byte[] notification = withSubscriptionId(message, upstreamSubscription, sub.clientId);
+      sub.sink.send(notification);
+      meter.delivered(sub.sink.caller(), notification.length);
+    }
+
+    @Override
+    public void onClosed(UpstreamSocket socket, String reason) {
+      if (socket != current) {
+        return;
+      }
+      LOG.warning(() -> "upstream WebSocket " + socket.name() + " lost: " + reason);
+      synchronized (this) {
+        if (current == socket) {
+          current = null;
+        }
+      }
+      if (!byUpstreamId.isEmpty()) {
+        Thread.ofVirtual().name("rpcshield-resubscribe").start(this::resubscribeAll);
+      }
+    }
+
+    /** Moves every subscription to a live upstream, retrying until one answers or none is left. */
+    private void resubscribeAll() {
+      for (int round = 0; round < 60 && !byUpstreamId.isEmpty(); round++) {
         try {
-          Thread.sleep(1000);
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
+          UpstreamSocket socket = socket();
+          for (Sub sub : new ArrayList<>(byUpstreamId.values())) {
+            resubscribe(socket, sub);
+          }
+          return;
+        } catch (IOException e) {
+          try {
+            Thread.sleep(1000);
+          } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+        }
+      }
+    }
+
+    private void resubscribe(UpstreamSocket socket, Sub sub) {
+      try {
+        UpstreamReply reply = ask(socket, "eth_subscribe", sub.params);
+        UpstreamReply.Answer a = reply.answers().get(0);
+        String upstreamId = a.isError() ? null : unquote(reply.resultJson(a));
+        if (upstreamId == null) {
+          LOG.warning(() -> "could not move subscription " + sub.clientId + " to " + socket.name());
           return;
         }
+        String old = sub.upstreamId;
+        if (old != null) {
+          byUpstreamId.remove(old);
+        }
+        sub.upstreamId = upstreamId;
+        byUpstreamId.put(upstreamId, sub);
+      } catch (Exception e) {
+        LOG.warning(() -> "could not move subscription " + sub.clientId + ": " + e);
       }
     }
-  }
 
-  private void resubscribe(UpstreamSocket socket, Sub sub) {
-    try {
-      byte[] answer =
-          socket
-              .request("eth_subscribe", sub.params)
-              .get(config.webSocketTimeout().toMillis(), TimeUnit.MILLISECONDS);
-      UpstreamReply reply = UpstreamReply.read(answer);
-      UpstreamReply.Answer a = reply.answers().get(0);
-      String upstreamId = a.isError() ? null : unquote(reply.resultJson(a));
-      if (upstreamId == null) {
-        LOG.warning(() -> "could not move subscription " + sub.clientId + " to " + socket.name());
-        return;
+    /**
+     * The live upstream connection, connecting in failover order, skipping upstreams out of
+     * rotation and, on a network with a chain id, any whose eth_chainId is another chain's.
+     */
+    synchronized UpstreamSocket socket() throws IOException {
+      UpstreamSocket s = current;
+      if (s != null && s.isOpen()) {
+        return s;
       }
-      String old = sub.upstreamId;
-      if (old != null) {
-        byUpstreamId.remove(old);
-      }
-      sub.upstreamId = upstreamId;
-      byUpstreamId.put(upstreamId, sub);
-    } catch (Exception e) {
-      LOG.warning(() -> "could not move subscription " + sub.clientId + ": " + e);
-    }
-  }
-
-  /** The live upstream connection, connecting in failover order, skipping dead upstreams. */
-  private synchronized UpstreamSocket socket() throws IOException {
-    UpstreamSocket s = current;
-    if (s != null && s.isOpen()) {
-      return s;
-    }
-    List<String> tried = new ArrayList<>();
-    for (Map.Entry<String, URI> e : config.webSocketUpstreams().entrySet()) {
-      if (!inRotation(e.getKey())) {
-        tried.add(e.getKey() + ": out of service");
-        continue;
-      }
-      try {
-        UpstreamSocket socket =
-            UpstreamSocket.connect(
-                e.getKey(), e.getValue(), config.webSocketTimeout(), this, client);
+      List<String> tried = new ArrayList<>();
+      for (Map.Entry<String, URI> e : network.webSocketUpstreams().entrySet()) {
+        if (!inRotation(e.getKey())) {
+          tried.add(e.getKey() + ": out of service");
+          continue;
+        }
+        UpstreamSocket socket;
+        try {
+          socket =
+              UpstreamSocket.connect(
+                  e.getKey(), e.getValue(), network.config().webSocketTimeout(), this, client);
+        } catch (IOException failed) {
+          tried.add(e.getKey() + ": cannot connect");
+          continue;
+        }
+        String wrong = wrongChain(socket);
+        if (wrong != null) {
+          tried.add(e.getKey() + ": " + wrong);
+          socket.close();
+          continue;
+        }
         current = socket;
-        LOG.info(() -> "subscriptions served by upstream WebSocket " + socket.name());
+        LOG.info(() ->
+            "subscriptions of network "
+                + network.name()
+                + " served by upstream WebSocket "
+                + socket.name());
         return socket;
-      } catch (IOException failed) {
-        tried.add(e.getKey() + ": cannot connect");
       }
+      throw new IOException("no WebSocket upstream: " + String.join("; ", tried));
     }
-    throw new IOException("no WebSocket upstream: " + String.join("; ", tried));
-  }
 
-  /** A WebSocket upstream named like an HTTP upstream shares that upstream's health. */
-  private boolean inRotation(String name) {
-    for (Upstream u : upstreams.all()) {
-      if (u.name().equals(name)) {
-        return u.breaker().inRotation();
+    /** Why a new connection may not serve this network (its chain), or null. */
+    private String wrongChain(UpstreamSocket socket) {
+      if (network.chainId() == 0) {
+        return null;
       }
+      long seen;
+      try {
+        seen = Upstreams.chainIdOf(ask(socket, "eth_chainId", "[]"));
+      } catch (Exception e) {
+        return "eth_chainId failed";
+      }
+      if (seen == network.chainId()) {
+        return null;
+      }
+      String reason = "on chain " + seen + " but its network is chain " + network.chainId();
+      EventLog.upstreamState(socket.name(), "CONNECTING", "WRONG_CHAIN", reason);
+      return reason;
     }
-    return true;
+
+    /** A WebSocket upstream named like an HTTP upstream shares that upstream's health. */
+    private boolean inRotation(String name) {
+      for (Upstream u : network.upstreams()) {
+        if (u.name().equals(name)) {
+          return u.breaker().inRotation();
+        }
+      }
+      return true;
+    }
   }
 
   private static final Pattern SUBSCRIPTION =

@@ -22,16 +22,30 @@ public final class Upstream {
   private final AtomicLong unanswered = new AtomicLong();
   private final UpstreamHead head = new UpstreamHead();
   private final Clock clock;
+  private final long chainId;
+  private volatile long seenChainId = -1;
   private volatile double latencyMillisEwma;
   private volatile double latencyDeviationEwma;
 
   /** When the current wait began, or the last answer came if later (see {@link #silentFor}). */
   private volatile long waitSince;
 
+  /** An upstream whose chain is not checked. */
   public Upstream(UpstreamSettings settings, CircuitBreaker breaker, Clock clock) {
+    this(settings, breaker, clock, 0);
+  }
+
+  /**
+   * @param chainId the chain it must be on before it takes traffic; 0 for a network without one
+   */
+  public Upstream(UpstreamSettings settings, CircuitBreaker breaker, Clock clock, long chainId) {
     this.settings = settings;
     this.clock = clock;
     this.breaker = breaker;
+    this.chainId = chainId;
+    if (chainId != 0) {
+      breaker.requireChain();
+    }
     this.rateCap = settings.maxRps() > 0 ? new RateCap(clock, settings.maxRps()) : null;
     this.inFlight = settings.maxInFlight() > 0 ? new Semaphore(settings.maxInFlight()) : null;
   }
@@ -46,6 +60,34 @@ public final class Upstream {
 
   public CircuitBreaker breaker() {
     return breaker;
+  }
+
+  /** The chain id its network expects, 0 when the network names none. */
+  public long chainId() {
+    return chainId;
+  }
+
+  /** The chain id its eth_chainId last answered, -1 before any answer. */
+  public long seenChainId() {
+    return seenChainId;
+  }
+
+  /**
+   * Records the chain id its eth_chainId answered and whether that is its network's; an upstream on
+   * another chain leaves rotation until a later answer is right.
+   *
+   * @return whether it may serve its network
+   */
+  boolean chainSeen(long seen) {
+    seenChainId = seen;
+    if (chainId == 0) {
+      return true;
+    }
+    boolean right = seen == chainId;
+    breaker.chainSeen(
+        right,
+        right ? "on chain " + seen : "on chain " + seen + " but its network is chain " + chainId);
+    return right;
   }
 
   /**

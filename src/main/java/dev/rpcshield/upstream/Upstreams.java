@@ -1,7 +1,6 @@
 package dev.rpcshield.upstream;
 
 import dev.rpcshield.jsonrpc.UpstreamReply;
-import dev.rpcshield.telemetry.EventLog;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +21,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The upstreams of this instance: groups built from config, the method router, one forwarder, and
- * the prober that brings an out-of-service upstream back only after it answers again.
+ * The networks of this instance and their upstreams: one {@link Network} each, sharing the HTTP
+ * client pool and the watcher that probes out-of-service upstreams, polls heads, takes stalled
+ * upstreams out and checks every upstream's chain id.
  */
 @ApplicationScoped
 public class Upstreams {
@@ -30,72 +32,62 @@ public class Upstreams {
       "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\",\"params\":[]}"
           .getBytes(StandardCharsets.US_ASCII);
 
-  @Inject UpstreamsConfig config;
+  @Inject NetworksConfig config;
   @Inject Clock clock;
 
-  private Map<String, Upstream> byName;
+  private Map<String, Network> networks;
+  private Map<String, Network> byHost;
+  private Network defaultNetwork;
   private List<Upstream> all;
-  private UpstreamGroup defaultGroup;
-  private MethodRouter router;
-  private Forwarder forwarder;
   private HttpUpstreamTransport transport;
   private ScheduledExecutorService prober;
-  private HeadTracker heads;
-  private HeadPoller headPoller;
 
   @PostConstruct
   void start() {
-    byName = new LinkedHashMap<>();
-    for (UpstreamSettings s : config.upstreams()) {
-      CircuitBreaker breaker =
-          new CircuitBreaker(clock, config.failureThreshold(), config.outOfService());
-      breaker.listen((from, to, reason) -> EventLog.upstreamState(s.name(), from, to, reason));
-      byName.put(s.name(), new Upstream(s, breaker, clock));
+    UpstreamsConfig first = config.networks().get(0).upstreams();
+    // One client pool for every network, with the first network's connect timeout and response cap.
+    transport = new HttpUpstreamTransport(first.connectTimeout(), first.maxResponseBytes());
+    networks = new LinkedHashMap<>();
+    byHost = new HashMap<>();
+    List<Upstream> found = new ArrayList<>();
+    for (NetworkConfig c : config.networks()) {
+      Network n = new Network(c, transport, clock);
+      networks.put(n.name(), n);
+      c.hosts().forEach(h -> byHost.put(h, n));
+      found.addAll(n.upstreams());
     }
-    all = List.copyOf(byName.values());
-    List<UpstreamGroup> groups = new ArrayList<>();
-    for (UpstreamsConfig.GroupSettings g : config.groups()) {
-      groups.add(
-          new UpstreamGroup(
-              g.name(), g.strategy(), g.upstreams().stream().map(byName::get).toList()));
-    }
-    defaultGroup = groups.get(0);
-    router = new MethodRouter(defaultGroup);
-    for (int i = 1; i < groups.size(); i++) {
-      router.route(config.groups().get(i).methods(), groups.get(i));
-    }
-    transport = new HttpUpstreamTransport(config.connectTimeout(), config.maxResponseBytes());
-    forwarder =
-        new Forwarder(
-            transport,
-            config.classifier(),
-            clock,
-            d -> Thread.sleep(d),
-            config.backoffBase(),
-            config.backoffMax(),
-            config.hedging());
-    UpstreamsConfig.HeadSettings h = config.heads();
-    heads = new HeadTracker(clock, h.maxLag(), h.recoverLag(), h.confirmations(), h.stallTimeout());
-    heads.listen(EventLog::upstreamState);
-    headPoller = new HeadPoller(transport, heads, clock);
+    all = List.copyOf(found);
+    defaultNetwork = networks.get(config.defaultNetwork());
     prober =
         Executors.newScheduledThreadPool(
             2, r -> Thread.ofPlatform().daemon().name("rpcshield-upstream-watch").unstarted(r));
-    long every = config.probeInterval().toMillis();
-    prober.scheduleWithFixedDelay(this::probe, every, every, TimeUnit.MILLISECONDS);
-    long poll = h.pollInterval().toMillis();
-    prober.scheduleWithFixedDelay(() -> headPoller.pollAll(all), 0, poll, TimeUnit.MILLISECONDS);
-    Duration silence = config.unresponsiveAfter();
-    if (!silence.isZero()) {
-      long check = Math.max(50, Math.min(200, silence.toMillis() / 5));
-      prober.scheduleWithFixedDelay(
-          () -> takeOutSilent(silence), check, check, TimeUnit.MILLISECONDS);
+    for (Network n : networks.values()) {
+      UpstreamsConfig c = n.config();
+      long every = c.probeInterval().toMillis();
+      prober.scheduleWithFixedDelay(() -> probe(n), every, every, TimeUnit.MILLISECONDS);
+      long poll = c.heads().pollInterval().toMillis();
+      prober.scheduleWithFixedDelay(n::pollHeads, 0, poll, TimeUnit.MILLISECONDS);
+      Duration silence = c.unresponsiveAfter();
+      if (!silence.isZero()) {
+        long check = Math.max(50, Math.min(200, silence.toMillis() / 5));
+        prober.scheduleWithFixedDelay(
+            () -> takeOutSilent(n, silence), check, check, TimeUnit.MILLISECONDS);
+      }
     }
-    LOG.info(() ->
-        "RpcShield upstreams: "
-            + String.join(", ", byName.keySet())
-            + "; groups: "
-            + groups.stream().map(UpstreamGroup::name).toList());
+    if (all.stream().anyMatch(u -> u.chainId() != 0)) {
+      long check = config.chainCheckInterval().toMillis();
+      prober.scheduleWithFixedDelay(this::checkChains, 0, check, TimeUnit.MILLISECONDS);
+    }
+    for (Network n : networks.values()) {
+      LOG.info(() ->
+          "RpcShield network "
+              + n.name()
+              + (n.chainId() == 0 ? "" : " (chain " + n.chainId() + ")")
+              + ": upstreams "
+              + String.join(", ", n.upstreams().stream().map(Upstream::name).toList())
+              + "; groups "
+              + n.groups().stream().map(UpstreamGroup::name).toList());
+    }
   }
 
   @PreDestroy
@@ -109,8 +101,8 @@ public class Upstreams {
    * answered nothing at all, neither calls nor head polls: it has stalled, and a breaker that
    * counts failures would only see them when its timeouts expire.
    */
-  void takeOutSilent(Duration silence) {
-    for (Upstream u : all) {
+  void takeOutSilent(Network network, Duration silence) {
+    for (Upstream u : network.upstreams()) {
       if (u.stalled(silence)) {
         u.breaker().trip("unresponsive: no answer for " + u.silentFor().toMillis() + " ms");
       }
@@ -118,56 +110,114 @@ public class Upstreams {
   }
 
   /** Sends probes to upstreams whose out-of-service interval has passed. */
-  void probe() {
-    for (Upstream u : all) {
+  void probe(Network network) {
+    for (Upstream u : network.upstreams()) {
       if (u.breaker().probeDue()) {
         Thread.ofVirtual().start(() -> probe(u));
       }
     }
   }
 
+  /**
+   * An upstream back from out-of-service answers eth_chainId: its chain is checked again before its
+   * breaker closes, so one that came back on another chain never serves.
+   */
   private void probe(Upstream u) {
+    long seen;
     try {
-      byte[] body = transport.exchange(u, PROBE, u.settings().timeout(), null, false);
-      UpstreamReply reply = UpstreamReply.read(body);
-      if (reply.isArray() || reply.answers().get(0).isError()) {
-        u.breaker().onFailure("probe answered with an error");
-      } else {
-        u.answered();
-        u.head().pollAnswered(true);
-        u.breaker().onSuccess();
-      }
+      seen = askChainId(u);
     } catch (Exception e) {
       u.breaker().onFailure("probe failed");
       LOG.log(Level.FINE, "probe of " + u.name() + " failed", e);
+      return;
+    }
+    if (seen < 0) {
+      u.breaker().onFailure("probe answered with an error");
+      return;
+    }
+    u.answered();
+    u.head().pollAnswered(true);
+    u.chainSeen(seen);
+    u.breaker().onSuccess();
+  }
+
+  /**
+   * Asks every upstream of a network with a chain id for its chain: the first check before it takes
+   * traffic, and the periodic one that catches a URL now pointing elsewhere or brings a fixed one
+   * back.
+   */
+  void checkChains() {
+    List<Thread> checks = new ArrayList<>();
+    for (Upstream u : all) {
+      if (u.chainId() != 0 && !u.breaker().held()) {
+        checks.add(Thread.ofVirtual().start(() -> checkChain(u)));
+      }
+    }
+    for (Thread t : checks) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 
-  /** The order in which a call with this requirement tries the group's upstreams. */
-  public List<Upstream> order(UpstreamGroup group, BlockRequirement need) {
-    return heads.arrange(group.order(), need);
+  private void checkChain(Upstream u) {
+    try {
+      long seen = askChainId(u);
+      if (seen >= 0) {
+        u.answered();
+        u.chainSeen(seen);
+      }
+    } catch (Exception e) {
+      LOG.log(Level.FINE, "chain check of " + u.name() + " failed", e);
+    }
   }
 
-  public HeadTracker heads() {
-    return heads;
+  /** The upstream's eth_chainId, or -1 when it answered with an error or not a number. */
+  private long askChainId(Upstream u) throws Exception {
+    byte[] body = transport.exchange(u, PROBE, u.settings().timeout(), null, false);
+    return chainIdOf(UpstreamReply.read(body));
   }
 
-  public UpstreamGroup groupFor(String method) {
-    return router.groupFor(method);
+  /** The chain id in an eth_chainId answer, -1 when it is an error or not a quantity. */
+  static long chainIdOf(UpstreamReply reply) {
+    if (reply.isArray() || reply.answers().get(0).isError()) {
+      return -1;
+    }
+    String result = reply.resultJson(reply.answers().get(0));
+    if (result == null || result.length() < 4 || !result.startsWith("\"0x")) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(result.substring(3, result.length() - 1), 16);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
-  public Forwarder forwarder() {
-    return forwarder;
+  /** The networks in declaration order. */
+  public Collection<Network> networks() {
+    return networks.values();
   }
 
-  public Duration requestTimeout() {
-    return config.requestTimeout();
+  /** The network named {@code name}, or null when there is none. */
+  public Network network(String name) {
+    return networks.get(name);
   }
 
-  public Clock clock() {
-    return clock;
+  /** The network served at {@code /} and {@code /v1/<key>}. */
+  public Network defaultNetwork() {
+    return defaultNetwork;
   }
 
+  /** The network whose {@code hosts} name {@code host} (lower case, no port), or null. */
+  public Network forHost(String host) {
+    return byHost.get(host);
+  }
+
+  /** Every HTTP upstream of every network. */
   public List<Upstream> all() {
     return all;
   }

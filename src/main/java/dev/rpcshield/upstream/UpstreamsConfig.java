@@ -89,9 +89,10 @@ public record UpstreamsConfig(
       String name, Strategy strategy, List<String> upstreams, List<String> methods) {}
 
   public static UpstreamsConfig read(Settings s) {
-    Map<String, String> urls = s.pairs("rpcshield.upstreams", PUBLIC_UPSTREAMS);
+    Map<String, String> urls =
+        s.pairs("rpcshield.upstreams", s.network() == null ? PUBLIC_UPSTREAMS : "");
     if (urls.isEmpty()) {
-      throw new IllegalArgumentException("rpcshield.upstreams names no upstream");
+      throw new IllegalArgumentException(s.scoped("rpcshield.upstreams") + " names no upstream");
     }
     List<UpstreamSettings> upstreams = upstreams(s, urls);
     List<GroupSettings> groups = groups(s, urls);
@@ -223,7 +224,8 @@ public record UpstreamsConfig(
       String p = "rpcshield.group." + g + ".";
       List<String> members = s.list(p + "upstreams", List.of());
       if (members.isEmpty()) {
-        throw new IllegalArgumentException(p + "upstreams must name at least one upstream");
+        throw new IllegalArgumentException(
+            s.scoped(p + "upstreams") + " must name at least one upstream");
       }
       groups.add(
           new GroupSettings(
@@ -237,7 +239,13 @@ public record UpstreamsConfig(
       for (String m : g.upstreams()) {
         if (!known.contains(m)) {
           throw new IllegalArgumentException(
-              "group " + g.name() + " names upstream '" + m + "', which rpcshield.upstreams lacks");
+              "group "
+                  + g.name()
+                  + " names upstream '"
+                  + m
+                  + "', which "
+                  + s.scoped("rpcshield.upstreams")
+                  + " lacks");
         }
       }
     }

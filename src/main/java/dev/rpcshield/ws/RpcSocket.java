@@ -9,6 +9,7 @@ import dev.rpcshield.pipeline.Pipeline;
 import dev.rpcshield.pipeline.Request;
 import dev.rpcshield.telemetry.RequestMetrics;
 import dev.rpcshield.upstream.ClientSink;
+import dev.rpcshield.upstream.Network;
 import dev.rpcshield.upstream.Subscriptions;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
@@ -41,6 +42,7 @@ public final class RpcSocket extends Endpoint {
   private final SocketSettings settings;
   private final ScheduledExecutorService pinger;
   private final Caller caller;
+  private final Network network;
   private final Semaphore inFlight;
   private final AtomicInteger openConnections;
   private final RequestMetrics metrics;
@@ -55,6 +57,7 @@ public final class RpcSocket extends Endpoint {
       SocketSettings settings,
       ScheduledExecutorService pinger,
       Caller caller,
+      Network network,
       AtomicInteger openConnections,
       RequestMetrics metrics,
       SocketUpgrade.Slot slot) {
@@ -63,6 +66,7 @@ public final class RpcSocket extends Endpoint {
     this.settings = settings;
     this.pinger = pinger;
     this.caller = caller;
+    this.network = network;
     this.inFlight = new Semaphore(settings.maxInFlight());
     this.openConnections = openConnections;
     this.metrics = metrics;
@@ -115,7 +119,7 @@ public final class RpcSocket extends Endpoint {
     if (!inFlight.tryAcquire()) {
       GatewayReply refused =
           pipeline.refuse(
-              new Request(body, body.length, caller, sink),
+              new Request(body, body.length, caller, sink, network),
               RpcError.of(
                   RpcErrorCode.RATE_LIMITED,
                   "more than "
@@ -129,7 +133,8 @@ public final class RpcSocket extends Endpoint {
     Thread.ofVirtual()
         .start(() -> {
           try {
-            GatewayReply reply = pipeline.serve(new Request(body, body.length, caller, sink));
+            GatewayReply reply =
+                pipeline.serve(new Request(body, body.length, caller, sink, network));
             if (reply.body().length > 0) {
               sink.send(reply.body());
             }

@@ -10,6 +10,7 @@ import dev.rpcshield.ratewatch.Ratewatch;
 import dev.rpcshield.telemetry.MetricNames;
 import dev.rpcshield.telemetry.RequestIds;
 import dev.rpcshield.telemetry.RequestMetrics;
+import dev.rpcshield.upstream.Network;
 import dev.rpcshield.upstream.Subscriptions;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -86,7 +87,8 @@ public class SocketUpgrade {
    * Upgrades the request, or returns why not: the caller is at its connection cap (counted across
    * instances when Redis is configured).
    */
-  public RpcError upgrade(HttpServletRequest req, HttpServletResponse resp, Caller caller)
+  public RpcError upgrade(
+      HttpServletRequest req, HttpServletResponse resp, Caller caller, Network network)
       throws IOException {
     int cap =
         caller.account() == null
@@ -121,6 +123,7 @@ public class SocketUpgrade {
                             settings,
                             pinger,
                             caller,
+                            network,
                             open,
                             metrics,
                             slot));

@@ -38,6 +38,21 @@ class ConfigurationTest {
           "rpcshield.redis.url", "redis://127.0.0.1:6379",
           "rpcshield.tier.gold.rps", "5");
 
+  /** The same kinds declared as network n1's, so the per-network reads show up too. */
+  private static final Map<String, String> NETWORKED =
+      Map.of(
+          "rpcshield.networks", "n1",
+          "rpcshield.network.n1.chain-id", "1",
+          "rpcshield.network.n1.hosts", "n1.example",
+          "rpcshield.network.n1.upstreams", "a=http://127.0.0.1:1",
+          "rpcshield.network.n1.groups", "g",
+          "rpcshield.network.n1.group.g.upstreams", "a",
+          "rpcshield.network.n1.upstreams.ws", "w=ws://127.0.0.1:2");
+
+  /** A network's own keys (never taken from the global ones) as README names them. */
+  private static final Pattern NETWORK_OWN =
+      Pattern.compile("^(upstreams|upstreams\\.ws|groups|group\\..*|chain-id|hosts)$");
+
   private static Configuration.Snapshot read(Map<String, String> values) {
     return Configuration.Snapshot.read(new Settings(new MapConfig(values)));
   }
@@ -73,7 +88,7 @@ class ConfigurationTest {
   @Test
   void theDefaultsAreReadWithoutAnyKeySet() {
     Configuration.Snapshot defaults = read(Map.of());
-    assertEquals(3, defaults.upstreams().upstreams().size());
+    assertEquals(3, defaults.networks().networks().get(0).upstreams().upstreams().size());
     assertEquals(null, defaults.limits().redis());
     assertEquals(null, defaults.admin().token());
   }
@@ -82,12 +97,23 @@ class ConfigurationTest {
   void theKeysReadAreTheKeysReadmeDocuments() throws IOException {
     MapConfig config = new MapConfig(EVERY_KIND);
     Configuration.Snapshot.read(new Settings(config));
+    MapConfig networked = new MapConfig(NETWORKED);
+    Configuration.Snapshot.read(new Settings(networked));
     Set<String> read = new TreeSet<>();
     for (String key : config.asked()) {
-      read.add(
-          key.replaceFirst("^rpcshield\\.upstream\\.a\\.", "rpcshield.upstream.<name>.")
-              .replaceFirst("^rpcshield\\.group\\.(default|g)\\.", "rpcshield.group.<g>.")
-              .replaceFirst("^rpcshield\\.tier\\.[a-z0-9]+\\.", "rpcshield.tier.<tier>."));
+      read.add(documented(key));
+    }
+    for (String key : networked.asked()) {
+      if (key.startsWith("rpcshield.network.n1.")) {
+        String rest = key.substring("rpcshield.network.n1.".length());
+        read.add(
+            NETWORK_OWN.matcher(rest).matches()
+                ? documented("rpcshield." + rest)
+                    .replaceFirst("^rpcshield\\.", "rpcshield.network.<n>.")
+                : "rpcshield.network.<n>.<key>");
+      } else {
+        read.add(documented(key));
+      }
     }
     Set<String> documented = readmeKeys();
     Set<String> undocumented = new TreeSet<>(read);
@@ -99,6 +125,13 @@ class ConfigurationTest {
     unread.removeAll(read);
     unread.removeIf(k -> serverXml.contains("<variable name=\"" + k + "\""));
     assertEquals(Set.of(), unread, "README keys that neither the code nor server.xml reads");
+  }
+
+  /** A key as README's table names it, placeholders for the names a configuration gives. */
+  private static String documented(String key) {
+    return key.replaceFirst("^rpcshield\\.upstream\\.a\\.", "rpcshield.upstream.<name>.")
+        .replaceFirst("^rpcshield\\.group\\.(default|g)\\.", "rpcshield.group.<g>.")
+        .replaceFirst("^rpcshield\\.tier\\.[a-z0-9]+\\.", "rpcshield.tier.<tier>.");
   }
 
   /**

@@ -14,6 +14,7 @@ import dev.rpcshield.jsonrpc.RpcParser;
 import dev.rpcshield.jsonrpc.RpcWriter;
 import dev.rpcshield.limit.Decision;
 import dev.rpcshield.upstream.Dispatcher;
+import dev.rpcshield.upstream.Network;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,7 +68,7 @@ class PipelineTest {
         },
         new Pricing() {
           @Override
-          public Verdict price(Caller caller, MemberOutcome member) {
+          public Verdict price(Caller caller, Network network, MemberOutcome member) {
             seen("pricing", member.call().method());
             if (member.call().method().startsWith("bad_")) {
               return Verdict.invalid(RpcError.of(RpcErrorCode.INVALID_PARAMS, "not decodable"));
@@ -103,7 +104,7 @@ class PipelineTest {
         },
         new Dispatcher() {
           @Override
-          public List<Result> send(List<RpcCall> calls, String clientIp) {
+          public List<Result> send(Network network, List<RpcCall> calls, String clientIp) {
             assertEquals(CALLER.clientIp(), clientIp);
             List<Result> out = new ArrayList<>();
             for (RpcCall c : calls) {
@@ -140,7 +141,7 @@ class PipelineTest {
 
   private GatewayReply serve(String body) {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    return pipeline.serve(new Request(bytes, bytes.length, CALLER, null));
+    return pipeline.serve(new Request(bytes, bytes.length, CALLER, null, null));
   }
 
   private static String call(int id, String method) {

@@ -56,4 +56,34 @@ class CircuitBreakerTest {
         List.of("CLOSED->HELD held by an operator", "HELD->CLOSED released by an operator"),
         changes);
   }
+
+  @Test
+  void onANetworkWithAChainIdItServesOnlyWhileSeenOnThatChain() {
+    breaker.requireChain();
+    assertFalse(breaker.inRotation(), "no traffic before its chain is known");
+    assertEquals("UNVERIFIED", breaker.shownState());
+    breaker.chainSeen(true, "on chain 8453");
+    assertTrue(breaker.inRotation());
+    breaker.chainSeen(false, "on chain 1 but its network is chain 8453");
+    assertFalse(breaker.inRotation());
+    assertEquals("WRONG_CHAIN", breaker.shownState());
+    assertEquals("on chain 1 but its network is chain 8453", breaker.lastFailure());
+    breaker.onSuccess();
+    assertFalse(breaker.inRotation(), "answering is not enough on the wrong chain");
+    breaker.chainSeen(true, "on chain 8453");
+    assertTrue(breaker.inRotation(), "a fixed upstream comes back by itself");
+    assertEquals(
+        List.of(
+            "UNVERIFIED->CLOSED on chain 8453",
+            "CLOSED->WRONG_CHAIN on chain 1 but its network is chain 8453",
+            "WRONG_CHAIN->CLOSED on chain 8453"),
+        changes);
+  }
+
+  @Test
+  void withoutAChainIdNothingIsChecked() {
+    breaker.chainSeen(false, "on chain 1");
+    assertTrue(breaker.inRotation());
+    assertEquals(CircuitBreaker.Chain.UNCHECKED, breaker.chain());
+  }
 }

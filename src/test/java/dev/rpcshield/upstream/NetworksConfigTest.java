@@ -1,0 +1,115 @@
+package dev.rpcshield.upstream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rpcshield.config.Settings;
+import dev.rpcshield.testing.MapConfig;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class NetworksConfigTest {
+  private static NetworksConfig read(Map<String, String> values) {
+    return NetworksConfig.read(new Settings(new MapConfig(values)));
+  }
+
+  private static Map<String, String> twoNetworks() {
+    Map<String, String> v = new HashMap<>();
+    v.put("rpcshield.networks", "mainnet,base");
+    v.put("rpcshield.network.mainnet.chain-id", "1");
+    v.put("rpcshield.network.mainnet.upstreams", "m1=http://127.0.0.1:1,m2=http://127.0.0.1:2");
+    v.put("rpcshield.network.base.chain-id", "0x2105");
+    v.put("rpcshield.network.base.upstreams", "b1=http://127.0.0.1:3");
+    v.put("rpcshield.network.base.hosts", "Base.RPC.example.com");
+    return v;
+  }
+
+  @Test
+  void withoutNetworksTheGlobalKeysFormOneNetworkAsBefore() {
+    NetworksConfig c = read(Map.of("rpcshield.upstreams", "a=http://127.0.0.1:1"));
+    assertEquals(1, c.networks().size());
+    NetworkConfig only = c.networks().get(0);
+    assertEquals("default", only.name());
+    assertEquals("default", c.defaultNetwork());
+    assertEquals(0, only.chainId(), "no chain id: nothing is checked");
+    assertEquals("a", only.upstreams().upstreams().get(0).name());
+    assertEquals(
+        31337,
+        read(Map.of("rpcshield.chain-id", "31337")).networks().get(0).chainId(),
+        "one network may name its chain too");
+  }
+
+  @Test
+  void eachNetworkHasItsOwnUpstreamsChainAndHostsAndInheritsTheRest() {
+    Map<String, String> v = twoNetworks();
+    v.put("rpcshield.upstream.timeout", "3s");
+    v.put("rpcshield.network.base.upstream.timeout", "7s");
+    v.put("rpcshield.upstreams", "global=http://127.0.0.1:9");
+    NetworksConfig c = read(v);
+    NetworkConfig mainnet = c.networks().get(0);
+    NetworkConfig base = c.networks().get(1);
+    assertEquals("mainnet", c.defaultNetwork(), "the first unless named");
+    assertEquals(1, mainnet.chainId());
+    assertEquals(8453, base.chainId());
+    assertEquals(List.of("base.rpc.example.com"), base.hosts());
+    assertEquals(
+        List.of("m1", "m2"),
+        mainnet.upstreams().upstreams().stream().map(UpstreamSettings::name).toList(),
+        "a network never takes the global upstreams");
+    assertEquals(Duration.ofSeconds(3), mainnet.upstreams().upstreams().get(0).timeout());
+    assertEquals(Duration.ofSeconds(7), base.upstreams().upstreams().get(0).timeout());
+  }
+
+  @Test
+  void theDefaultNetworkCanBeNamed() {
+    Map<String, String> v = twoNetworks();
+    v.put("rpcshield.default-network", "base");
+    assertEquals("base", read(v).defaultNetwork());
+    v.put("rpcshield.default-network", "sepolia");
+    assertRefused(v, "rpcshield.default-network");
+  }
+
+  @Test
+  void badNetworkDeclarationsAreRefusedWithTheirKey() {
+    Map<String, String> v = twoNetworks();
+    v.remove("rpcshield.network.base.chain-id");
+    assertRefused(v, "rpcshield.network.base.chain-id");
+
+    v = twoNetworks();
+    v.put("rpcshield.network.base.chain-id", "base");
+    assertRefused(v, "rpcshield.network.base.chain-id");
+
+    v = twoNetworks();
+    v.remove("rpcshield.network.base.upstreams");
+    assertRefused(v, "rpcshield.network.base.upstreams");
+
+    v = twoNetworks();
+    v.put("rpcshield.network.base.upstreams", "m1=http://127.0.0.1:3");
+    assertRefused(v, "rpcshield.network.base.upstreams");
+
+    v = twoNetworks();
+    v.put("rpcshield.network.mainnet.hosts", "base.rpc.example.com");
+    assertRefused(v, "rpcshield.network.base.hosts");
+
+    v = twoNetworks();
+    v.put("rpcshield.networks", "mainnet,v1");
+    assertRefused(v, "rpcshield.networks");
+
+    v = twoNetworks();
+    v.put("rpcshield.networks", "main-net");
+    assertRefused(v, "rpcshield.networks");
+
+    v = twoNetworks();
+    v.put("rpcshield.network.base.upstream.timeout", "soon");
+    assertRefused(v, "rpcshield.network.base.upstream.timeout");
+  }
+
+  private static void assertRefused(Map<String, String> values, String key) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> read(values));
+    assertTrue(e.getMessage().contains(key), e.getMessage());
+  }
+}
