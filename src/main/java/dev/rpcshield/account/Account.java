@@ -6,6 +6,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /** A customer account: its tier, its overrides of the tier's limits, and its high-rate flag. */
@@ -40,6 +41,10 @@ public class Account {
 
   @Column(name = "sender_exempt", nullable = false)
   private boolean senderExempt;
+
+  /** Comma-separated network names its keys may call; null for every network. */
+  @Column(length = 1000)
+  private String networks;
 
   @Column(name = "flagged_high_rate_at")
   private Instant flaggedHighRateAt;
@@ -135,6 +140,16 @@ public class Account {
 
   public void setSenderExempt(boolean v) {
     this.senderExempt = v;
+  }
+
+  /** The networks its keys may call; empty for every network. */
+  public List<String> getNetworks() {
+    return networks == null ? List.of() : List.of(networks.split(","));
+  }
+
+  /** Limits its keys to {@code names} (names of letters and digits); empty or null for all. */
+  public void setNetworks(List<String> names) {
+    this.networks = names == null || names.isEmpty() ? null : String.join(",", names);
   }
 
   public Instant getFlaggedHighRateAt() {

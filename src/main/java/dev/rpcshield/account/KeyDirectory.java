@@ -111,7 +111,9 @@ public final class KeyDirectory {
       return new Resolution(Status.DISABLED, null);
     }
     Tier tier = tiers.tier(a.getTier()).orElseGet(() -> tiers.tier("free").orElseThrow());
-    return new Resolution(Status.OK, new AccountView(a.getId(), k.getId(), a.limitsUnder(tier)));
+    return new Resolution(
+        Status.OK,
+        new AccountView(a.getId(), k.getId(), a.limitsUnder(tier), Set.copyOf(a.getNetworks())));
   }
 
   /** How many cached keys would be admitted now without the database (readiness). */

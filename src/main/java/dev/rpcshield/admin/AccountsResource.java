@@ -7,12 +7,17 @@ import dev.rpcshield.account.Account;
 import dev.rpcshield.account.AccountStore;
 import dev.rpcshield.account.Accounts;
 import dev.rpcshield.account.ApiKey;
+import dev.rpcshield.upstream.Network;
+import dev.rpcshield.upstream.Upstreams;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -26,6 +31,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,6 +45,7 @@ import java.util.function.Consumer;
 @Consumes(MediaType.APPLICATION_JSON)
 public class AccountsResource {
   @Inject Accounts accounts;
+  @Inject Upstreams upstreams;
   @Context HttpServletRequest http;
 
   private AccountStore store() {
@@ -62,7 +69,7 @@ public class AccountsResource {
     JsonObject in = AdminJson.parse(body);
     String name = AdminJson.string(in, "name", true, 200);
     String tier = tier(AdminJson.string(in, "tier", false, 64));
-    Consumer<Account> overrides = overrides(in);
+    Consumer<Account> overrides = overrides(in).andThen(networks(in));
     Account created = store().createAccount(name, tier == null ? "free" : tier, actor());
     Account a =
         store().updateAccount(created.getId(), overrides, actor(), "overrides").orElseThrow();
@@ -100,7 +107,7 @@ public class AccountsResource {
     String name = AdminJson.string(in, "name", false, 200);
     String tier = tier(AdminJson.string(in, "tier", false, 64));
     Boolean enabled = AdminJson.bool(in, "enabled");
-    Consumer<Account> overrides = overrides(in);
+    Consumer<Account> overrides = overrides(in).andThen(networks(in));
     Account a =
         store()
             .updateAccount(
@@ -192,6 +199,34 @@ public class AccountsResource {
           "tier", "unknown tier '" + tier + "'; known: " + accounts.tiers().all().keySet());
     }
     return tier;
+  }
+
+  /**
+   * The networks an account's keys may call: absent leaves them, null allows every network, a list
+   * names networks this gateway serves.
+   */
+  private Consumer<Account> networks(JsonObject in) {
+    if (!in.containsKey("networks")) {
+      return a -> {};
+    }
+    if (in.isNull("networks")) {
+      return a -> a.setNetworks(null);
+    }
+    List<String> known = upstreams.networks().stream().map(Network::name).toList();
+    String why = "networks must be null (every network) or a non-empty list of " + known;
+    if (!(in.get("networks") instanceof JsonArray list) || list.isEmpty()) {
+      throw badField("networks", why);
+    }
+    List<String> names = new ArrayList<>();
+    for (JsonValue v : list) {
+      if (!(v instanceof JsonString s) || !known.contains(s.getString())) {
+        throw badField("networks", why);
+      }
+      if (!names.contains(s.getString())) {
+        names.add(s.getString());
+      }
+    }
+    return a -> a.setNetworks(names);
   }
 
   private static Consumer<Account> overrides(JsonObject in) {

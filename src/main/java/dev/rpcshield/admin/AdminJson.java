@@ -118,6 +118,11 @@ final class AdminJson {
       o.add("senderExempt", true);
     }
     b.add("overrides", o);
+    if (a.getNetworks().isEmpty()) {
+      b.addNull("networks");
+    } else {
+      b.add("networks", Json.createArrayBuilder(a.getNetworks()));
+    }
     if (a.getFlaggedHighRateAt() == null) {
       b.addNull("flaggedHighRateAt");
     } else {

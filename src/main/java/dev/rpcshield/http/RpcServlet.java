@@ -87,7 +87,8 @@ public class RpcServlet extends HttpServlet {
       error(resp, 413, RpcError.of(RpcErrorCode.BODY_TOO_LARGE, "body exceeds " + max + " bytes"));
       return;
     }
-    Admission.Result admitted = admission.admit(callers.resolve(req, path.apiKey()));
+    Admission.Result admitted =
+        admission.admit(callers.resolve(req, path.apiKey()), network.name());
     if (admitted.refusal() != null) {
       error(resp, admitted.refusal().code().httpStatus(), admitted.refusal());
       return;
@@ -171,7 +172,8 @@ public class RpcServlet extends HttpServlet {
         error(resp, 403, RpcError.of(RpcErrorCode.FORBIDDEN, "origin not allowed"));
         return;
       }
-      Admission.Result admitted = admission.admit(callers.resolve(req, path.apiKey()));
+      Admission.Result admitted =
+          admission.admit(callers.resolve(req, path.apiKey()), network.name());
       if (admitted.refusal() != null) {
         error(resp, admitted.refusal().code().httpStatus(), admitted.refusal());
         return;

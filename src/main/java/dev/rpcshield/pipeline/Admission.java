@@ -15,8 +15,9 @@ import org.eclipse.microprofile.faulttolerance.exceptions.FaultToleranceExceptio
 /**
  * Decides whether a caller may be served at all, before any parsing: a blocked address is refused
  * (403) first; a presented key must be well formed, known and not revoked (else 401, never served
- * as anonymous), and its account enabled (else 403). A key the cache does not know while the
- * account database is unreachable gets 503: it can be neither admitted nor refused.
+ * as anonymous), and its account enabled and allowed the network asked for (else 403). A key the
+ * cache does not know while the account database is unreachable gets 503: it can be neither
+ * admitted nor refused.
  */
 @ApplicationScoped
 public class Admission {
@@ -26,7 +27,8 @@ public class Admission {
   /** The admitted caller, or the refusal. */
   public record Result(Caller caller, RpcError refusal) {}
 
-  public Result admit(Caller caller) {
+  /** Admits {@code caller} to the network named {@code network}, or says why not. */
+  public Result admit(Caller caller, String network) {
     KeyDirectory directory = accounts.directory();
     if (directory.blocked(caller.clientIp())) {
       RpcError refusal = RpcError.of(RpcErrorCode.FORBIDDEN, "address is blocked");
@@ -46,7 +48,7 @@ public class Admission {
               RpcErrorCode.ACCOUNTS_UNAVAILABLE, "the account database is unavailable, try again"));
     }
     return switch (r.status()) {
-      case OK -> new Result(caller.withAccount(r.view()), null);
+      case OK -> onNetwork(caller.withAccount(r.view()), network);
       case DISABLED -> new Result(null, RpcError.of(RpcErrorCode.FORBIDDEN, "account is disabled"));
       case REVOKED ->
           new Result(null, RpcError.of(RpcErrorCode.UNAUTHORIZED, "API key is revoked"));
@@ -55,5 +57,16 @@ public class Admission {
       case UNKNOWN ->
           new Result(null, RpcError.of(RpcErrorCode.UNAUTHORIZED, "API key is unknown"));
     };
+  }
+
+  private Result onNetwork(Caller caller, String network) {
+    if (caller.account().mayUse(network)) {
+      return new Result(caller, null);
+    }
+    RpcError refusal =
+        RpcError.of(
+            RpcErrorCode.FORBIDDEN, "this key's account may not call network '" + network + "'");
+    ratewatch.refused(caller, null, RequestIds.next(), "-", "network", refusal.message());
+    return new Result(null, refusal);
   }
 }

@@ -1,0 +1,287 @@
+package dev.rpcshield.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rpcshield.testing.Eventually;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A gateway of two networks of its own: {@code a} (chain 31337, one node) and {@code b} (chain
+ * 8453, nodes b1 and b2 in round robin, b1 and b3 its WebSocket upstreams, host {@code
+ * b.rpc.example}). Node b2 starts on chain 31337, the wrong one, and is restarted on the right
+ * chain by the test that needs it fixed.
+ */
+class NetworksIT {
+  private static final String CHAIN_ID =
+      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\",\"params\":[]}";
+  private static final String BALANCE =
+      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_getBalance\","
+          + "\"params\":[\"0x000000000000000000000000000000000000dEaD\",\"latest\"]}";
+  private static final Anvil A1 = new Anvil(18631, 31337);
+  private static final Anvil B1 = new Anvil(18632, 8453);
+  private static final Anvil B2_WRONG = new Anvil(18633, 31337);
+  private static final Anvil B2_FIXED = new Anvil(18633, 8453);
+  private static final Anvil B3 = new Anvil(18634, 8453);
+  private static final LibertyServer SERVER = new LibertyServer("rpcshieldNetworks", 18550);
+  private static final Gateway GATEWAY = Gateway.at(SERVER.uri());
+  private static final Admin ADMIN = new Admin(GATEWAY);
+
+  @BeforeAll
+  static void start() {
+    A1.start();
+    B1.start();
+    B2_WRONG.start();
+    B3.start();
+    SERVER.start(
+        List.of(
+            "HTTP_HOST=127.0.0.1",
+            "RPCSHIELD_NETWORKS=a,b",
+            "RPCSHIELD_NETWORK_A_CHAIN_ID=31337",
+            "RPCSHIELD_NETWORK_A_UPSTREAMS=a1=" + A1.url(),
+            "RPCSHIELD_NETWORK_B_CHAIN_ID=0x2105",
+            "RPCSHIELD_NETWORK_B_UPSTREAMS=b1=" + B1.url() + ",b2=" + B2_WRONG.url(),
+            "RPCSHIELD_NETWORK_B_GROUP_DEFAULT_STRATEGY=round-robin",
+            "RPCSHIELD_NETWORK_B_UPSTREAMS_WS=bw1=ws://127.0.0.1:18632,bw3=ws://127.0.0.1:18634",
+            "RPCSHIELD_NETWORK_B_HOSTS=b.rpc.example",
+            "RPCSHIELD_UPSTREAM_CHAIN_CHECK_INTERVAL=300ms",
+            "RPCSHIELD_UPSTREAM_HEAD_POLL_INTERVAL=200ms",
+            "RPCSHIELD_UPSTREAM_PROBE_INTERVAL=200ms",
+            "RPCSHIELD_UPSTREAM_OUT_OF_SERVICE=1s",
+            "RPCSHIELD_UPSTREAM_TIMEOUT=2s",
+            "RPCSHIELD_ADMIN_TOKEN=" + Admin.TOKEN,
+            "RPCSHIELD_ANONYMOUS_RPS=100000",
+            "RPCSHIELD_SENDER_LIMIT=0"));
+  }
+
+  @AfterAll
+  static void stop() {
+    SERVER.stop();
+    for (Anvil node : List.of(A1, B1, B2_WRONG, B2_FIXED, B3)) {
+      node.close();
+    }
+  }
+
+  private static JsonNode upstream(String name) {
+    for (JsonNode u : ADMIN.call("GET", "/upstreams", null).json()) {
+      if (u.get("name").asText().equals(name)) {
+        return u;
+      }
+    }
+    throw new AssertionError("no upstream " + name);
+  }
+
+  private static long requestsTo(String name) {
+    return upstream(name).get("requests").asLong();
+  }
+
+  @Test
+  void eachNetworkIsServedByItsOwnNodesOnly() {
+    assertEquals("0x7a69", GATEWAY.postTo("/a", CHAIN_ID).json().get("result").asText());
+    for (int i = 0; i < 6; i++) {
+      Gateway.Response r = GATEWAY.postTo("/b", CHAIN_ID);
+      assertEquals(200, r.status(), r.body());
+      assertEquals("0x2105", r.json().get("result").asText(), "round robin over b: " + r.body());
+    }
+    assertEquals(
+        "0x7a69",
+        GATEWAY.post(CHAIN_ID).json().get("result").asText(),
+        "/ serves the first network");
+  }
+
+  @Test
+  void anUnknownNetworkIsAJsonRpcErrorThatNamesNothingSecret() {
+    Gateway.Response r = GATEWAY.postTo("/sepolia", CHAIN_ID);
+    assertEquals(404, r.status());
+    assertEquals(-32600, r.json().get("error").get("code").asInt(), r.body());
+    String message = r.json().get("error").get("message").asText();
+    assertTrue(message.contains("no network named 'sepolia'"), message);
+    assertFalse(r.body().contains("127.0.0.1") || r.body().contains("1863"), r.body());
+    assertEquals(404, GATEWAY.postTo("/sepolia/v1/somekey", CHAIN_ID).status());
+  }
+
+  @Test
+  void aHostNameAddressesItsNetwork() throws IOException {
+    assertTrue(rawPost("b.rpc.example", "/").contains("\"0x2105\""));
+    assertTrue(rawPost("B.RPC.example:18550", "/").contains("\"0x2105\""), "case and port");
+    assertTrue(rawPost("other.example", "/").contains("\"0x7a69\""), "else the default network");
+    assertTrue(rawPost("b.rpc.example", "/a").contains("\"0x7a69\""), "a path's network wins");
+  }
+
+  /** A POST of eth_chainId with the given Host header, which java.net.http does not let us set. */
+  private static String rawPost(String host, String path) throws IOException {
+    byte[] body = CHAIN_ID.getBytes(StandardCharsets.UTF_8);
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", 18550)) {
+      s.setSoTimeout(10_000);
+      OutputStream out = s.getOutputStream();
+      out.write(
+          ("POST "
+                  + path
+                  + " HTTP/1.1\r\nHost: "
+                  + host
+                  + "\r\nContent-Type: application/json\r\nContent-Length: "
+                  + body.length
+                  + "\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.write(body);
+      out.flush();
+      InputStream in = s.getInputStream();
+      ByteArrayOutputStream answer = new ByteArrayOutputStream();
+      in.transferTo(answer);
+      return answer.toString(StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void anUpstreamOnTheWrongChainNeverServesAndComesBackOnceFixed() throws Exception {
+    Eventually.within(Duration.ofSeconds(5), "b2's chain checked")
+        .until(() -> upstream("b2").get("seenChainId").asLong() > 0);
+    JsonNode b2 = upstream("b2");
+    assertEquals("WRONG_CHAIN", b2.get("state").asText(), b2.toString());
+    assertEquals(8453, b2.get("chainId").asLong());
+    assertEquals(31337, b2.get("seenChainId").asLong());
+    assertEquals("b", b2.get("network").asText());
+    long before = requestsTo("b2");
+    for (int i = 0; i < 6; i++) {
+      assertEquals("0x2105", GATEWAY.postTo("/b", CHAIN_ID).json().get("result").asText());
+    }
+    assertEquals(before, requestsTo("b2"), "no request reached the wrong chain's node");
+
+    JsonNode ready = GATEWAY.send(get("/health/ready")).json();
+    String detail = ready.toString();
+    assertTrue(detail.contains("WRONG_CHAIN,chain=31337,expected=8453"), detail);
+    assertEquals("UP", ready.get("status").asText(), "the other upstreams still serve");
+    String metrics = GATEWAY.send(get("/metrics?scope=application")).body();
+    assertTrue(
+        metrics
+            .lines()
+            .anyMatch(l ->
+                l.startsWith("rpcshield_upstream_wrong_chain")
+                    && l.contains("upstream=\"b2\"")
+                    && l.contains("network=\"b\"")
+                    && l.endsWith(" 1.0")),
+        metrics);
+
+    B2_WRONG.kill();
+    B2_FIXED.start();
+    Eventually.within(Duration.ofSeconds(10), "b2 back on chain 8453")
+        .until(() -> upstream("b2").get("state").asText().equals("CLOSED"));
+    long fixed = requestsTo("b2");
+    for (int i = 0; i < 6; i++) {
+      assertEquals("0x2105", GATEWAY.postTo("/b", CHAIN_ID).json().get("result").asText());
+    }
+    assertTrue(requestsTo("b2") > fixed, "the fixed node takes its share of round robin");
+  }
+
+  private static java.net.http.HttpRequest get(String path) {
+    return java.net.http.HttpRequest.newBuilder(SERVER.uri().resolve(path)).build();
+  }
+
+  @Test
+  void aTransactionSignedForAnotherChainIsRefusedBeforeAnyUpstream() {
+    String forA = DevAccounts.transferOnChain(DevAccounts.ALICE, 31337);
+    long before = requestsTo("b1") + requestsTo("b2");
+    Gateway.Response r =
+        GATEWAY.postTo(
+            "/b",
+            "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"eth_sendRawTransaction\",\"params\":[\""
+                + forA
+                + "\"]}");
+    assertEquals(-32602, r.json().get("error").get("code").asInt(), r.body());
+    assertEquals(before, requestsTo("b1") + requestsTo("b2"), "never forwarded");
+
+    Gateway.Response onA =
+        GATEWAY.postTo(
+            "/a",
+            "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"eth_sendRawTransaction\",\"params\":[\""
+                + forA
+                + "\"]}");
+    assertTrue(onA.json().has("result"), "the same transaction is network a's: " + onA.body());
+    assertEquals(
+        onA.json().get("result"),
+        Gateway.direct(A1).receipt(onA.json().get("result").asText()).get("transactionHash"));
+  }
+
+  @Test
+  void oneKeyServesEveryNetworkFromOneBudget() {
+    String account = ADMIN.account("{\"name\":\"it-networks\",\"overrides\":{\"monthlyCu\":50}}");
+    String key = ADMIN.key(account).get("key").asText();
+    assertEquals(200, GATEWAY.postTo("/a/v1/" + key, BALANCE).status());
+    assertEquals(200, GATEWAY.postTo("/b/v1/" + key, BALANCE).status());
+    Gateway.Response over = GATEWAY.postTo("/b/v1/" + key, BALANCE);
+    assertEquals(429, over.status(), "40 of 50 units spent on two networks: " + over.body());
+    JsonNode usage = ADMIN.call("GET", "/accounts/" + account + "/usage", null).json();
+    assertEquals(40, usage.get("computeUnits").asLong(), usage.toString());
+  }
+
+  @Test
+  void anAccountLimitedToSomeNetworksIsRefusedOnTheOthers() {
+    String account = ADMIN.account("{\"name\":\"it-only-b\",\"networks\":[\"b\"]}");
+    String key = ADMIN.key(account).get("key").asText();
+    assertEquals(200, GATEWAY.postTo("/b/v1/" + key, CHAIN_ID).status());
+    Gateway.Response refused = GATEWAY.postTo("/a/v1/" + key, CHAIN_ID);
+    assertEquals(403, refused.status(), refused.body());
+    assertTrue(refused.body().contains("may not call network 'a'"), refused.body());
+    assertEquals(
+        403, GATEWAY.post(CHAIN_ID, "X-API-Key", key).status(), "/ is network a, the default");
+
+    Gateway.Response bad =
+        ADMIN.call("PATCH", "/accounts/" + account, "{\"networks\":[\"sepolia\"]}");
+    assertEquals(400, bad.status(), bad.body());
+    assertEquals("networks", bad.json().get("field").asText());
+    assertEquals(200, ADMIN.call("PATCH", "/accounts/" + account, "{\"networks\":null}").status());
+    Eventually.within(Duration.ofSeconds(3), "every network allowed again")
+        .until(() -> GATEWAY.postTo("/a/v1/" + key, CHAIN_ID).status() == 200);
+  }
+
+  @Test
+  void subscriptionsOnANetworkCarryItsBlocksAndSurviveItsUpstreamFailover() {
+    try (Socket ws = new Socket(18550, "/b")) {
+      JsonNode subscribed =
+          ws.call(
+              "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_subscribe\",\"params\":[\"newHeads\"]}");
+      String id = subscribed.get("result").asText();
+      Gateway.direct(A1).call("anvil_mine", "[\"0x1\"]");
+      Gateway.direct(B1).call("anvil_mine", "[\"0x1\"]");
+      JsonNode head = ws.next(10);
+      assertEquals(id, head.get("params").get("subscription").asText());
+      assertEquals(
+          Gateway.direct(B1).call("eth_getBlockByNumber", "[\"latest\",false]").get("hash"),
+          head.get("params").get("result").get("hash"),
+          "b's block, not a's");
+
+      B1.kill();
+      Eventually.within(Duration.ofSeconds(20), "a head from b3 after b1 went away")
+          .ignoreExceptions()
+          .until(() -> {
+            Gateway.direct(B3).call("anvil_mine", "[\"0x1\"]");
+            JsonNode next = ws.next(2);
+            return id.equals(next.get("params").get("subscription").asText())
+                && next.get("params")
+                    .get("result")
+                    .get("hash")
+                    .equals(
+                        Gateway.direct(B3)
+                            .call(
+                                "eth_getBlockByNumber",
+                                "[\""
+                                    + next.get("params").get("result").get("number").asText()
+                                    + "\",false]")
+                            .get("hash"));
+          });
+    } finally {
+      B1.start();
+    }
+  }
+}
