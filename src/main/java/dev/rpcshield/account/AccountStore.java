@@ -1,6 +1,7 @@
 package dev.rpcshield.account;
 
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.Query;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.YearMonth;
@@ -10,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -214,33 +216,106 @@ public final class AccountStore {
     });
   }
 
-  /** Adds to an account's usage for the current month (UTC), creating the row if needed. */
-  public void addUsage(UUID accountId, long computeUnits, long requests, long refusals) {
+  /**
+   * Adds usage on one network to this month's rows: the account's total (what its quota is checked
+   * against) and its share on that network, in one transaction.
+   */
+  public void addUsage(
+      UUID accountId, String network, long computeUnits, long requests, long refusals) {
     String period = period();
     db.inTransaction(em -> {
-      int n =
-          em.createNativeQuery(
-                  "update monthly_usage set compute_units = compute_units + ?1,"
-                      + " requests = requests + ?2, refusals = refusals + ?3"
-                      + " where account_id = ?4 and period = ?5")
-              .setParameter(1, computeUnits)
-              .setParameter(2, requests)
-              .setParameter(3, refusals)
-              .setParameter(4, accountId)
-              .setParameter(5, period)
-              .executeUpdate();
-      if (n == 0) {
+      add(
+          em,
+          "monthly_usage",
+          "account_id = ?4 and period = ?5",
+          List.of(accountId, period),
+          "account_id, period",
+          computeUnits,
+          requests,
+          refusals);
+      add(
+          em,
+          "network_usage",
+          "account_id = ?4 and period = ?5 and network = ?6",
+          List.of(accountId, period, network),
+          "account_id, period, network",
+          computeUnits,
+          requests,
+          refusals);
+      return null;
+    });
+  }
+
+  /** Adds the counts to the row {@code where} names (parameters ?4 on), inserting it if missing. */
+  private static void add(
+      EntityManager em,
+      String table,
+      String where,
+      List<Object> keys,
+      String keyColumns,
+      long computeUnits,
+      long requests,
+      long refusals) {
+    Query update =
         em.createNativeQuery(
-                "insert into monthly_usage (account_id, period, compute_units, requests,"
-                    + " refusals) values (?1, ?2, ?3, ?4, ?5)")
-            .setParameter(1, accountId)
-            .setParameter(2, period)
-            .setParameter(3, computeUnits)
-            .setParameter(4, requests)
-            .setParameter(5, refusals)
-            .executeUpdate();
+                "update "
+                    + table
+                    + " set compute_units = compute_units + ?1,"
+                    + " requests = requests + ?2, refusals = refusals + ?3 where "
+                    + where)
+            .setParameter(1, computeUnits)
+            .setParameter(2, requests)
+            .setParameter(3, refusals);
+    for (int i = 0; i < keys.size(); i++) {
+      update.setParameter(4 + i, keys.get(i));
+    }
+    if (update.executeUpdate() > 0) {
+      return;
+    }
+    StringBuilder values = new StringBuilder("?1, ?2, ?3");
+    for (int i = 0; i < keys.size(); i++) {
+      values.append(", ?").append(4 + i);
+    }
+    Query insert =
+        em.createNativeQuery(
+                "insert into "
+                    + table
+                    + " (compute_units, requests, refusals, "
+                    + keyColumns
+                    + ") values ("
+                    + values
+                    + ")")
+            .setParameter(1, computeUnits)
+            .setParameter(2, requests)
+            .setParameter(3, refusals);
+    for (int i = 0; i < keys.size(); i++) {
+      insert.setParameter(4 + i, keys.get(i));
+    }
+    insert.executeUpdate();
+  }
+
+  /** This month's usage of the account on each network it used, by network name. */
+  public Map<String, Usage> usageByNetwork(UUID accountId) {
+    String period = period();
+    return db.inTransaction(em -> {
+      Map<String, Usage> out = new TreeMap<>();
+      for (Object row :
+          em.createNativeQuery(
+                  "select network, compute_units, requests, refusals from network_usage"
+                      + " where account_id = ?1 and period = ?2")
+              .setParameter(1, accountId)
+              .setParameter(2, period)
+              .getResultList()) {
+        Object[] r = (Object[]) row;
+        out.put(
+            (String) r[0],
+            new Usage(
+                period,
+                ((Number) r[1]).longValue(),
+                ((Number) r[2]).longValue(),
+                ((Number) r[3]).longValue()));
       }
-      return n;
+      return out;
     });
   }
 

@@ -3,17 +3,27 @@ package dev.rpcshield.account;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * Counts compute units, requests and refusals per account in memory and flushes them to the
- * database every few seconds, where every instance adds its share; the monthly quota is checked
- * against the database total (re-read at each flush) plus what this instance has not flushed yet.
- * Across instances a quota can be overshot by at most one flush interval of traffic.
+ * Counts compute units, requests and refusals per account and network in memory and flushes them to
+ * the database every few seconds, where every instance adds its share; the monthly quota, one
+ * budget across networks, is checked against the database total (re-read at each flush) plus what
+ * this instance has not flushed yet. Across instances a quota can be overshot by at most one flush
+ * interval of traffic.
  */
 public final class UsageMeter {
   private final AccountStore store;
-  private final Map<UUID, AtomicLongArray> pending = new ConcurrentHashMap<>();
+
+  /** What an account used on one network since the last flush. */
+  private record Key(UUID account, String network) {}
+
+  private final Map<Key, AtomicLongArray> pending = new ConcurrentHashMap<>();
+
+  /** Compute units of each account counted but not yet in the database total. */
+  private final Map<UUID, AtomicLong> unflushed = new ConcurrentHashMap<>();
+
   private final Map<UUID, Long> totals = new ConcurrentHashMap<>();
 
   public UsageMeter(AccountStore store) {
@@ -26,36 +36,48 @@ public final class UsageMeter {
       return true;
     }
     long total = totals.computeIfAbsent(account, a -> store.usage(a).computeUnits());
-    AtomicLongArray p = pending.get(account);
-    long used = total + (p == null ? 0 : p.get(0));
+    AtomicLong p = unflushed.get(account);
+    long used = total + (p == null ? 0 : p.get());
     return used + cost <= monthlyLimit;
   }
 
-  public void served(UUID account, long computeUnits) {
-    AtomicLongArray p = pending.computeIfAbsent(account, a -> new AtomicLongArray(3));
+  public void served(UUID account, String network, long computeUnits) {
+    AtomicLongArray p = counts(account, network);
     p.addAndGet(0, computeUnits);
     p.addAndGet(1, 1);
+    unflushed(account).addAndGet(computeUnits);
   }
 
   /** Compute units used without a request: subscription notifications, metered by size. */
-  public void metered(UUID account, long computeUnits) {
-    pending.computeIfAbsent(account, a -> new AtomicLongArray(3)).addAndGet(0, computeUnits);
+  public void metered(UUID account, String network, long computeUnits) {
+    counts(account, network).addAndGet(0, computeUnits);
+    unflushed(account).addAndGet(computeUnits);
   }
 
-  public void refused(UUID account) {
-    pending.computeIfAbsent(account, a -> new AtomicLongArray(3)).addAndGet(2, 1);
+  public void refused(UUID account, String network) {
+    counts(account, network).addAndGet(2, 1);
+  }
+
+  private AtomicLongArray counts(UUID account, String network) {
+    return pending.computeIfAbsent(new Key(account, network), k -> new AtomicLongArray(3));
+  }
+
+  private AtomicLong unflushed(UUID account) {
+    return unflushed.computeIfAbsent(account, a -> new AtomicLong());
   }
 
   /** Writes what was counted since the last flush and re-reads the totals. */
   public void flush() {
-    for (Map.Entry<UUID, AtomicLongArray> e : pending.entrySet()) {
+    for (Map.Entry<Key, AtomicLongArray> e : pending.entrySet()) {
       AtomicLongArray p = e.getValue();
       long cu = p.getAndSet(0, 0);
       long requests = p.getAndSet(1, 0);
       long refusals = p.getAndSet(2, 0);
       if (cu > 0 || requests > 0 || refusals > 0) {
+        UUID account = e.getKey().account();
         try {
-          store.addUsage(e.getKey(), cu, requests, refusals);
+          store.addUsage(account, e.getKey().network(), cu, requests, refusals);
+          unflushed(account).addAndGet(-cu);
         } catch (RuntimeException failed) {
           p.addAndGet(0, cu);
           p.addAndGet(1, requests);

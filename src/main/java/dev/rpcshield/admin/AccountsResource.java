@@ -173,11 +173,22 @@ public class AccountsResource {
     }
     accounts.usage().flush();
     AccountStore.Usage u = store().usage(account);
+    JsonObjectBuilder byNetwork = Json.createObjectBuilder();
+    store()
+        .usageByNetwork(account)
+        .forEach((network, n) ->
+            byNetwork.add(
+                network,
+                Json.createObjectBuilder()
+                    .add("computeUnits", n.computeUnits())
+                    .add("requests", n.requests())
+                    .add("refusals", n.refusals())));
     return Json.createObjectBuilder()
         .add("period", u.period())
         .add("computeUnits", u.computeUnits())
         .add("requests", u.requests())
         .add("refusals", u.refusals())
+        .add("networks", byNetwork)
         .build()
         .toString();
   }

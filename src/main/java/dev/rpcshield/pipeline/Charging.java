@@ -42,7 +42,7 @@ public class Charging {
       MemberOutcome m = members.get(i);
       Decision d = quota(ctx.caller(), m.price().computeUnits(), decisions.get(i));
       m.decided(d);
-      record(ctx.caller(), m.price().computeUnits(), d.allowed());
+      record(ctx, m.price().computeUnits(), d.allowed());
       verdicts.add(d.allowed() ? Verdict.PROCEED : refuse(ctx, m, d));
     }
     return verdicts;
@@ -63,15 +63,17 @@ public class Charging {
     return Decision.monthlyQuotaUsedUp(monthly, clock.instant());
   }
 
-  private void record(Caller caller, long computeUnits, boolean allowed) {
+  private void record(RequestContext ctx, long computeUnits, boolean allowed) {
+    Caller caller = ctx.caller();
+    String network = ctx.request().network().name();
     if (allowed) {
-      metrics.computeUnits("call", computeUnits);
+      metrics.computeUnits("call", network, computeUnits);
     }
     if (caller.account() != null) {
       if (allowed) {
-        accounts.usage().served(caller.account().accountId(), computeUnits);
+        accounts.usage().served(caller.account().accountId(), network, computeUnits);
       } else {
-        accounts.usage().refused(caller.account().accountId());
+        accounts.usage().refused(caller.account().accountId(), network);
       }
     }
   }

@@ -20,11 +20,11 @@ public class NotificationCharging implements NotificationMeter {
   @Inject LimitsConfig config;
 
   @Override
-  public void delivered(Caller caller, int bytes) {
+  public void delivered(Caller caller, String network, int bytes) {
     long units = (long) Math.ceil(bytes * config.notificationCuPerByte());
-    metrics.computeUnits("notification", units);
+    metrics.computeUnits("notification", network, units);
     if (caller.account() != null && units > 0) {
-      accounts.usage().metered(caller.account().accountId(), units);
+      accounts.usage().metered(caller.account().accountId(), network, units);
     }
   }
 }

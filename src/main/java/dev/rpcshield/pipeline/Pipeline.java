@@ -72,15 +72,14 @@ public class Pipeline {
    */
   private GatewayReply settle(Request request, BiConsumer<Request, List<MemberOutcome>> stages) {
     long started = System.nanoTime();
-    String identity = request.caller().identityType();
     Parsing.Result parsed = parsing.parse(request.body(), request.length());
     if (parsed.refusal() != null) {
-      recorder.refused(identity, since(started));
+      recorder.refused(request, since(started));
       return Replies.refused(parsed.refusal());
     }
     List<MemberOutcome> members = MemberOutcome.of(parsed.body().members());
     stages.accept(request, members);
-    recorder.record(identity, members, since(started));
+    recorder.record(request, members, since(started));
     return replies.assemble(parsed.body().batch(), members);
   }
 

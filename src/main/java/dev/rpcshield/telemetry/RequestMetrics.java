@@ -14,8 +14,8 @@ import org.eclipse.microprofile.metrics.Timer;
 /**
  * The per-call metrics of RpcShield's MicroProfile Metrics (gauges of the parts observed are
  * registered by {@code ops}), published in Prometheus text at {@code /metrics}. Names are in {@link
- * MetricNames} and documented in the README. Labels carry methods, outcomes, identity types and
- * upstream names, never keys or addresses.
+ * MetricNames} and documented in the README. Labels carry methods, outcomes, identity types,
+ * networks and upstream names, never keys or addresses.
  */
 @ApplicationScoped
 public class RequestMetrics {
@@ -24,7 +24,7 @@ public class RequestMetrics {
   /**
    * Counters and timers by their label values, so a call does not look them up by name and tags (a
    * profiled per-request cost). Bounded: methods are allow-listed names or {@code other}; refusal
-   * classes and compute-unit sources are fixed sets.
+   * classes, compute-unit sources and networks are fixed sets.
    */
   private final Map<String, Counter> requests = new ConcurrentHashMap<>();
 
@@ -38,17 +38,18 @@ public class RequestMetrics {
     socketMessages = registry.counter(MetricNames.metadata(MetricNames.WS_MESSAGES));
   }
 
-  /** One answered call. */
-  public void call(String method, String outcome, String identity, Duration took) {
+  /** One answered call on {@code network}. */
+  public void call(String method, String outcome, String identity, String network, Duration took) {
     requests
         .computeIfAbsent(
-            method + '\u0000' + outcome + '\u0000' + identity,
+            method + '\u0000' + outcome + '\u0000' + identity + '\u0000' + network,
             k ->
                 registry.counter(
                     MetricNames.metadata(MetricNames.REQUESTS),
                     new Tag("method", method),
                     new Tag("outcome", outcome),
-                    new Tag("identity", identity)))
+                    new Tag("identity", identity),
+                    new Tag("network", network)))
         .inc();
     durations
         .computeIfAbsent(
@@ -68,15 +69,20 @@ public class RequestMetrics {
         .inc();
   }
 
-  /** Compute units served, by what used them: {@code call} or {@code notification}. */
-  public void computeUnits(String source, long units) {
+  /**
+   * Compute units served on {@code network}, by what used them: {@code call} or {@code
+   * notification}.
+   */
+  public void computeUnits(String source, String network, long units) {
     if (units > 0) {
       computeUnits
           .computeIfAbsent(
-              source,
+              source + '\u0000' + network,
               k ->
                   registry.counter(
-                      MetricNames.metadata(MetricNames.COMPUTE_UNITS), new Tag("source", k)))
+                      MetricNames.metadata(MetricNames.COMPUTE_UNITS),
+                      new Tag("source", source),
+                      new Tag("network", network)))
           .inc(units);
     }
   }

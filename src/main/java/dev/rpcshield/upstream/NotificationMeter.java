@@ -9,6 +9,9 @@ import dev.rpcshield.identity.Caller;
 @FunctionalInterface
 public interface NotificationMeter {
 
-  /** A notification of {@code bytes} bytes went to {@code caller}; it is never refused. */
-  void delivered(Caller caller, int bytes);
+  /**
+   * A notification of {@code bytes} bytes on {@code network} went to {@code caller}; it is never
+   * refused.
+   */
+  void delivered(Caller caller, String network, int bytes);
 }

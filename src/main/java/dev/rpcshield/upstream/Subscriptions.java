@@ -210,7 +210,7 @@ public class Subscriptions {
       }
       byte[] notification = withSubscriptionId(message, upstreamSubscription, sub.clientId);
       sub.sink.send(notification);
-      meter.delivered(sub.sink.caller(), notification.length);
+      meter.delivered(sub.sink.caller(), network.name(), notification.length);
     }
 
     @Override

@@ -75,15 +75,23 @@ abstract class AccountStoreContract {
   }
 
   @Test
-  void usageAccumulatesPerMonth() {
+  void usageAccumulatesPerMonthAndPerNetwork() {
     AccountStore store = store();
     Account a = store.createAccount("usage", "free", "test");
-    store.addUsage(a.getId(), 40, 2, 0);
-    store.addUsage(a.getId(), 26, 1, 3);
+    store.addUsage(a.getId(), "mainnet", 40, 2, 0);
+    store.addUsage(a.getId(), "base", 26, 1, 3);
+    store.addUsage(a.getId(), "mainnet", 4, 1, 1);
     AccountStore.Usage u = store.usage(a.getId());
-    assertEquals(66, u.computeUnits());
-    assertEquals(3, u.requests());
-    assertEquals(3, u.refusals());
+    assertEquals(70, u.computeUnits());
+    assertEquals(4, u.requests());
+    assertEquals(4, u.refusals());
+    Map<String, AccountStore.Usage> byNetwork = store.usageByNetwork(a.getId());
+    assertEquals(List.of("base", "mainnet"), List.copyOf(byNetwork.keySet()));
+    assertEquals(44, byNetwork.get("mainnet").computeUnits());
+    assertEquals(3, byNetwork.get("mainnet").requests());
+    assertEquals(1, byNetwork.get("mainnet").refusals());
+    assertEquals(26, byNetwork.get("base").computeUnits());
+    assertEquals(3, byNetwork.get("base").refusals());
   }
 
   @Test
@@ -94,7 +102,7 @@ abstract class AccountStoreContract {
     assertTrue(store.unblock(b.getId(), "test"));
     Account a = store.createAccount("gone", "free", "test");
     store.createKey(a.getId(), "k", "test");
-    store.addUsage(a.getId(), 1, 1, 0);
+    store.addUsage(a.getId(), "default", 1, 1, 0);
     assertTrue(store.deleteAccount(a.getId(), "test"));
     assertTrue(store.account(a.getId()).isEmpty());
     assertTrue(store.audit(50).stream().anyMatch(r -> r.getAction().equals("account.delete")));

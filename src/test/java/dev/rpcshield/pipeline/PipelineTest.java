@@ -120,7 +120,7 @@ class PipelineTest {
         new Replies(),
         new CallRecorder() {
           @Override
-          public void record(String identity, List<MemberOutcome> members, Duration took) {
+          public void record(Request request, List<MemberOutcome> members, Duration took) {
             for (MemberOutcome m : members) {
               seen(
                   "recorded",
@@ -129,7 +129,7 @@ class PipelineTest {
           }
 
           @Override
-          public void refused(String identity, Duration took) {
+          public void refused(Request request, Duration took) {
             seen("recorded", "body=invalid");
           }
         });
