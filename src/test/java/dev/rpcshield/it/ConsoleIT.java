@@ -99,10 +99,13 @@ class ConsoleIT extends ItBase {
     assertEquals("24", row.findElements(By.tagName("td")).get(2).getText());
 
     By upstream = By.cssSelector("#upstreams tr[data-name='p1']");
-    assertTrue(
-        wait.until(ExpectedConditions.presenceOfElementLocated(upstream))
-            .getText()
-            .contains("CLOSED"));
+    String upstreamText =
+        wait.until(ExpectedConditions.presenceOfElementLocated(upstream)).getText();
+    assertTrue(upstreamText.contains("CLOSED"), upstreamText);
+    assertTrue(upstreamText.startsWith("default"), "grouped by network: " + upstreamText);
+    By network = By.cssSelector("#networks tr[data-name='default']");
+    String networkText = wait.until(ExpectedConditions.presenceOfElementLocated(network)).getText();
+    assertTrue(networkText.startsWith("default (default) not checked"), networkText);
 
     By accountRow = By.cssSelector("#accounts tr[data-id='" + account + "']");
     wait.until(ExpectedConditions.textToBePresentInElementLocated(accountRow, "high rate"));

@@ -223,6 +223,9 @@ class NetworksIT {
     assertEquals(429, over.status(), "40 of 50 units spent on two networks: " + over.body());
     JsonNode usage = ADMIN.call("GET", "/accounts/" + account + "/usage", null).json();
     assertEquals(40, usage.get("computeUnits").asLong(), usage.toString());
+    assertEquals(20, usage.get("networks").get("a").get("computeUnits").asLong(), usage.toString());
+    assertEquals(20, usage.get("networks").get("b").get("computeUnits").asLong(), usage.toString());
+    assertEquals(1, usage.get("networks").get("b").get("refusals").asLong(), usage.toString());
   }
 
   @Test

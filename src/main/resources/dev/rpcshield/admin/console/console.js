@@ -63,10 +63,24 @@ function when(iso) {
   return iso ? new Date(iso).toLocaleString() : '';
 }
 
+function renderNetwork(row, n) {
+  row.dataset.name = n.name;
+  cell(row, n.name + (n.default ? ' (default)' : ''));
+  cell(row, n.chainId > 0 ? n.chainId : 'not checked', 'num');
+  cell(row, n.head >= 0 ? n.head : '?', 'num');
+  cell(row, '').append(
+    badge(n.inRotation + ' of ' + n.upstreams, n.inRotation > 0 ? 'ok' : 'bad'));
+  cell(row, n.hosts.join(', '));
+}
+
 function renderUpstream(row, u) {
   row.dataset.name = u.name;
+  cell(row, u.network);
   cell(row, u.name);
-  cell(row, '').append(badge(u.state, u.state === 'CLOSED' ? 'ok' : 'bad'));
+  const state = u.state === 'WRONG_CHAIN'
+    ? 'WRONG_CHAIN: chain ' + u.seenChainId + ', expected ' + u.chainId
+    : u.state;
+  cell(row, '').append(badge(state, u.state === 'CLOSED' ? 'ok' : 'bad'));
   cell(row, '').append(
     u.inRotation ? badge('in', 'ok') : badge('out', 'bad'),
     u.lagging ? badge('lagging', 'warn') : '');
@@ -116,6 +130,7 @@ function renderAccount(row, a) {
   }
   cell(row, a.tier);
   cell(row, a.enabled ? 'yes' : 'no');
+  cell(row, a.networks ? a.networks.join(', ') : 'all');
   const keys = cell(row, '');
   for (const k of a.keys || []) {
     const code = document.createElement('code');
@@ -136,13 +151,15 @@ function showStatus(text) {
 
 async function refresh() {
   try {
-    const [upstreams, episodes, flagged, accounts, blocklist] = await Promise.all([
+    const [networks, upstreams, episodes, flagged, accounts, blocklist] = await Promise.all([
+      api('GET', '/networks'),
       api('GET', '/upstreams'),
       api('GET', '/ratewatch/episodes'),
       api('GET', '/accounts?flagged=true'),
       api('GET', '/accounts?keys=true'),
       api('GET', '/blocklist'),
     ]);
+    fill('networks', networks, renderNetwork, 'No networks configured.');
     fill('upstreams', upstreams, renderUpstream, 'No upstreams configured.');
     fill('episodes', episodes, renderEpisode, 'Nobody has been throttled in the last hour.');
     fill('flagged', flagged, renderFlagged, 'No account is flagged.');
