@@ -2,13 +2,13 @@ package dev.rpcshield.it;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * Creates the PostgreSQL database the test gateways share (run by the build before the server
- * starts; the gateway applies its own schema on start).
+ * Creates the PostgreSQL database the test gateways share afresh (run by the build before the
+ * server starts; the gateway applies its own schema on start), so every run starts from an empty
+ * schema as on a new machine, whatever an earlier run of another branch migrated it to.
  */
 public final class ItDatabase {
   private ItDatabase() {}
@@ -18,11 +18,9 @@ public final class ItDatabase {
     try (Connection c =
             DriverManager.getConnection(
                 "jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
-        Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name + "'")) {
-      if (!r.next()) {
-        s.execute("CREATE DATABASE " + name);
-      }
+        Statement s = c.createStatement()) {
+      s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+      s.execute("CREATE DATABASE " + name);
     }
   }
 }
