@@ -1,0 +1,75 @@
+package dev.rpcshield.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * A dApp's page in a real headless Chromium, served from another origin (another loopback port),
+ * calling the gateway with {@code fetch} and {@code content-type: application/json}, which makes
+ * the browser send a CORS preflight first. Port 18650 is an allowed origin, 18651 is not.
+ */
+class BrowserCorsIT extends ItBase {
+  static final String CALLS =
+      "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\",\"params\":[]},"
+          + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"eth_blockNumber\",\"params\":[]}]";
+
+  private ChromeDriver browser;
+
+  @BeforeEach
+  void openBrowser() {
+    browser = Browser.start();
+  }
+
+  @AfterEach
+  void closeBrowser() {
+    if (browser != null) {
+      browser.quit();
+    }
+  }
+
+  /** Loads the page on {@code page} calling {@code path} and returns what its script saw. */
+  static String run(
+      ChromeDriver browser, PageServer page, String gatewayUrl, String body, String key) {
+    String url =
+        page.page()
+            + "?gateway="
+            + URLEncoder.encode(gatewayUrl, StandardCharsets.UTF_8)
+            + "&body="
+            + URLEncoder.encode(body, StandardCharsets.UTF_8)
+            + (key == null ? "" : "&key=" + URLEncoder.encode(key, StandardCharsets.UTF_8));
+    browser.get(url);
+    new WebDriverWait(browser, Duration.ofSeconds(15))
+        .until(d -> !d.findElement(By.id("result")).getText().isEmpty());
+    return browser.findElement(By.id("result")).getText();
+  }
+
+  @Test
+  void aPageOnAnAllowedOriginReadsChainIdAndBlockNumber() throws IOException {
+    try (PageServer page = new PageServer(18650)) {
+      String seen = run(browser, page, gateway.base().resolve("/").toString(), CALLS, null);
+      JsonNode r = Gateway.JSON.readTree(seen);
+      assertEquals(200, r.get("status").asInt(), seen);
+      assertEquals("0x7a69", r.get("body").get(0).get("result").asText(), seen);
+      assertEquals(true, r.get("body").get(1).get("result").asText().startsWith("0x"), seen);
+    }
+  }
+
+  @Test
+  void aPageOnAnotherOriginIsRefusedByTheBrowser() {
+    try (PageServer page = new PageServer(18651)) {
+      String seen = run(browser, page, gateway.base().resolve("/").toString(), CALLS, null);
+      assertEquals("failed: TypeError", seen);
+    }
+  }
+}
