@@ -1,9 +1,32 @@
 package dev.rpcshield.identity;
 
+import dev.rpcshield.allowlist.Allowlists;
 import java.util.UUID;
 
 /**
- * What the request path knows of a keyed caller: the account, the key, and the limits in force
- * (tier with overrides). An immutable snapshot, cached; never holds the key itself.
+ * What the request path knows of a keyed caller: the account, the key, the limits in force (tier
+ * with overrides), and the key's allowlists and secret. An immutable snapshot, cached; never holds
+ * the key or the secret itself, only the secret's hash.
+ *
+ * @param allowlists the key's allowlists; {@link Allowlists#NONE} once its secret was presented
+ * @param secretHash SHA-256 hex of the key's secret, or {@code null} when it has none
+ * @param secretRequired whether a request without the secret is refused
  */
-public record AccountView(UUID accountId, UUID keyId, Tier limits) {}
+public record AccountView(
+    UUID accountId,
+    UUID keyId,
+    Tier limits,
+    Allowlists allowlists,
+    String secretHash,
+    boolean secretRequired) {
+
+  /** A key without allowlists or secret. */
+  public AccountView(UUID accountId, UUID keyId, Tier limits) {
+    this(accountId, keyId, limits, Allowlists.NONE, null, false);
+  }
+
+  /** The same key with its allowlists lifted: its secret was presented. */
+  public AccountView withoutAllowlists() {
+    return new AccountView(accountId, keyId, limits, Allowlists.NONE, secretHash, secretRequired);
+  }
+}
