@@ -17,7 +17,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * A dApp's page in a real headless Chromium, served from another origin (another loopback port),
  * calling the gateway with {@code fetch} and {@code content-type: application/json}, which makes
- * the browser send a CORS preflight first. Port 18650 is an allowed origin, 18651 is not.
+ * the browser send a CORS preflight first. Ports 18650 and 18652 are allowed origins, 18651 is not;
+ * a key restricted to one page's origin is refused, readably, to the other.
  */
 class BrowserCorsIT extends ItBase {
   static final String CALLS =
@@ -62,6 +63,31 @@ class BrowserCorsIT extends ItBase {
       assertEquals(200, r.get("status").asInt(), seen);
       assertEquals("0x7a69", r.get("body").get(0).get("result").asText(), seen);
       assertEquals(true, r.get("body").get(1).get("result").asText().startsWith("0x"), seen);
+    }
+  }
+
+  @Test
+  void aKeyRestrictedToAnotherOriginIsRefusedAndThePageReadsWhy() throws IOException {
+    Admin admin = new Admin(gateway);
+    String account = admin.account("{\"name\":\"it-browser\"}");
+    Gateway.Response created =
+        admin.call(
+            "POST",
+            "/accounts/" + account + "/keys",
+            "{\"allowlists\":{\"origins\":[\"http://127.0.0.1:18652\"]}}");
+    String key = created.json().get("key").asText();
+    String single = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\",\"params\":[]}";
+    try (PageServer page = new PageServer(18650)) {
+      String seen = run(browser, page, gateway.base().resolve("/").toString(), single, key);
+      JsonNode r = Gateway.JSON.readTree(seen);
+      assertEquals(403, r.get("status").asInt(), seen);
+      assertEquals(-32033, r.get("body").get("error").get("code").asInt(), seen);
+    }
+    try (PageServer page = new PageServer(18652)) {
+      String seen = run(browser, page, gateway.base().resolve("/").toString(), single, key);
+      JsonNode r = Gateway.JSON.readTree(seen);
+      assertEquals(200, r.get("status").asInt(), seen);
+      assertEquals("0x7a69", r.get("body").get("result").asText(), seen);
     }
   }
 
