@@ -16,9 +16,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * A dApp's page in a real headless Chromium, served from another origin (another loopback port),
- * calling the gateway with {@code fetch} and {@code content-type: application/json}, which makes
- * the browser send a CORS preflight first. Ports 18650 and 18652 are allowed origins, 18651 is not;
- * a key restricted to one page's origin is refused, readably, to the other.
+ * calling the gateway with {@code fetch} (and with ethers' {@code JsonRpcProvider}) and {@code
+ * content-type: application/json}, which makes the browser send a CORS preflight first. Ports 18650
+ * and 18652 are allowed origins, 18651 is not; a key restricted to one page's origin is refused,
+ * readably, to the other.
  */
 class BrowserCorsIT extends ItBase {
   static final String CALLS =
@@ -88,6 +89,22 @@ class BrowserCorsIT extends ItBase {
       JsonNode r = Gateway.JSON.readTree(seen);
       assertEquals(200, r.get("status").asInt(), seen);
       assertEquals("0x7a69", r.get("body").get("result").asText(), seen);
+    }
+  }
+
+  @Test
+  void ethersJsonRpcProviderWorksFromAPageOnAnAllowedOrigin() throws IOException {
+    try (PageServer page = new PageServer(18650)) {
+      browser.get(
+          page.page()
+              + "?client=ethers&gateway="
+              + URLEncoder.encode(gateway.base().resolve("/").toString(), StandardCharsets.UTF_8));
+      new WebDriverWait(browser, Duration.ofSeconds(20))
+          .until(d -> !d.findElement(By.id("result")).getText().isEmpty());
+      String seen = browser.findElement(By.id("result")).getText();
+      JsonNode r = Gateway.JSON.readTree(seen);
+      assertEquals("0x7a69", r.get("chainId").asText(), seen);
+      assertEquals(true, r.get("block").asLong() >= 0, seen);
     }
   }
 
