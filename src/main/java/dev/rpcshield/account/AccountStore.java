@@ -1,5 +1,6 @@
 package dev.rpcshield.account;
 
+import dev.rpcshield.allowlist.Allowlists;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.Query;
 import java.time.Clock;
@@ -159,6 +160,41 @@ public final class AccountStore {
       out.computeIfAbsent(k.getAccountId(), a -> new ArrayList<>()).add(k);
     }
     return out;
+  }
+
+  /**
+   * Changes a key's allowlists, secret requirement or secret (a change field left null keeps its
+   * value); empty when the key does not exist. Every instance applies it within a second.
+   *
+   * @param secret a new secret's plaintext (stored only as its hash)
+   */
+  public Optional<ApiKey> restrictKey(
+      UUID keyId, Allowlists allowlists, Boolean secretRequired, String secret, String actor) {
+    return db.inTransaction(em -> {
+      ApiKey k = em.find(ApiKey.class, keyId);
+      if (k == null) {
+        return Optional.<ApiKey>empty();
+      }
+      if (allowlists != null) {
+        k.setAllowlists(allowlists);
+      }
+      if (secret != null) {
+        k.setSecretHash(ApiKeys.hash(secret));
+      }
+      if (secretRequired != null) {
+        if (secretRequired && k.getSecretHash() == null) {
+          throw new IllegalArgumentException("a key needs a secret before it can require it");
+        }
+        k.setSecretRequired(secretRequired);
+      }
+      changed(
+          em,
+          actor,
+          "key.restrict",
+          k.getAccountId(),
+          "key=" + keyId + (secret != null ? " new secret" : ""));
+      return Optional.of(k);
+    });
   }
 
   /** Revokes a key; false when it does not exist. Revoking twice keeps the first time. */

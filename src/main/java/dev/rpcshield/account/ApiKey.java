@@ -1,10 +1,12 @@
 package dev.rpcshield.account;
 
+import dev.rpcshield.allowlist.Allowlists;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /** An API key, stored only as its SHA-256 hash and a short visible prefix. */
@@ -33,6 +35,27 @@ public class ApiKey {
 
   @Column(name = "revoked_at")
   private Instant revokedAt;
+
+  @Column(name = "allowed_origins", length = 8000)
+  private String allowedOrigins;
+
+  @Column(name = "allowed_cidrs", length = 8000)
+  private String allowedCidrs;
+
+  @Column(name = "allowed_user_agents", length = 8000)
+  private String allowedUserAgents;
+
+  @Column(name = "allowed_methods", length = 8000)
+  private String allowedMethods;
+
+  @Column(name = "allowed_contracts", length = 8000)
+  private String allowedContracts;
+
+  @Column(name = "secret_hash", length = 64)
+  private String secretHash;
+
+  @Column(name = "secret_required", nullable = false)
+  private boolean secretRequired;
 
   protected ApiKey() {}
 
@@ -83,5 +106,48 @@ public class ApiKey {
 
   public void setRevokedAt(Instant at) {
     this.revokedAt = at;
+  }
+
+  /** The key's allowlists, as stored (one entry per line; validated when they were set). */
+  public Allowlists getAllowlists() {
+    return Allowlists.of(
+        lines(allowedOrigins),
+        lines(allowedCidrs),
+        lines(allowedUserAgents),
+        lines(allowedMethods),
+        lines(allowedContracts));
+  }
+
+  public void setAllowlists(Allowlists a) {
+    allowedOrigins = joined(a.entries("origins"));
+    allowedCidrs = joined(a.entries("cidrs"));
+    allowedUserAgents = joined(a.entries("userAgents"));
+    allowedMethods = joined(a.entries("methods"));
+    allowedContracts = joined(a.entries("contracts"));
+  }
+
+  /** SHA-256 hex of the key's secret, or null when it has none. */
+  public String getSecretHash() {
+    return secretHash;
+  }
+
+  public void setSecretHash(String hash) {
+    this.secretHash = hash;
+  }
+
+  public boolean isSecretRequired() {
+    return secretRequired;
+  }
+
+  public void setSecretRequired(boolean required) {
+    this.secretRequired = required;
+  }
+
+  private static List<String> lines(String text) {
+    return text == null || text.isEmpty() ? List.of() : List.of(text.split("\n"));
+  }
+
+  private static String joined(List<String> entries) {
+    return entries.isEmpty() ? null : String.join("\n", entries);
   }
 }

@@ -31,6 +31,18 @@ public final class ApiKeys {
     return PREFIX + body + checksum(body.toString());
   }
 
+  /**
+   * A new key secret: 43 base62 characters (256 bits), stored only as its {@link #hash}, shown
+   * once.
+   */
+  public static String generateSecret() {
+    StringBuilder secret = new StringBuilder(BODY);
+    for (int i = 0; i < BODY; i++) {
+      secret.append(BASE62.charAt(RANDOM.nextInt(62)));
+    }
+    return secret.toString();
+  }
+
   /** Whether the text has the key format and a matching checksum (no lookup involved). */
   public static boolean wellFormed(String key) {
     if (key == null || key.length() != PREFIX.length() + BODY + CHECK || !key.startsWith(PREFIX)) {
@@ -47,11 +59,11 @@ public final class ApiKeys {
     return MessageDigest.isEqual(expected, given);
   }
 
-  /** Lowercase hex SHA-256 of the key: what is stored and looked up. */
+  /** Lowercase hex SHA-256 of the key (or a key's secret): what is stored and looked up. */
   public static String hash(String key) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(sha.digest(key.getBytes(StandardCharsets.US_ASCII)));
+      return HexFormat.of().formatHex(sha.digest(key.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

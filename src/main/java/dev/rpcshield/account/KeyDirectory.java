@@ -21,7 +21,8 @@ import java.util.function.Supplier;
  * Resolves API keys and blocked addresses without a database round trip per request: key lookups
  * (hits and misses) are cached by hash, the blocklist is held whole, and both are dropped whenever
  * the store's change counter moves, which {@link #refreshIfChanged()} checks (every 500 ms on each
- * instance), so a revoke, disable or tier change anywhere takes effect everywhere within a second.
+ * instance), so a revoke, disable, tier or allowlist change anywhere takes effect everywhere within
+ * a second.
  */
 public final class KeyDirectory {
 
@@ -113,7 +114,14 @@ public final class KeyDirectory {
     Tier tier = tiers.tier(a.getTier()).orElseGet(() -> tiers.tier("free").orElseThrow());
     return new Resolution(
         Status.OK,
-        new AccountView(a.getId(), k.getId(), a.limitsUnder(tier), Set.copyOf(a.getNetworks())));
+        new AccountView(
+            a.getId(),
+            k.getId(),
+            a.limitsUnder(tier),
+            Set.copyOf(a.getNetworks()),
+            k.getAllowlists(),
+            k.getSecretHash(),
+            k.isSecretRequired()));
   }
 
   /** How many cached keys would be admitted now without the database (readiness). */

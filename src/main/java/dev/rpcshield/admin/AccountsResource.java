@@ -7,6 +7,8 @@ import dev.rpcshield.account.Account;
 import dev.rpcshield.account.AccountStore;
 import dev.rpcshield.account.Accounts;
 import dev.rpcshield.account.ApiKey;
+import dev.rpcshield.account.ApiKeys;
+import dev.rpcshield.allowlist.Allowlists;
 import dev.rpcshield.upstream.Network;
 import dev.rpcshield.upstream.Upstreams;
 import jakarta.enterprise.context.RequestScoped;
@@ -145,14 +147,29 @@ public class AccountsResource {
     JsonObject in =
         body == null || body.isBlank() ? JsonObject.EMPTY_JSON_OBJECT : AdminJson.parse(body);
     String label = AdminJson.string(in, "label", false, 200);
+    Allowlists lists = in.containsKey("allowlists") ? AdminJson.allowlists(in, "allowlists") : null;
+    Boolean withSecret = AdminJson.bool(in, "secret");
+    Boolean required = AdminJson.bool(in, "secretRequired");
+    if (Boolean.TRUE.equals(required) && !Boolean.TRUE.equals(withSecret)) {
+      throw badField("secretRequired", "a key that requires its secret is made with secret: true");
+    }
     UUID account = id(id);
     if (store().account(account).isEmpty()) {
       throw notFound("account");
     }
     AccountStore.CreatedKey k = store().createKey(account, label, actor());
+    ApiKey key = k.key();
+    String secret = Boolean.TRUE.equals(withSecret) ? ApiKeys.generateSecret() : null;
+    if (lists != null || secret != null || required != null) {
+      key = store().restrictKey(key.getId(), lists, required, secret, actor()).orElseThrow();
+    }
+    JsonObjectBuilder out = AdminJson.key(key).add("key", k.plaintext());
+    if (secret != null) {
+      out.add("secret", secret);
+    }
     return Response.status(201)
         .header("Cache-Control", "no-store")
-        .entity(AdminJson.key(k.key()).add("key", k.plaintext()).build().toString())
+        .entity(out.build().toString())
         .build();
   }
 

@@ -3,7 +3,11 @@ package dev.rpcshield.admin;
 import dev.rpcshield.account.Account;
 import dev.rpcshield.account.ApiKey;
 import dev.rpcshield.account.BlockedAddress;
+import dev.rpcshield.allowlist.Allowlists;
+import dev.rpcshield.allowlist.InvalidAllowlistException;
 import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -14,6 +18,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.StringReader;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /** JSON in and out of the admin API, with 400 errors that name the bad field. */
 final class AdminJson {
@@ -131,6 +139,58 @@ final class AdminJson {
     return b;
   }
 
+  /**
+   * A key's allowlists from {@code {"origins": [...], "cidrs": [...], "userAgents": [...],
+   * "methods": [...], "contracts": [...]}}: a list left out or null is not set.
+   */
+  static Allowlists allowlists(JsonObject in, String field) {
+    if (!(in.get(field) instanceof JsonObject o)) {
+      throw badField(field, field + " must be an object of lists: " + Allowlists.NAMES);
+    }
+    Map<String, List<String>> lists = new HashMap<>();
+    for (String name : o.keySet()) {
+      if (!Allowlists.NAMES.contains(name)) {
+        throw badField(
+            field + "." + name, "unknown allowlist '" + name + "'; known: " + Allowlists.NAMES);
+      }
+      JsonValue v = o.get(name);
+      if (v == JsonValue.NULL) {
+        continue;
+      }
+      if (!(v instanceof JsonArray a)) {
+        throw badField(field + "." + name, name + " must be an array of strings");
+      }
+      List<String> entries = new ArrayList<>();
+      for (JsonValue e : a) {
+        if (!(e instanceof JsonString str)) {
+          throw badField(field + "." + name, name + " must be an array of strings");
+        }
+        entries.add(str.getString());
+      }
+      lists.put(name, entries);
+    }
+    try {
+      return Allowlists.of(
+          lists.get("origins"),
+          lists.get("cidrs"),
+          lists.get("userAgents"),
+          lists.get("methods"),
+          lists.get("contracts"));
+    } catch (InvalidAllowlistException e) {
+      throw badField(field + "." + e.list(), e.getMessage());
+    }
+  }
+
+  static JsonObjectBuilder allowlists(Allowlists a) {
+    JsonObjectBuilder o = Json.createObjectBuilder();
+    for (String name : Allowlists.NAMES) {
+      JsonArrayBuilder entries = Json.createArrayBuilder();
+      a.entries(name).forEach(entries::add);
+      o.add(name, entries);
+    }
+    return o;
+  }
+
   static JsonObjectBuilder key(ApiKey k) {
     JsonObjectBuilder b =
         Json.createObjectBuilder()
@@ -145,6 +205,9 @@ final class AdminJson {
     if (k.getRevokedAt() != null) {
       b.add("revokedAt", k.getRevokedAt().toString());
     }
+    b.add("allowlists", allowlists(k.getAllowlists()));
+    b.add("hasSecret", k.getSecretHash() != null);
+    b.add("secretRequired", k.isSecretRequired());
     return b;
   }
 

@@ -7,11 +7,13 @@ import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 
 /**
  * Reads who is calling from an HTTP request (also the WebSocket upgrade request): the API key from
- * {@code X-API-Key}, {@code Authorization: Bearer}, the path or {@code ?apikey=}, and the client IP
- * under the trusted-proxy rule.
+ * {@code X-API-Key}, {@code Authorization: Bearer}, the path or {@code ?apikey=}; the key's secret;
+ * the client IP under the trusted-proxy rule; and the {@code Origin} and {@code User-Agent} the
+ * key's allowlists check.
  */
 @ApplicationScoped
 public class CallerResolver {
@@ -20,7 +22,37 @@ public class CallerResolver {
   public Caller resolve(HttpServletRequest req, String pathKey) {
     String ip =
         config.trustedProxies().clientIp(req.getRemoteAddr(), req.getHeader("X-Forwarded-For"));
-    return new Caller(ip, apiKey(req, pathKey), null);
+    return new Caller(
+        ip,
+        apiKey(req, pathKey),
+        null,
+        req.getHeader("Origin"),
+        req.getHeader("User-Agent"),
+        secret(req));
+  }
+
+  /**
+   * The key's secret: {@code X-API-Secret}, or the password of HTTP basic auth (as Infura takes it:
+   * {@code https://:SECRET@host/v1/KEY}).
+   */
+  static String secret(HttpServletRequest req) {
+    String header = req.getHeader("X-API-Secret");
+    if (header != null && !header.isBlank()) {
+      return header.trim();
+    }
+    String auth = req.getHeader("Authorization");
+    if (auth == null || !auth.regionMatches(true, 0, "Basic ", 0, 6)) {
+      return null;
+    }
+    try {
+      String pair =
+          new String(Base64.getDecoder().decode(auth.substring(6).trim()), StandardCharsets.UTF_8);
+      int colon = pair.indexOf(':');
+      String password = colon < 0 ? "" : pair.substring(colon + 1);
+      return password.isEmpty() ? null : password;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private static String apiKey(HttpServletRequest req, String pathKey) {

@@ -3,6 +3,7 @@ package dev.rpcshield.http;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.pipeline.Replies;
+import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.annotation.WebServlet;
@@ -27,6 +28,8 @@ public class ErrorPageServlet extends HttpServlet {
   private static final Logger LOG = Logger.getLogger(ErrorPageServlet.class.getName());
   private static final long serialVersionUID = 1L;
 
+  @Inject transient CorsPolicy cors;
+
   @Override
   protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     Object code = req.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
@@ -48,7 +51,11 @@ public class ErrorPageServlet extends HttpServlet {
                 .getBytes(StandardCharsets.UTF_8)
             : Replies.refused(new RpcError(code(status), reason)).body();
     resp.resetBuffer();
-    RpcServlet.write(resp, status, body, Map.of());
+    RpcServlet.write(
+        resp,
+        status,
+        body,
+        RpcPath.of(path) == null ? Map.of() : cors.answer(req.getHeader("Origin")));
   }
 
   private static RpcErrorCode code(int status) {

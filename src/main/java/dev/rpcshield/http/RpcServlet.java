@@ -47,6 +47,7 @@ public class RpcServlet extends HttpServlet {
   @Inject transient Admission admission;
   @Inject transient ClientAborts aborts;
   @Inject transient Upstreams upstreams;
+  @Inject transient CorsPolicy cors;
 
   private final transient ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -65,6 +66,7 @@ public class RpcServlet extends HttpServlet {
           RpcError.of(RpcErrorCode.INVALID_REQUEST, "no JSON-RPC endpoint at this path"));
       return;
     }
+    cors.answer(req.getHeader("Origin")).forEach(resp::setHeader);
     Network network = network(req, path);
     if (network == null) {
       unknownNetwork(resp, path);
@@ -148,6 +150,40 @@ public class RpcServlet extends HttpServlet {
       }
     } finally {
       async.complete();
+    }
+  }
+
+  /**
+   * OPTIONS on a JSON-RPC path is a CORS preflight when it carries {@code Origin} and {@code
+   * Access-Control-Request-Method}: 204 with the CORS headers, or 403 without them (the browser
+   * then refuses the call). Without those headers it only says which methods the path takes.
+   */
+  @Override
+  protected void doOptions(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    if (RpcPath.of(req.getRequestURI().substring(req.getContextPath().length())) == null) {
+      error(
+          resp,
+          404,
+          RpcError.of(RpcErrorCode.INVALID_REQUEST, "no JSON-RPC endpoint at this path"));
+      return;
+    }
+    String origin = req.getHeader("Origin");
+    String method = req.getHeader("Access-Control-Request-Method");
+    if (origin == null || method == null) {
+      resp.setHeader("Allow", "GET, POST, OPTIONS");
+      resp.setStatus(204);
+      return;
+    }
+    CorsPolicy.Preflight answer =
+        cors.preflight(origin, method, req.getHeader("Access-Control-Request-Headers"));
+    answer.headers().forEach(resp::setHeader);
+    if (answer.allowed()) {
+      resp.setStatus(204);
+    } else {
+      error(
+          resp,
+          403,
+          RpcError.of(RpcErrorCode.FORBIDDEN, "this origin, method or header is not allowed"));
     }
   }
 

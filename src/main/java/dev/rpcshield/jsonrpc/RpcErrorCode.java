@@ -19,7 +19,8 @@ public enum RpcErrorCode {
   BODY_TOO_LARGE(-32021, 413, "request body too large"),
   UNAUTHORIZED(-32030, 401, "unauthorized"),
   FORBIDDEN(-32031, 403, "forbidden"),
-  ACCOUNTS_UNAVAILABLE(-32032, 503, "the API key cannot be checked now");
+  ACCOUNTS_UNAVAILABLE(-32032, 503, "the API key cannot be checked now"),
+  NOT_ALLOWLISTED(-32033, 403, "refused by the API key's allowlist");
 
   private final int code;
   private final int httpStatus;

@@ -3,6 +3,7 @@ package dev.rpcshield.ops;
 import dev.rpcshield.account.AccountsConfig;
 import dev.rpcshield.admin.AdminConfig;
 import dev.rpcshield.config.Settings;
+import dev.rpcshield.http.CorsPolicy;
 import dev.rpcshield.limit.LimitsConfig;
 import dev.rpcshield.pipeline.GatewayConfig;
 import dev.rpcshield.ratewatch.RatewatchConfig;
@@ -33,7 +34,8 @@ public class Configuration {
       RatewatchConfig ratewatch,
       SocketSettings sockets,
       SubscriptionCaps subscriptions,
-      AdminConfig admin) {
+      AdminConfig admin,
+      CorsPolicy cors) {
 
     public static Snapshot read(Settings s) {
       GatewayConfig gateway = GatewayConfig.read(s);
@@ -46,7 +48,8 @@ public class Configuration {
           RatewatchConfig.read(s),
           SocketSettings.read(s, gateway.parseLimits().maxBodyBytes()),
           SubscriptionCaps.read(s),
-          AdminConfig.read(s));
+          AdminConfig.read(s),
+          CorsPolicy.read(s));
     }
   }
 
@@ -104,5 +107,10 @@ public class Configuration {
   @Produces
   AdminConfig admin() {
     return snapshot.admin();
+  }
+
+  @Produces
+  CorsPolicy cors() {
+    return snapshot.cors();
   }
 }

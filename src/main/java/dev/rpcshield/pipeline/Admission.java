@@ -1,8 +1,10 @@
 package dev.rpcshield.pipeline;
 
 import dev.rpcshield.account.Accounts;
+import dev.rpcshield.account.ApiKeys;
 import dev.rpcshield.account.DatabaseUnavailableException;
 import dev.rpcshield.account.KeyDirectory;
+import dev.rpcshield.identity.AccountView;
 import dev.rpcshield.identity.Caller;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
@@ -10,6 +12,8 @@ import dev.rpcshield.ratewatch.Ratewatch;
 import dev.rpcshield.telemetry.RequestIds;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import org.eclipse.microprofile.faulttolerance.exceptions.FaultToleranceException;
 
 /**
@@ -17,7 +21,9 @@ import org.eclipse.microprofile.faulttolerance.exceptions.FaultToleranceExceptio
  * (403) first; a presented key must be well formed, known and not revoked (else 401, never served
  * as anonymous), and its account enabled and allowed the network asked for (else 403). A key the
  * cache does not know while the account database is unreachable gets 503: it can be neither
- * admitted nor refused.
+ * admitted nor refused. A known key's secret, if presented, must be right and lifts the key's
+ * allowlists; otherwise the key's origin, address and User-Agent allowlists apply here (at the
+ * WebSocket handshake too), its method and contract lists per call ({@link Allowlisting}).
  */
 @ApplicationScoped
 public class Admission {
@@ -48,7 +54,7 @@ public class Admission {
               RpcErrorCode.ACCOUNTS_UNAVAILABLE, "the account database is unavailable, try again"));
     }
     return switch (r.status()) {
-      case OK -> onNetwork(caller.withAccount(r.view()), network);
+      case OK -> keyed(caller.withAccount(r.view()), network);
       case DISABLED -> new Result(null, RpcError.of(RpcErrorCode.FORBIDDEN, "account is disabled"));
       case REVOKED ->
           new Result(null, RpcError.of(RpcErrorCode.UNAUTHORIZED, "API key is revoked"));
@@ -59,14 +65,48 @@ public class Admission {
     };
   }
 
+  /**
+   * A known key's secret and client allowlists: the right secret lifts the allowlists, a wrong one
+   * is 401, none is 401 for a key that requires it; then the origin, address and User-Agent lists.
+   */
+  private Result keyed(Caller caller, String network) {
+    AccountView view = caller.account();
+    if (caller.secret() != null) {
+      if (view.secretHash() == null
+          || !MessageDigest.isEqual(
+              view.secretHash().getBytes(StandardCharsets.US_ASCII),
+              ApiKeys.hash(caller.secret()).getBytes(StandardCharsets.US_ASCII))) {
+        return refuse(
+            caller, RpcError.of(RpcErrorCode.UNAUTHORIZED, "API key secret is wrong"), "secret");
+      }
+      return onNetwork(caller.withAccount(view.withoutAllowlists()), network);
+    }
+    if (view.secretRequired()) {
+      return refuse(
+          caller,
+          RpcError.of(RpcErrorCode.UNAUTHORIZED, "this API key requires its secret"),
+          "secret");
+    }
+    String list =
+        view.allowlists().refusesClient(caller.origin(), caller.clientIp(), caller.userAgent());
+    return list == null
+        ? onNetwork(caller, network)
+        : refuse(caller, Allowlisting.refusal(list), "allowlist");
+  }
+
   private Result onNetwork(Caller caller, String network) {
     if (caller.account().mayUse(network)) {
       return new Result(caller, null);
     }
-    RpcError refusal =
+    return refuse(
+        caller,
         RpcError.of(
-            RpcErrorCode.FORBIDDEN, "this key's account may not call network '" + network + "'");
-    ratewatch.refused(caller, null, RequestIds.next(), "-", "network", refusal.message());
+            RpcErrorCode.FORBIDDEN, "this key's account may not call network '" + network + "'"),
+        "network");
+  }
+
+  private Result refuse(Caller caller, RpcError refusal, String refusalClass) {
+    ratewatch.refused(caller, null, RequestIds.next(), "-", refusalClass, refusal.message());
     return new Result(null, refusal);
   }
 }

@@ -11,15 +11,17 @@ import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
- * The request path shared by every transport, one stage per job: parse, call policy, pricing,
- * charging, local answers, upstream dispatch, reply. Each batch member is one {@link MemberOutcome}
- * that the stages settle; a settled member passes the later stages by. Admission (blocklist, key,
- * account) happens before, when the transport resolves the caller.
+ * The request path shared by every transport, one stage per job: parse, call policy, the key's
+ * method and contract allowlists, pricing, charging, local answers, upstream dispatch, reply. Each
+ * batch member is one {@link MemberOutcome} that the stages settle; a settled member passes the
+ * later stages by. Admission (blocklist, key, account) happens before, when the transport resolves
+ * the caller.
  */
 @ApplicationScoped
 public class Pipeline {
   private Parsing parsing;
   private CallPolicy policy;
+  private Allowlisting allowlists;
   private Pricing pricing;
   private Charging charging;
   private LocalAnswers local;
@@ -31,6 +33,7 @@ public class Pipeline {
   void wire(
       Parsing parsing,
       CallPolicy policy,
+      Allowlisting allowlists,
       Pricing pricing,
       Charging charging,
       LocalAnswers local,
@@ -39,6 +42,7 @@ public class Pipeline {
       CallRecorder recorder) {
     this.parsing = parsing;
     this.policy = policy;
+    this.allowlists = allowlists;
     this.pricing = pricing;
     this.charging = charging;
     this.local = local;
@@ -87,6 +91,9 @@ public class Pipeline {
     RequestContext ctx = new RequestContext(request);
     for (MemberOutcome m : MemberOutcome.open(members)) {
       m.settle(policy.check(ctx, m.call()));
+    }
+    for (MemberOutcome m : MemberOutcome.open(members)) {
+      m.settle(allowlists.check(ctx, m.call()));
     }
     for (MemberOutcome m : MemberOutcome.open(members)) {
       m.settle(pricing.price(ctx.caller(), request.network(), m));

@@ -40,6 +40,9 @@ public final class RawTransactionDecoder {
     "sssssssss", "ssssssslsss", "sssssssslsss", "sssssssslslsss", "ssssssssllsss"
   };
 
+  /** Where each type's recipient is among its fields. */
+  private static final int[] TO = {3, 4, 5, 5, 5};
+
   private static final String[] NAME = {"legacy", "EIP-2930", "EIP-1559", "EIP-4844", "EIP-7702"};
 
   private final Set<Long> allowedChainIds;
@@ -53,6 +56,37 @@ public final class RawTransactionDecoder {
   public RawTransactionDecoder(Set<Long> allowedChainIds, boolean allowUnprotected) {
     this.allowedChainIds = Set.copyOf(allowedChainIds);
     this.allowUnprotected = allowUnprotected;
+  }
+
+  /**
+   * The recipient of a signed transaction, lowercase 0x-hex, or {@code null} for a contract
+   * creation. Read without recovering the signer: what a contract allowlist checks.
+   */
+  public String recipient(String hex) throws InvalidTransactionException {
+    byte[] raw = bytes(hex);
+    int first = raw[0] & 0xff;
+    int type = first >= 0xc0 ? 0 : first;
+    if (type == 0 && first < 0xc0 || type >= LAYOUT.length) {
+      throw new InvalidTransactionException(
+          Reason.UNKNOWN_TYPE,
+          "unknown transaction type 0x" + HexFormat.of().toHexDigits((byte) first));
+    }
+    Item payload;
+    if (type == 0) {
+      payload = Rlp.whole(raw, 0);
+    } else {
+      Item envelope = Rlp.whole(raw, 1);
+      payload = type == 3 ? blobPayload(raw, envelope) : envelope;
+    }
+    Item to = fields(raw, type, payload).get(TO[type]);
+    int length = to.end() - to.contentStart();
+    if (length == 0) {
+      return null;
+    }
+    if (length != 20) {
+      throw notDecodable("the recipient is " + length + " bytes, not 20");
+    }
+    return "0x" + HexFormat.of().formatHex(raw, to.contentStart(), to.end());
   }
 
   public SignedTransaction decode(String hex) throws InvalidTransactionException {

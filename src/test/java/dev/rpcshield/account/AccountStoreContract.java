@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rpcshield.allowlist.Allowlists;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +38,34 @@ abstract class AccountStoreContract {
     assertTrue(store.revokeKey(found.getId(), "test"));
     assertNotNull(store.keyByHash(ApiKeys.hash(k.plaintext())).orElseThrow().getRevokedAt());
     assertFalse(store.revokeKey(UUID.randomUUID(), "test"));
+  }
+
+  @Test
+  void aKeysAllowlistsAndSecretAreStoredAndMoveTheCounter() {
+    AccountStore store = store();
+    Account a = store.createAccount("restricted", "free", "test");
+    ApiKey k = store.createKey(a.getId(), "web", "test").key();
+    assertEquals(Allowlists.NONE, k.getAllowlists());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> store.restrictKey(k.getId(), null, true, null, "test"),
+        "a key without a secret cannot require one");
+    Allowlists lists =
+        Allowlists.of(
+            List.of("https://app.example", "https://*.dapp.example"),
+            List.of("203.0.113.0/24"),
+            List.of("Mozilla/"),
+            List.of("eth_call", "eth_get*"),
+            List.of("0x1111111111111111111111111111111111111111"));
+    long seq = store.changeSeq();
+    store.restrictKey(k.getId(), lists, null, "s3cret", "test").orElseThrow();
+    store.restrictKey(k.getId(), null, true, null, "test").orElseThrow();
+    assertTrue(store.changeSeq() > seq, "every instance sees the change");
+    ApiKey found = store.keyByHash(k.getKeyHash()).orElseThrow();
+    assertEquals(lists, found.getAllowlists());
+    assertEquals(ApiKeys.hash("s3cret"), found.getSecretHash());
+    assertTrue(found.isSecretRequired());
+    assertTrue(store.restrictKey(UUID.randomUUID(), lists, null, null, "test").isEmpty());
   }
 
   @Test

@@ -77,6 +77,8 @@ class ConfigurationTest {
         "rpcshield.ws.max-in-flight|0",
         "rpcshield.upstreams.ws|w=http://127.0.0.1:2",
         "rpcshield.tier.gold.sender-exempt|perhaps",
+        "rpcshield.cors.allowed-origins|app.example/path",
+        "rpcshield.cors.max-age|a while",
       })
   void aBadValueInAnyAreaIsRefusedWithItsKey(String key, String value) {
     Map<String, String> values = new HashMap<>(EVERY_KIND);

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * The orchestrator with a fake of every stage: each member goes through the stages in order, a
  * member settled by one stage is never seen by a later one, and the reply keeps the client's order.
  * Methods name what the fakes do with them: {@code deny_*} is refused by call policy, {@code bad_*}
- * by pricing, {@code over_*} by charging, {@code local_*} answered locally; the rest go upstream.
+ * by pricing, {@code off_*} by the key's allowlists, {@code over_*} by charging, {@code local_*}
+ * answered locally; the rest go upstream.
  */
 class PipelineTest {
   private static final Caller CALLER = new Caller("198.51.100.7", null, null);
@@ -64,6 +65,15 @@ class PipelineTest {
           @Override
           public String metricName(String method) {
             return method;
+          }
+        },
+        new Allowlisting() {
+          @Override
+          public Verdict check(RequestContext ctx, RpcCall call) {
+            seen("allowlist", call.method());
+            return call.method().startsWith("off_")
+                ? Verdict.refused(Allowlisting.refusal("methods"))
+                : Verdict.PROCEED;
           }
         },
         new Pricing() {
@@ -162,6 +172,7 @@ class PipelineTest {
                     call(1, "deny_a"),
                     call(2, "bad_b"),
                     "{\"jsonrpc\":\"2.0\",\"id\":3}",
+                    call(7, "off_g"),
                     call(4, "over_c"),
                     call(5, "local_d"),
                     call(6, "eth_e"),
@@ -169,7 +180,10 @@ class PipelineTest {
                 + "]");
 
     assertEquals(
-        List.of("deny_a", "bad_b", "over_c", "local_d", "eth_e", "eth_f"), seen.get("policy"));
+        List.of("deny_a", "bad_b", "off_g", "over_c", "local_d", "eth_e", "eth_f"),
+        seen.get("policy"));
+    assertEquals(
+        List.of("bad_b", "off_g", "over_c", "local_d", "eth_e", "eth_f"), seen.get("allowlist"));
     assertEquals(List.of("bad_b", "over_c", "local_d", "eth_e", "eth_f"), seen.get("pricing"));
     assertEquals(List.of("over_c", "local_d", "eth_e", "eth_f"), seen.get("charging"));
     assertEquals(List.of("local_d", "eth_e", "eth_f"), seen.get("local"));
@@ -179,6 +193,7 @@ class PipelineTest {
             "deny_a=refused",
             "bad_b=invalid",
             "invalid=invalid",
+            "off_g=refused",
             "over_c=refused",
             "local_d=ok",
             "eth_e=ok",
@@ -203,7 +218,8 @@ class PipelineTest {
     }
     assertEquals(true, body.contains("\"id\":5,\"result\":\"here\""), body);
     assertEquals(true, body.contains("\"id\":6,\"result\":\"upstream\""), body);
-    assertEquals(6, body.split("\"jsonrpc\"").length - 1, "no entry for the notification");
+    assertEquals(true, body.contains("\"id\":7,\"error\":{\"code\":-32033"), body);
+    assertEquals(7, body.split("\"jsonrpc\"").length - 1, "no entry for the notification");
     assertEquals(OVER, reply.decision(), "the refused member's decision is the one shown");
   }
 

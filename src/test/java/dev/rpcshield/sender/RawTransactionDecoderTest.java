@@ -228,6 +228,36 @@ class RawTransactionDecoderTest {
         e.getMessage());
   }
 
+  @Test
+  void theRecipientOfEveryTypeIsReadWithoutRecovery() throws Exception {
+    String to = TestTransactions.TO.toLowerCase();
+    for (String raw :
+        List.of(
+            TestTransactions.legacy(ALICE, 0, 31337),
+            TestTransactions.legacyUnprotected(ALICE, 0),
+            TestTransactions.eip2930(ALICE, 0, 31337),
+            TestTransactions.eip1559(ALICE, 0, 31337),
+            TestTransactions.eip4844Plain(ALICE, 0),
+            TestTransactions.eip4844Network(ALICE, 0),
+            TestTransactions.eip7702(ALICE, 0))) {
+      assertEquals(to, anvilOnly.recipient(raw));
+    }
+    String creation =
+        org.web3j.utils.Numeric.toHexString(
+            org.web3j.crypto.TransactionEncoder.signMessage(
+                org.web3j.crypto.RawTransaction.createContractTransaction(
+                    BigInteger.ZERO,
+                    BigInteger.ONE,
+                    BigInteger.valueOf(100_000),
+                    BigInteger.ZERO,
+                    "0x6000"),
+                31337,
+                ALICE));
+    assertNull(any.recipient(creation));
+    assertThrows(InvalidTransactionException.class, () -> any.recipient("0x05c0"));
+    assertThrows(InvalidTransactionException.class, () -> any.recipient(null));
+  }
+
   private static RlpList list() {
     return new RlpList();
   }

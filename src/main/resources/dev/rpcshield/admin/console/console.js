@@ -12,10 +12,15 @@ function token() {
   return sessionStorage.getItem(TOKEN);
 }
 
-async function api(method, path) {
+async function api(method, path, body) {
+  const headers = { Authorization: 'Bearer ' + token() };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+  }
   const response = await fetch(API + path, {
     method,
-    headers: { Authorization: 'Bearer ' + token() },
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
     cache: 'no-store',
   });
   if (response.status === 401) {
@@ -23,7 +28,14 @@ async function api(method, path) {
     throw new Error('unauthorized');
   }
   if (!response.ok) {
-    throw new Error(method + ' ' + path + ': HTTP ' + response.status);
+    let why = 'HTTP ' + response.status;
+    try {
+      const error = await response.json();
+      why = error.error + (error.field ? ' (' + error.field + ')' : '');
+    } catch (ignored) {
+      // not JSON: keep the status
+    }
+    throw new Error(why);
   }
   return response.json();
 }
@@ -139,6 +151,66 @@ function renderAccount(row, a) {
   }
 }
 
+const LISTS = ['origins', 'cidrs', 'userAgents', 'methods', 'contracts'];
+
+function renderKey(row, k) {
+  row.dataset.id = k.id;
+  cell(row, '').append(Object.assign(document.createElement('code'), {
+    textContent: k.prefix + '…' + (k.label ? ' ' + k.label : ''),
+  }));
+  cell(row, k.accountName);
+  const lists = cell(row, '', 'lists');
+  for (const name of LISTS) {
+    const n = ((k.allowlists || {})[name] || []).length;
+    if (n > 0) {
+      lists.append(badge(name + ' ' + n, 'warn'), ' ');
+    }
+  }
+  if (lists.childNodes.length === 0) {
+    lists.textContent = 'none';
+  }
+  cell(row, k.hasSecret ? (k.secretRequired ? 'required' : 'yes') : 'no');
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'edit-key';
+  button.textContent = 'Edit allowlists';
+  button.addEventListener('click', () => editKey(k));
+  cell(row, '').append(button);
+}
+
+function editKey(k) {
+  $('key-editor').hidden = false;
+  $('key-editor').dataset.id = k.id;
+  $('key-editor-title').textContent = k.prefix + '…' + (k.label ? ' ' + k.label : '');
+  for (const name of LISTS) {
+    $('edit-' + name).value = ((k.allowlists || {})[name] || []).join('\n');
+  }
+  $('edit-secretRequired').checked = !!k.secretRequired;
+  $('edit-secretRequired').disabled = !k.hasSecret;
+  $('key-editor-error').textContent = '';
+}
+
+async function saveKey(event) {
+  event.preventDefault();
+  const allowlists = {};
+  for (const name of LISTS) {
+    allowlists[name] = $('edit-' + name).value.split('\n').map((e) => e.trim()).filter((e) => e);
+  }
+  const change = { allowlists };
+  if (!$('edit-secretRequired').disabled) {
+    change.secretRequired = $('edit-secretRequired').checked;
+  }
+  try {
+    await api('PATCH', '/keys/' + encodeURIComponent($('key-editor').dataset.id), change);
+    $('key-editor').hidden = true;
+    await refresh();
+  } catch (err) {
+    if (err.message !== 'unauthorized') {
+      $('key-editor-error').textContent = err.message;
+    }
+  }
+}
+
 function renderBlocked(row, b) {
   cell(row, b.cidr);
   cell(row, b.reason);
@@ -164,6 +236,8 @@ async function refresh() {
     fill('episodes', episodes, renderEpisode, 'Nobody has been throttled in the last hour.');
     fill('flagged', flagged, renderFlagged, 'No account is flagged.');
     fill('accounts', accounts, renderAccount, 'No accounts yet.');
+    const keys = accounts.flatMap((a) => (a.keys || []).map((k) => ({ ...k, accountName: a.name })));
+    fill('keys', keys, renderKey, 'No active keys.');
     fill('blocklist', blocklist, renderBlocked, 'Nothing is blocked.');
     showStatus('Updated ' + new Date().toLocaleTimeString());
   } catch (err) {
@@ -208,6 +282,10 @@ document.addEventListener('DOMContentLoaded', () => {
     }
   });
   $('sign-out').addEventListener('click', () => signOut(''));
+  $('key-editor').addEventListener('submit', saveKey);
+  $('cancel-key').addEventListener('click', () => {
+    $('key-editor').hidden = true;
+  });
   if (token()) {
     showConsole();
   } else {

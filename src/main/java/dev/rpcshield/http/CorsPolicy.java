@@ -1,0 +1,118 @@
+package dev.rpcshield.http;
+
+import dev.rpcshield.config.Settings;
+import dev.rpcshield.net.OriginPattern;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Which browser pages may call the JSON-RPC paths, and the CORS headers that say so. No credentials
+ * mode: the key travels in the URL or a header, never in a cookie. The admin API and console are
+ * never given these headers. A key's own origin allowlist narrows this per key (see {@code
+ * Allowlists}); its refusal is an answer this policy still lets the page read.
+ *
+ * @param anyOrigin whether every origin is allowed ({@code *}, the default)
+ * @param origins the allowed origins when not {@code anyOrigin}; empty ({@code none}) allows none
+ * @param maxAge how long a browser may cache a preflight answer (default 10 min)
+ */
+public record CorsPolicy(boolean anyOrigin, List<OriginPattern> origins, Duration maxAge) {
+
+  /** Request headers a page may send: the key, the key's secret and the body's type. */
+  static final List<String> ALLOWED_HEADERS =
+      List.of("content-type", "authorization", "x-api-key", "x-api-secret");
+
+  /** Response headers a page may read, so it can back off. */
+  static final String EXPOSED_HEADERS =
+      "Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset";
+
+  /** A preflight's answer: 204 with the headers, or 403 without any CORS header. */
+  public record Preflight(boolean allowed, Map<String, String> headers) {}
+
+  public CorsPolicy {
+    origins = List.copyOf(origins);
+  }
+
+  public static CorsPolicy read(Settings s) {
+    String key = "rpcshield.cors.allowed-origins";
+    List<String> listed = s.list(key, List.of("*"));
+    boolean any = false;
+    List<OriginPattern> origins = new ArrayList<>();
+    for (String o : listed) {
+      if (o.equals("*")) {
+        any = true;
+      } else if (!o.equalsIgnoreCase("none")) {
+        try {
+          origins.add(OriginPattern.parse(o));
+        } catch (IllegalArgumentException e) {
+          throw Settings.invalid(key, o, "*, none, or origins such as https://app.example");
+        }
+      }
+    }
+    Duration maxAge = s.duration("rpcshield.cors.max-age", Duration.ofMinutes(10));
+    return new CorsPolicy(any, origins, maxAge);
+  }
+
+  /** Whether a page from {@code origin} may read the gateway's answers. */
+  public boolean allows(String origin) {
+    if (origin == null || origin.isBlank()) {
+      return false;
+    }
+    if (anyOrigin) {
+      return true;
+    }
+    for (OriginPattern p : origins) {
+      if (p.matches(origin)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The headers of an answer to a POST (success, error or refusal alike): {@code Vary: Origin}
+   * always, since the answer's headers depend on it; the rest only for an allowed origin.
+   */
+  public Map<String, String> answer(String origin) {
+    Map<String, String> h = new LinkedHashMap<>();
+    h.put("Vary", "Origin");
+    if (allows(origin)) {
+      h.put("Access-Control-Allow-Origin", anyOrigin ? "*" : origin);
+      h.put("Access-Control-Expose-Headers", EXPOSED_HEADERS);
+    }
+    return h;
+  }
+
+  /**
+   * The answer to a preflight: allowed when the origin is, the method asked for is POST, and every
+   * header asked for is one of {@link #ALLOWED_HEADERS}; {@code -Allow-Headers} names those asked
+   * for (all of them when none was asked).
+   */
+  public Preflight preflight(String origin, String method, String requestedHeaders) {
+    Map<String, String> h = new LinkedHashMap<>();
+    h.put("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers");
+    if (!allows(origin) || !"POST".equals(method)) {
+      return new Preflight(false, h);
+    }
+    List<String> asked = new ArrayList<>();
+    for (String name : Settings.splitList(requestedHeaders == null ? "" : requestedHeaders)) {
+      String n = name.toLowerCase(Locale.ROOT);
+      if (!ALLOWED_HEADERS.contains(n)) {
+        return new Preflight(false, h);
+      }
+      if (!asked.contains(n)) {
+        asked.add(n);
+      }
+    }
+    h.put("Access-Control-Allow-Origin", anyOrigin ? "*" : origin);
+    h.put("Access-Control-Allow-Methods", "POST");
+    h.put(
+        "Access-Control-Allow-Headers",
+        String.join(", ", asked.isEmpty() ? ALLOWED_HEADERS : asked));
+    h.put("Access-Control-Max-Age", Long.toString(maxAge.toSeconds()));
+    return new Preflight(true, h);
+  }
+}

@@ -1,0 +1,112 @@
+package dev.rpcshield.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import dev.rpcshield.allowlist.Allowlists;
+import dev.rpcshield.identity.AccountView;
+import dev.rpcshield.identity.Caller;
+import dev.rpcshield.jsonrpc.ParseLimits;
+import dev.rpcshield.jsonrpc.RpcCall;
+import dev.rpcshield.jsonrpc.RpcErrorCode;
+import dev.rpcshield.jsonrpc.RpcParser;
+import dev.rpcshield.ratewatch.Ratewatch;
+import dev.rpcshield.sender.RawTransactionDecoder;
+import dev.rpcshield.sender.SenderThrottle;
+import dev.rpcshield.sender.TestTransactionsAccess;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The stage with fakes of ratewatch and the decoder's holder: what it refuses, and how. */
+class AllowlistingTest {
+  private static final String A = "0x1111111111111111111111111111111111111111";
+  private static final String B = "0x2222222222222222222222222222222222222222";
+
+  private final List<String> refusals = new ArrayList<>();
+  private final Allowlisting stage = new Allowlisting();
+
+  AllowlistingTest() {
+    stage.ratewatch =
+        new Ratewatch() {
+          @Override
+          public void refused(
+              Caller caller,
+              String sender,
+              String requestId,
+              String method,
+              String refusalClass,
+              String reason) {
+            refusals.add(refusalClass + " " + method + ": " + reason);
+          }
+        };
+    RawTransactionDecoder decoder = new RawTransactionDecoder(Set.of(), true);
+    stage.senders =
+        new SenderThrottle() {
+          @Override
+          public RawTransactionDecoder decoder(long chainId) {
+            return decoder;
+          }
+        };
+    stage.policy =
+        new CallPolicy() {
+          @Override
+          public String metricName(String method) {
+            return method;
+          }
+        };
+  }
+
+  private Verdict check(Allowlists lists, String method, String params) throws Exception {
+    byte[] body =
+        ("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method + "\",\"params\":" + params + "}")
+            .getBytes(StandardCharsets.UTF_8);
+    RpcCall call =
+        (RpcCall) new RpcParser(ParseLimits.DEFAULTS).parse(body, body.length).members().get(0);
+    AccountView view =
+        new AccountView(UUID.randomUUID(), UUID.randomUUID(), null, Set.of(), lists, null, false);
+    Caller caller = new Caller("203.0.113.1", "k", view);
+    return stage.check(
+        new RequestContext(new Request(body, body.length, caller, null, null)), call);
+  }
+
+  private static void assertRefusedBy(Verdict v, String shown) {
+    Verdict.Refused r = assertInstanceOf(Verdict.Refused.class, v);
+    assertEquals(RpcErrorCode.NOT_ALLOWLISTED, r.error().code());
+    assertEquals("refused by the API key's " + shown + " allowlist", r.error().message());
+    assertEquals(403, r.error().code().httpStatus());
+  }
+
+  @Test
+  void aKeyWithoutListsOrAnAnonymousCallerPassesUntouched() throws Exception {
+    assertEquals(Verdict.PROCEED, check(Allowlists.NONE, "debug_traceCall", "[]"));
+    assertEquals(List.of(), refusals);
+  }
+
+  @Test
+  void methodsAndContractsAreCheckedAndRefusalsGoToRatewatch() throws Exception {
+    Allowlists lists =
+        Allowlists.of(
+            null, null, null, List.of("eth_call", "eth_get*", "eth_sendRaw*"), List.of(A));
+    assertEquals(Verdict.PROCEED, check(lists, "eth_call", "[{\"to\":\"" + A + "\"},\"latest\"]"));
+    assertRefusedBy(check(lists, "eth_call", "[{\"to\":\"" + B + "\"},\"latest\"]"), "contract");
+    assertRefusedBy(check(lists, "eth_blockNumber", "[]"), "method");
+    assertRefusedBy(
+        check(lists, "eth_getLogs", "[{\"address\":[\"" + A + "\",\"" + B + "\"]}]"), "contract");
+    assertRefusedBy(check(lists, "eth_getLogs", "[{}]"), "contract");
+    assertEquals(Verdict.PROCEED, check(lists, "eth_getBlockByNumber", "[\"latest\",false]"));
+    assertRefusedBy(
+        check(lists, "eth_sendRawTransaction", "[\"" + TestTransactionsAccess.eip1559() + "\"]"),
+        "contract");
+    Verdict.Refused undecodable =
+        assertInstanceOf(
+            Verdict.Refused.class, check(lists, "eth_sendRawTransaction", "[\"0x01\"]"));
+    assertEquals("invalid", undecodable.outcome());
+    assertEquals(5, refusals.size(), refusals.toString());
+    assertEquals(
+        "allowlist eth_call: refused by the API key's contract allowlist", refusals.get(0));
+  }
+}
