@@ -36,6 +36,6 @@ public class SenderThrottle {
       return null;
     }
     double perSecond = config.limit() / (config.interval().toMillis() / 1000.0);
-    return Rule.bucket("sender", "snd:" + tx.sender(), config.limit(), perSecond, 1);
+    return Rule.bucket("sender", "snd:{" + tx.sender() + "}", config.limit(), perSecond, 1);
   }
 }
