@@ -33,7 +33,7 @@ public class Limits {
     InMemoryConnectionLeases localLeases = new InMemoryConnectionLeases(clock);
     if (redis.configured()) {
       store = new SharedLimiterStore(redis, local);
-      leases = new SharedLeases(redis, new RedisConnectionLeases(redis.pool()), localLeases);
+      leases = new SharedLeases(redis, new RedisConnectionLeases(redis.connection()), localLeases);
     } else {
       store = local;
       leases = localLeases;
@@ -68,7 +68,9 @@ public class Limits {
   /** The rules one call by this caller is charged against. */
   public List<Rule> rulesFor(Caller caller, String method) {
     AccountView account = caller.account();
-    String id = account == null ? "ip:" + caller.clientIp() : "acct:" + account.accountId();
+    // One hash tag per caller, so a Redis Cluster keeps all of a caller's keys in one slot.
+    String id =
+        account == null ? "{ip:" + caller.clientIp() + "}" : "{acct:" + account.accountId() + "}";
     double rps = account == null ? config.anonymousRps() : account.limits().rps();
     long burst = account == null ? config.anonymousBurst() : account.limits().burst();
     double cuPerSecond =

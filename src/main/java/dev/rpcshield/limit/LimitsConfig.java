@@ -3,8 +3,6 @@ package dev.rpcshield.limit;
 import static dev.rpcshield.config.Settings.require;
 
 import dev.rpcshield.config.Settings;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -36,11 +34,11 @@ public record LimitsConfig(
   /**
    * The Redis limiter store.
    *
-   * @param url {@code redis://[user:pass@]host:port[/db]}
+   * @param endpoint one node, a Sentinel master or a Cluster (see {@link RedisEndpoint})
    * @param timeout connect and call timeout (default 100 ms)
-   * @param poolSize pooled connections (default 32)
+   * @param poolSize pooled connections, per node on a cluster (default 32)
    */
-  public record RedisConfig(URI url, Duration timeout, int poolSize) {}
+  public record RedisConfig(RedisEndpoint endpoint, Duration timeout, int poolSize) {}
 
   public LimitsConfig {
     methodRps = Map.copyOf(methodRps);
@@ -67,19 +65,15 @@ public record LimitsConfig(
   }
 
   private static RedisConfig redis(Settings s, String url) {
-    URI uri;
+    RedisEndpoint endpoint;
     try {
-      uri = new URI(url);
-    } catch (URISyntaxException e) {
-      throw Settings.invalid("rpcshield.redis.url", url, "redis://host:port");
+      endpoint = RedisEndpoint.parse(url);
+    } catch (IllegalArgumentException e) {
+      String shown = url.replaceFirst("//[^@/]*@", "//***@");
+      throw Settings.invalid("rpcshield.redis.url", shown, e.getMessage());
     }
-    require(
-        "redis".equals(uri.getScheme()) && uri.getHost() != null,
-        "rpcshield.redis.url",
-        url,
-        "redis://host:port");
     return new RedisConfig(
-        uri,
+        endpoint,
         s.duration("rpcshield.redis.timeout", Duration.ofMillis(100)),
         s.integer("rpcshield.redis.pool-size", 32));
   }

@@ -3,7 +3,6 @@ package dev.rpcshield.limit;
 import dev.rpcshield.config.Resources;
 import java.time.Duration;
 import java.util.List;
-import redis.clients.jedis.JedisPooled;
 
 /**
  * Connection leases in Redis, shared by every instance: a sorted set per identity scored by expiry
@@ -11,19 +10,21 @@ import redis.clients.jedis.JedisPooled;
  */
 public final class RedisConnectionLeases implements ConnectionLeases {
   private static final String ACQUIRE = Resources.text(RedisConnectionLeases.class, "lease.lua");
-  private final JedisPooled redis;
+  private final RedisConnection redis;
 
-  public RedisConnectionLeases(JedisPooled redis) {
+  public RedisConnectionLeases(RedisConnection redis) {
     this.redis = redis;
   }
 
   @Override
   public boolean acquire(String key, String lease, int cap, Duration ttl) {
     Object r =
-        redis.eval(
-            ACQUIRE,
-            List.of(key),
-            List.of(lease, String.valueOf(cap), String.valueOf(ttl.toMillis())));
+        redis
+            .get()
+            .eval(
+                ACQUIRE,
+                List.of(key),
+                List.of(lease, String.valueOf(cap), String.valueOf(ttl.toMillis())));
     return Long.valueOf(1).equals(r);
   }
 
@@ -34,6 +35,6 @@ public final class RedisConnectionLeases implements ConnectionLeases {
 
   @Override
   public void release(String key, String lease) {
-    redis.zrem(key, lease);
+    redis.get().zrem(key, lease);
   }
 }

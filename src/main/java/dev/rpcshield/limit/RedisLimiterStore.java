@@ -1,60 +1,85 @@
 package dev.rpcshield.limit;
 
 import dev.rpcshield.config.Resources;
-import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.JedisPooled;
+import java.util.Map;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
+import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
  * Limiter state in Redis, shared by every gateway instance: one Lua script per body (all members,
  * all rules, one round trip), time from Redis itself, a TTL on every key, pooled connections with
  * short timeouts. Failures surface as exceptions; {@link SharedRedis} decides what then.
+ *
+ * <p>On a Redis Cluster a script may only touch keys of one slot. A caller's keys share a hash tag
+ * (see {@link Limits}), so a body is one script call unless it also charges a transaction sender,
+ * whose keys have a tag of their own: then each slot's rules are charged by their own call, and a
+ * member passes only if every call allowed it. A member refused by one slot's rules has still spent
+ * its tokens in the others, so the cluster errs toward refusing, never toward admitting more.
  */
 public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
   private static final String SCRIPT = Resources.text(RedisLimiterStore.class, "charge.lua");
 
-  private final JedisPooled redis;
+  private final RedisConnection redis;
   private volatile String sha;
 
-  /**
-   * @param url {@code redis://host:port} (user info and a database number are honoured)
-   * @param timeout connect and socket timeout (default 100 ms)
-   * @param maxConnections pool size (default 32)
-   */
-  public RedisLimiterStore(URI url, Duration timeout, int maxConnections) {
-    GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
-    pool.setMaxTotal(maxConnections);
-    pool.setMaxIdle(maxConnections);
-    pool.setMaxWait(timeout);
-    DefaultJedisClientConfig.Builder config =
-        DefaultJedisClientConfig.builder()
-            .connectionTimeoutMillis((int) timeout.toMillis())
-            .socketTimeoutMillis((int) timeout.toMillis());
-    if (url.getUserInfo() != null) {
-      String[] parts = url.getUserInfo().split(":", 2);
-      if (parts.length == 2) {
-        config.user(parts[0].isEmpty() ? null : parts[0]).password(parts[1]);
-      } else {
-        config.password(parts[0]);
-      }
-    }
-    String path = url.getPath();
-    if (path != null && path.length() > 1) {
-      config.database(Integer.parseInt(path.substring(1)));
-    }
-    int port = url.getPort() > 0 ? url.getPort() : 6379;
-    this.redis = new JedisPooled(pool, new HostAndPort(url.getHost(), port), config.build());
+  public RedisLimiterStore(RedisConnection redis) {
+    this.redis = redis;
   }
 
   @Override
   public List<Decision> charge(List<List<Rule>> members) {
+    if (!redis.cluster()) {
+      return chargeTogether(members);
+    }
+    Map<Integer, List<List<Rule>>> bySlot = new LinkedHashMap<>();
+    for (int m = 0; m < members.size(); m++) {
+      for (Rule r : members.get(m)) {
+        bySlot
+            .computeIfAbsent(JedisClusterCRC16.getSlot(r.key()), s -> emptyMembers(members.size()))
+            .get(m)
+            .add(r);
+      }
+    }
+    if (bySlot.size() <= 1) {
+      return chargeTogether(members);
+    }
+    List<List<Decision>> perSlot = new ArrayList<>();
+    for (List<List<Rule>> slotMembers : bySlot.values()) {
+      perSlot.add(chargeTogether(slotMembers));
+    }
+    List<Decision> out = new ArrayList<>(members.size());
+    for (int m = 0; m < members.size(); m++) {
+      Decision chosen = Decision.UNLIMITED;
+      for (List<Decision> slot : perSlot) {
+        Decision d = slot.get(m);
+        if (d.equals(Decision.UNLIMITED)) {
+          continue;
+        }
+        if (chosen.equals(Decision.UNLIMITED)
+            || (!d.allowed() && chosen.allowed())
+            || (d.allowed() == chosen.allowed() && d.remaining() < chosen.remaining())) {
+          chosen = d;
+        }
+      }
+      out.add(chosen);
+    }
+    return out;
+  }
+
+  private static List<List<Rule>> emptyMembers(int n) {
+    List<List<Rule>> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(new ArrayList<>());
+    }
+    return out;
+  }
+
+  /** Charges every member's rules in one script call (keys of one slot on a cluster). */
+  private List<Decision> chargeTogether(List<List<Rule>> members) {
     List<String> keys = new ArrayList<>();
     List<String> args = new ArrayList<>();
     args.add(String.valueOf(members.size()));
@@ -90,26 +115,28 @@ public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
     return out;
   }
 
-  /** The pool, shared with {@link RedisConnectionLeases}. */
-  public JedisPooled pool() {
+  /** The connection, shared with {@link RedisConnectionLeases} and cluster-wide ratewatch. */
+  public RedisConnection connection() {
     return redis;
   }
 
   /** Opens a connection and loads the script now, so the first request does not pay for it. */
   public void warmUp() {
-    sha = redis.scriptLoad(SCRIPT);
+    sha = redis.get().scriptLoad(SCRIPT, "warm-up");
   }
 
   private List<?> run(List<String> keys, List<String> args) {
+    UnifiedJedis client = redis.get();
+    String sample = keys.isEmpty() ? "none" : keys.get(0);
     String loaded = sha;
     if (loaded == null) {
-      loaded = sha = redis.scriptLoad(SCRIPT);
+      loaded = sha = client.scriptLoad(SCRIPT, sample);
     }
     try {
-      return (List<?>) redis.evalsha(loaded, keys, args);
+      return (List<?>) client.evalsha(loaded, keys, args);
     } catch (JedisNoScriptException e) {
-      sha = redis.scriptLoad(SCRIPT);
-      return (List<?>) redis.evalsha(sha, keys, args);
+      sha = client.scriptLoad(SCRIPT, sample);
+      return (List<?>) client.evalsha(sha, keys, args);
     }
   }
 

@@ -15,7 +15,6 @@ import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Fallback;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
-import redis.clients.jedis.JedisPooled;
 
 /**
  * The one access point to the Redis every instance shares ({@code rpcshield.redis.url}): the
@@ -53,7 +52,7 @@ public class SharedRedis {
     if (r == null) {
       return;
     }
-    store = new RedisLimiterStore(r.url(), r.timeout(), r.poolSize());
+    store = new RedisLimiterStore(new RedisConnection(r.endpoint(), r.timeout(), r.poolSize()));
     try {
       store.warmUp();
     } catch (RuntimeException e) {
@@ -78,9 +77,9 @@ public class SharedRedis {
     return store;
   }
 
-  /** The shared connection pool; null without Redis. */
-  public JedisPooled pool() {
-    return store == null ? null : store.pool();
+  /** The shared connection; null without Redis. */
+  public RedisConnection connection() {
+    return store == null ? null : store.connection();
   }
 
   /**

@@ -67,8 +67,8 @@ public class Ratewatch {
     if (redis.configured()) {
       shared =
           new SharedRatewatch(
-              redis.pool(),
-              "rw:",
+              redis.connection(),
+              "{rw}:",
               maxSeries,
               config.retention(),
               config.flagThreshold(),

@@ -1,13 +1,13 @@
 package dev.rpcshield.ratewatch;
 
 import dev.rpcshield.config.Resources;
+import dev.rpcshield.limit.RedisConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.resps.Tuple;
 
 /**
@@ -20,7 +20,7 @@ import redis.clients.jedis.resps.Tuple;
  */
 public final class SharedRatewatch implements RatewatchStore {
   private static final String SCRIPT = Resources.text(SharedRatewatch.class, "sync.lua");
-  private final JedisPooled redis;
+  private final RedisConnection redis;
   private final String prefix;
   private final String counts;
   private final String firsts;
@@ -31,10 +31,11 @@ public final class SharedRatewatch implements RatewatchStore {
   private final Duration window;
 
   /**
-   * @param prefix the start of every key this uses ({@code rw:})
+   * @param prefix the start of every key this uses ({@code {rw}:}: one hash tag, so on a Redis
+   *     Cluster the script's keys are in one slot)
    */
   public SharedRatewatch(
-      JedisPooled redis,
+      RedisConnection redis,
       String prefix,
       int maxSeries,
       Duration retention,
@@ -79,7 +80,7 @@ public final class SharedRatewatch implements RatewatchStore {
       args.add(String.valueOf(count));
     });
     List<String> fired = new ArrayList<>();
-    for (Object o : (List<?>) redis.eval(SCRIPT, keys, args)) {
+    for (Object o : (List<?>) redis.get().eval(SCRIPT, keys, args)) {
       fired.add(o instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : o.toString());
     }
     return fired;
@@ -89,14 +90,14 @@ public final class SharedRatewatch implements RatewatchStore {
   @Override
   public List<Episode> episodes(Instant now) {
     long cutoff = now.minus(retention).toEpochMilli();
-    List<Tuple> recent = redis.zrevrangeWithScores(lasts, 0, maxSeries - 1);
+    List<Tuple> recent = redis.get().zrevrangeWithScores(lasts, 0, maxSeries - 1);
     List<Episode> out = new ArrayList<>(recent.size());
     if (recent.isEmpty()) {
       return out;
     }
     String[] ids = recent.stream().map(Tuple::getElement).toArray(String[]::new);
-    List<String> countOf = redis.hmget(counts, ids);
-    List<String> firstOf = redis.hmget(firsts, ids);
+    List<String> countOf = redis.get().hmget(counts, ids);
+    List<String> firstOf = redis.get().hmget(firsts, ids);
     for (int i = 0; i < ids.length; i++) {
       long last = (long) recent.get(i).getScore();
       if (last < cutoff || countOf.get(i) == null) {

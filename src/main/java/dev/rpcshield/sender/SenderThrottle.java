@@ -51,6 +51,6 @@ public class SenderThrottle {
     }
     double perSecond = config.limit() / (config.interval().toMillis() / 1000.0);
     return Rule.bucket(
-        "sender", "snd:" + network + ":" + tx.sender(), config.limit(), perSecond, 1);
+        "sender", "snd:{" + network + ":" + tx.sender() + "}", config.limit(), perSecond, 1);
   }
 }

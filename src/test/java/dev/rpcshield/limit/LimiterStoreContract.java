@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /** The behaviour every {@link LimiterStore} must have; run against each implementation. */
 abstract class LimiterStoreContract {
-  protected final String prefix = "rpcshield-test:" + UUID.randomUUID() + ":";
+  /** One hash tag, as a caller's keys have, so a Redis Cluster keeps a test's keys in one slot. */
+  protected final String prefix = "rpcshield-test:{" + UUID.randomUUID() + "}:";
 
   abstract LimiterStore store();
 

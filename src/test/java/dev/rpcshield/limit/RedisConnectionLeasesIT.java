@@ -11,12 +11,14 @@ import redis.clients.jedis.JedisPooled;
 /** The lease contract in the real Redis these machines run, on Redis time. */
 class RedisConnectionLeasesIT extends ConnectionLeasesContract {
   private final JedisPooled redis = TestRedis.client();
-  private final RedisConnectionLeases leases = new RedisConnectionLeases(redis);
+  private final RedisConnection connection = TestRedis.connection(TestRedis.URI.toString());
+  private final RedisConnectionLeases leases = new RedisConnectionLeases(connection);
 
   @AfterEach
   void cleanUp() {
     redis.keys(prefix + "*").forEach(redis::del);
     redis.close();
+    connection.close();
   }
 
   @Override

@@ -12,7 +12,7 @@ import redis.clients.jedis.JedisPooled;
 /** The contract against the real Redis these machines run (127.0.0.1:6379), on Redis time. */
 class RedisLimiterStoreIT extends LimiterStoreContract {
   private final RedisLimiterStore store =
-      new RedisLimiterStore(TestRedis.URI, Duration.ofSeconds(2), 8);
+      new RedisLimiterStore(TestRedis.connection(TestRedis.URI.toString()));
   private final JedisPooled jedis = TestRedis.client();
 
   @AfterEach

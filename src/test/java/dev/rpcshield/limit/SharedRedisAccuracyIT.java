@@ -25,8 +25,10 @@ class SharedRedisAccuracyIT {
     AtomicInteger admitted = new AtomicInteger();
     List<Thread> threads = new ArrayList<>();
     long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-    try (RedisLimiterStore a = new RedisLimiterStore(TestRedis.URI, Duration.ofSeconds(2), 4);
-        RedisLimiterStore b = new RedisLimiterStore(TestRedis.URI, Duration.ofSeconds(2), 4)) {
+    try (RedisLimiterStore a =
+            new RedisLimiterStore(TestRedis.connection(TestRedis.URI.toString()));
+        RedisLimiterStore b =
+            new RedisLimiterStore(TestRedis.connection(TestRedis.URI.toString()))) {
       for (RedisLimiterStore store : List.of(a, b)) {
         for (int t = 0; t < 2; t++) {
           threads.add(

@@ -3,6 +3,7 @@ package dev.rpcshield.ratewatch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rpcshield.limit.RedisConnection;
 import dev.rpcshield.testing.TestRedis;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,16 +21,19 @@ import redis.clients.jedis.JedisPooled;
  */
 class SharedRatewatchIT extends RatewatchStoreContract {
   private final JedisPooled jedis = TestRedis.client();
-  private final String prefix = "rwtest:" + UUID.randomUUID() + ":";
+  private final RedisConnection connection = TestRedis.connection(TestRedis.URI.toString());
+  private final String prefix = "rwtest:{" + UUID.randomUUID() + "}:";
 
   @AfterEach
   void clean() {
     jedis.keys(prefix + "*").forEach(jedis::del);
     jedis.close();
+    connection.close();
   }
 
   private SharedRatewatch shared(int maxSeries, long threshold, Duration window) {
-    return new SharedRatewatch(jedis, prefix, maxSeries, Duration.ofHours(1), threshold, window);
+    return new SharedRatewatch(
+        connection, prefix, maxSeries, Duration.ofHours(1), threshold, window);
   }
 
   @Override

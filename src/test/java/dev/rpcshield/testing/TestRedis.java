@@ -2,11 +2,14 @@ package dev.rpcshield.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.rpcshield.limit.RedisConnection;
+import dev.rpcshield.limit.RedisEndpoint;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.Protocol;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * The real Redis these machines run (127.0.0.1:6379, or {@code -Dit.redis=redis://host:port}), and
@@ -18,12 +21,31 @@ public final class TestRedis {
 
   private TestRedis() {}
 
+  /**
+   * A Redis Cluster of three nodes on loopback, which {@code .ci/run} starts ({@code
+   * -Dit.redis.cluster} to name another).
+   */
+  public static final String CLUSTER =
+      System.getProperty("it.redis.cluster", "redis-cluster://127.0.0.1:17001,127.0.0.1:17002");
+
+  /**
+   * A Sentinel watching the Redis above as master {@code rpcshield}, which {@code .ci/run} starts
+   * ({@code -Dit.redis.sentinel} to name another).
+   */
+  public static final String SENTINEL =
+      System.getProperty("it.redis.sentinel", "redis-sentinel://127.0.0.1:26379/rpcshield");
+
   public static JedisPooled client() {
     return new JedisPooled(URI.getHost(), URI.getPort());
   }
 
+  /** The gateway's own connection to the Redis at {@code url}. */
+  public static RedisConnection connection(String url) {
+    return new RedisConnection(RedisEndpoint.parse(url), Duration.ofSeconds(2), 8);
+  }
+
   /** The server's time in epoch milliseconds, as the stores' scripts compute it. */
-  public static long millis(JedisPooled redis) {
+  public static long millis(UnifiedJedis redis) {
     List<?> time = (List<?>) redis.sendCommand(Protocol.Command.TIME);
     long seconds = Long.parseLong(new String((byte[]) time.get(0)));
     long micros = Long.parseLong(new String((byte[]) time.get(1)));
@@ -31,7 +53,7 @@ public final class TestRedis {
   }
 
   /** Waits until at least {@code d} of Redis time has passed since the call. */
-  public static void pass(JedisPooled redis, Duration d) {
+  public static void pass(UnifiedJedis redis, Duration d) {
     long until = millis(redis) + d.toMillis();
     await("Redis time " + d.toMillis() + " ms on")
         .atMost(d.plusSeconds(5))
