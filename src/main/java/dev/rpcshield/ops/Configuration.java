@@ -2,12 +2,15 @@ package dev.rpcshield.ops;
 
 import dev.rpcshield.account.AccountsConfig;
 import dev.rpcshield.admin.AdminConfig;
+import dev.rpcshield.cache.CacheConfig;
 import dev.rpcshield.config.Settings;
 import dev.rpcshield.limit.LimitsConfig;
+import dev.rpcshield.logs.LogsConfig;
 import dev.rpcshield.pipeline.GatewayConfig;
 import dev.rpcshield.ratewatch.RatewatchConfig;
 import dev.rpcshield.sender.SenderConfig;
 import dev.rpcshield.upstream.SubscriptionCaps;
+import dev.rpcshield.upstream.UpstreamSettings;
 import dev.rpcshield.upstream.UpstreamsConfig;
 import dev.rpcshield.ws.SocketSettings;
 import jakarta.annotation.PostConstruct;
@@ -33,20 +36,25 @@ public class Configuration {
       RatewatchConfig ratewatch,
       SocketSettings sockets,
       SubscriptionCaps subscriptions,
-      AdminConfig admin) {
+      AdminConfig admin,
+      CacheConfig cache,
+      LogsConfig logs) {
 
     public static Snapshot read(Settings s) {
       GatewayConfig gateway = GatewayConfig.read(s);
+      UpstreamsConfig upstreams = UpstreamsConfig.read(s);
       return new Snapshot(
           gateway,
-          UpstreamsConfig.read(s),
+          upstreams,
           LimitsConfig.read(s),
           AccountsConfig.read(s),
           SenderConfig.read(s),
           RatewatchConfig.read(s),
           SocketSettings.read(s, gateway.parseLimits().maxBodyBytes()),
           SubscriptionCaps.read(s),
-          AdminConfig.read(s));
+          AdminConfig.read(s),
+          CacheConfig.read(s),
+          LogsConfig.read(s, upstreams.upstreams().stream().map(UpstreamSettings::name).toList()));
     }
   }
 
@@ -104,5 +112,15 @@ public class Configuration {
   @Produces
   AdminConfig admin() {
     return snapshot.admin();
+  }
+
+  @Produces
+  CacheConfig cache() {
+    return snapshot.cache();
+  }
+
+  @Produces
+  LogsConfig logs() {
+    return snapshot.logs();
   }
 }

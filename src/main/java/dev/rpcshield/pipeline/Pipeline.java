@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
- * The request path shared by every transport, one stage per job: parse, call policy, pricing,
- * charging, local answers, upstream dispatch, reply. Each batch member is one {@link MemberOutcome}
+ * The request path shared by every transport, one stage per job: parse, call policy, pricing, cache
+ * lookup, charging, local answers, cache hits, eth_getLogs limits and splitting, upstream dispatch
+ * (whose answers are offered to the cache), reply. Each batch member is one {@link MemberOutcome}
  * that the stages settle; a settled member passes the later stages by. Admission (blocklist, key,
  * account) happens before, when the transport resolves the caller.
  */
@@ -23,6 +24,8 @@ public class Pipeline {
   private Pricing pricing;
   private Charging charging;
   private LocalAnswers local;
+  private Caching caching;
+  private LogsSplitting logs;
   private Dispatcher dispatcher;
   private Replies replies;
   private CallRecorder recorder;
@@ -34,6 +37,8 @@ public class Pipeline {
       Pricing pricing,
       Charging charging,
       LocalAnswers local,
+      Caching caching,
+      LogsSplitting logs,
       Dispatcher dispatcher,
       Replies replies,
       CallRecorder recorder) {
@@ -42,6 +47,8 @@ public class Pipeline {
     this.pricing = pricing;
     this.charging = charging;
     this.local = local;
+    this.caching = caching;
+    this.logs = logs;
     this.dispatcher = dispatcher;
     this.replies = replies;
     this.recorder = recorder;
@@ -93,6 +100,9 @@ public class Pipeline {
       m.settle(pricing.price(ctx.caller(), m));
     }
     List<MemberOutcome> priced = MemberOutcome.open(members);
+    for (MemberOutcome m : priced) {
+      caching.lookup(m);
+    }
     if (!priced.isEmpty()) {
       List<Verdict> verdicts = charging.charge(ctx, priced);
       for (int i = 0; i < priced.size(); i++) {
@@ -101,6 +111,12 @@ public class Pipeline {
     }
     for (MemberOutcome m : MemberOutcome.open(members)) {
       m.settle(local.answer(request, m.call()));
+    }
+    for (MemberOutcome m : MemberOutcome.open(members)) {
+      m.settle(caching.answer(m));
+    }
+    for (MemberOutcome m : MemberOutcome.open(members)) {
+      m.settle(logs.split(request, m.call()));
     }
     dispatch(request, MemberOutcome.open(members));
   }
@@ -116,6 +132,7 @@ public class Pipeline {
     List<Dispatcher.Result> results = dispatcher.send(calls, request.caller().clientIp());
     for (int i = 0; i < outbound.size(); i++) {
       outbound.get(i).settle(results.get(i));
+      caching.remember(outbound.get(i), results.get(i));
     }
   }
 

@@ -62,6 +62,10 @@ class ConfigurationTest {
         "rpcshield.ws.max-in-flight|0",
         "rpcshield.upstreams.ws|w=http://127.0.0.1:2",
         "rpcshield.tier.gold.sender-exempt|perhaps",
+        "rpcshield.cache.cu-factor|2",
+        "rpcshield.cache.store|disk",
+        "rpcshield.getlogs.max-range|-1",
+        "rpcshield.upstream.a.getlogs-max-range|wide",
       })
   void aBadValueInAnyAreaIsRefusedWithItsKey(String key, String value) {
     Map<String, String> values = new HashMap<>(EVERY_KIND);
