@@ -95,17 +95,34 @@ public class Caching {
     return new Verdict.Answered(RpcWriter.result(m.call().rawId(), found.result()));
   }
 
-  /** Offers a missed member's upstream answer to the cache; errors and nulls are never kept. */
+  /**
+   * Offers a missed member's upstream answer to the cache; errors, nulls and answers from an
+   * upstream the head tracker holds back as lagging are never kept.
+   */
   public void remember(MemberOutcome m, Dispatcher.Result result) {
     ResponseCache.Lookup found = m.cacheLookup();
     if (found == null
         || found.hit()
         || !(result instanceof Dispatcher.Answer a)
         || a.chainError()
-        || a.body() == null) {
+        || a.body() == null
+        || lagging(a.upstream())) {
       return;
     }
     cache.remember(found, resultOf(a.body()));
+  }
+
+  /** Whether the named upstream is held back for lagging (false when unknown). */
+  boolean lagging(String upstream) {
+    if (upstream == null) {
+      return false;
+    }
+    for (Upstream u : upstreams.all()) {
+      if (u.name().equals(upstream)) {
+        return u.head().lagging();
+      }
+    }
+    return false;
   }
 
   /** The result value of a response object, or null for an error or an unreadable one. */

@@ -83,7 +83,8 @@ public class LogsSplitting {
     Dispatcher.Result result = dispatcher.send(List.of(chunk), clientIp).get(0);
     return switch (result) {
       case Dispatcher.Failure f -> new LogsSplitter.Failed(false, f.error().message());
-      case Dispatcher.Answer a -> answered(a.body(), found, cache);
+      case Dispatcher.Answer a ->
+          answered(a.body(), caching.lagging(a.upstream()) ? null : found, cache);
     };
   }
 
