@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rpcshield.testing.Eventually;
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,7 +48,8 @@ class CacheIT {
             "RPCSHIELD_ANONYMOUS_RPS=100000",
             "RPCSHIELD_CACHE_ENABLED=true",
             "RPCSHIELD_UPSTREAM_C_GETLOGS_MAX_RANGE=10",
-            "RPCSHIELD_GETLOGS_MAX_RANGE=500"));
+            "RPCSHIELD_GETLOGS_MAX_RANGE=500",
+            "RPCSHIELD_ADMIN_TOKEN=" + Admin.TOKEN));
     node = Gateway.direct(NODE);
     gateway = SERVER.client();
   }
@@ -71,9 +75,21 @@ class CacheIT {
     long blocks = Math.max(1, block + 70 - head(node));
     node.call("anvil_mine", "[\"0x" + Long.toHexString(blocks) + "\"]");
     assertTrue(finalized() >= block, "anvil finalized " + finalized());
-    long target = head(node);
-    Eventually.within(Duration.ofSeconds(10), "the gateway's head poll sees block " + target)
-        .until(() -> head(gateway) >= target);
+    long target = finalized();
+    Eventually.within(Duration.ofSeconds(10), "the gateway's head poll sees finalized " + target)
+        .until(() -> polledFinalized() >= target);
+  }
+
+  /**
+   * The finalized block the gateway's head poll last saw (eth_blockNumber would not wait for it).
+   */
+  private static long polledFinalized() {
+    return new Admin(gateway)
+        .call("GET", "/upstreams", null)
+        .json()
+        .get(0)
+        .get("finalized")
+        .asLong();
   }
 
   private static Gateway.Response ask(String method, String params) {
@@ -213,11 +229,38 @@ class CacheIT {
       }
     }
     Eventually.within(Duration.ofSeconds(10), "the gateway's head poll sees block " + to)
-        .until(() -> head(gateway) >= to);
+        .until(() ->
+            new Admin(gateway).call("GET", "/upstreams", null).json().get(0).get("head").asLong()
+                >= to);
     String withTag =
         "[{\"fromBlock\":\"0x" + Long.toHexString(from) + "\",\"toBlock\":\"latest\"}]";
     assertEquals(
         direct, gateway.call("eth_getLogs", withTag), "latest is resolved against the head");
+  }
+
+  @Test
+  void hitsAndMissesAreCountedByNetworkAndMethodAndShownAsARatio() {
+    finalize(3);
+    ask("eth_getBlockByNumber", "[\"0x3\",true]");
+    assertEquals("HIT", ask("eth_getBlockByNumber", "[\"0x3\",true]").header("X-Cache"));
+    String metrics =
+        gateway.send(HttpRequest.newBuilder(gateway.base().resolve("/metrics")).build()).body();
+    for (String name : List.of("rpcshield_cache_hits_total", "rpcshield_cache_misses_total")) {
+      Matcher m =
+          Pattern.compile(
+                  "(?m)^"
+                      + name
+                      + "\\{method=\"eth_getBlockByNumber\",mp_scope=\"application\",network=\"default\",?\\} ([0-9.]+)$")
+              .matcher(metrics);
+      assertTrue(m.find(), name + " in " + metrics);
+      assertTrue(Double.parseDouble(m.group(1)) >= 1, m.group());
+    }
+    assertTrue(metrics.contains("rpcshield_cache_stored_bytes_total{"), "bytes stored");
+    JsonNode stats = new Admin(gateway).call("GET", "/cache", null).json();
+    assertTrue(stats.get("enabled").asBoolean(), stats.toString());
+    assertTrue(stats.get("hits").asLong() >= 1, stats.toString());
+    double ratio = stats.get("hitRatio").asDouble();
+    assertTrue(ratio > 0 && ratio < 1, stats.toString());
   }
 
   @Test

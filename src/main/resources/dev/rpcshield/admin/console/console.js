@@ -77,6 +77,17 @@ function renderUpstream(row, u) {
   cell(row, u.lastFailure);
 }
 
+function cacheLine(c) {
+  if (!c.enabled) {
+    return 'Response cache: off.';
+  }
+  if (c.hitRatio < 0) {
+    return 'Response cache: no cacheable call yet.';
+  }
+  return 'Response cache hit ratio: ' + (100 * c.hitRatio).toFixed(1) + ' % ('
+    + c.hits + ' hits, ' + c.misses + ' misses since start).';
+}
+
 function renderEpisode(row, e) {
   row.dataset.key = e.key;
   cell(row, e.class);
@@ -136,14 +147,16 @@ function showStatus(text) {
 
 async function refresh() {
   try {
-    const [upstreams, episodes, flagged, accounts, blocklist] = await Promise.all([
+    const [upstreams, cache, episodes, flagged, accounts, blocklist] = await Promise.all([
       api('GET', '/upstreams'),
+      api('GET', '/cache'),
       api('GET', '/ratewatch/episodes'),
       api('GET', '/accounts?flagged=true'),
       api('GET', '/accounts?keys=true'),
       api('GET', '/blocklist'),
     ]);
     fill('upstreams', upstreams, renderUpstream, 'No upstreams configured.');
+    $('cache-ratio').textContent = cacheLine(cache);
     fill('episodes', episodes, renderEpisode, 'Nobody has been throttled in the last hour.');
     fill('flagged', flagged, renderFlagged, 'No account is flagged.');
     fill('accounts', accounts, renderAccount, 'No accounts yet.');
