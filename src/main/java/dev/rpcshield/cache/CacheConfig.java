@@ -2,7 +2,9 @@ package dev.rpcshield.cache;
 
 import dev.rpcshield.config.Settings;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -18,6 +20,11 @@ import java.util.Set;
  * @param compressAbove {@code rpcshield.cache.compress-above}: Redis values longer than this many
  *     bytes are deflated (default 1024)
  * @param skipMethods {@code rpcshield.cache.skip-methods}: methods never cached (default none)
+ * @param blockTime {@code rpcshield.cache.block-time}: the network's block time, the bound of a
+ *     realtime TTL (default 12 s)
+ * @param realtimeTtl {@code rpcshield.cache.realtime-ttl}: {@code method=duration,…}, methods whose
+ *     answers that may still change (a block tag, no block) are kept that long anyway (default
+ *     none)
  */
 public record CacheConfig(
     boolean enabled,
@@ -26,7 +33,13 @@ public record CacheConfig(
     double cuFactor,
     Duration redisTtl,
     int compressAbove,
-    Set<String> skipMethods) {
+    Set<String> skipMethods,
+    Duration blockTime,
+    Map<String, Duration> realtimeTtl) {
+
+  public CacheConfig {
+    realtimeTtl = Map.copyOf(realtimeTtl);
+  }
 
   public static CacheConfig read(Settings s) {
     String store = s.string("rpcshield.cache.store", "memory");
@@ -46,6 +59,26 @@ public record CacheConfig(
     int compressAbove = s.integer("rpcshield.cache.compress-above", 1024);
     Settings.require(
         compressAbove >= 0, "rpcshield.cache.compress-above", compressAbove, "a number >= 0");
+    Duration blockTime = s.duration("rpcshield.cache.block-time", Duration.ofSeconds(12));
+    Settings.require(
+        !blockTime.isZero(), "rpcshield.cache.block-time", blockTime, "a duration above 0");
+    String rtKey = "rpcshield.cache.realtime-ttl";
+    Map<String, Duration> realtime = new LinkedHashMap<>();
+    s.pairs(rtKey, "")
+        .forEach((method, text) -> {
+          Duration life = Settings.parseDuration(rtKey, text);
+          Settings.require(
+              !life.isZero() && life.compareTo(blockTime) <= 0,
+              rtKey,
+              method + "=" + text,
+              "a TTL above 0 and at most rpcshield.cache.block-time (" + blockTime + ")");
+          Settings.require(
+              !method.equals("eth_blockNumber"),
+              rtKey,
+              method,
+              "a method other than eth_blockNumber, which never goes below an earlier answer");
+          realtime.put(method, life);
+        });
     return new CacheConfig(
         s.bool("rpcshield.cache.enabled", true),
         store,
@@ -53,6 +86,8 @@ public record CacheConfig(
         factor,
         ttl,
         compressAbove,
-        Set.copyOf(s.list("rpcshield.cache.skip-methods", List.of())));
+        Set.copyOf(s.list("rpcshield.cache.skip-methods", List.of())),
+        blockTime,
+        realtime);
   }
 }

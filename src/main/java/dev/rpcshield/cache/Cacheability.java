@@ -42,11 +42,13 @@ public final class Cacheability {
   private static final JsonFactory STREAM = new JsonFactory();
   private static final Pattern HEX = Pattern.compile("0x[0-9a-fA-F]*");
 
-  /** How a cacheable call's answer is known to be final. */
+  /** How a cacheable call's answer is known to be final, or that it is kept only briefly. */
   public enum Kind {
     FOREVER,
     BY_NUMBER,
-    BY_HASH
+    BY_HASH,
+    /** Not final: kept for the operator's short per-method TTL only ({@link #realtime}). */
+    REALTIME
   }
 
   /**
@@ -138,6 +140,26 @@ public final class Cacheability {
       }
     }
     return ticket(method, Kind.BY_NUMBER, params);
+  }
+
+  /**
+   * The ticket of a call kept for a short TTL although its answer may change (block tags left as
+   * sent), or null when its params cannot be read. {@code eth_blockNumber} never is: its answer
+   * never goes below one given before ({@code upstream/HeadTracker}).
+   */
+  public static Ticket realtime(String method, byte[] rawParams) {
+    if (method.equals("eth_blockNumber")) {
+      return null;
+    }
+    if (rawParams == null) {
+      return new Ticket(method, Kind.REALTIME, "[]");
+    }
+    try {
+      JsonNode tree = JSON.readTree(rawParams);
+      return tree == null ? null : ticket(method, Kind.REALTIME, canonical(tree));
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   private static Ticket logsTicket(ArrayNode params, long finalized) {

@@ -3,7 +3,9 @@ package dev.rpcshield.cache;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Map;
 
 /**
  * One network's finality-aware response cache: looks calls up by their canonical key ({@link
@@ -17,6 +19,8 @@ public final class ResponseCache {
   private final CacheStore store;
   private final ChainHeads heads;
   private final CacheEvents events;
+  private final Map<String, Duration> realtime;
+  private final CacheStore realtimeStore;
 
   /** A cacheable call that was looked up: its key, and the stored result if there was one. */
   public record Lookup(Cacheability.Ticket ticket, String key, String result) {
@@ -29,10 +33,27 @@ public final class ResponseCache {
    * @param network the network's name, part of every key
    */
   public ResponseCache(String network, CacheStore store, ChainHeads heads, CacheEvents events) {
+    this(network, store, heads, events, Map.of(), null);
+  }
+
+  /**
+   * @param realtime the methods whose answers that may still change are kept briefly anyway, with
+   *     their TTLs (the operator's opt-in; empty: none)
+   * @param realtimeStore where those are kept: a store that expires entries by those TTLs
+   */
+  public ResponseCache(
+      String network,
+      CacheStore store,
+      ChainHeads heads,
+      CacheEvents events,
+      Map<String, Duration> realtime,
+      CacheStore realtimeStore) {
     this.network = network;
     this.store = store;
     this.heads = heads;
     this.events = events;
+    this.realtime = Map.copyOf(realtime);
+    this.realtimeStore = realtimeStore;
   }
 
   public String network() {
@@ -42,13 +63,16 @@ public final class ResponseCache {
   /** Looks a call up; null when it is not cacheable now. */
   public Lookup lookup(String method, byte[] rawParams) {
     Cacheability.Ticket ticket = Cacheability.classify(method, rawParams, heads.finalized());
+    if (ticket == null && realtime.containsKey(method)) {
+      ticket = Cacheability.realtime(method, rawParams);
+    }
     if (ticket == null) {
       return null;
     }
     String key = key(ticket);
     byte[] value;
     try {
-      value = store.get(key);
+      value = storeFor(ticket).get(key);
     } catch (RuntimeException e) {
       events.storeError(network, method);
       value = null;
@@ -81,7 +105,7 @@ public final class ResponseCache {
     }
     byte[] value = resultJson.getBytes(StandardCharsets.UTF_8);
     try {
-      store.put(lookup.key(), value);
+      storeFor(t).put(lookup.key(), value);
     } catch (RuntimeException e) {
       events.storeError(network, t.method());
       return false;
@@ -90,9 +114,17 @@ public final class ResponseCache {
     return true;
   }
 
-  /** {@code rpcshield:cache:<network>:<method>:<sha-256 of the canonical params>}. */
+  private CacheStore storeFor(Cacheability.Ticket t) {
+    return t.kind() == Cacheability.Kind.REALTIME ? realtimeStore : store;
+  }
+
+  /**
+   * {@code rpcshield:cache:<network>:<method>:<sha-256 of the canonical params>}; a realtime
+   * entry's params are hashed with an {@code rt} prefix, so it never meets a final one.
+   */
   String key(Cacheability.Ticket t) {
-    return PREFIX + network + ':' + t.method() + ':' + sha256(t.params());
+    String params = t.kind() == Cacheability.Kind.REALTIME ? "rt" + t.params() : t.params();
+    return PREFIX + network + ':' + t.method() + ':' + sha256(params);
   }
 
   /** The method a key of this cache names, for eviction counts; null for a foreign key. */

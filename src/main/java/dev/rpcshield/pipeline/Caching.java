@@ -1,10 +1,12 @@
 package dev.rpcshield.pipeline;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.rpcshield.cache.CacheConfig;
 import dev.rpcshield.cache.CacheEvents;
 import dev.rpcshield.cache.CacheStore;
 import dev.rpcshield.cache.ChainHeads;
 import dev.rpcshield.cache.InMemoryCacheStore;
+import dev.rpcshield.cache.RealtimeCacheStore;
 import dev.rpcshield.cache.RedisCacheStore;
 import dev.rpcshield.cache.ResponseCache;
 import dev.rpcshield.jsonrpc.RpcCall;
@@ -59,7 +61,13 @@ public class Caching {
               config.maxBytes(),
               key -> events.evicted(NETWORK, String.valueOf(ResponseCache.methodOf(key))));
     }
-    cache = new ResponseCache(NETWORK, store, heads(upstreams), events);
+    CacheStore realtime =
+        config.realtimeTtl().isEmpty()
+            ? null
+            : new RealtimeCacheStore(
+                config.realtimeTtl(), Math.max(1, config.maxBytes() / 8), Ticker.systemTicker());
+    cache =
+        new ResponseCache(NETWORK, store, heads(upstreams), events, config.realtimeTtl(), realtime);
   }
 
   /** This network's cache, or null when caching is off. */

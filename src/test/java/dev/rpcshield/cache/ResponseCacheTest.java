@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -151,6 +153,30 @@ class ResponseCacheTest {
     assertEquals("eth_getLogs", ResponseCache.methodOf(l.key()));
     assertTrue(l.key().startsWith("rpcshield:cache:main:eth_getLogs:"));
     assertNull(ResponseCache.methodOf("other"));
+  }
+
+  @Test
+  void anOptedInMethodAtLatestIsKeptForItsTtlOnly() {
+    AtomicLong nanos = new AtomicLong();
+    Map<String, Duration> ttls = Map.of("eth_getBlockByNumber", Duration.ofSeconds(2));
+    ResponseCache c =
+        new ResponseCache(
+            "main",
+            new InMemoryCacheStore(1 << 20, k -> {}),
+            heads,
+            CacheEvents.NONE,
+            ttls,
+            new RealtimeCacheStore(ttls, 1 << 20, nanos::get));
+    ResponseCache.Lookup l = c.lookup("eth_getBlockByNumber", b("[\"latest\",false]"));
+    assertEquals(Cacheability.Kind.REALTIME, l.ticket().kind());
+    assertTrue(c.remember(l, "{\"number\":\"0x6e\"}"));
+    nanos.set(Duration.ofMillis(1900).toNanos());
+    assertTrue(c.lookup("eth_getBlockByNumber", b("[\"latest\",false]")).hit());
+    nanos.set(Duration.ofMillis(2100).toNanos());
+    assertFalse(c.lookup("eth_getBlockByNumber", b("[\"latest\",false]")).hit());
+    assertNull(c.lookup("eth_gasPrice", b("[]")), "a method not opted in is never kept");
+    ResponseCache.Lookup fin = c.lookup("eth_getBlockByNumber", b("[\"0x5\",false]"));
+    assertEquals(Cacheability.Kind.BY_NUMBER, fin.ticket().kind(), "a final answer stays final");
   }
 
   @Test

@@ -64,6 +64,8 @@ class ConfigurationTest {
         "rpcshield.tier.gold.sender-exempt|perhaps",
         "rpcshield.cache.cu-factor|2",
         "rpcshield.cache.store|disk",
+        "rpcshield.cache.realtime-ttl|eth_gasPrice=1m",
+        "rpcshield.cache.realtime-ttl|eth_blockNumber=1s",
         "rpcshield.getlogs.max-range|-1",
         "rpcshield.upstream.a.getlogs-max-range|wide",
       })
