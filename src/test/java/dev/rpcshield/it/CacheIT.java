@@ -264,6 +264,34 @@ class CacheIT {
   }
 
   @Test
+  void aChunkTheUpstreamRefusesAsTooLargeIsBisectedAround() {
+    long from = head(node) + 1;
+    for (int i = 0; i < 6; i++) {
+      sendTransaction(EMIT_LOG);
+      node.call("anvil_mine", "[\"0x4\"]");
+    }
+    long to = head(node);
+    String filter =
+        "[{\"fromBlock\":\"0x"
+            + Long.toHexString(from)
+            + "\",\"toBlock\":\"0x"
+            + Long.toHexString(to)
+            + "\"}]";
+    JsonNode direct = node.call("eth_getLogs", filter);
+    assertEquals(6, direct.size());
+    proxy.reset();
+    proxy.logsCap(4);
+    proxy.mode(ChaosProxy.Mode.LOGS_RANGE_CAP);
+    try {
+      assertEquals(direct, gateway.call("eth_getLogs", filter));
+    } finally {
+      proxy.mode(ChaosProxy.Mode.FORWARD);
+    }
+    assertTrue(
+        proxy.bodies().stream().anyMatch(b -> b.contains("eth_getLogs")), "chunks went upstream");
+  }
+
+  @Test
   void overTheGatewayCapTheRefusalIsClear() {
     Gateway.Response r = ask("eth_getLogs", "[{\"fromBlock\":\"0x0\",\"toBlock\":\"0x1f4\"}]");
     assertEquals(400, r.status(), r.body());
