@@ -9,6 +9,7 @@ import dev.rpcshield.testing.Eventually;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -264,7 +265,7 @@ class CacheIT {
   }
 
   @Test
-  void aChunkTheUpstreamRefusesAsTooLargeIsBisectedAround() {
+  void aChunkTheUpstreamRefusesAsTooLargeIsBisectedAround() throws Exception {
     long from = head(node) + 1;
     for (int i = 0; i < 6; i++) {
       sendTransaction(EMIT_LOG);
@@ -287,8 +288,16 @@ class CacheIT {
     } finally {
       proxy.mode(ChaosProxy.Mode.FORWARD);
     }
-    assertTrue(
-        proxy.bodies().stream().anyMatch(b -> b.contains("eth_getLogs")), "chunks went upstream");
+    List<Long> spans = new ArrayList<>();
+    for (String body : proxy.bodies()) {
+      if (body.contains("eth_getLogs")) {
+        JsonNode f = Gateway.JSON.readTree(body).get("params").get(0);
+        spans.add(
+            Long.decode(f.get("toBlock").asText()) - Long.decode(f.get("fromBlock").asText()) + 1);
+      }
+    }
+    assertTrue(spans.contains(10L), "10-block chunks were sent and refused: " + spans);
+    assertTrue(spans.stream().anyMatch(n -> n <= 4), "then smaller ones: " + spans);
   }
 
   @Test
