@@ -20,6 +20,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -136,7 +137,12 @@ public class RpcServlet extends HttpServlet {
         return;
       }
       GatewayReply reply = pipeline.serve(new Request(body, body.length, caller, null, network));
-      write(resp, reply.status(), reply.body(), RateLimitHeaders.of(reply.decision()));
+      Map<String, String> headers = RateLimitHeaders.of(reply.decision());
+      if (reply.cache() != null) {
+        headers = new HashMap<>(headers);
+        headers.put("X-Cache", reply.cache());
+      }
+      write(resp, reply.status(), reply.body(), headers);
     } catch (IOException e) {
       aborts.aborted();
     } catch (RuntimeException e) {

@@ -2,14 +2,17 @@ package dev.rpcshield.ops;
 
 import dev.rpcshield.account.AccountsConfig;
 import dev.rpcshield.admin.AdminConfig;
+import dev.rpcshield.cache.CacheConfig;
 import dev.rpcshield.config.Settings;
 import dev.rpcshield.http.CorsPolicy;
 import dev.rpcshield.limit.LimitsConfig;
+import dev.rpcshield.logs.LogsConfig;
 import dev.rpcshield.pipeline.GatewayConfig;
 import dev.rpcshield.ratewatch.RatewatchConfig;
 import dev.rpcshield.sender.SenderConfig;
 import dev.rpcshield.upstream.NetworksConfig;
 import dev.rpcshield.upstream.SubscriptionCaps;
+import dev.rpcshield.upstream.UpstreamSettings;
 import dev.rpcshield.ws.SocketSettings;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,13 +38,16 @@ public class Configuration {
       SocketSettings sockets,
       SubscriptionCaps subscriptions,
       AdminConfig admin,
-      CorsPolicy cors) {
+      CorsPolicy cors,
+      CacheConfig cache,
+      LogsConfig logs) {
 
     public static Snapshot read(Settings s) {
       GatewayConfig gateway = GatewayConfig.read(s);
+      NetworksConfig networks = NetworksConfig.read(s);
       return new Snapshot(
           gateway,
-          NetworksConfig.read(s),
+          networks,
           LimitsConfig.read(s),
           AccountsConfig.read(s),
           SenderConfig.read(s),
@@ -49,7 +55,14 @@ public class Configuration {
           SocketSettings.read(s, gateway.parseLimits().maxBodyBytes()),
           SubscriptionCaps.read(s),
           AdminConfig.read(s),
-          CorsPolicy.read(s));
+          CorsPolicy.read(s),
+          CacheConfig.read(s),
+          LogsConfig.read(
+              s,
+              networks.networks().stream()
+                  .flatMap(n -> n.upstreams().upstreams().stream())
+                  .map(UpstreamSettings::name)
+                  .toList()));
     }
   }
 
@@ -112,5 +125,15 @@ public class Configuration {
   @Produces
   CorsPolicy cors() {
     return snapshot.cors();
+  }
+
+  @Produces
+  CacheConfig cache() {
+    return snapshot.cache();
+  }
+
+  @Produces
+  LogsConfig logs() {
+    return snapshot.logs();
   }
 }

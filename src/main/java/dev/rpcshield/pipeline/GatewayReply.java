@@ -10,5 +10,12 @@ import dev.rpcshield.limit.Decision;
  *
  * @param decision the tightest rule's decision, the first refusal's if any member was refused; null
  *     when no rule applied
+ * @param cache {@code HIT} or {@code MISS} for a single request the cache saw (the {@code X-Cache}
+ *     header), else null
  */
-public record GatewayReply(int status, byte[] body, Decision decision) {}
+public record GatewayReply(int status, byte[] body, Decision decision, String cache) {
+
+  public GatewayReply(int status, byte[] body, Decision decision) {
+    this(status, body, decision, null);
+  }
+}

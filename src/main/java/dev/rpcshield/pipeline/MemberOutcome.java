@@ -1,5 +1,6 @@
 package dev.rpcshield.pipeline;
 
+import dev.rpcshield.cache.ResponseCache;
 import dev.rpcshield.jsonrpc.InvalidMember;
 import dev.rpcshield.jsonrpc.Member;
 import dev.rpcshield.jsonrpc.RpcCall;
@@ -21,6 +22,8 @@ public final class MemberOutcome {
   private byte[] body;
   private int status = 200;
   private String outcome;
+  private ResponseCache.Lookup cacheLookup;
+  private String cacheStatus;
 
   private MemberOutcome(Member member) {
     this.member = member;
@@ -96,6 +99,24 @@ public final class MemberOutcome {
 
   void decided(Decision d) {
     decision = d;
+  }
+
+  void cacheLookup(ResponseCache.Lookup lookup) {
+    cacheLookup = lookup;
+  }
+
+  /** Set by caching: the cache lookup of a cacheable call, else null. */
+  ResponseCache.Lookup cacheLookup() {
+    return cacheLookup;
+  }
+
+  void cacheStatus(String status) {
+    cacheStatus = status;
+  }
+
+  /** {@code HIT} or {@code MISS} once the cache saw the member; null when caching is off. */
+  public String cacheStatus() {
+    return cacheStatus;
   }
 
   /** Set by pricing: what the call costs. */

@@ -12,10 +12,11 @@ import java.util.function.BiConsumer;
 
 /**
  * The request path shared by every transport, one stage per job: parse, call policy, the key's
- * method and contract allowlists, pricing, charging, local answers, upstream dispatch, reply. Each
- * batch member is one {@link MemberOutcome} that the stages settle; a settled member passes the
- * later stages by. Admission (blocklist, key, account) happens before, when the transport resolves
- * the caller.
+ * method and contract allowlists, pricing, cache lookup, charging, local answers, cache hits,
+ * eth_getLogs limits and splitting, upstream dispatch (whose answers are offered to the cache),
+ * reply. Each batch member is one {@link MemberOutcome} that the stages settle; a settled member
+ * passes the later stages by. Admission (blocklist, key, account) happens before, when the
+ * transport resolves the caller.
  */
 @ApplicationScoped
 public class Pipeline {
@@ -25,6 +26,8 @@ public class Pipeline {
   private Pricing pricing;
   private Charging charging;
   private LocalAnswers local;
+  private Caching caching;
+  private LogsSplitting logs;
   private Dispatcher dispatcher;
   private Replies replies;
   private CallRecorder recorder;
@@ -37,6 +40,8 @@ public class Pipeline {
       Pricing pricing,
       Charging charging,
       LocalAnswers local,
+      Caching caching,
+      LogsSplitting logs,
       Dispatcher dispatcher,
       Replies replies,
       CallRecorder recorder) {
@@ -46,6 +51,8 @@ public class Pipeline {
     this.pricing = pricing;
     this.charging = charging;
     this.local = local;
+    this.caching = caching;
+    this.logs = logs;
     this.dispatcher = dispatcher;
     this.replies = replies;
     this.recorder = recorder;
@@ -99,6 +106,9 @@ public class Pipeline {
       m.settle(pricing.price(ctx.caller(), request.network(), m));
     }
     List<MemberOutcome> priced = MemberOutcome.open(members);
+    for (MemberOutcome m : priced) {
+      caching.lookup(request.network(), m);
+    }
     if (!priced.isEmpty()) {
       List<Verdict> verdicts = charging.charge(ctx, priced);
       for (int i = 0; i < priced.size(); i++) {
@@ -107,6 +117,12 @@ public class Pipeline {
     }
     for (MemberOutcome m : MemberOutcome.open(members)) {
       m.settle(local.answer(request, m.call()));
+    }
+    for (MemberOutcome m : MemberOutcome.open(members)) {
+      m.settle(caching.answer(m));
+    }
+    for (MemberOutcome m : MemberOutcome.open(members)) {
+      m.settle(logs.split(request, m.call()));
     }
     dispatch(request, MemberOutcome.open(members));
   }
@@ -123,6 +139,7 @@ public class Pipeline {
         dispatcher.send(request.network(), calls, request.caller().clientIp());
     for (int i = 0; i < outbound.size(); i++) {
       outbound.get(i).settle(results.get(i));
+      caching.remember(request.network(), outbound.get(i), results.get(i));
     }
   }
 

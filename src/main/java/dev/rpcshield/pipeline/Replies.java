@@ -22,7 +22,7 @@ public class Replies {
       MemberOutcome only = members.get(0);
       return only.body() == null
           ? new GatewayReply(200, EMPTY, shown)
-          : new GatewayReply(only.status(), only.body(), shown);
+          : new GatewayReply(only.status(), only.body(), shown, only.cacheStatus());
     }
     List<byte[]> entries = new ArrayList<>(members.size());
     for (MemberOutcome m : members) {

@@ -26,6 +26,11 @@ public final class MetricNames {
   public static final String UPSTREAM_WRONG_CHAIN = "rpcshield.upstream.wrong.chain";
   public static final String FLAGS_RAISED = "rpcshield.ratewatch.flags.raised";
   public static final String REDIS_FALLBACKS = "rpcshield.limiter.redis.fallbacks";
+  public static final String CACHE_HITS = "rpcshield.cache.hits";
+  public static final String CACHE_MISSES = "rpcshield.cache.misses";
+  public static final String CACHE_BYTES = "rpcshield.cache.stored.bytes";
+  public static final String CACHE_EVICTIONS = "rpcshield.cache.evictions";
+  public static final String CACHE_ERRORS = "rpcshield.cache.store.errors";
 
   private static final Map<String, String> HELP =
       Map.ofEntries(
@@ -50,7 +55,13 @@ public final class MetricNames {
               "1 while the upstream's eth_chainId is not its network's chain id, else 0"),
           Map.entry(FLAGS_RAISED, "Accounts flagged as high-rate by ratewatch, since start"),
           Map.entry(
-              REDIS_FALLBACKS, "Calls to the shared Redis store served from local state instead"));
+              REDIS_FALLBACKS, "Calls to the shared Redis store served from local state instead"),
+          Map.entry(CACHE_HITS, "Cacheable calls answered from the response cache"),
+          Map.entry(CACHE_MISSES, "Cacheable calls the response cache did not hold"),
+          Map.entry(CACHE_BYTES, "Bytes of results written to the response cache"),
+          Map.entry(CACHE_EVICTIONS, "Entries the in-memory response cache evicted for room"),
+          Map.entry(
+              CACHE_ERRORS, "Response cache store calls that failed (a miss, or nothing kept)"));
 
   private MetricNames() {}
 

@@ -32,8 +32,13 @@ public class Dispatcher {
    *
    * @param body the answer with the client's id, or null when the call was a notification
    * @param chainError whether the answer is a JSON-RPC error from the chain (reverted, nonce...)
+   * @param upstream the upstream that answered, or null when not known
    */
-  public record Answer(byte[] body, boolean chainError) implements Result {}
+  public record Answer(byte[] body, boolean chainError, String upstream) implements Result {
+    public Answer(byte[] body, boolean chainError) {
+      this(body, chainError, null);
+    }
+  }
 
   /** No upstream answered; {@code body} is the error with the client's id (null: notification). */
   public record Failure(RpcError error, byte[] body) implements Result {
@@ -141,7 +146,8 @@ public class Dispatcher {
         UpstreamReply.Answer answer = a.byId().get(id);
         yield new Answer(
             call.isNotification() ? null : withClientId(network, call, a.reply(), answer),
-            answer.isError());
+            answer.isError(),
+            a.upstream());
       }
       case Forwarder.Failed f -> Failure.of(call, f.error());
     };

@@ -56,6 +56,27 @@ class LayeringTest {
               "dev.rpcshield.ws..");
 
   @ArchTest
+  static final ArchRule cacheAndLogsKnowNoPipelineNorUpstreams =
+      noClasses()
+          .that()
+          .resideInAnyPackage("dev.rpcshield.cache..", "dev.rpcshield.logs..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "dev.rpcshield.account..",
+              "dev.rpcshield.admin..",
+              "dev.rpcshield.http..",
+              "dev.rpcshield.identity..",
+              "dev.rpcshield.limit..",
+              "dev.rpcshield.ops..",
+              "dev.rpcshield.pipeline..",
+              "dev.rpcshield.ratewatch..",
+              "dev.rpcshield.sender..",
+              "dev.rpcshield.upstream..",
+              "dev.rpcshield.ws..")
+          .because("a cache and a splitter are built per network from narrow inputs");
+
+  @ArchTest
   static final ArchRule identityKnowsNoAccountStore =
       noClasses()
           .that()

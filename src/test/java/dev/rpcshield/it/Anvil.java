@@ -13,11 +13,16 @@ import java.util.List;
 public final class Anvil implements AutoCloseable {
   private final int port;
   private final long chainId;
+  private final List<String> extra;
   private Process process;
 
-  public Anvil(int port, long chainId) {
+  /**
+   * A node with anvil's defaults and {@code extra} arguments (e.g. {@code --slots-in-an-epoch}).
+   */
+  public Anvil(int port, long chainId, String... extra) {
     this.port = port;
     this.chainId = chainId;
+    this.extra = List.of(extra);
   }
 
   static Path binary() {
@@ -37,6 +42,7 @@ public final class Anvil implements AutoCloseable {
     cmd.add(binary().toString());
     cmd.addAll(List.of("--port", String.valueOf(port), "--chain-id", String.valueOf(chainId)));
     cmd.addAll(List.of("--host", "127.0.0.1", "--silent"));
+    cmd.addAll(extra);
     try {
       process =
           new ProcessBuilder(cmd)

@@ -42,8 +42,15 @@ public final class ChaosProxy implements AutoCloseable {
     EMPTY,
     WRONG_IDS,
     RATE_LIMIT_ERROR,
-    SLOW
+    SLOW,
+    /**
+     * eth_getLogs over {@link #logsCap} blocks is refused as a provider does; the rest forwarded.
+     */
+    LOGS_RANGE_CAP
   }
+
+  private static final Pattern LOGS_RANGE =
+      Pattern.compile("\"fromBlock\":\"0x([0-9a-f]+)\",\"toBlock\":\"0x([0-9a-f]+)\"");
 
   private static final Pattern ID = Pattern.compile("\"id\":(\\d+)");
 
@@ -64,6 +71,7 @@ public final class ChaosProxy implements AutoCloseable {
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private volatile Mode mode = Mode.FORWARD;
   private volatile long slowMillis = 500;
+  private volatile long logsCap = 5;
   private ServerSocket server;
 
   public ChaosProxy(String name, int port, URI target) {
@@ -96,6 +104,11 @@ public final class ChaosProxy implements AutoCloseable {
   }
 
   /** Client requests that reached the proxy (in any mode but DOWN); head polls not counted. */
+  /** The most blocks an eth_getLogs may span in {@link Mode#LOGS_RANGE_CAP}. */
+  public void logsCap(long blocks) {
+    logsCap = blocks;
+  }
+
   public int requests() {
     return requests.get();
   }
@@ -238,6 +251,26 @@ public final class ChaosProxy implements AutoCloseable {
             "{\"jsonrpc\":\"2.0\",\"id\":"
                 + id
                 + ",\"error\":{\"code\":-32005,\"message\":\"daily request count exceeded, request rate limited\"}}");
+      }
+      case LOGS_RANGE_CAP -> {
+        Matcher range = LOGS_RANGE.matcher(text);
+        Matcher id = ID.matcher(text);
+        if (text.contains("\"eth_getLogs\"")
+            && range.find()
+            && id.find()
+            && Long.parseLong(range.group(2), 16) - Long.parseLong(range.group(1), 16) + 1
+                > logsCap) {
+          respond(
+              out,
+              200,
+              "{\"jsonrpc\":\"2.0\",\"id\":"
+                  + id.group(1)
+                  + ",\"error\":{\"code\":-32602,\"message\":\"query exceeds max block range "
+                  + logsCap
+                  + "\"}}");
+        } else {
+          respond(out, 200, forward(body));
+        }
       }
       case SLOW -> {
         // The fault itself: a slow upstream holds the request this long before answering.

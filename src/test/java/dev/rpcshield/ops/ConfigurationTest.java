@@ -79,6 +79,12 @@ class ConfigurationTest {
         "rpcshield.tier.gold.sender-exempt|perhaps",
         "rpcshield.cors.allowed-origins|app.example/path",
         "rpcshield.cors.max-age|a while",
+        "rpcshield.cache.cu-factor|2",
+        "rpcshield.cache.store|disk",
+        "rpcshield.cache.realtime-ttl|eth_gasPrice=1m",
+        "rpcshield.cache.realtime-ttl|eth_blockNumber=1s",
+        "rpcshield.getlogs.max-range|-1",
+        "rpcshield.upstream.a.getlogs-max-range|wide",
       })
   void aBadValueInAnyAreaIsRefusedWithItsKey(String key, String value) {
     Map<String, String> values = new HashMap<>(EVERY_KIND);

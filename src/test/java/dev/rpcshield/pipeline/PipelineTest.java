@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.rpcshield.cache.ResponseCache;
 import dev.rpcshield.identity.Caller;
 import dev.rpcshield.jsonrpc.ParseLimits;
 import dev.rpcshield.jsonrpc.RpcBodyException;
@@ -109,6 +110,30 @@ class PipelineTest {
             seen("local", call.method());
             return call.method().startsWith("local_")
                 ? new Verdict.Answered(RpcWriter.result(call.rawId(), "\"here\""))
+                : Verdict.PROCEED;
+          }
+        },
+        new Caching() {
+          @Override
+          public void lookup(Network network, MemberOutcome m) {
+            seen("cache", m.call().method());
+            m.cacheStatus("MISS");
+            if (m.call().method().startsWith("cached_")) {
+              m.cacheLookup(new ResponseCache.Lookup(null, "key", "\"cached\""));
+            }
+          }
+
+          @Override
+          public void remember(Network network, MemberOutcome m, Dispatcher.Result result) {
+            seen("remember", m.call().method());
+          }
+        },
+        new LogsSplitting() {
+          @Override
+          public Verdict split(Request request, RpcCall call) {
+            seen("logs", call.method());
+            return call.method().startsWith("split_")
+                ? new Verdict.Answered(RpcWriter.result(call.rawId(), "\"joined\""))
                 : Verdict.PROCEED;
           }
         },
@@ -221,6 +246,28 @@ class PipelineTest {
     assertEquals(true, body.contains("\"id\":7,\"error\":{\"code\":-32033"), body);
     assertEquals(7, body.split("\"jsonrpc\"").length - 1, "no entry for the notification");
     assertEquals(OVER, reply.decision(), "the refused member's decision is the one shown");
+  }
+
+  @Test
+  void aCacheHitIsChargedAndAnsweredWithoutTheUpstreamAndOnlyMissesAreOffered() {
+    GatewayReply reply =
+        serve(
+            "["
+                + String.join(",", call(1, "cached_a"), call(2, "split_b"), call(3, "eth_c"))
+                + "]");
+
+    assertEquals(List.of("cached_a", "split_b", "eth_c"), seen.get("cache"));
+    assertEquals(List.of("cached_a", "split_b", "eth_c"), seen.get("charging"));
+    assertEquals(List.of("split_b", "eth_c"), seen.get("logs"));
+    assertEquals(List.of("eth_c"), seen.get("upstream"));
+    assertEquals(List.of("eth_c"), seen.get("remember"));
+    String body = text(reply);
+    assertEquals(true, body.contains("\"id\":1,\"result\":\"cached\""), body);
+    assertEquals(true, body.contains("\"id\":2,\"result\":\"joined\""), body);
+    assertNull(reply.cache(), "a batch carries no X-Cache");
+
+    assertEquals("HIT", serve(call(4, "cached_d")).cache());
+    assertEquals("MISS", serve(call(5, "eth_e")).cache());
   }
 
   @Test

@@ -103,6 +103,17 @@ function renderUpstream(row, u) {
   cell(row, u.lastFailure);
 }
 
+function cacheLine(c) {
+  if (!c.enabled) {
+    return 'Response cache: off.';
+  }
+  if (c.hitRatio < 0) {
+    return 'Response cache: no cacheable call yet.';
+  }
+  return 'Response cache hit ratio: ' + (100 * c.hitRatio).toFixed(1) + ' % ('
+    + c.hits + ' hits, ' + c.misses + ' misses since start).';
+}
+
 function renderEpisode(row, e) {
   row.dataset.key = e.key;
   cell(row, e.class);
@@ -223,9 +234,10 @@ function showStatus(text) {
 
 async function refresh() {
   try {
-    const [networks, upstreams, episodes, flagged, accounts, blocklist] = await Promise.all([
+    const [networks, upstreams, cache, episodes, flagged, accounts, blocklist] = await Promise.all([
       api('GET', '/networks'),
       api('GET', '/upstreams'),
+      api('GET', '/cache'),
       api('GET', '/ratewatch/episodes'),
       api('GET', '/accounts?flagged=true'),
       api('GET', '/accounts?keys=true'),
@@ -233,6 +245,7 @@ async function refresh() {
     ]);
     fill('networks', networks, renderNetwork, 'No networks configured.');
     fill('upstreams', upstreams, renderUpstream, 'No upstreams configured.');
+    $('cache-ratio').textContent = cacheLine(cache);
     fill('episodes', episodes, renderEpisode, 'Nobody has been throttled in the last hour.');
     fill('flagged', flagged, renderFlagged, 'No account is flagged.');
     fill('accounts', accounts, renderAccount, 'No accounts yet.');

@@ -1,0 +1,35 @@
+package dev.rpcshield.admin;
+
+import dev.rpcshield.pipeline.Caching;
+import dev.rpcshield.telemetry.CacheMetrics;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/**
+ * The response cache on this instance since start: hits, misses and their ratio (the console's).
+ */
+@Path("/cache")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class CacheResource {
+  @Inject Caching caching;
+  @Inject CacheMetrics metrics;
+
+  @GET
+  public String stats() {
+    long[] hm = metrics.hitsAndMisses();
+    long looked = hm[0] + hm[1];
+    return Json.createObjectBuilder()
+        .add("enabled", caching.enabled())
+        .add("hits", hm[0])
+        .add("misses", hm[1])
+        .add("hitRatio", looked == 0 ? -1 : (double) hm[0] / looked)
+        .build()
+        .toString();
+  }
+}

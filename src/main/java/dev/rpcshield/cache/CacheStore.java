@@ -1,0 +1,20 @@
+package dev.rpcshield.cache;
+
+/**
+ * Where cached results live: this instance's memory, or Redis shared by the fleet. Keys carry the
+ * network and method; values are a result's JSON text in UTF-8. A store may throw on any call: the
+ * cache counts that as a miss and never fails the request.
+ */
+public interface CacheStore {
+  /** The value stored under {@code key}, or null. */
+  byte[] get(String key);
+
+  /** Stores {@code value} under {@code key}, replacing any earlier value. */
+  void put(String key, byte[] value);
+
+  /** Told when an entry leaves the store to make room, with the entry's key. */
+  @FunctionalInterface
+  interface EvictionListener {
+    void evicted(String key);
+  }
+}

@@ -1,0 +1,45 @@
+package dev.rpcshield.cache;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rpcshield.testing.TestRedis;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.JedisPooled;
+
+/** The store contract against the real Redis these machines run (127.0.0.1:6379). */
+class RedisCacheStoreIT extends CacheStoreContract {
+  private final JedisPooled jedis = TestRedis.client();
+  private final RedisCacheStore store =
+      new RedisCacheStore(() -> jedis, Duration.ofMinutes(5), 1024);
+
+  @AfterEach
+  void cleanUp() {
+    for (String key : jedis.keys(prefix + "*")) {
+      jedis.del(key);
+    }
+    jedis.close();
+  }
+
+  @Override
+  CacheStore store() {
+    return store;
+  }
+
+  @Test
+  void everyKeyHasATtl() {
+    store.put(prefix + "eth_chainId:t", "\"0x1\"".getBytes(StandardCharsets.UTF_8));
+    long ttl = jedis.ttl(prefix + "eth_chainId:t");
+    assertTrue(ttl > 0 && ttl <= 300, "ttl " + ttl);
+  }
+
+  @Test
+  void aValueOverTheThresholdIsStoredDeflated() {
+    byte[] value = "[{\"logIndex\":\"0x0\"}]".repeat(500).getBytes(StandardCharsets.UTF_8);
+    store.put(prefix + "eth_getLogs:z", value);
+    long stored = jedis.strlen(prefix + "eth_getLogs:z");
+    assertTrue(stored < value.length / 4, stored + " bytes stored for " + value.length);
+  }
+}
