@@ -117,15 +117,15 @@ class OpsIT extends ItBase {
     assertEquals(200, r.status());
     String after = r.body();
     String okIp =
-        "rpcshield_requests_total\\{identity=\"ip\",method=\"eth_chainId\",mp_scope=\"application\",outcome=\"ok\",?\\}";
+        "rpcshield_requests_total\\{identity=\"ip\",method=\"eth_chainId\",mp_scope=\"application\",network=\"default\",outcome=\"ok\",?\\}";
     assertEquals(1.0, sample(after, okIp) - sample(before, okIp), after);
     String refused =
-        "rpcshield_requests_total\\{identity=\"ip\",method=\"other\",mp_scope=\"application\",outcome=\"refused\",?\\}";
+        "rpcshield_requests_total\\{identity=\"ip\",method=\"other\",mp_scope=\"application\",network=\"default\",outcome=\"refused\",?\\}";
     assertEquals(1.0, sample(after, refused) - sample(before, refused));
     assertTrue(after.contains("rpcshield_request_duration_seconds_bucket"), "latency histogram");
     assertTrue(
         after.contains(
-            "rpcshield_upstream_in_rotation{mp_scope=\"application\",upstream=\"p1\",}"));
+            "rpcshield_upstream_in_rotation{mp_scope=\"application\",network=\"default\",upstream=\"p1\",}"));
     assertFalse(after.contains("secretkey123"), "no API key in any label");
     assertFalse(after.contains("admin_peers"), "refused method names do not create series");
   }
