@@ -216,7 +216,9 @@ class CacheIT {
             + Long.toHexString(to)
             + "\"}]";
     JsonNode direct = node.call("eth_getLogs", filter);
-    assertEquals(12, direct.size());
+    // Twelve emitted; after the reorg test anvil has once mined one fewer in this range (seen once
+    // in 5 runs), so the node's own answer is the reference, and it must span many chunks.
+    assertTrue(direct.size() >= 10, direct.size() + " logs");
     proxy.reset();
     assertEquals(direct, gateway.call("eth_getLogs", filter));
     long chunks = upstreamCalls("eth_getLogs");
