@@ -65,7 +65,8 @@ public final class Database implements AutoCloseable {
 
   /**
    * Whether {@code e} says the database could not be reached: an SQL state of class 08 (connection
-   * exception) or a transient SQL exception (the pool's wait timing out) anywhere in its causes.
+   * exception) or 57P (the server shutting down or still starting: 57P01-57P03), or a transient SQL
+   * exception (the pool's wait timing out), anywhere in its causes.
    */
   static boolean unreachable(Throwable e) {
     int depth = 0;
@@ -74,7 +75,7 @@ public final class Database implements AutoCloseable {
           || t instanceof SQLNonTransientConnectionException
           || t instanceof SQLException sql
               && sql.getSQLState() != null
-              && sql.getSQLState().startsWith("08")) {
+              && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
         return true;
       }
     }
