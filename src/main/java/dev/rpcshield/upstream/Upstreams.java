@@ -58,9 +58,12 @@ public class Upstreams {
     }
     all = List.copyOf(found);
     defaultNetwork = networks.get(config.defaultNetwork());
+    // Each network's head poll waits on its upstreams, so one thread per network plus one for the
+    // probes, silence and chain checks keeps a hanging network from delaying the others.
     prober =
         Executors.newScheduledThreadPool(
-            2, r -> Thread.ofPlatform().daemon().name("rpcshield-upstream-watch").unstarted(r));
+            networks.size() + 1,
+            r -> Thread.ofPlatform().daemon().name("rpcshield-upstream-watch").unstarted(r));
     for (Network n : networks.values()) {
       UpstreamsConfig c = n.config();
       long every = c.probeInterval().toMillis();
