@@ -16,6 +16,16 @@
  *   --depth D              closed-loop ws only: requests in flight per connection (default 1)
  *   --duration 10s --warmup 2s   measured time, and a leading unmeasured period at the same load
  *   --idle N --hold 30s    ws only: open N idle connections, print IDLE-READY, hold, check, close
+ *   --records FILE         HTTP: one line per request due in the measured window, for bench/faults:
+ *                          "<due ms after t0> <latency us> <class>", class ok, http_<status>,
+ *                          rpc_<JSON-RPC code>, io (connection refused/reset/closed), timeout, or
+ *                          dropped (unanswered at the end); the first line is "# t0_epoch_ms=<ms>"
+ *   --timeout 10s          HTTP: a request unanswered this long is given up (class timeout) and its
+ *                          connection replaced (default: none, wait until the end)
+ *   --keys FILE            HTTP: request i carries "X-API-Key: <line i mod n of FILE>"
+ *   --slowloris N --hold 60s --drip 5s   open N connections that each send a request head one
+ *                          header line every --drip and never finish it; prints SLOWLORIS-READY, then
+ *                          at the end how many the server closed and when
  *
  * Prints one line: LOAD mode=... rate=... achieved=... count=... errors=... rpc_errors=...
  * p50_us=... p90_us=... p99_us=... p999_us=... max_us=... mean_us=... late_p99_us=...
@@ -69,6 +79,12 @@ public class Load {
   static final long GRACE_NS = TimeUnit.SECONDS.toNanos(10);
   static final int SOCKET_TIMEOUT_MS = 30_000;
 
+  static String recordsFile, keysFile;
+  static long timeoutNs;
+  static int slowloris;
+  static long dripNs = TimeUnit.SECONDS.toNanos(5);
+  static long t0Global;
+
   static final AtomicLong errors = new AtomicLong();
   static final AtomicLong rpcErrors = new AtomicLong();
   static final AtomicLong dropped = new AtomicLong();
@@ -103,6 +119,11 @@ public class Load {
         case "--warmup" -> warmupNs = nanos(args[++i]);
         case "--idle" -> idle = Integer.parseInt(args[++i]);
         case "--hold" -> holdNs = nanos(args[++i]);
+        case "--records" -> recordsFile = args[++i];
+        case "--timeout" -> timeoutNs = nanos(args[++i]);
+        case "--keys" -> keysFile = args[++i];
+        case "--slowloris" -> slowloris = Integer.parseInt(args[++i]);
+        case "--drip" -> dripNs = nanos(args[++i]);
         default -> {
           System.err.println("unknown option " + a + " (see the comment at the top of Load.java)");
           System.exit(2);
@@ -118,7 +139,12 @@ public class Load {
       idle();
       return;
     }
+    if (slowloris > 0) {
+      slowloris();
+      return;
+    }
     long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
+    t0Global = t0;
     long measureFrom = t0 + warmupNs;
     long end = measureFrom + durationNs;
     windowFrom = measureFrom;
@@ -141,6 +167,7 @@ public class Load {
       if (left > 0) t.join(Math.max(1, left / 1_000_000));
     }
     report(measureFrom, end);
+    if (recordsFile != null) writeRecords(t0);
     System.exit(0);
   }
 
@@ -169,6 +196,60 @@ public class Load {
   }
 
   // ---------------------------------------------------------------- recording
+
+  /** Per-request outcomes for --records (HTTP only), kept in arrays under one lock. */
+  static final Object recLock = new Object();
+  static long[] recDue = new long[1 << 16], recLat = new long[1 << 16];
+  static String[] recCls = new String[1 << 16];
+  static int recN;
+
+  /** Records one request due at `due` (ns) that ended after `latency` ns as `cls`. */
+  static void outcome(long due, long latency, String cls) {
+    if (recordsFile == null || due < windowFrom) return;
+    synchronized (recLock) {
+      if (recN == recDue.length) {
+        recDue = Arrays.copyOf(recDue, recN * 2);
+        recLat = Arrays.copyOf(recLat, recN * 2);
+        recCls = Arrays.copyOf(recCls, recN * 2);
+      }
+      recDue[recN] = due;
+      recLat[recN] = latency;
+      recCls[recN] = cls;
+      recN++;
+    }
+  }
+
+  static void writeRecords(long t0) throws IOException {
+    long epochT0 = System.currentTimeMillis() - (System.nanoTime() - t0) / 1_000_000;
+    StringBuilder b = new StringBuilder(recN * 24 + 64);
+    b.append("# t0_epoch_ms=").append(epochT0).append('\n');
+    synchronized (recLock) {
+      for (int i = 0; i < recN; i++) {
+        b.append((recDue[i] - t0) / 1_000_000)
+            .append(' ')
+            .append(recLat[i] / 1000)
+            .append(' ')
+            .append(recCls[i])
+            .append('\n');
+      }
+    }
+    java.nio.file.Files.writeString(java.nio.file.Path.of(recordsFile), b);
+  }
+
+  static final byte[] CODE = "\"code\":".getBytes(StandardCharsets.ISO_8859_1);
+
+  /** The JSON-RPC error code in a body that holds an error, as "rpc_<code>". */
+  static String rpcClass(byte[] a, int from, int to) {
+    int e = indexOf(a, from, to, ERROR);
+    int i = e < 0 ? -1 : indexOf(a, e, to, CODE);
+    if (i < 0) return "rpc_?";
+    i += CODE.length;
+    while (i < to && a[i] == ' ') i++;
+    int j = i;
+    if (j < to && a[j] == '-') j++;
+    while (j < to && a[j] >= '0' && a[j] <= '9') j++;
+    return "rpc_" + new String(a, i, j - i, StandardCharsets.ISO_8859_1);
+  }
 
   /** One thread's latencies (ns), unsynchronised; merged at the end. */
   static final class Recorder {
@@ -246,6 +327,23 @@ public class Load {
   // ---------------------------------------------------------------- HTTP
 
   static byte[] httpRequest() {
+    return httpRequest(null);
+  }
+
+  static byte[][] httpRequests() throws IOException {
+    if (keysFile == null) return new byte[][] {httpRequest()};
+    List<String> keys =
+        java.nio.file.Files.readAllLines(java.nio.file.Path.of(keysFile)).stream()
+            .map(String::trim)
+            .filter(k -> !k.isEmpty())
+            .toList();
+    if (keys.isEmpty()) throw new IOException("no keys in " + keysFile);
+    byte[][] r = new byte[keys.size()][];
+    for (int i = 0; i < r.length; i++) r[i] = httpRequest("X-API-Key: " + keys.get(i));
+    return r;
+  }
+
+  static byte[] httpRequest(String extra) {
     byte[] b = body.getBytes(StandardCharsets.UTF_8);
     StringBuilder h = new StringBuilder();
     String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
@@ -260,6 +358,7 @@ public class Load {
         .append(b.length)
         .append("\r\n");
     for (String x : headers) h.append(x).append("\r\n");
+    if (extra != null) h.append(extra).append("\r\n");
     h.append("\r\n");
     byte[] head = h.toString().getBytes(StandardCharsets.ISO_8859_1);
     byte[] all = Arrays.copyOf(head, head.length + b.length);
@@ -291,7 +390,7 @@ public class Load {
    */
   static final class HttpEngine {
     final long t0, measureFrom, end;
-    final byte[] req = httpRequest();
+    final byte[][] reqs = httpRequests();
     final Selector selector;
     final HConn[] conns = new HConn[connections];
     final ArrayDeque<HConn> idleConns = new ArrayDeque<>();
@@ -299,9 +398,11 @@ public class Load {
     final Object lock = new Object();
     final Recorder rec = new Recorder();
     volatile boolean senderDone;
+    long GRACE_WAIT = GRACE_NS;
     long closedSeq;
 
     HttpEngine(long t0, long measureFrom, long end) throws IOException {
+      if (timeoutNs > 0 && timeoutNs < GRACE_NS) GRACE_WAIT = timeoutNs + TimeUnit.SECONDS.toNanos(1);
       this.t0 = t0;
       this.measureFrom = measureFrom;
       this.end = end;
@@ -367,9 +468,17 @@ public class Load {
             busy = !pending.isEmpty() || idleConns.size() < connections;
           }
           if (senderDone && !busy && (closed ? now >= end : true)) return;
-          if (now > end + GRACE_NS) {
+          if (timeoutNs > 0) {
+            for (HConn c : conns) {
+              long s = c.seq;
+              if (s >= 0 && now - c.sentAt > timeoutNs) c.timedOut(now);
+            }
+          }
+          if (now > end + GRACE_WAIT) {
             synchronized (lock) {
               dropped.addAndGet(pending.size() + (connections - idleConns.size()));
+              for (Long p : pending) outcome(intended(t0, p), now - intended(t0, p), "dropped");
+              for (HConn c : conns) if (c.seq >= 0) outcome(c.due, now - c.due, "dropped");
             }
             return;
           }
@@ -401,7 +510,8 @@ public class Load {
       SocketChannel ch;
       SelectionKey key;
       ByteBuffer in = ByteBuffer.allocate(16384);
-      long seq = -1, due, sentAt;
+      volatile long seq = -1;
+      volatile long due, sentAt;
       int headEnd = -1, bodyLen = -1, status;
       boolean chunked, close;
 
@@ -432,10 +542,10 @@ public class Load {
 
       /** Writes the whole request (small: the socket buffer takes it at once). */
       void send(long seq, long due) {
-        this.seq = seq;
-        this.due = due;
         this.sentAt = System.nanoTime();
-        ByteBuffer b = ByteBuffer.wrap(req);
+        this.due = due;
+        this.seq = seq;
+        ByteBuffer b = ByteBuffer.wrap(reqs[(int) (seq % reqs.length)]);
         try {
           synchronized (this) {
             while (b.hasRemaining()) {
@@ -447,7 +557,18 @@ public class Load {
         }
       }
 
+      /** Gives up the request in flight (--timeout) and replaces the connection. */
+      void timedOut(long now) {
+        broken(new IOException("timeout"), now, "timeout");
+      }
+
       void broken(Throwable e, long now) {
+        broken(e, now, "io");
+      }
+
+      /** Records the request in flight as `cls`, replaces the connection and frees it. */
+      void broken(Throwable e, long now, String cls) {
+        if (seq >= 0) outcome(due, now - due, cls);
         fail(e);
         seq = -1;
         try {
@@ -485,9 +606,14 @@ public class Load {
         byte[] a = in.array();
         if (status != 200) {
           fail(new IOException("HTTP " + status));
+          outcome(due, done - due, "http_" + status);
         } else {
-          if (indexOf(a, headEnd, headEnd + bodyLen, ERROR) >= 0)
+          if (indexOf(a, headEnd, headEnd + bodyLen, ERROR) >= 0) {
             rpcError(a, headEnd, headEnd + bodyLen);
+            outcome(due, done - due, rpcClass(a, headEnd, headEnd + bodyLen));
+          } else {
+            outcome(due, done - due, "ok");
+          }
           long from = closed ? sentAt : due;
           if (closed ? done >= measureFrom && done < end : due >= measureFrom) {
             rec.add(done - from, sentAt - from, done);
@@ -880,6 +1006,98 @@ public class Load {
     }
     done.await(60, TimeUnit.SECONDS);
     System.out.printf("IDLE-DONE open=%d alive_after_hold=%d%n", open, alive.get());
+    System.exit(0);
+  }
+
+  // ---------------------------------------------------------------- slowloris
+
+  /**
+   * Opens `slowloris` connections that each send a request head a header line at a time, one line
+   * every --drip, never finishing it; after --hold prints how many the server closed and when.
+   */
+  static void slowloris() throws Exception {
+    int n = slowloris;
+    SocketChannel[] chs = new SocketChannel[n];
+    long[] closedAt = new long[n];
+    Selector sel = Selector.open();
+    int failed = 0;
+    long start = System.nanoTime();
+    String head =
+        "POST / HTTP/1.1\r\nHost: " + url.getHost() + ":" + url.getPort() + "\r\nContent-Type: application/json\r\n";
+    for (int i = 0; i < n; i++) {
+      try {
+        SocketChannel ch = SocketChannel.open();
+        ch.connect(new InetSocketAddress(url.getHost(), url.getPort()));
+        ch.configureBlocking(false);
+        ch.write(ByteBuffer.wrap(head.getBytes(StandardCharsets.ISO_8859_1)));
+        ch.register(sel, SelectionKey.OP_READ, i);
+        chs[i] = ch;
+      } catch (IOException e) {
+        failed++;
+        fail(e);
+      }
+    }
+    long opened = System.nanoTime();
+    System.out.printf(
+        "SLOWLORIS-READY open=%d failed=%d seconds=%.1f%n", n - failed, failed, (opened - start) / 1e9);
+    System.out.flush();
+    long until = opened + holdNs;
+    long nextDrip = opened + dripNs;
+    int line = 0;
+    ByteBuffer sink = ByteBuffer.allocate(4096);
+    while (System.nanoTime() < until) {
+      sel.select(200);
+      long now = System.nanoTime();
+      for (Iterator<SelectionKey> it = sel.selectedKeys().iterator(); it.hasNext(); ) {
+        SelectionKey k = it.next();
+        it.remove();
+        int i = (Integer) k.attachment();
+        sink.clear();
+        try {
+          ((SocketChannel) k.channel()).read(sink); // an answer (e.g. 408) or EOF: the server ends it
+        } catch (IOException e) {
+          // reset
+        }
+        closedAt[i] = now - opened;
+        k.cancel();
+        chs[i].close();
+        chs[i] = null;
+      }
+      if (now >= nextDrip) {
+        byte[] drip = ("X-Drip-" + line++ + ": x\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        for (int i = 0; i < n; i++) {
+          if (chs[i] == null) continue;
+          try {
+            chs[i].write(ByteBuffer.wrap(drip));
+          } catch (IOException e) {
+            closedAt[i] = now - opened;
+            chs[i].close();
+            chs[i] = null;
+          }
+        }
+        nextDrip += dripNs;
+      }
+    }
+    long[] closes = Arrays.stream(closedAt).filter(v -> v > 0).sorted().toArray();
+    int alive = 0;
+    for (SocketChannel ch : chs) {
+      if (ch != null) {
+        alive++;
+        ch.close();
+      }
+    }
+    System.out.printf(
+        "SLOWLORIS opened=%d failed=%d closed_by_server=%d first_close_s=%.1f median_close_s=%.1f"
+            + " last_close_s=%.1f open_at_end=%d hold_s=%.0f drip_s=%.1f%n",
+        n - failed,
+        failed,
+        closes.length,
+        closes.length == 0 ? -1 : closes[0] / 1e9,
+        closes.length == 0 ? -1 : closes[closes.length / 2] / 1e9,
+        closes.length == 0 ? -1 : closes[closes.length - 1] / 1e9,
+        alive,
+        holdNs / 1e9,
+        dripNs / 1e9);
     System.exit(0);
   }
 

@@ -1,7 +1,7 @@
 /*
  * Stub JSON-RPC upstream for the RpcShield benchmarks.
  *
- *   java Stub.java [--port 18901] [--host 127.0.0.1] [--delay-ms 0]
+ *   java Stub.java [--port 18901] [--host 127.0.0.1] [--delay-ms 0] [--garbage] [--mode-file F]
  *
  * Answers every JSON-RPC call with {"jsonrpc":"2.0","id":<the request's id, byte-exact>,"result":"0x1"}
  * (eth_getBlockByNumber/ByHash get a tiny block object {"number":"0x1",...} so that head tracking
@@ -9,6 +9,9 @@
  * keep-alive POST; a WebSocket upgrade on the same port answers each text frame the same way.
  * --delay-ms N delays every answer by N ms (the "slow upstream" scenario), without holding anything
  * but a parked virtual thread, so 500+ delayed requests cost nothing.
+ * --garbage answers every HTTP POST with status 200 and a body that is not JSON (a broken upstream).
+ * --mode-file F re-reads F every 100 ms and takes its mode from it, so bench/faults can change a
+ * running stub: empty or missing = normal, "delay N" = --delay-ms N, "garbage" = --garbage.
  *
  * Why this implementation: a single-file Java program on raw sockets, one virtual thread per
  * connection, no parsing beyond finding "id" and "method". It needs nothing beyond the JDK already
@@ -35,7 +38,9 @@ import java.util.Base64;
 import java.util.concurrent.atomic.AtomicLong;
 
 public class Stub {
-  static int delayMs = 0;
+  static volatile int delayMs = 0;
+  static volatile boolean garbage;
+  static final byte[] GARBAGE = bytes("<html>\u00ff\u0001 502 not json {\"jsonrpc\":");
   static final AtomicLong ANSWERED = new AtomicLong();
   static final AtomicLong CONNECTIONS = new AtomicLong();
 
@@ -47,8 +52,11 @@ public class Stub {
         case "--port" -> port = Integer.parseInt(args[++i]);
         case "--host" -> host = args[++i];
         case "--delay-ms" -> delayMs = Integer.parseInt(args[++i]);
+        case "--garbage" -> garbage = true;
+        case "--mode-file" -> watchMode(java.nio.file.Path.of(args[++i]));
         default -> {
-          System.err.println("usage: java Stub.java [--port N] [--host ADDR] [--delay-ms N]");
+          System.err.println(
+              "usage: java Stub.java [--port N] [--host ADDR] [--delay-ms N] [--garbage] [--mode-file F]");
           System.exit(2);
         }
       }
@@ -75,6 +83,45 @@ public class Stub {
       CONNECTIONS.incrementAndGet();
       Thread.ofVirtual().start(() -> serve(s));
     }
+  }
+
+  /** Polls a mode file every 100 ms: "", "delay N" or "garbage" (see the comment at the top). */
+  static void watchMode(java.nio.file.Path file) {
+    int baseDelay = delayMs;
+    boolean baseGarbage = garbage;
+    Thread.ofPlatform()
+        .daemon()
+        .start(() -> {
+          String last = null;
+          while (true) {
+            String m;
+            try {
+              m = java.nio.file.Files.readString(file).trim();
+            } catch (IOException e) {
+              m = "";
+            }
+            if (!m.equals(last)) {
+              if (m.startsWith("delay ")) {
+                delayMs = Integer.parseInt(m.substring(6).trim());
+                garbage = false;
+              } else if (m.equals("garbage")) {
+                garbage = true;
+                delayMs = 0;
+              } else {
+                delayMs = baseDelay;
+                garbage = baseGarbage;
+              }
+              System.out.println("stub mode: '" + m + "' delay " + delayMs + " ms garbage " + garbage);
+              System.out.flush();
+              last = m;
+            }
+            try {
+              Thread.sleep(100);
+            } catch (InterruptedException e) {
+              return;
+            }
+          }
+        });
   }
 
   // ---------------------------------------------------------------- connection
@@ -202,7 +249,9 @@ public class Stub {
         }
         byte[] reply;
         String status = "200 OK";
-        if (head.startsWith("POST")) {
+        if (head.startsWith("POST") && garbage) {
+          reply = GARBAGE;
+        } else if (head.startsWith("POST")) {
           reply = answer(body);
         } else {
           reply = bytes("{\"stub\":true}");
