@@ -60,13 +60,13 @@ public class Figures {
     int lastBad = -1, lastK = -1;
     for (int k = 0; fe + k * 1000L <= lastDue; k++) {
       long from = fe + k * 1000L, to = from + 1000;
-      long errs = all.stream().filter(r -> r.due >= from && r.due < to && !r.cls.equals("ok")).count();
+      long errs =
+          all.stream().filter(r -> r.due >= from && r.due < to && !r.cls.equals("ok")).count();
       long p = p99(all, from, to);
       if (errs > 0 || p > threshold) lastBad = k;
       lastK = k;
     }
-    String recovery =
-        lastK < 0 ? "none" : lastBad == lastK ? "none" : String.valueOf(lastBad + 1);
+    String recovery = lastK < 0 ? "none" : lastBad == lastK ? "none" : String.valueOf(lastBad + 1);
 
     StringBuilder cls = new StringBuilder();
     for (var e : classes.entrySet()) {
@@ -98,7 +98,13 @@ public class Figures {
             if (!r.cls.equals("ok")) e++;
           }
         }
-        sec.append(' ').append(k).append(':').append(n - e).append('/').append(e).append('/')
+        sec.append(' ')
+            .append(k)
+            .append(':')
+            .append(n - e)
+            .append('/')
+            .append(e)
+            .append('/')
             .append(ms(p99(all, from, to)));
       }
     }
@@ -107,7 +113,8 @@ public class Figures {
 
   /** p99 latency (us) of the requests due in [from, to); 0 when none. */
   static long p99(List<Rec> all, long from, long to) {
-    long[] l = all.stream().filter(r -> r.due >= from && r.due < to).mapToLong(Rec::latUs).toArray();
+    long[] l =
+        all.stream().filter(r -> r.due >= from && r.due < to).mapToLong(Rec::latUs).toArray();
     if (l.length == 0) return 0;
     Arrays.sort(l);
     int i = (int) Math.ceil(0.99 * l.length) - 1;

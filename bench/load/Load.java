@@ -199,6 +199,7 @@ public class Load {
 
   /** Per-request outcomes for --records (HTTP only), kept in arrays under one lock. */
   static final Object recLock = new Object();
+
   static long[] recDue = new long[1 << 16], recLat = new long[1 << 16];
   static String[] recCls = new String[1 << 16];
   static int recN;
@@ -402,7 +403,8 @@ public class Load {
     long closedSeq;
 
     HttpEngine(long t0, long measureFrom, long end) throws IOException {
-      if (timeoutNs > 0 && timeoutNs < GRACE_NS) GRACE_WAIT = timeoutNs + TimeUnit.SECONDS.toNanos(1);
+      if (timeoutNs > 0 && timeoutNs < GRACE_NS)
+        GRACE_WAIT = timeoutNs + TimeUnit.SECONDS.toNanos(1);
       this.t0 = t0;
       this.measureFrom = measureFrom;
       this.end = end;
@@ -1023,7 +1025,11 @@ public class Load {
     int failed = 0;
     long start = System.nanoTime();
     String head =
-        "POST / HTTP/1.1\r\nHost: " + url.getHost() + ":" + url.getPort() + "\r\nContent-Type: application/json\r\n";
+        "POST / HTTP/1.1\r\nHost: "
+            + url.getHost()
+            + ":"
+            + url.getPort()
+            + "\r\nContent-Type: application/json\r\n";
     for (int i = 0; i < n; i++) {
       try {
         SocketChannel ch = SocketChannel.open();
@@ -1039,7 +1045,8 @@ public class Load {
     }
     long opened = System.nanoTime();
     System.out.printf(
-        "SLOWLORIS-READY open=%d failed=%d seconds=%.1f%n", n - failed, failed, (opened - start) / 1e9);
+        "SLOWLORIS-READY open=%d failed=%d seconds=%.1f%n",
+        n - failed, failed, (opened - start) / 1e9);
     System.out.flush();
     long until = opened + holdNs;
     long nextDrip = opened + dripNs;
@@ -1054,7 +1061,8 @@ public class Load {
         int i = (Integer) k.attachment();
         sink.clear();
         try {
-          ((SocketChannel) k.channel()).read(sink); // an answer (e.g. 408) or EOF: the server ends it
+          ((SocketChannel) k.channel())
+              .read(sink); // an answer (e.g. 408) or EOF: the server ends it
         } catch (IOException e) {
           // reset
         }

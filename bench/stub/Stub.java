@@ -111,7 +111,8 @@ public class Stub {
                 delayMs = baseDelay;
                 garbage = baseGarbage;
               }
-              System.out.println("stub mode: '" + m + "' delay " + delayMs + " ms garbage " + garbage);
+              System.out.println(
+                  "stub mode: '" + m + "' delay " + delayMs + " ms garbage " + garbage);
               System.out.flush();
               last = m;
             }

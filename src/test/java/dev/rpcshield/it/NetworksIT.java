@@ -29,12 +29,12 @@ class NetworksIT {
   private static final String BALANCE =
       "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_getBalance\","
           + "\"params\":[\"0x000000000000000000000000000000000000dEaD\",\"latest\"]}";
-  private static final Anvil A1 = new Anvil(18631, 31337);
-  private static final Anvil B1 = new Anvil(18632, 8453);
-  private static final Anvil B2_WRONG = new Anvil(18633, 31337);
-  private static final Anvil B2_FIXED = new Anvil(18633, 8453);
-  private static final Anvil B3 = new Anvil(18634, 8453);
-  private static final LibertyServer SERVER = new LibertyServer("rpcshieldNetworks", 18550);
+  private static final Anvil A1 = new Anvil(18641, 31337);
+  private static final Anvil B1 = new Anvil(18642, 8453);
+  private static final Anvil B2_WRONG = new Anvil(18643, 31337);
+  private static final Anvil B2_FIXED = new Anvil(18643, 8453);
+  private static final Anvil B3 = new Anvil(18644, 8453);
+  private static final LibertyServer SERVER = new LibertyServer("rpcshieldNetworks", 18553);
   private static final Gateway GATEWAY = Gateway.at(SERVER.uri());
   private static final Admin ADMIN = new Admin(GATEWAY);
 
@@ -53,7 +53,7 @@ class NetworksIT {
             "RPCSHIELD_NETWORK_B_CHAIN_ID=0x2105",
             "RPCSHIELD_NETWORK_B_UPSTREAMS=b1=" + B1.url() + ",b2=" + B2_WRONG.url(),
             "RPCSHIELD_NETWORK_B_GROUP_DEFAULT_STRATEGY=round-robin",
-            "RPCSHIELD_NETWORK_B_UPSTREAMS_WS=bw1=ws://127.0.0.1:18632,bw3=ws://127.0.0.1:18634",
+            "RPCSHIELD_NETWORK_B_UPSTREAMS_WS=bw1=ws://127.0.0.1:18642,bw3=ws://127.0.0.1:18644",
             "RPCSHIELD_NETWORK_B_HOSTS=b.rpc.example",
             "RPCSHIELD_UPSTREAM_CHAIN_CHECK_INTERVAL=300ms",
             "RPCSHIELD_UPSTREAM_HEAD_POLL_INTERVAL=200ms",
@@ -116,7 +116,7 @@ class NetworksIT {
   @Test
   void aHostNameAddressesItsNetwork() throws IOException {
     assertTrue(rawPost("b.rpc.example", "/").contains("\"0x2105\""));
-    assertTrue(rawPost("B.RPC.example:18550", "/").contains("\"0x2105\""), "case and port");
+    assertTrue(rawPost("B.RPC.example:18553", "/").contains("\"0x2105\""), "case and port");
     assertTrue(rawPost("other.example", "/").contains("\"0x7a69\""), "else the default network");
     assertTrue(rawPost("b.rpc.example", "/a").contains("\"0x7a69\""), "a path's network wins");
   }
@@ -124,7 +124,7 @@ class NetworksIT {
   /** A POST of eth_chainId with the given Host header, which java.net.http does not let us set. */
   private static String rawPost(String host, String path) throws IOException {
     byte[] body = CHAIN_ID.getBytes(StandardCharsets.UTF_8);
-    try (java.net.Socket s = new java.net.Socket("127.0.0.1", 18550)) {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", 18553)) {
       s.setSoTimeout(10_000);
       OutputStream out = s.getOutputStream();
       out.write(
@@ -252,7 +252,7 @@ class NetworksIT {
 
   @Test
   void subscriptionsOnANetworkCarryItsBlocksAndSurviveItsUpstreamFailover() {
-    try (Socket ws = new Socket(18550, "/b")) {
+    try (Socket ws = new Socket(18553, "/b")) {
       JsonNode subscribed =
           ws.call(
               "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_subscribe\",\"params\":[\"newHeads\"]}");

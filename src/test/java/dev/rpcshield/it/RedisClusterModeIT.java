@@ -22,8 +22,8 @@ import redis.clients.jedis.JedisCluster;
 class RedisClusterModeIT {
   private static final String CHAIN_ID =
       "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\",\"params\":[]}";
-  private static final Anvil NODE = new Anvil(18609, 31337);
-  private static final LibertyServer SERVER = new LibertyServer("rpcshieldRedisCluster", 18551);
+  private static final Anvil NODE = new Anvil(18610, 31337);
+  private static final LibertyServer SERVER = new LibertyServer("rpcshieldRedisCluster", 18554);
 
   @BeforeAll
   static void start() {
