@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
@@ -65,15 +67,30 @@ public class Subscriptions {
   private final Map<String, Channel> channels = new ConcurrentHashMap<>();
   private final HttpClient client = HttpClient.newHttpClient();
 
+  private ScheduledExecutorService heartbeat;
+
+  /**
+   * Each network's upstream connection is pinged every half of its {@code
+   * rpcshield.upstream.ws.timeout} and given up after a whole one without any answer.
+   */
   @PostConstruct
   void start() {
+    heartbeat =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().daemon().name("rpcshield-ws-heartbeat").unstarted(r));
     for (Network n : upstreams.networks()) {
-      channels.put(n.name(), new Channel(n));
+      Channel c = new Channel(n);
+      channels.put(n.name(), c);
+      Duration silence = n.config().webSocketTimeout();
+      long every = Math.max(100, silence.toMillis() / 2);
+      heartbeat.scheduleWithFixedDelay(
+          () -> c.heartbeat(silence), every, every, TimeUnit.MILLISECONDS);
     }
   }
 
   @PreDestroy
   void stop() {
+    heartbeat.shutdownNow();
     channels.values().forEach(Channel::close);
   }
 
@@ -182,6 +199,13 @@ public class Subscriptions {
 
     Channel(Network network) {
       this.network = network;
+    }
+
+    void heartbeat(Duration silence) {
+      UpstreamSocket s = current;
+      if (s != null) {
+        s.heartbeat(silence);
+      }
     }
 
     void close() {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -42,6 +43,9 @@ public final class UpstreamSocket {
   private CompletableFuture<WebSocket> sendChain;
   private volatile WebSocket socket;
   private volatile boolean closed;
+
+  /** When anything (a frame or a pong) last came from the upstream, in nanoTime. */
+  private volatile long lastHeard = System.nanoTime();
 
   private UpstreamSocket(String name, Listener listener) {
     this.name = name;
@@ -109,6 +113,24 @@ public final class UpstreamSocket {
       sendChain = sendChain.thenCompose(ws -> ws.sendText(frame, true));
       return sendChain;
     }
+  }
+
+  /**
+   * Pings the upstream, and gives the connection up when nothing at all came from it for {@code
+   * silence}: a peer that died without the connection closing (a killed host, a dropped route)
+   * shows up here, so its subscriptions move on.
+   */
+  public void heartbeat(Duration silence) {
+    WebSocket ws = socket;
+    if (closed || ws == null) {
+      return;
+    }
+    if (System.nanoTime() - lastHeard > silence.toNanos()) {
+      ws.abort();
+      closedBy("no answer to pings for " + silence.toMillis() + " ms");
+      return;
+    }
+    ws.sendPing(ByteBuffer.allocate(0));
   }
 
   private void fail(long id, Throwable error) {
@@ -185,12 +207,20 @@ public final class UpstreamSocket {
   private final class Receiver implements WebSocket.Listener {
     @Override
     public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+      lastHeard = System.nanoTime();
       partial.append(data);
       if (last) {
         String text = partial.toString();
         partial.setLength(0);
         dispatch(text);
       }
+      ws.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onPong(WebSocket ws, ByteBuffer message) {
+      lastHeard = System.nanoTime();
       ws.request(1);
       return null;
     }
