@@ -9,10 +9,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.rpcshield.jsonrpc.Quantity;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -128,13 +128,13 @@ public final class Cacheability {
       }
       block = block.get("blockNumber");
     }
-    long n = block.isTextual() ? quantity(block.asText()) : -1;
+    long n = block.isTextual() ? Quantity.parse(block.asText()) : -1;
     if (n < 0 || finalized < 0 || n > finalized) {
       return null;
     }
     params.set(position, TextNode.valueOf(hex(n)));
     if (method.endsWith("AndIndex") && params.size() > 1 && params.get(1).isTextual()) {
-      long index = quantity(params.get(1).asText());
+      long index = Quantity.parse(params.get(1).asText());
       if (index >= 0) {
         params.set(1, TextNode.valueOf(hex(index)));
       }
@@ -171,8 +171,11 @@ public final class Cacheability {
       return null;
     }
     long from =
-        filter.path("fromBlock").isTextual() ? quantity(filter.get("fromBlock").asText()) : -1;
-    long to = filter.path("toBlock").isTextual() ? quantity(filter.get("toBlock").asText()) : -1;
+        filter.path("fromBlock").isTextual()
+            ? Quantity.parse(filter.get("fromBlock").asText())
+            : -1;
+    long to =
+        filter.path("toBlock").isTextual() ? Quantity.parse(filter.get("toBlock").asText()) : -1;
     if (from < 0 || to < from || finalized < 0 || to > finalized) {
       return null;
     }
@@ -212,21 +215,6 @@ public final class Cacheability {
     return node != null && node.isTextual() && node.asText().length() == 66;
   }
 
-  /** A hex quantity below 2^63, or -1 for anything else (tags, signs, more than 16 digits). */
-  public static long quantity(String text) {
-    int digits = text.length() - 2;
-    if (!text.startsWith("0x") || digits < 1 || digits > 16) {
-      return -1;
-    }
-    for (int i = 2; i < text.length(); i++) {
-      if (!HexFormat.isHexDigit(text.charAt(i))) {
-        return -1;
-      }
-    }
-    long n = HexFormat.fromHexDigitsToLong(text, 2, text.length());
-    return n < 0 ? -1 : n;
-  }
-
   static String hex(long n) {
     return "0x" + Long.toHexString(n);
   }
@@ -250,7 +238,7 @@ public final class Cacheability {
         String name = p.currentName();
         JsonToken v = p.nextToken();
         if (name.equals(field)) {
-          return v == JsonToken.VALUE_STRING ? quantity(p.getText()) : -1;
+          return v == JsonToken.VALUE_STRING ? Quantity.parse(p.getText()) : -1;
         }
         p.skipChildren();
       }

@@ -3,8 +3,8 @@ package dev.rpcshield.logs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rpcshield.cache.Cacheability;
 import dev.rpcshield.cache.ChainHeads;
+import dev.rpcshield.jsonrpc.Quantity;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
 import java.io.IOException;
@@ -247,7 +247,7 @@ public final class LogsSplitter {
       case "latest", "pending" -> heads.latest();
       case "finalized" -> heads.finalized();
       case "earliest" -> 0;
-      default -> Cacheability.quantity(field.asText());
+      default -> Quantity.parse(field.asText());
     };
   }
 

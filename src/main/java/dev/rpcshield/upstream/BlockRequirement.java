@@ -3,8 +3,8 @@ package dev.rpcshield.upstream;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.rpcshield.jsonrpc.Quantity;
 import java.io.IOException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -95,7 +95,7 @@ public record BlockRequirement(boolean headSensitive, long minBlock) {
         }
         if (index == position) {
           if (t == JsonToken.VALUE_STRING) {
-            return number(p.getText());
+            return Quantity.parse(p.getText());
           }
           if (t == JsonToken.START_OBJECT) {
             return blockNumberField(p);
@@ -117,9 +117,9 @@ public record BlockRequirement(boolean headSensitive, long minBlock) {
       String name = p.currentName();
       JsonToken v = p.nextToken();
       if (v == JsonToken.VALUE_STRING && name.equals("toBlock")) {
-        to = number(p.getText());
+        to = Quantity.parse(p.getText());
       } else if (v == JsonToken.VALUE_STRING && name.equals("fromBlock")) {
-        from = number(p.getText());
+        from = Quantity.parse(p.getText());
       } else {
         p.skipChildren();
       }
@@ -134,29 +134,11 @@ public record BlockRequirement(boolean headSensitive, long minBlock) {
       String name = p.currentName();
       JsonToken v = p.nextToken();
       if (v == JsonToken.VALUE_STRING && name.equals("blockNumber")) {
-        n = number(p.getText());
+        n = Quantity.parse(p.getText());
       } else {
         p.skipChildren();
       }
     }
     return n;
-  }
-
-  /**
-   * A hex quantity below 2^63, or -1 for anything else: tags such as latest, pending, safe,
-   * finalized, earliest, and text that is no quantity (a sign, a non-ASCII digit, too many digits).
-   */
-  public static long number(String text) {
-    int digits = text.length() - 2;
-    if (!text.startsWith("0x") || digits < 1 || digits > 16) {
-      return -1;
-    }
-    for (int i = 2; i < text.length(); i++) {
-      if (!HexFormat.isHexDigit(text.charAt(i))) {
-        return -1;
-      }
-    }
-    long n = HexFormat.fromHexDigitsToLong(text, 2, text.length());
-    return n < 0 ? -1 : n;
   }
 }

@@ -1,5 +1,6 @@
 package dev.rpcshield.upstream;
 
+import dev.rpcshield.jsonrpc.Quantity;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
@@ -160,7 +161,7 @@ public class Dispatcher {
       String result = reply.resultJson(answer);
       long n =
           result != null && result.length() > 2
-              ? BlockRequirement.number(result.substring(1, result.length() - 1))
+              ? Quantity.parse(result.substring(1, result.length() - 1))
               : -1;
       if (n >= 0) {
         long served = network.heads().blockNumberToServe(n, network.upstreams());

@@ -3,6 +3,7 @@ package dev.rpcshield.upstream;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.rpcshield.jsonrpc.Quantity;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -82,7 +83,7 @@ public final class HeadPoller {
           if (name.equals("id") && v == JsonToken.VALUE_NUMBER_INT) {
             id = p.getIntValue();
           } else if (name.equals("result") && v == JsonToken.VALUE_STRING) {
-            value = BlockRequirement.number(p.getText());
+            value = Quantity.parse(p.getText());
           } else if (name.equals("result") && v == JsonToken.START_OBJECT) {
             value = numberField(p);
           } else {
@@ -103,7 +104,7 @@ public final class HeadPoller {
       String name = p.currentName();
       JsonToken v = p.nextToken();
       if (name.equals("number") && v == JsonToken.VALUE_STRING) {
-        n = BlockRequirement.number(p.getText());
+        n = Quantity.parse(p.getText());
       } else {
         p.skipChildren();
       }

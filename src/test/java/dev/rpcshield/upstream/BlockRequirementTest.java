@@ -3,6 +3,7 @@ package dev.rpcshield.upstream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.rpcshield.jsonrpc.Quantity;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -55,7 +56,7 @@ class BlockRequirementTest {
         "safe"
       })
   void anythingButAQuantityBelowTwoToThe63IsMinusOne(String text) {
-    assertEquals(-1, BlockRequirement.number(text));
+    assertEquals(-1, Quantity.parse(text));
   }
 
   @ParameterizedTest
