@@ -5,8 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rpcshield.testing.Eventually;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.rpcshield.testing.TestRedis;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,31 +51,7 @@ class RedisOutageIT {
   }
 
   private static void startRedis() {
-    try {
-      redis =
-          new ProcessBuilder(
-                  "redis-server",
-                  "--port",
-                  String.valueOf(REDIS_PORT),
-                  "--bind",
-                  "127.0.0.1",
-                  "--save",
-                  "",
-                  "--appendonly",
-                  "no")
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .start();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    Eventually.within(Duration.ofSeconds(10), "the test's Redis answers")
-        .ignoreExceptions()
-        .until(() -> {
-          try (JedisPooled r = new JedisPooled("127.0.0.1", REDIS_PORT)) {
-            return "PONG".equals(r.ping());
-          }
-        });
+    redis = TestRedis.startServer(REDIS_PORT);
   }
 
   private static JsonNode stores() {

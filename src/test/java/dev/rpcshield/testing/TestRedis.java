@@ -4,6 +4,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.rpcshield.limit.RedisConnection;
 import dev.rpcshield.limit.RedisEndpoint;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -61,5 +63,39 @@ public final class TestRedis {
         .pollInterval(Duration.ofMillis(5))
         .pollInSameThread()
         .until(() -> millis(redis) >= until);
+  }
+
+  /**
+   * Starts a Redis of a test's own on {@code port} (loopback, nothing kept on disk), which the test
+   * may kill and start again; returns once it answers.
+   */
+  public static Process startServer(int port) {
+    Process server;
+    try {
+      server =
+          new ProcessBuilder(
+                  "redis-server",
+                  "--port",
+                  String.valueOf(port),
+                  "--bind",
+                  "127.0.0.1",
+                  "--save",
+                  "",
+                  "--appendonly",
+                  "no")
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Eventually.within(Duration.ofSeconds(10), "the test's Redis answers")
+        .ignoreExceptions()
+        .until(() -> {
+          try (JedisPooled r = new JedisPooled("127.0.0.1", port)) {
+            return "PONG".equals(r.ping());
+          }
+        });
+    return server;
   }
 }
