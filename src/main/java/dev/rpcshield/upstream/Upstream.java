@@ -75,19 +75,16 @@ public final class Upstream {
   /**
    * Records the chain id its eth_chainId answered and whether that is its network's; an upstream on
    * another chain leaves rotation until a later answer is right.
-   *
-   * @return whether it may serve its network
    */
-  boolean chainSeen(long seen) {
+  void chainSeen(long seen) {
     seenChainId = seen;
     if (chainId == 0) {
-      return true;
+      return;
     }
     boolean right = seen == chainId;
     breaker.chainSeen(
         right,
         right ? "on chain " + seen : "on chain " + seen + " but its network is chain " + chainId);
-    return right;
   }
 
   /**
