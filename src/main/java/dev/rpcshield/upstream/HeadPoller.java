@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -34,21 +36,14 @@ public final class HeadPoller {
     this.clock = clock;
   }
 
-  /** Polls every upstream in rotation concurrently, then evaluates lag once. */
-  public void pollAll(List<Upstream> upstreams) {
-    List<Thread> polls =
-        upstreams.stream()
-            .filter(u -> u.breaker().inRotation())
-            .map(u -> Thread.ofVirtual().start(() -> poll(u)))
-            .toList();
-    for (Thread t : polls) {
-      try {
-        t.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
+  /** Polls every upstream in rotation concurrently on {@code threads}, then evaluates lag once. */
+  public void pollAll(List<Upstream> upstreams, Executor threads) {
+    CompletableFuture.allOf(
+            upstreams.stream()
+                .filter(u -> u.breaker().inRotation())
+                .map(u -> CompletableFuture.runAsync(() -> poll(u), threads))
+                .toArray(CompletableFuture[]::new))
+        .join();
     tracker.evaluate(upstreams);
   }
 

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 
 /**
  * One chain the gateway serves, at run time: its upstreams with their breakers, its groups and
@@ -124,7 +125,7 @@ public final class Network {
     return clock;
   }
 
-  void pollHeads() {
-    headPoller.pollAll(upstreams);
+  void pollHeads(Executor threads) {
+    headPoller.pollAll(upstreams, threads);
   }
 }

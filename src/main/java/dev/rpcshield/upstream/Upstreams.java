@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +43,7 @@ public class Upstreams {
   private List<Upstream> all;
   private HttpUpstreamTransport transport;
   private ScheduledExecutorService prober;
+  private ExecutorService checks;
 
   @PostConstruct
   void start() {
@@ -60,6 +63,13 @@ public class Upstreams {
     defaultNetwork = networks.get(config.defaultNetwork());
     // Each network's head poll waits on its upstreams, so one thread per network plus one for the
     // probes, silence and chain checks keeps a hanging network from delaying the others.
+    // The watcher's fan-out (head polls, probes, chain checks) runs on platform threads: at start
+    // they are the first to load the HTTP client's classes, and class loading pins a virtual
+    // thread to its carrier, so a few of them waiting on Liberty's class-loader locks could
+    // occupy every carrier while the lock's owner waits for one (seen as a start-up hang in CI).
+    checks =
+        Executors.newCachedThreadPool(
+            r -> Thread.ofPlatform().daemon().name("rpcshield-upstream-check").unstarted(r));
     prober =
         Executors.newScheduledThreadPool(
             networks.size() + 1,
@@ -69,7 +79,7 @@ public class Upstreams {
       long every = c.probeInterval().toMillis();
       prober.scheduleWithFixedDelay(() -> probe(n), every, every, TimeUnit.MILLISECONDS);
       long poll = c.heads().pollInterval().toMillis();
-      prober.scheduleWithFixedDelay(n::pollHeads, 0, poll, TimeUnit.MILLISECONDS);
+      prober.scheduleWithFixedDelay(() -> n.pollHeads(checks), 0, poll, TimeUnit.MILLISECONDS);
       Duration silence = c.unresponsiveAfter();
       if (!silence.isZero()) {
         long check = Math.max(50, Math.min(200, silence.toMillis() / 5));
@@ -96,6 +106,7 @@ public class Upstreams {
   @PreDestroy
   void stop() {
     prober.shutdownNow();
+    checks.shutdownNow();
     transport.close();
   }
 
@@ -116,7 +127,7 @@ public class Upstreams {
   void probe(Network network) {
     for (Upstream u : network.upstreams()) {
       if (u.breaker().probeDue()) {
-        Thread.ofVirtual().start(() -> probe(u));
+        checks.execute(() -> probe(u));
       }
     }
   }
@@ -150,20 +161,12 @@ public class Upstreams {
    * back.
    */
   void checkChains() {
-    List<Thread> checks = new ArrayList<>();
-    for (Upstream u : all) {
-      if (u.chainId() != 0 && !u.breaker().held()) {
-        checks.add(Thread.ofVirtual().start(() -> checkChain(u)));
-      }
-    }
-    for (Thread t : checks) {
-      try {
-        t.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
+    CompletableFuture.allOf(
+            all.stream()
+                .filter(u -> u.chainId() != 0 && !u.breaker().held())
+                .map(u -> CompletableFuture.runAsync(() -> checkChain(u), checks))
+                .toArray(CompletableFuture[]::new))
+        .join();
   }
 
   private void checkChain(Upstream u) {

@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -110,7 +111,13 @@ final class LibertyServer {
     // Only server.env configures the gateway: none of this JVM's RPCSHIELD_* variables.
     server.environment().keySet().removeIf(k -> k.startsWith("RPCSHIELD_"));
     try {
-      server.start().waitFor();
+      // `server start` returns once the server has started, `stop` once it has stopped; a server
+      // that hangs must fail the test that started it, not the whole build's time.
+      Process p = server.start();
+      if (!p.waitFor(3, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        throw new IllegalStateException("server " + action + " " + name + " took over 3 min");
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -120,7 +127,10 @@ final class LibertyServer {
 
   private void awaitReady() {
     HttpClient http = HttpClient.newHttpClient();
-    HttpRequest ready = HttpRequest.newBuilder(uri().resolve("/health/ready")).build();
+    HttpRequest ready =
+        HttpRequest.newBuilder(uri().resolve("/health/ready"))
+            .timeout(Duration.ofSeconds(5))
+            .build();
     Eventually.within(Duration.ofSeconds(120), name + " ready; see " + dir.resolve("logs"))
         .pollInterval(Duration.ofMillis(250))
         .ignoreExceptionsInstanceOf(IOException.class)
