@@ -1,5 +1,6 @@
 package dev.rpcshield.account;
 
+import dev.rpcshield.config.Current;
 import dev.rpcshield.ratewatch.HighRateFlags;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -29,13 +30,12 @@ public class Accounts {
   @Resource(lookup = "jdbc/rpcshield")
   DataSource dataSource;
 
-  @Inject AccountsConfig config;
+  @Inject Current<AccountsConfig> config;
   @Inject Clock clock;
   @Inject DatabaseCalls calls;
 
   private Database database;
   private AccountStore store;
-  private Tiers tiers;
   private KeyDirectory directory;
   private UsageMeter usage;
   private ScheduledExecutorService background;
@@ -45,10 +45,11 @@ public class Accounts {
   void start() {
     database = new Database(dataSource);
     store = new AccountStore(database, clock);
-    tiers = config.tiers();
-    directory = new KeyDirectory(store, tiers, clock, config.keysCacheSize(), calls::lookup);
+    // The key cache's size and the flush interval need a restart (README); the tiers are live.
+    AccountsConfig started = config.get();
+    directory = new KeyDirectory(store, this::tiers, clock, started.keysCacheSize(), calls::lookup);
     usage = new UsageMeter(store);
-    Duration flush = config.usageFlushInterval();
+    Duration flush = started.usageFlushInterval();
     background =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("rpcshield-accounts").unstarted(r));
@@ -120,7 +121,7 @@ public class Accounts {
   }
 
   public Tiers tiers() {
-    return tiers;
+    return config.get().tiers();
   }
 
   public KeyDirectory directory() {

@@ -35,32 +35,62 @@ public final class KeyDirectory {
     DISABLED
   }
 
+  /** Runs a database lookup of a key that missed the cache, bounded in time and concurrency. */
+  @FunctionalInterface
+  public interface Guard {
+    <T> T call(Supplier<T> lookup);
+  }
+
   /** A resolution: a status and, when OK, the caller's account view. */
   public record Resolution(Status status, AccountView view) {}
 
   private record Blocked(Cidr cidr, Instant expiresAt) {}
 
+  /**
+   * A cached resolution and, for a key that resolves, how its account's own overrides apply to a
+   * tier and which tiers its limits were taken from: when the tiers are reconfigured, the limits
+   * are taken again without asking the database.
+   */
+  private record Cached(
+      Resolution resolution, String tier, Function<Tier, Tier> overrides, Tiers under) {
+    static Cached of(Resolution r) {
+      return new Cached(r, null, null, null);
+    }
+
+    Cached under(Tiers tiers) {
+      AccountView v = resolution.view();
+      Tier limits = overrides.apply(tierOf(tiers, tier));
+      AccountView next =
+          new AccountView(
+              v.accountId(),
+              v.keyId(),
+              limits,
+              v.networks(),
+              v.allowlists(),
+              v.secretHash(),
+              v.secretRequired());
+      return new Cached(new Resolution(Status.OK, next), tier, overrides, tiers);
+    }
+  }
+
   private final AccountStore store;
-  private final Tiers tiers;
+  private final Supplier<Tiers> tiers;
   private final Clock clock;
   private final int maxEntries;
-  private final Function<Supplier<Resolution>, Resolution> guard;
-  private final Map<String, Resolution> byHash;
+  private final Guard guard;
+  private final Map<String, Cached> byHash;
   private final Set<UUID> used = ConcurrentHashMap.newKeySet();
   private volatile List<Blocked> blocklist;
   private volatile long seenSeq;
 
   /**
+   * @param tiers the tiers as they are configured now
    * @param maxEntries most cached key lookups (LRU; default 100,000)
    * @param guard runs the database lookup of a key that missed the cache (bounded in time and
    *     concurrency)
    */
   public KeyDirectory(
-      AccountStore store,
-      Tiers tiers,
-      Clock clock,
-      int maxEntries,
-      Function<Supplier<Resolution>, Resolution> guard) {
+      AccountStore store, Supplier<Tiers> tiers, Clock clock, int maxEntries, Guard guard) {
     this.store = store;
     this.tiers = tiers;
     this.clock = clock;
@@ -70,7 +100,7 @@ public final class KeyDirectory {
         Collections.synchronizedMap(
             new LinkedHashMap<>(1024, 0.75f, true) {
               @Override
-              protected boolean removeEldestEntry(Map.Entry<String, Resolution> eldest) {
+              protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
                 return size() > KeyDirectory.this.maxEntries;
               }
             });
@@ -83,53 +113,64 @@ public final class KeyDirectory {
       return new Resolution(Status.MALFORMED, null);
     }
     String hash = ApiKeys.hash(key);
-    Resolution r = byHash.get(hash);
-    if (r == null) {
-      r = guard.apply(() -> load(hash));
-      byHash.put(hash, r);
+    Cached c = byHash.get(hash);
+    if (c == null) {
+      c = guard.call(() -> load(hash));
+      byHash.put(hash, c);
+    } else if (c.under() != null && c.under() != tiers.get()) {
+      c = c.under(tiers.get());
+      byHash.put(hash, c);
     }
+    Resolution r = c.resolution();
     if (r.status() == Status.OK) {
       used.add(r.view().keyId());
     }
     return r;
   }
 
-  private Resolution load(String hash) {
+  private Cached load(String hash) {
     Optional<ApiKey> key = store.keyByHash(hash);
     if (key.isEmpty()) {
-      return new Resolution(Status.UNKNOWN, null);
+      return Cached.of(new Resolution(Status.UNKNOWN, null));
     }
     ApiKey k = key.get();
     if (k.getRevokedAt() != null) {
-      return new Resolution(Status.REVOKED, null);
+      return Cached.of(new Resolution(Status.REVOKED, null));
     }
     Optional<Account> account = store.account(k.getAccountId());
     if (account.isEmpty()) {
-      return new Resolution(Status.UNKNOWN, null);
+      return Cached.of(new Resolution(Status.UNKNOWN, null));
     }
     Account a = account.get();
     if (!a.isEnabled()) {
-      return new Resolution(Status.DISABLED, null);
+      return Cached.of(new Resolution(Status.DISABLED, null));
     }
-    Tier tier = tiers.tier(a.getTier()).orElseGet(() -> tiers.tier("free").orElseThrow());
-    return new Resolution(
-        Status.OK,
-        new AccountView(
-            a.getId(),
-            k.getId(),
-            a.limitsUnder(tier),
-            Set.copyOf(a.getNetworks()),
-            k.getAllowlists(),
-            k.getSecretHash(),
-            k.isSecretRequired()));
+    Tiers now = tiers.get();
+    Resolution r =
+        new Resolution(
+            Status.OK,
+            new AccountView(
+                a.getId(),
+                k.getId(),
+                a.limitsUnder(tierOf(now, a.getTier())),
+                Set.copyOf(a.getNetworks()),
+                k.getAllowlists(),
+                k.getSecretHash(),
+                k.isSecretRequired()));
+    return new Cached(r, a.getTier(), a::limitsUnder, now);
+  }
+
+  /** The tier named {@code name}; an account of a tier no longer configured is on {@code free}. */
+  private static Tier tierOf(Tiers tiers, String name) {
+    return tiers.tier(name).orElseGet(() -> tiers.tier("free").orElseThrow());
   }
 
   /** How many cached keys would be admitted now without the database (readiness). */
   public int admittedKeys() {
     synchronized (byHash) {
       int n = 0;
-      for (Resolution r : byHash.values()) {
-        if (r.status() == Status.OK) {
+      for (Cached c : byHash.values()) {
+        if (c.resolution().status() == Status.OK) {
           n++;
         }
       }

@@ -1,5 +1,6 @@
 package dev.rpcshield.admin;
 
+import dev.rpcshield.config.Current;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -18,11 +19,11 @@ import java.security.MessageDigest;
 @Provider
 @ApplicationScoped
 public class AdminTokenFilter implements ContainerRequestFilter {
-  @Inject AdminConfig config;
+  @Inject Current<AdminConfig> config;
 
   @Override
   public void filter(ContainerRequestContext request) {
-    String token = config.token();
+    String token = config.get().token();
     if (token == null) {
       request.abortWith(refusal("the admin API is disabled: set rpcshield.admin.token"));
       return;

@@ -1,5 +1,6 @@
 package dev.rpcshield.http;
 
+import dev.rpcshield.config.Current;
 import dev.rpcshield.identity.Caller;
 import dev.rpcshield.pipeline.GatewayConfig;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,11 +18,14 @@ import java.util.Base64;
  */
 @ApplicationScoped
 public class CallerResolver {
-  @Inject GatewayConfig config;
+  @Inject Current<GatewayConfig> config;
 
   public Caller resolve(HttpServletRequest req, String pathKey) {
     String ip =
-        config.trustedProxies().clientIp(req.getRemoteAddr(), req.getHeader("X-Forwarded-For"));
+        config
+            .get()
+            .trustedProxies()
+            .clientIp(req.getRemoteAddr(), req.getHeader("X-Forwarded-For"));
     return new Caller(
         ip,
         apiKey(req, pathKey),

@@ -1,5 +1,6 @@
 package dev.rpcshield.http;
 
+import dev.rpcshield.config.Current;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.pipeline.Replies;
@@ -28,7 +29,7 @@ public class ErrorPageServlet extends HttpServlet {
   private static final Logger LOG = Logger.getLogger(ErrorPageServlet.class.getName());
   private static final long serialVersionUID = 1L;
 
-  @Inject transient CorsPolicy cors;
+  @Inject transient Current<CorsPolicy> cors;
 
   @Override
   protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -55,7 +56,7 @@ public class ErrorPageServlet extends HttpServlet {
         resp,
         status,
         body,
-        RpcPath.of(path) == null ? Map.of() : cors.answer(req.getHeader("Origin")));
+        RpcPath.of(path) == null ? Map.of() : cors.get().answer(req.getHeader("Origin")));
   }
 
   private static RpcErrorCode code(int status) {

@@ -1,5 +1,6 @@
 package dev.rpcshield.http;
 
+import dev.rpcshield.config.Current;
 import dev.rpcshield.identity.Caller;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
@@ -42,13 +43,13 @@ public class RpcServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
 
   @Inject transient Pipeline pipeline;
-  @Inject transient GatewayConfig config;
+  @Inject transient Current<GatewayConfig> config;
   @Inject transient CallerResolver callers;
   @Inject transient SocketUpgrade sockets;
   @Inject transient Admission admission;
   @Inject transient ClientAborts aborts;
   @Inject transient Upstreams upstreams;
-  @Inject transient CorsPolicy cors;
+  @Inject transient Current<CorsPolicy> cors;
 
   private final transient ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -67,7 +68,7 @@ public class RpcServlet extends HttpServlet {
           RpcError.of(RpcErrorCode.INVALID_REQUEST, "no JSON-RPC endpoint at this path"));
       return;
     }
-    cors.answer(req.getHeader("Origin")).forEach(resp::setHeader);
+    cors.get().answer(req.getHeader("Origin")).forEach(resp::setHeader);
     Network network = network(req, path);
     if (network == null) {
       unknownNetwork(resp, path);
@@ -84,7 +85,7 @@ public class RpcServlet extends HttpServlet {
               "Transfer-Encoding must be chunked alone, without Content-Length"));
       return;
     }
-    int max = config.parseLimits().maxBodyBytes();
+    int max = config.get().parseLimits().maxBodyBytes();
     long declared = req.getContentLengthLong();
     if (declared > max) {
       error(resp, 413, RpcError.of(RpcErrorCode.BODY_TOO_LARGE, "body exceeds " + max + " bytes"));
@@ -181,7 +182,7 @@ public class RpcServlet extends HttpServlet {
       return;
     }
     CorsPolicy.Preflight answer =
-        cors.preflight(origin, method, req.getHeader("Access-Control-Request-Headers"));
+        cors.get().preflight(origin, method, req.getHeader("Access-Control-Request-Headers"));
     answer.headers().forEach(resp::setHeader);
     if (answer.allowed()) {
       resp.setStatus(204);

@@ -1,5 +1,6 @@
 package dev.rpcshield.limit;
 
+import dev.rpcshield.config.Current;
 import dev.rpcshield.identity.AccountView;
 import dev.rpcshield.identity.Caller;
 import jakarta.annotation.PostConstruct;
@@ -19,7 +20,7 @@ import java.util.List;
  */
 @ApplicationScoped
 public class Limits {
-  @Inject LimitsConfig config;
+  @Inject Current<LimitsConfig> config;
   @Inject Clock clock;
   @Inject SharedRedis redis;
 
@@ -29,7 +30,7 @@ public class Limits {
 
   @PostConstruct
   void init() {
-    local = new InMemoryLimiterStore(clock, config.localMaxKeys());
+    local = new InMemoryLimiterStore(clock, config.get().localMaxKeys());
     InMemoryConnectionLeases localLeases = new InMemoryConnectionLeases(clock);
     if (redis.configured()) {
       store = new SharedLimiterStore(redis, local);
@@ -62,12 +63,13 @@ public class Limits {
   }
 
   public ComputeUnits computeUnits() {
-    return config.computeUnits();
+    return config.get().computeUnits();
   }
 
   /** The rules one call by this caller is charged against. */
   public List<Rule> rulesFor(Caller caller, String method) {
     AccountView account = caller.account();
+    LimitsConfig config = this.config.get();
     // One hash tag per caller, so a Redis Cluster keeps all of a caller's keys in one slot.
     String id =
         account == null ? "{ip:" + caller.clientIp() + "}" : "{acct:" + account.accountId() + "}";

@@ -1,5 +1,6 @@
 package dev.rpcshield.limit;
 
+import dev.rpcshield.config.Current;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,7 +37,7 @@ public class SharedRedis {
     LOCAL_FALLBACK
   }
 
-  @Inject LimitsConfig config;
+  @Inject Current<LimitsConfig> config;
   @Inject Clock clock;
 
   private RedisLimiterStore store;
@@ -48,7 +49,7 @@ public class SharedRedis {
   @PostConstruct
   void init() {
     since = clock.instant();
-    LimitsConfig.RedisConfig r = config.redis();
+    LimitsConfig.RedisConfig r = config.get().redis();
     if (r == null) {
       return;
     }

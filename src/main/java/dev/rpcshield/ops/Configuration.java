@@ -3,6 +3,8 @@ package dev.rpcshield.ops;
 import dev.rpcshield.account.AccountsConfig;
 import dev.rpcshield.admin.AdminConfig;
 import dev.rpcshield.cache.CacheConfig;
+import dev.rpcshield.config.ConfigScope;
+import dev.rpcshield.config.Current;
 import dev.rpcshield.config.Settings;
 import dev.rpcshield.http.CorsPolicy;
 import dev.rpcshield.limit.LimitsConfig;
@@ -17,15 +19,22 @@ import dev.rpcshield.ws.SocketSettings;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * RpcShield's configuration: every area's record read from MicroProfile Config once, at start, and
- * validated together, so a bad value anywhere stops the application with a message naming the key.
- * The parts are given their area's record by injection; nothing else reads configuration keys.
+ * RpcShield's configuration: every area's record read from MicroProfile Config and validated
+ * together, so a bad value anywhere stops the start (or is refused by a reload) with a message
+ * naming the key. The parts are given their area's record as a {@link Current} by injection and
+ * read it where they use it; nothing else reads configuration keys. A reload ({@link
+ * ConfigReloader}) replaces every record at once; a request pins the generation it began under.
  */
 @ApplicationScoped
-public class Configuration {
+public class Configuration implements ConfigScope {
 
   /** Every area's configuration, read and validated as a whole. */
   public record Snapshot(
@@ -40,11 +49,18 @@ public class Configuration {
       AdminConfig admin,
       CorsPolicy cors,
       CacheConfig cache,
-      LogsConfig logs) {
+      LogsConfig logs,
+      Duration refreshInterval) {
 
     public static Snapshot read(Settings s) {
       GatewayConfig gateway = GatewayConfig.read(s);
       NetworksConfig networks = NetworksConfig.read(s);
+      Duration refresh = s.duration("rpcshield.config.refresh-interval", Duration.ofSeconds(5));
+      Settings.require(
+          !refresh.isNegative(),
+          "rpcshield.config.refresh-interval",
+          refresh,
+          "0 (no reloads) or more");
       return new Snapshot(
           gateway,
           networks,
@@ -62,78 +78,118 @@ public class Configuration {
               networks.networks().stream()
                   .flatMap(n -> n.upstreams().upstreams().stream())
                   .map(UpstreamSettings::name)
-                  .toList()));
+                  .toList()),
+          refresh);
     }
   }
 
-  private Snapshot snapshot;
+  /** One configuration in effect: its number (1 at start), when it was applied and its records. */
+  public record Generation(long version, Instant appliedAt, Snapshot snapshot) {}
+
+  @Inject Clock clock;
+
+  private LiveSource source;
+  private volatile Generation current;
+  private final ThreadLocal<Snapshot> pinned = new ThreadLocal<>();
 
   @PostConstruct
   void read() {
-    snapshot = Snapshot.read(new Settings(ConfigProvider.getConfig()));
+    read(ConfigProvider.getConfig());
   }
 
+  void read(Config config) {
+    source = new LiveSource(config);
+    current = new Generation(1, clock.instant(), Snapshot.read(new Settings(source)));
+  }
+
+  /** The configuration this thread serves under: its pinned one, else the one in effect. */
   public Snapshot snapshot() {
-    return snapshot;
+    Snapshot p = pinned.get();
+    return p != null ? p : current.snapshot();
+  }
+
+  public Generation generation() {
+    return current;
+  }
+
+  /** Where reloads read from: restart-only keys keep the value they started with. */
+  LiveSource source() {
+    return source;
+  }
+
+  /** Puts {@code next} in effect for every request that begins from now on. */
+  Generation apply(Snapshot next) {
+    Generation g = new Generation(current.version() + 1, clock.instant(), next);
+    current = g;
+    return g;
+  }
+
+  @Override
+  public Pinned open() {
+    if (pinned.get() != null) {
+      return () -> {};
+    }
+    pinned.set(current.snapshot());
+    return pinned::remove;
   }
 
   @Produces
-  GatewayConfig gateway() {
-    return snapshot.gateway();
+  Current<GatewayConfig> gateway() {
+    return () -> snapshot().gateway();
   }
 
   @Produces
-  NetworksConfig networks() {
-    return snapshot.networks();
+  Current<NetworksConfig> networks() {
+    return () -> snapshot().networks();
   }
 
   @Produces
-  LimitsConfig limits() {
-    return snapshot.limits();
+  Current<LimitsConfig> limits() {
+    return () -> snapshot().limits();
   }
 
   @Produces
-  AccountsConfig accounts() {
-    return snapshot.accounts();
+  Current<AccountsConfig> accounts() {
+    return () -> snapshot().accounts();
   }
 
   @Produces
-  SenderConfig sender() {
-    return snapshot.sender();
+  Current<SenderConfig> sender() {
+    return () -> snapshot().sender();
   }
 
   @Produces
-  RatewatchConfig ratewatch() {
-    return snapshot.ratewatch();
+  Current<RatewatchConfig> ratewatch() {
+    return () -> snapshot().ratewatch();
   }
 
   @Produces
-  SocketSettings sockets() {
-    return snapshot.sockets();
+  Current<SocketSettings> sockets() {
+    return () -> snapshot().sockets();
   }
 
   @Produces
-  SubscriptionCaps subscriptionCaps() {
-    return snapshot.subscriptions();
+  Current<SubscriptionCaps> subscriptionCaps() {
+    return () -> snapshot().subscriptions();
   }
 
   @Produces
-  AdminConfig admin() {
-    return snapshot.admin();
+  Current<AdminConfig> admin() {
+    return () -> snapshot().admin();
   }
 
   @Produces
-  CorsPolicy cors() {
-    return snapshot.cors();
+  Current<CorsPolicy> cors() {
+    return () -> snapshot().cors();
   }
 
   @Produces
-  CacheConfig cache() {
-    return snapshot.cache();
+  Current<CacheConfig> cache() {
+    return () -> snapshot().cache();
   }
 
   @Produces
-  LogsConfig logs() {
-    return snapshot.logs();
+  Current<LogsConfig> logs() {
+    return () -> snapshot().logs();
   }
 }

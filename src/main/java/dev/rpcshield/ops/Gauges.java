@@ -6,10 +6,11 @@ import dev.rpcshield.telemetry.MetricNames;
 import dev.rpcshield.upstream.CircuitBreaker;
 import dev.rpcshield.upstream.Network;
 import dev.rpcshield.upstream.Upstream;
-import dev.rpcshield.upstream.Upstreams;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.function.Function;
+import org.eclipse.microprofile.metrics.MetricID;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
 
@@ -31,25 +32,44 @@ public class Gauges {
     gauge(MetricNames.FLAGS_RAISED, ratewatch, Ratewatch::flagsRaised);
   }
 
-  /** Registers the per-upstream gauges, labelled with the upstream and its network. */
-  void watch(Upstreams upstreams) {
-    for (Network n : upstreams.networks()) {
-      for (Upstream u : n.upstreams()) {
-        Tag[] tags = {new Tag("upstream", u.name()), new Tag("network", n.name())};
-        gauge(MetricNames.UPSTREAM_REQUESTS, u, Upstream::requests, tags);
-        gauge(MetricNames.UPSTREAM_FAILURES, u, Upstream::failures, tags);
-        gauge(MetricNames.UPSTREAM_HEDGES, u, Upstream::hedges, tags);
-        gauge(MetricNames.UPSTREAM_LATENCY, u, Upstream::latencyMillis, tags);
-        gauge(MetricNames.UPSTREAM_IN_ROTATION, u, x -> x.breaker().inRotation() ? 1 : 0, tags);
-        gauge(MetricNames.UPSTREAM_HEAD, u, x -> x.head().latest(), tags);
-        gauge(MetricNames.UPSTREAM_LAGGING, u, x -> x.head().lagging() ? 1 : 0, tags);
-        gauge(
-            MetricNames.UPSTREAM_WRONG_CHAIN,
-            u,
-            x -> x.breaker().chain() == CircuitBreaker.Chain.WRONG_CHAIN ? 1 : 0,
-            tags);
-      }
+  /** Registers one upstream's gauges, labelled with it and its network. */
+  void watch(Upstream u, Network n) {
+    Tag[] tags = tags(u, n);
+    gauge(MetricNames.UPSTREAM_REQUESTS, u, Upstream::requests, tags);
+    gauge(MetricNames.UPSTREAM_FAILURES, u, Upstream::failures, tags);
+    gauge(MetricNames.UPSTREAM_HEDGES, u, Upstream::hedges, tags);
+    gauge(MetricNames.UPSTREAM_LATENCY, u, Upstream::latencyMillis, tags);
+    gauge(MetricNames.UPSTREAM_IN_ROTATION, u, x -> x.breaker().inRotation() ? 1 : 0, tags);
+    gauge(MetricNames.UPSTREAM_HEAD, u, x -> x.head().latest(), tags);
+    gauge(MetricNames.UPSTREAM_LAGGING, u, x -> x.head().lagging() ? 1 : 0, tags);
+    gauge(
+        MetricNames.UPSTREAM_WRONG_CHAIN,
+        u,
+        x -> x.breaker().chain() == CircuitBreaker.Chain.WRONG_CHAIN ? 1 : 0,
+        tags);
+  }
+
+  /** Removes the gauges of an upstream a reload took away. */
+  void unwatch(Upstream u, Network n) {
+    Tag[] tags = tags(u, n);
+    for (String name : UPSTREAM_GAUGES) {
+      registry.remove(new MetricID(name, tags));
     }
+  }
+
+  private static final List<String> UPSTREAM_GAUGES =
+      List.of(
+          MetricNames.UPSTREAM_REQUESTS,
+          MetricNames.UPSTREAM_FAILURES,
+          MetricNames.UPSTREAM_HEDGES,
+          MetricNames.UPSTREAM_LATENCY,
+          MetricNames.UPSTREAM_IN_ROTATION,
+          MetricNames.UPSTREAM_HEAD,
+          MetricNames.UPSTREAM_LAGGING,
+          MetricNames.UPSTREAM_WRONG_CHAIN);
+
+  private static Tag[] tags(Upstream u, Network n) {
+    return new Tag[] {new Tag("upstream", u.name()), new Tag("network", n.name())};
   }
 
   /** A gauge with its HELP text. */

@@ -12,8 +12,8 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.lang.management.ManagementFactory;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.management.JMException;
@@ -35,13 +35,13 @@ public class OpsStartup {
   @Inject Limits limits;
   @Inject Accounts accounts;
   @Inject Ratewatch ratewatch;
+  @Inject ConfigReloader reloader;
 
-  private final List<ObjectName> registered = new ArrayList<>();
+  private final List<ObjectName> registered = new CopyOnWriteArrayList<>();
   private volatile boolean started;
 
   void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
     configuration.snapshot();
-    gauges.watch(upstreams);
     gauges.watch(ratewatch);
     if (limits.shared() != null) {
       gauges.watch(limits.shared());
@@ -49,12 +49,39 @@ public class OpsStartup {
     accounts.store();
     for (Network n : upstreams.networks()) {
       for (Upstream u : n.upstreams()) {
-        register("dev.rpcshield:type=Upstream,name=" + u.name(), new UpstreamControl(u, n.name()));
+        watch(u, n);
       }
     }
     register("dev.rpcshield:type=Limiter", new LimiterState(limits));
     register("dev.rpcshield:type=Ratewatch", new RatewatchState(ratewatch));
+    register("dev.rpcshield:type=Configuration", new ConfigurationState(reloader));
+    reloader.start();
     started = true;
+  }
+
+  /** An upstream's JMX bean and gauges: at start, and for one a reload adds. */
+  void watch(Upstream u, Network n) {
+    gauges.watch(u, n);
+    register(upstreamName(u), new UpstreamControl(u, n.name()));
+  }
+
+  /** Takes away the JMX bean and gauges of an upstream a reload removed. */
+  void unwatch(Upstream u, Network n) {
+    gauges.unwatch(u, n);
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    try {
+      ObjectName name = new ObjectName(upstreamName(u));
+      registered.remove(name);
+      if (server.isRegistered(name)) {
+        server.unregisterMBean(name);
+      }
+    } catch (JMException e) {
+      LOG.log(Level.FINE, "unregister " + upstreamName(u), e);
+    }
+  }
+
+  private static String upstreamName(Upstream u) {
+    return "dev.rpcshield:type=Upstream,name=" + u.name();
   }
 
   private void register(String objectName, Object bean) {

@@ -9,6 +9,7 @@ import dev.rpcshield.cache.InMemoryCacheStore;
 import dev.rpcshield.cache.RealtimeCacheStore;
 import dev.rpcshield.cache.RedisCacheStore;
 import dev.rpcshield.cache.ResponseCache;
+import dev.rpcshield.config.Current;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcWriter;
 import dev.rpcshield.jsonrpc.UpstreamReply;
@@ -37,7 +38,7 @@ import java.util.logging.Logger;
 public class Caching {
   private static final Logger LOG = Logger.getLogger(Caching.class.getName());
 
-  @Inject CacheConfig config;
+  @Inject Current<CacheConfig> current;
   @Inject Upstreams upstreams;
   @Inject SharedRedis redis;
   @Inject CacheMetrics metrics;
@@ -46,6 +47,8 @@ public class Caching {
 
   @PostConstruct
   void build() {
+    // The stores and their sizes are built once: those keys need a restart (README).
+    CacheConfig config = current.get();
     if (!config.enabled()) {
       return;
     }
@@ -96,6 +99,7 @@ public class Caching {
     }
     m.cacheStatus("MISS");
     RpcCall call = m.call();
+    CacheConfig config = current.get();
     if (config.skipMethods().contains(call.method())) {
       return;
     }

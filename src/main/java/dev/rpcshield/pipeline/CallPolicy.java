@@ -1,5 +1,6 @@
 package dev.rpcshield.pipeline;
 
+import dev.rpcshield.config.Current;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
@@ -17,11 +18,11 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class CallPolicy {
   @Inject RequestMetrics metrics;
-  @Inject GatewayConfig config;
+  @Inject Current<GatewayConfig> config;
 
   public Verdict check(RequestContext ctx, RpcCall call) {
     String method = call.method();
-    if (!config.methods(ctx.request().network().name()).allows(method)) {
+    if (!config.get().methods(ctx.request().network().name()).allows(method)) {
       return refuse(ctx, RpcError.of(RpcErrorCode.METHOD_NOT_ALLOWED, method));
     }
     if (!ctx.request().webSocket()
@@ -41,6 +42,7 @@ public class CallPolicy {
    * echoed.
    */
   public String metricName(String method) {
+    GatewayConfig config = this.config.get();
     if (config.methods().allows(method)) {
       return method;
     }

@@ -1,6 +1,7 @@
 package dev.rpcshield.pipeline;
 
 import dev.rpcshield.cache.ResponseCache;
+import dev.rpcshield.config.Current;
 import dev.rpcshield.jsonrpc.Member;
 import dev.rpcshield.jsonrpc.RpcBodyException;
 import dev.rpcshield.jsonrpc.RpcCall;
@@ -12,15 +13,15 @@ import dev.rpcshield.logs.LogsSplitter;
 import dev.rpcshield.upstream.Dispatcher;
 import dev.rpcshield.upstream.Network;
 import dev.rpcshield.upstream.Upstream;
-import dev.rpcshield.upstream.Upstreams;
+import dev.rpcshield.upstream.UpstreamGroup;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The eth_getLogs stage, before upstream dispatch: refuses a filter over the gateway's caps, and
@@ -30,24 +31,37 @@ import java.util.Map;
  */
 @ApplicationScoped
 public class LogsSplitting {
-  @Inject LogsConfig config;
-  @Inject Upstreams upstreams;
+  @Inject Current<LogsConfig> config;
   @Inject Dispatcher dispatcher;
   @Inject Caching caching;
-  @Inject GatewayConfig gateway;
+  @Inject Current<GatewayConfig> gateway;
 
-  private final Map<String, LogsSplitter> splitters = new HashMap<>();
-  private RpcParser parser;
+  /** A network's splitter and what it was built from: the limits and the serving group. */
+  private record Built(LogsConfig config, UpstreamGroup group, LogsSplitter splitter) {}
+
+  private final Map<String, Built> splitters = new ConcurrentHashMap<>();
+  private Current<RpcParser> parser;
 
   @PostConstruct
   void build() {
-    for (Network n : upstreams.networks()) {
-      List<String> group =
-          n.groupFor("eth_getLogs").members().stream().map(Upstream::name).toList();
-      splitters.put(
-          n.name(), new LogsSplitter(n.name(), config, config.chunkRange(group), Caching.heads(n)));
+    parser = gateway.map(c -> new RpcParser(c.parseLimits()));
+  }
+
+  /** The network's splitter, built again when the limits or the upstreams serving it change. */
+  private LogsSplitter splitter(Network n) {
+    LogsConfig limits = config.get();
+    UpstreamGroup group = n.groupFor("eth_getLogs");
+    Built b = splitters.get(n.name());
+    if (b == null || b.config() != limits || b.group() != group) {
+      List<String> names = group.members().stream().map(Upstream::name).toList();
+      b =
+          new Built(
+              limits,
+              group,
+              new LogsSplitter(n.name(), limits, limits.chunkRange(names), Caching.heads(n)));
+      splitters.put(n.name(), b);
     }
-    parser = new RpcParser(gateway.parseLimits());
+    return b.splitter();
   }
 
   /** Refuses, answers from chunks, or lets an eth_getLogs member go on. */
@@ -57,7 +71,7 @@ public class LogsSplitting {
     }
     String ip = request.caller().clientIp();
     Network network = request.network();
-    LogsSplitter splitter = splitters.get(network.name());
+    LogsSplitter splitter = splitter(network);
     return switch (splitter.serve(call.rawParams(), filter -> fetch(network, filter, ip))) {
       case LogsSplitter.Forward f -> Verdict.PROCEED;
       case LogsSplitter.Refused r -> Verdict.refused(r.error());
@@ -72,7 +86,7 @@ public class LogsSplitting {
             .getBytes(StandardCharsets.UTF_8);
     RpcCall chunk;
     try {
-      Member m = parser.parse(body, body.length).members().get(0);
+      Member m = parser.get().parse(body, body.length).members().get(0);
       if (!(m instanceof RpcCall c)) {
         return new LogsSplitter.Failed(false, "the chunk's filter is not a valid request");
       }

@@ -1,6 +1,7 @@
 package dev.rpcshield.pipeline;
 
 import dev.rpcshield.account.Accounts;
+import dev.rpcshield.config.Current;
 import dev.rpcshield.identity.Caller;
 import dev.rpcshield.limit.LimitsConfig;
 import dev.rpcshield.telemetry.RequestMetrics;
@@ -17,11 +18,11 @@ import jakarta.inject.Inject;
 public class NotificationCharging implements NotificationMeter {
   @Inject Accounts accounts;
   @Inject RequestMetrics metrics;
-  @Inject LimitsConfig config;
+  @Inject Current<LimitsConfig> config;
 
   @Override
   public void delivered(Caller caller, String network, int bytes) {
-    long units = (long) Math.ceil(bytes * config.notificationCuPerByte());
+    long units = (long) Math.ceil(bytes * config.get().notificationCuPerByte());
     metrics.computeUnits("notification", network, units);
     if (caller.account() != null && units > 0) {
       accounts.usage().metered(caller.account().accountId(), network, units);

@@ -1,5 +1,6 @@
 package dev.rpcshield.pipeline;
 
+import dev.rpcshield.config.Current;
 import dev.rpcshield.jsonrpc.ParsedBody;
 import dev.rpcshield.jsonrpc.RpcBodyException;
 import dev.rpcshield.jsonrpc.RpcError;
@@ -14,21 +15,21 @@ import jakarta.inject.Inject;
  */
 @ApplicationScoped
 public class Parsing {
-  @Inject GatewayConfig config;
+  @Inject Current<GatewayConfig> config;
 
-  private RpcParser parser;
+  private Current<RpcParser> parser;
 
   /** The parsed body, or why the body as a whole is refused. */
   public record Result(ParsedBody body, RpcError refusal) {}
 
   @PostConstruct
   void init() {
-    parser = new RpcParser(config.parseLimits());
+    parser = config.map(c -> new RpcParser(c.parseLimits()));
   }
 
   public Result parse(byte[] body, int length) {
     try {
-      return new Result(parser.parse(body, length), null);
+      return new Result(parser.get().parse(body, length), null);
     } catch (RpcBodyException e) {
       return new Result(null, e.error());
     }

@@ -1,5 +1,6 @@
 package dev.rpcshield.pipeline;
 
+import dev.rpcshield.config.ConfigScope;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.upstream.Dispatcher;
@@ -31,6 +32,7 @@ public class Pipeline {
   private Dispatcher dispatcher;
   private Replies replies;
   private CallRecorder recorder;
+  private ConfigScope scope;
 
   @Inject
   void wire(
@@ -44,7 +46,8 @@ public class Pipeline {
       LogsSplitting logs,
       Dispatcher dispatcher,
       Replies replies,
-      CallRecorder recorder) {
+      CallRecorder recorder,
+      ConfigScope scope) {
     this.parsing = parsing;
     this.policy = policy;
     this.allowlists = allowlists;
@@ -56,6 +59,7 @@ public class Pipeline {
     this.dispatcher = dispatcher;
     this.replies = replies;
     this.recorder = recorder;
+    this.scope = scope;
   }
 
   /** Serves one HTTP body or one WebSocket message. */
@@ -79,9 +83,17 @@ public class Pipeline {
 
   /**
    * Parses the body, lets {@code stages} settle its members, records them and assembles the reply;
-   * a body refused as a whole is recorded and answered at once.
+   * a body refused as a whole is recorded and answered at once. The whole body is served under the
+   * configuration in effect when it began.
    */
   private GatewayReply settle(Request request, BiConsumer<Request, List<MemberOutcome>> stages) {
+    try (ConfigScope.Pinned pinned = scope.open()) {
+      return settlePinned(request, stages);
+    }
+  }
+
+  private GatewayReply settlePinned(
+      Request request, BiConsumer<Request, List<MemberOutcome>> stages) {
     long started = System.nanoTime();
     Parsing.Result parsed = parsing.parse(request.body(), request.length());
     if (parsed.refusal() != null) {

@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Counts one account's refusals over a rolling window and says once when they cross the threshold.
@@ -13,8 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class FlagCounter {
   private final Clock clock;
-  private final long threshold;
-  private final Duration window;
+  private final Supplier<FlagRule> rule;
   private final Map<String, Series> refusals = new ConcurrentHashMap<>();
 
   /** Refusal times (at most {@code threshold} of them) and whether the series is above it. */
@@ -24,17 +24,12 @@ public final class FlagCounter {
   }
 
   /**
-   * @param threshold refusals within the window that raise the flag (default 1000)
-   * @param window the rolling window (default 10 min)
+   * @param rule the refusals within a window that raise the flag (default 1000 in 10 min), as
+   *     configured now
    */
-  public FlagCounter(Clock clock, long threshold, Duration window) {
-    if (threshold < 1 || window.isZero() || window.isNegative()) {
-      throw new IllegalArgumentException(
-          "rpcshield.ratewatch.flag-threshold and flag-window must both be positive");
-    }
+  public FlagCounter(Clock clock, Supplier<FlagRule> rule) {
     this.clock = clock;
-    this.threshold = threshold;
-    this.window = window;
+    this.rule = rule;
   }
 
   /**
@@ -43,13 +38,16 @@ public final class FlagCounter {
    */
   public boolean refused(String account) {
     long now = clock.millis();
+    FlagRule r = rule.get();
+    long threshold = r.threshold();
+    Duration window = r.window();
     Series s = refusals.computeIfAbsent(account, a -> new Series());
     synchronized (s) {
       s.times.addLast(now);
       while (!s.times.isEmpty() && s.times.peekFirst() <= now - window.toMillis()) {
         s.times.pollFirst();
       }
-      if (s.times.size() > threshold) {
+      while (s.times.size() > threshold) {
         s.times.pollFirst();
       }
       boolean crossed = s.times.size() >= threshold;

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** This instance's own ratewatch state: the bounded episode window and the flag counter. */
 public final class LocalRatewatch implements RatewatchStore {
@@ -15,12 +16,11 @@ public final class LocalRatewatch implements RatewatchStore {
   /**
    * @param maxSeries most series kept
    * @param retention how long a series stays after its last refusal
-   * @param threshold refusals within {@code flagWindow} that flag an account
+   * @param flag when an account is flagged, as configured now
    */
-  public LocalRatewatch(
-      Clock clock, int maxSeries, Duration retention, long threshold, Duration flagWindow) {
+  public LocalRatewatch(Clock clock, int maxSeries, Duration retention, Supplier<FlagRule> flag) {
     this.window = new EpisodeWindow(clock, maxSeries, retention);
-    this.flags = new FlagCounter(clock, threshold, flagWindow);
+    this.flags = new FlagCounter(clock, flag);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.rpcshield.ratewatch;
 
+import dev.rpcshield.config.Current;
 import dev.rpcshield.identity.Caller;
 import dev.rpcshield.limit.SharedRedis;
 import dev.rpcshield.telemetry.EventLog;
@@ -40,7 +41,7 @@ public class Ratewatch {
   private static final Logger LOG = Logger.getLogger(Ratewatch.class.getName());
 
   @Inject HighRateFlags highRateFlags;
-  @Inject RatewatchConfig config;
+  @Inject Current<RatewatchConfig> current;
   @Inject Clock clock;
   @Inject SharedRedis redis;
   @Inject RequestMetrics metrics;
@@ -59,20 +60,16 @@ public class Ratewatch {
 
   @PostConstruct
   void init() {
+    // The series bounds and the sync interval are built in: those keys need a restart (README).
+    // The flag rule is asked for at every count, so it follows the configuration.
+    RatewatchConfig config = current.get();
+    Current<FlagRule> flag = current.map(c -> new FlagRule(c.flagThreshold(), c.flagWindow()));
     int maxSeries = config.maxSeries();
-    local =
-        new LocalRatewatch(
-            clock, maxSeries, config.retention(), config.flagThreshold(), config.flagWindow());
+    local = new LocalRatewatch(clock, maxSeries, config.retention(), flag);
     maxPending = Math.max(maxSeries, 1000);
     if (redis.configured()) {
       shared =
-          new SharedRatewatch(
-              redis.connection(),
-              "{rw}:",
-              maxSeries,
-              config.retention(),
-              config.flagThreshold(),
-              config.flagWindow());
+          new SharedRatewatch(redis.connection(), "{rw}:", maxSeries, config.retention(), flag);
       sharedHealthy = true;
       long every = config.syncInterval().toMillis();
       syncer =
@@ -169,7 +166,8 @@ public class Ratewatch {
       series.forEach((id, n) -> add(pendingSeries, id, n));
       // Kept for the flag only while they could still be inside its window: refusals spread over a
       // long outage must not land in one bucket when Redis returns and flag an account early.
-      if (Duration.between(failingSince, clock.instant()).compareTo(config.flagWindow()) < 0) {
+      if (Duration.between(failingSince, clock.instant()).compareTo(current.get().flagWindow())
+          < 0) {
         byAccount.forEach((id, n) -> add(pendingAccounts, id, n));
       }
       return;

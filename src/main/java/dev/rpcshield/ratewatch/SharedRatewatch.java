@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import redis.clients.jedis.resps.Tuple;
 
 /**
@@ -27,8 +28,7 @@ public final class SharedRatewatch implements RatewatchStore {
   private final String lasts;
   private final int maxSeries;
   private final Duration retention;
-  private final long threshold;
-  private final Duration window;
+  private final Supplier<FlagRule> flag;
 
   /**
    * @param prefix the start of every key this uses ({@code {rw}:}: one hash tag, so on a Redis
@@ -39,8 +39,7 @@ public final class SharedRatewatch implements RatewatchStore {
       String prefix,
       int maxSeries,
       Duration retention,
-      long threshold,
-      Duration window) {
+      Supplier<FlagRule> flag) {
     this.redis = redis;
     this.prefix = prefix;
     this.counts = prefix + "count";
@@ -48,8 +47,7 @@ public final class SharedRatewatch implements RatewatchStore {
     this.lasts = prefix + "last";
     this.maxSeries = maxSeries;
     this.retention = retention;
-    this.threshold = threshold;
-    this.window = window;
+    this.flag = flag;
   }
 
   /**
@@ -65,9 +63,11 @@ public final class SharedRatewatch implements RatewatchStore {
     List<String> args = new ArrayList<>(6 + (series.size() + accounts.size()) * 2);
     args.add(String.valueOf(maxSeries));
     args.add(String.valueOf(retention.toMillis()));
-    args.add(String.valueOf(threshold));
-    args.add(String.valueOf(window.toMillis()));
-    args.add(String.valueOf(Math.max(1, window.toMillis() / 60)));
+    FlagRule rule = flag.get();
+    long window = rule.window().toMillis();
+    args.add(String.valueOf(rule.threshold()));
+    args.add(String.valueOf(window));
+    args.add(String.valueOf(Math.max(1, window / 60)));
     args.add(String.valueOf(series.size()));
     series.forEach((id, count) -> {
       args.add(id);

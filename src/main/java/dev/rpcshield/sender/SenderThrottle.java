@@ -1,5 +1,6 @@
 package dev.rpcshield.sender;
 
+import dev.rpcshield.config.Current;
 import dev.rpcshield.limit.Rule;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,14 +18,30 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @ApplicationScoped
 public class SenderThrottle {
-  @Inject SenderConfig config;
+  @Inject Current<SenderConfig> config;
 
-  private RawTransactionDecoder decoder;
-  private final Map<Long, RawTransactionDecoder> byChain = new ConcurrentHashMap<>();
+  private Current<Decoders> decoders;
+
+  /** The decoders one sender configuration makes: the global one and one per network chain. */
+  private record Decoders(SenderConfig config, Map<Long, RawTransactionDecoder> byChain) {
+    Decoders(SenderConfig config) {
+      this(config, new ConcurrentHashMap<>());
+    }
+
+    RawTransactionDecoder global() {
+      return byChain.computeIfAbsent(
+          0L, id -> new RawTransactionDecoder(config.allowedChainIds(), config.allowUnprotected()));
+    }
+
+    RawTransactionDecoder forChain(long chainId) {
+      return byChain.computeIfAbsent(
+          chainId, id -> new RawTransactionDecoder(Set.of(id), config.allowUnprotected()));
+    }
+  }
 
   @PostConstruct
   void init() {
-    decoder = new RawTransactionDecoder(config.allowedChainIds(), config.allowUnprotected());
+    decoders = config.map(Decoders::new);
   }
 
   /**
@@ -33,11 +50,8 @@ public class SenderThrottle {
    * names none accepts {@code rpcshield.sender.allowed-chain-ids}.
    */
   public RawTransactionDecoder decoder(long chainId) {
-    if (chainId == 0) {
-      return decoder;
-    }
-    return byChain.computeIfAbsent(
-        chainId, id -> new RawTransactionDecoder(Set.of(id), config.allowUnprotected()));
+    Decoders d = decoders.get();
+    return chainId == 0 ? d.global() : d.forChain(chainId);
   }
 
   /**
@@ -46,6 +60,7 @@ public class SenderThrottle {
    * rpcshield.sender.limit=0}).
    */
   public Rule ruleFor(String network, SignedTransaction tx) {
+    SenderConfig config = this.config.get();
     if (config.limit() == 0 || config.exempt().contains(tx.sender())) {
       return null;
     }

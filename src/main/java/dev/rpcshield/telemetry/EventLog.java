@@ -62,6 +62,28 @@ public final class EventLog {
         reason);
   }
 
+  /**
+   * A configuration change was seen: applied (as version {@code version}), refused (the running one
+   * stays) or needs a restart; {@code detail} names the keys, or the key and reason of a refusal.
+   */
+  public static void configReload(String outcome, long version, String detail) {
+    log(
+        "applied".equals(outcome) ? Level.INFO : Level.WARNING,
+        "configuration "
+            + outcome
+            + (version > 0 ? " (version " + version + ")" : "")
+            + ": "
+            + detail,
+        "event",
+        "config-reload",
+        "outcome",
+        outcome,
+        "version",
+        String.valueOf(version),
+        "detail",
+        detail);
+  }
+
   private static void log(Level level, String message, String... fields) {
     for (int i = 0; i < fields.length; i += 2) {
       LogRecordContext.addExtension(fields[i], fields[i + 1] == null ? "" : fields[i + 1]);

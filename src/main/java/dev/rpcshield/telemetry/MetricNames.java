@@ -31,6 +31,7 @@ public final class MetricNames {
   public static final String CACHE_BYTES = "rpcshield.cache.stored.bytes";
   public static final String CACHE_EVICTIONS = "rpcshield.cache.evictions";
   public static final String CACHE_ERRORS = "rpcshield.cache.store.errors";
+  public static final String CONFIG_RELOADS = "rpcshield.config.reloads";
 
   private static final Map<String, String> HELP =
       Map.ofEntries(
@@ -61,7 +62,10 @@ public final class MetricNames {
           Map.entry(CACHE_BYTES, "Bytes of results written to the response cache"),
           Map.entry(CACHE_EVICTIONS, "Entries the in-memory response cache evicted for room"),
           Map.entry(
-              CACHE_ERRORS, "Response cache store calls that failed (a miss, or nothing kept)"));
+              CACHE_ERRORS, "Response cache store calls that failed (a miss, or nothing kept)"),
+          Map.entry(
+              CONFIG_RELOADS,
+              "Configuration changes seen, by outcome: applied, refused or needs_restart"));
 
   private MetricNames() {}
 

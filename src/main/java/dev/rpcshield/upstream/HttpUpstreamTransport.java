@@ -9,7 +9,9 @@ import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -39,8 +41,8 @@ import org.apache.hc.core5.util.Timeout;
 public final class HttpUpstreamTransport implements UpstreamTransport, AutoCloseable {
   private final Duration connectTimeout;
   private final long maxResponseBytes;
-  private final Map<String, CloseableHttpClient> clients = new ConcurrentHashMap<>();
-  private final Map<String, CloseableHttpClient> submitClients = new ConcurrentHashMap<>();
+  private final Map<Upstream, CloseableHttpClient> clients = new ConcurrentHashMap<>();
+  private final Map<Upstream, CloseableHttpClient> submitClients = new ConcurrentHashMap<>();
   private final ScheduledThreadPoolExecutor watchdog = watchdog();
 
   /**
@@ -73,7 +75,7 @@ public final class HttpUpstreamTransport implements UpstreamTransport, AutoClose
   private CloseableHttpClient client(Upstream upstream, boolean submission) {
     return (submission ? submitClients : clients)
         .computeIfAbsent(
-            upstream.name(),
+            upstream,
             n -> {
               int connections =
                   upstream.settings().maxInFlight() > 0 ? upstream.settings().maxInFlight() : 1024;
@@ -185,17 +187,36 @@ public final class HttpUpstreamTransport implements UpstreamTransport, AutoClose
     return new UpstreamException(Kind.IO, what.length() > 80 ? what.substring(0, 80) : what);
   }
 
+  /**
+   * Closes the upstream's pools once {@code after} has passed (the longest a request in flight can
+   * still use them); a later request to it, if it is still configured, opens new ones.
+   */
+  void retire(Upstream upstream, Duration after) {
+    List<CloseableHttpClient> pools =
+        Stream.of(clients.remove(upstream), submitClients.remove(upstream))
+            .filter(Objects::nonNull)
+            .toList();
+    if (!pools.isEmpty()) {
+      watchdog.schedule(
+          () -> pools.forEach(HttpUpstreamTransport::closeQuietly),
+          after.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private static void closeQuietly(CloseableHttpClient c) {
+    try {
+      c.close();
+    } catch (IOException ignored) {
+      // a pool being dropped
+    }
+  }
+
   @Override
   public void close() {
     watchdog.shutdownNow();
     Stream.concat(clients.values().stream(), submitClients.values().stream())
-        .forEach(c -> {
-          try {
-            c.close();
-          } catch (IOException ignored) {
-            // shutting down
-          }
-        });
+        .forEach(HttpUpstreamTransport::closeQuietly);
   }
 
   /** A non-200 status, carried out of the response handler. */

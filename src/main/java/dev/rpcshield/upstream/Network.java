@@ -16,38 +16,73 @@ import java.util.concurrent.Executor;
  * but the HTTP client pool.
  */
 public final class Network {
-  private final NetworkConfig config;
+  private final String name;
+  private final long chainId;
+  private final List<String> hosts;
+  private final HttpUpstreamTransport transport;
   private final Clock clock;
-  private final List<Upstream> upstreams;
-  private final List<UpstreamGroup> groups;
-  private final MethodRouter router;
   private final HeadTracker heads;
   private final HeadPoller headPoller;
-  private final Forwarder forwarder;
+  private volatile Layout layout;
+
+  /**
+   * What a reload can change: the upstreams, their groups and routes, and the forwarder's rules.
+   * Replaced as a whole, so a request sees one layout.
+   */
+  record Layout(
+      NetworkConfig config,
+      List<Upstream> upstreams,
+      List<UpstreamGroup> groups,
+      MethodRouter router,
+      Forwarder forwarder) {}
+
+  /**
+   * A new layout not yet in effect: the upstreams it adds (to be chain-checked and polled first),
+   * the ones it keeps with their new settings, and the ones it removes.
+   */
+  record Change(
+      Network network,
+      Layout layout,
+      List<Upstream> added,
+      Map<Upstream, UpstreamSettings> kept,
+      List<Upstream> removed) {}
 
   Network(NetworkConfig config, HttpUpstreamTransport transport, Clock clock) {
-    this.config = config;
+    this.name = config.name();
+    this.chainId = config.chainId();
+    this.hosts = config.hosts();
+    this.transport = transport;
     this.clock = clock;
-    UpstreamsConfig c = config.upstreams();
+    UpstreamsConfig.HeadSettings h = config.upstreams().heads();
+    heads = new HeadTracker(clock, h.maxLag(), h.recoverLag(), h.confirmations(), h.stallTimeout());
+    heads.listen(EventLog::upstreamState);
+    headPoller = new HeadPoller(transport, heads, clock);
     Map<String, Upstream> byName = new LinkedHashMap<>();
-    for (UpstreamSettings s : c.upstreams()) {
-      CircuitBreaker breaker = new CircuitBreaker(clock, c.failureThreshold(), c.outOfService());
-      breaker.listen((from, to, reason) -> EventLog.upstreamState(s.name(), from, to, reason));
-      byName.put(s.name(), new Upstream(s, breaker, clock, config.chainId()));
+    for (UpstreamSettings s : config.upstreams().upstreams()) {
+      byName.put(s.name(), create(s, config.upstreams()));
     }
-    upstreams = List.copyOf(byName.values());
+    layout = layout(config, byName);
+  }
+
+  private Upstream create(UpstreamSettings s, UpstreamsConfig c) {
+    CircuitBreaker breaker = new CircuitBreaker(clock, c.failureThreshold(), c.outOfService());
+    breaker.listen((from, to, reason) -> EventLog.upstreamState(s.name(), from, to, reason));
+    return new Upstream(s, breaker, clock, chainId);
+  }
+
+  private Layout layout(NetworkConfig config, Map<String, Upstream> byName) {
+    UpstreamsConfig c = config.upstreams();
     List<UpstreamGroup> built = new ArrayList<>();
     for (UpstreamsConfig.GroupSettings g : c.groups()) {
       built.add(
           new UpstreamGroup(
               g.name(), g.strategy(), g.upstreams().stream().map(byName::get).toList()));
     }
-    groups = List.copyOf(built);
-    router = new MethodRouter(groups.get(0));
-    for (int i = 1; i < groups.size(); i++) {
-      router.route(c.groups().get(i).methods(), groups.get(i));
+    MethodRouter router = new MethodRouter(built.get(0));
+    for (int i = 1; i < built.size(); i++) {
+      router.route(c.groups().get(i).methods(), built.get(i));
     }
-    forwarder =
+    Forwarder forwarder =
         new Forwarder(
             transport,
             c.classifier(),
@@ -56,42 +91,74 @@ public final class Network {
             c.backoffBase(),
             c.backoffMax(),
             c.hedging());
-    UpstreamsConfig.HeadSettings h = c.heads();
-    heads = new HeadTracker(clock, h.maxLag(), h.recoverLag(), h.confirmations(), h.stallTimeout());
-    heads.listen(EventLog::upstreamState);
-    headPoller = new HeadPoller(transport, heads, clock);
+    return new Layout(config, List.copyOf(byName.values()), List.copyOf(built), router, forwarder);
+  }
+
+  /**
+   * What {@code next} would change, nothing applied yet: an upstream whose name and URL stay is
+   * kept (its breaker, head and counters too); one whose URL changed is removed and added again.
+   */
+  Change plan(NetworkConfig next) {
+    Map<String, Upstream> running = new LinkedHashMap<>();
+    for (Upstream u : layout.upstreams()) {
+      running.put(u.name(), u);
+    }
+    Map<String, Upstream> byName = new LinkedHashMap<>();
+    List<Upstream> added = new ArrayList<>();
+    Map<Upstream, UpstreamSettings> kept = new LinkedHashMap<>();
+    for (UpstreamSettings s : next.upstreams().upstreams()) {
+      Upstream u = running.remove(s.name());
+      if (u != null && u.settings().url().equals(s.url())) {
+        kept.put(u, s);
+      } else {
+        if (u != null) {
+          running.put(s.name(), u);
+        }
+        u = create(s, next.upstreams());
+        added.add(u);
+      }
+      byName.put(s.name(), u);
+    }
+    List<Upstream> removed = new ArrayList<>(running.values());
+    return new Change(this, layout(next, byName), added, kept, removed);
+  }
+
+  /** Puts a planned change in effect: kept upstreams take their new settings, then the layout. */
+  void apply(Change change) {
+    change.kept().forEach(Upstream::reconfigure);
+    layout = change.layout();
   }
 
   public String name() {
-    return config.name();
+    return name;
   }
 
   /** The chain its upstreams must be on; 0 when none is named and nothing is checked. */
   public long chainId() {
-    return config.chainId();
+    return chainId;
   }
 
   /** Host names whose requests it serves. */
   public List<String> hosts() {
-    return config.hosts();
+    return hosts;
   }
 
   public UpstreamsConfig config() {
-    return config.upstreams();
+    return layout.config().upstreams();
   }
 
   /** Its HTTP upstreams in declaration order. */
   public List<Upstream> upstreams() {
-    return upstreams;
+    return layout.upstreams();
   }
 
   /** Its groups; the first is {@code default}. */
   public List<UpstreamGroup> groups() {
-    return groups;
+    return layout.groups();
   }
 
   public UpstreamGroup groupFor(String method) {
-    return router.groupFor(method);
+    return layout.router().groupFor(method);
   }
 
   /** The order in which a call with this requirement tries the group's upstreams. */
@@ -105,20 +172,20 @@ public final class Network {
 
   /** The highest head among its upstreams in rotation, -1 when none is known. */
   public long bestHead() {
-    return heads.bestHead(upstreams);
+    return heads.bestHead(layout.upstreams());
   }
 
   public Forwarder forwarder() {
-    return forwarder;
+    return layout.forwarder();
   }
 
   /** Its WebSocket upstreams, where its subscriptions go, in failover order. */
   public Map<String, URI> webSocketUpstreams() {
-    return config.upstreams().webSocketUpstreams();
+    return layout.config().upstreams().webSocketUpstreams();
   }
 
   public Duration requestTimeout() {
-    return config.upstreams().requestTimeout();
+    return layout.config().upstreams().requestTimeout();
   }
 
   public Clock clock() {
@@ -126,6 +193,11 @@ public final class Network {
   }
 
   void pollHeads(Executor threads) {
-    headPoller.pollAll(upstreams, threads);
+    headPoller.pollAll(layout.upstreams(), threads);
+  }
+
+  /** Polls the head of an upstream about to join, without judging lag yet. */
+  void pollHead(Upstream joining) {
+    headPoller.poll(joining);
   }
 }

@@ -1,5 +1,6 @@
 package dev.rpcshield.upstream;
 
+import dev.rpcshield.config.Current;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
@@ -44,7 +45,7 @@ public class Subscriptions {
 
   @Inject Upstreams upstreams;
   @Inject NotificationMeter meter;
-  @Inject SubscriptionCaps caps;
+  @Inject Current<SubscriptionCaps> caps;
 
   /** One client subscription, on one network's channel. */
   private static final class Sub {
@@ -92,6 +93,11 @@ public class Subscriptions {
   void stop() {
     heartbeat.shutdownNow();
     channels.values().forEach(Channel::close);
+  }
+
+  /** After a reconfiguration: subscriptions on a removed WebSocket upstream move to another. */
+  public void reconcile() {
+    channels.values().forEach(Channel::recheck);
   }
 
   /** Number of active client subscriptions on this instance. */
@@ -146,6 +152,7 @@ public class Subscriptions {
         onAccount++;
       }
     }
+    SubscriptionCaps caps = this.caps.get();
     if (onConnection >= caps.perConnection()) {
       return RpcError.of(
           RpcErrorCode.RATE_LIMITED,
@@ -197,6 +204,9 @@ public class Subscriptions {
     final Map<String, Sub> byUpstreamId = new ConcurrentHashMap<>();
     volatile UpstreamSocket current;
 
+    /** Where {@link #current} is connected. */
+    private URI currentUrl;
+
     Channel(Network network) {
       this.network = network;
     }
@@ -205,6 +215,26 @@ public class Subscriptions {
       UpstreamSocket s = current;
       if (s != null) {
         s.heartbeat(silence);
+      }
+    }
+
+    /**
+     * Moves the subscriptions off an upstream that is no longer configured (or now at another URL),
+     * as on failover: same client ids, new upstream subscriptions.
+     */
+    void recheck() {
+      UpstreamSocket s;
+      synchronized (this) {
+        s = current;
+        if (s == null || currentUrl.equals(network.webSocketUpstreams().get(s.name()))) {
+          return;
+        }
+        current = null;
+      }
+      LOG.info(() -> "upstream WebSocket " + s.name() + " is no longer configured; moving");
+      s.close();
+      if (!byUpstreamId.isEmpty()) {
+        Thread.ofVirtual().name("rpcshield-resubscribe").start(this::resubscribeAll);
       }
     }
 
@@ -324,6 +354,7 @@ public class Subscriptions {
           continue;
         }
         current = socket;
+        currentUrl = e.getValue();
         LOG.info(() ->
             "subscriptions of network "
                 + network.name()

@@ -2,7 +2,6 @@ package dev.rpcshield.upstream;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -11,10 +10,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * Shared by every request; all state is thread-safe.
  */
 public final class Upstream {
-  private final UpstreamSettings settings;
+  private volatile UpstreamSettings settings;
   private final CircuitBreaker breaker;
-  private final RateCap rateCap;
-  private final Semaphore inFlight;
+  private volatile RateCap rateCap;
+  private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
   private final AtomicLong hedges = new AtomicLong();
@@ -47,7 +46,20 @@ public final class Upstream {
       breaker.requireChain();
     }
     this.rateCap = settings.maxRps() > 0 ? new RateCap(clock, settings.maxRps()) : null;
-    this.inFlight = settings.maxInFlight() > 0 ? new Semaphore(settings.maxInFlight()) : null;
+  }
+
+  /**
+   * Takes new settings for the same URL (weight, caps, timeouts, retries, headers) while it keeps
+   * its breaker, head, counters and requests in flight; a new rate cap starts full.
+   */
+  void reconfigure(UpstreamSettings next) {
+    if (!next.name().equals(settings.name()) || !next.url().equals(settings.url())) {
+      throw new IllegalArgumentException("upstream " + settings.name() + " is another upstream");
+    }
+    if (next.maxRps() != settings.maxRps()) {
+      rateCap = next.maxRps() > 0 ? new RateCap(clock, next.maxRps()) : null;
+    }
+    settings = next;
   }
 
   public String name() {
@@ -92,22 +104,21 @@ public final class Upstream {
    * call must be paired with {@link #release()}.
    */
   boolean tryAcquire() {
-    if (inFlight != null && !inFlight.tryAcquire()) {
+    int cap = settings.maxInFlight();
+    if (inFlight.incrementAndGet() > cap && cap > 0) {
+      inFlight.decrementAndGet();
       return false;
     }
-    if (rateCap != null && !rateCap.tryAcquire()) {
-      if (inFlight != null) {
-        inFlight.release();
-      }
+    RateCap rate = rateCap;
+    if (rate != null && !rate.tryAcquire()) {
+      inFlight.decrementAndGet();
       return false;
     }
     return true;
   }
 
   void release() {
-    if (inFlight != null) {
-      inFlight.release();
-    }
+    inFlight.decrementAndGet();
   }
 
   void recordAttempt(long millis, boolean failed) {
@@ -223,6 +234,11 @@ public final class Upstream {
 
   /** Requests in flight now, when a cap is set (else -1). */
   public int inFlight() {
-    return inFlight == null ? -1 : settings.maxInFlight() - inFlight.availablePermits();
+    return settings.maxInFlight() > 0 ? inFlight.get() : -1;
+  }
+
+  /** Requests in flight now, whether or not a cap is set. */
+  int active() {
+    return inFlight.get();
   }
 }

@@ -1,5 +1,6 @@
 package dev.rpcshield.upstream;
 
+import dev.rpcshield.config.Current;
 import dev.rpcshield.jsonrpc.UpstreamReply;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -34,19 +35,20 @@ public class Upstreams {
       "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\",\"params\":[]}"
           .getBytes(StandardCharsets.US_ASCII);
 
-  @Inject NetworksConfig config;
+  @Inject Current<NetworksConfig> current;
   @Inject Clock clock;
 
   private Map<String, Network> networks;
   private Map<String, Network> byHost;
   private Network defaultNetwork;
-  private List<Upstream> all;
+  private volatile List<Upstream> all;
   private HttpUpstreamTransport transport;
   private ScheduledExecutorService prober;
   private ExecutorService checks;
 
   @PostConstruct
   void start() {
+    NetworksConfig config = current.get();
     UpstreamsConfig first = config.networks().get(0).upstreams();
     // One client pool for every network, with the first network's connect timeout and response cap.
     transport = new HttpUpstreamTransport(first.connectTimeout(), first.maxResponseBytes());
@@ -201,6 +203,75 @@ public class Upstreams {
     } catch (NumberFormatException e) {
       return -1;
     }
+  }
+
+  /** What a reconfiguration changed: the upstreams that joined and left, with their network. */
+  public record Reconciled(Map<Upstream, Network> added, Map<Upstream, Network> removed) {}
+
+  /**
+   * Moves every network to {@code next} (the set of networks is the running one: it needs a
+   * restart). An upstream that joins has its chain checked and its head polled before any request
+   * can reach it; one that leaves gets no new request, and its connection pools close once the
+   * requests in flight on it are done (at most the request timeout later).
+   */
+  public synchronized Reconciled reconcile(NetworksConfig next) {
+    List<Network.Change> changes = new ArrayList<>();
+    for (NetworkConfig c : next.networks()) {
+      Network n = networks.get(c.name());
+      if (n != null) {
+        changes.add(n.plan(c));
+      }
+    }
+    CompletableFuture.allOf(
+            changes.stream()
+                .flatMap(c -> c.added().stream().map(u -> Map.entry(c.network(), u)))
+                .map(e ->
+                    CompletableFuture.runAsync(
+                        () -> {
+                          if (e.getValue().chainId() != 0) {
+                            checkChain(e.getValue());
+                          }
+                          e.getKey().pollHead(e.getValue());
+                        },
+                        checks))
+                .toArray(CompletableFuture[]::new))
+        .join();
+    Map<Upstream, Network> added = new LinkedHashMap<>();
+    Map<Upstream, Network> removed = new LinkedHashMap<>();
+    for (Network.Change c : changes) {
+      Map<Upstream, Integer> caps = new HashMap<>();
+      c.kept().keySet().forEach(u -> caps.put(u, u.settings().maxInFlight()));
+      c.network().apply(c);
+      c.added().forEach(u -> added.put(u, c.network()));
+      c.removed().forEach(u -> removed.put(u, c.network()));
+      Duration drain = c.network().requestTimeout().plusSeconds(1);
+      for (Upstream u : c.removed()) {
+        checks.execute(() -> drainAndRetire(u, drain));
+      }
+      caps.forEach((u, cap) -> {
+        if (u.settings().maxInFlight() != cap) {
+          transport.retire(u, drain);
+        }
+      });
+    }
+    List<Upstream> found = new ArrayList<>();
+    networks.values().forEach(n -> found.addAll(n.upstreams()));
+    all = List.copyOf(found);
+    return new Reconciled(added, removed);
+  }
+
+  /** Waits (at most {@code limit}) for a removed upstream's requests in flight, then its pools. */
+  private void drainAndRetire(Upstream u, Duration limit) {
+    long until = System.nanoTime() + limit.toNanos();
+    while (u.active() > 0 && System.nanoTime() < until) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    transport.retire(u, Duration.ZERO);
   }
 
   /** The networks in declaration order. */

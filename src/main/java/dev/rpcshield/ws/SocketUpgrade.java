@@ -1,5 +1,6 @@
 package dev.rpcshield.ws;
 
+import dev.rpcshield.config.Current;
 import dev.rpcshield.identity.Caller;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
@@ -37,7 +38,7 @@ import org.eclipse.microprofile.metrics.MetricRegistry;
 @ApplicationScoped
 public class SocketUpgrade {
   @Inject Pipeline pipeline;
-  @Inject SocketSettings settings;
+  @Inject Current<SocketSettings> settings;
   @Inject Subscriptions subscriptions;
   @Inject RequestMetrics metrics;
   @Inject MetricRegistry registry;
@@ -68,8 +69,9 @@ public class SocketUpgrade {
     pinger.shutdownNow();
   }
 
+  /** The settings a connection opened now gets; an open connection keeps its own. */
   public SocketSettings settings() {
-    return settings;
+    return settings.get();
   }
 
   /**
@@ -78,6 +80,7 @@ public class SocketUpgrade {
    * which guards against other sites' pages, does not apply to it.
    */
   public boolean originAllowed(String origin) {
+    SocketSettings settings = this.settings.get();
     return settings.allowedOrigins().isEmpty()
         || origin == null
         || settings.allowedOrigins().contains(origin);
@@ -90,6 +93,7 @@ public class SocketUpgrade {
   public RpcError upgrade(
       HttpServletRequest req, HttpServletResponse resp, Caller caller, Network network)
       throws IOException {
+    SocketSettings settings = this.settings.get();
     int cap =
         caller.account() == null
             ? settings.anonymousConnections()

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,6 +84,9 @@ class ConsoleIT extends ItBase {
     By network = By.cssSelector("#networks tr[data-name='default']");
     String networkText = wait.until(ExpectedConditions.presenceOfElementLocated(network)).getText();
     assertTrue(networkText.startsWith("default (default) not checked"), networkText);
+    wait.until(
+        ExpectedConditions.textMatches(
+            By.id("config-line"), Pattern.compile("^Configuration version \\d+, applied .+\\.$")));
 
     By accountRow = By.cssSelector("#accounts tr[data-id='" + account + "']");
     wait.until(ExpectedConditions.textToBePresentInElementLocated(accountRow, "high rate"));

@@ -64,8 +64,21 @@ final class LibertyServer {
    * this server's port) and starts it; returns once /health/ready answers 200.
    */
   void start(List<String> env) {
+    start(env, Map.of());
+  }
+
+  /**
+   * As {@link #start(List)}, with {@code files} (paths relative to the server's directory, such as
+   * {@code configDropins/overrides/live.xml}) written before it starts.
+   */
+  void start(List<String> env, Map<String, String> files) {
     try {
       create(env);
+      for (Map.Entry<String, String> f : files.entrySet()) {
+        Path file = dir.resolve(f.getKey());
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, f.getValue());
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rpcshield.config.ConfigScope;
+import dev.rpcshield.config.Current;
 import dev.rpcshield.config.Settings;
+import dev.rpcshield.limit.LimitsConfig;
 import dev.rpcshield.testing.MapConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -91,6 +95,29 @@ class ConfigurationTest {
     values.put(key, value);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> read(values));
     assertTrue(e.getMessage().contains(key), e.getMessage());
+  }
+
+  @Test
+  void aRequestSeesTheConfigurationItBeganUnderUntilItEnds() {
+    MapConfig values = new MapConfig(Map.of("rpcshield.anonymous.rps", "10"));
+    Configuration configuration = new Configuration();
+    configuration.clock = Clock.systemUTC();
+    configuration.read(values);
+    Current<LimitsConfig> limits = configuration.limits();
+    assertEquals(1, configuration.generation().version());
+
+    try (ConfigScope.Pinned pinned = configuration.open()) {
+      values.set("rpcshield.anonymous.rps", "50");
+      Configuration.Generation next =
+          configuration.apply(Configuration.Snapshot.read(new Settings(configuration.source())));
+      assertEquals(2, next.version());
+      assertEquals(10, limits.get().anonymousRps(), "the pinned request still sees version 1");
+      try (ConfigScope.Pinned inner = configuration.open()) {
+        assertEquals(10, limits.get().anonymousRps(), "a nested open keeps the outer pin");
+      }
+      assertEquals(10, limits.get().anonymousRps(), "closing the nested one kept the pin");
+    }
+    assertEquals(50, limits.get().anonymousRps(), "the next request sees version 2");
   }
 
   @Test

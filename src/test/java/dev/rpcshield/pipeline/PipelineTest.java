@@ -39,6 +39,9 @@ class PipelineTest {
   /** Which stages saw which method, in order. */
   private final Map<String, List<String>> seen = new TreeMap<>();
 
+  /** What the configuration scope saw: each pin and its release. */
+  private final List<String> pins = new ArrayList<>();
+
   private final Pipeline pipeline = new Pipeline();
 
   PipelineTest() {
@@ -167,6 +170,10 @@ class PipelineTest {
           public void refused(Request request, Duration took) {
             seen("recorded", "body=invalid");
           }
+        },
+        () -> {
+          pins.add("pinned");
+          return () -> pins.add("released");
         });
   }
 
@@ -224,6 +231,10 @@ class PipelineTest {
             "eth_e=ok",
             "eth_f=ok"),
         seen.get("recorded"));
+    assertEquals(
+        List.of("pinned", "released"),
+        pins,
+        "the body is served under one configuration, pinned before parsing and released after");
 
     assertEquals(200, reply.status());
     String body = text(reply);

@@ -10,7 +10,8 @@ class LocalRatewatchTest extends RatewatchStoreContract {
 
   @Override
   RatewatchStore store(int maxSeries, long threshold, Duration flagWindow) {
-    return new LocalRatewatch(clock, maxSeries, Duration.ofHours(1), threshold, flagWindow);
+    FlagRule flag = new FlagRule(threshold, flagWindow);
+    return new LocalRatewatch(clock, maxSeries, Duration.ofHours(1), () -> flag);
   }
 
   @Override

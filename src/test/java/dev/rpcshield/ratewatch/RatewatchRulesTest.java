@@ -9,6 +9,7 @@ import dev.rpcshield.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class RatewatchRulesTest {
@@ -43,7 +44,7 @@ class RatewatchRulesTest {
 
   @Test
   void flagFiresOnceWhenTheThresholdIsCrossedWithinTheWindow() {
-    FlagCounter f = new FlagCounter(clock, 5, Duration.ofMinutes(10));
+    FlagCounter f = new FlagCounter(clock, () -> new FlagRule(5, Duration.ofMinutes(10)));
     for (int i = 0; i < 4; i++) {
       assertFalse(f.refused("acct"));
     }
@@ -55,7 +56,7 @@ class RatewatchRulesTest {
 
   @Test
   void refusalsSpreadBeyondTheWindowNeverFlag() {
-    FlagCounter f = new FlagCounter(clock, 3, Duration.ofMinutes(10));
+    FlagCounter f = new FlagCounter(clock, () -> new FlagRule(3, Duration.ofMinutes(10)));
     for (int i = 0; i < 20; i++) {
       assertFalse(f.refused("acct"));
       clock.advance(Duration.ofMinutes(5));
@@ -64,8 +65,17 @@ class RatewatchRulesTest {
 
   @Test
   void thresholdAndWindowMustBePositive() {
-    assertThrows(
-        IllegalArgumentException.class, () -> new FlagCounter(clock, 0, Duration.ofMinutes(1)));
-    assertThrows(IllegalArgumentException.class, () -> new FlagCounter(clock, 1, Duration.ZERO));
+    assertThrows(IllegalArgumentException.class, () -> new FlagRule(0, Duration.ofMinutes(1)));
+    assertThrows(IllegalArgumentException.class, () -> new FlagRule(1, Duration.ZERO));
+  }
+
+  @Test
+  void aReconfiguredRuleAppliesToTheNextRefusal() {
+    AtomicReference<FlagRule> rule = new AtomicReference<>(new FlagRule(5, Duration.ofMinutes(10)));
+    FlagCounter f = new FlagCounter(clock, rule::get);
+    assertFalse(f.refused("acct"));
+    assertFalse(f.refused("acct"));
+    rule.set(new FlagRule(3, Duration.ofMinutes(10)));
+    assertTrue(f.refused("acct"), "the third refusal crosses the lowered threshold");
   }
 }

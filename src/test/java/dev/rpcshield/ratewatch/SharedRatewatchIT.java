@@ -32,8 +32,8 @@ class SharedRatewatchIT extends RatewatchStoreContract {
   }
 
   private SharedRatewatch shared(int maxSeries, long threshold, Duration window) {
-    return new SharedRatewatch(
-        connection, prefix, maxSeries, Duration.ofHours(1), threshold, window);
+    FlagRule flag = new FlagRule(threshold, window);
+    return new SharedRatewatch(connection, prefix, maxSeries, Duration.ofHours(1), () -> flag);
   }
 
   @Override

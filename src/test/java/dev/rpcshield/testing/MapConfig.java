@@ -1,6 +1,7 @@
 package dev.rpcshield.testing;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
@@ -11,13 +12,26 @@ import org.eclipse.microprofile.config.ConfigValue;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.eclipse.microprofile.config.spi.Converter;
 
-/** A MicroProfile Config over a map of strings, remembering every key that was asked for. */
+/**
+ * A MicroProfile Config over a map of strings (one source), remembering every key that was asked
+ * for; {@link #set} and {@link #remove} change it as an edited server.xml would.
+ */
 public final class MapConfig implements Config {
   private final Map<String, String> values;
   private final Set<String> asked = new TreeSet<>();
 
   public MapConfig(Map<String, String> values) {
     this.values = new LinkedHashMap<>(values);
+  }
+
+  public MapConfig set(String key, String value) {
+    values.put(key, value);
+    return this;
+  }
+
+  public MapConfig remove(String key) {
+    values.remove(key);
+    return this;
   }
 
   /** Every key read so far. */
@@ -51,7 +65,23 @@ public final class MapConfig implements Config {
 
   @Override
   public Iterable<ConfigSource> getConfigSources() {
-    throw new UnsupportedOperationException();
+    return List.of(
+        new ConfigSource() {
+          @Override
+          public Set<String> getPropertyNames() {
+            return Set.copyOf(values.keySet());
+          }
+
+          @Override
+          public String getValue(String name) {
+            return values.get(name);
+          }
+
+          @Override
+          public String getName() {
+            return "map";
+          }
+        });
   }
 
   @Override

@@ -232,9 +232,20 @@ function showStatus(text) {
   $('status').textContent = text;
 }
 
+function configLine(c) {
+  let line = 'Configuration version ' + c.version + ', applied ' + when(c.appliedAt) + '.';
+  if (c.lastReload.outcome && c.lastReload.outcome !== 'applied') {
+    line += ' Last change ' + c.lastReload.outcome.replace('_', ' ') + ': ' + c.lastReload.detail + '.';
+  }
+  if (c.needsRestart.length > 0) {
+    line += ' Waiting for a restart: ' + c.needsRestart.join(', ') + '.';
+  }
+  return line;
+}
+
 async function refresh() {
   try {
-    const [networks, upstreams, cache, episodes, flagged, accounts, blocklist] = await Promise.all([
+    const [networks, upstreams, cache, episodes, flagged, accounts, blocklist, config] = await Promise.all([
       api('GET', '/networks'),
       api('GET', '/upstreams'),
       api('GET', '/cache'),
@@ -242,10 +253,12 @@ async function refresh() {
       api('GET', '/accounts?flagged=true'),
       api('GET', '/accounts?keys=true'),
       api('GET', '/blocklist'),
+      api('GET', '/config'),
     ]);
     fill('networks', networks, renderNetwork, 'No networks configured.');
     fill('upstreams', upstreams, renderUpstream, 'No upstreams configured.');
     $('cache-ratio').textContent = cacheLine(cache);
+    $('config-line').textContent = configLine(config);
     fill('episodes', episodes, renderEpisode, 'Nobody has been throttled in the last hour.');
     fill('flagged', flagged, renderFlagged, 'No account is flagged.');
     fill('accounts', accounts, renderAccount, 'No accounts yet.');
