@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -47,7 +48,7 @@ public class Accounts {
     store = new AccountStore(database, clock);
     // The key cache's size and the flush interval need a restart (README); the tiers are live.
     AccountsConfig started = config.get();
-    directory = new KeyDirectory(store, this::tiers, clock, started.keysCacheSize(), calls::lookup);
+    directory = new KeyDirectory(store, this::tiers, clock, started.keysCacheSize(), this::lookup);
     usage = new UsageMeter(store);
     Duration flush = started.usageFlushInterval();
     background =
@@ -87,6 +88,18 @@ public class Accounts {
             e instanceof DatabaseUnavailableException ? null : e);
       }
     }
+  }
+
+  /**
+   * A key lookup that missed the cache. While the change poll finds the database down, it is not
+   * asked at all: the caller gets 503 at once, and an outage does not cost a connection attempt
+   * (and the connection manager's error line) per request with an uncached key.
+   */
+  private <T> T lookup(Supplier<T> load) {
+    if (!databaseUp) {
+      throw new DatabaseUnavailableException(null);
+    }
+    return calls.lookup(load);
   }
 
   private static Runnable quietly(String what, Runnable task) {

@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rpcshield.testing.Eventually;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -84,6 +88,15 @@ class OutageReadinessIT {
     throw new AssertionError("no " + name + " check: " + ready.body());
   }
 
+  /** Lines of the server's messages.log that contain {@code text}. */
+  private static long logLines(String text) {
+    try (Stream<String> lines = Files.lines(SERVER.dir().resolve("logs/messages.log"))) {
+      return lines.filter(l -> l.contains(text)).count();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private static void assertNoLeak(String what, String body) {
     for (String leak : List.of("Exception", "jdbc", "postgres", "18632", "127.0.0.1", "<html")) {
       assertFalse(
@@ -117,6 +130,13 @@ class OutageReadinessIT {
     assertEquals(-32032, refused.json().get("error").get("code").asInt(), refused.body());
     assertEquals("5", refused.header("Retry-After"));
     assertNoLeak("an unknown key's refusal", refused.body());
+    long refusedLines = logLines("Connection to 127.0.0.1:18632 refused");
+    for (int i = 0; i < 50; i++) {
+      assertEquals(503, gateway.postTo("/v1/" + unseen, CHAIN_ID).status());
+    }
+    assertTrue(
+        logLines("Connection to 127.0.0.1:18632 refused") - refusedLines <= 5,
+        "an uncached key does not send each request to the dead database (one log line each)");
 
     Gateway.Response listing = admin.call("GET", "/accounts", null);
     assertEquals(503, listing.status(), listing.body());
