@@ -58,17 +58,7 @@ public final class KeyDirectory {
     }
 
     Cached under(Tiers tiers) {
-      AccountView v = resolution.view();
-      Tier limits = overrides.apply(tierOf(tiers, tier));
-      AccountView next =
-          new AccountView(
-              v.accountId(),
-              v.keyId(),
-              limits,
-              v.networks(),
-              v.allowlists(),
-              v.secretHash(),
-              v.secretRequired());
+      AccountView next = resolution.view().withLimits(overrides.apply(tierOf(tiers, tier)));
       return new Cached(new Resolution(Status.OK, next), tier, overrides, tiers);
     }
   }

@@ -7,8 +7,13 @@ import java.util.Map;
 /** What operators see of the configuration in effect and of the last change the gateway saw. */
 public interface ConfigStatus {
 
-  /** The last change seen, or none yet. */
-  record Reload(String outcome, Instant at, String detail) {}
+  /** A change seen and what became of it. */
+  record Reload(String outcome, Instant at, String detail) {
+    /** One line for operators: outcome, time and detail. */
+    public String summary() {
+      return outcome + " at " + at + ": " + detail;
+    }
+  }
 
   /** The version in effect: 1 at start, one more per applied change. */
   long version();

@@ -37,6 +37,12 @@ public record AccountView(
     return networks.isEmpty() || networks.contains(network);
   }
 
+  /** The same key under other limits: its tier was reconfigured. */
+  public AccountView withLimits(Tier next) {
+    return new AccountView(
+        accountId, keyId, next, networks, allowlists, secretHash, secretRequired);
+  }
+
   /** The same key with its allowlists lifted: its secret was presented. */
   public AccountView withoutAllowlists() {
     return new AccountView(

@@ -26,7 +26,7 @@ public class ConfigHealthCheck implements HealthCheck {
             .withData("appliedAt", status.appliedAt().toString());
     ConfigStatus.Reload last = status.lastReload();
     if (last != null) {
-      b.withData("lastReload", last.outcome() + " at " + last.at() + ": " + last.detail());
+      b.withData("lastReload", last.summary());
     }
     if (!status.needsRestart().isEmpty()) {
       b.withData("needsRestart", String.join(", ", status.needsRestart()));

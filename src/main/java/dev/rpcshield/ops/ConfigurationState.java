@@ -35,6 +35,6 @@ final class ConfigurationState implements ConfigurationStateMXBean {
   }
 
   private static String describe(ConfigStatus.Reload r) {
-    return r == null ? "" : r.outcome() + " at " + r.at() + ": " + r.detail();
+    return r == null ? "" : r.summary();
   }
 }

@@ -8,7 +8,9 @@ import dev.rpcshield.upstream.Network;
 import dev.rpcshield.upstream.Upstream;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.List;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Function;
 import org.eclipse.microprofile.metrics.MetricID;
 import org.eclipse.microprofile.metrics.MetricRegistry;
@@ -32,41 +34,37 @@ public class Gauges {
     gauge(MetricNames.FLAGS_RAISED, ratewatch, Ratewatch::flagsRaised);
   }
 
+  /** Every per-upstream gauge: its name and how it reads the upstream. */
+  private static final Map<String, Function<Upstream, Number>> UPSTREAM_GAUGES = upstreamGauges();
+
+  private static Map<String, Function<Upstream, Number>> upstreamGauges() {
+    Map<String, Function<Upstream, Number>> g = new LinkedHashMap<>();
+    g.put(MetricNames.UPSTREAM_REQUESTS, Upstream::requests);
+    g.put(MetricNames.UPSTREAM_FAILURES, Upstream::failures);
+    g.put(MetricNames.UPSTREAM_HEDGES, Upstream::hedges);
+    g.put(MetricNames.UPSTREAM_LATENCY, Upstream::latencyMillis);
+    g.put(MetricNames.UPSTREAM_IN_ROTATION, x -> x.breaker().inRotation() ? 1 : 0);
+    g.put(MetricNames.UPSTREAM_HEAD, x -> x.head().latest());
+    g.put(MetricNames.UPSTREAM_LAGGING, x -> x.head().lagging() ? 1 : 0);
+    g.put(
+        MetricNames.UPSTREAM_WRONG_CHAIN,
+        x -> x.breaker().chain() == CircuitBreaker.Chain.WRONG_CHAIN ? 1 : 0);
+    return Collections.unmodifiableMap(g);
+  }
+
   /** Registers one upstream's gauges, labelled with it and its network. */
   void watch(Upstream u, Network n) {
     Tag[] tags = tags(u, n);
-    gauge(MetricNames.UPSTREAM_REQUESTS, u, Upstream::requests, tags);
-    gauge(MetricNames.UPSTREAM_FAILURES, u, Upstream::failures, tags);
-    gauge(MetricNames.UPSTREAM_HEDGES, u, Upstream::hedges, tags);
-    gauge(MetricNames.UPSTREAM_LATENCY, u, Upstream::latencyMillis, tags);
-    gauge(MetricNames.UPSTREAM_IN_ROTATION, u, x -> x.breaker().inRotation() ? 1 : 0, tags);
-    gauge(MetricNames.UPSTREAM_HEAD, u, x -> x.head().latest(), tags);
-    gauge(MetricNames.UPSTREAM_LAGGING, u, x -> x.head().lagging() ? 1 : 0, tags);
-    gauge(
-        MetricNames.UPSTREAM_WRONG_CHAIN,
-        u,
-        x -> x.breaker().chain() == CircuitBreaker.Chain.WRONG_CHAIN ? 1 : 0,
-        tags);
+    UPSTREAM_GAUGES.forEach((name, read) -> gauge(name, u, read, tags));
   }
 
   /** Removes the gauges of an upstream a reload took away. */
   void unwatch(Upstream u, Network n) {
     Tag[] tags = tags(u, n);
-    for (String name : UPSTREAM_GAUGES) {
+    for (String name : UPSTREAM_GAUGES.keySet()) {
       registry.remove(new MetricID(name, tags));
     }
   }
-
-  private static final List<String> UPSTREAM_GAUGES =
-      List.of(
-          MetricNames.UPSTREAM_REQUESTS,
-          MetricNames.UPSTREAM_FAILURES,
-          MetricNames.UPSTREAM_HEDGES,
-          MetricNames.UPSTREAM_LATENCY,
-          MetricNames.UPSTREAM_IN_ROTATION,
-          MetricNames.UPSTREAM_HEAD,
-          MetricNames.UPSTREAM_LAGGING,
-          MetricNames.UPSTREAM_WRONG_CHAIN);
 
   private static Tag[] tags(Upstream u, Network n) {
     return new Tag[] {new Tag("upstream", u.name()), new Tag("network", n.name())};

@@ -68,13 +68,10 @@ public class OpsStartup {
   /** Takes away the JMX bean and gauges of an upstream a reload removed. */
   void unwatch(Upstream u, Network n) {
     gauges.unwatch(u, n);
-    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     try {
       ObjectName name = new ObjectName(upstreamName(u));
       registered.remove(name);
-      if (server.isRegistered(name)) {
-        server.unregisterMBean(name);
-      }
+      unregister(name);
     } catch (JMException e) {
       LOG.log(Level.FINE, "unregister " + upstreamName(u), e);
     }
@@ -85,13 +82,10 @@ public class OpsStartup {
   }
 
   private void register(String objectName, Object bean) {
-    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     try {
       ObjectName name = new ObjectName(objectName);
-      if (server.isRegistered(name)) {
-        server.unregisterMBean(name);
-      }
-      server.registerMBean(bean, name);
+      unregister(name);
+      ManagementFactory.getPlatformMBeanServer().registerMBean(bean, name);
       registered.add(name);
     } catch (JMException e) {
       LOG.log(Level.WARNING, "cannot register JMX bean " + objectName, e);
@@ -105,13 +99,17 @@ public class OpsStartup {
 
   @PreDestroy
   void stop() {
+    registered.forEach(this::unregister);
+  }
+
+  private void unregister(ObjectName name) {
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-    for (ObjectName name : registered) {
-      try {
+    try {
+      if (server.isRegistered(name)) {
         server.unregisterMBean(name);
-      } catch (JMException e) {
-        LOG.log(Level.FINE, "unregister " + name, e);
       }
+    } catch (JMException e) {
+      LOG.log(Level.FINE, "unregister " + name, e);
     }
   }
 }

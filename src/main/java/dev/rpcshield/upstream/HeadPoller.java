@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -38,12 +37,8 @@ public final class HeadPoller {
 
   /** Polls every upstream in rotation concurrently on {@code threads}, then evaluates lag once. */
   public void pollAll(List<Upstream> upstreams, Executor threads) {
-    CompletableFuture.allOf(
-            upstreams.stream()
-                .filter(u -> u.breaker().inRotation())
-                .map(u -> CompletableFuture.runAsync(() -> poll(u), threads))
-                .toArray(CompletableFuture[]::new))
-        .join();
+    FanOut.each(
+        upstreams.stream().filter(u -> u.breaker().inRotation()).toList(), this::poll, threads);
     tracker.evaluate(upstreams);
   }
 

@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -163,12 +162,10 @@ public class Upstreams {
    * back.
    */
   void checkChains() {
-    CompletableFuture.allOf(
-            all.stream()
-                .filter(u -> u.chainId() != 0 && !u.breaker().held())
-                .map(u -> CompletableFuture.runAsync(() -> checkChain(u), checks))
-                .toArray(CompletableFuture[]::new))
-        .join();
+    FanOut.each(
+        all.stream().filter(u -> u.chainId() != 0 && !u.breaker().held()).toList(),
+        this::checkChain,
+        checks);
   }
 
   private void checkChain(Upstream u) {
@@ -222,25 +219,25 @@ public class Upstreams {
         changes.add(n.plan(c));
       }
     }
-    CompletableFuture.allOf(
-            changes.stream()
-                .flatMap(c -> c.added().stream().map(u -> Map.entry(c.network(), u)))
-                .map(e ->
-                    CompletableFuture.runAsync(
-                        () -> {
-                          if (e.getValue().chainId() != 0) {
-                            checkChain(e.getValue());
-                          }
-                          e.getKey().pollHead(e.getValue());
-                        },
-                        checks))
-                .toArray(CompletableFuture[]::new))
-        .join();
+    FanOut.each(
+        changes.stream()
+            .flatMap(c -> c.added().stream().map(u -> Map.entry(c.network(), u)))
+            .toList(),
+        e -> {
+          if (e.getValue().chainId() != 0) {
+            checkChain(e.getValue());
+          }
+          e.getKey().pollHead(e.getValue());
+        },
+        checks);
     Map<Upstream, Network> added = new LinkedHashMap<>();
     Map<Upstream, Network> removed = new LinkedHashMap<>();
     for (Network.Change c : changes) {
-      Map<Upstream, Integer> caps = new HashMap<>();
-      c.kept().keySet().forEach(u -> caps.put(u, u.settings().maxInFlight()));
+      List<Upstream> resized =
+          c.kept().entrySet().stream()
+              .filter(e -> e.getKey().settings().maxInFlight() != e.getValue().maxInFlight())
+              .map(Map.Entry::getKey)
+              .toList();
       c.network().apply(c);
       c.added().forEach(u -> added.put(u, c.network()));
       c.removed().forEach(u -> removed.put(u, c.network()));
@@ -248,11 +245,9 @@ public class Upstreams {
       for (Upstream u : c.removed()) {
         checks.execute(() -> drainAndRetire(u, drain));
       }
-      caps.forEach((u, cap) -> {
-        if (u.settings().maxInFlight() != cap) {
-          transport.retire(u, drain);
-        }
-      });
+      for (Upstream u : resized) {
+        transport.retire(u, drain);
+      }
     }
     List<Upstream> found = new ArrayList<>();
     networks.values().forEach(n -> found.addAll(n.upstreams()));
