@@ -132,7 +132,18 @@ public final class CircuitBreaker {
     return false;
   }
 
-  public void onSuccess() {
+  /**
+   * A call was answered: the count of consecutive failures starts again. An answer that comes while
+   * the upstream is out (to a call sent before it left) does not bring it back; only a probe does.
+   */
+  public synchronized void onSuccess() {
+    if (state == State.CLOSED) {
+      consecutiveFailures = 0;
+    }
+  }
+
+  /** A probe was answered as it should be: the upstream is back in rotation. */
+  public void probeSucceeded() {
     String from;
     String to;
     synchronized (this) {

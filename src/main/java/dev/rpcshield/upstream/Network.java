@@ -157,6 +157,16 @@ public final class Network {
     return layout.groups();
   }
 
+  /** Whether a group {@code u} serves in has another member in rotation, to serve without it. */
+  boolean servedWithout(Upstream u) {
+    for (UpstreamGroup g : groups()) {
+      if (g.members().contains(u) && g.otherInRotation(u)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public UpstreamGroup groupFor(String method) {
     return layout.router().groupFor(method);
   }

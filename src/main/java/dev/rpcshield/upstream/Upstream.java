@@ -26,6 +26,12 @@ public final class Upstream {
   private volatile double latencyMillisEwma;
   private volatile double latencyDeviationEwma;
 
+  /**
+   * Its latency over the last few hundred answers (weight 1 %): what it is usually like, which the
+   * few answers a slowdown lets through before it is taken out barely move.
+   */
+  private volatile double baselineMillis;
+
   /** When the current wait began, or the last answer came if later (see {@link #silentFor}). */
   private volatile long waitSince;
 
@@ -131,6 +137,8 @@ public final class Upstream {
       double deviation = Math.abs(millis - previous);
       latencyDeviationEwma =
           previous == 0 ? millis / 2.0 : latencyDeviationEwma * 0.75 + deviation * 0.25;
+      double base = baselineMillis;
+      baselineMillis = base == 0 ? millis : base * 0.99 + millis * 0.01;
     }
   }
 
@@ -202,6 +210,21 @@ public final class Upstream {
   Duration hedgeDelay(Duration min, Duration max) {
     long millis = Math.round(latencyMillisEwma + 4 * latencyDeviationEwma);
     return Duration.ofMillis(Math.clamp(millis, min.toMillis(), max.toMillis()));
+  }
+
+  /**
+   * Whether an answer that took {@code millis} came about as fast as its answers usually do: within
+   * four times its baseline latency (as a stall is four times its usual silence), and never faster
+   * than {@code floor} needs to be. Without a latency seen yet, any answer does.
+   */
+  boolean usualSpeed(long millis, Duration floor) {
+    double base = baselineMillis;
+    return base == 0 || millis <= Math.max(floor.toMillis(), Math.round(4 * base));
+  }
+
+  /** Its latency over the last few hundred answers, in milliseconds (0 before any). */
+  double baselineMillis() {
+    return baselineMillis;
   }
 
   void hedged() {

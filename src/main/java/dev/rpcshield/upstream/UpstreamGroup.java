@@ -33,6 +33,16 @@ public final class UpstreamGroup {
     return members;
   }
 
+  /** Whether a member other than {@code u} is in rotation. */
+  public boolean otherInRotation(Upstream u) {
+    for (Upstream m : members) {
+      if (m != u && m.breaker().inRotation()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The largest batch every member accepts. */
   public int maxBatchSize() {
     int size = Integer.MAX_VALUE;

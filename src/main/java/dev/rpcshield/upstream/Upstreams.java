@@ -34,6 +34,9 @@ public class Upstreams {
       "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\",\"params\":[]}"
           .getBytes(StandardCharsets.US_ASCII);
 
+  /** A probe answered within this is never slow, however fast the upstream usually is. */
+  private static final Duration SLOW_PROBE_FLOOR = Duration.ofMillis(50);
+
   @Inject Current<NetworksConfig> current;
   @Inject Clock clock;
 
@@ -128,19 +131,30 @@ public class Upstreams {
   void probe(Network network) {
     for (Upstream u : network.upstreams()) {
       if (u.breaker().probeDue()) {
-        checks.execute(() -> probe(u));
+        checks.execute(() -> probe(network, u));
       }
     }
   }
 
   /**
    * An upstream back from out-of-service answers eth_chainId: its chain is checked again before its
-   * breaker closes, so one that came back on another chain never serves.
+   * breaker closes, so one that came back on another chain never serves. While its groups can be
+   * served without it, it must also answer about as fast as it usually does: one that is merely
+   * slow now answers its probe too, and would only come back to be hedged around and taken out
+   * again. A slow answer is asked again at once, as the first may have paid for a new connection.
    */
-  private void probe(Upstream u) {
+  private void probe(Network network, Upstream u) {
     long seen;
+    long took;
     try {
+      long started = clock.millis();
       seen = askChainId(u);
+      took = clock.millis() - started;
+      if (seen >= 0 && !u.usualSpeed(took, SLOW_PROBE_FLOOR) && network.servedWithout(u)) {
+        started = clock.millis();
+        seen = askChainId(u);
+        took = clock.millis() - started;
+      }
     } catch (Exception e) {
       u.breaker().onFailure("probe failed");
       LOG.log(Level.FINE, "probe of " + u.name() + " failed", e);
@@ -153,7 +167,17 @@ public class Upstreams {
     u.answered();
     u.head().pollAnswered(true);
     u.chainSeen(seen);
-    u.breaker().onSuccess();
+    if (!u.usualSpeed(took, SLOW_PROBE_FLOOR) && network.servedWithout(u)) {
+      u.breaker()
+          .onFailure(
+              "slow: its probe took "
+                  + took
+                  + " ms, its answers usually "
+                  + Math.round(u.baselineMillis())
+                  + " ms");
+      return;
+    }
+    u.breaker().probeSucceeded();
   }
 
   /**

@@ -103,12 +103,12 @@ public final class ChaosProxy implements AutoCloseable {
     this.slowMillis = millis;
   }
 
-  /** Client requests that reached the proxy (in any mode but DOWN); head polls not counted. */
   /** The most blocks an eth_getLogs may span in {@link Mode#LOGS_RANGE_CAP}. */
   public void logsCap(long blocks) {
     logsCap = blocks;
   }
 
+  /** Client requests that reached the proxy (in any mode but DOWN); head polls not counted. */
   public int requests() {
     return requests.get();
   }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -165,6 +166,56 @@ class FailoverIT extends ItBase {
                 .mapToLong(JsonNode::asLong)
                 .sum();
     assertTrue(hedges > 0, "hedges were counted");
+  }
+
+  /**
+   * p1 answers everything 1.8 s late (its timeout is 2 s), under four clients of steady load: taken
+   * out as unresponsive, it answers its probes, slowly, and stays out (out-of-service is 1 s here,
+   * so it would have been back within three) until it is fast again. No client sees an error.
+   */
+  @Test
+  void aSlowUpstreamStaysOutWhileItsProbesAreSlowAndReturnsWhenFast() throws Exception {
+    net.p1.slowMillis(1800);
+    net.p1.mode(Mode.SLOW);
+    AtomicInteger failed = new AtomicInteger();
+    long loadEnds = System.nanoTime() + Duration.ofSeconds(25).toNanos();
+    AtomicBoolean stop = new AtomicBoolean();
+    try (ExecutorService load = Executors.newFixedThreadPool(4)) {
+      for (int i = 0; i < 4; i++) {
+        load.submit(() -> {
+          while (!stop.get() && System.nanoTime() < loadEnds) {
+            if (gateway.post(BLOCK_NUMBER).status() != 200) {
+              failed.incrementAndGet();
+            }
+          }
+        });
+      }
+      try {
+        Eventually.within(Duration.ofSeconds(15), "p1 leaves rotation as unresponsive")
+            .until(() -> !p1State().get("inRotation").asBoolean());
+        Thread.sleep(200);
+        long sent = blockNumberCalls(net.p1);
+        long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (System.nanoTime() < until) {
+          assertFalse(p1State().get("inRotation").asBoolean(), "p1 came back while slow");
+          Thread.sleep(50);
+        }
+        assertEquals(
+            sent, blockNumberCalls(net.p1), "no call went to p1 while it was out, only probes");
+        String reason = p1State().get("lastFailure").asText();
+        assertTrue(reason.startsWith("slow: its probe took "), "p1's reason: " + reason);
+      } finally {
+        stop.set(true);
+        net.p1.slowMillis(500);
+      }
+    }
+    assertEquals(0, failed.get(), "client-visible errors beside a slow upstream");
+    net.p1.mode(Mode.FORWARD);
+    awaitInRotation(net.p1);
+  }
+
+  private static long blockNumberCalls(ChaosProxy proxy) {
+    return proxy.bodies().stream().filter(b -> b.contains("eth_blockNumber")).count();
   }
 
   @Test

@@ -33,9 +33,13 @@ class CircuitBreakerTest {
     clock.advance(Duration.ofSeconds(10));
     assertTrue(breaker.probeDue());
     breaker.onFailure("probe failed");
+    breaker.onSuccess();
+    assertFalse(breaker.inRotation(), "a late answer to a call sent before it left");
     clock.advance(Duration.ofSeconds(10));
     assertTrue(breaker.probeDue());
     breaker.onSuccess();
+    assertFalse(breaker.inRotation(), "only the probe decides");
+    breaker.probeSucceeded();
     assertTrue(breaker.inRotation());
     assertEquals(
         List.of("CLOSED->OPEN timeout", "OPEN->CLOSED "),
@@ -50,6 +54,8 @@ class CircuitBreakerTest {
     assertEquals("HELD", breaker.shownState());
     breaker.onSuccess();
     assertFalse(breaker.inRotation(), "traffic does not end a hold");
+    breaker.probeSucceeded();
+    assertFalse(breaker.inRotation(), "nor does a probe");
     breaker.release();
     assertTrue(breaker.inRotation());
     assertEquals(
@@ -69,6 +75,7 @@ class CircuitBreakerTest {
     assertEquals("WRONG_CHAIN", breaker.shownState());
     assertEquals("on chain 1 but its network is chain 8453", breaker.lastFailure());
     breaker.onSuccess();
+    breaker.probeSucceeded();
     assertFalse(breaker.inRotation(), "answering is not enough on the wrong chain");
     breaker.chainSeen(true, "on chain 8453");
     assertTrue(breaker.inRotation(), "a fixed upstream comes back by itself");

@@ -254,7 +254,7 @@ class ForwarderTest {
     assertFalse(a.breaker().probeDue());
     clock.advance(Duration.ofSeconds(11));
     assertTrue(a.breaker().probeDue());
-    a.breaker().onSuccess();
+    a.breaker().probeSucceeded();
     assertTrue(a.breaker().inRotation());
   }
 

@@ -119,4 +119,24 @@ class SilenceTest {
     }
     assertEquals(max, u.hedgeDelay(min, max));
   }
+
+  @Test
+  void anAnswerIsSlowBeyondFourTimesTheBaselineWhichAFewSlowAnswersBarelyMove() {
+    Duration floor = Duration.ofMillis(50);
+    assertTrue(u.usualSpeed(5_000, floor), "no latency seen yet: any answer will do");
+    for (int i = 0; i < 50; i++) {
+      u.recordAttempt(2, false);
+    }
+    assertTrue(u.usualSpeed(50, floor), "within the floor");
+    assertFalse(u.usualSpeed(51, floor), "beyond the floor of an upstream answering in 2 ms");
+    for (int i = 0; i < 5; i++) {
+      u.recordAttempt(1_800, false);
+    }
+    assertFalse(u.usualSpeed(1_800, floor), "five slow answers do not make slow usual");
+    for (int i = 0; i < 500; i++) {
+      u.recordAttempt(2_000, false);
+    }
+    assertTrue(u.usualSpeed(2_000, floor), "hundreds do: it is as slow as it now always is");
+    assertFalse(u.usualSpeed(8_500, floor));
+  }
 }

@@ -1,6 +1,7 @@
 package dev.rpcshield.upstream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rpcshield.testing.MutableClock;
@@ -85,5 +86,17 @@ class UpstreamGroupTest {
     assertEquals(debug, r.groupFor("trace_block"));
     assertEquals(logs, r.groupFor("eth_getLogs"));
     assertEquals(fallback, r.groupFor("eth_chainId"));
+  }
+
+  @Test
+  void anotherMemberInRotationCanServeWithoutOne() {
+    Upstream a = upstream("a", 1);
+    Upstream b = upstream("b", 1);
+    UpstreamGroup g = new UpstreamGroup("g", Strategy.ROUND_ROBIN, List.of(a, b));
+    assertTrue(g.otherInRotation(a));
+    b.breaker().open();
+    assertFalse(g.otherInRotation(a), "b is out");
+    assertTrue(g.otherInRotation(b), "a is in");
+    assertFalse(new UpstreamGroup("one", Strategy.FAILOVER, List.of(a)).otherInRotation(a));
   }
 }
