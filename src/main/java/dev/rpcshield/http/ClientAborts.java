@@ -14,9 +14,10 @@ import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 
 /**
- * Clients that hang up before their body has arrived: normal on mobile networks and cheap for an
- * attacker, so never a stack trace. Each is counted ({@code rpcshield_client_aborts_total}) and at
- * most one line a minute is logged, with the count since the last one.
+ * Clients that hang up before their body has arrived, or let the read deadline pass while sending
+ * it: normal on mobile networks and cheap for an attacker, so never a stack trace. Each is counted
+ * ({@code rpcshield_client_aborts_total}) and at most one line a minute is logged, with the count
+ * since the last one.
  */
 @ApplicationScoped
 public class ClientAborts {
@@ -35,7 +36,7 @@ public class ClientAborts {
     counter = registry.counter(MetricNames.metadata(MetricNames.CLIENT_ABORTS));
   }
 
-  /** One request whose body could not be read to its end. */
+  /** One request whose body could not be read to its end in time. */
   public void aborted() {
     counter.inc();
     sinceLogged.incrementAndGet();
@@ -43,7 +44,7 @@ public class ClientAborts {
     Instant due = nextLog.get();
     if (!now.isBefore(due) && nextLog.compareAndSet(due, now.plus(LOG_EVERY))) {
       long n = sinceLogged.getAndSet(0);
-      LOG.info(() -> n + " client(s) hung up before their request body arrived");
+      LOG.info(() -> n + " client(s) hung up or were too slow before their request body arrived");
     }
   }
 }

@@ -21,6 +21,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -101,6 +102,10 @@ public class RpcServlet extends HttpServlet {
     byte[] body;
     try {
       body = Bodies.read(req.getInputStream(), declared, max);
+    } catch (SocketTimeoutException e) {
+      aborts.aborted();
+      late(resp);
+      return;
     } catch (IOException e) {
       aborts.aborted();
       return;
@@ -108,6 +113,24 @@ public class RpcServlet extends HttpServlet {
     AsyncContext async = req.startAsync();
     async.setTimeout(0);
     work.execute(() -> serve(async, caller, network, body, max));
+  }
+
+  /**
+   * The body was still arriving when {@code rpcshield.http.read-deadline} (the time Liberty gives a
+   * body once the headers are in) passed: the client is told so, and Liberty closes the connection
+   * after a 408. One that hung up instead (end of stream) has nobody to tell.
+   */
+  private static void late(HttpServletResponse resp) {
+    try {
+      error(
+          resp,
+          408,
+          RpcError.of(
+              RpcErrorCode.INVALID_REQUEST,
+              "the request body did not arrive within the read deadline"));
+    } catch (IOException | IllegalStateException gone) {
+      LOG.fine("client went away before it could be told its body was late");
+    }
   }
 
   /** The network a request is for: the path's, else its host's, else the default (null: none). */

@@ -187,6 +187,51 @@ class HostileInputIT extends ItBase {
     assertTrue(written.length() < 20_000, "about a line per abort: " + written.length() + " bytes");
   }
 
+  /**
+   * A body dripped a byte every 200 ms cannot extend its read deadline (2 s here): the client gets
+   * 408 with a JSON-RPC error, the connection is closed, and the abort is counted.
+   */
+  @Test
+  void aBodyDrippedPastTheReadDeadlineIsAnsweredAndItsConnectionClosed() throws Exception {
+    double before = metric("rpcshield_client_aborts_total\\{[^}]*\\}");
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", PORT)) {
+      s.setSoTimeout(200);
+      OutputStream out = s.getOutputStream();
+      out.write(
+          ("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                  + "Content-Length: 1000\r\n\r\n{")
+              .getBytes(StandardCharsets.US_ASCII));
+      long start = System.nanoTime();
+      ByteArrayOutputStream answer = new ByteArrayOutputStream();
+      boolean closed = false;
+      while (!closed && System.nanoTime() - start < Duration.ofSeconds(10).toNanos()) {
+        try {
+          int n = s.getInputStream().read();
+          if (n < 0) {
+            closed = true;
+          } else {
+            answer.write(n);
+          }
+        } catch (java.net.SocketTimeoutException quiet) {
+          if (answer.size() == 0) {
+            out.write(' ');
+          }
+        }
+      }
+      long took = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(closed, "the server closed the connection within 10 s");
+      assertTrue(
+          took >= 1_800 && took < 5_000, "closed after " + took + " ms; the deadline is 2 s");
+      String text = answer.toString(StandardCharsets.ISO_8859_1);
+      assertTrue(text.startsWith("HTTP/1.1 408 "), text);
+      String body = text.substring(text.indexOf("\r\n\r\n") + 4);
+      assertCleanJson("a body past its deadline", body);
+      assertEquals(-32600, Gateway.JSON.readTree(body).get("error").get("code").asInt(), body);
+    }
+    Eventually.within(Duration.ofSeconds(5), "the late body counted as an abort")
+        .until(() -> metric("rpcshield_client_aborts_total\\{[^}]*\\}") > before);
+  }
+
   @Test
   void theOneAnswerThatHoldsAKeyIsNotStored() {
     Admin admin = new Admin(gateway);
