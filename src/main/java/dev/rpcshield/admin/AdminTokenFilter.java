@@ -9,16 +9,23 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
 /**
  * Every admin call needs {@code Authorization: Bearer <rpcshield.admin.token>}, compared in
- * constant time. With no token configured the admin API refuses every call.
+ * constant time. With no token configured the admin API refuses every call. An authorised call's
+ * body is read here, up to {@link #MAX_BODY_BYTES}: a larger one is refused with 413 before any
+ * resource parses it.
  */
 @Provider
 @ApplicationScoped
 public class AdminTokenFilter implements ContainerRequestFilter {
+  /** The largest admin request body: accounts, keys and allowlists are a few kilobytes. */
+  static final int MAX_BODY_BYTES = 1 << 20;
+
   @Inject Current<AdminConfig> config;
 
   @Override
@@ -36,14 +43,36 @@ public class AdminTokenFilter implements ContainerRequestFilter {
     if (!MessageDigest.isEqual(
         token.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8))) {
       request.abortWith(refusal("missing or wrong admin token"));
+      return;
+    }
+    if (request.getLength() > MAX_BODY_BYTES) {
+      request.abortWith(error(413, "the request body exceeds " + MAX_BODY_BYTES + " bytes"));
+      return;
+    }
+    if (request.hasEntity()) {
+      byte[] body;
+      try {
+        body = request.getEntityStream().readNBytes(MAX_BODY_BYTES + 1);
+      } catch (IOException e) {
+        request.abortWith(error(408, "the request body did not arrive in full"));
+        return;
+      }
+      if (body.length > MAX_BODY_BYTES) {
+        request.abortWith(error(413, "the request body exceeds " + MAX_BODY_BYTES + " bytes"));
+        return;
+      }
+      request.setEntityStream(new ByteArrayInputStream(body));
     }
   }
 
-  private static Response refusal(String why) {
-    return Response.status(401)
-        .header("WWW-Authenticate", "Bearer")
+  private static Response error(int status, String why) {
+    return Response.status(status)
         .type(MediaType.APPLICATION_JSON)
         .entity(Json.createObjectBuilder().add("error", why).build().toString())
         .build();
+  }
+
+  private static Response refusal(String why) {
+    return Response.fromResponse(error(401, why)).header("WWW-Authenticate", "Bearer").build();
   }
 }

@@ -142,6 +142,42 @@ class HostileInputIT extends ItBase {
     assertCleanJson("an unknown admin path", adminMissing.body());
   }
 
+  /** Liberty has no message size limit of its own, whose 413 would be an empty body. */
+  @Test
+  void bodiesOverTheCapsAreRefusedInJsonWhateverTheirSize() throws IOException {
+    byte[] start =
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"params\":[\"".getBytes(StandardCharsets.US_ASCII);
+    Raw declared =
+        raw(
+            "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 20000000\r\nConnection: close\r\n\r\n",
+            start);
+    assertEquals(413, declared.status(), declared.head());
+    assertCleanJson("a declared 20 MB body", declared.body());
+    assertEquals(-32021, Gateway.JSON.readTree(declared.body()).get("error").get("code").asInt());
+
+    Gateway.Response admin =
+        new Admin(gateway)
+            .call("POST", "/accounts", "{\"name\":\"" + "a".repeat(1_100_000) + "\"}");
+    assertEquals(413, admin.status(), admin.body());
+    assertCleanJson("a 1.1 MB admin body", admin.body());
+
+    byte[] chunk = ("{\"name\":\"" + "a".repeat(1_100_000)).getBytes(StandardCharsets.US_ASCII);
+    ByteArrayOutputStream chunked = new ByteArrayOutputStream();
+    chunked.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+    chunked.write(chunk);
+    chunked.write("\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    Raw adminChunked =
+        raw(
+            "POST /admin/api/accounts HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Authorization: Bearer "
+                + Admin.TOKEN
+                + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+            chunked.toByteArray());
+    assertEquals(413, adminChunked.status(), adminChunked.head());
+    assertCleanJson("a chunked 1.1 MB admin body", adminChunked.body());
+  }
+
   @Test
   void aContentLengthBesideAnUnknownTransferEncodingIsRefused() throws IOException {
     String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\"}";

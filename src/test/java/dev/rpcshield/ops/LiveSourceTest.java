@@ -53,7 +53,7 @@ class LiveSourceTest {
             Map.of(
                 "rpcshield.db.url", "jdbc:h2:mem:x",
                 "RPCSHIELD_DB_PASSWORD", "pw",
-                "rpcshield.http.message-size-limit", "8388608",
+                "rpcshield.http.read-deadline", "10s",
                 "rpcshield.anonymous.rps", "10"));
     assertEquals(Map.of("rpcshield.anonymous.rps", "10"), new LiveSource(config).everything());
   }
