@@ -74,8 +74,8 @@ final class LiveSource implements Config {
   }
 
   /**
-   * Whether {@code name} is one of the variables server.xml itself uses (the database, Liberty's
-   * message size limit): Liberty's configuration, not the gateway's.
+   * Whether {@code name} is one of the variables server.xml itself uses (the database, the body
+   * read deadline): Liberty's configuration, not the gateway's.
    */
   static boolean liberty(String name) {
     String dotted = name.toLowerCase(Locale.ROOT).replace('_', '.');
