@@ -31,6 +31,16 @@ public final class Admin {
     return call(method, path, body, TOKEN);
   }
 
+  /** An upstream's entry in the admin API's upstream list, or null when it has none. */
+  public JsonNode upstream(String name) {
+    for (JsonNode u : call("GET", "/upstreams", null).json()) {
+      if (u.get("name").asText().equals(name)) {
+        return u;
+      }
+    }
+    return null;
+  }
+
   /** Creates an account and returns its id. */
   public String account(String json) {
     Gateway.Response r = call("POST", "/accounts", json);

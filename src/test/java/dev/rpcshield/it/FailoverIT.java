@@ -128,12 +128,11 @@ class FailoverIT extends ItBase {
 
   /** p1's entry in the admin API's upstream list. */
   private JsonNode p1State() {
-    for (JsonNode u : new Admin(gateway).call("GET", "/upstreams", null).json()) {
-      if (u.get("name").asText().equals("p1")) {
-        return u;
-      }
+    JsonNode p1 = new Admin(gateway).upstream("p1");
+    if (p1 == null) {
+      throw new AssertionError("p1 is not in the admin API's upstream list");
     }
-    throw new AssertionError("p1 is not in the admin API's upstream list");
+    return p1;
   }
 
   @Test

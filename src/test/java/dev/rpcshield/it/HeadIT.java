@@ -72,12 +72,8 @@ class HeadIT extends ItBase {
     assertEquals(best, Long.decode(block.get("number").asText()), "the highest block is served");
     Eventually.within(Duration.ofSeconds(10), "the admin view shows p1 lagging by 10 blocks")
         .until(() -> {
-          for (JsonNode u : new Admin(gateway).call("GET", "/upstreams", null).json()) {
-            if (u.get("name").asText().equals("p1")) {
-              return u.get("lagging").asBoolean() && u.get("lag").asLong() >= 10;
-            }
-          }
-          return false;
+          JsonNode p1 = new Admin(gateway).upstream("p1");
+          return p1 != null && p1.get("lagging").asBoolean() && p1.get("lag").asLong() >= 10;
         });
     net.p1.reset();
     gateway.call("eth_getBalance", "[\"" + DevAccounts.CAROL.getAddress() + "\",\"latest\"]");

@@ -136,15 +136,6 @@ class LiveConfigIT {
     written = Map.copyOf(variables);
   }
 
-  private static JsonNode upstream(String name) {
-    for (JsonNode u : ADMIN.call("GET", "/upstreams", null).json()) {
-      if (u.get("name").asText().equals(name)) {
-        return u;
-      }
-    }
-    return null;
-  }
-
   private static long upstreamCalls(String method) {
     return proxy.bodies().stream().filter(b -> b.contains("\"" + method + "\"")).count();
   }
@@ -163,8 +154,12 @@ class LiveConfigIT {
     List<String> seen = proxy.bodies();
     assertFalse(seen.isEmpty(), "n2 was asked before it joined");
     assertTrue(seen.get(0).contains("eth_chainId"), "its chain is checked first: " + seen);
-    assertEquals("CLOSED", upstream("n2").get("state").asText(), upstream("n2").toString());
-    assertEquals("WRONG_CHAIN", upstream("bad").get("state").asText(), upstream("bad").toString());
+    assertEquals(
+        "CLOSED", ADMIN.upstream("n2").get("state").asText(), ADMIN.upstream("n2").toString());
+    assertEquals(
+        "WRONG_CHAIN",
+        ADMIN.upstream("bad").get("state").asText(),
+        ADMIN.upstream("bad").toString());
 
     for (int i = 0; i < 20; i++) {
       Gateway.Response r = GATEWAY.post(BLOCK_NUMBER);
@@ -172,7 +167,8 @@ class LiveConfigIT {
       assertNotNull(r.json().get("result"), r.body());
     }
     assertTrue(upstreamCalls("eth_blockNumber") >= 5, "round robin reaches n2: " + proxy.bodies());
-    assertEquals(0, upstream("bad").get("requests").asLong(), "the wrong chain serves nothing");
+    assertEquals(
+        0, ADMIN.upstream("bad").get("requests").asLong(), "the wrong chain serves nothing");
   }
 
   @Test
@@ -201,7 +197,7 @@ class LiveConfigIT {
 
     JsonNode reload = configure(Map.of("rpcshield.upstreams", "n1=" + N1.url()));
     assertEquals("applied", reload.get("outcome").asText(), reload.toString());
-    assertEquals(null, upstream("n2"), "n2 is gone");
+    assertEquals(null, ADMIN.upstream("n2"), "n2 is gone");
     int atRemoval = served.get();
     Eventually.within(Duration.ofSeconds(10), "the load goes on after the removal")
         .until(() -> served.get() > atRemoval + 200);
@@ -262,7 +258,7 @@ class LiveConfigIT {
     assertTrue(
         reload.get("detail").asText().contains("rpcshield.upstream.timeout"), reload.toString());
     assertEquals(version, config().get("version").asLong(), "nothing applied");
-    assertEquals(null, upstream("n2"), "not even the valid part of the change");
+    assertEquals(null, ADMIN.upstream("n2"), "not even the valid part of the change");
     assertEquals(200, GATEWAY.post(BLOCK_NUMBER).status(), "the running configuration serves");
 
     String metrics =

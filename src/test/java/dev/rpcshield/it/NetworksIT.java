@@ -77,12 +77,11 @@ class NetworksIT {
   }
 
   private static JsonNode upstream(String name) {
-    for (JsonNode u : ADMIN.call("GET", "/upstreams", null).json()) {
-      if (u.get("name").asText().equals(name)) {
-        return u;
-      }
+    JsonNode u = ADMIN.upstream(name);
+    if (u == null) {
+      throw new AssertionError("no upstream " + name);
     }
-    throw new AssertionError("no upstream " + name);
+    return u;
   }
 
   private static long requestsTo(String name) {
