@@ -46,7 +46,7 @@ public class AdminTokenFilter implements ContainerRequestFilter {
       return;
     }
     if (request.getLength() > MAX_BODY_BYTES) {
-      request.abortWith(error(413, "the request body exceeds " + MAX_BODY_BYTES + " bytes"));
+      request.abortWith(tooLarge());
       return;
     }
     if (request.hasEntity()) {
@@ -58,11 +58,16 @@ public class AdminTokenFilter implements ContainerRequestFilter {
         return;
       }
       if (body.length > MAX_BODY_BYTES) {
-        request.abortWith(error(413, "the request body exceeds " + MAX_BODY_BYTES + " bytes"));
+        request.abortWith(tooLarge());
         return;
       }
       request.setEntityStream(new ByteArrayInputStream(body));
     }
+  }
+
+  /** A new answer each time: a JAX-RS response is written once. */
+  private static Response tooLarge() {
+    return error(413, "the request body exceeds " + MAX_BODY_BYTES + " bytes");
   }
 
   private static Response error(int status, String why) {

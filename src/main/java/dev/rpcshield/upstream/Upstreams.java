@@ -144,16 +144,16 @@ public class Upstreams {
    * again. A slow answer is asked again at once, as the first may have paid for a new connection.
    */
   private void probe(Network network, Upstream u) {
-    long seen;
-    long took;
+    long seen = -1;
+    long took = 0;
     try {
-      long started = clock.millis();
-      seen = askChainId(u);
-      took = clock.millis() - started;
-      if (seen >= 0 && !u.usualSpeed(took, SLOW_PROBE_FLOOR) && network.servedWithout(u)) {
-        started = clock.millis();
+      for (int asked = 0; asked < 2; asked++) {
+        long started = clock.millis();
         seen = askChainId(u);
         took = clock.millis() - started;
+        if (seen < 0 || !tooSlow(network, u, took)) {
+          break;
+        }
       }
     } catch (Exception e) {
       u.breaker().onFailure("probe failed");
@@ -167,7 +167,7 @@ public class Upstreams {
     u.answered();
     u.head().pollAnswered(true);
     u.chainSeen(seen);
-    if (!u.usualSpeed(took, SLOW_PROBE_FLOOR) && network.servedWithout(u)) {
+    if (tooSlow(network, u, took)) {
       u.breaker()
           .onFailure(
               "slow: its probe took "
@@ -178,6 +178,11 @@ public class Upstreams {
       return;
     }
     u.breaker().probeSucceeded();
+  }
+
+  /** A probe that took {@code took} keeps {@code u} out: it is slow, and others can serve. */
+  private static boolean tooSlow(Network network, Upstream u, long took) {
+    return !u.usualSpeed(took, SLOW_PROBE_FLOOR) && network.servedWithout(u);
   }
 
   /**
