@@ -13,13 +13,16 @@ import java.util.List;
 /**
  * The rate rules that apply to a caller and method, and the store that charges them: Redis through
  * {@link SharedRedis} (falling back to local state) when {@code rpcshield.redis.url} is set, this
- * instance's memory otherwise. Per-method limits ({@code
- * rpcshield.method-limits=eth_getLogs=5,...}) and compute-unit overrides ({@code
- * rpcshield.cu.overrides=eth_call=30,...}) are lists, so method names keep their case when set from
- * the environment.
+ * instance's memory otherwise; concurrent requests' charges share one script call (see {@link
+ * CoalescingLimiterStore}). Per-method limits ({@code rpcshield.method-limits=eth_getLogs=5,...})
+ * and compute-unit overrides ({@code rpcshield.cu.overrides=eth_call=30,...}) are lists, so method
+ * names keep their case when set from the environment.
  */
 @ApplicationScoped
 public class Limits {
+  /** Members of concurrent requests charged in one Redis script call at most. */
+  static final int BATCH_MEMBERS = 256;
+
   @Inject Current<LimitsConfig> config;
   @Inject Clock clock;
   @Inject SharedRedis redis;
@@ -33,7 +36,7 @@ public class Limits {
     local = new InMemoryLimiterStore(clock, config.get().localMaxKeys());
     InMemoryConnectionLeases localLeases = new InMemoryConnectionLeases(clock);
     if (redis.configured()) {
-      store = new SharedLimiterStore(redis, local);
+      store = new CoalescingLimiterStore(new SharedLimiterStore(redis, local), BATCH_MEMBERS);
       leases = new SharedLeases(redis, new RedisConnectionLeases(redis.connection()), localLeases);
     } else {
       store = local;
