@@ -2,9 +2,14 @@ package dev.rpcshield.limit;
 
 import dev.rpcshield.config.Resources;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.util.JedisClusterCRC16;
@@ -16,14 +21,17 @@ import redis.clients.jedis.util.JedisClusterCRC16;
  *
  * <p>On a Redis Cluster a script may only touch keys of one slot. A caller's keys share a hash tag
  * (see {@link Limits}), so a body is one script call unless it also charges a transaction sender,
- * whose keys have a tag of their own: then each slot's rules are charged by their own call, and a
- * member passes only if every call allowed it. A member refused by one slot's rules has still spent
- * its tokens in the others, so the cluster errs toward refusing, never toward admitting more.
+ * whose keys have a tag of their own (or it carries the bodies of several callers, see {@link
+ * CoalescingLimiterStore}): then each slot's rules are charged by their own call, the calls run at
+ * once, and a member passes only if every call allowed it. A member refused by one slot's rules has
+ * still spent its tokens in the others, so the cluster errs toward refusing, never toward admitting
+ * more.
  */
 public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
   private static final String SCRIPT = Resources.text(RedisLimiterStore.class, "charge.lua");
 
   private final RedisConnection redis;
+  private final ExecutorService slotCalls = Executors.newVirtualThreadPerTaskExecutor();
   private volatile String sha;
 
   public RedisLimiterStore(RedisConnection redis) {
@@ -47,10 +55,7 @@ public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
     if (bySlot.size() <= 1) {
       return chargeTogether(members);
     }
-    List<List<Decision>> perSlot = new ArrayList<>();
-    for (List<List<Rule>> slotMembers : bySlot.values()) {
-      perSlot.add(chargeTogether(slotMembers));
-    }
+    List<List<Decision>> perSlot = chargeSlotsAtOnce(bySlot.values());
     List<Decision> out = new ArrayList<>(members.size());
     for (int m = 0; m < members.size(); m++) {
       Decision chosen = Decision.UNLIMITED;
@@ -66,6 +71,34 @@ public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
         }
       }
       out.add(chosen);
+    }
+    return out;
+  }
+
+  /**
+   * One script call per slot, all at once (the slots' nodes work in parallel), so a coalesced body
+   * of many callers waits for its slowest slot, not for the sum of them.
+   */
+  private List<List<Decision>> chargeSlotsAtOnce(Collection<List<List<Rule>>> slots) {
+    List<Future<List<Decision>>> calls = new ArrayList<>(slots.size());
+    for (List<List<Rule>> slotMembers : slots) {
+      calls.add(slotCalls.submit(() -> chargeTogether(slotMembers)));
+    }
+    List<List<Decision>> out = new ArrayList<>(calls.size());
+    try {
+      for (Future<List<Decision>> call : calls) {
+        out.add(call.get());
+      }
+    } catch (InterruptedException e) {
+      calls.forEach(c -> c.cancel(true));
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while charging in Redis", e);
+    } catch (ExecutionException e) {
+      calls.forEach(c -> c.cancel(true));
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
     }
     return out;
   }
@@ -142,6 +175,7 @@ public final class RedisLimiterStore implements LimiterStore, AutoCloseable {
 
   @Override
   public void close() {
+    slotCalls.close();
     redis.close();
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rpcshield.testing.RedisTopologies;
 import dev.rpcshield.testing.TestRedis;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -88,5 +89,37 @@ class RedisClusterLimiterStoreIT extends LimiterStoreContract {
         "7",
         connection.get().hget(caller.key(), "tk").split("\\.")[0],
         "the caller's bucket was charged in its own slot by all three calls");
+  }
+
+  @Test
+  void aBodyOfManyCallersIsChargedInTheirSlotsAndAnsweredInOrder() {
+    List<List<Rule>> body = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
+    for (int c = 0; c < 20; c++) {
+      String key = "rl:{" + UUID.randomUUID() + "}:rps";
+      keys.add(key);
+      Rule one = Rule.bucket("rps", key, 1 + c % 3, 0.001, 1);
+      for (int m = 0; m <= 1 + c % 3; m++) {
+        body.add(List.of(one));
+      }
+    }
+    assertTrue(
+        keys.stream().map(JedisClusterCRC16::getSlot).distinct().count() > 10,
+        "the callers' keys are spread over many slots");
+    try {
+      List<Decision> ds = store.charge(body);
+      assertEquals(body.size(), ds.size());
+      int at = 0;
+      for (int c = 0; c < 20; c++) {
+        int capacity = 1 + c % 3;
+        for (int m = 0; m < capacity; m++) {
+          assertTrue(ds.get(at).allowed(), "caller " + c + " member " + m);
+          assertEquals(capacity - 1 - m, ds.get(at++).remaining());
+        }
+        assertFalse(ds.get(at++).allowed(), "caller " + c + "'s member past its bucket");
+      }
+    } finally {
+      keys.forEach(connection.get()::del);
+    }
   }
 }
