@@ -8,10 +8,17 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
+import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
+import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
@@ -21,8 +28,9 @@ import org.apache.hc.core5.http.io.entity.EntityUtils;
  * work, on the same runtime and JVM options as the gateway. {@code /constant} answers a fixed
  * JSON-RPC result; {@code /blocking} proxies the body to the stub on Liberty's own thread with
  * HttpClient 5 classic; {@code /async} has RpcShield's shape: read the body, startAsync, forward on
- * a virtual thread with the same client, complete. The stub's URL is the {@code peer.upstream}
- * system property.
+ * a virtual thread with the same client, complete; {@code /nio} tries HttpClient 5's async client
+ * instead: startAsync, send on its I/O reactor, complete in the callback, no thread of our own. The
+ * stub's URL is the {@code peer.upstream} system property.
  */
 @WebServlet(urlPatterns = "/*", asyncSupported = true)
 public class PeerServlet extends HttpServlet {
@@ -39,11 +47,25 @@ public class PeerServlet extends HttpServlet {
                   .setMaxConnPerRoute(512)
                   .build())
           .build();
+  private final transient CloseableHttpAsyncClient nio =
+      HttpAsyncClients.custom()
+          .setConnectionManager(
+              PoolingAsyncClientConnectionManagerBuilder.create()
+                  .setMaxConnTotal(512)
+                  .setMaxConnPerRoute(512)
+                  .build())
+          .build();
   private final transient ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
+
+  @Override
+  public void init() {
+    nio.start();
+  }
 
   @Override
   public void destroy() {
     work.shutdown();
+    nio.close();
   }
 
   @Override
@@ -68,6 +90,7 @@ public class PeerServlet extends HttpServlet {
           }
         });
       }
+      case "/nio" -> forwardAsync(req.startAsync(), body);
       default -> resp.sendError(404);
     }
   }
@@ -76,6 +99,38 @@ public class PeerServlet extends HttpServlet {
     HttpPost post = new HttpPost(upstream);
     post.setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_JSON));
     return client.execute(post, response -> EntityUtils.toByteArray(response.getEntity()));
+  }
+
+  private void forwardAsync(AsyncContext async, byte[] body) {
+    async.setTimeout(0);
+    HttpServletResponse resp = (HttpServletResponse) async.getResponse();
+    SimpleHttpRequest post =
+        SimpleRequestBuilder.post(upstream).setBody(body, ContentType.APPLICATION_JSON).build();
+    nio.execute(
+        post,
+        new FutureCallback<SimpleHttpResponse>() {
+          @Override
+          public void completed(SimpleHttpResponse answer) {
+            try {
+              write(resp, answer.getBodyBytes());
+            } catch (IOException e) {
+              resp.setStatus(502);
+            } finally {
+              async.complete();
+            }
+          }
+
+          @Override
+          public void failed(Exception e) {
+            resp.setStatus(502);
+            async.complete();
+          }
+
+          @Override
+          public void cancelled() {
+            failed(null);
+          }
+        });
   }
 
   private static void write(HttpServletResponse resp, byte[] answer) throws IOException {
