@@ -22,6 +22,7 @@ import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.io.CloseMode;
 
 /**
  * The bare Liberty peers of bench/run's scenario (j): what the platform serves with no gateway
@@ -65,7 +66,7 @@ public class PeerServlet extends HttpServlet {
   @Override
   public void destroy() {
     work.shutdown();
-    nio.close();
+    nio.close(CloseMode.GRACEFUL);
   }
 
   @Override
