@@ -132,17 +132,19 @@ public final class RpcSocket extends Endpoint {
     }
     Thread.ofVirtual()
         .start(() -> {
+          byte[] answer;
           try {
-            GatewayReply reply =
-                pipeline.serve(new Request(body, body.length, caller, sink, network));
-            if (reply.body().length > 0) {
-              sink.send(reply.body());
-            }
+            answer = pipeline.serve(new Request(body, body.length, caller, sink, network)).body();
           } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "WebSocket message failed", e);
-            sink.send(RpcWriter.error(null, RpcError.of(RpcErrorCode.INTERNAL_ERROR)));
+            answer = RpcWriter.error(null, RpcError.of(RpcErrorCode.INTERNAL_ERROR));
           } finally {
+            // Free before the answer goes out: a client that sends its next request as soon as it
+            // reads this answer is within the cap (the write queue has its own bound).
             inFlight.release();
+          }
+          if (answer.length > 0) {
+            sink.send(answer);
           }
         });
   }
