@@ -1,49 +1,67 @@
 package dev.rpcshield.upstream;
 
-import dev.rpcshield.net.Bodies;
 import dev.rpcshield.upstream.UpstreamFailure.Kind;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.HttpHostConnectException;
-import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.async.methods.AbstractBinResponseConsumer;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.config.TlsConfig;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.http.HttpEntity;
-import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.nio.entity.AsyncEntityProducers;
+import org.apache.hc.core5.http.nio.support.AsyncRequestBuilder;
+import org.apache.hc.core5.http2.HttpVersionPolicy;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * HTTP/1.1 transport on Apache HttpClient 5 (classic, blocking), called from virtual threads: a
- * pool of keep-alive connections per upstream, a deadline on the whole exchange (a watchdog aborts
- * a body that drips past it), and a cap on the answer size.
+ * HTTP/1.1 transport on Apache HttpClient 5's async client: a pool of keep-alive connections per
+ * upstream served by its I/O reactor, the calling (virtual) thread waiting for the answer up to a
+ * deadline on the whole exchange (an answer that drips past it is cancelled), and a cap on the
+ * answer size.
  */
 public final class HttpUpstreamTransport implements UpstreamTransport, AutoCloseable {
   private final Duration connectTimeout;
   private final long maxResponseBytes;
-  private final Map<Upstream, CloseableHttpClient> clients = new ConcurrentHashMap<>();
-  private final Map<Upstream, CloseableHttpClient> submitClients = new ConcurrentHashMap<>();
-  private final ScheduledThreadPoolExecutor watchdog = watchdog();
+  private final Map<Upstream, CloseableHttpAsyncClient> clients = new ConcurrentHashMap<>();
+  private final Map<Upstream, CloseableHttpAsyncClient> submitClients = new ConcurrentHashMap<>();
+  private final ScheduledThreadPoolExecutor retirements = retirements();
+
+  /**
+   * I/O threads per pool: one reactor thread carries tens of thousands of small exchanges a second,
+   * and a gateway with many upstreams should not hold a thread per core for each of them.
+   */
+  private static final IOReactorConfig REACTOR =
+      IOReactorConfig.custom()
+          .setIoThreadCount(Math.min(2, Runtime.getRuntime().availableProcessors()))
+          .build();
 
   /**
    * @param connectTimeout TCP connect timeout (default 2 s)
@@ -51,20 +69,13 @@ public final class HttpUpstreamTransport implements UpstreamTransport, AutoClose
    */
   public HttpUpstreamTransport(Duration connectTimeout, long maxResponseBytes) {
     this.connectTimeout = connectTimeout;
-    this.maxResponseBytes = maxResponseBytes;
+    this.maxResponseBytes = Math.min(Integer.MAX_VALUE - 9, maxResponseBytes);
   }
 
-  /**
-   * One thread aborting exchanges past their deadline. A cancelled deadline leaves the queue at
-   * once: almost every exchange cancels its own, and at thousands per second a queue of cancelled
-   * tasks waiting out their timeouts would grow to tens of thousands.
-   */
-  private static ScheduledThreadPoolExecutor watchdog() {
-    ScheduledThreadPoolExecutor watchdog =
-        new ScheduledThreadPoolExecutor(
-            1, r -> Thread.ofPlatform().daemon().name("rpcshield-upstream-deadline").unstarted(r));
-    watchdog.setRemoveOnCancelPolicy(true);
-    return watchdog;
+  /** One thread closing the pools of upstreams that left the configuration. */
+  private static ScheduledThreadPoolExecutor retirements() {
+    return new ScheduledThreadPoolExecutor(
+        1, r -> Thread.ofPlatform().daemon().name("rpcshield-upstream-retire").unstarted(r));
   }
 
   /**
@@ -72,32 +83,41 @@ public final class HttpUpstreamTransport implements UpstreamTransport, AutoClose
    * pooled connection before every use: a connection the upstream has closed would otherwise make a
    * submission look as if it may have arrived, and it would not be sent elsewhere.
    */
-  private CloseableHttpClient client(Upstream upstream, boolean submission) {
+  private CloseableHttpAsyncClient client(Upstream upstream, boolean submission) {
     return (submission ? submitClients : clients)
         .computeIfAbsent(
             upstream,
             n -> {
               int connections =
                   upstream.settings().maxInFlight() > 0 ? upstream.settings().maxInFlight() : 1024;
-              PoolingHttpClientConnectionManager pool =
-                  PoolingHttpClientConnectionManagerBuilder.create()
-                      .setMaxConnTotal(connections)
-                      .setMaxConnPerRoute(connections)
-                      .setDefaultConnectionConfig(
-                          ConnectionConfig.custom()
-                              .setConnectTimeout(Timeout.of(connectTimeout))
-                              .setValidateAfterInactivity(
-                                  submission ? TimeValue.ZERO_MILLISECONDS : TimeValue.ofSeconds(2))
+              CloseableHttpAsyncClient client =
+                  HttpAsyncClients.custom()
+                      .setConnectionManager(
+                          PoolingAsyncClientConnectionManagerBuilder.create()
+                              .setMaxConnTotal(connections)
+                              .setMaxConnPerRoute(connections)
+                              .setDefaultTlsConfig(
+                                  TlsConfig.custom()
+                                      .setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1)
+                                      .build())
+                              .setDefaultConnectionConfig(
+                                  ConnectionConfig.custom()
+                                      .setConnectTimeout(Timeout.of(connectTimeout))
+                                      .setValidateAfterInactivity(
+                                          submission
+                                              ? TimeValue.ZERO_MILLISECONDS
+                                              : TimeValue.ofSeconds(2))
+                                      .build())
                               .build())
+                      .setIOReactorConfig(REACTOR)
+                      .disableAutomaticRetries()
+                      .disableRedirectHandling()
+                      .disableCookieManagement()
+                      .disableAuthCaching()
+                      .evictIdleConnections(TimeValue.ofSeconds(30))
                       .build();
-              return HttpClients.custom()
-                  .setConnectionManager(pool)
-                  .disableAutomaticRetries()
-                  .disableRedirectHandling()
-                  .disableCookieManagement()
-                  .disableAuthCaching()
-                  .evictIdleConnections(TimeValue.ofSeconds(30))
-                  .build();
+              client.start();
+              return client;
             });
   }
 
@@ -106,72 +126,119 @@ public final class HttpUpstreamTransport implements UpstreamTransport, AutoClose
       Upstream upstream, byte[] payload, Duration timeout, String clientIp, boolean submission)
       throws UpstreamException {
     UpstreamSettings s = upstream.settings();
-    HttpPost post = new HttpPost(s.url());
-    post.setConfig(
-        RequestConfig.custom()
-            .setResponseTimeout(Timeout.of(timeout))
-            .setConnectionRequestTimeout(Timeout.of(timeout))
-            .build());
-    post.setHeader("Accept", "application/json");
+    AsyncRequestBuilder post =
+        AsyncRequestBuilder.post(s.url())
+            .setEntity(AsyncEntityProducers.create(payload, ContentType.APPLICATION_JSON))
+            .setHeader("Accept", "application/json");
     s.headers().forEach(post::setHeader);
     if (s.forwardClientIp() && clientIp != null) {
       post.setHeader("X-Forwarded-For", clientIp);
     }
-    post.setEntity(new ByteArrayEntity(payload, ContentType.APPLICATION_JSON));
-    AtomicBoolean expired = new AtomicBoolean();
-    ScheduledFuture<?> deadline =
-        watchdog.schedule(
-            () -> {
-              expired.set(true);
-              post.cancel();
-            },
-            timeout.toNanos(),
-            TimeUnit.NANOSECONDS);
+    HttpClientContext context = HttpClientContext.create();
+    context.setRequestConfig(
+        RequestConfig.custom()
+            .setResponseTimeout(Timeout.of(timeout))
+            .setConnectionRequestTimeout(Timeout.of(timeout))
+            .build());
+    CompletableFuture<byte[]> answer = new CompletableFuture<>();
+    Future<byte[]> exchange =
+        client(upstream, submission)
+            .execute(post.build(), new Capped(maxResponseBytes), context, completing(answer));
     try {
-      return client(upstream, submission)
-          .execute(
-              post,
-              response -> {
-                int status = response.getCode();
-                if (status != 200) {
-                  throw new StatusException(status);
-                }
-                return read(response.getEntity());
-              });
-    } catch (StatusException e) {
-      throw new UpstreamException(Kind.HTTP_STATUS, "HTTP " + e.status);
-    } catch (TooLarge e) {
-      throw new UpstreamException(Kind.TOO_LARGE, "answer larger than the response cap");
-    } catch (IOException e) {
-      if (expired.get()
-          || e instanceof SocketTimeoutException && !(e instanceof ConnectTimeoutException)) {
-        throw new UpstreamException(Kind.TIMEOUT, "timed out after " + timeout.toMillis() + " ms");
-      }
-      throw classify(e);
-    } finally {
-      deadline.cancel(false);
+      return answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      exchange.cancel(true);
+      throw timedOut(timeout);
+    } catch (InterruptedException e) {
+      exchange.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new UpstreamException(Kind.IO, "interrupted");
+    } catch (ExecutionException e) {
+      throw switch (e.getCause()) {
+        case StatusException status ->
+            new UpstreamException(Kind.HTTP_STATUS, "HTTP " + status.status);
+        case TooLarge tooLarge ->
+            new UpstreamException(Kind.TOO_LARGE, "answer larger than the response cap");
+        case SocketTimeoutException t when !(t instanceof ConnectTimeoutException) ->
+            timedOut(timeout);
+        default -> classify(e.getCause());
+      };
     }
   }
 
-  private byte[] read(HttpEntity entity) throws IOException {
-    if (entity == null) {
-      return new byte[0];
+  /**
+   * Completes {@code answer} from the I/O reactor. A {@link CompletableFuture} rather than the
+   * client's own future, which waits on a monitor: on Java 21 a virtual thread waiting on a monitor
+   * holds its carrier thread, one parked on a {@code CompletableFuture} does not.
+   */
+  private static FutureCallback<byte[]> completing(CompletableFuture<byte[]> answer) {
+    return new FutureCallback<>() {
+      @Override
+      public void completed(byte[] body) {
+        answer.complete(body);
+      }
+
+      @Override
+      public void failed(Exception e) {
+        answer.completeExceptionally(e);
+      }
+
+      @Override
+      public void cancelled() {
+        answer.completeExceptionally(new InterruptedIOException("cancelled"));
+      }
+    };
+  }
+
+  private static UpstreamException timedOut(Duration timeout) {
+    return new UpstreamException(Kind.TIMEOUT, "timed out after " + timeout.toMillis() + " ms");
+  }
+
+  /** Collects a 200 answer's body up to the cap; any other status fails the exchange. */
+  private static final class Capped extends AbstractBinResponseConsumer<byte[]> {
+    private final long cap;
+    private byte[] body = new byte[0];
+    private int length;
+
+    Capped(long cap) {
+      this.cap = cap;
     }
-    long declared = entity.getContentLength();
-    if (declared > maxResponseBytes) {
-      throw new TooLarge();
+
+    @Override
+    protected void start(HttpResponse response, ContentType contentType) throws IOException {
+      if (response.getCode() != 200) {
+        throw new StatusException(response.getCode());
+      }
     }
-    try (InputStream in = entity.getContent()) {
-      byte[] body =
-          Bodies.read(in, declared, (int) Math.min(Integer.MAX_VALUE - 9, maxResponseBytes));
-      if (body.length > maxResponseBytes) {
+
+    @Override
+    protected int capacityIncrement() {
+      return 16 * 1024;
+    }
+
+    @Override
+    protected void data(ByteBuffer src, boolean endOfStream) throws IOException {
+      int n = src.remaining();
+      if (length + (long) n > cap) {
         throw new TooLarge();
       }
-      return body;
+      if (length + n > body.length) {
+        body = Arrays.copyOf(body, Math.max(length + n, Math.max(1024, body.length * 2)));
+      }
+      src.get(body, length, n);
+      length += n;
     }
+
+    @Override
+    protected byte[] buildResult() {
+      return length == body.length ? body : Arrays.copyOf(body, length);
+    }
+
+    @Override
+    public void releaseResources() {}
   }
 
-  private static UpstreamException classify(IOException e) {
+  private static UpstreamException classify(Throwable e) {
     if (e instanceof ConnectTimeoutException) {
       return new UpstreamException(Kind.CONNECT, "connect timed out");
     }
@@ -192,31 +259,23 @@ public final class HttpUpstreamTransport implements UpstreamTransport, AutoClose
    * still use them); a later request to it, if it is still configured, opens new ones.
    */
   void retire(Upstream upstream, Duration after) {
-    List<CloseableHttpClient> pools =
+    List<CloseableHttpAsyncClient> pools =
         Stream.of(clients.remove(upstream), submitClients.remove(upstream))
             .filter(Objects::nonNull)
             .toList();
     if (!pools.isEmpty()) {
-      watchdog.schedule(
-          () -> pools.forEach(HttpUpstreamTransport::closeQuietly),
+      retirements.schedule(
+          () -> pools.forEach(c -> c.close(CloseMode.GRACEFUL)),
           after.toMillis(),
           TimeUnit.MILLISECONDS);
     }
   }
 
-  private static void closeQuietly(CloseableHttpClient c) {
-    try {
-      c.close();
-    } catch (IOException ignored) {
-      // a pool being dropped
-    }
-  }
-
   @Override
   public void close() {
-    watchdog.shutdownNow();
+    retirements.shutdownNow();
     Stream.concat(clients.values().stream(), submitClients.values().stream())
-        .forEach(HttpUpstreamTransport::closeQuietly);
+        .forEach(c -> c.close(CloseMode.IMMEDIATE));
   }
 
   /** A non-200 status, carried out of the response handler. */
