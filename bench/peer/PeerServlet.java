@@ -28,10 +28,10 @@ import org.apache.hc.core5.io.CloseMode;
  * The bare Liberty peers of bench/run's scenario (j): what the platform serves with no gateway
  * work, on the same runtime and JVM options as the gateway. {@code /constant} answers a fixed
  * JSON-RPC result; {@code /blocking} proxies the body to the stub on Liberty's own thread with
- * HttpClient 5 classic; {@code /async} has RpcShield's shape: read the body, startAsync, forward on
- * a virtual thread with the same client, complete; {@code /nio} tries HttpClient 5's async client
- * instead: startAsync, send on its I/O reactor, complete in the callback, no thread of our own. The
- * stub's URL is the {@code peer.upstream} system property.
+ * HttpClient 5 classic; {@code /async} has RpcShield's servlet shape: read the body, startAsync,
+ * forward on a virtual thread with the same classic client, complete; {@code /nio} tries HttpClient
+ * 5's async client instead: startAsync, send on its I/O reactor, complete in the callback, no
+ * thread of our own. The stub's URL is the {@code peer.upstream} system property.
  */
 @WebServlet(urlPatterns = "/*", asyncSupported = true)
 public class PeerServlet extends HttpServlet {
