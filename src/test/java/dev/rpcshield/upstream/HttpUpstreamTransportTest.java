@@ -52,14 +52,15 @@ class HttpUpstreamTransportTest {
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/", handler);
     server.start();
-    return upstream(server.getAddress().getPort(), timeout, forwardClientIp);
+    return upstream(server.getAddress().getPort(), "/rpc", timeout, forwardClientIp);
   }
 
-  private static Upstream upstream(int port, Duration timeout, boolean forwardClientIp) {
+  private static Upstream upstream(
+      int port, String path, Duration timeout, boolean forwardClientIp) {
     return new Upstream(
         new UpstreamSettings(
             "a",
-            URI.create("http://127.0.0.1:" + port + "/rpc"),
+            URI.create("http://127.0.0.1:" + port + path),
             timeout,
             0,
             1,
@@ -165,20 +166,7 @@ class HttpUpstreamTransportTest {
             Duration.ofSeconds(2),
             false);
     Upstream over =
-        new Upstream(
-            new UpstreamSettings(
-                "b",
-                URI.create(u.settings().url() + "?more"),
-                Duration.ofSeconds(2),
-                0,
-                1,
-                0,
-                0,
-                Map.of(),
-                false,
-                10),
-            u.breaker(),
-            Clock.systemUTC());
+        upstream(server.getAddress().getPort(), "/rpc?more", Duration.ofSeconds(2), false);
 
     assertEquals(1000, transport.exchange(u, CALL, Duration.ofSeconds(2), null, false).length);
     UpstreamFailure f =
@@ -222,7 +210,7 @@ class HttpUpstreamTransportTest {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
-    Upstream u = upstream(port, Duration.ofSeconds(2), false);
+    Upstream u = upstream(port, "/rpc", Duration.ofSeconds(2), false);
 
     UpstreamFailure f =
         failure(() -> transport.exchange(u, CALL, Duration.ofSeconds(2), null, true));
