@@ -32,6 +32,8 @@ import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBu
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.http.HttpResponse;
 import org.apache.hc.core5.http.nio.entity.AsyncEntityProducers;
 import org.apache.hc.core5.http.nio.support.AsyncRequestBuilder;
@@ -194,7 +196,11 @@ public final class HttpUpstreamTransport implements UpstreamTransport, AutoClose
     return new UpstreamException(Kind.TIMEOUT, "timed out after " + timeout.toMillis() + " ms");
   }
 
-  /** Collects a 200 answer's body up to the cap; any other status fails the exchange. */
+  /**
+   * Collects a 200 answer's body up to the cap; any other status fails the exchange. A declared
+   * length over the cap fails before the body is read, one within it is read into an array of
+   * exactly that size.
+   */
   private static final class Capped extends AbstractBinResponseConsumer<byte[]> {
     private final long cap;
     private byte[] body = new byte[0];
@@ -208,6 +214,14 @@ public final class HttpUpstreamTransport implements UpstreamTransport, AutoClose
     protected void start(HttpResponse response, ContentType contentType) throws IOException {
       if (response.getCode() != 200) {
         throw new StatusException(response.getCode());
+      }
+      Header declared = response.getFirstHeader(HttpHeaders.CONTENT_LENGTH);
+      if (declared != null) {
+        long size = Long.parseLong(declared.getValue().trim());
+        if (size > cap) {
+          throw new TooLarge();
+        }
+        body = new byte[(int) size];
       }
     }
 

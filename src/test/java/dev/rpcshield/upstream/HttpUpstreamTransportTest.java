@@ -175,6 +175,30 @@ class HttpUpstreamTransportTest {
   }
 
   @Test
+  void anAnswerDeclaringMoreThanTheCapIsRefusedBeforeItsBodyArrives() throws Exception {
+    Upstream u =
+        serving(
+            x -> {
+              x.getRequestBody().readAllBytes();
+              x.sendResponseHeaders(200, 1_000_000);
+              try (OutputStream out = x.getResponseBody()) {
+                out.write('{');
+                out.flush();
+                Thread.sleep(5_000);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            Duration.ofSeconds(10),
+            false);
+
+    UpstreamFailure f =
+        failure(() -> transport.exchange(u, CALL, Duration.ofSeconds(3), null, false));
+
+    assertEquals(Kind.TOO_LARGE, f.kind());
+  }
+
+  @Test
   void anAnswerDrippingPastTheDeadlineTimesOutAtTheDeadline() throws Exception {
     Upstream u =
         serving(
