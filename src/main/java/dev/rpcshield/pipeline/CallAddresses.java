@@ -9,21 +9,72 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * The addresses a call names, for a contract allowlist: the {@code to} of {@code eth_call}, {@code
- * eth_estimateGas}, {@code eth_createAccessList}; the {@code address} (one or a list) of an {@code
- * eth_getLogs} filter or a {@code logs} subscription; the account of {@code eth_getBalance}, {@code
- * eth_getCode}, {@code eth_getStorageAt}, {@code eth_getTransactionCount}, {@code eth_getProof};
- * the accounts of {@code eth_getStorageValues}; the decoded {@code to} of a raw transaction. A call
- * of one of these that names no address (a filter without one, a contract creation) is {@code
- * unbounded}, as is {@code eth_simulateV1}, whose calls are not read: the list cannot vouch for it.
+ * The addresses a call names, for a contract allowlist. A call object ({@code eth_call}, {@code
+ * eth_estimateGas}, {@code eth_createAccessList}, {@code eth_fillTransaction}, {@code
+ * debug_traceCall}, {@code trace_call}, each call of an {@code eth_callMany} bundle or an {@code
+ * eth_simulateV1} block) names its {@code to} and the {@code address} of its access list and
+ * authorization list entries; {@code eth_fillTransaction}, whose answer is the sender's nonce, also
+ * names its {@code from}. A state override names its accounts and may set only their balance and
+ * nonce; a block override names its fee recipient and withdrawal addresses. Then the {@code
+ * address} (one or a list) of an {@code eth_getLogs} filter or a {@code logs} subscription; the
+ * account of {@code eth_getBalance}, {@code eth_getCode}, {@code eth_getStorageAt}, {@code
+ * eth_getTransactionCount}, {@code eth_getProof}; the accounts of {@code eth_getStorageValues}; the
+ * decoded {@code to} of a raw transaction.
+ *
+ * <p>A call the list cannot vouch for is {@code unbounded}: one that names no address where it
+ * should (a filter without one, a contract creation), overrides code or storage, passes a
+ * JavaScript tracer, has more params than its method takes, or is of a method this class does not
+ * read. Field names are matched in any case, as geth's JSON decoding matches them.
  */
 final class CallAddresses {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> TX_OBJECT =
-      Set.of("eth_call", "eth_estimateGas", "eth_createAccessList");
+
+  /** Methods that name no address; every other method not read below is unbounded. */
+  private static final Set<String> NAME_NOTHING =
+      Set.of(
+          "eth_chainId",
+          "eth_syncing",
+          "eth_coinbase",
+          "eth_accounts",
+          "eth_blockNumber",
+          "eth_config",
+          "eth_capabilities",
+          "net_version",
+          "eth_getBlockByHash",
+          "eth_getBlockByNumber",
+          "eth_getBlockTransactionCountByHash",
+          "eth_getBlockTransactionCountByNumber",
+          "eth_getBlockReceipts",
+          "eth_getBlockAccessList",
+          "eth_gasPrice",
+          "eth_baseFee",
+          "eth_blobBaseFee",
+          "eth_maxPriorityFeePerGas",
+          "eth_feeHistory",
+          "eth_getTransactionByHash",
+          "eth_getTransactionByBlockHashAndIndex",
+          "eth_getTransactionByBlockNumberAndIndex",
+          "eth_getTransactionReceipt",
+          "web3_clientVersion",
+          "web3_sha3",
+          "net_listening",
+          "net_peerCount",
+          "eth_protocolVersion",
+          "eth_getUncleCountByBlockHash",
+          "eth_getUncleCountByBlockNumber",
+          "eth_getUncleByBlockHashAndIndex",
+          "eth_getUncleByBlockNumberAndIndex",
+          "eth_unsubscribe",
+          "eth_newBlockFilter",
+          "eth_newPendingTransactionFilter",
+          "eth_getFilterChanges",
+          "eth_getFilterLogs",
+          "eth_uninstallFilter");
+
   private static final Set<String> ACCOUNT_FIRST =
       Set.of(
           "eth_getBalance",
@@ -31,6 +82,31 @@ final class CallAddresses {
           "eth_getStorageAt",
           "eth_getTransactionCount",
           "eth_getProof");
+
+  private static final Set<String> QUIET_SUBSCRIPTIONS =
+      Set.of("newHeads", "newPendingTransactions", "syncing");
+
+  /** Tracers that report only what the call's own execution touches (no JavaScript). */
+  private static final Set<String> BUILT_IN_TRACERS =
+      Set.of("callTracer", "flatCallTracer", "prestateTracer", "4byteTracer", "noopTracer");
+
+  /** The fields a state override may set with a contract list: neither code nor storage. */
+  private static final List<String> ACCOUNT_OVERRIDE_FIELDS = List.of("balance", "nonce");
+
+  /** Block override fields that name no address (geth's and reth's spellings). */
+  private static final List<String> BLOCK_OVERRIDE_FIELDS =
+      List.of(
+          "number",
+          "difficulty",
+          "time",
+          "gasLimit",
+          "prevRandao",
+          "random",
+          "baseFeePerGas",
+          "baseFee",
+          "blobBaseFee",
+          "beaconRoot",
+          "blockHash");
 
   /**
    * What a call names.
@@ -54,60 +130,295 @@ final class CallAddresses {
       String to = decoder.recipient(call.firstStringParam());
       return to == null ? Named.UNBOUNDED : new Named(List.of(to), false);
     }
-    if (method.equals("eth_simulateV1")) {
-      return Named.UNBOUNDED;
-    }
-    boolean tx = TX_OBJECT.contains(method);
-    boolean account = ACCOUNT_FIRST.contains(method);
-    boolean logs = method.equals("eth_getLogs") || method.equals("eth_newFilter");
-    boolean subscribe = method.equals("eth_subscribe");
-    boolean storage = method.equals("eth_getStorageValues");
-    if (!tx && !account && !logs && !subscribe && !storage) {
+    if (NAME_NOTHING.contains(method)) {
       return Named.NOTHING;
     }
-    JsonNode params = params(call);
-    JsonNode first = params.path(0);
-    if (subscribe) {
-      if (!"logs".equals(first.asText(null))) {
-        return Named.NOTHING;
+    Reading r = new Reading(params(call));
+    switch (method) {
+      case "eth_call", "eth_estimateGas", "eth_createAccessList" -> r.call(4, 2, 3);
+      case "trace_call" -> r.call(5, 3, 4);
+      case "eth_fillTransaction" -> r.fillTransaction();
+      case "debug_traceCall" -> r.traceCall();
+      case "eth_callMany" -> r.callMany();
+      case "eth_simulateV1" -> r.simulate();
+      case "eth_getLogs", "eth_newFilter" -> r.filter(r.param(0));
+      case "eth_getStorageValues" -> r.storageValues();
+      case "eth_subscribe" -> r.subscribe();
+      default -> {
+        if (ACCOUNT_FIRST.contains(method)) {
+          r.address(r.param(0));
+        } else {
+          r.unbounded = true;
+        }
       }
-      return filter(params.path(1));
     }
-    if (tx) {
-      return one(first.path("to"));
+    return r.named();
+  }
+
+  /** The addresses of one call's params, gathered as they are read. */
+  private static final class Reading {
+    private final JsonNode params;
+    private final List<String> addresses = new ArrayList<>();
+    private boolean unbounded;
+
+    Reading(JsonNode params) {
+      this.params = params;
     }
-    if (account) {
-      return one(first);
+
+    Named named() {
+      if (unbounded) {
+        return Named.UNBOUNDED;
+      }
+      return addresses.isEmpty() ? Named.NOTHING : new Named(List.copyOf(addresses), false);
     }
-    if (logs) {
-      return filter(first);
+
+    JsonNode param(int index) {
+      return params.path(index);
     }
-    List<String> out = new ArrayList<>();
-    if (first.isObject()) {
+
+    /** Whether params is an array of at most {@code arity}: a node might read a further one. */
+    private boolean takes(int arity) {
+      if (!params.isArray() || params.size() > arity) {
+        unbounded = true;
+        return false;
+      }
+      return true;
+    }
+
+    void call(int arity, int stateOverride, int blockOverrides) {
+      if (takes(arity)) {
+        transaction(param(0), false);
+        stateOverride(param(stateOverride));
+        blockOverrides(param(blockOverrides));
+      }
+    }
+
+    void fillTransaction() {
+      if (takes(1)) {
+        transaction(param(0), true);
+      }
+    }
+
+    /** {@code [tx, block, {stateOverrides, blockOverrides, tracer, ...}]}. */
+    void traceCall() {
+      if (!takes(3)) {
+        return;
+      }
+      transaction(param(0), false);
+      JsonNode config = param(2);
+      if (absent(config)) {
+        return;
+      }
+      if (!config.isObject()) {
+        unbounded = true;
+        return;
+      }
+      for (Map.Entry<String, JsonNode> f : config.properties()) {
+        if (is(f.getKey(), "stateOverrides")) {
+          stateOverride(f.getValue());
+        } else if (is(f.getKey(), "blockOverrides")) {
+          blockOverrides(f.getValue());
+        } else if (is(f.getKey(), "tracer")
+            && !f.getValue().isNull()
+            && !BUILT_IN_TRACERS.contains(f.getValue().asText())) {
+          unbounded = true;
+        }
+      }
+    }
+
+    /** {@code [[{transactions: [tx...], blockOverride}...], stateContext, stateOverride]}. */
+    void callMany() {
+      if (!takes(4)) {
+        return;
+      }
+      for (JsonNode bundle : array(param(0))) {
+        for (Map.Entry<String, JsonNode> f : object(bundle)) {
+          if (is(f.getKey(), "transactions")) {
+            array(f.getValue()).forEach(tx -> transaction(tx, false));
+          } else if (is(f.getKey(), "blockOverride") || is(f.getKey(), "blockOverrides")) {
+            blockOverrides(f.getValue());
+          }
+        }
+      }
+      stateOverride(param(2));
+    }
+
+    /**
+     * {@code [{blockStateCalls: [{blockOverrides, stateOverrides, calls: [tx...]}...]}, block]}.
+     */
+    void simulate() {
+      if (!takes(2)) {
+        return;
+      }
+      for (Map.Entry<String, JsonNode> f : object(param(0))) {
+        if (is(f.getKey(), "blockStateCalls")) {
+          for (JsonNode block : array(f.getValue())) {
+            simulatedBlock(block);
+          }
+        }
+      }
+    }
+
+    private void simulatedBlock(JsonNode block) {
+      for (Map.Entry<String, JsonNode> f : object(block)) {
+        if (is(f.getKey(), "calls")) {
+          array(f.getValue()).forEach(tx -> transaction(tx, false));
+        } else if (is(f.getKey(), "stateOverrides")) {
+          stateOverride(f.getValue());
+        } else if (is(f.getKey(), "blockOverrides")) {
+          blockOverrides(f.getValue());
+        }
+      }
+    }
+
+    void storageValues() {
+      JsonNode first = param(0);
+      if (!first.isObject() || first.isEmpty()) {
+        unbounded = true;
+        return;
+      }
       for (Iterator<String> names = first.fieldNames(); names.hasNext(); ) {
-        out.add(names.next());
+        addresses.add(names.next());
       }
     }
-    return out.isEmpty() ? Named.UNBOUNDED : new Named(out, false);
+
+    void subscribe() {
+      String kind = param(0).asText("");
+      if (kind.equals("logs")) {
+        filter(param(1));
+      } else if (!QUIET_SUBSCRIPTIONS.contains(kind)) {
+        unbounded = true;
+      }
+    }
+
+    void filter(JsonNode filter) {
+      List<JsonNode> named = fields(filter, "address");
+      if (named.isEmpty()) {
+        unbounded = true;
+      }
+      for (JsonNode address : named) {
+        if (!address.isArray()) {
+          address(address);
+        } else if (address.isEmpty()) {
+          unbounded = true;
+        } else {
+          address.forEach(this::address);
+        }
+      }
+    }
+
+    /**
+     * A call object: its {@code to} (required), access and authorization lists, maybe {@code from}.
+     */
+    private void transaction(JsonNode tx, boolean withFrom) {
+      List<JsonNode> to = fields(tx, "to");
+      if (to.isEmpty()) {
+        unbounded = true;
+      }
+      to.forEach(this::address);
+      if (withFrom) {
+        List<JsonNode> from = fields(tx, "from");
+        if (from.isEmpty()) {
+          unbounded = true;
+        }
+        from.forEach(this::address);
+      }
+      for (JsonNode list : fields(tx, "accessList")) {
+        entryAddresses(list);
+      }
+      for (JsonNode list : fields(tx, "authorizationList")) {
+        entryAddresses(list);
+      }
+    }
+
+    private void entryAddresses(JsonNode list) {
+      if (list.isNull()) {
+        return;
+      }
+      for (JsonNode entry : array(list)) {
+        List<JsonNode> address = fields(entry, "address");
+        if (address.isEmpty()) {
+          unbounded = true;
+        }
+        address.forEach(this::address);
+      }
+    }
+
+    /** {@code {address: {balance, nonce}}}: the accounts are named; code and storage refused. */
+    private void stateOverride(JsonNode overrides) {
+      if (absent(overrides)) {
+        return;
+      }
+      for (Map.Entry<String, JsonNode> account : object(overrides)) {
+        addresses.add(account.getKey());
+        for (Map.Entry<String, JsonNode> f : object(account.getValue())) {
+          if (ACCOUNT_OVERRIDE_FIELDS.stream().noneMatch(name -> is(f.getKey(), name))) {
+            unbounded = true;
+          }
+        }
+      }
+    }
+
+    private void blockOverrides(JsonNode overrides) {
+      if (absent(overrides)) {
+        return;
+      }
+      for (Map.Entry<String, JsonNode> f : object(overrides)) {
+        String name = f.getKey();
+        if (is(name, "feeRecipient") || is(name, "coinbase")) {
+          address(f.getValue());
+        } else if (is(name, "withdrawals")) {
+          entryAddresses(f.getValue());
+        } else if (BLOCK_OVERRIDE_FIELDS.stream().noneMatch(known -> is(name, known))) {
+          unbounded = true;
+        }
+      }
+    }
+
+    void address(JsonNode value) {
+      if (value.isTextual()) {
+        addresses.add(value.asText());
+      } else {
+        unbounded = true;
+      }
+    }
+
+    /** The values of {@code object}'s fields called {@code name} in any case; none if no object. */
+    private List<JsonNode> fields(JsonNode object, String name) {
+      List<JsonNode> out = new ArrayList<>();
+      for (Map.Entry<String, JsonNode> f : object(object)) {
+        if (is(f.getKey(), name)) {
+          out.add(f.getValue());
+        }
+      }
+      return out;
+    }
+
+    /** The fields of an object; anything else is unbounded and has none. */
+    private Iterable<Map.Entry<String, JsonNode>> object(JsonNode node) {
+      if (!node.isObject()) {
+        unbounded = true;
+        return List.of();
+      }
+      return node.properties();
+    }
+
+    /** The elements of an array; anything else is unbounded and has none. */
+    private Iterable<JsonNode> array(JsonNode node) {
+      if (!node.isArray()) {
+        unbounded = true;
+        return List.of();
+      }
+      return node;
+    }
   }
 
-  private static Named filter(JsonNode filter) {
-    JsonNode address = filter.path("address");
-    if (!address.isArray()) {
-      return one(address);
-    }
-    List<String> out = new ArrayList<>();
-    for (JsonNode a : address) {
-      out.add(a.isTextual() ? a.asText() : a.toString());
-    }
-    return out.isEmpty() ? Named.UNBOUNDED : new Named(out, false);
+  private static boolean absent(JsonNode node) {
+    return node.isMissingNode() || node.isNull();
   }
 
-  private static Named one(JsonNode value) {
-    if (value.isMissingNode() || value.isNull()) {
-      return Named.UNBOUNDED;
-    }
-    return new Named(List.of(value.isTextual() ? value.asText() : value.toString()), false);
+  private static boolean is(String field, String name) {
+    return field.equalsIgnoreCase(name);
   }
 
   private static JsonNode params(RpcCall call) {

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Per-key allowlists and key secrets through the running gateway in front of anvil: each list
  * accepts and refuses as specified, a batch member naming a forbidden contract is refused alone,
- * the secret skips the lists, changes reach a second instance, and the admin API validates input.
+ * overrides and simulated calls are read and code overrides refused, the secret skips the lists,
+ * changes reach a second instance, and the admin API validates input.
  */
 class AllowlistIT extends ItBase {
   private static final String A = "0x1111111111111111111111111111111111111111";
@@ -173,6 +174,89 @@ class AllowlistIT extends ItBase {
     String toSink = DevAccounts.transfer(DevAccounts.fresh(), 0, 1);
     assertRefusedBy(
         gateway.post(call(1, "eth_sendRawTransaction", "[\"" + toSink + "\"]"), "X-API-Key", key),
+        "contract");
+  }
+
+  @Test
+  void aContractListReadsOverridesAndEveryCallOfASimulationAndRefusesCodeOverrides() {
+    String key = key("{\"contracts\":[\"" + A + "\"]}", "").get("key").asText();
+    String alice = DevAccounts.ALICE.getAddress();
+    // At A: PUSH20 alice, BALANCE, PUSH1 0, MSTORE, PUSH1 32, PUSH1 0, RETURN.
+    String readsAlice = "0x73" + alice.substring(2) + "3160005260206000f3";
+    String toA = "{\"to\":\"" + A + "\",\"data\":\"0x\"}";
+    String codeAtA = "{\"" + A + "\":{\"code\":\"" + readsAlice + "\"}}";
+    for (String method : new String[] {"eth_call", "eth_estimateGas"}) {
+      Gateway.Response r =
+          gateway.post(
+              call(1, method, "[" + toA + ",\"latest\"," + codeAtA + "]"), "X-API-Key", key);
+      assertRefusedBy(r, "contract");
+    }
+    Gateway.Response plain =
+        gateway.post(call(1, "eth_call", "[" + toA + ",\"latest\"]"), "X-API-Key", key);
+    assertEquals("0x", plain.json().path("result").asText(), plain.body());
+    String balanceOfA = "{\"" + A + "\":{\"balance\":\"0x1\"}}";
+    Gateway.Response funded =
+        gateway.post(
+            call(1, "eth_call", "[" + toA + ",\"latest\"," + balanceOfA + "]"), "X-API-Key", key);
+    assertEquals("0x", funded.json().path("result").asText(), funded.body());
+    assertRefusedBy(
+        gateway.post(
+            call(1, "eth_call", "[" + toA + ",\"latest\",{\"" + B + "\":{\"balance\":\"0x1\"}}]"),
+            "X-API-Key",
+            key),
+        "contract");
+    assertRefusedBy(
+        gateway.post(
+            call(1, "eth_call", "[" + toA + ",\"latest\",{},{\"feeRecipient\":\"" + B + "\"}]"),
+            "X-API-Key",
+            key),
+        "contract");
+    assertRefusedBy(
+        gateway.post(
+            call(1, "eth_fillTransaction", "[{\"to\":\"" + A + "\",\"from\":\"" + alice + "\"}]"),
+            "X-API-Key",
+            key),
+        "contract");
+    Gateway.Response filled =
+        gateway.post(
+            call(1, "eth_fillTransaction", "[{\"to\":\"" + A + "\",\"from\":\"" + A + "\"}]"),
+            "X-API-Key",
+            key);
+    assertTrue(filled.json().path("result").has("raw"), filled.body());
+    Gateway.Response simulated =
+        gateway.post(
+            call(
+                1,
+                "eth_simulateV1",
+                "[{\"blockStateCalls\":[{\"calls\":[" + toA + "]}]},\"latest\"]"),
+            "X-API-Key",
+            key);
+    assertEquals(1, simulated.json().path("result").size(), simulated.body());
+    assertRefusedBy(
+        gateway.post(
+            call(
+                1,
+                "eth_simulateV1",
+                "[{\"blockStateCalls\":[{\"stateOverrides\":"
+                    + codeAtA
+                    + ",\"calls\":["
+                    + toA
+                    + "]}]},\"latest\"]"),
+            "X-API-Key",
+            key),
+        "contract");
+    assertRefusedBy(
+        gateway.post(
+            call(
+                1,
+                "eth_simulateV1",
+                "[{\"blockStateCalls\":[{\"calls\":["
+                    + toA
+                    + ",{\"to\":\""
+                    + B
+                    + "\"}]}]},\"latest\"]"),
+            "X-API-Key",
+            key),
         "contract");
   }
 

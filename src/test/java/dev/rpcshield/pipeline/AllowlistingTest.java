@@ -109,4 +109,37 @@ class AllowlistingTest {
     assertEquals(
         "allowlist eth_call: refused by the API key's contract allowlist", refusals.get(0));
   }
+
+  @Test
+  void aContractListRefusesCodeOverridesAndMethodsItCannotRead() throws Exception {
+    Allowlists lists = Allowlists.of(null, null, null, null, List.of(A));
+    String call = "{\"to\":\"" + A + "\",\"data\":\"0x\"}";
+    String code = "{\"" + A + "\":{\"code\":\"0x3360005260206000f3\"}}";
+    assertRefusedBy(check(lists, "eth_call", "[" + call + ",\"latest\"," + code + "]"), "contract");
+    assertRefusedBy(
+        check(lists, "eth_estimateGas", "[" + call + ",\"latest\"," + code + "]"), "contract");
+    assertEquals(
+        Verdict.PROCEED,
+        check(
+            lists, "eth_call", "[" + call + ",\"latest\",{\"" + A + "\":{\"balance\":\"0x1\"}}]"));
+    assertRefusedBy(
+        check(lists, "eth_fillTransaction", "[{\"to\":\"" + A + "\",\"from\":\"" + B + "\"}]"),
+        "contract");
+    assertEquals(
+        Verdict.PROCEED,
+        check(
+            lists,
+            "eth_simulateV1",
+            "[{\"blockStateCalls\":[{\"calls\":[" + call + "]}]},\"latest\"]"));
+    assertRefusedBy(
+        check(
+            lists,
+            "debug_traceCall",
+            "[" + call + ",\"latest\",{\"stateOverrides\":" + code + "}]"),
+        "contract");
+    assertRefusedBy(
+        check(lists, "debug_traceTransaction", "[\"0x" + "ab".repeat(32) + "\"]"), "contract");
+    assertEquals(Verdict.PROCEED, check(lists, "eth_blockNumber", "[]"));
+    assertEquals(5, refusals.size(), refusals.toString());
+  }
 }

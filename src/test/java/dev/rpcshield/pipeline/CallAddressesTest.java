@@ -64,7 +64,9 @@ class CallAddressesTest {
     assertTrue(named("eth_getLogs", "[]").unbounded());
     assertTrue(named("eth_call", "[{\"data\":\"0x6000\"},\"latest\"]").unbounded());
     assertTrue(named("eth_subscribe", "[\"logs\",{}]").unbounded());
-    assertTrue(named("eth_simulateV1", "[{}]").unbounded());
+    assertTrue(
+        named("eth_simulateV1", "[{\"blockStateCalls\":[{\"calls\":[{\"data\":\"0x6000\"}]}]}]")
+            .unbounded());
     assertTrue(named("eth_getBalance", "[]").unbounded());
   }
 
@@ -88,5 +90,214 @@ class CallAddressesTest {
             .addresses());
     assertThrows(
         InvalidTransactionException.class, () -> named("eth_sendRawTransaction", "[\"0x01\"]"));
+  }
+
+  private static String tx(String to) {
+    return "{\"to\":\"" + to + "\",\"data\":\"0x\"}";
+  }
+
+  private static String override(String address, String fields) {
+    return "{\"" + address + "\":" + fields + "}";
+  }
+
+  @Test
+  void aStateOverrideNamesItsAccountsAndMaySetOnlyBalanceAndNonce() throws Exception {
+    for (String m : new String[] {"eth_call", "eth_estimateGas", "eth_createAccessList"}) {
+      assertEquals(
+          List.of(A, B),
+          named(m, "[" + tx(A) + ",\"latest\"," + override(B, "{\"balance\":\"0x1\"}") + "]")
+              .addresses(),
+          m);
+      for (String field :
+          new String[] {"code", "CODE", "state", "stateDiff", "movePrecompileToAddress"}) {
+        assertTrue(
+            named(
+                    m,
+                    "["
+                        + tx(A)
+                        + ",\"latest\","
+                        + override(A, "{\"" + field + "\":\"0x00\"}")
+                        + "]")
+                .unbounded(),
+            m + " " + field);
+      }
+    }
+    assertEquals(
+        List.of(A, A),
+        named("eth_call", "[" + tx(A) + ",\"latest\"," + override(A, "{\"NONCE\":\"0x1\"}") + "]")
+            .addresses());
+    assertTrue(named("eth_call", "[" + tx(A) + ",\"latest\",{\"" + A + "\":null}]").unbounded());
+    assertTrue(named("eth_call", "[" + tx(A) + ",\"latest\",[]]").unbounded());
+  }
+
+  @Test
+  void aBlockOverrideNamesItsFeeRecipientAndWithdrawals() throws Exception {
+    assertEquals(
+        List.of(A, B),
+        named(
+                "eth_call",
+                "["
+                    + tx(A)
+                    + ",\"latest\",null,{\"feeRecipient\":\""
+                    + B
+                    + "\",\"number\":\"0x5\"}]")
+            .addresses());
+    assertEquals(
+        List.of(A, B),
+        named("eth_call", "[" + tx(A) + ",\"latest\",{},{\"Coinbase\":\"" + B + "\"}]")
+            .addresses());
+    assertEquals(
+        List.of(A, B),
+        named(
+                "eth_call",
+                "["
+                    + tx(A)
+                    + ",\"latest\",{},{\"withdrawals\":[{\"address\":\""
+                    + B
+                    + "\",\"amount\":\"0x1\"}]}]")
+            .addresses());
+    assertTrue(
+        named("eth_call", "[" + tx(A) + ",\"latest\",{},{\"sponsor\":\"" + B + "\"}]").unbounded());
+  }
+
+  @Test
+  void aCallObjectNamesItsListsAndFillTransactionItsSender() throws Exception {
+    assertEquals(
+        List.of(A, B, B),
+        named(
+                "eth_estimateGas",
+                "[{\"to\":\""
+                    + A
+                    + "\",\"from\":\"0x3333333333333333333333333333333333333333\","
+                    + "\"accessList\":[{\"address\":\""
+                    + B
+                    + "\",\"storageKeys\":[]}],"
+                    + "\"authorizationList\":[{\"address\":\""
+                    + B
+                    + "\",\"chainId\":\"0x1\"}]}]")
+            .addresses());
+    assertEquals(
+        List.of(A, B),
+        named("eth_fillTransaction", "[{\"to\":\"" + A + "\",\"from\":\"" + B + "\"}]")
+            .addresses());
+    assertTrue(named("eth_fillTransaction", "[{\"to\":\"" + A + "\"}]").unbounded());
+    assertTrue(named("eth_fillTransaction", "[{\"from\":\"" + A + "\"}]").unbounded());
+    assertEquals(
+        List.of(A, B),
+        named("eth_call", "[{\"to\":\"" + A + "\",\"TO\":\"" + B + "\"}]").addresses());
+    assertEquals(List.of(B), named("eth_getLogs", "[{\"ADDRESS\":\"" + B + "\"}]").addresses());
+    assertTrue(named("eth_call", "[{\"to\":\"" + A + "\",\"accessList\":[{}]}]").unbounded());
+    assertTrue(named("eth_call", "[" + tx(A) + ",\"latest\",{},{},\"extra\"]").unbounded());
+    assertTrue(named("eth_call", "{\"to\":\"" + A + "\"}").unbounded());
+  }
+
+  @Test
+  void traceCallsReadTheirOverridesAndRefuseJavaScriptTracers() throws Exception {
+    assertEquals(
+        List.of(A, B),
+        named(
+                "debug_traceCall",
+                "["
+                    + tx(A)
+                    + ",\"latest\",{\"tracer\":\"callTracer\",\"stateOverrides\":"
+                    + override(B, "{\"balance\":\"0x1\"}")
+                    + "}]")
+            .addresses());
+    assertEquals(
+        List.of(A, B),
+        named(
+                "debug_traceCall",
+                "[" + tx(A) + ",\"latest\",{\"blockOverrides\":{\"feeRecipient\":\"" + B + "\"}}]")
+            .addresses());
+    assertTrue(
+        named(
+                "debug_traceCall",
+                "["
+                    + tx(A)
+                    + ",\"latest\",{\"stateOverrides\":"
+                    + override(A, "{\"code\":\"0x00\"}")
+                    + "}]")
+            .unbounded());
+    assertTrue(
+        named(
+                "debug_traceCall",
+                "["
+                    + tx(A)
+                    + ",\"latest\",{\"tracer\":\"{result: function(c, db) { return db.getBalance('"
+                    + B
+                    + "'); }, fault: function() {}}\"}]")
+            .unbounded());
+    assertEquals(List.of(A), named("debug_traceCall", "[" + tx(A) + ",\"latest\"]").addresses());
+    assertEquals(
+        List.of(A, B),
+        named(
+                "trace_call",
+                "[" + tx(A) + ",[\"trace\"],\"latest\"," + override(B, "{\"nonce\":\"0x1\"}") + "]")
+            .addresses());
+    assertTrue(
+        named(
+                "trace_call",
+                "[" + tx(A) + ",[\"trace\"],\"latest\"," + override(A, "{\"stateDiff\":{}}") + "]")
+            .unbounded());
+  }
+
+  @Test
+  void everyCallOfABundleOrASimulationIsRead() throws Exception {
+    assertEquals(
+        List.of(A, B, B),
+        named(
+                "eth_callMany",
+                "[[{\"transactions\":["
+                    + tx(A)
+                    + ","
+                    + tx(B)
+                    + "],\"blockOverride\":{\"coinbase\":\""
+                    + B
+                    + "\"}}],"
+                    + "{\"blockNumber\":\"latest\"}]")
+            .addresses());
+    assertTrue(
+        named(
+                "eth_callMany",
+                "[[{\"transactions\":["
+                    + tx(A)
+                    + "]}],{},"
+                    + override(A, "{\"code\":\"0x00\"}")
+                    + "]")
+            .unbounded());
+    assertTrue(named("eth_callMany", "[{}]").unbounded());
+    assertEquals(
+        List.of(A, B, A),
+        named(
+                "eth_simulateV1",
+                "[{\"blockStateCalls\":[{\"calls\":["
+                    + tx(A)
+                    + "]},"
+                    + "{\"blockOverrides\":{\"feeRecipient\":\""
+                    + B
+                    + "\"},\"calls\":["
+                    + tx(A)
+                    + "]}]},\"latest\"]")
+            .addresses());
+    assertTrue(
+        named(
+                "eth_simulateV1",
+                "[{\"blockStateCalls\":[{\"stateOverrides\":"
+                    + override(A, "{\"code\":\"0x00\"}")
+                    + ",\"calls\":["
+                    + tx(A)
+                    + "]}]}]")
+            .unbounded());
+  }
+
+  @Test
+  void aMethodThisClassDoesNotReadIsUnbounded() throws Exception {
+    for (String m :
+        new String[] {
+          "debug_traceTransaction", "eth_callBundle", "trace_callMany", "eth_sendTransaction"
+        }) {
+      assertTrue(named(m, "[" + tx(A) + "]").unbounded(), m);
+    }
+    assertTrue(named("eth_subscribe", "[\"alchemy_minedTransactions\",{}]").unbounded());
   }
 }
