@@ -15,18 +15,26 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Accounts, keys, blocklist, usage and audit on the account database. Every change an admin makes
- * is audited and bumps the change counter that every instance polls to refresh its caches.
+ * is audited and bumps the change counter that every instance polls to refresh its caches; the
+ * instance that made it is told as soon as it commits.
  */
 public final class AccountStore {
   private final Database db;
   private final Clock clock;
+  private final Runnable committed;
 
-  public AccountStore(Database db, Clock clock) {
+  /**
+   * @param committed runs on the caller's thread after each change commits, before the change
+   *     method returns
+   */
+  public AccountStore(Database db, Clock clock, Runnable committed) {
     this.db = db;
     this.clock = clock;
+    this.committed = committed;
   }
 
   /** A key just created: the plaintext is returned this once and never stored. */
@@ -36,7 +44,7 @@ public final class AccountStore {
   public record Usage(String period, long computeUnits, long requests, long refusals) {}
 
   public Account createAccount(String name, String tier, String actor) {
-    return db.inTransaction(em -> {
+    return change(em -> {
       Account a = new Account(UUID.randomUUID(), name, tier, clock.instant());
       em.persist(a);
       changed(em, actor, "account.create", a.getId(), "tier=" + tier);
@@ -64,7 +72,7 @@ public final class AccountStore {
   /** Applies a change to an account; empty when it does not exist. */
   public Optional<Account> updateAccount(
       UUID id, Consumer<Account> change, String actor, String detail) {
-    return db.inTransaction(em -> {
+    return change(em -> {
       Account a = em.find(Account.class, id);
       if (a == null) {
         return Optional.<Account>empty();
@@ -77,7 +85,7 @@ public final class AccountStore {
   }
 
   public boolean deleteAccount(UUID id, String actor) {
-    return db.inTransaction(em -> {
+    return change(em -> {
       Account a = em.find(Account.class, id);
       if (a == null) {
         return false;
@@ -96,7 +104,7 @@ public final class AccountStore {
 
   /** Stamps the high-rate flag if it is not set yet; true when this call set it. */
   public boolean flagHighRate(UUID id) {
-    return db.inTransaction(em -> {
+    return change(em -> {
       int n =
           em.createQuery(
                   "update Account a set a.flaggedHighRateAt = :now"
@@ -112,7 +120,7 @@ public final class AccountStore {
   }
 
   public CreatedKey createKey(UUID accountId, String label, String actor) {
-    return db.inTransaction(em -> {
+    return change(em -> {
       if (em.find(Account.class, accountId) == null) {
         throw new IllegalArgumentException("account " + accountId + " does not exist");
       }
@@ -170,7 +178,7 @@ public final class AccountStore {
    */
   public Optional<ApiKey> restrictKey(
       UUID keyId, Allowlists allowlists, Boolean secretRequired, String secret, String actor) {
-    return db.inTransaction(em -> {
+    return change(em -> {
       ApiKey k = em.find(ApiKey.class, keyId);
       if (k == null) {
         return Optional.<ApiKey>empty();
@@ -199,7 +207,7 @@ public final class AccountStore {
 
   /** Revokes a key; false when it does not exist. Revoking twice keeps the first time. */
   public boolean revokeKey(UUID keyId, String actor) {
-    return db.inTransaction(em -> {
+    return change(em -> {
       ApiKey k = em.find(ApiKey.class, keyId);
       if (k == null) {
         return false;
@@ -225,7 +233,7 @@ public final class AccountStore {
   }
 
   public BlockedAddress block(String cidr, String reason, Instant expiresAt, String actor) {
-    return db.inTransaction(em -> {
+    return change(em -> {
       BlockedAddress b =
           new BlockedAddress(UUID.randomUUID(), cidr, reason, clock.instant(), expiresAt);
       em.persist(b);
@@ -241,7 +249,7 @@ public final class AccountStore {
   }
 
   public boolean unblock(UUID id, String actor) {
-    return db.inTransaction(em -> {
+    return change(em -> {
       BlockedAddress b = em.find(BlockedAddress.class, id);
       if (b == null) {
         return false;
@@ -393,6 +401,13 @@ public final class AccountStore {
 
   private String period() {
     return YearMonth.now(clock.withZone(ZoneOffset.UTC)).toString();
+  }
+
+  /** Runs an admin change in one transaction, then tells this instance it has committed. */
+  private <T> T change(Function<EntityManager, T> work) {
+    T result = db.inTransaction(work);
+    committed.run();
+    return result;
   }
 
   private void changed(EntityManager em, String actor, String action, UUID target, String detail) {

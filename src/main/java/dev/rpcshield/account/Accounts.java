@@ -45,7 +45,7 @@ public class Accounts {
   @PostConstruct
   void start() {
     database = new Database(dataSource);
-    store = new AccountStore(database, clock);
+    store = new AccountStore(database, clock, this::changeCommitted);
     // The key cache's size and the flush interval need a restart (README); the tiers are live.
     AccountsConfig started = config.get();
     directory = new KeyDirectory(store, this::tiers, clock, started.keysCacheSize(), this::lookup);
@@ -88,6 +88,11 @@ public class Accounts {
             e instanceof DatabaseUnavailableException ? null : e);
       }
     }
+  }
+
+  /** An admin change on this instance committed: its next request with a key sees it. */
+  private void changeCommitted() {
+    directory.invalidate();
   }
 
   /**

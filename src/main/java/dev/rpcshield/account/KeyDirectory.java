@@ -22,7 +22,10 @@ import java.util.function.Supplier;
  * (hits and misses) are cached by hash, the blocklist is held whole, and both are dropped whenever
  * the store's change counter moves, which {@link #refreshIfChanged()} checks (every 500 ms on each
  * instance), so a revoke, disable, tier or allowlist change anywhere takes effect everywhere within
- * a second.
+ * a second; the instance that made the change drops its key lookups at once ({@link
+ * #invalidate()}). A lookup is cached only if no drop happened since it started, so a lookup that
+ * read the database before a change and returns after the drop (a slow database) is answered but
+ * not kept.
  */
 public final class KeyDirectory {
 
@@ -73,6 +76,9 @@ public final class KeyDirectory {
   private volatile List<Blocked> blocklist;
   private volatile long seenSeq;
 
+  /** How many times the key lookups were dropped; moved only while holding {@code byHash}. */
+  private volatile long generation;
+
   /**
    * @param tiers the tiers as they are configured now
    * @param maxEntries most cached key lookups (LRU; default 100,000)
@@ -103,19 +109,29 @@ public final class KeyDirectory {
       return new Resolution(Status.MALFORMED, null);
     }
     String hash = ApiKeys.hash(key);
+    long started = generation;
     Cached c = byHash.get(hash);
     if (c == null) {
       c = guard.call(() -> load(hash));
-      byHash.put(hash, c);
+      keep(hash, c, started);
     } else if (c.under() != null && c.under() != tiers.get()) {
       c = c.under(tiers.get());
-      byHash.put(hash, c);
+      keep(hash, c, started);
     }
     Resolution r = c.resolution();
     if (r.status() == Status.OK) {
       used.add(r.view().keyId());
     }
     return r;
+  }
+
+  /** Caches {@code c} unless the lookups were dropped since generation {@code started}. */
+  private void keep(String hash, Cached c, long started) {
+    synchronized (byHash) {
+      if (generation == started) {
+        byHash.put(hash, c);
+      }
+    }
   }
 
   private Cached load(String hash) {
@@ -179,11 +195,22 @@ public final class KeyDirectory {
     return false;
   }
 
+  /**
+   * Drops every cached key lookup, and keeps any lookup in flight from being cached: the next
+   * request with a key asks the database.
+   */
+  public void invalidate() {
+    synchronized (byHash) {
+      generation++;
+      byHash.clear();
+    }
+  }
+
   /** Drops the caches if any instance changed accounts, keys or the blocklist since last time. */
   public void refreshIfChanged() {
     long seq = store.changeSeq();
     if (seq != seenSeq) {
-      byHash.clear();
+      invalidate();
       blocklist = loadBlocklist();
       seenSeq = seq;
     }

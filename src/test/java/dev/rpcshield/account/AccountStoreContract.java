@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rpcshield.allowlist.Allowlists;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,7 +21,7 @@ abstract class AccountStoreContract {
   abstract Database database();
 
   private AccountStore store() {
-    return new AccountStore(database(), Clock.systemUTC());
+    return new AccountStore(database(), Clock.systemUTC(), () -> {});
   }
 
   @Test
@@ -122,6 +123,28 @@ abstract class AccountStoreContract {
     assertEquals(1, byNetwork.get("mainnet").refusals());
     assertEquals(26, byNetwork.get("base").computeUnits());
     assertEquals(3, byNetwork.get("base").refusals());
+  }
+
+  @Test
+  void everyAdminChangeTellsThisInstanceOnceItHasCommitted() {
+    AccountStore reader = store();
+    List<Long> seen = new ArrayList<>();
+    AccountStore store =
+        new AccountStore(database(), Clock.systemUTC(), () -> seen.add(reader.changeSeq()));
+    long before = reader.changeSeq();
+    Account a = store.createAccount("told", "free", "test");
+    store.updateAccount(a.getId(), x -> x.setEnabled(false), "test", "disable");
+    ApiKey k = store.createKey(a.getId(), "k", "test").key();
+    store.restrictKey(k.getId(), Allowlists.NONE, null, null, "test");
+    store.revokeKey(k.getId(), "test");
+    store.flagHighRate(a.getId());
+    store.unblock(store.block("198.51.100.0/24", "test", null, "test").getId(), "test");
+    store.deleteAccount(a.getId(), "test");
+    assertEquals(9, seen.size(), seen.toString());
+    for (int i = 0; i < seen.size(); i++) {
+      assertEquals(
+          before + i + 1, seen.get(i), "change " + i + " is visible to another transaction");
+    }
   }
 
   @Test
