@@ -22,7 +22,8 @@ import javax.sql.DataSource;
  * The account side of this instance: the database (data source {@code jdbc/rpcshield}, see
  * server.xml), the store, the key directory and the usage meter, and the background work that keeps
  * them current: change polling every 500 ms, usage and last-used flushes every {@code
- * rpcshield.usage.flush-interval}.
+ * rpcshield.usage.flush-interval}. The poll has a thread of its own, so a flush that waits on a
+ * slow database never delays it.
  */
 @ApplicationScoped
 public class Accounts {
@@ -39,6 +40,7 @@ public class Accounts {
   private AccountStore store;
   private KeyDirectory directory;
   private UsageMeter usage;
+  private ScheduledExecutorService changes;
   private ScheduledExecutorService background;
   private volatile boolean databaseUp = true;
 
@@ -51,10 +53,13 @@ public class Accounts {
     directory = new KeyDirectory(store, this::tiers, clock, started.keysCacheSize(), this::lookup);
     usage = new UsageMeter(store);
     Duration flush = started.usageFlushInterval();
+    changes =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().daemon().name("rpcshield-account-changes").unstarted(r));
+    changes.scheduleWithFixedDelay(this::pollChanges, 500, 500, TimeUnit.MILLISECONDS);
     background =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("rpcshield-accounts").unstarted(r));
-    background.scheduleWithFixedDelay(this::pollChanges, 500, 500, TimeUnit.MILLISECONDS);
     background.scheduleWithFixedDelay(
         quietly(
             "usage flush",
@@ -119,6 +124,7 @@ public class Accounts {
 
   @PreDestroy
   void stop() {
+    changes.shutdownNow();
     background.shutdownNow();
     try {
       usage.flush();
