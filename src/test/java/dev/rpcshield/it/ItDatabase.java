@@ -2,16 +2,73 @@ package dev.rpcshield.it;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
  * Creates the PostgreSQL database the test gateways share afresh (run by the build before the
  * server starts; the gateway applies its own schema on start), so every run starts from an empty
- * schema as on a new machine, whatever an earlier run of another branch migrated it to.
+ * schema as on a new machine, whatever an earlier run of another branch migrated it to; and slows
+ * it down for a test by locking a table.
  */
 public final class ItDatabase {
+  private static final String URL = "jdbc:postgresql://127.0.0.1:5432/rpcshield_it";
+
   private ItDatabase() {}
+
+  /**
+   * A table of the test gateways' database locked against every other session, as a slow database
+   * would hold it: their queries on it wait until the lock is closed.
+   */
+  public static final class TableLock implements AutoCloseable {
+    private final Connection connection;
+    private final String table;
+
+    private TableLock(String table) throws SQLException {
+      this.table = table;
+      this.connection = DriverManager.getConnection(URL, "postgres", "");
+      connection.setAutoCommit(false);
+      try (Statement s = connection.createStatement()) {
+        s.execute("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
+      }
+    }
+
+    /** How many of the gateways' reads of the table wait for the lock. */
+    public int waitingReads() {
+      try (Connection c = DriverManager.getConnection(URL, "postgres", "");
+          PreparedStatement s =
+              c.prepareStatement(
+                  "select count(*) from pg_stat_activity where datname = current_database()"
+                      + " and wait_event_type = 'Lock' and query ilike ?")) {
+        s.setString(1, "select % from " + table + " %");
+        try (ResultSet r = s.executeQuery()) {
+          r.next();
+          return r.getInt(1);
+        }
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    /** Releases the table (again: nothing). */
+    @Override
+    public void close() throws SQLException {
+      if (connection.isClosed()) {
+        return;
+      }
+      try {
+        connection.rollback();
+      } finally {
+        connection.close();
+      }
+    }
+  }
+
+  public static TableLock lock(String table) throws SQLException {
+    return new TableLock(table);
+  }
 
   public static void main(String[] args) throws SQLException {
     String name = args.length > 0 ? args[0] : "rpcshield_it";
