@@ -107,7 +107,7 @@ class AccountsIT extends ItBase {
       var first = clients.submit(() -> gateway.post(CHAIN_ID, "X-API-Key", key));
       var other = clients.submit(() -> second.post(CHAIN_ID, "X-API-Key", key));
       Eventually.within(Duration.ofSeconds(5), "both instances' lookups wait for the account")
-          .until(() -> slow.waitingReads() == 2);
+          .until(() -> slow.waiting("select % from account %") == 2);
       assertEquals(204, admin.call("DELETE", "/keys/" + created.get("id").asText(), null).status());
       Gateway.Response entry =
           admin.call("POST", "/blocklist", "{\"cidr\":\"127.0.0.9/32\",\"reason\":\"it\"}");
@@ -128,6 +128,29 @@ class AccountsIT extends ItBase {
             gateway.post(CHAIN_ID, "X-API-Key", key).status() == 401
                 && second.post(CHAIN_ID, "X-API-Key", key).status() == 401);
     assertEquals(204, admin.call("DELETE", "/blocklist/" + blocked, null).status());
+  }
+
+  /**
+   * The account database slowed by a lock on the usage table: the other instance's usage flush
+   * waits, and a revoke still reaches it within a second.
+   */
+  @Test
+  void aRevokeReachesTheOtherInstanceWithinASecondWhileItsUsageFlushWaitsOnASlowDatabase()
+      throws Exception {
+    Gateway second = SecondGateway.get().client();
+    String account = admin.account("{\"name\":\"it-slow-flush\",\"tier\":\"enterprise\"}");
+    JsonNode created = admin.key(account);
+    String key = created.get("key").asText();
+    assertEquals(200, second.post(CHAIN_ID, "X-API-Key", key).status());
+    admin.call("GET", "/accounts/" + account + "/usage", null);
+    try (ItDatabase.TableLock slow = ItDatabase.lock("monthly_usage")) {
+      assertEquals(200, second.post(CHAIN_ID, "X-API-Key", key).status(), "cached, unmetered");
+      Eventually.within(Duration.ofSeconds(3), "the other instance's usage flush waits")
+          .until(() -> slow.waiting("update monthly_usage %") >= 1);
+      assertEquals(204, admin.call("DELETE", "/keys/" + created.get("id").asText(), null).status());
+      Eventually.within(Duration.ofSeconds(1), "revoked key refused by the other instance")
+          .until(() -> second.post(CHAIN_ID, "X-API-Key", key).status() == 401);
+    }
   }
 
   @Test

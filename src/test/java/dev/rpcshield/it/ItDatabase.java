@@ -24,10 +24,8 @@ public final class ItDatabase {
    */
   public static final class TableLock implements AutoCloseable {
     private final Connection connection;
-    private final String table;
 
     private TableLock(String table) throws SQLException {
-      this.table = table;
       this.connection = DriverManager.getConnection(URL, "postgres", "");
       connection.setAutoCommit(false);
       try (Statement s = connection.createStatement()) {
@@ -35,14 +33,14 @@ public final class ItDatabase {
       }
     }
 
-    /** How many of the gateways' reads of the table wait for the lock. */
-    public int waitingReads() {
+    /** How many of the gateways' statements like {@code statement} (SQL ILIKE) wait for a lock. */
+    public int waiting(String statement) {
       try (Connection c = DriverManager.getConnection(URL, "postgres", "");
           PreparedStatement s =
               c.prepareStatement(
                   "select count(*) from pg_stat_activity where datname = current_database()"
                       + " and wait_event_type = 'Lock' and query ilike ?")) {
-        s.setString(1, "select % from " + table + " %");
+        s.setString(1, statement);
         try (ResultSet r = s.executeQuery()) {
           r.next();
           return r.getInt(1);
