@@ -11,6 +11,12 @@ public interface ClientSink {
   /** Queues a text message for the client; never blocks. */
   void send(byte[] message);
 
+  /**
+   * Ends the connection: its subscriptions can no longer be served, and the client learns why from
+   * the close rather than from silence.
+   */
+  void end(String reason);
+
   /** Whether the client is still connected. */
   boolean isOpen();
 

@@ -18,9 +18,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -95,7 +97,10 @@ public class Subscriptions {
     channels.values().forEach(Channel::close);
   }
 
-  /** After a reconfiguration: subscriptions on a removed WebSocket upstream move to another. */
+  /**
+   * After a reconfiguration: subscriptions on a removed WebSocket upstream move to another; on a
+   * network left without any, their connections are ended (1011), so no subscriber waits in silence.
+   */
   public void reconcile() {
     channels.values().forEach(Channel::recheck);
   }
@@ -220,9 +225,15 @@ public class Subscriptions {
 
     /**
      * Moves the subscriptions off an upstream that is no longer configured (or now at another URL),
-     * as on failover: same client ids, new upstream subscriptions.
+     * as on failover: same client ids, new upstream subscriptions. With no WebSocket upstream left
+     * for the network, ends them instead.
      */
     void recheck() {
+      if (network.webSocketUpstreams().isEmpty()) {
+        close();
+        endAll();
+        return;
+      }
       UpstreamSocket s;
       synchronized (this) {
         s = current;
@@ -236,6 +247,29 @@ public class Subscriptions {
       if (!byUpstreamId.isEmpty()) {
         Thread.ofVirtual().name("rpcshield-resubscribe").start(this::resubscribeAll);
       }
+    }
+
+    /**
+     * The network has no WebSocket upstream left: nothing would reach these subscriptions again, so
+     * each subscriber's connection is ended with the reason.
+     */
+    private void endAll() {
+      Set<ClientSink> sinks = new HashSet<>();
+      for (Sub sub : new ArrayList<>(byClientId.values())) {
+        if (sub.channel == this) {
+          remove(sub);
+          sinks.add(sub.sink);
+        }
+      }
+      if (!sinks.isEmpty()) {
+        LOG.info(() ->
+            "network "
+                + network.name()
+                + " has no WebSocket upstream left; ending "
+                + sinks.size()
+                + " subscribers' connections");
+      }
+      sinks.forEach(sink -> sink.end("no WebSocket upstream is configured for subscriptions"));
     }
 
     void close() {

@@ -208,6 +208,16 @@ public final class RpcSocket extends Endpoint {
       return session.isOpen();
     }
 
+    /** Closes with 1011: the gateway cannot go on serving what the client asked of it. */
+    @Override
+    public void end(String reason) {
+      try {
+        session.close(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, reason));
+      } catch (IOException e) {
+        LOG.log(Level.FINE, "close failed", e);
+      }
+    }
+
     @Override
     public void send(byte[] message) {
       if (!session.isOpen()) {

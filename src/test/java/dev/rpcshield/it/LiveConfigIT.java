@@ -348,6 +348,23 @@ class LiveConfigIT {
     }
   }
 
+  @Test
+  void subscribersAreToldWhenTheirNetworkLosesEveryWebSocketUpstream() throws Exception {
+    try (Socket ws = new Socket(18555, "/")) {
+      String id = ws.call(NEW_HEADS).get("result").asText();
+      assertHeadArrives(ws, id);
+      // A list without an entry: an empty value would leave the environment's list in effect.
+      JsonNode reload = configure(Map.of("rpcshield.upstreams.ws", ","));
+      assertEquals("applied", reload.get("outcome").asText(), reload.toString());
+      assertEquals(
+          1011, ws.closeCode(10), "the subscriber's connection ends instead of going quiet");
+    }
+    try (Socket again = new Socket(18555, "/")) {
+      JsonNode refused = again.call(NEW_HEADS);
+      assertEquals(-32011, refused.get("error").get("code").asInt(), refused.toString());
+    }
+  }
+
   /** Mines on both nodes until a newHeads notification for {@code id} arrives. */
   private static void assertHeadArrives(Socket ws, String id) {
     Gateway n1 = Gateway.direct(N1);

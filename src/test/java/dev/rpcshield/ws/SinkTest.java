@@ -94,4 +94,17 @@ class SinkTest {
     sink.send(text("after"));
     assertEquals(1, client.written.size(), "nothing more is written to a closed connection");
   }
+
+  @Test
+  void anEndedConnectionIsClosedWith1011AndTheReason() {
+    StalledSession client = new StalledSession();
+    RpcSocket.Sink sink =
+        new RpcSocket.Sink(client.session(), 4, new Caller("203.0.113.1", null, null));
+    sink.end("no WebSocket upstream is configured for subscriptions");
+    assertEquals(1011, client.closed.getCloseCode().getCode());
+    assertEquals(
+        "no WebSocket upstream is configured for subscriptions", client.closed.getReasonPhrase());
+    sink.send(text("late"));
+    assertEquals(List.of(), client.written, "nothing is written after the end");
+  }
 }
