@@ -23,7 +23,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -68,6 +67,7 @@ public class Subscriptions {
 
   private final Map<String, Sub> byClientId = new ConcurrentHashMap<>();
   private final Map<String, Channel> channels = new ConcurrentHashMap<>();
+  private final SubscriptionSlots slots = new SubscriptionSlots();
   private final HttpClient client = HttpClient.newHttpClient();
 
   private ScheduledExecutorService heartbeat;
@@ -99,7 +99,8 @@ public class Subscriptions {
 
   /**
    * After a reconfiguration: subscriptions on a removed WebSocket upstream move to another; on a
-   * network left without any, their connections are ended (1011), so no subscriber waits in silence.
+   * network left without any, their connections are ended (1011), so no subscriber waits in
+   * silence.
    */
   public void reconcile() {
     channels.values().forEach(Channel::recheck);
@@ -110,20 +111,24 @@ public class Subscriptions {
     return byClientId.size();
   }
 
-  /** Answers an eth_subscribe call on {@code network}. */
+  /**
+   * Answers an eth_subscribe call on {@code network}. Its slot under the caps is taken before the
+   * call goes upstream, so calls in flight at once cannot pass them together.
+   */
   public byte[] subscribe(Network network, ClientSink sink, RpcCall call) {
     if (network.webSocketUpstreams().isEmpty()) {
       return RpcWriter.error(
           call.rawId(),
           RpcError.of(RpcErrorCode.NO_UPSTREAM, "no WebSocket upstream is configured"));
     }
-    RpcError capped = capped(sink);
+    RpcError capped = slots.take(sink, caps.get());
     if (capped != null) {
       return RpcWriter.error(call.rawId(), capped);
     }
-    Channel channel = channels.get(network.name());
-    String params = params(call);
+    Sub sub = null;
     try {
+      Channel channel = channels.get(network.name());
+      String params = params(call);
       UpstreamSocket socket = channel.socket();
       UpstreamReply reply = channel.ask(socket, "eth_subscribe", params);
       UpstreamReply.Answer a = reply.answers().get(0);
@@ -132,43 +137,20 @@ public class Subscriptions {
         return reply.withClientId(a, call.rawId());
       }
       String clientId = "0x" + HexFormat.of().formatHex(randomBytes());
-      Sub sub = new Sub(clientId, sink, params, channel, upstreamId);
+      sub = new Sub(clientId, sink, params, channel, upstreamId);
       byClientId.put(clientId, sub);
       channel.byUpstreamId.put(upstreamId, sub);
       return RpcWriter.result(call.rawId(), "\"" + clientId + "\"");
     } catch (Exception e) {
       return RpcWriter.error(
           call.rawId(), RpcError.of(RpcErrorCode.NO_UPSTREAM, "subscription failed upstream"));
-    }
-  }
-
-  /** Why one more subscription on this connection is refused, or null. */
-  private RpcError capped(ClientSink sink) {
-    int onConnection = 0;
-    int onAccount = 0;
-    UUID account = sink.caller().account() == null ? null : sink.caller().account().accountId();
-    for (Sub sub : byClientId.values()) {
-      if (sub.sink == sink) {
-        onConnection++;
-      }
-      if (account != null
-          && sub.sink.caller().account() != null
-          && account.equals(sub.sink.caller().account().accountId())) {
-        onAccount++;
+    } finally {
+      if (sub == null) {
+        slots.release(sink);
+      } else if (!sink.isOpen()) {
+        remove(sub);
       }
     }
-    SubscriptionCaps caps = this.caps.get();
-    if (onConnection >= caps.perConnection()) {
-      return RpcError.of(
-          RpcErrorCode.RATE_LIMITED,
-          "more than " + caps.perConnection() + " subscriptions on this connection");
-    }
-    if (onAccount >= caps.perAccount()) {
-      return RpcError.of(
-          RpcErrorCode.RATE_LIMITED,
-          "more than " + caps.perAccount() + " subscriptions for this account");
-    }
-    return null;
   }
 
   /** Answers an eth_unsubscribe call: only the caller's own subscriptions can be removed. */
@@ -192,7 +174,9 @@ public class Subscriptions {
   }
 
   private void remove(Sub sub) {
-    byClientId.remove(sub.clientId);
+    if (byClientId.remove(sub.clientId, sub)) {
+      slots.release(sub.sink);
+    }
     String upstreamId = sub.upstreamId;
     if (upstreamId != null) {
       sub.channel.byUpstreamId.remove(upstreamId);

@@ -344,4 +344,33 @@ class HostileInputIT extends ItBase {
       assertEquals(-32005, over.get("error").get("code").asInt(), over.toString());
     }
   }
+
+  @Test
+  void pipelinedSubscriptionsStayWithinTheCap() {
+    try (Socket ws = new Socket("/")) {
+      int opened = 0;
+      for (int wave = 0; wave < 3; wave++) {
+        for (int i = 1; i <= 20; i++) {
+          ws.send(
+              "{\"jsonrpc\":\"2.0\",\"id\":"
+                  + (wave * 100 + i)
+                  + ",\"method\":\"eth_subscribe\",\"params\":[\"newHeads\"]}");
+        }
+        int answered = 0;
+        while (answered < 20) {
+          JsonNode m = ws.next(20);
+          if (m.has("method")) {
+            continue;
+          }
+          answered++;
+          if (m.has("result")) {
+            opened++;
+          } else {
+            assertEquals(-32005, m.get("error").get("code").asInt(), m.toString());
+          }
+        }
+      }
+      assertEquals(5, opened, "rpcshield.ws.max-subscriptions is 5 here");
+    }
+  }
 }
