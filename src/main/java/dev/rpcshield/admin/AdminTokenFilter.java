@@ -6,6 +6,7 @@ import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
@@ -16,11 +17,14 @@ import java.security.MessageDigest;
 
 /**
  * Every admin call needs {@code Authorization: Bearer <rpcshield.admin.token>}, compared in
- * constant time. With no token configured the admin API refuses every call. An authorised call's
- * body is read here, up to {@link #MAX_BODY_BYTES}: a larger one is refused with 413 before any
- * resource parses it.
+ * constant time, whatever its method and path: the check runs before the call is matched to a
+ * route, so an {@code OPTIONS} or an unknown path without the token is 401 too and lists no route.
+ * With no token configured the admin API refuses every call. An authorised call's body is read
+ * here, up to {@link #MAX_BODY_BYTES}: a larger one is refused with 413 before any resource parses
+ * it.
  */
 @Provider
+@PreMatching
 @ApplicationScoped
 public class AdminTokenFilter implements ContainerRequestFilter {
   /** The largest admin request body: accounts, keys and allowlists are a few kilobytes. */

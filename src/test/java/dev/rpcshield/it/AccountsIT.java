@@ -339,6 +339,12 @@ class AccountsIT extends ItBase {
   void adminApiNeedsTheTokenAndNamesBadFields() {
     assertEquals(401, admin.call("GET", "/accounts", null, null).status());
     assertEquals(401, admin.call("GET", "/accounts", null, "wrong").status());
+    Gateway.Response options = admin.call("OPTIONS", "/accounts", null, null);
+    assertEquals(401, options.status(), "no route is listed without the token: " + options.body());
+    assertEquals(null, options.header("Allow"), options.body());
+    assertEquals(401, admin.call("OPTIONS", "/accounts/x/keys", null, null).status());
+    assertEquals(401, admin.call("GET", "/nothing-here", null, null).status());
+    assertEquals(200, admin.call("GET", "/accounts", null).status(), "with the token it serves");
     Gateway.Response noName = admin.call("POST", "/accounts", "{\"tier\":\"free\"}");
     assertEquals(400, noName.status());
     assertEquals("name", noName.json().get("field").asText());
