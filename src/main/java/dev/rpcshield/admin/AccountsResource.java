@@ -33,6 +33,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -264,11 +265,11 @@ public class AccountsResource {
     if (!(in.get("overrides") instanceof JsonObject o)) {
       throw badField("overrides", "overrides must be an object");
     }
-    Double rps = AdminJson.positiveNumber(o, "rps");
-    Double burst = AdminJson.positiveNumber(o, "burst");
-    Double cu = AdminJson.positiveNumber(o, "cuPerSecond");
-    Double monthly = AdminJson.positiveNumber(o, "monthlyCu");
-    Double ws = AdminJson.positiveNumber(o, "wsConnections");
+    BigDecimal rps = AdminJson.override(o, OverrideLimit.RPS);
+    BigDecimal burst = AdminJson.override(o, OverrideLimit.BURST);
+    BigDecimal cu = AdminJson.override(o, OverrideLimit.CU_PER_SECOND);
+    BigDecimal monthly = AdminJson.override(o, OverrideLimit.MONTHLY_CU);
+    BigDecimal ws = AdminJson.override(o, OverrideLimit.WS_CONNECTIONS);
     Boolean exempt = AdminJson.bool(o, "senderExempt");
     for (String field : o.keySet()) {
       if (!Set.of("rps", "burst", "cuPerSecond", "monthlyCu", "wsConnections", "senderExempt")
@@ -278,19 +279,19 @@ public class AccountsResource {
     }
     return a -> {
       if (o.containsKey("rps")) {
-        a.setRpsOverride(rps);
+        a.setRpsOverride(rps == null ? null : rps.doubleValue());
       }
       if (o.containsKey("burst")) {
-        a.setBurstOverride(burst == null ? null : burst.longValue());
+        a.setBurstOverride(burst == null ? null : burst.longValueExact());
       }
       if (o.containsKey("cuPerSecond")) {
-        a.setCuPerSecondOverride(cu);
+        a.setCuPerSecondOverride(cu == null ? null : cu.doubleValue());
       }
       if (o.containsKey("monthlyCu")) {
-        a.setMonthlyCuOverride(monthly == null ? null : monthly.longValue());
+        a.setMonthlyCuOverride(monthly == null ? null : monthly.longValueExact());
       }
       if (o.containsKey("wsConnections")) {
-        a.setWsConnectionsOverride(ws == null ? null : ws.intValue());
+        a.setWsConnectionsOverride(ws == null ? null : ws.intValueExact());
       }
       if (exempt != null) {
         a.setSenderExempt(exempt);

@@ -17,6 +17,7 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.StringReader;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -67,15 +68,19 @@ final class AdminJson {
     return s.getString();
   }
 
-  static Double positiveNumber(JsonObject o, String field) {
-    JsonValue v = o.get(field);
+  /**
+   * An account override's value within its bounds, or null when it is absent or null (which removes
+   * the override); a value outside them is a 400 naming {@code overrides.<field>} and its bounds.
+   */
+  static BigDecimal override(JsonObject overrides, OverrideLimit limit) {
+    JsonValue v = overrides.get(limit.field());
     if (v == null || v == JsonValue.NULL) {
       return null;
     }
-    if (!(v instanceof JsonNumber n) || n.doubleValue() < 0) {
-      throw badField(field, field + " must be a number >= 0");
+    if (!(v instanceof JsonNumber n) || !limit.allows(n.bigDecimalValue())) {
+      throw badField("overrides." + limit.field(), limit.rule());
     }
-    return n.doubleValue();
+    return n.bigDecimalValue();
   }
 
   static Boolean bool(JsonObject o, String field) {

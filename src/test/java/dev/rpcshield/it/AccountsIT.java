@@ -354,7 +354,16 @@ class AccountsIT extends ItBase {
     assertEquals("tier", badTier.json().get("field").asText());
     Gateway.Response badOverride =
         admin.call("POST", "/accounts", "{\"name\":\"x\",\"overrides\":{\"rps\":-1}}");
-    assertEquals("rps", badOverride.json().get("field").asText());
+    assertEquals("overrides.rps", badOverride.json().get("field").asText());
+    Gateway.Response huge =
+        admin.call("POST", "/accounts", "{\"name\":\"x\",\"overrides\":{\"rps\":1e400}}");
+    assertEquals(400, huge.status(), huge.body());
+    assertEquals("overrides.rps", huge.json().get("field").asText());
+    assertTrue(huge.json().get("error").asText().contains("1000000"), huge.body());
+    Gateway.Response fraction =
+        admin.call("POST", "/accounts", "{\"name\":\"x\",\"overrides\":{\"wsConnections\":2.5}}");
+    assertEquals(400, fraction.status(), fraction.body());
+    assertEquals("overrides.wsConnections", fraction.json().get("field").asText());
     Gateway.Response badCidr = admin.call("POST", "/blocklist", "{\"cidr\":\"nope\"}");
     assertEquals(400, badCidr.status());
     assertFalse(
