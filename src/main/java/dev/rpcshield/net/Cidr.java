@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
 
 /**
  * An IPv4 or IPv6 address block, parsed without any DNS lookup: the trusted proxies and the
- * blocklist are made of these.
+ * blocklist are made of these. An IPv4-mapped IPv6 block ({@code ::ffff:127.0.0.1/128}) is the IPv4
+ * block it maps ({@code 127.0.0.1/32}), so it matches the IPv4 clients it names.
  */
 public record Cidr(byte[] network, int prefix) {
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
@@ -19,11 +20,15 @@ public record Cidr(byte[] network, int prefix) {
     if (bytes == null) {
       throw new IllegalArgumentException("'" + text + "' is not an IP address or CIDR block");
     }
-    int prefix = slash < 0 ? bytes.length * 8 : Integer.parseInt(t.substring(slash + 1));
-    if (prefix < 0 || prefix > bytes.length * 8) {
+    // Java reads an IPv4-mapped IPv6 address (::ffff:a.b.c.d) as the IPv4 address it maps, as a
+    // client connecting over IPv4 is seen: its block is the IPv4 block below the mapping's 96 bits.
+    int mapping = bytes.length == 4 && addr.indexOf(':') >= 0 ? 96 : 0;
+    int bits = bytes.length * 8 + mapping;
+    int prefix = slash < 0 ? bits : Integer.parseInt(t.substring(slash + 1));
+    if (prefix < mapping || prefix > bits) {
       throw new IllegalArgumentException("'" + text + "' has an invalid prefix length");
     }
-    return new Cidr(bytes, prefix);
+    return new Cidr(bytes, prefix - mapping);
   }
 
   public boolean contains(String ip) {

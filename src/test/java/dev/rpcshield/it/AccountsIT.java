@@ -336,6 +336,26 @@ class AccountsIT extends ItBase {
   }
 
   @Test
+  void anIpv4MappedCidrIsTakenAndMatchesTheIpv4ClientItNames() {
+    String account = admin.account("{\"name\":\"it-mapped-cidr\"}");
+    Gateway.Response created =
+        admin.call(
+            "POST",
+            "/accounts/" + account + "/keys",
+            "{\"allowlists\":{\"cidrs\":[\"::ffff:198.51.100.7/128\"]}}");
+    assertEquals(201, created.status(), created.body());
+    String key = created.json().get("key").asText();
+    String chainId = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\",\"params\":[]}";
+    Gateway.Response named =
+        gateway.post(chainId, "X-API-Key", key, "X-Forwarded-For", "198.51.100.7");
+    assertEquals(200, named.status(), named.body());
+    Gateway.Response other =
+        gateway.post(chainId, "X-API-Key", key, "X-Forwarded-For", "198.51.100.8");
+    assertEquals(403, other.status(), other.body());
+    assertEquals(-32033, other.json().get("error").get("code").asInt(), other.body());
+  }
+
+  @Test
   void adminApiNeedsTheTokenAndNamesBadFields() {
     assertEquals(401, admin.call("GET", "/accounts", null, null).status());
     assertEquals(401, admin.call("GET", "/accounts", null, "wrong").status());
