@@ -191,7 +191,7 @@ public record UpstreamsConfig(
         }
       }
       s.optional(p + "basic-auth")
-          .ifPresent(userPass -> headers.put("Authorization", basic(userPass)));
+          .ifPresent(userPass -> headers.put("Authorization", basic(s.scoped(p), userPass)));
       upstreams.add(
           new UpstreamSettings(
               name,
@@ -282,5 +282,17 @@ public record UpstreamsConfig(
 
   private static String basic(String userPass) {
     return "Basic " + Base64.getEncoder().encodeToString(userPass.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The header for a {@code basic-auth} setting, which must be {@code user:password} (the user may
+   * be empty); the refusal never shows the value, a secret.
+   */
+  private static String basic(String prefix, String userPass) {
+    if (userPass.indexOf(':') < 0) {
+      throw new IllegalArgumentException(
+          prefix + "basic-auth: expected user:password (the value is not shown)");
+    }
+    return basic(userPass);
   }
 }

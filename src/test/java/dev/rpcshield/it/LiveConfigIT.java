@@ -365,6 +365,16 @@ class LiveConfigIT {
     }
   }
 
+  @Test
+  void aBasicAuthWithoutAColonIsRefusedLiveWithoutShowingTheValue() {
+    JsonNode reload = configure(Map.of("rpcshield.upstream.n1.basic-auth", "nocolonsecret"));
+    assertEquals("refused", reload.get("outcome").asText(), reload.toString());
+    assertTrue(
+        reload.get("detail").asText().contains("rpcshield.upstream.n1.basic-auth"),
+        reload.toString());
+    assertFalse(config().toString().contains("nocolonsecret"), "the value is never shown");
+  }
+
   /** Mines on both nodes until a newHeads notification for {@code id} arrives. */
   private static void assertHeadArrives(Socket ws, String id) {
     Gateway n1 = Gateway.direct(N1);

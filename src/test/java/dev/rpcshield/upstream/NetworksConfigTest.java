@@ -112,4 +112,20 @@ class NetworksConfigTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> read(values));
     assertTrue(e.getMessage().contains(key), e.getMessage());
   }
+
+  @Test
+  void aBasicAuthWithoutAColonIsRefusedWithoutShowingIt() {
+    Map<String, String> v = new HashMap<>();
+    v.put("rpcshield.upstreams", "a=http://127.0.0.1:1");
+    v.put("rpcshield.upstream.a.basic-auth", "s3cretvalue");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> read(v));
+    assertEquals(
+        "rpcshield.upstream.a.basic-auth: expected user:password (the value is not shown)",
+        e.getMessage());
+    v.put("rpcshield.upstream.a.basic-auth", ":s3cretvalue");
+    assertEquals(
+        "Basic OnMzY3JldHZhbHVl",
+        read(v).networks().get(0).upstreams().upstreams().get(0).headers().get("Authorization"),
+        "an empty user, as some providers want, is fine");
+  }
 }
