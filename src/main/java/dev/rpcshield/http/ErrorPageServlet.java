@@ -20,8 +20,9 @@ import java.util.logging.Logger;
 /**
  * The container's own error pages (web.xml maps every status and exception here): a JSON-RPC error
  * with id null on the JSON-RPC paths, {@code {"error": …}} on the admin paths, never the
- * container's HTML, exception text, class names, hosts or ports. An exception that reached the
- * container is logged here, once.
+ * container's HTML, exception text, class names, hosts or ports. A path the container refuses (an
+ * encoded {@code /}, say) is the client's 400; any other exception that reached the container is a
+ * 500, logged here once.
  */
 @WebServlet(urlPatterns = ErrorPageServlet.PATH)
 public class ErrorPageServlet extends HttpServlet {
@@ -36,13 +37,20 @@ public class ErrorPageServlet extends HttpServlet {
     Object code = req.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
     int status = code instanceof Integer i ? i : 404;
     Object thrown = req.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
-    if (thrown instanceof Throwable t) {
-      LOG.log(Level.WARNING, "request failed in the container", t);
-      status = 500;
+    String reason;
+    if (refusedPath(thrown)) {
+      LOG.fine("request path refused by the container");
+      status = 400;
+      reason = "the request path has an encoded '/', '.', '\\' or '#', which no endpoint takes";
+    } else {
+      if (thrown instanceof Throwable t) {
+        LOG.log(Level.WARNING, "request failed in the container", t);
+        status = 500;
+      }
+      reason = reason(status);
     }
     Object uri = req.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
     String path = uri instanceof String s ? s : req.getRequestURI();
-    String reason = reason(status);
     byte[] body =
         path.startsWith("/admin/")
             ? Json.createObjectBuilder()
@@ -57,6 +65,17 @@ public class ErrorPageServlet extends HttpServlet {
         status,
         body,
         RpcPath.of(path) == null ? Map.of() : cors.get().answer(req.getHeader("Origin")));
+  }
+
+  /**
+   * Whether the container refused the request's path (Servlet 6 URI checks: an encoded {@code /},
+   * {@code .}, {@code \\} or {@code #}), which is the client's doing, not a failure of ours.
+   * Liberty says so in its message id, CWWWC0005I, as its own request metrics tell it apart.
+   */
+  static boolean refusedPath(Object thrown) {
+    return thrown instanceof IOException e
+        && e.getMessage() != null
+        && e.getMessage().contains("CWWWC0005I");
   }
 
   private static RpcErrorCode code(int status) {

@@ -142,6 +142,29 @@ class HostileInputIT extends ItBase {
     assertCleanJson("an unknown admin path", adminMissing.body());
   }
 
+  @Test
+  void aPathTheContainerRefusesIsAJsonRpcBadRequest() throws IOException {
+    for (String path : List.of("/a%2fb", "/v1/abc%2Fdef", "/main%5c")) {
+      Raw r =
+          raw(
+              "POST "
+                  + path
+                  + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                  + "Content-Length: 2\r\nConnection: close\r\n\r\n",
+              "{}".getBytes(StandardCharsets.US_ASCII));
+      assertEquals(400, r.status(), path + ": " + r.head() + "\n" + r.body());
+      assertCleanJson(path, r.body());
+      assertEquals(
+          -32600, Gateway.JSON.readTree(r.body()).get("error").get("code").asInt(), r.body());
+    }
+    Raw admin =
+        raw(
+            "GET /admin/api/accounts%2fx HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+            new byte[0]);
+    assertEquals(400, admin.status(), admin.head());
+    assertCleanJson("an admin path with %2f", admin.body());
+  }
+
   /** Liberty has no message size limit of its own, whose 413 would be an empty body. */
   @Test
   void bodiesOverTheCapsAreRefusedInJsonWhateverTheirSize() throws IOException {
