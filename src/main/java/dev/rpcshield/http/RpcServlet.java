@@ -43,6 +43,9 @@ public class RpcServlet extends HttpServlet {
   private static final Logger LOG = Logger.getLogger(RpcServlet.class.getName());
   private static final long serialVersionUID = 1L;
 
+  /** The most characters of an unknown network's name an error repeats. */
+  static final int SHOWN_NAME = 64;
+
   @Inject transient Pipeline pipeline;
   @Inject transient Current<GatewayConfig> config;
   @Inject transient CallerResolver callers;
@@ -149,7 +152,15 @@ public class RpcServlet extends HttpServlet {
         404,
         RpcError.of(
             RpcErrorCode.INVALID_REQUEST,
-            "this gateway serves no network named '" + path.network() + "'"));
+            "this gateway serves no network named '" + shown(path.network()) + "'"));
+  }
+
+  /**
+   * An unknown network's name as its error shows it: up to {@link #SHOWN_NAME} characters, so a
+   * client cannot make the gateway echo a path of any length.
+   */
+  static String shown(String network) {
+    return network.length() <= SHOWN_NAME ? network : network.substring(0, SHOWN_NAME) + "...";
   }
 
   private void serve(AsyncContext async, Caller caller, Network network, byte[] body, int max) {

@@ -165,6 +165,17 @@ class HostileInputIT extends ItBase {
     assertCleanJson("an admin path with %2f", admin.body());
   }
 
+  @Test
+  void anUnknownNetworkNameIsEchoedOnlyInPart() {
+    String name = "n".repeat(3000);
+    Gateway.Response r =
+        gateway.postTo("/" + name, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\"}");
+    assertEquals(404, r.status(), r.body());
+    String message = r.json().get("error").get("message").asText();
+    assertTrue(message.contains("n".repeat(64) + "..."), message);
+    assertFalse(message.contains("n".repeat(65)), "at most 64 characters of the name: " + message);
+  }
+
   /** Liberty has no message size limit of its own, whose 413 would be an empty body. */
   @Test
   void bodiesOverTheCapsAreRefusedInJsonWhateverTheirSize() throws IOException {
