@@ -189,9 +189,17 @@ public final class Settings {
     }
   }
 
-  /** The start-up error for a value that cannot be used: it names the key, the value and why. */
+  /**
+   * The start-up error for a value that cannot be used: it names the key, the value as operators
+   * may see it ({@link Masking#echoed}) and why.
+   */
   public static IllegalArgumentException invalid(String key, String value, String expected) {
     return new IllegalArgumentException(
-        "configuration " + key + "='" + value + "' is not valid: expected " + expected);
+        "configuration "
+            + key
+            + "='"
+            + Masking.echoed(key, value)
+            + "' is not valid: expected "
+            + expected);
   }
 }

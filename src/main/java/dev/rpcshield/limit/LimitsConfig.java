@@ -69,8 +69,7 @@ public record LimitsConfig(
     try {
       endpoint = RedisEndpoint.parse(url);
     } catch (IllegalArgumentException e) {
-      String shown = url.replaceFirst("//[^@/]*@", "//***@");
-      throw Settings.invalid("rpcshield.redis.url", shown, e.getMessage());
+      throw Settings.invalid("rpcshield.redis.url", url, e.getMessage());
     }
     return new RedisConfig(
         endpoint,

@@ -1,6 +1,7 @@
 package dev.rpcshield.ops;
 
 import dev.rpcshield.config.ConfigStatus;
+import dev.rpcshield.config.Masking;
 import dev.rpcshield.config.Settings;
 import dev.rpcshield.telemetry.EventLog;
 import dev.rpcshield.telemetry.MetricNames;
@@ -22,7 +23,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.regex.Pattern;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
 
@@ -37,10 +37,6 @@ import org.eclipse.microprofile.metrics.Tag;
 @ApplicationScoped
 public class ConfigReloader implements ConfigStatus {
   private static final Logger LOG = Logger.getLogger(ConfigReloader.class.getName());
-
-  /** Keys whose values are secrets, or may hold one (URLs with keys in their path or user info). */
-  private static final Pattern SECRET =
-      Pattern.compile("(?i).*(token|password|secret|auth|headers|url|upstreams).*");
 
   @Inject Configuration configuration;
   @Inject Upstreams upstreams;
@@ -140,14 +136,6 @@ public class ConfigReloader implements ConfigStatus {
     return List.copyOf(keys);
   }
 
-  /** A value as operators may see it: secrets and URLs (which often carry keys) masked. */
-  static String masked(String key, String value) {
-    if (!SECRET.matcher(key).matches()) {
-      return value;
-    }
-    return value.isEmpty() ? "" : "****";
-  }
-
   @Override
   public long version() {
     return configuration.generation().version();
@@ -171,7 +159,7 @@ public class ConfigReloader implements ConfigStatus {
   @Override
   public Map<String, String> effective() {
     Map<String, String> out = new LinkedHashMap<>();
-    configuration.source().everything().forEach((k, v) -> out.put(k, masked(k, v)));
+    configuration.source().everything().forEach((k, v) -> out.put(k, Masking.listed(k, v)));
     return out;
   }
 

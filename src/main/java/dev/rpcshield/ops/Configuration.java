@@ -5,6 +5,7 @@ import dev.rpcshield.admin.AdminConfig;
 import dev.rpcshield.cache.CacheConfig;
 import dev.rpcshield.config.ConfigScope;
 import dev.rpcshield.config.Current;
+import dev.rpcshield.config.Masking;
 import dev.rpcshield.config.Settings;
 import dev.rpcshield.http.CorsPolicy;
 import dev.rpcshield.limit.LimitsConfig;
@@ -52,7 +53,19 @@ public class Configuration implements ConfigScope {
       LogsConfig logs,
       Duration refreshInterval) {
 
+    /**
+     * Reads and validates every area; a refusal's message shows no URL's user info, path or query,
+     * whichever part wrote it.
+     */
     public static Snapshot read(Settings s) {
+      try {
+        return readAll(s);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(Masking.urls(e.getMessage()));
+      }
+    }
+
+    private static Snapshot readAll(Settings s) {
       GatewayConfig gateway = GatewayConfig.read(s);
       NetworksConfig networks = NetworksConfig.read(s);
       Duration refresh = s.duration("rpcshield.config.refresh-interval", Duration.ofSeconds(5));

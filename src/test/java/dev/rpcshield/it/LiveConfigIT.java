@@ -290,6 +290,53 @@ class LiveConfigIT {
   }
 
   @Test
+  void aRefusedValueIsEchoedWithoutTheUrlsCredentialsPathOrQuery() {
+    JsonNode noName =
+        configure(
+            Map.of(
+                "rpcshield.upstreams", "n1=" + N1.url() + ",https://mainnet.infura.io/v3/infkey1"));
+    JsonNode badName =
+        configure(
+            Map.of(
+                "rpcshield.upstreams",
+                "n1=" + N1.url() + ",https://rpcuser:rpcpass2@mainnet.infura.io/v3/infkey3?k=v"));
+    for (JsonNode reload : List.of(noName, badName)) {
+      assertEquals("refused", reload.get("outcome").asText(), reload.toString());
+      assertTrue(
+          reload.get("detail").asText().contains("mainnet.infura.io/****"), reload.toString());
+    }
+    assertTrue(
+        noName
+            .get("detail")
+            .asText()
+            .contains("rpcshield.upstreams='https://mainnet.infura.io/****'"),
+        noName.toString());
+    assertTrue(
+        badName.get("detail").asText().contains("'https://****@mainnet.infura.io/****'"),
+        badName.toString());
+    List<String> secrets = List.of("infkey1", "rpcuser", "rpcpass2", "infkey3");
+    assertNoSecret("GET /admin/api/config", config().toString(), secrets);
+    assertNoSecret(
+        "readiness",
+        GATEWAY.send(HttpRequest.newBuilder(SERVER.uri().resolve("/health/ready")).build()).body(),
+        secrets);
+    for (String log : List.of("logs/messages.log", "logs/console.log")) {
+      String text =
+          Eventually.within(Duration.ofSeconds(10), "both refusals in " + log)
+              .until(
+                  () -> Files.readString(SERVER.dir().resolve(log)),
+                  t -> t.split("mainnet\\.infura\\.io", -1).length > 2);
+      assertNoSecret(log, text, secrets);
+    }
+  }
+
+  private static void assertNoSecret(String where, String text, List<String> secrets) {
+    for (String secret : secrets) {
+      assertFalse(text.contains(secret), where + " shows " + secret + ": " + text);
+    }
+  }
+
+  @Test
   void theAdminTokenIsRotatedWithoutARestart() {
     write(Map.of("rpcshield.admin.token", "rotated-token"));
     Eventually.within(Duration.ofSeconds(15), "the new admin token is taken")

@@ -1,6 +1,7 @@
 package dev.rpcshield.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,6 +25,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The configuration as a whole: every area refuses a bad value with the key's name, and the keys
@@ -95,6 +97,22 @@ class ConfigurationTest {
     values.put(key, value);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> read(values));
     assertTrue(e.getMessage().contains(key), e.getMessage());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {
+        "https://mainnet.infura.io/v3/infkey1",
+        "a=http://127.0.0.1:1,https://rpcuser:rpcpass2@mainnet.infura.io/v3/infkey3?k=v",
+      })
+  void aRefusalShowsNoUrlsCredentialsPathOrQueryWhicheverPartWroteIt(String upstreams) {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> read(Map.of("rpcshield.upstreams", upstreams)));
+    assertTrue(e.getMessage().contains("mainnet.infura.io"), e.getMessage());
+    for (String secret : List.of("infkey1", "rpcuser", "rpcpass2", "infkey3")) {
+      assertFalse(e.getMessage().contains(secret), e.getMessage());
+    }
   }
 
   @Test
