@@ -1,10 +1,10 @@
 package dev.rpcshield.account;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.rpcshield.config.Current;
 import dev.rpcshield.ratewatch.HighRateFlags;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
@@ -16,26 +16,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import javax.sql.DataSource;
 
 /**
- * The account side of this instance: the database (data source {@code jdbc/rpcshield}, see
- * server.xml), the store, the key directory and the usage meter, and the background work that keeps
- * them current: change polling every 500 ms, usage and last-used flushes every {@code
- * rpcshield.usage.flush-interval}. The poll has a thread of its own, so a flush that waits on a
- * slow database never delays it.
+ * The account side of this instance: the database (its own connection pool, opened with the
+ * settings read at start), the store, the key directory and the usage meter, and the background
+ * work that keeps them current: change polling every 500 ms, usage and last-used flushes every
+ * {@code rpcshield.usage.flush-interval}. The poll has a thread of its own, so a flush that waits
+ * on a slow database never delays it.
  */
 @ApplicationScoped
 public class Accounts {
   private static final Logger LOG = Logger.getLogger(Accounts.class.getName());
 
-  @Resource(lookup = "jdbc/rpcshield")
-  DataSource dataSource;
-
   @Inject Current<AccountsConfig> config;
   @Inject Clock clock;
   @Inject DatabaseCalls calls;
 
+  private HikariDataSource pool;
   private Database database;
   private AccountStore store;
   private KeyDirectory directory;
@@ -46,10 +43,17 @@ public class Accounts {
 
   @PostConstruct
   void start() {
-    database = new Database(dataSource);
-    store = new AccountStore(database, clock, this::changeCommitted);
-    // The key cache's size and the flush interval need a restart (README); the tiers are live.
+    // The database, the key cache's size and the flush interval need a restart (README); the
+    // tiers are live.
     AccountsConfig started = config.get();
+    pool = ConnectionPool.open(started.database());
+    try {
+      database = new Database(pool);
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+    store = new AccountStore(database, clock, this::changeCommitted);
     directory = new KeyDirectory(store, this::tiers, clock, started.keysCacheSize(), this::lookup);
     usage = new UsageMeter(store);
     Duration flush = started.usageFlushInterval();
@@ -132,6 +136,7 @@ public class Accounts {
       LOG.log(Level.WARNING, "final usage flush failed", e);
     }
     database.close();
+    pool.close();
   }
 
   /** Ratewatch stamps high-rate flags in this database. */

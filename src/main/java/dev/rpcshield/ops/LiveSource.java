@@ -18,9 +18,10 @@ import org.eclipse.microprofile.config.spi.Converter;
 
 /**
  * The MicroProfile Config the gateway reads its records from, at start and at every reload. A key
- * that only a restart can apply (a port of the running parts, a store, the list of networks) keeps
- * the value it had when it was first read, so a reload builds the new records with the running
- * value; {@link #pendingRestart} names the keys whose configured value has changed since.
+ * that only a restart can apply (a port of the running parts, a store, the account database, the
+ * list of networks) keeps the value it had when it was first read, so a reload builds the new
+ * records with the running value; {@link #pendingRestart} names the keys whose configured value has
+ * changed since.
  */
 final class LiveSource implements Config {
   /**
@@ -46,6 +47,9 @@ final class LiveSource implements Config {
           "rpcshield.upstream.recover-lag-blocks",
           "rpcshield.upstream.lag-confirmations",
           "rpcshield.upstream.stall-timeout",
+          "rpcshield.db.url",
+          "rpcshield.db.user",
+          "rpcshield.db.password",
           "rpcshield.redis.url",
           "rpcshield.redis.timeout",
           "rpcshield.redis.pool-size",
@@ -74,12 +78,11 @@ final class LiveSource implements Config {
   }
 
   /**
-   * Whether {@code name} is one of the variables server.xml itself uses (the database, the body
-   * read deadline): Liberty's configuration, not the gateway's.
+   * Whether {@code name} is one of the variables server.xml itself uses (the body read deadline):
+   * Liberty's configuration, not the gateway's.
    */
   static boolean liberty(String name) {
-    String dotted = name.toLowerCase(Locale.ROOT).replace('_', '.');
-    return dotted.startsWith("rpcshield.db.") || dotted.startsWith("rpcshield.http.");
+    return name.toLowerCase(Locale.ROOT).replace('_', '.').startsWith("rpcshield.http.");
   }
 
   /** Whether {@code key} (in its dotted form) only takes effect at the next start. */

@@ -290,6 +290,71 @@ class LiveConfigIT {
   }
 
   @Test
+  void theDatabaseSettingsWaitForARestartWhileRequestsAndSubscriptionsGoOn() throws Exception {
+    Map<String, String> step = new LinkedHashMap<>();
+    step.put("rpcshield.upstream.n1.weight", "5");
+    assertEquals("applied", configure(step).get("outcome").asText());
+    long version = config().get("version").asLong();
+    assertTrue(version > 1, "a change applied before: " + version);
+    try (Socket ws = new Socket(18555, "/")) {
+      String id = ws.call(NEW_HEADS).get("result").asText();
+      assertHeadArrives(ws, id);
+      AtomicBoolean running = new AtomicBoolean(true);
+      AtomicInteger served = new AtomicInteger();
+      ConcurrentLinkedQueue<String> failed = new ConcurrentLinkedQueue<>();
+      List<Thread> clients = new ArrayList<>();
+      for (int c = 0; c < 2; c++) {
+        clients.add(
+            Thread.ofVirtual()
+                .start(() -> {
+                  long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                  for (int i = 0; i < 20_000 && running.get() && System.nanoTime() < until; i++) {
+                    Gateway.Response r = GATEWAY.post(BLOCK_NUMBER);
+                    if (r.status() != 200 || r.json().get("result") == null) {
+                      failed.add(r.status() + " " + r.body());
+                    }
+                    served.incrementAndGet();
+                  }
+                }));
+      }
+      // A database the gateway cannot reach, with a password in its query.
+      step.put("rpcshield.db.url", "jdbc:postgresql://127.0.0.1:1/rpcshield?password=dbsecret9");
+      JsonNode reload = configure(step);
+      int atChange = served.get();
+      Eventually.within(Duration.ofSeconds(10), "the load goes on after the change")
+          .until(() -> served.get() > atChange + 200);
+      running.set(false);
+      for (Thread t : clients) {
+        t.join();
+      }
+      assertEquals(List.of(), List.copyOf(failed), "no request failed, none met a stopped app");
+      assertEquals("needs_restart", reload.get("outcome").asText(), reload.toString());
+      assertTrue(reload.get("detail").asText().contains("rpcshield.db.url"), reload.toString());
+
+      JsonNode c = config();
+      assertEquals(version, c.get("version").asLong(), "the running configuration stays");
+      assertEquals("rpcshield.db.url", c.get("needsRestart").get(0).asText(), c.toString());
+      assertFalse(c.toString().contains("dbsecret9"), c.toString());
+      Gateway.Response ready =
+          GATEWAY.send(HttpRequest.newBuilder(SERVER.uri().resolve("/health/ready")).build());
+      assertEquals(200, ready.status(), ready.body());
+      assertTrue(
+          ready.body().matches("(?s).*needsRestart[^,}]*rpcshield\\.db\\.url.*"), ready.body());
+      assertFalse(ready.body().contains("dbsecret9"), ready.body());
+
+      assertHeadArrives(ws, id);
+      assertNotNull(
+          ADMIN.account("{\"name\":\"kept-db\",\"tier\":\"pro\"}"),
+          "the running database still serves the admin API");
+    }
+
+    step.remove("rpcshield.db.url");
+    JsonNode back = configure(step);
+    assertEquals("unchanged", back.get("outcome").asText(), back.toString());
+    assertEquals(0, config().get("needsRestart").size(), "back to the running value");
+  }
+
+  @Test
   void aRefusedValueIsEchoedWithoutTheUrlsCredentialsPathOrQuery() {
     JsonNode noName =
         configure(

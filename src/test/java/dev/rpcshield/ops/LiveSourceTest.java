@@ -47,7 +47,7 @@ class LiveSourceTest {
   }
 
   @Test
-  void theVariablesServerXmlItselfUsesAreNotTheGateways() {
+  void theDatabaseIsTheGatewaysAndKeepsItsRunningValueUntilARestart() {
     MapConfig config =
         new MapConfig(
             Map.of(
@@ -55,7 +55,20 @@ class LiveSourceTest {
                 "RPCSHIELD_DB_PASSWORD", "pw",
                 "rpcshield.http.read-deadline", "10s",
                 "rpcshield.anonymous.rps", "10"));
-    assertEquals(Map.of("rpcshield.anonymous.rps", "10"), new LiveSource(config).everything());
+    LiveSource source = new LiveSource(config);
+    assertEquals(
+        Map.of(
+            "rpcshield.db.url", "jdbc:h2:mem:x",
+            "RPCSHIELD_DB_PASSWORD", "pw",
+            "rpcshield.anonymous.rps", "10"),
+        source.everything(),
+        "a change of the database is seen; the read deadline is Liberty's own");
+    Settings settings = new Settings(source);
+    assertEquals("jdbc:h2:mem:x", settings.string("rpcshield.db.url", ""));
+
+    config.set("rpcshield.db.url", "jdbc:postgresql://10.0.0.9:5432/rpcshield");
+    assertEquals("jdbc:h2:mem:x", settings.string("rpcshield.db.url", ""), "the running value");
+    assertEquals(List.of("rpcshield.db.url"), source.pendingRestart());
   }
 
   @Test
@@ -79,5 +92,4 @@ class LiveSourceTest {
         ConfigReloader.changedKeys(
             Map.of("a", "1", "b", "2", "c", "3"), Map.of("a", "9", "b", "2", "d", "4")));
   }
-
 }

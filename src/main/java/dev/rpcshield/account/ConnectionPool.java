@@ -1,0 +1,60 @@
+package dev.rpcshield.account;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.rpcshield.config.Settings;
+import java.sql.Driver;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ServiceLoader;
+
+/**
+ * The account database's connections: a pool the gateway opens itself at start, with the driver
+ * (from the server's {@code lib/jdbc}, Liberty's global library) that accepts the URL. Not a
+ * Liberty dataSource: Liberty re-creates one whose server.xml variables a configDropin changes and
+ * restarts every application using it, so a database setting could stop the gateway.
+ */
+final class ConnectionPool {
+  /** Connections at most; a caller waits for one at most {@link #WAIT}. */
+  static final int MAX_CONNECTIONS = 20;
+
+  static final Duration WAIT = Duration.ofSeconds(5);
+
+  private ConnectionPool() {}
+
+  /**
+   * Opens the pool with one connection made, so an unreachable database or a wrong password fails
+   * the start.
+   *
+   * @throws IllegalArgumentException when no URL is set or no driver accepts it
+   */
+  static HikariDataSource open(DatabaseConfig db) {
+    if (db.url() == null) {
+      throw new IllegalArgumentException("configuration rpcshield.db.url is not set");
+    }
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("rpcshield-db");
+    config.setJdbcUrl(db.url());
+    config.setDriverClassName(driverFor(db.url()).getClass().getName());
+    config.setUsername(db.user());
+    config.setPassword(db.password());
+    config.setMaximumPoolSize(MAX_CONNECTIONS);
+    config.setMinimumIdle(0);
+    config.setConnectionTimeout(WAIT.toMillis());
+    return new HikariDataSource(config);
+  }
+
+  private static Driver driverFor(String url) {
+    for (Driver d : ServiceLoader.load(Driver.class, ConnectionPool.class.getClassLoader())) {
+      try {
+        if (d.acceptsURL(url)) {
+          return d;
+        }
+      } catch (SQLException e) {
+        // a driver that cannot tell does not take the URL
+      }
+    }
+    throw Settings.invalid(
+        "rpcshield.db.url", url, "a JDBC URL of PostgreSQL (jdbc:postgresql:) or H2 (jdbc:h2:)");
+  }
+}
