@@ -15,10 +15,15 @@ import java.util.ServiceLoader;
  * restarts every application using it, so a database setting could stop the gateway.
  */
 final class ConnectionPool {
-  /** Connections at most; a caller waits for one at most {@link #WAIT}. */
+  /** Connections at most. */
   static final int MAX_CONNECTIONS = 20;
 
-  static final Duration WAIT = Duration.ofSeconds(5);
+  /**
+   * How long a caller waits for a connection: for a free one, and also while none can be made (the
+   * pool does not fail at once when the database refuses), which holds up the change poll and the
+   * usage flush that share one thread, so it is short.
+   */
+  static final Duration WAIT = Duration.ofSeconds(1);
 
   private ConnectionPool() {}
 
