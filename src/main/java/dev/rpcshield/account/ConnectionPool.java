@@ -20,8 +20,8 @@ final class ConnectionPool {
 
   /**
    * How long a caller waits for a connection: for a free one, and also while none can be made (the
-   * pool does not fail at once when the database refuses), which holds up the change poll and the
-   * usage flush that share one thread, so it is short.
+   * pool does not fail at once when the database refuses), which holds up the usage flush and its
+   * retries, so it is short.
    */
   static final Duration WAIT = Duration.ofSeconds(1);
 
