@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rpcshield.cache.ChainHeads;
-import dev.rpcshield.jsonrpc.Quantity;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
 import java.io.IOException;
@@ -16,11 +15,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One network's eth_getLogs guard: refuses a filter over the gateway's caps (block range,
- * addresses, topic alternatives), and splits a range over the upstreams' cap into chunks of at most
- * that cap, sent with bounded concurrency. A chunk an upstream refuses as too large is bisected;
- * the logs are joined in chunk order, which is block and log-index order. A chunk that fails fails
- * the whole call with an error naming its blocks: never a partial answer.
+ * One network's eth_getLogs guard: refuses a filter it cannot read as a node does (invalid params)
+ * or over the gateway's caps (block range as {@link FilterRange} reads it, addresses, topic
+ * alternatives), and splits a range over the upstreams' cap into chunks of at most that cap, sent
+ * with bounded concurrency. A chunk an upstream refuses as too large is bisected; the logs are
+ * joined in chunk order, which is block and log-index order. A chunk that fails fails the whole
+ * call with an error naming its blocks: never a partial answer.
  */
 public final class LogsSplitter {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -81,16 +81,16 @@ public final class LogsSplitter {
    * Decides about one call's params and, for a range to split, fetches it through {@code source}.
    */
   public Outcome serve(byte[] rawParams, ChunkSource source) {
-    ObjectNode filter;
+    JsonNode params;
     try {
-      JsonNode params = rawParams == null ? null : JSON.readTree(rawParams);
-      if (params == null || !params.isArray() || params.size() != 1 || !params.get(0).isObject()) {
-        return FORWARD;
-      }
-      filter = (ObjectNode) params.get(0);
+      params = rawParams == null ? null : JSON.readTree(rawParams);
     } catch (IOException e) {
-      return FORWARD;
+      params = null;
     }
+    if (params == null || !params.isArray() || params.size() != 1 || !params.get(0).isObject()) {
+      return invalid("eth_getLogs takes one filter object");
+    }
+    ObjectNode filter = (ObjectNode) params.get(0);
     JsonNode address = filter.path("address");
     if (address.isArray() && address.size() > config.maxAddresses()) {
       return refuse(
@@ -102,37 +102,59 @@ public final class LogsSplitter {
             position.size() + " alternatives in one topic position; at most " + config.maxTopics());
       }
     }
-    if (filter.has("blockHash")) {
-      return FORWARD;
-    }
-    long from = resolve(filter.path("fromBlock"));
-    long to = resolve(filter.path("toBlock"));
-    if (from < 0 || to < from) {
-      return FORWARD;
-    }
-    long range = to - from + 1;
-    if (config.maxRange() > 0 && range > config.maxRange()) {
+    return switch (FilterRange.read(filter, heads)) {
+      case FilterRange.Invalid i -> invalid(i.why());
+      case FilterRange.AsSent a -> FORWARD;
+      case FilterRange.Unknown u ->
+          config.maxRange() > 0
+              ? refuse(
+                  "the range cannot be checked against the cap of "
+                      + config.maxRange()
+                      + " blocks until an upstream's head is known; retry shortly")
+              : FORWARD;
+      case FilterRange.Span span -> serveRange(filter, span, source);
+    };
+  }
+
+  private Outcome serveRange(ObjectNode filter, FilterRange.Span span, ChunkSource source) {
+    long beyondFirst = span.to() - span.from();
+    if (config.maxRange() > 0 && beyondFirst >= config.maxRange()) {
       return refuse(
           "the range spans "
-              + range
+              + span.blocks()
               + " blocks; at most "
               + config.maxRange()
               + " blocks per request, ask for smaller ranges");
     }
-    if (!config.split() || chunkRange <= 0 || range <= chunkRange) {
+    if (!config.split() || chunkRange <= 0 || beyondFirst < chunkRange) {
       return FORWARD;
     }
-    return split(filter, from, to, source);
+    return split(new Split(filter, span.to(), source, new AtomicLong()), span);
   }
 
-  private Outcome split(ObjectNode filter, long from, long to, ChunkSource source) {
+  /**
+   * One request being split: its filter, the last block of its range the gateway knows to be on the
+   * chain, where chunks go, and the bytes of logs gathered so far.
+   */
+  private record Split(ObjectNode filter, long lastOnChain, ChunkSource source, AtomicLong bytes) {}
+
+  /**
+   * Chunks of the span's blocks; the last one asks for the client's own toBlock, so that the node
+   * reads one past the head the gateway last saw as it reads the client's filter.
+   */
+  private Outcome split(Split job, FilterRange.Span span) {
+    long from = span.from();
+    long to = span.to();
     List<long[]> chunks = new ArrayList<>();
-    for (long start = from; start <= to; start += chunkRange) {
-      chunks.add(new long[] {start, Math.min(to, start + chunkRange - 1)});
+    for (long start = from; ; start += chunkRange) {
+      if (to - start < chunkRange) {
+        chunks.add(new long[] {start, span.toAsked()});
+        break;
+      }
+      chunks.add(new long[] {start, start + chunkRange - 1});
     }
     String[] results = new String[chunks.size()];
     AtomicReference<Outcome> failure = new AtomicReference<>();
-    AtomicLong bytes = new AtomicLong();
     Semaphore permits = new Semaphore(config.concurrency());
     List<Thread> threads = new ArrayList<>(chunks.size());
     for (int i = 0; i < chunks.size(); i++) {
@@ -150,7 +172,7 @@ public final class LogsSplitter {
                 }
                 try {
                   if (failure.get() == null) {
-                    results[index] = fetch(filter, c[0], c[1], source, bytes);
+                    results[index] = fetch(job, c[0], c[1]);
                   }
                 } catch (ChunkException e) {
                   failure.compareAndSet(null, e.outcome);
@@ -172,7 +194,7 @@ public final class LogsSplitter {
       return failure.get();
     }
     StringBuilder joined =
-        new StringBuilder((int) Math.min(Integer.MAX_VALUE - 8, bytes.get() + 2));
+        new StringBuilder((int) Math.min(Integer.MAX_VALUE - 8, job.bytes().get() + 2));
     joined.append('[');
     for (String r : results) {
       String inner = r.substring(1, r.length() - 1).strip();
@@ -186,18 +208,21 @@ public final class LogsSplitter {
     return new Joined(joined.append(']').toString());
   }
 
-  /** One chunk, bisected while an upstream refuses it as too large. */
-  private String fetch(ObjectNode filter, long from, long to, ChunkSource source, AtomicLong bytes)
-      throws ChunkException {
-    ObjectNode chunk = filter.deepCopy();
+  /**
+   * One chunk, bisected while an upstream refuses it as too large: in the blocks known to be on the
+   * chain, or one block off the start of a chunk past them.
+   */
+  private String fetch(Split job, long from, long to) throws ChunkException {
+    ObjectNode chunk = job.filter().deepCopy();
     chunk.put("fromBlock", "0x" + Long.toHexString(from));
     chunk.put("toBlock", "0x" + Long.toHexString(to));
-    Chunk got = source.fetch(chunk.toString());
+    Chunk got = job.source().fetch(chunk.toString());
     if (got instanceof Failed f) {
       if (f.chainError() && tooLarge(f.message()) && to > from) {
-        long mid = from + (to - from) / 2;
-        String left = fetch(filter, from, mid, source, bytes);
-        String right = fetch(filter, mid + 1, to, source, bytes);
+        long known = Math.min(to, job.lastOnChain());
+        long mid = known > from ? from + (known - from) / 2 : from;
+        String left = fetch(job, from, mid);
+        String right = fetch(job, mid + 1, to);
         String l = left.substring(1, left.length() - 1).strip();
         String r = right.substring(1, right.length() - 1).strip();
         return "[" + l + (l.isEmpty() || r.isEmpty() ? "" : ",") + r + "]";
@@ -208,7 +233,7 @@ public final class LogsSplitter {
     if (!logs.startsWith("[") || !logs.endsWith("]")) {
       throw new ChunkException(incomplete(from, to, "the upstream's answer is not a list"));
     }
-    if (bytes.addAndGet(logs.length()) > config.maxResponseBytes()) {
+    if (job.bytes().addAndGet(logs.length()) > config.maxResponseBytes()) {
       throw new ChunkException(
           refuse(
               "the logs exceed "
@@ -218,13 +243,16 @@ public final class LogsSplitter {
     return logs;
   }
 
-  /** Whether an upstream's error says the request was too large (not a rate limit). */
+  /**
+   * Whether an upstream's error says the request was too large (not a rate limit, nor a block past
+   * its head).
+   */
   static boolean tooLarge(String message) {
     if (message == null) {
       return false;
     }
     String m = message.toLowerCase(Locale.ROOT);
-    if (m.contains("rate")) {
+    if (m.contains("rate") || m.contains("outofrange") || m.contains("out of range")) {
       return false;
     }
     return m.contains("range")
@@ -235,20 +263,8 @@ public final class LogsSplitter {
         || m.contains("exceed");
   }
 
-  /** A block number from a filter field: a quantity, or a tag resolved against the heads. */
-  private long resolve(JsonNode field) {
-    if (field.isMissingNode() || field.isNull()) {
-      return heads.latest();
-    }
-    if (!field.isTextual()) {
-      return -1;
-    }
-    return switch (field.asText()) {
-      case "latest", "pending" -> heads.latest();
-      case "finalized" -> heads.finalized();
-      case "earliest" -> 0;
-      default -> Quantity.parse(field.asText());
-    };
+  private static Refused invalid(String why) {
+    return new Refused(RpcError.of(RpcErrorCode.INVALID_PARAMS, why));
   }
 
   private static Refused refuse(String why) {

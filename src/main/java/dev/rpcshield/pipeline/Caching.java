@@ -18,6 +18,7 @@ import dev.rpcshield.telemetry.CacheMetrics;
 import dev.rpcshield.upstream.Dispatcher;
 import dev.rpcshield.upstream.Network;
 import dev.rpcshield.upstream.Upstream;
+import dev.rpcshield.upstream.UpstreamHead;
 import dev.rpcshield.upstream.Upstreams;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,6 +26,7 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 import java.util.logging.Logger;
 
 /**
@@ -162,7 +164,10 @@ public class Caching {
     }
   }
 
-  /** The network's heads: the best latest, and the highest finalized of the synced upstreams. */
+  /**
+   * The network's heads: the best latest, and the highest safe and finalized of the synced
+   * upstreams.
+   */
   static ChainHeads heads(Network network) {
     return new ChainHeads() {
       @Override
@@ -171,16 +176,26 @@ public class Caching {
       }
 
       @Override
+      public long safe() {
+        return highestSynced(network, UpstreamHead::safe);
+      }
+
+      @Override
       public long finalized() {
-        long finalized = -1;
-        for (Upstream u : network.upstreams()) {
-          if (u.breaker().inRotation() && !u.head().lagging()) {
-            finalized = Math.max(finalized, u.head().finalized());
-          }
-        }
-        return finalized;
+        return highestSynced(network, UpstreamHead::finalized);
       }
     };
+  }
+
+  /** The highest of a head block among the network's upstreams in rotation and not lagging. */
+  private static long highestSynced(Network network, ToLongFunction<UpstreamHead> block) {
+    long highest = -1;
+    for (Upstream u : network.upstreams()) {
+      if (u.breaker().inRotation() && !u.head().lagging()) {
+        highest = Math.max(highest, block.applyAsLong(u.head()));
+      }
+    }
+    return highest;
   }
 
   private static CacheEvents events(CacheMetrics metrics) {

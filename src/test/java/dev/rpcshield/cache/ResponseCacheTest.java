@@ -27,6 +27,11 @@ class ResponseCacheTest {
         }
 
         @Override
+        public long safe() {
+          return finalized.get() + 5;
+        }
+
+        @Override
         public long finalized() {
           return finalized.get();
         }

@@ -2,19 +2,25 @@ package dev.rpcshield.logs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rpcshield.cache.ChainHeads;
+import dev.rpcshield.jsonrpc.Quantity;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class LogsSplitterTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -23,6 +29,11 @@ class LogsSplitterTest {
         @Override
         public long latest() {
           return 1000;
+        }
+
+        @Override
+        public long safe() {
+          return 950;
         }
 
         @Override
@@ -44,16 +55,28 @@ class LogsSplitterTest {
 
   /** A node with one log in every block: its blockNumber and logIndex 0. */
   private LogsSplitter.Chunk node(String filterJson, long refuseOver) {
+    return node(filterJson, refuseOver, Long.MAX_VALUE);
+  }
+
+  /**
+   * The same node with a head: as anvil, it refuses a fromBlock above the head and reads a toBlock
+   * above it as the head.
+   */
+  private LogsSplitter.Chunk node(String filterJson, long refuseOver, long head) {
     try {
       JsonNode f = JSON.readTree(filterJson);
       long from = Long.decode(f.get("fromBlock").asText());
       long to = Long.decode(f.get("toBlock").asText());
       asked.add(from + "-" + to);
-      if (to - from + 1 > refuseOver) {
+      if (Math.min(to, head) - from + 1 > refuseOver) {
         return new LogsSplitter.Failed(true, "query exceeds max block range " + refuseOver);
       }
+      if (from > head) {
+        return new LogsSplitter.Failed(
+            true, "BlockOutOfRangeError: block height is " + head + " but requested was " + from);
+      }
       StringBuilder sb = new StringBuilder("[");
-      for (long b = from; b <= to; b++) {
+      for (long b = from; b <= Math.min(to, head); b++) {
         sb.append(sb.length() > 1 ? "," : "")
             .append("{\"blockNumber\":\"0x")
             .append(Long.toHexString(b))
@@ -188,5 +211,170 @@ class LogsSplitterTest {
     LogsConfig c = new LogsConfig(0, true, 4, 10, 10, 1, Map.of("a", 2000L, "b", 500L, "c", 0L));
     assertEquals(500, c.chunkRange(List.of("a", "b", "c")));
     assertEquals(0, c.chunkRange(List.of("c")));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"fromBlock\":\"0x0\",\"toBlock\":\"safe\"}",
+        "{\"fromBlock\":\"0x0\",\"toBlock\":\"0x7fffffffffffffff\"}",
+        "{\"fromBlock\":\"0x0\",\"toBlock\":\"0x8000000000000000\"}",
+        "{\"fromBlock\":\"0x0\",\"toBlock\":\"0xffffffffffffffff\"}",
+        "{\"fromBlock\":\"0x0\",\"toBlock\":\"0x00000000000000000003e8\"}",
+        "{\"fromBlock\":\"0X0\",\"toBlock\":\"LATEST\"}",
+        "{\"blockHash\":null,\"fromBlock\":\"0x0\"}",
+      })
+  void noWayOfWritingABoundGetsPastTheCap(String filter) {
+    LogsSplitter s = new LogsSplitter("main", config(50, true), 10, HEADS);
+    LogsSplitter.Refused r =
+        assertInstanceOf(LogsSplitter.Refused.class, s.serve(params(filter), f -> node(f, 10)));
+    assertEquals(RpcErrorCode.LOGS_TOO_LARGE, r.error().code(), r.error().message());
+    assertEquals(List.of(), asked);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "[{\"fromBlock\":\"0x0\",\"toBlock\":\"0x10000000000000000\"}]",
+        "[{\"fromBlock\":\"latest\",\"FROMBLOCK\":\"0x0\"}]",
+        "[{\"fromBlock\":\"latest\"},{\"fromBlock\":\"0x0\"}]",
+        "[{\"fromBlock\":\"latest\"},null]",
+        "[]",
+        "[null]",
+        "{\"fromBlock\":\"0x0\"}",
+      })
+  void whatNoNodeServesIsRefusedAsInvalidParams(String rawParams) {
+    LogsSplitter s = new LogsSplitter("main", config(0, true), 10, HEADS);
+    LogsSplitter.Refused r =
+        assertInstanceOf(
+            LogsSplitter.Refused.class,
+            s.serve(rawParams.getBytes(StandardCharsets.UTF_8), f -> node(f, 10)));
+    assertEquals(RpcErrorCode.INVALID_PARAMS, r.error().code(), r.error().message());
+    assertInstanceOf(LogsSplitter.Refused.class, s.serve(null, f -> node(f, 10)));
+    assertEquals(List.of(), asked);
+  }
+
+  @Test
+  void whileNoHeadIsKnownACappedRangeIsRefusedAndAnUncappedOneForwarded() {
+    ChainHeads none =
+        new ChainHeads() {
+          @Override
+          public long latest() {
+            return -1;
+          }
+
+          @Override
+          public long safe() {
+            return -1;
+          }
+
+          @Override
+          public long finalized() {
+            return -1;
+          }
+        };
+    byte[] all = params("{\"fromBlock\":\"0x0\"}");
+    LogsSplitter.Refused r =
+        assertInstanceOf(
+            LogsSplitter.Refused.class,
+            new LogsSplitter("main", config(50, true), 10, none).serve(all, f -> node(f, 10)));
+    assertEquals(RpcErrorCode.LOGS_TOO_LARGE, r.error().code());
+    assertInstanceOf(
+        LogsSplitter.Forward.class,
+        new LogsSplitter("main", config(0, true), 10, none).serve(all, f -> node(f, 10)));
+    assertEquals(List.of(), asked);
+  }
+
+  @Test
+  void aHeadNearTwoToThe63OverflowsNeitherTheCapNorTheChunks() throws Exception {
+    ChainHeads top = heads(Long.MAX_VALUE);
+    LogsSplitter.Refused r =
+        assertInstanceOf(
+            LogsSplitter.Refused.class,
+            new LogsSplitter("main", config(50, true), 10, top)
+                .serve(params("{\"fromBlock\":\"earliest\"}"), f -> node(f, 10)));
+    assertTrue(r.error().message().contains("spans 9223372036854775808 blocks"), r.toString());
+
+    long head = Long.MAX_VALUE - 1;
+    String from = "0x" + Long.toHexString(head - 25);
+    LogsSplitter.Outcome o =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(10),
+            () ->
+                new LogsSplitter("main", config(0, true), 10, heads(head))
+                    .serve(params("{\"fromBlock\":\"" + from + "\"}"), f -> node(f, 10, head)));
+    assertEquals(range(head - 25, head), blocks(o));
+    assertEquals(3, asked.size(), asked.toString());
+  }
+
+  @Test
+  void aToBlockAboveTheHeadIsSplitUpToTheHeadAndAnswersAsTheNodeDoes() throws Exception {
+    LogsSplitter s = new LogsSplitter("main", config(0, true), 10, HEADS);
+    for (String to : List.of("0x44c", "0x7fffffffffffffff", "0xffffffffffffffff")) {
+      String filter = "{\"fromBlock\":\"0x3d4\",\"toBlock\":\"" + to + "\"}";
+      for (long nodeHead : List.of(1000L, 1003L)) {
+        asked.clear();
+        LogsSplitter.Outcome o = s.serve(params(filter), f -> node(f, 10, nodeHead));
+        assertEquals(range(980, nodeHead), blocks(o), to + " on a node at " + nodeHead);
+        assertEquals(
+            Set.of("980-989", "990-999", "1000-" + Quantity.blockNumber(to)),
+            Set.copyOf(asked),
+            to);
+      }
+    }
+  }
+
+  @Test
+  void aChunkPastTheHeadTheUpstreamRefusesAsTooLargeIsBisectedOnTheChain() throws Exception {
+    LogsSplitter s = new LogsSplitter("main", config(0, true), 10, HEADS);
+    for (String from : List.of("0x3d4", "0x3d5")) {
+      asked.clear();
+      LogsSplitter.Outcome o =
+          s.serve(
+              params("{\"fromBlock\":\"" + from + "\",\"toBlock\":\"0x44c\"}"),
+              f -> node(f, 4, 1006));
+      assertEquals(range(Long.decode(from), 1006), blocks(o), from);
+      assertTrue(asked.stream().anyMatch(r -> r.endsWith("-1100")), asked.toString());
+    }
+  }
+
+  @Test
+  void aBlockPastTheNodesHeadIsNotMistakenForTooLarge() {
+    assertTrue(
+        !LogsSplitter.tooLarge("BlockOutOfRangeError: block height is 9 but requested was 10"));
+    assertTrue(!LogsSplitter.tooLarge("block number out of range"));
+  }
+
+  @Test
+  void aFromBlockAboveTheHeadGoesToTheNodeWhoseAnswerItIs() {
+    LogsSplitter s = new LogsSplitter("main", config(500, true), 10, HEADS);
+    for (String filter :
+        List.of(
+            "{\"fromBlock\":\"0x3ee\",\"toBlock\":\"0x44c\"}",
+            "{\"fromBlock\":\"0x3e9\",\"toBlock\":\"0xffffffffffffffff\"}",
+            "{\"fromBlock\":\"0x8000000000000000\"}")) {
+      assertInstanceOf(
+          LogsSplitter.Forward.class, s.serve(params(filter), f -> node(f, 10, 1000)), filter);
+    }
+    assertEquals(List.of(), asked);
+  }
+
+  private static ChainHeads heads(long latest) {
+    return new ChainHeads() {
+      @Override
+      public long latest() {
+        return latest;
+      }
+
+      @Override
+      public long safe() {
+        return -1;
+      }
+
+      @Override
+      public long finalized() {
+        return -1;
+      }
+    };
   }
 }
