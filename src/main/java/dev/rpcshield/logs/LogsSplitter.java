@@ -110,7 +110,8 @@ public final class LogsSplitter {
               ? refuse(
                   "the range cannot be checked against the cap of "
                       + config.maxRange()
-                      + " blocks until an upstream's head is known; retry shortly")
+                      + " blocks before an upstream has reported the head its bounds name; retry"
+                      + " shortly")
               : FORWARD;
       case FilterRange.Span span -> serveRange(filter, span, source);
     };
@@ -210,7 +211,7 @@ public final class LogsSplitter {
 
   /**
    * One chunk, bisected while an upstream refuses it as too large: in the blocks known to be on the
-   * chain, or one block off the start of a chunk past them.
+   * chain, so a chunk past them is cut at most once more, after its first block.
    */
   private String fetch(Split job, long from, long to) throws ChunkException {
     ObjectNode chunk = job.filter().deepCopy();
@@ -218,9 +219,8 @@ public final class LogsSplitter {
     chunk.put("toBlock", "0x" + Long.toHexString(to));
     Chunk got = job.source().fetch(chunk.toString());
     if (got instanceof Failed f) {
-      if (f.chainError() && tooLarge(f.message()) && to > from) {
-        long known = Math.min(to, job.lastOnChain());
-        long mid = known > from ? from + (known - from) / 2 : from;
+      if (f.chainError() && tooLarge(f.message()) && to > from && from <= job.lastOnChain()) {
+        long mid = from + (Math.min(to, job.lastOnChain()) - from) / 2;
         String left = fetch(job, from, mid);
         String right = fetch(job, mid + 1, to);
         String l = left.substring(1, left.length() - 1).strip();

@@ -332,10 +332,27 @@ class LogsSplitterTest {
       LogsSplitter.Outcome o =
           s.serve(
               params("{\"fromBlock\":\"" + from + "\",\"toBlock\":\"0x44c\"}"),
-              f -> node(f, 4, 1006));
-      assertEquals(range(Long.decode(from), 1006), blocks(o), from);
+              f -> node(f, 4, 1003));
+      assertEquals(range(Long.decode(from), 1003), blocks(o), from);
       assertTrue(asked.stream().anyMatch(r -> r.endsWith("-1100")), asked.toString());
     }
+  }
+
+  @Test
+  void aChunkPastTheHeadIsCutOnceMoreAtMostThenFails() {
+    LogsSplitter s = new LogsSplitter("main", config(0, true), 10, HEADS);
+    LogsSplitter.Refused r =
+        assertInstanceOf(
+            LogsSplitter.Refused.class,
+            s.serve(
+                params("{\"fromBlock\":\"0x3d4\",\"toBlock\":\"0xffffffffffffffff\"}"),
+                f -> node(f, 10)));
+    assertEquals(RpcErrorCode.LOGS_INCOMPLETE, r.error().code());
+    assertTrue(
+        asked.containsAll(
+                List.of("1000-9223372036854775807", "1000-1000", "1001-9223372036854775807"))
+            && asked.size() <= 5,
+        asked.toString());
   }
 
   @Test
