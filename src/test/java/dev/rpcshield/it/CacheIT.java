@@ -93,6 +93,14 @@ class CacheIT {
         .asLong();
   }
 
+  /** Waits until the gateway's head poll has seen {@code block}. */
+  private static void headSeen(long block) {
+    Eventually.within(Duration.ofSeconds(10), "the gateway's head poll sees block " + block)
+        .until(() ->
+            new Admin(gateway).call("GET", "/upstreams", null).json().get(0).get("head").asLong()
+                >= block);
+  }
+
   private static Gateway.Response ask(String method, String params) {
     return gateway.post(
         "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"" + method + "\",\"params\":" + params + "}");
@@ -221,6 +229,7 @@ class CacheIT {
             + "\"}]";
     JsonNode direct = node.call("eth_getLogs", filter);
     assertEquals(12, direct.size(), "logs emitted");
+    headSeen(to);
     proxy.reset();
     assertEquals(direct, gateway.call("eth_getLogs", filter));
     long chunks = upstreamCalls("eth_getLogs");
@@ -233,10 +242,6 @@ class CacheIT {
         assertTrue(span <= 10, "a chunk of " + span + " blocks: " + body);
       }
     }
-    Eventually.within(Duration.ofSeconds(10), "the gateway's head poll sees block " + to)
-        .until(() ->
-            new Admin(gateway).call("GET", "/upstreams", null).json().get(0).get("head").asLong()
-                >= to);
     String withTag =
         "[{\"fromBlock\":\"0x" + Long.toHexString(from) + "\",\"toBlock\":\"latest\"}]";
     assertEquals(
@@ -284,6 +289,7 @@ class CacheIT {
             + "\"}]";
     JsonNode direct = node.call("eth_getLogs", filter);
     assertEquals(6, direct.size());
+    headSeen(to);
     proxy.reset();
     proxy.logsCap(4);
     proxy.mode(ChaosProxy.Mode.LOGS_RANGE_CAP);
@@ -306,10 +312,84 @@ class CacheIT {
 
   @Test
   void overTheGatewayCapTheRefusalIsClear() {
+    if (head(node) < 0x1f4) {
+      node.call("anvil_mine", "[\"0x" + Long.toHexString(0x1f4 - head(node)) + "\"]");
+    }
+    headSeen(0x1f4);
     Gateway.Response r = ask("eth_getLogs", "[{\"fromBlock\":\"0x0\",\"toBlock\":\"0x1f4\"}]");
     assertEquals(400, r.status(), r.body());
     assertEquals(-32016, r.json().get("error").get("code").asInt(), r.body());
     assertTrue(
         r.json().get("error").get("message").asText().contains("at most 500 blocks"), r.body());
+  }
+
+  /**
+   * However a client writes fromBlock and toBlock, the gateway's cap holds for what anvil would
+   * return, and a split answer is anvil's own: a toBlock above the head is the head, a fromBlock
+   * above it gets anvil's error.
+   */
+  @Test
+  void getLogsBoundsAreReadAsTheNodeReadsThem() {
+    if (head(node) < 600) {
+      node.call("anvil_mine", "[\"0x" + Long.toHexString(600 - head(node)) + "\"]");
+    }
+    for (int i = 0; i < 3; i++) {
+      sendTransaction(EMIT_LOG);
+      node.call("anvil_mine", "[\"0x14\"]");
+    }
+    long head = head(node);
+    headSeen(head);
+    proxy.reset();
+    for (String filter :
+        List.of(
+            "{\"fromBlock\":\"0x0\",\"toBlock\":\"safe\"}",
+            "{\"fromBlock\":\"0x0\",\"toBlock\":\"0x7fffffffffffffff\"}",
+            "{\"fromBlock\":\"0x0\",\"toBlock\":\"0x8000000000000000\"}",
+            "{\"fromBlock\":\"0x0\",\"toBlock\":\"0xffffffffffffffff\"}",
+            "{\"fromBlock\":\"0x0\",\"toBlock\":\"LATEST\"}",
+            "{\"blockHash\":null,\"fromBlock\":\"0x0\"}")) {
+      assertTrue(node.call("eth_getLogs", "[" + filter + "]").size() >= 2, "anvil: " + filter);
+      Gateway.Response r = ask("eth_getLogs", "[" + filter + "]");
+      assertEquals(400, r.status(), filter + " " + r.body());
+      assertEquals(-32016, r.json().get("error").get("code").asInt(), r.body());
+    }
+    for (String filter :
+        List.of(
+            "{\"fromBlock\":\"0x0\",\"toBlock\":\"0x10000000000000000\"}",
+            "{\"fromBlock\":\"latest\",\"FROMBLOCK\":\"0x0\"}")) {
+      Gateway.Response r = ask("eth_getLogs", "[" + filter + "]");
+      assertEquals(400, r.status(), filter + " " + r.body());
+      assertEquals(-32602, r.json().get("error").get("code").asInt(), r.body());
+    }
+    assertEquals(0, upstreamCalls("eth_getLogs"), "refused before any upstream: " + proxy.bodies());
+
+    String near = "\"0x" + Long.toHexString(head - 50) + "\"";
+    for (String filter :
+        List.of(
+            "{\"fromBlock\":" + near + ",\"toBlock\":\"0x" + Long.toHexString(head + 100) + "\"}",
+            "{\"fromBlock\":" + near + ",\"toBlock\":\"0xffffffffffffffff\"}",
+            "{\"fromBlock\":" + near + ",\"toBlock\":\"pending\"}",
+            "{\"fromBlock\":\"finalized\",\"toBlock\":\"safe\"}")) {
+      JsonNode direct = node.call("eth_getLogs", "[" + filter + "]");
+      assertTrue(direct.size() >= 1, "anvil: " + filter);
+      proxy.reset();
+      assertEquals(direct, gateway.call("eth_getLogs", "[" + filter + "]"), filter);
+      assertTrue(upstreamCalls("eth_getLogs") >= 4, "split: " + proxy.bodies());
+    }
+    String above =
+        "[{\"fromBlock\":\"0x"
+            + Long.toHexString(head + 5)
+            + "\",\"toBlock\":\"0x"
+            + Long.toHexString(head + 100)
+            + "\"}]";
+    JsonNode refused = node.post(rpc(above)).json().get("error");
+    assertEquals(-32602, refused.get("code").asInt(), refused.toString());
+    assertEquals(refused, ask("eth_getLogs", above).json().get("error"));
+  }
+
+  private static String rpc(String getLogsParams) {
+    return "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"eth_getLogs\",\"params\":"
+        + getLogsParams
+        + "}";
   }
 }
