@@ -44,9 +44,7 @@ public final class HeadPoller {
 
   void poll(Upstream u) {
     try {
-      byte[] body = transport.exchange(u, POLL, u.settings().timeout(), null, false);
-      u.answered();
-      long[] heads = parse(body);
+      long[] heads = parse(u.ask(transport, POLL));
       u.head().pollAnswered(true);
       if (heads[0] >= 0) {
         u.head().observe(heads[0], heads[1], heads[2], clock.instant());

@@ -166,6 +166,27 @@ public final class Upstream {
   }
 
   /**
+   * Sends it one of the watcher's own calls (head poll, probe, chain check), whose wait counts
+   * toward its silence as a request's does: a frozen upstream is seen however little traffic it
+   * gets.
+   */
+  byte[] ask(UpstreamTransport transport, byte[] payload)
+      throws UpstreamTransport.UpstreamException {
+    startedWaiting();
+    byte[] body;
+    try {
+      body = transport.exchange(this, payload, settings.timeout(), null, false);
+    } catch (UpstreamTransport.UpstreamException e) {
+      UpstreamFailure.Kind kind = e.failure().kind();
+      stoppedWaiting(
+          kind == UpstreamFailure.Kind.HTTP_STATUS || kind == UpstreamFailure.Kind.TOO_LARGE);
+      throw e;
+    }
+    stoppedWaiting(true);
+    return body;
+  }
+
+  /**
    * Ends any silence. Called on every answer, so it writes the shared fields only when they change
    * (at most once a millisecond under load), not once per request.
    */

@@ -164,7 +164,6 @@ public class Upstreams {
       u.breaker().onFailure("probe answered with an error");
       return;
     }
-    u.answered();
     u.head().pollAnswered(true);
     u.chainSeen(seen);
     if (tooSlow(network, u, took)) {
@@ -201,7 +200,6 @@ public class Upstreams {
     try {
       long seen = askChainId(u);
       if (seen >= 0) {
-        u.answered();
         u.chainSeen(seen);
       }
     } catch (Exception e) {
@@ -211,8 +209,7 @@ public class Upstreams {
 
   /** The upstream's eth_chainId, or -1 when it answered with an error or not a number. */
   private long askChainId(Upstream u) throws Exception {
-    byte[] body = transport.exchange(u, PROBE, u.settings().timeout(), null, false);
-    return chainIdOf(UpstreamReply.read(body));
+    return chainIdOf(UpstreamReply.read(u.ask(transport, PROBE)));
   }
 
   /** The chain id in an eth_chainId answer, -1 when it is an error or not a quantity. */

@@ -168,6 +168,31 @@ class FailoverIT extends ItBase {
   }
 
   /**
+   * p1 freezes (takes requests and never answers, as a node stopped with SIGSTOP) while one client
+   * sends about 1.5 requests a second: each request waits on p1 only for its hedge delay, far too
+   * little to add up to unresponsive-after, but the head poll waits on it too, so it leaves
+   * rotation about as fast as under load.
+   */
+  @Test
+  void aFrozenUpstreamLeavesRotationAtALowRequestRate() throws InterruptedException {
+    net.p1.mode(Mode.HANG);
+    long frozenAt = System.nanoTime();
+    long outAfter = -1;
+    for (int i = 0; i < 12 && outAfter < 0; i++) {
+      Gateway.Response r = gateway.post(BLOCK_NUMBER);
+      assertEquals(200, r.status(), "request " + i + ": " + r.body());
+      if (!p1State().get("inRotation").asBoolean()) {
+        outAfter = (System.nanoTime() - frozenAt) / 1_000_000;
+      }
+      // The fault is the low rate itself: one request every 650 ms.
+      Thread.sleep(650);
+    }
+    assertTrue(outAfter > 0 && outAfter < 3_500, "p1 left rotation after " + outAfter + " ms");
+    JsonNode p1 = p1State();
+    assertTrue(p1.get("lastFailure").asText().startsWith("unresponsive"), "p1's reason: " + p1);
+  }
+
+  /**
    * p1 answers everything 1.8 s late (its timeout is 2 s), under four clients of steady load: taken
    * out as unresponsive, it answers its probes, slowly, and stays out (out-of-service is 1 s here,
    * so it would have been back within three) until it is fast again. No client sees an error.
