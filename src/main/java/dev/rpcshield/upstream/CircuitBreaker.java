@@ -42,6 +42,10 @@ public final class CircuitBreaker {
   private String lastFailure = "";
   private boolean held;
   private Chain chain = Chain.UNCHECKED;
+
+  /** Seen on its network's chain since it was last found on another: it may have served. */
+  private boolean vouched;
+
   private volatile StateListener listener = (from, to, reason) -> {};
 
   /** Told of every change in or out of rotation, outside the breaker's lock. */
@@ -105,22 +109,57 @@ public final class CircuitBreaker {
   /**
    * Records what its eth_chainId showed: on the network's chain, or on another (then it leaves
    * rotation until a later check finds it on the right chain).
+   *
+   * @return whether it was found on another chain after it had been seen on its own since it was
+   *     last found elsewhere: what it answered in between may be the other chain's
    */
-  public void chainSeen(boolean right, String reason) {
+  public boolean chainSeen(boolean right, String reason) {
     String from;
     String to;
+    boolean turned;
     synchronized (this) {
       if (chain == Chain.UNCHECKED) {
-        return;
+        return false;
       }
       from = shown();
       chain = right ? Chain.VERIFIED : Chain.WRONG_CHAIN;
+      turned = !right && vouched;
+      vouched = right;
       if (!right) {
         lastFailure = reason;
       }
       to = shown();
     }
     tell(from, to, reason);
+    return turned;
+  }
+
+  /**
+   * Its chain is no longer known (its connection broke, so it may be a new process; its head went
+   * back without its chain being shown): a verified upstream takes no traffic until its chain is
+   * seen again. It stays vouched for, so that chain turning out to be another one is told.
+   */
+  public void chainInDoubt(String reason) {
+    String from;
+    String to;
+    synchronized (this) {
+      if (chain != Chain.VERIFIED) {
+        return;
+      }
+      from = shown();
+      chain = Chain.UNVERIFIED;
+      lastFailure = reason;
+      to = shown();
+    }
+    tell(from, to, reason);
+  }
+
+  /**
+   * Whether the head poll asks it: in rotation, or out only until its chain is seen to be the
+   * network's (so a chain check comes with every poll).
+   */
+  public synchronized boolean polled() {
+    return state == State.CLOSED && !held;
   }
 
   /** Whether the upstream is out and its interval has passed, so a probe should be sent. */

@@ -333,6 +333,7 @@ public final class Forwarder {
       if (cancelled.get()) {
         return CANCELLED;
       }
+      upstream.connectionFailed(e.failure());
       upstream.recordAttempt(clock.millis() - started, true);
       return new Attempt(null, e.failure());
     }

@@ -14,15 +14,24 @@ import java.util.logging.Logger;
 
 /**
  * Asks each upstream for its latest, safe and finalized block in one batch and records the answer
- * in its {@link UpstreamHead}; then lets the {@link HeadTracker} re-decide who lags.
+ * in its {@link UpstreamHead}; then lets the {@link HeadTracker} re-decide who lags. On a network
+ * with a chain id the batch asks eth_chainId too, so an upstream that turns up on another chain (a
+ * restart, a URL now pointing elsewhere) is out within one poll, and a head that went back is only
+ * ever recorded with the chain it is on.
  */
 public final class HeadPoller {
   private static final Logger LOG = Logger.getLogger(HeadPoller.class.getName());
   private static final JsonFactory JSON = new JsonFactory();
-  static final byte[] POLL =
-      ("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_blockNumber\",\"params\":[]},"
-              + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"eth_getBlockByNumber\",\"params\":[\"safe\",false]},"
-              + "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"eth_getBlockByNumber\",\"params\":[\"finalized\",false]}]")
+  private static final String HEADS =
+      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_blockNumber\",\"params\":[]},"
+          + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"eth_getBlockByNumber\",\"params\":[\"safe\",false]},"
+          + "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"eth_getBlockByNumber\",\"params\":[\"finalized\",false]}";
+
+  static final byte[] POLL = ("[" + HEADS + "]").getBytes(StandardCharsets.US_ASCII);
+
+  /** The poll of an upstream whose network has a chain id: the same batch and its eth_chainId. */
+  static final byte[] POLL_WITH_CHAIN =
+      ("[" + HEADS + ",{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"eth_chainId\",\"params\":[]}]")
           .getBytes(StandardCharsets.US_ASCII);
 
   private final UpstreamTransport transport;
@@ -35,29 +44,42 @@ public final class HeadPoller {
     this.clock = clock;
   }
 
-  /** Polls every upstream in rotation concurrently on {@code threads}, then evaluates lag once. */
+  /**
+   * Polls every upstream in rotation, or out only until its chain is seen, concurrently on {@code
+   * threads}, then evaluates lag once.
+   */
   public void pollAll(List<Upstream> upstreams, Executor threads) {
-    FanOut.each(
-        upstreams.stream().filter(u -> u.breaker().inRotation()).toList(), this::poll, threads);
+    FanOut.each(upstreams.stream().filter(u -> u.breaker().polled()).toList(), this::poll, threads);
     tracker.evaluate(upstreams);
   }
 
   void poll(Upstream u) {
     try {
-      long[] heads = parse(u.ask(transport, POLL));
+      long[] heads = parse(u.ask(transport, u.chainId() == 0 ? POLL : POLL_WITH_CHAIN));
       u.head().pollAnswered(true);
+      if (heads[3] >= 0) {
+        u.chainSeen(heads[3]);
+      } else if (heads[0] >= 0 && heads[0] < u.head().latest()) {
+        u.headWentBack(u.head().latest(), heads[0]);
+      }
       if (heads[0] >= 0) {
         u.head().observe(heads[0], heads[1], heads[2], clock.instant());
       }
-    } catch (UpstreamTransport.UpstreamException | IOException | RuntimeException e) {
+    } catch (UpstreamTransport.UpstreamException e) {
+      u.head().pollAnswered(false);
+      u.connectionFailed(e.failure());
+      LOG.log(Level.FINE, "head poll of " + u.name() + " failed", e);
+    } catch (IOException | RuntimeException e) {
       u.head().pollAnswered(false);
       LOG.log(Level.FINE, "head poll of " + u.name() + " failed", e);
     }
   }
 
-  /** Reads latest, safe and finalized (-1 where absent) from the poll's batch answer. */
+  /**
+   * Reads latest, safe, finalized and the chain id (-1 where absent) from the poll's batch answer.
+   */
   static long[] parse(byte[] body) throws IOException {
-    long[] heads = {-1, -1, -1};
+    long[] heads = {-1, -1, -1, -1};
     try (JsonParser p = JSON.createParser(body)) {
       if (p.nextToken() != JsonToken.START_ARRAY) {
         return heads;
@@ -78,7 +100,7 @@ public final class HeadPoller {
             p.skipChildren();
           }
         }
-        if (id >= 1 && id <= 3) {
+        if (id >= 1 && id <= 4) {
           heads[id - 1] = value;
         }
       }

@@ -146,6 +146,14 @@ public final class HeadTracker {
   }
 
   /**
+   * Forgets the numbers answered so far: an upstream that served them turned out to be on another
+   * chain, whose head they may have been.
+   */
+  public void forgetServed() {
+    highestServed.set(-1);
+  }
+
+  /**
    * The block number to answer eth_blockNumber with: the upstream's answer, raised to the best head
    * known among upstreams in rotation and to any number this instance answered before, so clients
    * see the freshest head and never see the chain go backwards.

@@ -24,6 +24,28 @@ public final class Network {
   private final HeadTracker heads;
   private final HeadPoller headPoller;
   private volatile Layout layout;
+  private volatile ChainListener chainListener = ChainListener.NONE;
+
+  /** What the response cache is told of a network's chain. */
+  public interface ChainListener {
+    /** Its upstreams' heads (and chains) were polled. */
+    void polled();
+
+    /**
+     * One of its upstreams was found on another chain after it had been seen on this one: what it
+     * answered since may be that other chain's.
+     */
+    void turned(String upstream);
+
+    ChainListener NONE =
+        new ChainListener() {
+          @Override
+          public void polled() {}
+
+          @Override
+          public void turned(String upstream) {}
+        };
+  }
 
   /**
    * What a reload can change: the upstreams, their groups and routes, and the forwarder's rules.
@@ -67,7 +89,16 @@ public final class Network {
   private Upstream create(UpstreamSettings s, UpstreamsConfig c) {
     CircuitBreaker breaker = new CircuitBreaker(clock, c.failureThreshold(), c.outOfService());
     breaker.listen((from, to, reason) -> EventLog.upstreamState(s.name(), from, to, reason));
-    return new Upstream(s, breaker, clock, chainId);
+    Upstream u = new Upstream(s, breaker, clock, chainId);
+    u.onChainTurned(() -> {
+      heads.forgetServed();
+      chainListener.turned(s.name());
+    });
+    return u;
+  }
+
+  public void listen(ChainListener next) {
+    this.chainListener = next;
   }
 
   private Layout layout(NetworkConfig config, Map<String, Upstream> byName) {
@@ -204,6 +235,7 @@ public final class Network {
 
   void pollHeads(Executor threads) {
     headPoller.pollAll(layout.upstreams(), threads);
+    chainListener.polled();
   }
 
   /** Polls the head of an upstream about to join, without judging lag yet. */

@@ -23,6 +23,7 @@ public final class Upstream {
   private final Clock clock;
   private final long chainId;
   private volatile long seenChainId = -1;
+  private volatile Runnable chainTurned = () -> {};
   private volatile double latencyMillisEwma;
   private volatile double latencyDeviationEwma;
 
@@ -91,6 +92,14 @@ public final class Upstream {
   }
 
   /**
+   * Told when it is found on another chain after it had been seen on its network's: what it
+   * answered since may be that other chain's.
+   */
+  void onChainTurned(Runnable listener) {
+    this.chainTurned = listener;
+  }
+
+  /**
    * Records the chain id its eth_chainId answered and whether that is its network's; an upstream on
    * another chain leaves rotation until a later answer is right.
    */
@@ -100,9 +109,32 @@ public final class Upstream {
       return;
     }
     boolean right = seen == chainId;
-    breaker.chainSeen(
+    if (breaker.chainSeen(
         right,
-        right ? "on chain " + seen : "on chain " + seen + " but its network is chain " + chainId);
+        right ? "on chain " + seen : "on chain " + seen + " but its network is chain " + chainId)) {
+      chainTurned.run();
+    }
+  }
+
+  /**
+   * A connection to it was refused or broke: it may come back as a new process (a restart, a URL
+   * now pointing elsewhere), so on a network with a chain id it serves again only once its chain
+   * has been seen (by the next head poll).
+   */
+  void connectionFailed(UpstreamFailure failure) {
+    if (chainId != 0
+        && (failure.kind() == UpstreamFailure.Kind.CONNECT
+            || failure.kind() == UpstreamFailure.Kind.IO)) {
+      breaker.chainInDoubt("connection failed (" + failure.reason() + "), chain to be seen again");
+    }
+  }
+
+  /** Its head went back without its chain shown: it serves again once its chain has been seen. */
+  void headWentBack(long from, long to) {
+    if (chainId != 0) {
+      breaker.chainInDoubt(
+          "head went back from " + from + " to " + to + ", chain to be seen again");
+    }
   }
 
   /**

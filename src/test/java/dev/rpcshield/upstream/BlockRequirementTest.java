@@ -63,14 +63,15 @@ class BlockRequirementTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "[{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x64\"},{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{\"number\":\"0x60\",\"hash\":\"0x1\"}},{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":{\"hash\":\"0x2\",\"number\":\"0x40\"}}]|100|96|64",
-        "[{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x64\"},{\"jsonrpc\":\"2.0\",\"id\":2,\"error\":{\"code\":-32000,\"message\":\"safe block not found\"}},{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":null}]|100|-1|-1",
-        "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,\"message\":\"batch not supported\"}}|-1|-1|-1",
+        "[{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x64\"},{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{\"number\":\"0x60\",\"hash\":\"0x1\"}},{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":{\"hash\":\"0x2\",\"number\":\"0x40\"}}]|100|96|64|-1",
+        "[{\"jsonrpc\":\"2.0\",\"id\":4,\"result\":\"0x2105\"},{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x0\"},{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{\"number\":\"0x0\"}},{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":{\"number\":\"0x0\"}}]|0|0|0|8453",
+        "[{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x64\"},{\"jsonrpc\":\"2.0\",\"id\":2,\"error\":{\"code\":-32000,\"message\":\"safe block not found\"}},{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":null}]|100|-1|-1|-1",
+        "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,\"message\":\"batch not supported\"}}|-1|-1|-1|-1",
       })
-  void headPollAnswersAreRead(String body, long latest, long safe, long finalized)
+  void headPollAnswersAreRead(String body, long latest, long safe, long finalized, long chain)
       throws Exception {
     assertArrayEquals(
-        new long[] {latest, safe, finalized},
+        new long[] {latest, safe, finalized, chain},
         HeadPoller.parse(body.getBytes(StandardCharsets.UTF_8)));
   }
 }

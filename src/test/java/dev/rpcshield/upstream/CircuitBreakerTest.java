@@ -93,4 +93,19 @@ class CircuitBreakerTest {
     assertTrue(breaker.inRotation());
     assertEquals(CircuitBreaker.Chain.UNCHECKED, breaker.chain());
   }
+
+  @Test
+  void onlyAChainSeenRightBeforeIsToldAsTurnedAndADoubtKeepsThat() {
+    breaker.requireChain();
+    assertFalse(breaker.chainSeen(false, "on chain 1"), "never seen on its own chain");
+    assertFalse(breaker.chainSeen(true, "on chain 8453"));
+    breaker.chainInDoubt("connection failed");
+    assertEquals(CircuitBreaker.Chain.UNVERIFIED, breaker.chain());
+    assertFalse(breaker.inRotation());
+    assertTrue(breaker.polled(), "the head poll still asks it");
+    assertTrue(breaker.chainSeen(false, "on chain 1"), "it served on its chain before");
+    assertFalse(breaker.chainSeen(false, "on chain 1"), "told once");
+    breaker.chainInDoubt("connection failed");
+    assertEquals(CircuitBreaker.Chain.WRONG_CHAIN, breaker.chain(), "a doubt moves only VERIFIED");
+  }
 }

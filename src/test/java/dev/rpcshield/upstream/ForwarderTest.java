@@ -271,4 +271,23 @@ class ForwarderTest {
     long paused = pauses.stream().mapToLong(Duration::toMillis).sum();
     assertTrue(paused < 250, "paused " + paused + " ms in a 250 ms deadline");
   }
+
+  @Test
+  void aConnectionThatBrokeTakesAnUpstreamWithAChainOutUntilItsChainIsSeenAgain() {
+    Upstream a =
+        new Upstream(
+            UpstreamSettings.of("a", URI.create("http://127.0.0.1:1")),
+            new CircuitBreaker(clock, 3, Duration.ofSeconds(10)),
+            clock,
+            8453);
+    Upstream b = upstream("b", 0, 0);
+    a.chainSeen(8453);
+    answers("a", Kind.IO, ok(7));
+    answers("b", ok(7));
+    assertInstanceOf(Forwarder.Answered.class, send(List.of(a, b), false));
+    assertEquals(List.of("a", "b"), calls, "not retried on a until its chain is seen");
+    assertEquals(CircuitBreaker.Chain.UNVERIFIED, a.breaker().chain());
+    a.chainSeen(8453);
+    assertTrue(a.breaker().inRotation());
+  }
 }

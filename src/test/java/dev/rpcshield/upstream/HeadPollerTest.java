@@ -1,6 +1,8 @@
 package dev.rpcshield.upstream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rpcshield.testing.MutableClock;
@@ -11,12 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The head poll against a scripted upstream: what it records, and its wait counted toward the
- * upstream's silence.
+ * The head poll against a scripted upstream: what it records, the chain it checks with every poll,
+ * and its wait counted toward the upstream's silence.
  */
 class HeadPollerTest {
   private final MutableClock clock = new MutableClock(Instant.parse("2026-12-04T00:00:00Z"));
@@ -25,8 +29,11 @@ class HeadPollerTest {
   /** Scripted answers: a body, a failure kind, or a wait that ends in a timeout. */
   private final Deque<Object> script = new ArrayDeque<>();
 
+  private final List<byte[]> asked = new ArrayList<>();
+
   private final UpstreamTransport transport =
       (upstream, payload, timeout, clientIp, submission) -> {
+        asked.add(payload);
         Object next = script.poll();
         if (next instanceof Duration wait) {
           clock.advance(wait);
@@ -77,5 +84,81 @@ class HeadPollerTest {
     script.add(answer(100, -1));
     poller.poll(u);
     assertEquals(Duration.ZERO, u.silentFor(), "its answer ends the silence");
+  }
+
+  @Test
+  void everyPollOfAnUpstreamWithAChainIdAsksItsChain() {
+    Upstream u = upstream(8453);
+    List<String> turned = new ArrayList<>();
+    u.onChainTurned(() -> turned.add(u.name()));
+    script.add(answer(461, 8453));
+    poller.pollAll(List.of(u), Runnable::run);
+    assertArrayEquals(HeadPoller.POLL_WITH_CHAIN, asked.get(0));
+    assertTrue(u.breaker().inRotation(), "seen on its chain by the poll");
+    assertEquals(461, u.head().latest());
+
+    script.add(answer(0, 31337));
+    poller.pollAll(List.of(u), Runnable::run);
+    assertEquals(CircuitBreaker.Chain.WRONG_CHAIN, u.breaker().chain());
+    assertFalse(u.breaker().inRotation());
+    assertEquals(List.of("u"), turned, "found on another chain after serving on its own");
+
+    script.add(answer(3, 31337));
+    poller.pollAll(List.of(u), Runnable::run);
+    assertEquals(List.of("u"), turned, "told once");
+    script.add(answer(470, 8453));
+    poller.pollAll(List.of(u), Runnable::run);
+    assertTrue(u.breaker().inRotation(), "back within one poll once on its chain again");
+    assertEquals(4, asked.size(), "polled while out for its chain");
+  }
+
+  @Test
+  void anUpstreamThatNeverServedOnItsChainIsNotToldAsTurned() {
+    Upstream u = upstream(8453);
+    List<String> turned = new ArrayList<>();
+    u.onChainTurned(() -> turned.add(u.name()));
+    script.add(answer(5, 1));
+    poller.poll(u);
+    assertEquals(CircuitBreaker.Chain.WRONG_CHAIN, u.breaker().chain());
+    assertEquals(List.of(), turned);
+  }
+
+  @Test
+  void aHeadThatWentBackWithoutItsChainShownTakesItOutUntilTheChainIsSeen() {
+    Upstream u = upstream(8453);
+    script.add(answer(461, 8453));
+    poller.poll(u);
+    script.add(answer(0, -1));
+    poller.poll(u);
+    assertEquals(CircuitBreaker.Chain.UNVERIFIED, u.breaker().chain());
+    assertFalse(u.breaker().inRotation());
+    assertTrue(u.breaker().lastFailure().contains("head went back from 461 to 0"));
+    script.add(answer(1, 8453));
+    poller.poll(u);
+    assertTrue(u.breaker().inRotation());
+  }
+
+  @Test
+  void aRefusedConnectionTakesItOutUntilAPollHasSeenItsChain() {
+    Upstream u = upstream(8453);
+    script.add(answer(461, 8453));
+    poller.poll(u);
+    script.add(Kind.CONNECT);
+    poller.pollAll(List.of(u), Runnable::run);
+    assertFalse(u.breaker().inRotation(), "it may come back as another process");
+    script.add(answer(462, 8453));
+    poller.pollAll(List.of(u), Runnable::run);
+    assertTrue(u.breaker().inRotation());
+  }
+
+  @Test
+  void anUpstreamOfANetworkWithoutAChainIdIsPolledForItsHeadsOnly() {
+    Upstream u = upstream(0);
+    script.add(answer(7, -1));
+    script.add(Kind.CONNECT);
+    poller.poll(u);
+    poller.poll(u);
+    assertArrayEquals(HeadPoller.POLL, asked.get(0));
+    assertTrue(u.breaker().inRotation());
   }
 }

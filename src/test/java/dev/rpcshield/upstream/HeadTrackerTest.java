@@ -130,4 +130,13 @@ class HeadTrackerTest {
     assertEquals(103, tracker.blockNumberToServe(95, all));
     assertEquals(120, tracker.blockNumberToServe(120, all));
   }
+
+  @Test
+  void numbersServedAreForgottenWhenTheyMayHaveBeenAnotherChains() {
+    heads(100, 100_000);
+    assertEquals(100_000, tracker.blockNumberToServe(100, all));
+    b.breaker().open();
+    tracker.forgetServed();
+    assertEquals(100, tracker.blockNumberToServe(100, all), "b, out, showed another chain's head");
+  }
 }
