@@ -12,6 +12,23 @@ public interface CacheStore {
   /** Stores {@code value} under {@code key}, replacing any earlier value. */
   void put(String key, byte[] value);
 
+  /**
+   * The network's cache generation as every instance sharing this store sees it (part of every key,
+   * so entries of an earlier one are never read again); 0 for a store of this instance alone, whose
+   * cache counts its generations itself.
+   */
+  default long generation(String network) {
+    return 0;
+  }
+
+  /**
+   * Moves the network's shared generation past every earlier one and returns it; 0 for a store of
+   * this instance alone.
+   */
+  default long advance(String network) {
+    return 0;
+  }
+
   /** Told when an entry leaves the store to make room, with the entry's key. */
   @FunctionalInterface
   interface EvictionListener {

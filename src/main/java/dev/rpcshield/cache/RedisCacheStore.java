@@ -3,11 +3,13 @@ package dev.rpcshield.cache;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.GetExParams;
 
 /**
  * The cache in Redis, shared by every instance of the fleet: each key with a TTL, values above a
@@ -47,6 +49,32 @@ public final class RedisCacheStore implements CacheStore {
   @Override
   public void put(String key, byte[] value) {
     redis.get().setex(key.getBytes(StandardCharsets.UTF_8), ttlSeconds, encode(value));
+  }
+
+  /** Read with its TTL renewed, so it lives as long as anyone reads it and entries it keys. */
+  @Override
+  public long generation(String network) {
+    String stored =
+        redis.get().getEx(generationKey(network), GetExParams.getExParams().ex(ttlSeconds));
+    return stored == null ? 0 : Long.parseLong(stored);
+  }
+
+  /** One script, so the counter never lives without its TTL. */
+  @Override
+  public long advance(String network) {
+    Object next =
+        redis
+            .get()
+            .eval(
+                "local g = redis.call('INCR', KEYS[1]) redis.call('EXPIRE', KEYS[1], ARGV[1]) return g",
+                List.of(generationKey(network)),
+                List.of(String.valueOf(ttlSeconds)));
+    return (Long) next;
+  }
+
+  /** {@code rpcshield:cache-generation:<network>}: outside the entries' key space. */
+  static String generationKey(String network) {
+    return "rpcshield:cache-generation:" + network;
   }
 
   byte[] encode(byte[] value) {

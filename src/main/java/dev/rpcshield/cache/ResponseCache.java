@@ -6,11 +6,14 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One network's finality-aware response cache: looks calls up by their canonical key ({@link
  * Cacheability}) and keeps answers that can no longer change. Null results and errors are never
- * kept; a store that fails is a miss, counted, never a failed request.
+ * kept; a store that fails is a miss, counted, never a failed request. Keys carry the network's
+ * generation: when an upstream turns up on another chain, {@link #invalidate()} moves to the next,
+ * and nothing stored before (nor after, for a call looked up before) is read again.
  */
 public final class ResponseCache {
   private static final String PREFIX = "rpcshield:cache:";
@@ -21,6 +24,8 @@ public final class ResponseCache {
   private final CacheEvents events;
   private final Map<String, Duration> realtime;
   private final CacheStore realtimeStore;
+  private final AtomicLong generation = new AtomicLong();
+  private volatile boolean advancePending;
 
   /** A cacheable call that was looked up: its key, and the stored result if there was one. */
   public record Lookup(Cacheability.Ticket ticket, String key, String result) {
@@ -114,17 +119,62 @@ public final class ResponseCache {
     return true;
   }
 
+  /**
+   * Drops every entry of the network, here at once and, through a shared store, for the fleet: one
+   * of its upstreams was found on another chain, and what it answered since it was last seen on
+   * this one may be that chain's. A call looked up before keeps the key it was given, so its answer
+   * is stored where it is never read.
+   */
+  public void invalidate() {
+    generation.incrementAndGet();
+    advanceShared();
+  }
+
+  /**
+   * Takes the shared generation if another instance moved it on, and retries a move the store
+   * missed; run after each head poll.
+   */
+  public void refresh() {
+    if (advancePending) {
+      advanceShared();
+    }
+    try {
+      long shared = store.generation(network);
+      generation.accumulateAndGet(shared, Math::max);
+    } catch (RuntimeException e) {
+      events.storeError(network, "generation");
+    }
+  }
+
+  private void advanceShared() {
+    try {
+      long shared = store.advance(network);
+      generation.accumulateAndGet(shared, Math::max);
+      advancePending = false;
+    } catch (RuntimeException e) {
+      advancePending = true;
+      events.storeError(network, "generation");
+    }
+  }
+
   private CacheStore storeFor(Cacheability.Ticket t) {
     return t.kind() == Cacheability.Kind.REALTIME ? realtimeStore : store;
   }
 
   /**
    * {@code rpcshield:cache:<network>:<method>:<sha-256 of the canonical params>}; a realtime
-   * entry's params are hashed with an {@code rt} prefix, so it never meets a final one.
+   * entry's params are hashed with an {@code rt} prefix, so it never meets a final one, and after
+   * the network's first generation with {@code g<generation>:} before that.
    */
   String key(Cacheability.Ticket t) {
     String params = t.kind() == Cacheability.Kind.REALTIME ? "rt" + t.params() : t.params();
-    return PREFIX + network + ':' + t.method() + ':' + sha256(params);
+    long g = generation.get();
+    return PREFIX
+        + network
+        + ':'
+        + t.method()
+        + ':'
+        + sha256(g == 0 ? params : "g" + g + ':' + params);
   }
 
   /** The method a key of this cache names, for eviction counts; null for a foreign key. */

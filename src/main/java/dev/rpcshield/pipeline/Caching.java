@@ -75,9 +75,27 @@ public class Caching {
             : new RealtimeCacheStore(
                 config.realtimeTtl(), Math.max(1, config.maxBytes() / 8), Ticker.systemTicker());
     for (Network n : upstreams.networks()) {
-      caches.put(
-          n.name(),
-          new ResponseCache(n.name(), store, heads(n), events, config.realtimeTtl(), realtime));
+      ResponseCache cache =
+          new ResponseCache(n.name(), store, heads(n), events, config.realtimeTtl(), realtime);
+      caches.put(n.name(), cache);
+      n.listen(
+          new Network.ChainListener() {
+            @Override
+            public void polled() {
+              cache.refresh();
+            }
+
+            @Override
+            public void turned(String upstream) {
+              LOG.warning(() ->
+                  "upstream "
+                      + upstream
+                      + " of network "
+                      + n.name()
+                      + " turned up on another chain: the network's cache is dropped");
+              cache.invalidate();
+            }
+          });
     }
   }
 

@@ -1,10 +1,12 @@
 package dev.rpcshield.cache;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rpcshield.testing.TestRedis;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
@@ -26,6 +28,24 @@ class RedisCacheStoreIT extends CacheStoreContract {
   @Override
   CacheStore store() {
     return store;
+  }
+
+  @Test
+  void aNetworksGenerationIsSharedOnlyMovesOnAndHasATtl() {
+    String network = "test-" + UUID.randomUUID();
+    String key = RedisCacheStore.generationKey(network);
+    try {
+      assertEquals(0, store.generation(network), "none yet");
+      long first = store.advance(network);
+      RedisCacheStore another = new RedisCacheStore(() -> jedis, Duration.ofMinutes(5), 1024);
+      assertEquals(first, another.generation(network), "another instance reads it");
+      assertTrue(another.advance(network) > first);
+      assertEquals(first + 1, store.generation(network));
+      long ttl = jedis.ttl(key);
+      assertTrue(ttl > 0 && ttl <= 300, "ttl " + ttl);
+    } finally {
+      jedis.del(key);
+    }
   }
 
   @Test

@@ -195,4 +195,92 @@ class ResponseCacheTest {
     assertTrue(small.size() <= 20, "held " + small.size());
     assertTrue(evicted.size() >= 80, "evicted " + evicted.size());
   }
+
+  @Test
+  void afterAnInvalidationNothingStoredBeforeNorLookedUpBeforeIsServed() {
+    ResponseCache.Lookup poisoned = cache.lookup("eth_getBalance", b("[\"0x999\",\"0x5\"]"));
+    assertTrue(cache.remember(poisoned, "\"0x999\""));
+    ResponseCache.Lookup inFlight = cache.lookup("eth_getBlockByNumber", b("[\"0x5\",false]"));
+    assertTrue(cache.lookup("eth_getBalance", b("[\"0x999\",\"0x5\"]")).hit());
+
+    cache.invalidate();
+    assertTrue(cache.remember(inFlight, "{\"number\":\"0x5\",\"hash\":\"0xbad\"}"));
+    assertFalse(cache.lookup("eth_getBalance", b("[\"0x999\",\"0x5\"]")).hit());
+    assertFalse(
+        cache.lookup("eth_getBlockByNumber", b("[\"0x5\",false]")).hit(),
+        "an answer to a call looked up before is stored where it is never read");
+    ResponseCache.Lookup fresh = cache.lookup("eth_getBalance", b("[\"0x999\",\"0x5\"]"));
+    assertTrue(cache.remember(fresh, "\"0x0\""));
+    assertEquals("\"0x0\"", cache.lookup("eth_getBalance", b("[\"0x999\",\"0x5\"]")).result());
+  }
+
+  /** A store shared by instances: one generation counter, as Redis keeps it. */
+  private static final class SharedStore implements CacheStore {
+    final CacheStore entries = new InMemoryCacheStore(1 << 20, k -> {});
+    final AtomicLong generation = new AtomicLong();
+    volatile boolean down;
+
+    @Override
+    public byte[] get(String key) {
+      return entries.get(key);
+    }
+
+    @Override
+    public void put(String key, byte[] value) {
+      entries.put(key, value);
+    }
+
+    @Override
+    public long generation(String network) {
+      if (down) {
+        throw new IllegalStateException("down");
+      }
+      return generation.get();
+    }
+
+    @Override
+    public long advance(String network) {
+      if (down) {
+        throw new IllegalStateException("down");
+      }
+      return generation.incrementAndGet();
+    }
+  }
+
+  @Test
+  void anInvalidationByOneInstanceReachesAnotherAtItsNextRefresh() {
+    SharedStore shared = new SharedStore();
+    ResponseCache one = new ResponseCache("main", shared, heads, CacheEvents.NONE);
+    ResponseCache two = new ResponseCache("main", shared, heads, CacheEvents.NONE);
+    one.remember(one.lookup("eth_getBlockByNumber", b("[\"0x5\",false]")), "{\"hash\":\"0xbad\"}");
+    assertTrue(two.lookup("eth_getBlockByNumber", b("[\"0x5\",false]")).hit(), "shared");
+
+    one.invalidate();
+    assertFalse(one.lookup("eth_getBlockByNumber", b("[\"0x5\",false]")).hit());
+    two.refresh();
+    assertFalse(two.lookup("eth_getBlockByNumber", b("[\"0x5\",false]")).hit());
+    two.remember(two.lookup("eth_getBlockByNumber", b("[\"0x5\",false]")), "{\"hash\":\"0xgood\"}");
+    assertEquals(
+        "{\"hash\":\"0xgood\"}",
+        one.lookup("eth_getBlockByNumber", b("[\"0x5\",false]")).result(),
+        "both on the same generation again");
+  }
+
+  @Test
+  void anInvalidationTheSharedStoreMissedHoldsHereAndIsSharedOnceItIsBack() {
+    SharedStore shared = new SharedStore();
+    ResponseCache one = new ResponseCache("main", shared, heads, counting);
+    ResponseCache two = new ResponseCache("main", shared, heads, CacheEvents.NONE);
+    two.remember(two.lookup("eth_getBlockByNumber", b("[\"0x5\",false]")), "{\"hash\":\"0xbad\"}");
+    shared.down = true;
+    one.invalidate();
+    one.refresh();
+    assertTrue(events.contains("error main generation"), events.toString());
+    shared.down = false;
+    assertFalse(one.lookup("eth_getBlockByNumber", b("[\"0x5\",false]")).hit(), "dropped here");
+    one.refresh();
+    two.refresh();
+    assertFalse(
+        two.lookup("eth_getBlockByNumber", b("[\"0x5\",false]")).hit(), "and for the fleet");
+  }
 }

@@ -26,6 +26,10 @@ import org.junit.jupiter.api.Test;
  */
 class CacheIT {
   private static final Anvil NODE = new Anvil(18608, 31337);
+
+  /** A node on another chain, which the upstream's relay is pointed at as a restart there would. */
+  private static final Anvil OTHER_CHAIN = new Anvil(18624, 8453);
+
   private static final LibertyServer SERVER = new LibertyServer("rpcshieldCache", 18550);
   private static ChaosProxy proxy;
   private static Gateway node;
@@ -39,11 +43,13 @@ class CacheIT {
   @BeforeAll
   static void start() {
     NODE.start();
+    OTHER_CHAIN.start();
     proxy = new ChaosProxy("cache-upstream", 18622, URI.create(NODE.url()));
     SERVER.start(
         List.of(
             "HTTP_HOST=127.0.0.1",
             "RPCSHIELD_UPSTREAMS=c=http://127.0.0.1:18622",
+            "RPCSHIELD_CHAIN_ID=31337",
             "RPCSHIELD_UPSTREAM_HEAD_POLL_INTERVAL=200ms",
             "RPCSHIELD_UPSTREAM_HEDGE_MAX_EXTRA=0",
             "RPCSHIELD_ANONYMOUS_RPS=100000",
@@ -60,6 +66,7 @@ class CacheIT {
     SERVER.stop();
     proxy.close();
     NODE.close();
+    OTHER_CHAIN.close();
   }
 
   private static long head(Gateway g) {
@@ -155,6 +162,46 @@ class CacheIT {
       assertEquals("MISS", latest.header("X-Cache"));
     }
     assertEquals(3, upstreamCalls("\"latest\""), "latest always goes upstream");
+  }
+
+  private static String upstreamState() {
+    return new Admin(gateway).call("GET", "/upstreams", null).json().get(0).get("state").asText();
+  }
+
+  /**
+   * The upstream's node is swapped for one on another chain (its relay now reaches it, as a restart
+   * onto the wrong chain looks from here) where an address holds 0x999 at a block that is final on
+   * both chains; on the real chain it holds nothing. The upstream is out within a few head polls
+   * (not at the 30 s chain check), and once the real node is back nothing the other chain answered
+   * is served from the cache.
+   */
+  @Test
+  void nothingAnUpstreamOnAnotherChainAnsweredIsServedFromTheCache() {
+    String address = "0x0000000000000000000000000000000000000999";
+    Gateway other = Gateway.direct(OTHER_CHAIN);
+    other.call("anvil_setBalance", "[\"" + address + "\",\"0x999\"]");
+    other.call("anvil_mine", "[\"0x50\"]");
+    long block = head(other) - 70;
+    String params = "[\"" + address + "\",\"0x" + Long.toHexString(block) + "\"]";
+    assertEquals("0x999", other.call("eth_getBalance", params).asText(), "final on that chain");
+    finalize(block);
+    assertEquals("0x0", node.call("eth_getBalance", params).asText());
+
+    proxy.retarget(URI.create(OTHER_CHAIN.url()));
+    try {
+      ask("eth_getBalance", params);
+      Eventually.within(Duration.ofSeconds(1), "the upstream found on another chain")
+          .until(() -> upstreamState().equals("WRONG_CHAIN"));
+    } finally {
+      proxy.retarget(URI.create(NODE.url()));
+    }
+    Eventually.within(Duration.ofSeconds(5), "the upstream back on its chain")
+        .until(() -> upstreamState().equals("CLOSED"));
+    for (int i = 0; i < 2; i++) {
+      Gateway.Response r = ask("eth_getBalance", params);
+      assertEquals("0x0", r.json().get("result").asText(), r.header("X-Cache") + " " + r.body());
+      assertEquals(i == 0 ? "MISS" : "HIT", r.header("X-Cache"));
+    }
   }
 
   @Test
