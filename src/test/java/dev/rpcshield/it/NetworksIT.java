@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -19,9 +20,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A gateway of two networks of its own: {@code a} (chain 31337, one node) and {@code b} (chain
- * 8453, nodes b1 and b2 in round robin, b1 and b3 its WebSocket upstreams, host {@code
- * b.rpc.example}). Node b2 starts on chain 31337, the wrong one, and is restarted on the right
- * chain by the test that needs it fixed.
+ * 8453, nodes b1 and b2 and b4, a relay to b1's node, in round robin, b1 and b3 its WebSocket
+ * upstreams, host {@code b.rpc.example}). Node b2 starts on chain 31337, the wrong one, and is
+ * restarted on the right chain by the test that needs it fixed.
  */
 class NetworksIT {
   private static final String CHAIN_ID =
@@ -37,6 +38,7 @@ class NetworksIT {
   private static final LibertyServer SERVER = new LibertyServer("rpcshieldNetworks", 18553);
   private static final Gateway GATEWAY = Gateway.at(SERVER.uri());
   private static final Admin ADMIN = new Admin(GATEWAY);
+  private static ChaosProxy relay;
 
   @BeforeAll
   static void start() {
@@ -44,6 +46,7 @@ class NetworksIT {
     B1.start();
     B2_WRONG.start();
     B3.start();
+    relay = new ChaosProxy("b4", 18625, URI.create(B1.url()));
     SERVER.start(
         List.of(
             "HTTP_HOST=127.0.0.1",
@@ -51,7 +54,11 @@ class NetworksIT {
             "RPCSHIELD_NETWORK_A_CHAIN_ID=31337",
             "RPCSHIELD_NETWORK_A_UPSTREAMS=a1=" + A1.url(),
             "RPCSHIELD_NETWORK_B_CHAIN_ID=0x2105",
-            "RPCSHIELD_NETWORK_B_UPSTREAMS=b1=" + B1.url() + ",b2=" + B2_WRONG.url(),
+            "RPCSHIELD_NETWORK_B_UPSTREAMS=b1="
+                + B1.url()
+                + ",b2="
+                + B2_WRONG.url()
+                + ",b4=http://127.0.0.1:18625",
             "RPCSHIELD_NETWORK_B_GROUP_DEFAULT_STRATEGY=round-robin",
             "RPCSHIELD_NETWORK_B_UPSTREAMS_WS=bw1=ws://127.0.0.1:18642,bw3=ws://127.0.0.1:18644",
             "RPCSHIELD_NETWORK_B_HOSTS=b.rpc.example",
@@ -71,6 +78,7 @@ class NetworksIT {
   @AfterAll
   static void stop() {
     SERVER.stop();
+    relay.close();
     for (Anvil node : List.of(A1, B1, B2_WRONG, B2_FIXED, B3)) {
       node.close();
     }
@@ -184,6 +192,41 @@ class NetworksIT {
       assertEquals("0x2105", GATEWAY.postTo("/b", CHAIN_ID).json().get("result").asText());
     }
     assertTrue(requestsTo("b2") > fixed, "the fixed node takes its share of round robin");
+  }
+
+  /**
+   * b4's node breaks its connection mid-answer and is back at once as a node of chain 31337 (its
+   * relay now reaches network a's node), as a quick restart onto the wrong chain looks from here:
+   * b4 serves nothing until a head poll has seen its chain, so no answer of chain 31337 reaches a
+   * client of network b, even before the chain check (every 300 ms here) would have caught it.
+   */
+  @Test
+  void anUpstreamWhoseConnectionBrokeServesOnlyOnceItsChainIsSeenAgain() {
+    Eventually.within(Duration.ofSeconds(5), "b4 in rotation")
+        .until(() -> upstream("b4").get("inRotation").asBoolean());
+    long failures = upstream("b4").get("failures").asLong();
+    relay.mode(ChaosProxy.Mode.RESET);
+    try {
+      Eventually.within(Duration.ofSeconds(5), "b4's connection broke")
+          .until(() -> {
+            assertEquals("0x2105", GATEWAY.postTo("/b", CHAIN_ID).json().get("result").asText());
+            JsonNode b4 = upstream("b4");
+            return !b4.get("inRotation").asBoolean() || b4.get("failures").asLong() > failures;
+          });
+      relay.retarget(URI.create(A1.url()));
+      relay.mode(ChaosProxy.Mode.FORWARD);
+      for (int i = 0; i < 40; i++) {
+        Gateway.Response r = GATEWAY.postTo("/b", CHAIN_ID);
+        assertEquals("0x2105", r.json().get("result").asText(), "request " + i + ": " + r.body());
+      }
+      Eventually.within(Duration.ofSeconds(2), "b4 found on chain 31337")
+          .until(() -> upstream("b4").get("state").asText().equals("WRONG_CHAIN"));
+    } finally {
+      relay.mode(ChaosProxy.Mode.FORWARD);
+      relay.retarget(URI.create(B1.url()));
+    }
+    Eventually.within(Duration.ofSeconds(5), "b4 back on chain 8453")
+        .until(() -> upstream("b4").get("state").asText().equals("CLOSED"));
   }
 
   private static java.net.http.HttpRequest get(String path) {
