@@ -190,6 +190,32 @@ class HostileInputIT extends ItBase {
     assertFalse(written.contains("\\tat "), "no stack trace: " + written);
   }
 
+  /**
+   * A control character or a malformed escape in the path is refused by Liberty before it looks for
+   * an application (README says so): 400 with its own one-line body, which names CWWWC0005I and at
+   * most 128 characters of the path, and no line in the log.
+   */
+  @Test
+  void aPathLibertyRefusesBeforeAnyApplicationIsA400WithoutALogLine() throws IOException {
+    long logBefore = Files.size(messagesLog());
+    String name = "n".repeat(300);
+    for (String bad : List.of("%00", "%0a", "%0D", "%1f", "%7F", "%zz", "%")) {
+      String path = "/" + name + bad;
+      Raw r = post(path);
+      assertEquals(400, r.status(), bad + ": " + r.head() + "\n" + r.body());
+      assertTrue(r.body().contains("CWWWC0005I"), bad + ": " + r.body());
+      assertFalse(
+          r.body().contains("n".repeat(127)), bad + " echoes the path in part: " + r.body());
+      for (String leak : List.of("Exception", "at com.", "127.0.0.1", "5432")) {
+        assertFalse(r.body().contains(leak), bad + " leaks " + leak + ": " + r.body());
+      }
+    }
+    assertEquals(0, net.p1.requests() + net.p2.requests(), "no upstream saw them");
+    String written = logSince(logBefore);
+    assertFalse(written.contains("CWWWC0005I"), written);
+    assertFalse(written.contains("\\tat "), "no stack trace: " + written);
+  }
+
   @Test
   void anUnknownNetworkNameIsEchoedOnlyInPart() {
     String name = "n".repeat(3000);
