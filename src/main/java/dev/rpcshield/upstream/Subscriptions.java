@@ -68,7 +68,9 @@ public class Subscriptions {
   private final Map<String, Sub> byClientId = new ConcurrentHashMap<>();
   private final Map<String, Channel> channels = new ConcurrentHashMap<>();
   private final SubscriptionSlots slots = new SubscriptionSlots();
-  private final HttpClient client = HttpClient.newHttpClient();
+
+  /** Opens the upstream WebSocket connections. */
+  HttpClient client = HttpClient.newHttpClient();
 
   private ScheduledExecutorService heartbeat;
 
@@ -113,7 +115,10 @@ public class Subscriptions {
 
   /**
    * Answers an eth_subscribe call on {@code network}. Its slot under the caps is taken before the
-   * call goes upstream, so calls in flight at once cannot pass them together.
+   * call goes upstream, so calls in flight at once cannot pass them together. A subscription whose
+   * connection was given up while its answer was on the way (a failover, or the network's last
+   * WebSocket upstream removed) may have been missed by whoever moved or ended the others, so it is
+   * dropped and the call gets -32011 instead of a subscription nothing would ever serve.
    */
   public byte[] subscribe(Network network, ClientSink sink, RpcCall call) {
     if (network.webSocketUpstreams().isEmpty()) {
@@ -126,6 +131,7 @@ public class Subscriptions {
       return RpcWriter.error(call.rawId(), capped);
     }
     Sub sub = null;
+    boolean served = false;
     try {
       Channel channel = channels.get(network.name());
       String params = params(call);
@@ -140,17 +146,25 @@ public class Subscriptions {
       sub = new Sub(clientId, sink, params, channel, upstreamId);
       byClientId.put(clientId, sub);
       channel.byUpstreamId.put(upstreamId, sub);
+      served = channel.current == socket;
+      if (!served) {
+        return failedUpstream(call);
+      }
       return RpcWriter.result(call.rawId(), "\"" + clientId + "\"");
     } catch (Exception e) {
-      return RpcWriter.error(
-          call.rawId(), RpcError.of(RpcErrorCode.NO_UPSTREAM, "subscription failed upstream"));
+      return failedUpstream(call);
     } finally {
       if (sub == null) {
         slots.release(sink);
-      } else if (!sink.isOpen()) {
+      } else if (!served || !sink.isOpen()) {
         remove(sub);
       }
     }
+  }
+
+  private static byte[] failedUpstream(RpcCall call) {
+    return RpcWriter.error(
+        call.rawId(), RpcError.of(RpcErrorCode.NO_UPSTREAM, "subscription failed upstream"));
   }
 
   /** Answers an eth_unsubscribe call: only the caller's own subscriptions can be removed. */

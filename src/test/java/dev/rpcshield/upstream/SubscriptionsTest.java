@@ -1,0 +1,264 @@
+package dev.rpcshield.upstream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rpcshield.config.Current;
+import dev.rpcshield.config.Settings;
+import dev.rpcshield.identity.Caller;
+import dev.rpcshield.jsonrpc.ParseLimits;
+import dev.rpcshield.jsonrpc.RpcCall;
+import dev.rpcshield.jsonrpc.RpcParser;
+import dev.rpcshield.testing.MapConfig;
+import java.io.IOException;
+import java.lang.reflect.Proxy;
+import java.net.Authenticator;
+import java.net.CookieHandler;
+import java.net.ProxySelector;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** eth_subscribe over a network's shared upstream WebSocket, against a scripted upstream node. */
+class SubscriptionsTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A client connection: what it was sent and why it was ended, if it was. */
+  private static final class Connection implements ClientSink {
+    final List<String> ends = new ArrayList<>();
+
+    @Override
+    public void send(byte[] message) {}
+
+    @Override
+    public void end(String reason) {
+      ends.add(reason);
+    }
+
+    @Override
+    public boolean isOpen() {
+      return ends.isEmpty();
+    }
+
+    @Override
+    public Caller caller() {
+      return new Caller("127.0.0.1", null, null);
+    }
+  }
+
+  /**
+   * The WebSocket upstream as the gateway's HTTP client reaches it: every frame sent to it is
+   * answered at once, on the sending thread, and {@link #afterSubscribeAnswer} then runs there too
+   * (with the connection and its listener), so whatever it does happens after the answer arrived
+   * and before the gateway reads it.
+   */
+  private static final class Node extends HttpClient {
+    BiConsumer<WebSocket, WebSocket.Listener> afterSubscribeAnswer = (ws, listener) -> {};
+    int subscriptions;
+    int connections;
+
+    @Override
+    public WebSocket.Builder newWebSocketBuilder() {
+      return (WebSocket.Builder)
+          Proxy.newProxyInstance(
+              getClass().getClassLoader(),
+              new Class<?>[] {WebSocket.Builder.class},
+              (builder, m, args) ->
+                  switch (m.getName()) {
+                    case "buildAsync" -> {
+                      connections++;
+                      yield CompletableFuture.completedFuture(
+                          socket((WebSocket.Listener) args[1]));
+                    }
+                    case "header", "connectTimeout", "subprotocols" -> builder;
+                    default -> throw new UnsupportedOperationException(m.getName());
+                  });
+    }
+
+    private WebSocket socket(WebSocket.Listener listener) {
+      WebSocket[] self = new WebSocket[1];
+      self[0] =
+          (WebSocket)
+              Proxy.newProxyInstance(
+                  getClass().getClassLoader(),
+                  new Class<?>[] {WebSocket.class},
+                  (ws, m, args) ->
+                      switch (m.getName()) {
+                        case "sendText" -> {
+                          answer(self[0], listener, JSON.readTree(args[0].toString()));
+                          yield CompletableFuture.completedFuture(ws);
+                        }
+                        case "sendPing", "sendClose" -> CompletableFuture.completedFuture(ws);
+                        case "request", "abort" -> null;
+                        default -> throw new UnsupportedOperationException(m.getName());
+                      });
+      listener.onOpen(self[0]);
+      return self[0];
+    }
+
+    private void answer(WebSocket ws, WebSocket.Listener listener, JsonNode call) {
+      boolean subscribe = call.get("method").asText().equals("eth_subscribe");
+      String result = subscribe ? "\"0x" + ++subscriptions + "\"" : "true";
+      String answer = "{\"jsonrpc\":\"2.0\",\"id\":" + call.get("id") + ",\"result\":" + result;
+      listener.onText(ws, answer + "}", true);
+      if (subscribe) {
+        afterSubscribeAnswer.accept(ws, listener);
+      }
+    }
+
+    @Override
+    public Optional<CookieHandler> cookieHandler() {
+      return Optional.empty();
+    }
+
+    @Override
+    public Optional<Duration> connectTimeout() {
+      return Optional.empty();
+    }
+
+    @Override
+    public Redirect followRedirects() {
+      return Redirect.NEVER;
+    }
+
+    @Override
+    public Optional<ProxySelector> proxy() {
+      return Optional.empty();
+    }
+
+    @Override
+    public SSLContext sslContext() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public SSLParameters sslParameters() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Optional<Authenticator> authenticator() {
+      return Optional.empty();
+    }
+
+    @Override
+    public Version version() {
+      return Version.HTTP_1_1;
+    }
+
+    @Override
+    public Optional<Executor> executor() {
+      return Optional.empty();
+    }
+
+    @Override
+    public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
+        throws IOException {
+      throw new IOException("a WebSocket-only upstream");
+    }
+
+    @Override
+    public <T> CompletableFuture<HttpResponse<T>> sendAsync(
+        HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+      return CompletableFuture.failedFuture(new IOException("a WebSocket-only upstream"));
+    }
+
+    @Override
+    public <T> CompletableFuture<HttpResponse<T>> sendAsync(
+        HttpRequest request,
+        HttpResponse.BodyHandler<T> handler,
+        HttpResponse.PushPromiseHandler<T> pushes) {
+      return CompletableFuture.failedFuture(new IOException("a WebSocket-only upstream"));
+    }
+  }
+
+  private final Node node = new Node();
+  private final Upstreams upstreams = new Upstreams();
+  private final Subscriptions subscriptions = new Subscriptions();
+
+  private static NetworksConfig config(String webSocketUpstreams) {
+    Map<String, String> v = new HashMap<>();
+    v.put("rpcshield.upstreams", "h1=http://127.0.0.1:1");
+    v.put("rpcshield.upstreams.ws", webSocketUpstreams);
+    return NetworksConfig.read(new Settings(new MapConfig(v)));
+  }
+
+  @BeforeEach
+  void start() {
+    upstreams.current = Current.of(config("w1=ws://127.0.0.1:1"));
+    upstreams.clock = Clock.systemUTC();
+    upstreams.start();
+    subscriptions.upstreams = upstreams;
+    subscriptions.caps = Current.of(new SubscriptionCaps(1, 10));
+    subscriptions.client = node;
+    subscriptions.start();
+  }
+
+  @AfterEach
+  void stop() {
+    subscriptions.stop();
+    upstreams.stop();
+  }
+
+  /** Applies a new list of WebSocket upstreams as a live reload does. */
+  private void reload(String webSocketUpstreams) {
+    upstreams.reconcile(config(webSocketUpstreams));
+    subscriptions.reconcile();
+  }
+
+  private JsonNode subscribe(Connection client) throws Exception {
+    byte[] body =
+        "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"eth_subscribe\",\"params\":[\"newHeads\"]}"
+            .getBytes(StandardCharsets.UTF_8);
+    RpcCall call =
+        (RpcCall) new RpcParser(ParseLimits.DEFAULTS).parse(body, body.length).members().get(0);
+    return JSON.readTree(subscriptions.subscribe(upstreams.defaultNetwork(), client, call));
+  }
+
+  /** The call is refused and its slot given back; a later one on the same connection is served. */
+  private void assertRefusedThenServedAgain(Connection client, String backAgain) throws Exception {
+    JsonNode answer = subscribe(client);
+    assertEquals(-32011, answer.path("error").path("code").asInt(), answer.toString());
+    assertEquals(0, subscriptions.active(), "no subscription is left that nothing serves");
+    assertTrue(client.ends.isEmpty(), "the answer tells the client; its connection stays");
+
+    node.afterSubscribeAnswer = (ws, listener) -> {};
+    reload(backAgain);
+    JsonNode again = subscribe(client);
+    assertTrue(again.path("result").asText().matches("0x[0-9a-f]{32}"), again.toString());
+    assertEquals(1, subscriptions.active());
+    assertEquals(2, node.connections, "served on a new connection");
+  }
+
+  @Test
+  void aSubscriptionAnsweredJustBeforeItsNetworkLosesItsLastWebSocketUpstreamIsRefused()
+      throws Exception {
+    node.afterSubscribeAnswer = (ws, listener) -> reload(",");
+    assertRefusedThenServedAgain(new Connection(), "w1=ws://127.0.0.1:1");
+  }
+
+  @Test
+  void aSubscriptionAnsweredJustBeforeItsUpstreamConnectionDropsIsRefused() throws Exception {
+    node.afterSubscribeAnswer = (ws, listener) -> listener.onClose(ws, 1001, "going away");
+    assertRefusedThenServedAgain(new Connection(), "w1=ws://127.0.0.1:1");
+  }
+}
