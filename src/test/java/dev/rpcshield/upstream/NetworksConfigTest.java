@@ -128,4 +128,23 @@ class NetworksConfigTest {
         read(v).networks().get(0).upstreams().upstreams().get(0).headers().get("Authorization"),
         "an empty user, as some providers want, is fine");
   }
+
+  /** What README gives as the way to take every WebSocket upstream away while running. */
+  @Test
+  void aListWithNoEntryMeansNoWebSocketUpstream() {
+    assertEquals(
+        Map.of(),
+        read(Map.of("rpcshield.upstreams.ws", ","))
+            .networks()
+            .get(0)
+            .upstreams()
+            .webSocketUpstreams());
+    Map<String, String> v = twoNetworks();
+    v.put("rpcshield.upstreams.ws", "g=ws://127.0.0.1:5");
+    v.put("rpcshield.network.base.upstreams.ws", ",");
+    assertEquals(
+        Map.of(),
+        read(v).networks().get(1).upstreams().webSocketUpstreams(),
+        "a network's own empty list does not fall back to the global one");
+  }
 }
