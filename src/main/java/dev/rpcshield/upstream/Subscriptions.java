@@ -335,7 +335,11 @@ public class Subscriptions {
       }
     }
 
-    private void resubscribe(UpstreamSocket socket, Sub sub) {
+    /**
+   * Subscribes {@code sub} again on {@code socket}; one that ended meanwhile (unsubscribed, its
+   * client gone, or refused by {@link #subscribe}) is ended there too, not left running upstream.
+   */
+  private void resubscribe(UpstreamSocket socket, Sub sub) {
       try {
         UpstreamReply reply = ask(socket, "eth_subscribe", sub.params);
         UpstreamReply.Answer a = reply.answers().get(0);
@@ -350,6 +354,9 @@ public class Subscriptions {
         }
         sub.upstreamId = upstreamId;
         byUpstreamId.put(upstreamId, sub);
+        if (byClientId.get(sub.clientId) != sub) {
+          remove(sub);
+        }
       } catch (Exception e) {
         LOG.warning(() -> "could not move subscription " + sub.clientId + ": " + e);
       }

@@ -9,8 +9,10 @@ import dev.rpcshield.config.Current;
 import dev.rpcshield.config.Settings;
 import dev.rpcshield.identity.Caller;
 import dev.rpcshield.jsonrpc.ParseLimits;
+import dev.rpcshield.jsonrpc.RpcBodyException;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcParser;
+import dev.rpcshield.testing.Eventually;
 import dev.rpcshield.testing.MapConfig;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
@@ -30,7 +32,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -67,14 +71,24 @@ class SubscriptionsTest {
 
   /**
    * The WebSocket upstream as the gateway's HTTP client reaches it: every frame sent to it is
-   * answered at once, on the sending thread, and {@link #afterSubscribeAnswer} then runs there too
-   * (with the connection and its listener), so whatever it does happens after the answer arrived
-   * and before the gateway reads it.
+   * answered at once, on the sending thread. {@link #beforeSubscribeAnswer} and {@link
+   * #afterSubscribeAnswer} (given the connection and its listener) run there too, so what they do
+   * happens while an eth_subscribe is in flight, or after its answer arrived and before the gateway
+   * reads it.
    */
   private static final class Node extends HttpClient {
-    BiConsumer<WebSocket, WebSocket.Listener> afterSubscribeAnswer = (ws, listener) -> {};
-    int subscriptions;
-    int connections;
+    volatile Runnable beforeSubscribeAnswer = () -> {};
+    volatile BiConsumer<WebSocket, WebSocket.Listener> afterSubscribeAnswer = (ws, listener) -> {};
+    final List<String> unsubscribed = new CopyOnWriteArrayList<>();
+    final AtomicInteger subscriptions = new AtomicInteger();
+    final AtomicInteger connections = new AtomicInteger();
+    volatile WebSocket lastSocket;
+    volatile WebSocket.Listener lastListener;
+
+    /** The newest connection drops, as when the upstream goes away. */
+    void drop() {
+      lastListener.onClose(lastSocket, 1006, "");
+    }
 
     @Override
     public WebSocket.Builder newWebSocketBuilder() {
@@ -85,7 +99,7 @@ class SubscriptionsTest {
               (builder, m, args) ->
                   switch (m.getName()) {
                     case "buildAsync" -> {
-                      connections++;
+                      connections.incrementAndGet();
                       yield CompletableFuture.completedFuture(
                           socket((WebSocket.Listener) args[1]));
                     }
@@ -111,13 +125,20 @@ class SubscriptionsTest {
                         case "request", "abort" -> null;
                         default -> throw new UnsupportedOperationException(m.getName());
                       });
+      lastListener = listener;
+      lastSocket = self[0];
       listener.onOpen(self[0]);
       return self[0];
     }
 
     private void answer(WebSocket ws, WebSocket.Listener listener, JsonNode call) {
       boolean subscribe = call.get("method").asText().equals("eth_subscribe");
-      String result = subscribe ? "\"0x" + ++subscriptions + "\"" : "true";
+      if (subscribe) {
+        beforeSubscribeAnswer.run();
+      } else {
+        unsubscribed.add(call.get("params").get(0).asText());
+      }
+      String result = subscribe ? "\"0x" + subscriptions.incrementAndGet() + "\"" : "true";
       String answer = "{\"jsonrpc\":\"2.0\",\"id\":" + call.get("id") + ",\"result\":" + result;
       listener.onText(ws, answer + "}", true);
       if (subscribe) {
@@ -225,12 +246,20 @@ class SubscriptionsTest {
     subscriptions.reconcile();
   }
 
-  private JsonNode subscribe(Connection client) throws Exception {
+  private static RpcCall call(String method, String params) {
     byte[] body =
-        "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"eth_subscribe\",\"params\":[\"newHeads\"]}"
+        ("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"" + method + "\",\"params\":" + params + "}")
             .getBytes(StandardCharsets.UTF_8);
-    RpcCall call =
-        (RpcCall) new RpcParser(ParseLimits.DEFAULTS).parse(body, body.length).members().get(0);
+    try {
+      return (RpcCall)
+          new RpcParser(ParseLimits.DEFAULTS).parse(body, body.length).members().get(0);
+    } catch (RpcBodyException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  private JsonNode subscribe(Connection client) throws Exception {
+    RpcCall call = call("eth_subscribe", "[\"newHeads\"]");
     return JSON.readTree(subscriptions.subscribe(upstreams.defaultNetwork(), client, call));
   }
 
@@ -246,7 +275,7 @@ class SubscriptionsTest {
     JsonNode again = subscribe(client);
     assertTrue(again.path("result").asText().matches("0x[0-9a-f]{32}"), again.toString());
     assertEquals(1, subscriptions.active());
-    assertEquals(2, node.connections, "served on a new connection");
+    assertEquals(2, node.connections.get(), "served on a new connection");
   }
 
   @Test
@@ -260,5 +289,17 @@ class SubscriptionsTest {
   void aSubscriptionAnsweredJustBeforeItsUpstreamConnectionDropsIsRefused() throws Exception {
     node.afterSubscribeAnswer = (ws, listener) -> listener.onClose(ws, 1001, "going away");
     assertRefusedThenServedAgain(new Connection(), "w1=ws://127.0.0.1:1");
+  }
+
+  @Test
+  void aSubscriptionEndedWhileItMovesToAnotherUpstreamIsEndedThereToo() throws Exception {
+    Connection client = new Connection();
+    String id = subscribe(client).get("result").asText();
+    node.beforeSubscribeAnswer =
+        () -> subscriptions.unsubscribe(client, call("eth_unsubscribe", "[\"" + id + "\"]"));
+    node.drop();
+    Eventually.within(Duration.ofSeconds(10), "the moved subscription is ended upstream")
+        .until(() -> node.unsubscribed.contains("0x2"));
+    assertEquals(0, subscriptions.active());
   }
 }
