@@ -336,10 +336,10 @@ public class Subscriptions {
     }
 
     /**
-   * Subscribes {@code sub} again on {@code socket}; one that ended meanwhile (unsubscribed, its
-   * client gone, or refused by {@link #subscribe}) is ended there too, not left running upstream.
-   */
-  private void resubscribe(UpstreamSocket socket, Sub sub) {
+     * Subscribes {@code sub} again on {@code socket}; one that ended meanwhile (unsubscribed, its
+     * client gone, or refused by {@link #subscribe}) is ended there too, not left running upstream.
+     */
+    private void resubscribe(UpstreamSocket socket, Sub sub) {
       try {
         UpstreamReply reply = ask(socket, "eth_subscribe", sub.params);
         UpstreamReply.Answer a = reply.answers().get(0);
