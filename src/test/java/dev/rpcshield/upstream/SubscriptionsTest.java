@@ -100,8 +100,7 @@ class SubscriptionsTest {
                   switch (m.getName()) {
                     case "buildAsync" -> {
                       connections.incrementAndGet();
-                      yield CompletableFuture.completedFuture(
-                          socket((WebSocket.Listener) args[1]));
+                      yield CompletableFuture.completedFuture(socket((WebSocket.Listener) args[1]));
                     }
                     case "header", "connectTimeout", "subprotocols" -> builder;
                     default -> throw new UnsupportedOperationException(m.getName());
