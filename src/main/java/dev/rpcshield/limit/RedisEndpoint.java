@@ -54,7 +54,7 @@ public record RedisEndpoint(
     List<String> nodes = new ArrayList<>();
     for (String n : m.group(3).split(",")) {
       if (!NODE.matcher(n).matches()) {
-        throw new IllegalArgumentException("host:port, not '" + n + "'");
+        throw new IllegalArgumentException("host:port for each node");
       }
       nodes.add(n.contains(":") && !n.endsWith("]") ? n : n + ":" + defaultPort(kind));
     }

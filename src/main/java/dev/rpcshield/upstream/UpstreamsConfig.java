@@ -163,7 +163,7 @@ public record UpstreamsConfig(
           Settings.require(
               uri.getScheme() != null && uri.getScheme().matches("wss?"),
               "rpcshield.upstreams.ws",
-              name,
+              name + "=" + url,
               "ws:// or wss:// URLs");
           out.put(name, uri);
         });

@@ -365,10 +365,23 @@ class LiveConfigIT {
             Map.of(
                 "rpcshield.upstreams",
                 "n1=" + N1.url() + ",https://rpcuser:rpcpass2@mainnet.infura.io/v3/infkey3?k=v"));
+    JsonNode slashInPassword =
+        configure(
+            Map.of(
+                "rpcshield.upstreams",
+                "n1=" + N1.url() + ",https://leakuser:pa/ss5@mainnet.infura.io/v3/infkey5"));
+    JsonNode noScheme =
+        configure(
+            Map.of("rpcshield.upstreams", "n1=" + N1.url() + ",mainnet.infura.io/v3/infkey6"));
     for (JsonNode reload : List.of(noName, badName)) {
       assertEquals("refused", reload.get("outcome").asText(), reload.toString());
       assertTrue(
           reload.get("detail").asText().contains("mainnet.infura.io/****"), reload.toString());
+    }
+    for (JsonNode reload : List.of(slashInPassword, noScheme)) {
+      assertEquals("refused", reload.get("outcome").asText(), reload.toString());
+      assertTrue(
+          reload.get("detail").asText().contains("rpcshield.upstreams='****'"), reload.toString());
     }
     assertTrue(
         noName
@@ -379,7 +392,8 @@ class LiveConfigIT {
     assertTrue(
         badName.get("detail").asText().contains("'https://****@mainnet.infura.io/****'"),
         badName.toString());
-    List<String> secrets = List.of("infkey1", "rpcuser", "rpcpass2", "infkey3");
+    List<String> secrets =
+        List.of("infkey1", "rpcuser", "rpcpass2", "infkey3", "leakuser", "pa/ss5", "infkey6");
     assertNoSecret("GET /admin/api/config", config().toString(), secrets);
     assertNoSecret(
         "readiness",

@@ -115,6 +115,25 @@ class ConfigurationTest {
     }
   }
 
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "rpcshield.upstreams|a=http://127.0.0.1:1,https://leakuser:pa/ss5@mainnet.infura.io/v3/k5",
+        "rpcshield.upstreams|a=http://127.0.0.1:1,mainnet.infura.io/v3/k5",
+        "rpcshield.upstreams|a=http://127.0.0.1:1,wss//leakuser/k5",
+        "rpcshield.upstreams.ws|w=wss://mainnet.infura.io\\ws\\v3\\k5",
+        "rpcshield.redis.url|redis://leakuser:pa/ss5@redis.example:6379",
+      })
+  void aMalformedUrlIsRefusedWithItsKeyAndNothingOfItsSecrets(String key, String value) {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> read(Map.of(key, value)));
+    assertTrue(e.getMessage().contains(key), e.getMessage());
+    for (String secret : List.of("leakuser", "pa/ss5", "k5")) {
+      assertFalse(e.getMessage().contains(secret), e.getMessage());
+    }
+  }
+
   @Test
   void aRequestSeesTheConfigurationItBeganUnderUntilItEnds() {
     MapConfig values = new MapConfig(Map.of("rpcshield.anonymous.rps", "10"));
