@@ -55,14 +55,24 @@ public class Configuration implements ConfigScope {
 
     /**
      * Reads and validates every area; a refusal's message shows no URL's user info, path or query,
-     * whichever part wrote it.
+     * whichever part wrote it. The refusal keeps where it was raised for the log, not the message
+     * it was raised with, which may not be masked.
      */
     public static Snapshot read(Settings s) {
       try {
         return readAll(s);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(Masking.urls(e.getMessage()));
+        throw refusal(e);
       }
+    }
+
+    private static IllegalArgumentException refusal(IllegalArgumentException e) {
+      String message = e.getMessage();
+      IllegalArgumentException shown =
+          new IllegalArgumentException(
+              message == null ? "the configuration is not valid" : Masking.urls(message));
+      shown.setStackTrace(e.getStackTrace());
+      return shown;
     }
 
     private static Snapshot readAll(Settings s) {

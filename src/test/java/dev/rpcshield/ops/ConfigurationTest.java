@@ -1,7 +1,9 @@
 package dev.rpcshield.ops;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +13,7 @@ import dev.rpcshield.config.Settings;
 import dev.rpcshield.limit.LimitsConfig;
 import dev.rpcshield.testing.MapConfig;
 import java.io.IOException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -22,6 +25,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.Config;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -132,6 +136,44 @@ class ConfigurationTest {
     for (String secret : List.of("leakuser", "pa/ss5", "k5")) {
       assertFalse(e.getMessage().contains(secret), e.getMessage());
     }
+  }
+
+  @Test
+  void aRefusalWithoutAMessageIsStillAMessageAndKeepsWhereItWasRaised() {
+    IllegalArgumentException raised = new IllegalArgumentException();
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> readFailing(raised));
+    assertEquals("the configuration is not valid", e.getMessage());
+    assertArrayEquals(raised.getStackTrace(), e.getStackTrace());
+  }
+
+  @Test
+  void aRefusalsMessageIsMaskedAndKeepsWhereItWasRaisedButNotTheUnmaskedCause() {
+    IllegalArgumentException raised =
+        new IllegalArgumentException("upstream x: https://u:p@h.example/v3/k9 is down");
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> readFailing(raised));
+    assertEquals("upstream x: https://****@h.example/**** is down", e.getMessage());
+    assertArrayEquals(raised.getStackTrace(), e.getStackTrace());
+    assertNull(e.getCause());
+  }
+
+  /** Reads a configuration whose source fails with {@code raised} on one key, as a part would. */
+  private static Configuration.Snapshot readFailing(IllegalArgumentException raised) {
+    MapConfig values = new MapConfig(Map.of());
+    Config failing =
+        (Config)
+            Proxy.newProxyInstance(
+                Config.class.getClassLoader(),
+                new Class<?>[] {Config.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("getOptionalValue")
+                      && "rpcshield.anonymous.rps".equals(args[0])) {
+                    throw raised;
+                  }
+                  return method.invoke(values, args);
+                });
+    return Configuration.Snapshot.read(new Settings(failing));
   }
 
   @Test
