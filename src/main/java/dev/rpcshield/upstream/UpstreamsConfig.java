@@ -179,6 +179,11 @@ public record UpstreamsConfig(
     List<UpstreamSettings> upstreams = new ArrayList<>();
     for (Map.Entry<String, String> e : urls.entrySet()) {
       String name = e.getKey();
+      Settings.require(
+          name.matches("[A-Za-z0-9]+"),
+          s.scoped("rpcshield.upstreams"),
+          name + "=" + e.getValue(),
+          "upstream names of letters and digits");
       String p = "rpcshield.upstream." + name + ".";
       Map<String, String> headers = new LinkedHashMap<>();
       URI url = withoutUserInfo(name, e.getValue(), headers);

@@ -126,6 +126,7 @@ class ConfigurationTest {
         "rpcshield.upstreams|a=http://127.0.0.1:1,https://leakuser:pa/ss5@mainnet.infura.io/v3/k5",
         "rpcshield.upstreams|a=http://127.0.0.1:1,mainnet.infura.io/v3/k5",
         "rpcshield.upstreams|a=http://127.0.0.1:1,wss//leakuser/k5",
+        "rpcshield.upstreams|a=http://127.0.0.1:1,mainnet.infura.io/v3/k5?leakuser=1",
         "rpcshield.upstreams.ws|w=wss://mainnet.infura.io\\ws\\v3\\k5",
         "rpcshield.redis.url|redis://leakuser:pa/ss5@redis.example:6379",
       })
