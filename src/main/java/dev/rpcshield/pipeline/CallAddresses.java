@@ -11,24 +11,31 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The addresses a call names, for a contract allowlist. A call object ({@code eth_call}, {@code
  * eth_estimateGas}, {@code eth_createAccessList}, {@code eth_fillTransaction}, {@code
  * debug_traceCall}, {@code trace_call}, each call of an {@code eth_callMany} bundle or an {@code
  * eth_simulateV1} block) names its {@code to} and the {@code address} of its access list and
- * authorization list entries; {@code eth_fillTransaction}, whose answer is the sender's nonce, also
- * names its {@code from}. A state override names its accounts and may set only their balance and
- * nonce; a block override names its fee recipient and withdrawal addresses. Then the {@code
- * address} (one or a list) of an {@code eth_getLogs} filter or a {@code logs} subscription; the
- * account of {@code eth_getBalance}, {@code eth_getCode}, {@code eth_getStorageAt}, {@code
- * eth_getTransactionCount}, {@code eth_getProof}; the accounts of {@code eth_getStorageValues}; the
- * decoded {@code to} of a raw transaction.
+ * authorization list entries. Its {@code from} is named in {@code eth_fillTransaction}, whose
+ * answer is the sender's nonce; when sent, in the tracing and simulation methods, whose answers
+ * show the sender's state; and in {@code eth_call}, {@code eth_estimateGas} and {@code
+ * eth_createAccessList} only when the call moves value or pays a fee, since whether it then fails
+ * tells the sender's balance (a dApp's plain call from its user's wallet names no more than its
+ * {@code to}). A state override names its accounts and may set only their balance and nonce; a
+ * block override names its fee recipient and withdrawal addresses. Then the {@code address} (one or
+ * a list) of an {@code eth_getLogs} filter or a {@code logs} subscription; the account of {@code
+ * eth_getBalance}, {@code eth_getCode}, {@code eth_getStorageAt}, {@code eth_getTransactionCount},
+ * {@code eth_getProof}; the accounts of {@code eth_getStorageValues}; the decoded {@code to} of a
+ * raw transaction.
  *
  * <p>A call the list cannot vouch for is {@code unbounded}: one that names no address where it
- * should (a filter without one, a contract creation), overrides code or storage, passes a
- * JavaScript tracer, has more params than its method takes, or is of a method this class does not
- * read. Field names are matched in any case, as geth's JSON decoding matches them.
+ * should (a filter without one, a contract creation), overrides code or storage, asks for a
+ * JavaScript tracer or for a trace of accounts it does not name ({@code prestateTracer}, a {@code
+ * stateDiff}, which report the fee recipient), has more params than its method takes, or is of a
+ * method this class does not read. Field names are matched in any case, as geth's JSON decoding
+ * matches them.
  */
 final class CallAddresses {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -86,9 +93,21 @@ final class CallAddresses {
   private static final Set<String> QUIET_SUBSCRIPTIONS =
       Set.of("newHeads", "newPendingTransactions", "syncing");
 
-  /** Tracers that report only what the call's own execution touches (no JavaScript). */
+  /**
+   * Tracers that report only what the call's own execution does (no JavaScript, and not {@code
+   * prestateTracer}, which reports the state of the fee recipient).
+   */
   private static final Set<String> BUILT_IN_TRACERS =
-      Set.of("callTracer", "flatCallTracer", "prestateTracer", "4byteTracer", "noopTracer");
+      Set.of("callTracer", "flatCallTracer", "4byteTracer", "noopTracer");
+
+  /** {@code trace_call}'s trace types but {@code stateDiff}, which shows the fee recipient's. */
+  private static final List<String> TRACE_TYPES = List.of("trace", "vmTrace");
+
+  /** The fields of a call object that the sender's balance must cover. */
+  private static final List<String> PAYING_FIELDS =
+      List.of("value", "gasPrice", "maxFeePerGas", "maxPriorityFeePerGas", "maxFeePerBlobGas");
+
+  private static final Pattern ZERO = Pattern.compile("0[xX]0*");
 
   /** The fields a state override may set with a contract list: neither code nor storage. */
   private static final List<String> ACCOUNT_OVERRIDE_FIELDS = List.of("balance", "nonce");
@@ -119,6 +138,13 @@ final class CallAddresses {
     static final Named UNBOUNDED = new Named(List.of(), true);
   }
 
+  /** When a call object's {@code from} is named. */
+  private enum Sender {
+    ALWAYS,
+    WHEN_SENT,
+    WHEN_PAYING
+  }
+
   private CallAddresses() {}
 
   /**
@@ -136,7 +162,7 @@ final class CallAddresses {
     Reading r = new Reading(params(call));
     switch (method) {
       case "eth_call", "eth_estimateGas", "eth_createAccessList" -> r.call(4, 2, 3);
-      case "trace_call" -> r.call(5, 3, 4);
+      case "trace_call" -> r.parityTraceCall();
       case "eth_fillTransaction" -> r.fillTransaction();
       case "debug_traceCall" -> r.traceCall();
       case "eth_callMany" -> r.callMany();
@@ -187,7 +213,7 @@ final class CallAddresses {
 
     void call(int arity, int stateOverride, int blockOverrides) {
       if (takes(arity)) {
-        transaction(param(0), false);
+        transaction(param(0), Sender.WHEN_PAYING);
         stateOverride(param(stateOverride));
         blockOverrides(param(blockOverrides));
       }
@@ -195,8 +221,23 @@ final class CallAddresses {
 
     void fillTransaction() {
       if (takes(1)) {
-        transaction(param(0), true);
+        transaction(param(0), Sender.ALWAYS);
       }
+    }
+
+    /** {@code [tx, traceTypes, block, stateOverrides, blockOverrides]}. */
+    void parityTraceCall() {
+      if (!takes(5)) {
+        return;
+      }
+      transaction(param(0), Sender.WHEN_SENT);
+      for (JsonNode type : array(param(1))) {
+        if (TRACE_TYPES.stream().noneMatch(known -> is(type.asText(""), known))) {
+          unbounded = true;
+        }
+      }
+      stateOverride(param(3));
+      blockOverrides(param(4));
     }
 
     /** {@code [tx, block, {stateOverrides, blockOverrides, tracer, ...}]}. */
@@ -204,7 +245,7 @@ final class CallAddresses {
       if (!takes(3)) {
         return;
       }
-      transaction(param(0), false);
+      transaction(param(0), Sender.WHEN_SENT);
       JsonNode config = param(2);
       if (absent(config)) {
         return;
@@ -234,7 +275,7 @@ final class CallAddresses {
       for (JsonNode bundle : array(param(0))) {
         for (Map.Entry<String, JsonNode> f : object(bundle)) {
           if (is(f.getKey(), "transactions")) {
-            array(f.getValue()).forEach(tx -> transaction(tx, false));
+            array(f.getValue()).forEach(tx -> transaction(tx, Sender.WHEN_SENT));
           } else if (is(f.getKey(), "blockOverride") || is(f.getKey(), "blockOverrides")) {
             blockOverrides(f.getValue());
           }
@@ -262,7 +303,7 @@ final class CallAddresses {
     private void simulatedBlock(JsonNode block) {
       for (Map.Entry<String, JsonNode> f : object(block)) {
         if (is(f.getKey(), "calls")) {
-          array(f.getValue()).forEach(tx -> transaction(tx, false));
+          array(f.getValue()).forEach(tx -> transaction(tx, Sender.WHEN_SENT));
         } else if (is(f.getKey(), "stateOverrides")) {
           stateOverride(f.getValue());
         } else if (is(f.getKey(), "blockOverrides")) {
@@ -308,19 +349,20 @@ final class CallAddresses {
     }
 
     /**
-     * A call object: its {@code to} (required), access and authorization lists, maybe {@code from}.
+     * A call object: its {@code to} (required), access and authorization lists, and its {@code
+     * from} as {@code sender} says.
      */
-    private void transaction(JsonNode tx, boolean withFrom) {
+    private void transaction(JsonNode tx, Sender sender) {
       List<JsonNode> to = fields(tx, "to");
       if (to.isEmpty()) {
         unbounded = true;
       }
       to.forEach(this::address);
-      if (withFrom) {
-        List<JsonNode> from = fields(tx, "from");
-        if (from.isEmpty()) {
-          unbounded = true;
-        }
+      List<JsonNode> from = fields(tx, "from");
+      if (sender == Sender.ALWAYS && from.isEmpty()) {
+        unbounded = true;
+      }
+      if (sender != Sender.WHEN_PAYING || pays(tx)) {
         from.forEach(this::address);
       }
       for (JsonNode list : fields(tx, "accessList")) {
@@ -329,6 +371,19 @@ final class CallAddresses {
       for (JsonNode list : fields(tx, "authorizationList")) {
         entryAddresses(list);
       }
+    }
+
+    /** Whether a call object moves value or pays a fee: a paying field other than 0 or null. */
+    private boolean pays(JsonNode tx) {
+      for (String name : PAYING_FIELDS) {
+        for (JsonNode amount : fields(tx, name)) {
+          if (!amount.isNull()
+              && !(amount.isTextual() && ZERO.matcher(amount.asText()).matches())) {
+            return true;
+          }
+        }
+      }
+      return false;
     }
 
     private void entryAddresses(JsonNode list) {

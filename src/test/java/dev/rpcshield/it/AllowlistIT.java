@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Per-key allowlists and key secrets through the running gateway in front of anvil: each list
  * accepts and refuses as specified, a batch member naming a forbidden contract is refused alone,
- * overrides and simulated calls are read and code overrides refused, the secret skips the lists,
- * changes reach a second instance, and the admin API validates input.
+ * overrides and simulated calls are read and code overrides refused, a sender is checked where the
+ * answer shows its state, the secret skips the lists, changes reach a second instance, and the
+ * admin API validates input.
  */
 class AllowlistIT extends ItBase {
   private static final String A = "0x1111111111111111111111111111111111111111";
@@ -258,6 +259,72 @@ class AllowlistIT extends ItBase {
             "X-API-Key",
             key),
         "contract");
+  }
+
+  @Test
+  void aCallNamesItsSenderWhereItsAnswerShowsTheSendersState() {
+    String key = key("{\"contracts\":[\"" + A + "\"]}", "").get("key").asText();
+    String alice = DevAccounts.ALICE.getAddress();
+    String fromAlice = "{\"from\":\"" + alice + "\",\"to\":\"" + A + "\"";
+    Gateway.Response plain =
+        gateway.post(call(1, "eth_call", "[" + fromAlice + "},\"latest\"]"), "X-API-Key", key);
+    assertEquals("0x", plain.json().path("result").asText(), plain.body());
+    // Whether a call moving more than alice holds fails tells her balance, one bit per call.
+    assertRefusedBy(
+        gateway.post(
+            call(
+                1,
+                "eth_call",
+                "[" + fromAlice + ",\"value\":\"0xffffffffffffffffffffffff\"},\"latest\"]"),
+            "X-API-Key",
+            key),
+        "contract");
+    assertRefusedBy(
+        gateway.post(
+            call(1, "eth_estimateGas", "[" + fromAlice + ",\"maxFeePerGas\":\"0x3b9aca00\"}]"),
+            "X-API-Key",
+            key),
+        "contract");
+    Gateway.Response listedSender =
+        gateway.post(
+            call(
+                1,
+                "eth_call",
+                "[{\"from\":\""
+                    + A
+                    + "\",\"to\":\""
+                    + A
+                    + "\",\"value\":\"0x1\"},\"latest\",{\""
+                    + A
+                    + "\":{\"balance\":\"0xffffffffffffffffffff\"}}]"),
+            "X-API-Key",
+            key);
+    assertEquals("0x", listedSender.json().path("result").asText(), listedSender.body());
+    // A simulated transaction shows its sender's nonce.
+    assertRefusedBy(
+        gateway.post(
+            call(
+                1,
+                "eth_simulateV1",
+                "[{\"blockStateCalls\":[{\"calls\":["
+                    + fromAlice
+                    + "}]}],\"returnFullTransactions\":true},\"latest\"]"),
+            "X-API-Key",
+            key),
+        "contract");
+    Gateway.Response simulated =
+        gateway.post(
+            call(
+                1,
+                "eth_simulateV1",
+                "[{\"blockStateCalls\":[{\"calls\":[{\"from\":\""
+                    + A
+                    + "\",\"to\":\""
+                    + A
+                    + "\"}]}],\"returnFullTransactions\":true},\"latest\"]"),
+            "X-API-Key",
+            key);
+    assertEquals(1, simulated.json().path("result").size(), simulated.body());
   }
 
   @Test

@@ -300,4 +300,110 @@ class CallAddressesTest {
     }
     assertTrue(named("eth_subscribe", "[\"alchemy_minedTransactions\",{}]").unbounded());
   }
+
+  private static final String X = "0x3333333333333333333333333333333333333333";
+
+  private static String from(String from, String to, String extra) {
+    return "{\"from\":\"" + from + "\",\"to\":\"" + to + "\"" + extra + "}";
+  }
+
+  @Test
+  void theTracingAndSimulationMethodsNameTheirSenderWhenItIsSent() throws Exception {
+    assertEquals(
+        List.of(A, X),
+        named("debug_traceCall", "[" + from(X, A, "") + ",\"latest\",{\"tracer\":\"callTracer\"}]")
+            .addresses());
+    assertEquals(
+        List.of(A, X),
+        named("trace_call", "[" + from(X, A, "") + ",[\"trace\"],\"latest\"]").addresses());
+    assertEquals(
+        List.of(A, X),
+        named("eth_callMany", "[[{\"transactions\":[" + from(X, A, "") + "]}],{}]").addresses());
+    assertEquals(
+        List.of(A, X),
+        named(
+                "eth_simulateV1",
+                "[{\"blockStateCalls\":[{\"calls\":["
+                    + from(X, A, "")
+                    + "]}],\"returnFullTransactions\":true},\"latest\"]")
+            .addresses());
+    assertEquals(
+        List.of(A, X),
+        named(
+                "eth_simulateV1",
+                "[{\"blockStateCalls\":[{\"calls\":[{\"to\":\""
+                    + A
+                    + "\",\"FROM\":\""
+                    + X
+                    + "\"}]}]}]")
+            .addresses());
+    assertEquals(
+        List.of(A), named("trace_call", "[" + tx(A) + ",[\"trace\"],\"latest\"]").addresses());
+    assertTrue(
+        named("debug_traceCall", "[{\"to\":\"" + A + "\",\"from\":7},\"latest\"]").unbounded());
+  }
+
+  @Test
+  void aCallOfTheStandardMethodsNamesItsSenderOnlyWhenItMovesValueOrPaysFees() throws Exception {
+    for (String m : new String[] {"eth_call", "eth_estimateGas", "eth_createAccessList"}) {
+      assertEquals(List.of(A), named(m, "[" + from(X, A, "") + ",\"latest\"]").addresses(), m);
+      assertEquals(
+          List.of(A),
+          named(
+                  m,
+                  "["
+                      + from(
+                          X,
+                          A,
+                          ",\"value\":\"0x0\",\"gasPrice\":\"0X00\",\"maxFeePerGas\":null,\"gas\":\"0x5208\"")
+                      + ",\"latest\"]")
+              .addresses(),
+          m);
+      for (String paying :
+          new String[] {
+            "\"value\":\"0x1\"",
+            "\"VALUE\":\"0xde0b6b3a7640000\"",
+            "\"gasPrice\":\"0x1\"",
+            "\"maxFeePerGas\":\"0x3b9aca00\"",
+            "\"maxPriorityFeePerGas\":\"0x1\"",
+            "\"maxFeePerBlobGas\":\"0x1\"",
+            "\"value\":1"
+          }) {
+        assertEquals(
+            List.of(A, X),
+            named(m, "[" + from(X, A, "," + paying) + ",\"latest\"]").addresses(),
+            m + " " + paying);
+      }
+      assertEquals(
+          List.of(A),
+          named(m, "[{\"to\":\"" + A + "\",\"value\":\"0x1\"},\"latest\"]").addresses(),
+          m);
+    }
+  }
+
+  @Test
+  void tracersAndTraceTypesThatReportAccountsTheCallDoesNotNameAreRefused() throws Exception {
+    assertTrue(
+        named("debug_traceCall", "[" + tx(A) + ",\"latest\",{\"tracer\":\"prestateTracer\"}]")
+            .unbounded());
+    assertTrue(
+        named(
+                "debug_traceCall",
+                "["
+                    + tx(A)
+                    + ",\"latest\",{\"tracer\":\"prestateTracer\",\"tracerConfig\":{\"diffMode\":true}}]")
+            .unbounded());
+    assertFalse(
+        named("debug_traceCall", "[" + tx(A) + ",\"latest\",{\"tracer\":\"4byteTracer\"}]")
+            .unbounded());
+    assertFalse(
+        named("trace_call", "[" + tx(A) + ",[\"trace\",\"VMTRACE\"],\"latest\"]").unbounded());
+    for (String types :
+        new String[] {
+          "[\"stateDiff\"]", "[\"trace\",\"STATEDIFF\"]", "[1]", "\"trace\"", "[\"everything\"]"
+        }) {
+      assertTrue(
+          named("trace_call", "[" + tx(A) + "," + types + ",\"latest\"]").unbounded(), types);
+    }
+  }
 }
