@@ -32,20 +32,20 @@ final class FilterRange {
   private FilterRange() {}
 
   /** What a filter asks for. */
-  sealed interface Reading permits Span, AsSent, Unknown, Invalid {}
+  sealed interface Reading permits Span, NoHead, AsSent, Unknown, Invalid {}
 
   /**
    * Blocks {@code from} to {@code to}, all on the chain: {@code 0 <= from <= to <= head}, so {@code
-   * to - from} cannot overflow (the block count, one more, can: {@link #blocks}).
+   * to - from} cannot overflow (the block count, one more, can: {@link FilterRange#blocks}).
    *
    * @param toAsked the toBlock as the client named it, resolved: above {@code to} when it is past
    *     the head (then a node reads it as its own head, which may have moved on)
    */
-  record Span(long from, long to, long toAsked) implements Reading {
-    /** The number of blocks, as text. */
-    String blocks() {
-      return Long.toUnsignedString(to - from + 1);
-    }
+  record Span(long from, long to, long toAsked) implements Reading {}
+
+  /** The number of blocks {@code from} to {@code to}, {@code 0 <= from <= to}, as text. */
+  static String blocks(long from, long to) {
+    return Long.toUnsignedString(to - from + 1);
   }
 
   /**
@@ -54,6 +54,13 @@ final class FilterRange {
    * beyond the head the gateway saw last).
    */
   record AsSent() implements Reading {}
+
+  /**
+   * Both bounds are numbers, {@code 0 <= from <= to}, but no upstream in rotation has reported the
+   * head: the blocks are as the filter names them, none known to be on the chain. A head can only
+   * end the range sooner, so a verdict these blocks pass stands whatever the head turns out to be.
+   */
+  record NoHead(long from, long to) implements Reading {}
 
   /** A bound names a head the gateway does not know (yet): no upstream in rotation reported it. */
   record Unknown() implements Reading {}
@@ -90,8 +97,11 @@ final class FilterRange {
               + " is not a block: latest, pending, safe, finalized, earliest or a hex number"
               + " below 2^64");
     }
-    if (head < 0 || from == UNKNOWN || to == UNKNOWN) {
+    if (from == UNKNOWN || to == UNKNOWN) {
       return new Unknown();
+    }
+    if (head < 0) {
+      return from > to ? new AsSent() : new NoHead(from, to);
     }
     long last = Math.min(to, head);
     if (from > last) {

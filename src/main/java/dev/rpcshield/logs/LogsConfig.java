@@ -14,6 +14,8 @@ import java.util.Map;
  *     (default true)
  * @param concurrency {@code rpcshield.getlogs.concurrency}: chunks of one request in flight at once
  *     (default 4)
+ * @param maxChunks {@code rpcshield.getlogs.max-chunks}: the most upstream requests one client
+ *     request may be split into; a range that would need more is refused (default 1000)
  * @param maxAddresses {@code rpcshield.getlogs.max-addresses}: addresses in one filter (default
  *     1000)
  * @param maxTopics {@code rpcshield.getlogs.max-topics}: alternatives in one topic position
@@ -27,6 +29,7 @@ public record LogsConfig(
     long maxRange,
     boolean split,
     int concurrency,
+    int maxChunks,
     int maxAddresses,
     int maxTopics,
     long maxResponseBytes,
@@ -46,6 +49,7 @@ public record LogsConfig(
         atLeast(s, "rpcshield.getlogs.max-range", 0, 0),
         s.bool("rpcshield.getlogs.split", true),
         (int) atLeast(s, "rpcshield.getlogs.concurrency", 4, 1),
+        (int) atLeast(s, "rpcshield.getlogs.max-chunks", 1000, 1),
         (int) atLeast(s, "rpcshield.getlogs.max-addresses", 1000, 1),
         (int) atLeast(s, "rpcshield.getlogs.max-topics", 1000, 1),
         atLeast(s, "rpcshield.getlogs.max-response-bytes", 64L << 20, 1),

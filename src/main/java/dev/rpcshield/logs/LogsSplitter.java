@@ -10,17 +10,18 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One network's eth_getLogs guard: refuses a filter it cannot read as a node does (invalid params)
  * or over the gateway's caps (block range as {@link FilterRange} reads it, addresses, topic
- * alternatives), and splits a range over the upstreams' cap into chunks of at most that cap, sent
- * with bounded concurrency. A chunk an upstream refuses as too large is bisected; the logs are
- * joined in chunk order, which is block and log-index order. A chunk that fails fails the whole
- * call with an error naming its blocks: never a partial answer.
+ * alternatives), and splits a range over the upstreams' cap into chunks of at most that cap, at
+ * most {@code rpcshield.getlogs.max-chunks} of them, made as they are sent with bounded
+ * concurrency. A chunk an upstream refuses as too large is bisected; the logs are joined in chunk
+ * order, which is block and log-index order. A chunk that fails fails the whole call with an error
+ * naming its blocks: never a partial answer.
  */
 public final class LogsSplitter {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -113,24 +114,64 @@ public final class LogsSplitter {
                       + " blocks before an upstream has reported the head its bounds name; retry"
                       + " shortly")
               : FORWARD;
-      case FilterRange.Span span -> serveRange(filter, span, source);
+      case FilterRange.NoHead n -> serveRange(filter, n.from(), n.to(), n.to(), false, source);
+      case FilterRange.Span span ->
+          serveRange(filter, span.from(), span.to(), span.toAsked(), true, source);
     };
   }
 
-  private Outcome serveRange(ObjectNode filter, FilterRange.Span span, ChunkSource source) {
-    long beyondFirst = span.to() - span.from();
+  /**
+   * Blocks {@code from} to {@code to} ({@code toAsked} as the client named the last), checked
+   * against the caps and split if they are over the upstreams'.
+   *
+   * @param headKnown whether the blocks end at a head an upstream reported; without one they are as
+   *     the client's numbers name them, and only a head can tell whether they are over a cap
+   */
+  private Outcome serveRange(
+      ObjectNode filter, long from, long to, long toAsked, boolean headKnown, ChunkSource source) {
+    long beyondFirst = to - from;
+    String blocks = FilterRange.blocks(from, to);
     if (config.maxRange() > 0 && beyondFirst >= config.maxRange()) {
-      return refuse(
-          "the range spans "
-              + span.blocks()
-              + " blocks; at most "
-              + config.maxRange()
-              + " blocks per request, ask for smaller ranges");
+      return overCap(
+          "the range spans " + blocks + " blocks; at most " + config.maxRange() + " blocks",
+          headKnown);
     }
     if (!config.split() || chunkRange <= 0 || beyondFirst < chunkRange) {
       return FORWARD;
     }
-    return split(new Split(filter, span.to(), source, new AtomicLong()), span);
+    long chunksAfterFirst = beyondFirst / chunkRange;
+    if (chunksAfterFirst >= config.maxChunks()) {
+      return overCap(
+          "the range spans "
+              + blocks
+              + " blocks, "
+              + Long.toUnsignedString(chunksAfterFirst + 1)
+              + " upstream requests of at most "
+              + chunkRange
+              + " blocks; at most "
+              + config.maxChunks()
+              + " requests",
+          headKnown);
+    }
+    Split job = new Split(filter, headKnown ? to : from - 1, source, new AtomicLong());
+    return split(job, from, to, toAsked, (int) chunksAfterFirst + 1);
+  }
+
+  /**
+   * A range over a cap: refused, unless no head is known, which could end it sooner. Then it is
+   * refused until one is while the gateway caps ranges, and forwarded as sent while it does not
+   * (the node answers it as it reads it).
+   */
+  private Outcome overCap(String what, boolean headKnown) {
+    if (headKnown) {
+      return refuse(what + " per request, ask for smaller ranges");
+    }
+    return config.maxRange() > 0
+        ? refuse(
+            what
+                + " per request as the bounds are written, and no upstream has reported the head"
+                + " that may end it sooner yet; retry shortly")
+        : FORWARD;
   }
 
   /**
@@ -140,54 +181,42 @@ public final class LogsSplitter {
   private record Split(ObjectNode filter, long lastOnChain, ChunkSource source, AtomicLong bytes) {}
 
   /**
-   * Chunks of the span's blocks; the last one asks for the client's own toBlock, so that the node
-   * reads one past the head the gateway last saw as it reads the client's filter.
+   * Chunks of {@code chunkRange} blocks from {@code from}; the last one asks for the client's own
+   * toBlock, so that the node reads one past the head the gateway last saw as it reads the client's
+   * filter. Chunks are made as they are taken: the calling thread and at most {@code concurrency -
+   * 1} more each take the next until none is left or one has failed, so no more than {@code
+   * concurrency} are in flight and none starts after a failure.
    */
-  private Outcome split(Split job, FilterRange.Span span) {
-    long from = span.from();
-    long to = span.to();
-    List<long[]> chunks = new ArrayList<>();
-    for (long start = from; ; start += chunkRange) {
-      if (to - start < chunkRange) {
-        chunks.add(new long[] {start, span.toAsked()});
-        break;
-      }
-      chunks.add(new long[] {start, start + chunkRange - 1});
-    }
-    String[] results = new String[chunks.size()];
+  private Outcome split(Split job, long from, long to, long toAsked, int chunks) {
+    String[] results = new String[chunks];
+    AtomicInteger next = new AtomicInteger();
     AtomicReference<Outcome> failure = new AtomicReference<>();
-    Semaphore permits = new Semaphore(config.concurrency());
-    List<Thread> threads = new ArrayList<>(chunks.size());
-    for (int i = 0; i < chunks.size(); i++) {
-      int index = i;
-      long[] c = chunks.get(i);
-      threads.add(
-          Thread.ofVirtual()
-              .start(() -> {
-                try {
-                  permits.acquire();
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                  failure.compareAndSet(null, incomplete(c[0], c[1], "interrupted"));
-                  return;
-                }
-                try {
-                  if (failure.get() == null) {
-                    results[index] = fetch(job, c[0], c[1]);
-                  }
-                } catch (ChunkException e) {
-                  failure.compareAndSet(null, e.outcome);
-                } finally {
-                  permits.release();
-                }
-              }));
+    Runnable taker =
+        () -> {
+          for (int i = next.getAndIncrement();
+              i < chunks && failure.get() == null;
+              i = next.getAndIncrement()) {
+            long start = from + i * chunkRange;
+            long end = i == chunks - 1 ? toAsked : start + chunkRange - 1;
+            try {
+              results[i] = fetch(job, start, end);
+            } catch (ChunkException e) {
+              failure.compareAndSet(null, e.outcome);
+            }
+          }
+        };
+    List<Thread> helpers = new ArrayList<>();
+    for (int i = 1; i < Math.min(config.concurrency(), chunks); i++) {
+      helpers.add(Thread.ofVirtual().start(taker));
     }
-    for (Thread t : threads) {
+    taker.run();
+    for (Thread t : helpers) {
       try {
         t.join();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         failure.compareAndSet(null, incomplete(from, to, "interrupted"));
+        helpers.forEach(Thread::interrupt);
         break;
       }
     }

@@ -10,6 +10,7 @@ import dev.rpcshield.jsonrpc.RpcWriter;
 import dev.rpcshield.jsonrpc.UpstreamReply;
 import dev.rpcshield.logs.LogsConfig;
 import dev.rpcshield.logs.LogsSplitter;
+import dev.rpcshield.upstream.ClientSink;
 import dev.rpcshield.upstream.Dispatcher;
 import dev.rpcshield.upstream.Network;
 import dev.rpcshield.upstream.Upstream;
@@ -27,7 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The eth_getLogs stage, before upstream dispatch: refuses a filter over the gateway's caps, and
  * answers a range over the upstreams' cap from chunks, each looked up in the response cache and
  * otherwise sent through the dispatcher like any call. Each network has its own splitter, with the
- * chunk size of the upstreams that serve its eth_getLogs and its own heads.
+ * chunk size of the upstreams that serve its eth_getLogs and its own heads. A WebSocket client that
+ * has hung up gets no more chunks fetched: the split fails at the next one.
  */
 @ApplicationScoped
 public class LogsSplitting {
@@ -72,7 +74,13 @@ public class LogsSplitting {
     String ip = request.caller().clientIp();
     Network network = request.network();
     LogsSplitter splitter = splitter(network);
-    return switch (splitter.serve(call.rawParams(), filter -> fetch(network, filter, ip))) {
+    ClientSink client = request.sink();
+    return switch (splitter.serve(
+        call.rawParams(),
+        filter ->
+            client != null && !client.isOpen()
+                ? new LogsSplitter.Failed(false, "the client hung up")
+                : fetch(network, filter, ip))) {
       case LogsSplitter.Forward f -> Verdict.PROCEED;
       case LogsSplitter.Refused r -> Verdict.refused(r.error());
       case LogsSplitter.Joined j ->

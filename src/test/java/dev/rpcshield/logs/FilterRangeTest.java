@@ -102,13 +102,24 @@ class FilterRangeTest {
   void aBoundOnAHeadNotKnownCannotBeRead() throws Exception {
     Heads none = new Heads(-1, -1, -1);
     assertInstanceOf(FilterRange.Unknown.class, read("{\"fromBlock\":\"0x0\"}", none));
-    assertInstanceOf(
-        FilterRange.Unknown.class, read("{\"fromBlock\":\"0x0\",\"toBlock\":\"0x5\"}", none));
+    assertInstanceOf(FilterRange.Unknown.class, read("{\"toBlock\":\"0x5\"}", none));
     Heads noFinality = new Heads(1000, -1, -1);
     assertInstanceOf(
         FilterRange.Unknown.class,
         read("{\"fromBlock\":\"0x0\",\"toBlock\":\"safe\"}", noFinality));
     assertInstanceOf(FilterRange.Unknown.class, read("{\"fromBlock\":\"finalized\"}", noFinality));
+  }
+
+  @Test
+  void numericBoundsWithoutAHeadAreReadAsWritten() throws Exception {
+    Heads none = new Heads(-1, -1, -1);
+    assertEquals(
+        new FilterRange.NoHead(0, 5), read("{\"fromBlock\":\"0x0\",\"toBlock\":\"0x5\"}", none));
+    assertEquals(
+        new FilterRange.NoHead(0, 0xffff),
+        read("{\"fromBlock\":\"earliest\",\"toBlock\":\"0X0ffff\"}", none));
+    assertInstanceOf(
+        FilterRange.AsSent.class, read("{\"fromBlock\":\"0x6\",\"toBlock\":\"0x5\"}", none));
   }
 
   @Test
@@ -118,6 +129,6 @@ class FilterRangeTest {
             FilterRange.Span.class,
             read("{\"fromBlock\":\"earliest\"}", new Heads(Long.MAX_VALUE, -1, -1)));
     assertEquals(new FilterRange.Span(0, Long.MAX_VALUE, Long.MAX_VALUE), all);
-    assertEquals("9223372036854775808", all.blocks());
+    assertEquals("9223372036854775808", FilterRange.blocks(all.from(), all.to()));
   }
 }

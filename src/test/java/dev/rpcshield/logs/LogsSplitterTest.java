@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,7 +47,7 @@ class LogsSplitterTest {
   private final List<String> asked = Collections.synchronizedList(new ArrayList<>());
 
   private static LogsConfig config(long maxRange, boolean split) {
-    return new LogsConfig(maxRange, split, 3, 3, 2, 1 << 20, Map.of());
+    return new LogsConfig(maxRange, split, 3, 1000, 3, 2, 1 << 20, Map.of());
   }
 
   private static byte[] params(String filter) {
@@ -191,7 +192,8 @@ class LogsSplitterTest {
   @Test
   void aJoinedAnswerOverTheSizeCapIsRefused() {
     LogsSplitter s =
-        new LogsSplitter("main", new LogsConfig(0, true, 2, 10, 10, 500, Map.of()), 10, HEADS);
+        new LogsSplitter(
+            "main", new LogsConfig(0, true, 2, 1000, 10, 10, 500, Map.of()), 10, HEADS);
     LogsSplitter.Refused r =
         assertInstanceOf(
             LogsSplitter.Refused.class,
@@ -208,7 +210,8 @@ class LogsSplitterTest {
 
   @Test
   void theChunkSizeIsTheSmallestCapInTheGroup() {
-    LogsConfig c = new LogsConfig(0, true, 4, 10, 10, 1, Map.of("a", 2000L, "b", 500L, "c", 0L));
+    LogsConfig c =
+        new LogsConfig(0, true, 4, 1000, 10, 10, 1, Map.of("a", 2000L, "b", 500L, "c", 0L));
     assertEquals(500, c.chunkRange(List.of("a", "b", "c")));
     assertEquals(0, c.chunkRange(List.of("c")));
   }
@@ -373,6 +376,122 @@ class LogsSplitterTest {
       assertInstanceOf(
           LogsSplitter.Forward.class, s.serve(params(filter), f -> node(f, 10, 1000)), filter);
     }
+    assertEquals(List.of(), asked);
+  }
+
+  @Test
+  void atMostConcurrencyChunksAreInFlightOnAsManyThreads() throws Exception {
+    LogsSplitter s = new LogsSplitter("main", config(0, true), 10, HEADS);
+    AtomicInteger inFlight = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    Set<Thread> threads = ConcurrentHashMap.newKeySet();
+    LogsSplitter.Outcome o =
+        s.serve(
+            params("{\"fromBlock\":\"0x1\",\"toBlock\":\"0x3e8\"}"),
+            f -> {
+              threads.add(Thread.currentThread());
+              most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+              try {
+                Thread.yield();
+                return node(f, 10);
+              } finally {
+                inFlight.decrementAndGet();
+              }
+            });
+    assertEquals(range(1, 1000), blocks(o));
+    assertEquals(100, asked.size());
+    assertTrue(most.get() <= 3, most + " chunks in flight");
+    assertTrue(threads.size() <= 3, threads.size() + " threads fetched chunks");
+  }
+
+  @Test
+  void noChunkStartsAfterOneHasFailed() {
+    LogsSplitter s = new LogsSplitter("main", config(0, true), 10, HEADS);
+    AtomicInteger calls = new AtomicInteger();
+    LogsSplitter.Refused r =
+        assertInstanceOf(
+            LogsSplitter.Refused.class,
+            s.serve(
+                params("{\"fromBlock\":\"0x1\",\"toBlock\":\"0x3e8\"}"),
+                f ->
+                    calls.incrementAndGet() >= 5
+                        ? new LogsSplitter.Failed(false, "the client hung up")
+                        : node(f, 10)));
+    assertEquals(RpcErrorCode.LOGS_INCOMPLETE, r.error().code());
+    assertTrue(calls.get() <= 5 + 2, calls + " chunks fetched");
+  }
+
+  @Test
+  void aRangeOfMoreChunksThanTheBoundIsRefusedBeforeAnyIsMade() {
+    LogsConfig hundred = new LogsConfig(0, true, 3, 100, 3, 2, 1 << 20, Map.of());
+    LogsSplitter.Refused r =
+        assertInstanceOf(
+            LogsSplitter.Refused.class,
+            new LogsSplitter("main", hundred, 5, HEADS)
+                .serve(params("{\"fromBlock\":\"0x1\",\"toBlock\":\"0x1f9\"}"), f -> node(f, 5)));
+    assertEquals(RpcErrorCode.LOGS_TOO_LARGE, r.error().code());
+    assertTrue(
+        r.error()
+            .message()
+            .contains("505 blocks, 101 upstream requests of at most 5 blocks; at most 100"),
+        r.error().message());
+    assertEquals(List.of(), asked);
+    assertInstanceOf(
+        LogsSplitter.Joined.class,
+        new LogsSplitter("main", hundred, 5, HEADS)
+            .serve(params("{\"fromBlock\":\"0x1\",\"toBlock\":\"0x1f4\"}"), f -> node(f, 5)));
+    assertEquals(100, asked.size());
+
+    asked.clear();
+    LogsSplitter.Refused whole =
+        assertInstanceOf(
+            LogsSplitter.Refused.class,
+            assertTimeoutPreemptively(
+                Duration.ofSeconds(10),
+                () ->
+                    new LogsSplitter("main", hundred, 1, heads(Long.MAX_VALUE))
+                        .serve(params("{\"fromBlock\":\"earliest\"}"), f -> node(f, 1))));
+    assertTrue(
+        whole.error().message().contains("9223372036854775808 upstream requests"),
+        whole.error().message());
+    assertEquals(List.of(), asked);
+  }
+
+  @Test
+  void withoutAHeadNumericBoundsWithinTheCapAreServedAndOverItWaitForTheHead() throws Exception {
+    LogsSplitter s = new LogsSplitter("main", config(50, true), 10, heads(-1));
+    assertInstanceOf(
+        LogsSplitter.Forward.class,
+        s.serve(params("{\"fromBlock\":\"0x0\",\"toBlock\":\"0x5\"}"), f -> node(f, 10)));
+    assertEquals(
+        range(0, 49),
+        blocks(
+            s.serve(
+                params("{\"fromBlock\":\"earliest\",\"toBlock\":\"0x31\"}"), f -> node(f, 10))));
+    assertEquals(5, asked.size(), asked.toString());
+
+    asked.clear();
+    LogsSplitter.Refused over =
+        assertInstanceOf(
+            LogsSplitter.Refused.class,
+            s.serve(params("{\"fromBlock\":\"0x0\",\"toBlock\":\"0x32\"}"), f -> node(f, 10)));
+    assertEquals(RpcErrorCode.LOGS_TOO_LARGE, over.error().code());
+    assertTrue(over.error().message().contains("head"), over.error().message());
+    LogsSplitter.Refused tooLarge =
+        assertInstanceOf(
+            LogsSplitter.Refused.class,
+            s.serve(params("{\"fromBlock\":\"0x0\",\"toBlock\":\"0x31\"}"), f -> node(f, 4)));
+    assertEquals(RpcErrorCode.LOGS_INCOMPLETE, tooLarge.error().code());
+    assertTrue(asked.size() <= 5, "no block is known on the chain to bisect in: " + asked);
+
+    asked.clear();
+    LogsConfig uncapped = new LogsConfig(0, true, 3, 100, 3, 2, 1 << 20, Map.of());
+    assertInstanceOf(
+        LogsSplitter.Forward.class,
+        new LogsSplitter("main", uncapped, 1, heads(-1))
+            .serve(
+                params("{\"fromBlock\":\"0x0\",\"toBlock\":\"0xffffffffffffffff\"}"),
+                f -> node(f, 1)));
     assertEquals(List.of(), asked);
   }
 
