@@ -133,7 +133,11 @@ public final class LogsSplitter {
     String blocks = FilterRange.blocks(from, to);
     if (config.maxRange() > 0 && beyondFirst >= config.maxRange()) {
       return overCap(
-          "the range spans " + blocks + " blocks; at most " + config.maxRange() + " blocks",
+          "the range spans "
+              + blocks
+              + " blocks; at most "
+              + config.maxRange()
+              + " blocks per request",
           headKnown);
     }
     if (!config.split() || chunkRange <= 0 || beyondFirst < chunkRange) {
@@ -150,7 +154,7 @@ public final class LogsSplitter {
               + chunkRange
               + " blocks; at most "
               + config.maxChunks()
-              + " requests",
+              + " per request",
           headKnown);
     }
     Split job = new Split(filter, headKnown ? to : from - 1, source, new AtomicLong());
@@ -164,12 +168,12 @@ public final class LogsSplitter {
    */
   private Outcome overCap(String what, boolean headKnown) {
     if (headKnown) {
-      return refuse(what + " per request, ask for smaller ranges");
+      return refuse(what + ", ask for smaller ranges");
     }
     return config.maxRange() > 0
         ? refuse(
             what
-                + " per request as the bounds are written, and no upstream has reported the head"
+                + " as the bounds are written, and no upstream has reported the head"
                 + " that may end it sooner yet; retry shortly")
         : FORWARD;
   }
