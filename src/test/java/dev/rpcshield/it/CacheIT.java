@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * anvil (behind a counting proxy). anvil's {@code finalized} trails {@code latest} by two epochs of
  * 32 slots, so the newest 64 blocks can be replaced by {@code anvil_reorg} and everything older is
  * final. The upstream allows at most 10 blocks per eth_getLogs; the gateway at most 500 per
- * request.
+ * request, split into at most 30 upstream requests.
  */
 class CacheIT {
   private static final Anvil NODE = new Anvil(18608, 31337);
@@ -56,6 +56,7 @@ class CacheIT {
             "RPCSHIELD_CACHE_ENABLED=true",
             "RPCSHIELD_UPSTREAM_C_GETLOGS_MAX_RANGE=10",
             "RPCSHIELD_GETLOGS_MAX_RANGE=500",
+            "RPCSHIELD_GETLOGS_MAX_CHUNKS=30",
             "RPCSHIELD_ADMIN_TOKEN=" + Admin.TOKEN));
     node = Gateway.direct(NODE);
     gateway = SERVER.client();
@@ -368,6 +369,30 @@ class CacheIT {
     assertEquals(-32016, r.json().get("error").get("code").asInt(), r.body());
     assertTrue(
         r.json().get("error").get("message").asText().contains("at most 500 blocks"), r.body());
+  }
+
+  @Test
+  void aRangeOfMoreChunksThanTheBoundIsRefusedBeforeAnyUpstreamRequest() {
+    if (head(node) < 0x12c) {
+      node.call("anvil_mine", "[\"0x" + Long.toHexString(0x12c - head(node)) + "\"]");
+    }
+    headSeen(0x12c);
+    proxy.reset();
+    Gateway.Response r = ask("eth_getLogs", "[{\"fromBlock\":\"0x0\",\"toBlock\":\"0x12c\"}]");
+    assertEquals(400, r.status(), r.body());
+    assertEquals(-32016, r.json().get("error").get("code").asInt(), r.body());
+    assertTrue(
+        r.json()
+            .get("error")
+            .get("message")
+            .asText()
+            .contains("31 upstream requests of at most 10 blocks; at most 30 per request"),
+        r.body());
+    assertEquals(0, upstreamCalls("eth_getLogs"), "refused before any upstream: " + proxy.bodies());
+
+    String thirty = "[{\"fromBlock\":\"0x0\",\"toBlock\":\"0x127\"}]";
+    assertEquals(node.call("eth_getLogs", thirty), gateway.call("eth_getLogs", thirty));
+    assertTrue(upstreamCalls("eth_getLogs") <= 30, "split: " + proxy.bodies());
   }
 
   /**
