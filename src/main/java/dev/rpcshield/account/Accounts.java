@@ -21,8 +21,9 @@ import java.util.logging.Logger;
  * The account side of this instance: the database (its own connection pool, opened with the
  * settings read at start), the store, the key directory and the usage meter, and the background
  * work that keeps them current: change polling every 500 ms, usage and last-used flushes every
- * {@code rpcshield.usage.flush-interval}. The poll has a thread of its own, so a flush that waits
- * on a slow database never delays it.
+ * {@code rpcshield.usage.flush-interval}. The poll has a thread and a connection of its own, so
+ * neither a flush nor key lookups that wait on a slow database ever delay it; a key lookup's
+ * statements are bounded to its 2 s, so a slow database gives the connections back.
  */
 @ApplicationScoped
 public class Accounts {
@@ -33,6 +34,7 @@ public class Accounts {
   @Inject DatabaseCalls calls;
 
   private HikariDataSource pool;
+  private HikariDataSource changesPool;
   private Database database;
   private AccountStore store;
   private KeyDirectory directory;
@@ -47,14 +49,26 @@ public class Accounts {
     // tiers are live.
     AccountsConfig started = config.get();
     pool = ConnectionPool.open(started.database());
+    changesPool = ConnectionPool.openForChanges(started.database());
     try {
       database = new Database(pool);
     } catch (RuntimeException e) {
       pool.close();
+      changesPool.close();
       throw e;
     }
     store = new AccountStore(database, clock, this::changeCommitted);
-    directory = new KeyDirectory(store, this::tiers, clock, started.keysCacheSize(), this::lookup);
+    directory =
+        new KeyDirectory(
+            new AccountStore(
+                database.bounded(Duration.ofSeconds(DatabaseCalls.LOOKUP_SECONDS)),
+                clock,
+                this::changeCommitted),
+            new AccountStore(database.over(changesPool), clock, this::changeCommitted),
+            this::tiers,
+            clock,
+            started.keysCacheSize(),
+            this::lookup);
     usage = new UsageMeter(store);
     Duration flush = started.usageFlushInterval();
     changes =
@@ -136,6 +150,7 @@ public class Accounts {
       LOG.log(Level.WARNING, "final usage flush failed", e);
     }
     database.close();
+    changesPool.close();
     pool.close();
   }
 

@@ -15,7 +15,7 @@ import java.util.ServiceLoader;
  * restarts every application using it, so a database setting could stop the gateway.
  */
 final class ConnectionPool {
-  /** Connections at most. */
+  /** Connections at most, for everything but the change poll. */
   static final int MAX_CONNECTIONS = 20;
 
   /**
@@ -34,16 +34,31 @@ final class ConnectionPool {
    * @throws IllegalArgumentException when no URL is set or no driver accepts it
    */
   static HikariDataSource open(DatabaseConfig db) {
+    return open(db, "rpcshield-db", MAX_CONNECTIONS);
+  }
+
+  /**
+   * Opens the change poll's own pool of one connection, beside the main one: key lookups that wait
+   * on a slow database can take every connection of the main pool, and the poll must still read the
+   * change counter (a revoke elsewhere) within its second.
+   *
+   * @throws IllegalArgumentException when no URL is set or no driver accepts it
+   */
+  static HikariDataSource openForChanges(DatabaseConfig db) {
+    return open(db, "rpcshield-db-changes", 1);
+  }
+
+  private static HikariDataSource open(DatabaseConfig db, String name, int connections) {
     if (db.url() == null) {
       throw new IllegalArgumentException("configuration rpcshield.db.url is not set");
     }
     HikariConfig config = new HikariConfig();
-    config.setPoolName("rpcshield-db");
+    config.setPoolName(name);
     config.setJdbcUrl(db.url());
     config.setDriverClassName(driverFor(db.url()).getClass().getName());
     config.setUsername(db.user());
     config.setPassword(db.password());
-    config.setMaximumPoolSize(MAX_CONNECTIONS);
+    config.setMaximumPoolSize(connections);
     config.setMinimumIdle(0);
     config.setConnectionTimeout(WAIT.toMillis());
     return new HikariDataSource(config);

@@ -14,9 +14,11 @@ import org.eclipse.microprofile.faulttolerance.Timeout;
  */
 @ApplicationScoped
 public class DatabaseCalls {
+  /** How long a key lookup waits, in seconds; its statements are bounded to it too. */
+  static final int LOOKUP_SECONDS = 2;
 
   /** A key lookup that missed the cache. */
-  @Timeout(value = 2, unit = ChronoUnit.SECONDS)
+  @Timeout(value = LOOKUP_SECONDS, unit = ChronoUnit.SECONDS)
   public <T> T lookup(Supplier<T> load) {
     return load.get();
   }

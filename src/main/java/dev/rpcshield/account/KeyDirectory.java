@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  * a second; the instance that made the change drops its key lookups at once ({@link
  * #invalidate()}). A lookup is cached only if no drop happened since it started, so a lookup that
  * read the database before a change and returns after the drop (a slow database) is answered but
- * not kept.
+ * not kept. The change counter and the blocklist are read through a store of their own, so lookups
+ * waiting on a slow database never hold up the poll.
  */
 public final class KeyDirectory {
 
@@ -67,6 +68,7 @@ public final class KeyDirectory {
   }
 
   private final AccountStore store;
+  private final AccountStore changes;
   private final Supplier<Tiers> tiers;
   private final Clock clock;
   private final int maxEntries;
@@ -80,14 +82,23 @@ public final class KeyDirectory {
   private volatile long generation;
 
   /**
+   * @param store where keys are looked up and their last use is written
+   * @param changes where the change counter and the blocklist are read (the change poll's own
+   *     connections)
    * @param tiers the tiers as they are configured now
    * @param maxEntries most cached key lookups (LRU; default 100,000)
    * @param guard runs the database lookup of a key that missed the cache (bounded in time and
    *     concurrency)
    */
   public KeyDirectory(
-      AccountStore store, Supplier<Tiers> tiers, Clock clock, int maxEntries, Guard guard) {
+      AccountStore store,
+      AccountStore changes,
+      Supplier<Tiers> tiers,
+      Clock clock,
+      int maxEntries,
+      Guard guard) {
     this.store = store;
+    this.changes = changes;
     this.tiers = tiers;
     this.clock = clock;
     this.maxEntries = maxEntries;
@@ -100,7 +111,7 @@ public final class KeyDirectory {
                 return size() > KeyDirectory.this.maxEntries;
               }
             });
-    this.seenSeq = store.changeSeq();
+    this.seenSeq = changes.changeSeq();
     this.blocklist = loadBlocklist();
   }
 
@@ -208,7 +219,7 @@ public final class KeyDirectory {
 
   /** Drops the caches if any instance changed accounts, keys or the blocklist since last time. */
   public void refreshIfChanged() {
-    long seq = store.changeSeq();
+    long seq = changes.changeSeq();
     if (seq != seenSeq) {
       invalidate();
       blocklist = loadBlocklist();
@@ -233,7 +244,7 @@ public final class KeyDirectory {
 
   private List<Blocked> loadBlocklist() {
     List<Blocked> out = new ArrayList<>();
-    for (BlockedAddress b : store.blocklist()) {
+    for (BlockedAddress b : changes.blocklist()) {
       out.add(new Blocked(Cidr.parse(b.getCidr()), b.getExpiresAt()));
     }
     return List.copyOf(out);

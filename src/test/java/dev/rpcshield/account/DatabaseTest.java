@@ -1,14 +1,22 @@
 package dev.rpcshield.account;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.persistence.PersistenceException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 
-/** Which failures mean "the database cannot be reached" (503 and a retry), not a bug (500). */
+/**
+ * Which failures mean "the database cannot be reached" (503 and a retry), not a bug (500), and how
+ * a bounded view ends a statement that runs too long.
+ */
 class DatabaseTest {
 
   private static RuntimeException wrapped(SQLException cause) {
@@ -37,5 +45,42 @@ class DatabaseTest {
     assertFalse(Database.unreachable(wrapped(new SQLException("syntax error", "42601"))));
     assertFalse(Database.unreachable(wrapped(new SQLException("query canceled", "57014"))));
     assertFalse(Database.unreachable(new IllegalStateException("no cause")));
+  }
+
+  /**
+   * A statement that would run far longer than its transaction's bound (a slow database) is
+   * cancelled by the driver, gives its connection back, and reads as an outage (503), not a bug.
+   */
+  @Test
+  void aBoundedTransactionsLongStatementIsCancelledAsAnOutage() {
+    JdbcDataSource ds = new JdbcDataSource();
+    ds.setURL("jdbc:h2:mem:bounded;DB_CLOSE_DELAY=-1");
+    try (Database db = new Database(ds)) {
+      Database bounded = db.bounded(Duration.ofSeconds(2));
+      assertTimeoutPreemptively(
+          Duration.ofSeconds(10),
+          () ->
+              assertThrows(
+                  DatabaseUnavailableException.class,
+                  () ->
+                      bounded.inTransaction(em ->
+                          em.createNativeQuery(
+                                  "select sum(x) from system_range(1, 100000000000000)")
+                              .getSingleResult())));
+      assertEquals(
+          1,
+          ((Number) bounded.inTransaction(em -> em.createNativeQuery("select 1").getSingleResult()))
+              .intValue(),
+          "a statement within the bound runs");
+    }
+  }
+
+  @Test
+  void aBoundLeavingNoStatementAWholeSecondIsRefused() {
+    JdbcDataSource ds = new JdbcDataSource();
+    ds.setURL("jdbc:h2:mem:bounded;DB_CLOSE_DELAY=-1");
+    try (Database db = new Database(ds)) {
+      assertThrows(IllegalArgumentException.class, () -> db.bounded(Duration.ofMillis(1999)));
+    }
   }
 }

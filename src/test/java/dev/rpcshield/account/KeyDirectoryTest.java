@@ -1,10 +1,15 @@
 package dev.rpcshield.account;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.rpcshield.allowlist.Allowlists;
 import dev.rpcshield.config.Settings;
 import dev.rpcshield.testing.MapConfig;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +49,8 @@ class KeyDirectoryTest {
   @BeforeEach
   void build() {
     store = new AccountStore(db, Clock.systemUTC(), () -> directory.invalidate());
-    directory = new KeyDirectory(store, this::currentTiers, Clock.systemUTC(), 100, inFlight());
+    directory =
+        new KeyDirectory(store, store, this::currentTiers, Clock.systemUTC(), 100, inFlight());
   }
 
   /** A guard that runs the lookup, then whatever the test wants to land before it returns. */
@@ -150,5 +156,34 @@ class KeyDirectoryTest {
     assertEquals(KeyDirectory.Status.OK, status(key), "cached until the poll");
     directory.refreshIfChanged();
     assertEquals(KeyDirectory.Status.REVOKED, status(key));
+  }
+
+  /**
+   * Every connection the lookups may use is taken (lookups waiting on a slow database): the change
+   * poll still reads the counter through its own store, and a revoke elsewhere drops the cached
+   * key.
+   */
+  @Test
+  void theChangePollSeesAChangeWhileTheLookupsHoldEveryConnection() throws SQLException {
+    HikariConfig one = new HikariConfig();
+    one.setJdbcUrl("jdbc:h2:mem:keydirectory;DB_CLOSE_DELAY=-1");
+    one.setMaximumPoolSize(1);
+    one.setConnectionTimeout(250);
+    try (HikariDataSource lookups = new HikariDataSource(one)) {
+      AccountStore lookupStore = new AccountStore(db.over(lookups), Clock.systemUTC(), () -> {});
+      KeyDirectory poor =
+          new KeyDirectory(lookupStore, store, () -> tiers, Clock.systemUTC(), 100, inFlight());
+      String key = newKey();
+      assertEquals(KeyDirectory.Status.OK, poor.resolve(key).status());
+      new AccountStore(db, Clock.systemUTC(), () -> {}).revokeKey(record(key).getId(), "elsewhere");
+      try (Connection held = lookups.getConnection()) {
+        poor.refreshIfChanged();
+        assertThrows(
+            DatabaseUnavailableException.class,
+            () -> poor.resolve(key),
+            "no longer served from the cache, and the lookup finds no connection");
+      }
+      assertEquals(KeyDirectory.Status.REVOKED, poor.resolve(key).status());
+    }
   }
 }

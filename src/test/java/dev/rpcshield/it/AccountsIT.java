@@ -154,6 +154,85 @@ class AccountsIT extends ItBase {
     }
   }
 
+  /**
+   * The account database slowed by a lock on the account table while 25 clients keep asking this
+   * instance with keys it has not cached, more lookups than its pool has connections; a key it has
+   * cached is revoked on the other instance. The change poll, which no lookup can keep waiting,
+   * still sees the revoke: no request that starts a second after it is served with the key.
+   */
+  @Test
+  void aRevokeElsewhereReachesAnInstanceWhoseLookupsTakeEveryConnection() throws Exception {
+    Gateway second = SecondGateway.get().client();
+    String account = admin.account("{\"name\":\"it-crowded\"}");
+    JsonNode created = admin.key(account);
+    String key = created.get("key").asText();
+    java.util.List<String> uncached = new java.util.ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      uncached.add(admin.key(account).get("key").asText());
+    }
+    Gateway witness = Gateway.from("127.0.0.11");
+    Gateway.Response entry =
+        admin.call("POST", "/blocklist", "{\"cidr\":\"127.0.0.11/32\",\"reason\":\"it\"}");
+    assertEquals(201, entry.status(), entry.body());
+    Eventually.within(Duration.ofSeconds(2), "this instance polled its own last change")
+        .until(() -> witness.post(CHAIN_ID).status() == 403);
+    assertEquals(200, gateway.post(CHAIN_ID, "X-API-Key", key).status());
+    java.util.concurrent.atomic.AtomicBoolean stop =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    long lastServed;
+    long revoked;
+    // The lock is closed first, then the clients are waited for.
+    try (java.util.concurrent.ExecutorService clients =
+            java.util.concurrent.Executors.newFixedThreadPool(uncached.size());
+        ItDatabase.TableLock slow = ItDatabase.lock("account")) {
+      long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      for (String other : uncached) {
+        clients.submit(() -> {
+          while (!stop.get() && System.nanoTime() < until) {
+            gateway.post(CHAIN_ID, "X-API-Key", other);
+          }
+        });
+      }
+      try {
+        // Liberty adds request threads as they block, a few at a time; a connection or two may be
+        // busy elsewhere (the poll, a flush) while the others all wait.
+        Eventually.within(
+                Duration.ofSeconds(40), "lookups wait for the account on every connection")
+            .until(
+                () -> slow.waiting("select % from account %"),
+                org.hamcrest.Matchers.greaterThanOrEqualTo(18));
+        assertEquals(200, gateway.post(CHAIN_ID, "X-API-Key", key).status(), "cached, no lookup");
+        assertEquals(
+            204,
+            new Admin(second).call("DELETE", "/keys/" + created.get("id").asText(), null).status());
+        revoked = System.nanoTime();
+        java.util.concurrent.atomic.AtomicLong served =
+            new java.util.concurrent.atomic.AtomicLong();
+        Eventually.within(Duration.ofSeconds(4), "revoked key refused by this instance")
+            .until(() -> {
+              long started = System.nanoTime();
+              if (gateway.post(CHAIN_ID, "X-API-Key", key).status() == 200) {
+                served.set(started);
+                return false;
+              }
+              return true;
+            });
+        lastServed = served.get();
+      } finally {
+        stop.set(true);
+      }
+    }
+    assertTrue(
+        lastServed - revoked < Duration.ofSeconds(1).toNanos(),
+        "served " + (lastServed - revoked) / 1_000_000 + " ms after the revoke");
+    Eventually.within(Duration.ofSeconds(3), "refused as revoked once the database answers")
+        .until(() -> gateway.post(CHAIN_ID, "X-API-Key", key).status() == 401);
+    assertEquals(
+        -32030, gateway.post(CHAIN_ID, "X-API-Key", key).json().get("error").get("code").asInt());
+    assertEquals(
+        204, admin.call("DELETE", "/blocklist/" + entry.json().get("id").asText(), null).status());
+  }
+
   @Test
   void badKeysAreRefusedNeverServedAsAnonymous() {
     Gateway.Response malformed = gateway.post(CHAIN_ID, "X-API-Key", "not-a-key");
