@@ -48,47 +48,46 @@ public class Accounts {
     // The database, the key cache's size and the flush interval need a restart (README); the
     // tiers are live.
     AccountsConfig started = config.get();
-    pool = ConnectionPool.open(started.database());
-    changesPool = ConnectionPool.openForChanges(started.database());
     try {
+      pool = ConnectionPool.open(started.database());
+      changesPool = ConnectionPool.openForChanges(started.database());
       database = new Database(pool);
-    } catch (RuntimeException e) {
-      pool.close();
-      changesPool.close();
+      store = new AccountStore(database, clock, this::changeCommitted);
+      directory =
+          new KeyDirectory(
+              new AccountStore(
+                  database.bounded(Duration.ofSeconds(DatabaseCalls.LOOKUP_SECONDS)),
+                  clock,
+                  this::changeCommitted),
+              new AccountStore(database.over(changesPool), clock, this::changeCommitted),
+              this::tiers,
+              clock,
+              started.keysCacheSize(),
+              this::lookup);
+      usage = new UsageMeter(store);
+      Duration flush = started.usageFlushInterval();
+      changes =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> Thread.ofPlatform().daemon().name("rpcshield-account-changes").unstarted(r));
+      changes.scheduleWithFixedDelay(this::pollChanges, 500, 500, TimeUnit.MILLISECONDS);
+      background =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> Thread.ofPlatform().daemon().name("rpcshield-accounts").unstarted(r));
+      background.scheduleWithFixedDelay(
+          quietly(
+              "usage flush",
+              () ->
+                  calls.write(() -> {
+                    usage.flush();
+                    directory.flushLastUsed();
+                  })),
+          flush.toMillis(),
+          flush.toMillis(),
+          TimeUnit.MILLISECONDS);
+    } catch (RuntimeException | Error e) {
+      closeStarted();
       throw e;
     }
-    store = new AccountStore(database, clock, this::changeCommitted);
-    directory =
-        new KeyDirectory(
-            new AccountStore(
-                database.bounded(Duration.ofSeconds(DatabaseCalls.LOOKUP_SECONDS)),
-                clock,
-                this::changeCommitted),
-            new AccountStore(database.over(changesPool), clock, this::changeCommitted),
-            this::tiers,
-            clock,
-            started.keysCacheSize(),
-            this::lookup);
-    usage = new UsageMeter(store);
-    Duration flush = started.usageFlushInterval();
-    changes =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> Thread.ofPlatform().daemon().name("rpcshield-account-changes").unstarted(r));
-    changes.scheduleWithFixedDelay(this::pollChanges, 500, 500, TimeUnit.MILLISECONDS);
-    background =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> Thread.ofPlatform().daemon().name("rpcshield-accounts").unstarted(r));
-    background.scheduleWithFixedDelay(
-        quietly(
-            "usage flush",
-            () ->
-                calls.write(() -> {
-                  usage.flush();
-                  directory.flushLastUsed();
-                })),
-        flush.toMillis(),
-        flush.toMillis(),
-        TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -149,9 +148,29 @@ public class Accounts {
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "final usage flush failed", e);
     }
-    database.close();
-    changesPool.close();
-    pool.close();
+    closeStarted();
+  }
+
+  /**
+   * Stops and closes whatever {@link #start()} has opened so far, so a start that fails part way
+   * (CDI may try again) leaves no pool, connection or thread behind.
+   */
+  private void closeStarted() {
+    if (changes != null) {
+      changes.shutdownNow();
+    }
+    if (background != null) {
+      background.shutdownNow();
+    }
+    if (database != null) {
+      database.close();
+    }
+    if (changesPool != null) {
+      changesPool.close();
+    }
+    if (pool != null) {
+      pool.close();
+    }
   }
 
   /** Ratewatch stamps high-rate flags in this database. */
