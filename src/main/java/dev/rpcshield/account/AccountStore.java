@@ -102,9 +102,13 @@ public final class AccountStore {
     });
   }
 
-  /** Stamps the high-rate flag if it is not set yet; true when this call set it. */
+  /**
+   * Stamps the high-rate flag if it is not set yet; true when this call set it. Audited, but not a
+   * change the caches hear of: the flag is a review queue and no key resolves differently for it,
+   * so no instance drops its cached keys for it.
+   */
   public boolean flagHighRate(UUID id) {
-    return change(em -> {
+    return db.inTransaction(em -> {
       int n =
           em.createQuery(
                   "update Account a set a.flaggedHighRateAt = :now"
@@ -113,7 +117,7 @@ public final class AccountStore {
               .setParameter("id", id)
               .executeUpdate();
       if (n > 0) {
-        changed(em, "ratewatch", "account.flag", id, null);
+        audited(em, "ratewatch", "account.flag", id, null);
       }
       return n > 0;
     });
@@ -411,9 +415,13 @@ public final class AccountStore {
   }
 
   private void changed(EntityManager em, String actor, String action, UUID target, String detail) {
+    audited(em, actor, action, target, detail);
+    em.createNativeQuery("update change_seq set seq = seq + 1 where id = 1").executeUpdate();
+  }
+
+  private void audited(EntityManager em, String actor, String action, UUID target, String detail) {
     em.persist(
         new AuditRecord(
             actor, action, target == null ? null : target.toString(), detail, clock.instant()));
-    em.createNativeQuery("update change_seq set seq = seq + 1 where id = 1").executeUpdate();
   }
 }

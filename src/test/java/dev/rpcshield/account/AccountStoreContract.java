@@ -137,10 +137,9 @@ abstract class AccountStoreContract {
     ApiKey k = store.createKey(a.getId(), "k", "test").key();
     store.restrictKey(k.getId(), Allowlists.NONE, null, null, "test");
     store.revokeKey(k.getId(), "test");
-    store.flagHighRate(a.getId());
     store.unblock(store.block("198.51.100.0/24", "test", null, "test").getId(), "test");
     store.deleteAccount(a.getId(), "test");
-    assertEquals(9, seen.size(), seen.toString());
+    assertEquals(8, seen.size(), seen.toString());
     for (int i = 0; i < seen.size(); i++) {
       assertEquals(
           before + i + 1, seen.get(i), "change " + i + " is visible to another transaction");
@@ -159,5 +158,27 @@ abstract class AccountStoreContract {
     assertTrue(store.deleteAccount(a.getId(), "test"));
     assertTrue(store.account(a.getId()).isEmpty());
     assertTrue(store.audit(50).stream().anyMatch(r -> r.getAction().equals("account.delete")));
+  }
+
+  /**
+   * Ratewatch's flag changes nothing a key resolves to: it is audited, but no instance is told to
+   * drop its cached keys, neither this one (the hook) nor the others (the counter).
+   */
+  @Test
+  void aHighRateFlagIsAuditedButDropsNoCachedKeys() {
+    List<String> told = new ArrayList<>();
+    AccountStore store = new AccountStore(database(), Clock.systemUTC(), () -> told.add("told"));
+    Account a = store.createAccount("flagged", "free", "test");
+    told.clear();
+    long seq = store.changeSeq();
+    assertTrue(store.flagHighRate(a.getId()));
+    assertFalse(store.flagHighRate(a.getId()));
+    assertEquals(List.of(), told, "this instance keeps its cached keys");
+    assertEquals(seq, store.changeSeq(), "the other instances keep theirs");
+    assertTrue(
+        store.audit(50).stream()
+            .anyMatch(r ->
+                r.getAction().equals("account.flag") && r.getTarget().equals(a.getId().toString())),
+        "audited");
   }
 }
