@@ -294,8 +294,13 @@ public final class AccountStore {
     });
   }
 
-  /** Adds the counts to the row {@code where} names (parameters ?4 on), inserting it if missing. */
-  private static void add(
+  /**
+   * Adds the counts to the row {@code where} names (parameters ?4 on), inserting it if missing. On
+   * PostgreSQL, which instances share, in one statement: two instances flushing the same new row at
+   * once both add to it, neither fails on its primary key. On H2, one instance's own, the flush is
+   * its only writer.
+   */
+  private void add(
       EntityManager em,
       String table,
       String where,
@@ -304,42 +309,63 @@ public final class AccountStore {
       long computeUnits,
       long requests,
       long refusals) {
-    Query update =
-        em.createNativeQuery(
-                "update "
-                    + table
-                    + " set compute_units = compute_units + ?1,"
-                    + " requests = requests + ?2, refusals = refusals + ?3 where "
-                    + where)
-            .setParameter(1, computeUnits)
-            .setParameter(2, requests)
-            .setParameter(3, refusals);
-    for (int i = 0; i < keys.size(); i++) {
-      update.setParameter(4 + i, keys.get(i));
-    }
-    if (update.executeUpdate() > 0) {
-      return;
-    }
     StringBuilder values = new StringBuilder("?1, ?2, ?3");
     for (int i = 0; i < keys.size(); i++) {
       values.append(", ?").append(4 + i);
     }
-    Query insert =
-        em.createNativeQuery(
-                "insert into "
-                    + table
-                    + " (compute_units, requests, refusals, "
-                    + keyColumns
-                    + ") values ("
-                    + values
-                    + ")")
-            .setParameter(1, computeUnits)
-            .setParameter(2, requests)
-            .setParameter(3, refusals);
-    for (int i = 0; i < keys.size(); i++) {
-      insert.setParameter(4 + i, keys.get(i));
+    String insert =
+        "insert into "
+            + table
+            + " (compute_units, requests, refusals, "
+            + keyColumns
+            + ") values ("
+            + values
+            + ")";
+    if (db.postgres()) {
+      counted(
+              em.createNativeQuery(
+                  insert
+                      + " on conflict ("
+                      + keyColumns
+                      + ") do update set compute_units = "
+                      + table
+                      + ".compute_units + excluded.compute_units, requests = "
+                      + table
+                      + ".requests + excluded.requests, refusals = "
+                      + table
+                      + ".refusals + excluded.refusals"),
+              keys,
+              computeUnits,
+              requests,
+              refusals)
+          .executeUpdate();
+      return;
     }
-    insert.executeUpdate();
+    Query update =
+        counted(
+            em.createNativeQuery(
+                "update "
+                    + table
+                    + " set compute_units = compute_units + ?1,"
+                    + " requests = requests + ?2, refusals = refusals + ?3 where "
+                    + where),
+            keys,
+            computeUnits,
+            requests,
+            refusals);
+    if (update.executeUpdate() == 0) {
+      counted(em.createNativeQuery(insert), keys, computeUnits, requests, refusals).executeUpdate();
+    }
+  }
+
+  /** {@code q} with the counts as ?1 to ?3 and the row's keys from ?4 on. */
+  private static Query counted(
+      Query q, List<Object> keys, long computeUnits, long requests, long refusals) {
+    q.setParameter(1, computeUnits).setParameter(2, requests).setParameter(3, refusals);
+    for (int i = 0; i < keys.size(); i++) {
+      q.setParameter(4 + i, keys.get(i));
+    }
+    return q;
   }
 
   /** This month's usage of the account on each network it used, by network name. */

@@ -15,6 +15,8 @@ import org.hibernate.SessionFactory;
 import org.hibernate.TransactionException;
 import org.hibernate.cfg.AvailableSettings;
 import org.hibernate.cfg.Configuration;
+import org.hibernate.dialect.PostgreSQLDialect;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
 
 /**
  * The account database: applies the versioned scripts in {@code sql/} (Flyway; on Liberty it finds
@@ -35,6 +37,8 @@ public final class Database implements AutoCloseable {
 
   private final boolean owner;
 
+  private final boolean postgres;
+
   public Database(DataSource dataSource) {
     Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
     Configuration cfg =
@@ -52,6 +56,9 @@ public final class Database implements AutoCloseable {
     this.connections = null;
     this.timeoutSeconds = 0;
     this.owner = true;
+    this.postgres =
+        emf.unwrap(SessionFactoryImplementor.class).getJdbcServices().getDialect()
+            instanceof PostgreSQLDialect;
   }
 
   private Database(Database of, DataSource connections, int timeoutSeconds) {
@@ -59,6 +66,12 @@ public final class Database implements AutoCloseable {
     this.connections = connections;
     this.timeoutSeconds = timeoutSeconds;
     this.owner = false;
+    this.postgres = of.postgres;
+  }
+
+  /** Whether this is PostgreSQL (shared by instances, with INSERT ... ON CONFLICT), not H2. */
+  boolean postgres() {
+    return postgres;
   }
 
   /**
