@@ -14,18 +14,20 @@ public interface CacheStore {
 
   /**
    * The network's cache generation as every instance sharing this store sees it (part of every key,
-   * so entries of an earlier one are never read again); 0 for a store of this instance alone, whose
-   * cache counts its generations itself.
+   * so entries of an earlier one are never read again), first raised to {@code atLeast} if it holds
+   * less (a store that lost it); 0 for a store of this instance alone, whose cache counts its
+   * generations itself.
    */
-  default long generation(String network) {
+  default long generation(String network, long atLeast) {
     return 0;
   }
 
   /**
-   * Moves the network's shared generation past every earlier one and returns it; 0 for a store of
-   * this instance alone.
+   * Moves the network's shared generation past every earlier one and past {@code past} (the
+   * caller's own, in case the store lost the count), and returns it; 0 for a store of this instance
+   * alone.
    */
-  default long advance(String network) {
+  default long advance(String network, long past) {
     return 0;
   }
 

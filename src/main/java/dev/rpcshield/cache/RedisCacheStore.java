@@ -9,7 +9,6 @@ import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.params.GetExParams;
 
 /**
  * The cache in Redis, shared by every instance of the fleet: each key with a TTL, values above a
@@ -51,25 +50,42 @@ public final class RedisCacheStore implements CacheStore {
     redis.get().setex(key.getBytes(StandardCharsets.UTF_8), ttlSeconds, encode(value));
   }
 
-  /** Read with its TTL renewed, so it lives as long as anyone reads it and entries it keys. */
+  /**
+   * Read, raised and its TTL renewed in one script, so it lives as long as anyone reads it and
+   * entries it keys, and a counter Redis lost (a restart without persistence, an eviction) comes
+   * back at the highest any instance holds.
+   */
   @Override
-  public long generation(String network) {
-    String stored =
-        redis.get().getEx(generationKey(network), GetExParams.getExParams().ex(ttlSeconds));
-    return stored == null ? 0 : Long.parseLong(stored);
+  public long generation(String network, long atLeast) {
+    return script(
+        "local g = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), tonumber(ARGV[2]))"
+            + " if g > 0 then redis.call('SET', KEYS[1], g, 'EX', ARGV[1]) end return g",
+        network,
+        atLeast);
   }
 
-  /** One script, so the counter never lives without its TTL. */
+  /**
+   * One script, so the counter never lives without its TTL; past the caller's own too, so a move
+   * made on a counter Redis lost still reaches every instance.
+   */
   @Override
-  public long advance(String network) {
-    Object next =
+  public long advance(String network, long past) {
+    return script(
+        "local g = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), tonumber(ARGV[2])) + 1"
+            + " redis.call('SET', KEYS[1], g, 'EX', ARGV[1]) return g",
+        network,
+        past);
+  }
+
+  private long script(String script, String network, long local) {
+    Object g =
         redis
             .get()
             .eval(
-                "local g = redis.call('INCR', KEYS[1]) redis.call('EXPIRE', KEYS[1], ARGV[1]) return g",
+                script,
                 List.of(generationKey(network)),
-                List.of(String.valueOf(ttlSeconds)));
-    return (Long) next;
+                List.of(String.valueOf(ttlSeconds), String.valueOf(local)));
+    return (Long) g;
   }
 
   /** {@code rpcshield:cache-generation:<network>}: outside the entries' key space. */

@@ -131,15 +131,16 @@ public final class ResponseCache {
   }
 
   /**
-   * Takes the shared generation if another instance moved it on, and retries a move the store
-   * missed; run after each head poll.
+   * Takes the shared generation if another instance moved it on, raises it to this one's if the
+   * store holds less (it lost the counter), and retries a move the store missed; run after each
+   * head poll.
    */
   public void refresh() {
     if (advancePending) {
       advanceShared();
     }
     try {
-      long shared = store.generation(network);
+      long shared = store.generation(network, generation.get());
       generation.accumulateAndGet(shared, Math::max);
     } catch (RuntimeException e) {
       events.storeError(network, "generation");
@@ -148,7 +149,7 @@ public final class ResponseCache {
 
   private void advanceShared() {
     try {
-      long shared = store.advance(network);
+      long shared = store.advance(network, generation.get());
       generation.accumulateAndGet(shared, Math::max);
       advancePending = false;
     } catch (RuntimeException e) {

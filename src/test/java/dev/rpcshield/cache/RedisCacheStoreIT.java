@@ -1,6 +1,7 @@
 package dev.rpcshield.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rpcshield.testing.TestRedis;
@@ -35,13 +36,36 @@ class RedisCacheStoreIT extends CacheStoreContract {
     String network = "test-" + UUID.randomUUID();
     String key = RedisCacheStore.generationKey(network);
     try {
-      assertEquals(0, store.generation(network), "none yet");
-      long first = store.advance(network);
+      assertEquals(0, store.generation(network, 0), "none yet");
+      assertFalse(jedis.exists(key), "a read of none writes none");
+      long first = store.advance(network, 0);
       RedisCacheStore another = new RedisCacheStore(() -> jedis, Duration.ofMinutes(5), 1024);
-      assertEquals(first, another.generation(network), "another instance reads it");
-      assertTrue(another.advance(network) > first);
-      assertEquals(first + 1, store.generation(network));
+      assertEquals(first, another.generation(network, 0), "another instance reads it");
+      assertTrue(another.advance(network, first) > first);
+      assertEquals(first + 1, store.generation(network, first));
       long ttl = jedis.ttl(key);
+      assertTrue(ttl > 0 && ttl <= 300, "ttl " + ttl);
+    } finally {
+      jedis.del(key);
+    }
+  }
+
+  @Test
+  void aGenerationRedisLostComesBackAtTheCallersAndAMoveGoesPastIt() {
+    String network = "test-" + UUID.randomUUID();
+    String key = RedisCacheStore.generationKey(network);
+    try {
+      store.advance(network, 0);
+      store.advance(network, 0);
+      jedis.del(key);
+      assertEquals(7, store.generation(network, 7), "raised to the caller's");
+      assertEquals(7, store.generation(network, 3), "never lowered");
+      long ttl = jedis.ttl(key);
+      assertTrue(ttl > 0 && ttl <= 300, "ttl " + ttl);
+      jedis.del(key);
+      assertEquals(8, store.advance(network, 7), "past the caller's when Redis lost it");
+      assertEquals(9, store.advance(network, 2), "past the stored when the caller is behind");
+      ttl = jedis.ttl(key);
       assertTrue(ttl > 0 && ttl <= 300, "ttl " + ttl);
     } finally {
       jedis.del(key);

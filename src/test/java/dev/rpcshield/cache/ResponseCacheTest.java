@@ -214,7 +214,7 @@ class ResponseCacheTest {
     assertEquals("\"0x0\"", cache.lookup("eth_getBalance", b("[\"0x999\",\"0x5\"]")).result());
   }
 
-  /** A store shared by instances: one generation counter, as Redis keeps it. */
+  /** A store shared by instances: one generation counter, kept as RedisCacheStore's scripts do. */
   private static final class SharedStore implements CacheStore {
     final CacheStore entries = new InMemoryCacheStore(1 << 20, k -> {});
     final AtomicLong generation = new AtomicLong();
@@ -231,20 +231,49 @@ class ResponseCacheTest {
     }
 
     @Override
-    public long generation(String network) {
+    public long generation(String network, long atLeast) {
       if (down) {
         throw new IllegalStateException("down");
       }
-      return generation.get();
+      return generation.accumulateAndGet(atLeast, Math::max);
     }
 
     @Override
-    public long advance(String network) {
+    public long advance(String network, long past) {
       if (down) {
         throw new IllegalStateException("down");
       }
-      return generation.incrementAndGet();
+      return generation.accumulateAndGet(past, (g, p) -> Math.max(g, p) + 1);
     }
+  }
+
+  @Test
+  void aGenerationTheStoreLostIsRaisedBackAndAMoveAfterItReachesEveryInstance() {
+    SharedStore shared = new SharedStore();
+    ResponseCache one = new ResponseCache("main", shared, heads, CacheEvents.NONE);
+    ResponseCache two = new ResponseCache("main", shared, heads, CacheEvents.NONE);
+    one.invalidate();
+    one.invalidate();
+    two.refresh();
+    two.remember(two.lookup("eth_getBlockByNumber", b("[\"0x5\",false]")), "{\"hash\":\"0xok\"}");
+
+    shared.generation.set(0);
+    two.refresh();
+    ResponseCache started = new ResponseCache("main", shared, heads, CacheEvents.NONE);
+    started.refresh();
+    assertEquals(
+        "{\"hash\":\"0xok\"}",
+        started.lookup("eth_getBlockByNumber", b("[\"0x5\",false]")).result(),
+        "the counter is back where the fleet was");
+
+    shared.generation.set(0);
+    two.remember(two.lookup("eth_getBalance", b("[\"0x999\",\"0x5\"]")), "\"0xbad\"");
+    one.invalidate();
+    two.refresh();
+    assertFalse(
+        two.lookup("eth_getBalance", b("[\"0x999\",\"0x5\"]")).hit(),
+        "a move made on a lost counter reaches an instance that was past it");
+    assertFalse(two.lookup("eth_getBlockByNumber", b("[\"0x5\",false]")).hit());
   }
 
   @Test
