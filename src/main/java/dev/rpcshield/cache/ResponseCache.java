@@ -13,7 +13,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * Cacheability}) and keeps answers that can no longer change. Null results and errors are never
  * kept; a store that fails is a miss, counted, never a failed request. Keys carry the network's
  * generation: when an upstream turns up on another chain, {@link #invalidate()} moves to the next,
- * and nothing stored before (nor after, for a call looked up before) is read again.
+ * and nothing stored before (nor after, for a call looked up before) is read again. The cache is
+ * off (every lookup not cacheable, nothing kept) until it has read the network's generation from
+ * its store, which it tries when built and after each head poll: an instance started after the
+ * fleet moved on never reads nor writes an earlier generation's entries.
  */
 public final class ResponseCache {
   private static final String PREFIX = "rpcshield:cache:";
@@ -26,6 +29,7 @@ public final class ResponseCache {
   private final CacheStore realtimeStore;
   private final AtomicLong generation = new AtomicLong();
   private volatile boolean advancePending;
+  private volatile boolean generationRead;
 
   /** A cacheable call that was looked up: its key, and the stored result if there was one. */
   public record Lookup(Cacheability.Ticket ticket, String key, String result) {
@@ -59,14 +63,18 @@ public final class ResponseCache {
     this.events = events;
     this.realtime = Map.copyOf(realtime);
     this.realtimeStore = realtimeStore;
+    refresh();
   }
 
   public String network() {
     return network;
   }
 
-  /** Looks a call up; null when it is not cacheable now. */
+  /** Looks a call up; null when it is not cacheable now, or the generation was never read. */
   public Lookup lookup(String method, byte[] rawParams) {
+    if (!generationRead) {
+      return null;
+    }
     Cacheability.Ticket ticket = Cacheability.classify(method, rawParams, heads.finalized());
     if (ticket == null && realtime.containsKey(method)) {
       ticket = Cacheability.realtime(method, rawParams);
@@ -132,8 +140,8 @@ public final class ResponseCache {
 
   /**
    * Takes the shared generation if another instance moved it on, raises it to this one's if the
-   * store holds less (it lost the counter), and retries a move the store missed; run after each
-   * head poll.
+   * store holds less (it lost the counter), and retries a move the store missed; run when built and
+   * after each head poll.
    */
   public void refresh() {
     if (advancePending) {
@@ -142,6 +150,7 @@ public final class ResponseCache {
     try {
       long shared = store.generation(network, generation.get());
       generation.accumulateAndGet(shared, Math::max);
+      generationRead = true;
     } catch (RuntimeException e) {
       events.storeError(network, "generation");
     }

@@ -248,6 +248,47 @@ class ResponseCacheTest {
   }
 
   @Test
+  void anInstanceStartedAfterAnInvalidationNeverServesNorKeepsAnEarlierGeneration() {
+    SharedStore shared = new SharedStore();
+    ResponseCache one = new ResponseCache("main", shared, heads, CacheEvents.NONE);
+    one.remember(one.lookup("eth_getBlockByNumber", b("[\"0x5\",false]")), "{\"hash\":\"0xbad\"}");
+    one.invalidate();
+
+    ResponseCache started = new ResponseCache("main", shared, heads, CacheEvents.NONE);
+    assertFalse(
+        started.lookup("eth_getBlockByNumber", b("[\"0x5\",false]")).hit(),
+        "the wrong chain's answer of the earlier generation is not served before any head poll");
+    started.remember(started.lookup("eth_getBalance", b("[\"0x999\",\"0x5\"]")), "\"0x1\"");
+    assertEquals(
+        "\"0x1\"",
+        one.lookup("eth_getBalance", b("[\"0x999\",\"0x5\"]")).result(),
+        "it keeps answers where the fleet reads them");
+  }
+
+  @Test
+  void aCacheThatNeverReadTheGenerationIsOffUntilItDoes() {
+    SharedStore shared = new SharedStore();
+    ResponseCache one = new ResponseCache("main", shared, heads, CacheEvents.NONE);
+    one.remember(one.lookup("eth_getBlockByNumber", b("[\"0x5\",false]")), "{\"hash\":\"0xbad\"}");
+    one.invalidate();
+    shared.down = true;
+    ResponseCache started = new ResponseCache("main", shared, heads, counting);
+    assertTrue(events.contains("error main generation"), events.toString());
+    shared.down = false;
+    assertNull(
+        started.lookup("eth_getBlockByNumber", b("[\"0x5\",false]")),
+        "nothing is looked up on generation 0");
+    assertFalse(started.remember(null, "{\"hash\":\"0xbad\"}"));
+
+    started.refresh();
+    assertFalse(started.lookup("eth_getBlockByNumber", b("[\"0x5\",false]")).hit());
+    ResponseCache.Lookup miss = started.lookup("eth_getBlockByNumber", b("[\"0x5\",false]"));
+    assertTrue(started.remember(miss, "{\"hash\":\"0xgood\"}"));
+    assertEquals(
+        "{\"hash\":\"0xgood\"}", one.lookup("eth_getBlockByNumber", b("[\"0x5\",false]")).result());
+  }
+
+  @Test
   void aGenerationTheStoreLostIsRaisedBackAndAMoveAfterItReachesEveryInstance() {
     SharedStore shared = new SharedStore();
     ResponseCache one = new ResponseCache("main", shared, heads, CacheEvents.NONE);
@@ -260,7 +301,6 @@ class ResponseCacheTest {
     shared.generation.set(0);
     two.refresh();
     ResponseCache started = new ResponseCache("main", shared, heads, CacheEvents.NONE);
-    started.refresh();
     assertEquals(
         "{\"hash\":\"0xok\"}",
         started.lookup("eth_getBlockByNumber", b("[\"0x5\",false]")).result(),
