@@ -138,13 +138,15 @@ public final class CircuitBreaker {
    * Its chain is no longer known (its connection broke, so it may be a new process; its head went
    * back without its chain being shown): a verified upstream takes no traffic until its chain is
    * seen again. It stays vouched for, so that chain turning out to be another one is told.
+   *
+   * @return whether it was verified and now is not
    */
-  public void chainInDoubt(String reason) {
+  public boolean chainInDoubt(String reason) {
     String from;
     String to;
     synchronized (this) {
       if (chain != Chain.VERIFIED) {
-        return;
+        return false;
       }
       from = shown();
       chain = Chain.UNVERIFIED;
@@ -152,6 +154,15 @@ public final class CircuitBreaker {
       to = shown();
     }
     tell(from, to, reason);
+    return true;
+  }
+
+  /**
+   * Whether it is out only until its chain is seen again (not for failures, not held): a check of
+   * its chain may bring it back at any moment.
+   */
+  public synchronized boolean awaitingChain() {
+    return state == State.CLOSED && !held && chain == Chain.UNVERIFIED;
   }
 
   /**

@@ -255,7 +255,7 @@ public final class Forwarder {
     UpstreamFailure failure = null;
     int allowed = exchange.submitsTransaction() ? 1 : 1 + upstream.settings().retries();
     for (int n = 0; n < allowed; n++) {
-      if (n > 0 && !pause(n, deadline)) {
+      if (n > 0 && (!pause(n, deadline) || !upstream.breaker().inRotation())) {
         break;
       }
       Duration timeout = min(upstream.settings().timeout(), deadline.remaining());
@@ -287,7 +287,10 @@ public final class Forwarder {
       if (exchange.submitsTransaction() && !failure.safeToResubmit()) {
         return notResent(upstream, failure);
       }
-      if (!failure.transientOnSameUpstream() || !upstream.breaker().inRotation()) {
+      // A broken connection leaves it out until its chain, asked at once, is seen again: the
+      // retry waits out its pause for that (a stale kept-alive connection is the usual cause).
+      if (!failure.transientOnSameUpstream()
+          || !(upstream.breaker().inRotation() || upstream.breaker().awaitingChain())) {
         break;
       }
     }

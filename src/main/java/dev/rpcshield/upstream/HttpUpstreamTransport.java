@@ -154,7 +154,7 @@ public final class HttpUpstreamTransport implements UpstreamTransport, AutoClose
     } catch (InterruptedException e) {
       exchange.cancel(true);
       Thread.currentThread().interrupt();
-      throw new UpstreamException(Kind.IO, "interrupted");
+      throw UpstreamException.interrupted();
     } catch (ExecutionException e) {
       throw switch (e.getCause()) {
         case StatusException status ->
@@ -262,7 +262,7 @@ public final class HttpUpstreamTransport implements UpstreamTransport, AutoClose
       return new UpstreamException(Kind.CONNECT, "connection refused");
     }
     if (e instanceof InterruptedIOException) {
-      return new UpstreamException(Kind.IO, "interrupted");
+      return UpstreamException.interrupted();
     }
     String what = e.getMessage() == null ? "connection failed" : e.getMessage();
     return new UpstreamException(Kind.IO, what.length() > 80 ? what.substring(0, 80) : what);

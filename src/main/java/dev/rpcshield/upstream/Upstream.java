@@ -24,6 +24,7 @@ public final class Upstream {
   private final long chainId;
   private volatile long seenChainId = -1;
   private volatile Runnable chainTurned = () -> {};
+  private volatile Runnable chainDoubted = () -> {};
   private volatile double latencyMillisEwma;
   private volatile double latencyDeviationEwma;
 
@@ -100,6 +101,14 @@ public final class Upstream {
   }
 
   /**
+   * Told when a broken connection has taken it out until its chain is seen again: its chain should
+   * be asked at once, so it is back within a round trip when it is still on its network's.
+   */
+  void onChainDoubted(Runnable listener) {
+    this.chainDoubted = listener;
+  }
+
+  /**
    * Records the chain id its eth_chainId answered and whether that is its network's; an upstream on
    * another chain leaves rotation until a later answer is right.
    */
@@ -119,13 +128,18 @@ public final class Upstream {
   /**
    * A connection to it was refused or broke: it may come back as a new process (a restart, a URL
    * now pointing elsewhere), so on a network with a chain id it serves again only once its chain
-   * has been seen (by the next head poll).
+   * has been seen; its chain is asked at once (see {@link #onChainDoubted}), and by every head
+   * poll. A wait the gateway itself interrupted says nothing about the upstream and changes
+   * nothing.
    */
   void connectionFailed(UpstreamFailure failure) {
     if (chainId != 0
+        && !failure.interrupted()
         && (failure.kind() == UpstreamFailure.Kind.CONNECT
-            || failure.kind() == UpstreamFailure.Kind.IO)) {
-      breaker.chainInDoubt("connection failed (" + failure.reason() + "), chain to be seen again");
+            || failure.kind() == UpstreamFailure.Kind.IO)
+        && breaker.chainInDoubt(
+            "connection failed (" + failure.reason() + "), chain to be seen again")) {
+      chainDoubted.run();
     }
   }
 

@@ -5,8 +5,15 @@ package dev.rpcshield.upstream;
  *
  * @param kind the class of failure, which decides retry and failover
  * @param reason short and free of secrets: it reaches the client when every upstream fails
+ * @param interrupted the gateway's own thread was interrupted (a cancelled call, a shutdown): it
+ *     says nothing about the upstream or its connection
  */
-public record UpstreamFailure(Kind kind, String reason) {
+public record UpstreamFailure(Kind kind, String reason, boolean interrupted) {
+
+  /** A failure of the upstream or its connection. */
+  public UpstreamFailure(Kind kind, String reason) {
+    this(kind, reason, false);
+  }
 
   /** Failure classes. */
   public enum Kind {

@@ -20,8 +20,18 @@ public interface UpstreamTransport {
     private final UpstreamFailure failure;
 
     public UpstreamException(UpstreamFailure.Kind kind, String reason) {
-      super(reason, null, false, false);
-      this.failure = new UpstreamFailure(kind, reason);
+      this(new UpstreamFailure(kind, reason));
+    }
+
+    private UpstreamException(UpstreamFailure failure) {
+      super(failure.reason(), null, false, false);
+      this.failure = failure;
+    }
+
+    /** The caller's own thread was interrupted while it waited: not the upstream's failure. */
+    public static UpstreamException interrupted() {
+      return new UpstreamException(
+          new UpstreamFailure(UpstreamFailure.Kind.IO, "interrupted", true));
     }
 
     public UpstreamFailure failure() {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -64,6 +65,7 @@ public class Upstreams {
       found.addAll(n.upstreams());
     }
     all = List.copyOf(found);
+    all.forEach(this::recheckWhenDoubted);
     defaultNetwork = networks.get(config.defaultNetwork());
     // Each network's head poll waits on its upstreams, so one thread per network plus one for the
     // probes, silence and chain checks keeps a hanging network from delaying the others.
@@ -196,6 +198,20 @@ public class Upstreams {
         checks);
   }
 
+  /**
+   * When a broken connection puts {@code u}'s chain in doubt, its chain is asked at once on the
+   * watcher's threads, so it is back within a round trip when it is still on its network's.
+   */
+  private void recheckWhenDoubted(Upstream u) {
+    u.onChainDoubted(() -> {
+      try {
+        checks.execute(() -> checkChain(u));
+      } catch (RejectedExecutionException e) {
+        LOG.log(Level.FINE, "no chain check of " + u.name() + ": stopping", e);
+      }
+    });
+  }
+
   private void checkChain(Upstream u) {
     try {
       long seen = askChainId(u);
@@ -259,6 +275,7 @@ public class Upstreams {
     Map<Upstream, Network> added = new LinkedHashMap<>();
     Map<Upstream, Network> removed = new LinkedHashMap<>();
     for (Network.Change c : changes) {
+      c.added().forEach(this::recheckWhenDoubted);
       List<Upstream> resized =
           c.kept().entrySet().stream()
               .filter(e -> e.getKey().settings().maxInFlight() != e.getValue().maxInFlight())

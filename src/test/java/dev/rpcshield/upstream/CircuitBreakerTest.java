@@ -108,4 +108,20 @@ class CircuitBreakerTest {
     breaker.chainInDoubt("connection failed");
     assertEquals(CircuitBreaker.Chain.WRONG_CHAIN, breaker.chain(), "a doubt moves only VERIFIED");
   }
+
+  @Test
+  void onlyAVerifiedChainIsPutInDoubtAndOnlyThatDoubtIsAwaited() {
+    breaker.requireChain();
+    assertFalse(breaker.chainInDoubt("connection failed"), "never verified");
+    breaker.chainSeen(true, "on chain 8453");
+    assertFalse(breaker.awaitingChain());
+    assertTrue(breaker.chainInDoubt("connection failed"));
+    assertTrue(breaker.awaitingChain(), "back once its chain is seen");
+    assertFalse(breaker.chainInDoubt("connection failed"), "already in doubt");
+    breaker.hold();
+    assertFalse(breaker.awaitingChain(), "held");
+    breaker.release();
+    breaker.open();
+    assertFalse(breaker.awaitingChain(), "out for failures: only a probe brings it back");
+  }
 }

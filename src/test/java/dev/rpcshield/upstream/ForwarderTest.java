@@ -290,4 +290,50 @@ class ForwarderTest {
     a.chainSeen(8453);
     assertTrue(a.breaker().inRotation());
   }
+
+  @Test
+  void aResetOnTheOnlyUpstreamIsRetriedOnceItsChainAskedAtOnceIsSeen() {
+    Upstream a =
+        new Upstream(
+            UpstreamSettings.of("a", URI.create("http://127.0.0.1:1")),
+            new CircuitBreaker(clock, 3, Duration.ofSeconds(10)),
+            clock,
+            8453);
+    a.chainSeen(8453);
+    Forwarder checkedDuringThePause =
+        new Forwarder(
+            transport,
+            new ErrorClassifier(Set.of(), List.of()),
+            clock,
+            d -> {
+              clock.advance(d);
+              a.chainSeen(8453);
+            },
+            Duration.ofMillis(100),
+            Duration.ofSeconds(1),
+            UpstreamsConfig.Hedging.OFF);
+    answers("a", Kind.IO, ok(7));
+    Forwarder.Outcome out =
+        checkedDuringThePause.send(
+            List.of(a),
+            new Forwarder.Exchange("{}".getBytes(), new long[] {7}, false, false),
+            Deadline.after(clock, Duration.ofSeconds(10)),
+            null);
+    assertInstanceOf(Forwarder.Answered.class, out);
+    assertEquals(List.of("a", "a"), calls);
+  }
+
+  @Test
+  void aResetIsNotRetriedWhileTheChainIsStillInDoubtAfterThePause() {
+    Upstream a =
+        new Upstream(
+            UpstreamSettings.of("a", URI.create("http://127.0.0.1:1")),
+            new CircuitBreaker(clock, 3, Duration.ofSeconds(10)),
+            clock,
+            8453);
+    a.chainSeen(8453);
+    answers("a", Kind.IO, ok(7));
+    assertInstanceOf(Forwarder.Failed.class, send(List.of(a), false));
+    assertEquals(List.of("a"), calls, "never sent on a connection whose chain is not seen");
+  }
 }

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.rpcshield.testing.MutableClock;
 import dev.rpcshield.upstream.UpstreamFailure.Kind;
 import dev.rpcshield.upstream.UpstreamTransport.UpstreamException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -160,5 +162,48 @@ class HeadPollerTest {
     poller.poll(u);
     assertArrayEquals(HeadPoller.POLL, asked.get(0));
     assertTrue(u.breaker().inRotation());
+  }
+
+  @Test
+  void aPollTheGatewayInterruptsLeavesAVerifiedUpstreamServing() throws Exception {
+    Upstream u = upstream(8453);
+    script.add(answer(461, 8453));
+    poller.poll(u);
+    try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        HttpUpstreamTransport http = new HttpUpstreamTransport(Duration.ofSeconds(2), 1 << 20)) {
+      Upstream real =
+          new Upstream(
+              UpstreamSettings.of(
+                  "u", URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/")),
+              u.breaker(),
+              clock,
+              8453);
+      Thread.currentThread().interrupt();
+      try {
+        new HeadPoller(http, tracker, clock).poll(real);
+      } finally {
+        Thread.interrupted();
+      }
+    }
+    assertEquals(CircuitBreaker.Chain.VERIFIED, u.breaker().chain());
+    assertTrue(u.breaker().inRotation(), "its own cancelled wait says nothing of the upstream");
+  }
+
+  @Test
+  void aBrokenConnectionAsksItsChainOnceAndAChainSeenRightBringsItBack() {
+    Upstream u = upstream(8453);
+    List<String> asks = new ArrayList<>();
+    u.onChainDoubted(() -> asks.add("eth_chainId"));
+    script.add(answer(461, 8453));
+    poller.poll(u);
+    script.add(Kind.IO);
+    poller.poll(u);
+    assertEquals(List.of("eth_chainId"), asks, "asked at once");
+    assertFalse(u.breaker().inRotation(), "not before its chain is seen");
+    script.add(Kind.CONNECT);
+    poller.poll(u);
+    assertEquals(1, asks.size(), "asked once while its chain is in doubt");
+    u.chainSeen(8453);
+    assertTrue(u.breaker().inRotation(), "back with the answer, before the next poll");
   }
 }
