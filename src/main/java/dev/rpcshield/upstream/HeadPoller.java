@@ -17,7 +17,9 @@ import java.util.logging.Logger;
  * in its {@link UpstreamHead}; then lets the {@link HeadTracker} re-decide who lags. On a network
  * with a chain id the batch asks eth_chainId too, so an upstream that turns up on another chain (a
  * restart, a URL now pointing elsewhere) is out within one poll, and a head that went back is only
- * ever recorded with the chain it is on.
+ * ever recorded with the chain it is on. A head shown on another chain, or polled while its
+ * upstream is known to be on another chain, is never recorded; one shown on its network's chain is
+ * recorded before the upstream is let back in, so it rejoins with this poll's head.
  */
 public final class HeadPoller {
   private static final Logger LOG = Logger.getLogger(HeadPoller.class.getName());
@@ -57,12 +59,17 @@ public final class HeadPoller {
     try {
       long[] heads = parse(u.ask(transport, u.chainId() == 0 ? POLL : POLL_WITH_CHAIN));
       u.head().pollAnswered(true);
-      if (heads[3] >= 0) {
+      if (u.chainId() != 0 && heads[3] >= 0) {
+        if (heads[0] >= 0 && heads[3] == u.chainId()) {
+          u.head().observe(heads[0], heads[1], heads[2], clock.instant());
+        }
         u.chainSeen(heads[3]);
-      } else if (heads[0] >= 0 && heads[0] < u.head().latest()) {
+        return;
+      }
+      if (heads[0] >= 0 && heads[0] < u.head().latest()) {
         u.headWentBack(u.head().latest(), heads[0]);
       }
-      if (heads[0] >= 0) {
+      if (heads[0] >= 0 && u.breaker().chain() != CircuitBreaker.Chain.WRONG_CHAIN) {
         u.head().observe(heads[0], heads[1], heads[2], clock.instant());
       }
     } catch (UpstreamTransport.UpstreamException e) {

@@ -110,7 +110,8 @@ public final class Upstream {
 
   /**
    * Records the chain id its eth_chainId answered and whether that is its network's; an upstream on
-   * another chain leaves rotation until a later answer is right.
+   * another chain leaves rotation until a later answer is right, and the heads recorded for it are
+   * forgotten, as they may be that other chain's.
    */
   void chainSeen(long seen) {
     seenChainId = seen;
@@ -118,6 +119,9 @@ public final class Upstream {
       return;
     }
     boolean right = seen == chainId;
+    if (!right) {
+      head.forget();
+    }
     if (breaker.chainSeen(
         right,
         right ? "on chain " + seen : "on chain " + seen + " but its network is chain " + chainId)) {

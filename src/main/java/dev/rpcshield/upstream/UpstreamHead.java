@@ -31,6 +31,16 @@ public final class UpstreamHead {
     }
   }
 
+  /**
+   * Forgets latest, safe and finalized: they may be another chain's, and must not count until a
+   * poll on its network's chain records them again.
+   */
+  synchronized void forget() {
+    latest = -1;
+    safe = -1;
+    finalized = -1;
+  }
+
   public long latest() {
     return latest;
   }

@@ -206,4 +206,54 @@ class HeadPollerTest {
     u.chainSeen(8453);
     assertTrue(u.breaker().inRotation(), "back with the answer, before the next poll");
   }
+
+  @Test
+  void aHeadOnAnotherChainIsNeverRecordedNorServedWhenItsChainIsRightAgain() {
+    Upstream u = upstream(8453);
+    script.add(answer(461, 8453));
+    poller.poll(u);
+    script.add(answer(9000, 31337));
+    poller.pollAll(List.of(u), Runnable::run);
+    assertEquals(CircuitBreaker.Chain.WRONG_CHAIN, u.breaker().chain());
+    assertTrue(u.head().latest() < 9000, "head " + u.head().latest());
+
+    u.chainSeen(8453);
+    assertTrue(u.breaker().inRotation(), "the chain check brings it back");
+    assertTrue(tracker.bestHead(List.of(u)) < 9000, "best " + tracker.bestHead(List.of(u)));
+    assertTrue(u.head().finalized() < 9000 - 64, "finalized " + u.head().finalized());
+  }
+
+  @Test
+  void headsRecordedBeforeItWasFoundOnAnotherChainAreForgotten() {
+    Upstream u = upstream(8453);
+    script.add(answer(461, 8453));
+    poller.poll(u);
+    script.add(answer(9000, -1));
+    poller.poll(u);
+    u.chainSeen(31337);
+    script.add(answer(9001, -1));
+    poller.poll(u);
+    u.chainSeen(8453);
+    assertTrue(u.breaker().inRotation());
+    assertEquals(-1, tracker.bestHead(List.of(u)), "no head until a poll on its chain");
+    assertEquals(-1, u.head().finalized());
+    assertEquals(-1, u.head().safe());
+  }
+
+  @Test
+  void anUpstreamBackOnItsChainRejoinsWithThatPollsHead() {
+    Upstream u = upstream(8453);
+    script.add(answer(9000, 31337));
+    poller.poll(u);
+    List<Long> headWhenBack = new ArrayList<>();
+    u.breaker()
+        .listen((from, to, reason) -> {
+          if (to.equals("CLOSED")) {
+            headWhenBack.add(u.head().latest());
+          }
+        });
+    script.add(answer(470, 8453));
+    poller.poll(u);
+    assertEquals(List.of(470L), headWhenBack);
+  }
 }
