@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -70,6 +71,7 @@ public final class ChaosProxy implements AutoCloseable {
   private final Map<String, String> lastHeaders = new ConcurrentHashMap<>();
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private volatile Mode mode = Mode.FORWARD;
+  private final AtomicBoolean resetNextCall = new AtomicBoolean();
   private volatile long slowMillis = 500;
   private volatile long logsCap = 5;
   private ServerSocket server;
@@ -97,6 +99,14 @@ public final class ChaosProxy implements AutoCloseable {
   /** Points the proxy at another node. */
   public void retarget(URI next) {
     this.target = next;
+  }
+
+  /**
+   * Resets the connection of the next client request (head polls are answered as before), then
+   * serves in its mode again: a node dropping a kept-alive connection the gateway then reuses.
+   */
+  public void resetNextCall() {
+    resetNextCall.set(true);
   }
 
   public void slowMillis(long millis) {
@@ -193,6 +203,10 @@ public final class ChaosProxy implements AutoCloseable {
           continue;
         }
         requests.incrementAndGet();
+        if (resetNextCall.compareAndSet(true, false)) {
+          socket.setSoLinger(true, 0);
+          return;
+        }
         int now = inFlight.incrementAndGet();
         maxInFlight.accumulateAndGet(now, Math::max);
         try {

@@ -19,10 +19,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A gateway of two networks of its own: {@code a} (chain 31337, one node) and {@code b} (chain
- * 8453, nodes b1 and b2 and b4, a relay to b1's node, in round robin, b1 and b3 its WebSocket
- * upstreams, host {@code b.rpc.example}). Node b2 starts on chain 31337, the wrong one, and is
- * restarted on the right chain by the test that needs it fixed.
+ * A gateway of two networks of its own: {@code a} (chain 31337, one node behind relay a1) and
+ * {@code b} (chain 8453, nodes b1 and b2 and b4, a relay to b1's node, in round robin, b1 and b3
+ * its WebSocket upstreams, host {@code b.rpc.example}). Node b2 starts on chain 31337, the wrong
+ * one, and is restarted on the right chain by the test that needs it fixed.
  */
 class NetworksIT {
   private static final String CHAIN_ID =
@@ -39,6 +39,7 @@ class NetworksIT {
   private static final Gateway GATEWAY = Gateway.at(SERVER.uri());
   private static final Admin ADMIN = new Admin(GATEWAY);
   private static ChaosProxy relay;
+  private static ChaosProxy a1;
 
   @BeforeAll
   static void start() {
@@ -47,12 +48,13 @@ class NetworksIT {
     B2_WRONG.start();
     B3.start();
     relay = new ChaosProxy("b4", 18625, URI.create(B1.url()));
+    a1 = new ChaosProxy("a1", 18626, URI.create(A1.url()));
     SERVER.start(
         List.of(
             "HTTP_HOST=127.0.0.1",
             "RPCSHIELD_NETWORKS=a,b",
             "RPCSHIELD_NETWORK_A_CHAIN_ID=31337",
-            "RPCSHIELD_NETWORK_A_UPSTREAMS=a1=" + A1.url(),
+            "RPCSHIELD_NETWORK_A_UPSTREAMS=a1=http://127.0.0.1:18626",
             "RPCSHIELD_NETWORK_B_CHAIN_ID=0x2105",
             "RPCSHIELD_NETWORK_B_UPSTREAMS=b1="
                 + B1.url()
@@ -67,6 +69,8 @@ class NetworksIT {
             "RPCSHIELD_UPSTREAM_PROBE_INTERVAL=200ms",
             "RPCSHIELD_UPSTREAM_OUT_OF_SERVICE=1s",
             "RPCSHIELD_UPSTREAM_TIMEOUT=2s",
+            // A retry's pause (100-200 ms) leaves a loaded machine time for the chain check.
+            "RPCSHIELD_UPSTREAM_BACKOFF=200ms",
             "RPCSHIELD_UPSTREAM_WS_TIMEOUT=2s",
             "RPCSHIELD_ADMIN_TOKEN=" + Admin.TOKEN,
             "RPCSHIELD_ANONYMOUS_RPS=100000",
@@ -79,6 +83,7 @@ class NetworksIT {
   static void stop() {
     SERVER.stop();
     relay.close();
+    a1.close();
     for (Anvil node : List.of(A1, B1, B2_WRONG, B2_FIXED, B3)) {
       node.close();
     }
@@ -227,6 +232,24 @@ class NetworksIT {
     }
     Eventually.within(Duration.ofSeconds(5), "b4 back on chain 8453")
         .until(() -> upstream("b4").get("state").asText().equals("CLOSED"));
+  }
+
+  /**
+   * a1's relay resets the connection of the next call, as a node does to a kept-alive connection it
+   * has dropped: network a has no other upstream, so the call is answered only because a1's chain,
+   * asked at once, is seen again within the retry's pause, and a1 is in rotation again at once.
+   */
+  @Test
+  void aResetOnTheOnlyUpstreamOfANetworkIsRetriedOnItOnceItsChainIsSeenAgain() {
+    Eventually.within(Duration.ofSeconds(5), "a1 in rotation")
+        .until(() -> upstream("a1").get("inRotation").asBoolean());
+    long failures = upstream("a1").get("failures").asLong();
+    a1.resetNextCall();
+    Gateway.Response r = GATEWAY.postTo("/a", BALANCE);
+    assertEquals(200, r.status(), r.body());
+    assertTrue(r.json().has("result"), r.body());
+    JsonNode after = upstream("a1");
+    assertEquals(failures + 1, after.get("failures").asLong(), "the reset was seen: " + after);
   }
 
   private static java.net.http.HttpRequest get(String path) {
