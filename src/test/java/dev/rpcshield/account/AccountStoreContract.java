@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rpcshield.allowlist.Allowlists;
+import dev.rpcshield.testing.MutableClock;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -107,12 +110,14 @@ abstract class AccountStoreContract {
 
   @Test
   void usageAccumulatesPerMonthAndPerNetwork() {
-    AccountStore store = store();
+    MutableClock clock = new MutableClock(Instant.parse("2026-01-31T23:59:00Z"));
+    AccountStore store = new AccountStore(database(), clock, () -> {});
     Account a = store.createAccount("usage", "free", "test");
     store.addUsage(a.getId(), "mainnet", 40, 2, 0);
     store.addUsage(a.getId(), "base", 26, 1, 3);
     store.addUsage(a.getId(), "mainnet", 4, 1, 1);
     AccountStore.Usage u = store.usage(a.getId());
+    assertEquals("2026-01", u.period());
     assertEquals(70, u.computeUnits());
     assertEquals(4, u.requests());
     assertEquals(4, u.refusals());
@@ -123,6 +128,24 @@ abstract class AccountStoreContract {
     assertEquals(1, byNetwork.get("mainnet").refusals());
     assertEquals(26, byNetwork.get("base").computeUnits());
     assertEquals(3, byNetwork.get("base").refusals());
+
+    clock.advance(Duration.ofMinutes(2));
+    store.addUsage(a.getId(), "mainnet", 7, 1, 0);
+    AccountStore.Usage february = store.usage(a.getId());
+    assertEquals(
+        new AccountStore.Usage("2026-02", 7, 1, 0),
+        february,
+        "February's usage lands in February, which starts from zero");
+    Map<String, AccountStore.Usage> februaryByNetwork = store.usageByNetwork(a.getId());
+    assertEquals(List.of("mainnet"), List.copyOf(februaryByNetwork.keySet()));
+    assertEquals(new AccountStore.Usage("2026-02", 7, 1, 0), februaryByNetwork.get("mainnet"));
+
+    clock.advance(Duration.ofMinutes(-2));
+    assertEquals(
+        new AccountStore.Usage("2026-01", 70, 4, 4),
+        store.usage(a.getId()),
+        "January's usage is kept, untouched by February's");
+    assertEquals(44, store.usageByNetwork(a.getId()).get("mainnet").computeUnits());
   }
 
   @Test
