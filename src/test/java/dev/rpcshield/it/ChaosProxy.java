@@ -55,7 +55,7 @@ public final class ChaosProxy implements AutoCloseable {
 
   private static final Pattern ID = Pattern.compile("\"id\":(\\d+)");
 
-  /** The gateway's own head poll: served like any request but not counted or recorded. */
+  /** The gateway's own head poll: served like any request but counted apart, not recorded. */
   private static final String HEAD_POLL_PREFIX =
       "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_blockNumber\",\"params\":[]},"
           + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"eth_getBlockByNumber\",\"params\":[\"safe\"";
@@ -65,6 +65,7 @@ public final class ChaosProxy implements AutoCloseable {
   private volatile URI target;
   private final HttpClient client = HttpClient.newHttpClient();
   private final AtomicInteger requests = new AtomicInteger();
+  private final AtomicInteger headPolls = new AtomicInteger();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
   private final List<String> bodies = new CopyOnWriteArrayList<>();
@@ -127,6 +128,11 @@ public final class ChaosProxy implements AutoCloseable {
     return maxInFlight.get();
   }
 
+  /** The gateway's head polls that reached this proxy since the last {@link #reset()}. */
+  public int headPolls() {
+    return headPolls.get();
+  }
+
   public List<String> bodies() {
     return List.copyOf(bodies);
   }
@@ -137,6 +143,7 @@ public final class ChaosProxy implements AutoCloseable {
 
   public void reset() {
     requests.set(0);
+    headPolls.set(0);
     maxInFlight.set(0);
     bodies.clear();
     lastHeaders.clear();
@@ -197,6 +204,7 @@ public final class ChaosProxy implements AutoCloseable {
           return;
         }
         if (new String(body, StandardCharsets.UTF_8).startsWith(HEAD_POLL_PREFIX)) {
+          headPolls.incrementAndGet();
           if (!answer(socket, out, body, false)) {
             return;
           }

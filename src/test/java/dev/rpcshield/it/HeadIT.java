@@ -90,10 +90,23 @@ class HeadIT extends ItBase {
   }
 
   @Test
-  void oneBlockOfLagDoesNotTakeAnUpstreamOut() throws InterruptedException {
+  void oneBlockOfLagDoesNotTakeAnUpstreamOut() {
     mine(nodeC, 1);
-    // Holds time on purpose: five head polls, in which a wrong lag verdict would take p1 out.
-    Thread.sleep(1000);
+    long high = head(nodeC);
+    Admin admin = new Admin(gateway);
+    Eventually.within(Duration.ofSeconds(10), "gateway sees C's new head, p1 one block behind it")
+        .until(() -> {
+          JsonNode p1 = admin.upstream("p1");
+          return head(gateway) == high && p1 != null && p1.get("lag").asLong() == 1;
+        });
+    net.p1.reset();
+    Eventually.within(
+            Duration.ofSeconds(10),
+            "five head polls of p1, in which a wrong lag verdict takes it out")
+        .until(() -> net.p1.headPolls() >= 5);
+    JsonNode p1 = admin.upstream("p1");
+    assertEquals(1, p1.get("lag").asLong(), "p1 is still one block behind");
+    assertFalse(p1.get("lagging").asBoolean(), "one block of lag is not lagging");
     net.p1.reset();
     net.p2.reset();
     for (int i = 0; i < 20; i++) {
