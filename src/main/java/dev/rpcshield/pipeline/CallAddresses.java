@@ -154,7 +154,7 @@ final class CallAddresses {
     }
     r.transaction(r.param(0), CallObjects.Sender.WHEN_SENT);
     for (JsonNode type : r.array(r.param(1))) {
-      if (TRACE_TYPES.stream().noneMatch(known -> CallObjects.is(type.asText(""), known))) {
+      if (!CallObjects.isAny(type.asText(""), TRACE_TYPES)) {
         r.markUnbounded();
       }
     }

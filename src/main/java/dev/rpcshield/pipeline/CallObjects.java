@@ -189,7 +189,7 @@ final class CallObjects {
     for (Map.Entry<String, JsonNode> account : object(overrides)) {
       addresses.add(account.getKey());
       for (Map.Entry<String, JsonNode> f : object(account.getValue())) {
-        if (ACCOUNT_OVERRIDE_FIELDS.stream().noneMatch(name -> is(f.getKey(), name))) {
+        if (!isAny(f.getKey(), ACCOUNT_OVERRIDE_FIELDS)) {
           unbounded = true;
         }
       }
@@ -206,7 +206,7 @@ final class CallObjects {
         address(f.getValue());
       } else if (is(name, "withdrawals")) {
         entryAddresses(f.getValue());
-      } else if (BLOCK_OVERRIDE_FIELDS.stream().noneMatch(known -> is(name, known))) {
+      } else if (!isAny(name, BLOCK_OVERRIDE_FIELDS)) {
         unbounded = true;
       }
     }
@@ -265,5 +265,10 @@ final class CallObjects {
 
   static boolean is(String field, String name) {
     return field.equalsIgnoreCase(name);
+  }
+
+  /** Whether {@code field} is one of {@code names}, in any case. */
+  static boolean isAny(String field, List<String> names) {
+    return names.stream().anyMatch(name -> is(field, name));
   }
 }
