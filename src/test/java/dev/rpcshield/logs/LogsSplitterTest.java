@@ -259,23 +259,7 @@ class LogsSplitterTest {
 
   @Test
   void whileNoHeadIsKnownACappedRangeIsRefusedAndAnUncappedOneForwarded() {
-    ChainHeads none =
-        new ChainHeads() {
-          @Override
-          public long latest() {
-            return -1;
-          }
-
-          @Override
-          public long safe() {
-            return -1;
-          }
-
-          @Override
-          public long finalized() {
-            return -1;
-          }
-        };
+    ChainHeads none = heads(-1);
     byte[] all = params("{\"fromBlock\":\"0x0\"}");
     LogsSplitter.Refused r =
         assertInstanceOf(

@@ -57,6 +57,15 @@ class ForwarderTest {
           Duration.ofSeconds(1),
           UpstreamsConfig.Hedging.OFF);
 
+  /** An upstream of a network on chain 8453, not yet seen on it. */
+  private Upstream onChain(String name) {
+    return new Upstream(
+        UpstreamSettings.of(name, URI.create("http://127.0.0.1:1")),
+        new CircuitBreaker(clock, 3, Duration.ofSeconds(10)),
+        clock,
+        8453);
+  }
+
   private Upstream upstream(String name, int retries, int maxInFlight) {
     return new Upstream(
         new UpstreamSettings(
@@ -274,12 +283,7 @@ class ForwarderTest {
 
   @Test
   void aConnectionThatBrokeTakesAnUpstreamWithAChainOutUntilItsChainIsSeenAgain() {
-    Upstream a =
-        new Upstream(
-            UpstreamSettings.of("a", URI.create("http://127.0.0.1:1")),
-            new CircuitBreaker(clock, 3, Duration.ofSeconds(10)),
-            clock,
-            8453);
+    Upstream a = onChain("a");
     Upstream b = upstream("b", 0, 0);
     a.chainSeen(8453);
     answers("a", Kind.IO, ok(7));
@@ -293,12 +297,7 @@ class ForwarderTest {
 
   @Test
   void aResetOnTheOnlyUpstreamIsRetriedOnceItsChainAskedAtOnceIsSeen() {
-    Upstream a =
-        new Upstream(
-            UpstreamSettings.of("a", URI.create("http://127.0.0.1:1")),
-            new CircuitBreaker(clock, 3, Duration.ofSeconds(10)),
-            clock,
-            8453);
+    Upstream a = onChain("a");
     a.chainSeen(8453);
     Forwarder checkedDuringThePause =
         new Forwarder(
@@ -325,12 +324,7 @@ class ForwarderTest {
 
   @Test
   void aResetIsNotRetriedWhileTheChainIsStillInDoubtAfterThePause() {
-    Upstream a =
-        new Upstream(
-            UpstreamSettings.of("a", URI.create("http://127.0.0.1:1")),
-            new CircuitBreaker(clock, 3, Duration.ofSeconds(10)),
-            clock,
-            8453);
+    Upstream a = onChain("a");
     a.chainSeen(8453);
     answers("a", Kind.IO, ok(7));
     assertInstanceOf(Forwarder.Failed.class, send(List.of(a), false));
