@@ -25,6 +25,8 @@ import java.net.SocketTimeoutException;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.logging.Level;
@@ -35,13 +37,18 @@ import java.util.logging.Logger;
  * /{network}} and {@code /{network}/v1/{apiKey}}, and the WebSocket upgrade on the same paths; a
  * path without a network serves the network whose {@code hosts} name the request's host, else the
  * default network. It only translates: the body (bounded, and usually already in the socket buffer)
- * is read on the container thread, then the request is served and answered on a virtual thread, so
- * a slow upstream holds no Liberty thread.
+ * is read on the container thread, the pipeline runs there up to the outbound call, and the answer
+ * is written when that call completes, from the thread that completes it (a large one from a
+ * virtual thread), so a slow upstream holds no thread at all. When serving may block (Redis), the
+ * pipeline runs on a virtual thread instead.
  */
 @WebServlet(urlPatterns = "/", asyncSupported = true)
 public class RpcServlet extends HttpServlet {
   private static final Logger LOG = Logger.getLogger(RpcServlet.class.getName());
   private static final long serialVersionUID = 1L;
+
+  /** Answers larger than this are written from a virtual thread, not the upstream's I/O thread. */
+  private static final int LARGE = 64 * 1024;
 
   /** The most characters of an unknown network's name an error repeats. */
   static final int SHOWN_NAME = 64;
@@ -115,7 +122,11 @@ public class RpcServlet extends HttpServlet {
     }
     AsyncContext async = req.startAsync();
     async.setTimeout(0);
-    work.execute(() -> serve(async, caller, network, body, max));
+    if (pipeline.blocks()) {
+      work.execute(() -> serve(async, caller, network, body, max));
+    } else {
+      serve(async, caller, network, body, max);
+    }
   }
 
   /**
@@ -164,14 +175,40 @@ public class RpcServlet extends HttpServlet {
   }
 
   private void serve(AsyncContext async, Caller caller, Network network, byte[] body, int max) {
+    if (body.length > max) {
+      respond(
+          async,
+          Replies.refused(
+              RpcError.of(RpcErrorCode.BODY_TOO_LARGE, "body exceeds " + max + " bytes")),
+          null);
+      return;
+    }
+    CompletionStage<GatewayReply> reply;
+    try {
+      reply = pipeline.serve(new Request(body, body.length, caller, null, network));
+    } catch (RuntimeException e) {
+      reply = CompletableFuture.failedFuture(e);
+    }
+    reply.whenComplete((done, failure) -> {
+      if (failure == null && done.body().length > LARGE) {
+        work.execute(() -> respond(async, done, null));
+      } else {
+        respond(async, done, failure);
+      }
+    });
+  }
+
+  /** Writes the reply (or a 500 for a failure) and completes the request. */
+  private void respond(AsyncContext async, GatewayReply reply, Throwable failure) {
     HttpServletResponse resp = (HttpServletResponse) async.getResponse();
     try {
-      if (body.length > max) {
-        error(
-            resp, 413, RpcError.of(RpcErrorCode.BODY_TOO_LARGE, "body exceeds " + max + " bytes"));
+      if (failure != null) {
+        LOG.log(Level.WARNING, "request failed", failure);
+        if (!resp.isCommitted()) {
+          error(resp, 500, RpcError.of(RpcErrorCode.INTERNAL_ERROR));
+        }
         return;
       }
-      GatewayReply reply = pipeline.serve(new Request(body, body.length, caller, null, network));
       Map<String, String> headers = RateLimitHeaders.of(reply.decision());
       if (reply.cache() != null) {
         headers = new HashMap<>(headers);
@@ -182,13 +219,6 @@ public class RpcServlet extends HttpServlet {
       aborts.aborted();
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "request failed", e);
-      if (!resp.isCommitted()) {
-        try {
-          error(resp, 500, RpcError.of(RpcErrorCode.INTERNAL_ERROR));
-        } catch (IOException ignored) {
-          LOG.fine("client went away before the error could be sent");
-        }
-      }
     } finally {
       async.complete();
     }

@@ -42,6 +42,19 @@ public final class RpcCall implements Member {
     this.paramsEnd = paramsEnd;
   }
 
+  /**
+   * A call the gateway makes itself (one chunk of a split eth_getLogs): {@code paramsJson} is the
+   * params array as JSON text, written into the body as it is.
+   */
+  public static RpcCall of(String method, String paramsJson) {
+    String head = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method + "\",\"params\":";
+    byte[] body = (head + paramsJson + "}").getBytes(StandardCharsets.UTF_8);
+    int idStart = "{\"jsonrpc\":\"2.0\",\"id\":".length();
+    int paramsStart = head.getBytes(StandardCharsets.UTF_8).length;
+    return new RpcCall(
+        body, 0, body.length, method, idStart, idStart + 1, paramsStart, body.length - 1);
+  }
+
   public String method() {
     return method;
   }

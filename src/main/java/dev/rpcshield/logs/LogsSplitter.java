@@ -7,12 +7,9 @@ import dev.rpcshield.cache.ChainHeads;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * One network's eth_getLogs guard: refuses a filter it cannot read as a node does (invalid params)
@@ -61,7 +58,7 @@ public final class LogsSplitter {
   /** Sends one chunk's filter (a JSON object with numeric fromBlock and toBlock) upstream. */
   @FunctionalInterface
   public interface ChunkSource {
-    Chunk fetch(String filterJson);
+    CompletionStage<Chunk> fetch(String filterJson);
   }
 
   /**
@@ -81,7 +78,11 @@ public final class LogsSplitter {
   /**
    * Decides about one call's params and, for a range to split, fetches it through {@code source}.
    */
-  public Outcome serve(byte[] rawParams, ChunkSource source) {
+  public CompletionStage<Outcome> serve(byte[] rawParams, ChunkSource source) {
+    return decide(rawParams, source);
+  }
+
+  private CompletionStage<Outcome> decide(byte[] rawParams, ChunkSource source) {
     JsonNode params;
     try {
       params = rawParams == null ? null : JSON.readTree(rawParams);
@@ -89,31 +90,35 @@ public final class LogsSplitter {
       params = null;
     }
     if (params == null || !params.isArray() || params.size() != 1 || !params.get(0).isObject()) {
-      return invalid("eth_getLogs takes one filter object");
+      return done(invalid("eth_getLogs takes one filter object"));
     }
     ObjectNode filter = (ObjectNode) params.get(0);
     JsonNode address = filter.path("address");
     if (address.isArray() && address.size() > config.maxAddresses()) {
-      return refuse(
-          address.size() + " addresses; at most " + config.maxAddresses() + " per filter");
+      return done(
+          refuse(address.size() + " addresses; at most " + config.maxAddresses() + " per filter"));
     }
     for (JsonNode position : filter.path("topics")) {
       if (position.isArray() && position.size() > config.maxTopics()) {
-        return refuse(
-            position.size() + " alternatives in one topic position; at most " + config.maxTopics());
+        return done(
+            refuse(
+                position.size()
+                    + " alternatives in one topic position; at most "
+                    + config.maxTopics()));
       }
     }
     return switch (FilterRange.read(filter, heads)) {
-      case FilterRange.Invalid i -> invalid(i.why());
-      case FilterRange.AsSent a -> FORWARD;
+      case FilterRange.Invalid i -> done(invalid(i.why()));
+      case FilterRange.AsSent a -> done(FORWARD);
       case FilterRange.Unknown u ->
-          config.maxRange() > 0
-              ? refuse(
-                  "the range cannot be checked against the cap of "
-                      + config.maxRange()
-                      + " blocks before an upstream has reported the head its bounds name; retry"
-                      + " shortly")
-              : FORWARD;
+          done(
+              config.maxRange() > 0
+                  ? refuse(
+                      "the range cannot be checked against the cap of "
+                          + config.maxRange()
+                          + " blocks before an upstream has reported the head its bounds name; retry"
+                          + " shortly")
+                  : FORWARD);
       case FilterRange.NoHead n -> serveRange(filter, n.from(), n.to(), n.to(), false, source);
       case FilterRange.Span span ->
           serveRange(filter, span.from(), span.to(), span.toAsked(), true, source);
@@ -127,38 +132,46 @@ public final class LogsSplitter {
    * @param headKnown whether the blocks end at a head an upstream reported; without one they are as
    *     the client's numbers name them, and only a head can tell whether they are over a cap
    */
-  private Outcome serveRange(
+  private CompletionStage<Outcome> serveRange(
       ObjectNode filter, long from, long to, long toAsked, boolean headKnown, ChunkSource source) {
     long beyondFirst = to - from;
     String blocks = FilterRange.blocks(from, to);
     if (config.maxRange() > 0 && beyondFirst >= config.maxRange()) {
-      return overCap(
-          "the range spans "
-              + blocks
-              + " blocks; at most "
-              + config.maxRange()
-              + " blocks per request",
-          headKnown);
+      return done(
+          overCap(
+              "the range spans "
+                  + blocks
+                  + " blocks; at most "
+                  + config.maxRange()
+                  + " blocks per request",
+              headKnown));
     }
     if (!config.split() || chunkRange <= 0 || beyondFirst < chunkRange) {
-      return FORWARD;
+      return done(FORWARD);
     }
     long chunksAfterFirst = beyondFirst / chunkRange;
     if (chunksAfterFirst >= config.maxChunks()) {
-      return overCap(
-          "the range spans "
-              + blocks
-              + " blocks, "
-              + Long.toUnsignedString(chunksAfterFirst + 1)
-              + " upstream requests of at most "
-              + chunkRange
-              + " blocks; at most "
-              + config.maxChunks()
-              + " per request",
-          headKnown);
+      return done(
+          overCap(
+              "the range spans "
+                  + blocks
+                  + " blocks, "
+                  + Long.toUnsignedString(chunksAfterFirst + 1)
+                  + " upstream requests of at most "
+                  + chunkRange
+                  + " blocks; at most "
+                  + config.maxChunks()
+                  + " per request",
+              headKnown));
     }
-    Split job = new Split(filter, headKnown ? to : from - 1, source, new AtomicLong());
-    return split(job, from, to, toAsked, (int) chunksAfterFirst + 1);
+    return new ChunkedFetch(
+            filter,
+            headKnown ? to : from - 1,
+            source,
+            chunkRange,
+            config.concurrency(),
+            config.maxResponseBytes())
+        .run(from, to, toAsked, (int) chunksAfterFirst + 1);
   }
 
   /**
@@ -176,104 +189,6 @@ public final class LogsSplitter {
                 + " as the bounds are written, and no upstream has reported the head"
                 + " that may end it sooner yet; retry shortly")
         : FORWARD;
-  }
-
-  /**
-   * One request being split: its filter, the last block of its range the gateway knows to be on the
-   * chain, where chunks go, and the bytes of logs gathered so far.
-   */
-  private record Split(ObjectNode filter, long lastOnChain, ChunkSource source, AtomicLong bytes) {}
-
-  /**
-   * Chunks of {@code chunkRange} blocks from {@code from}; the last one asks for the client's own
-   * toBlock, so that the node reads one past the head the gateway last saw as it reads the client's
-   * filter. Chunks are made as they are taken: the calling thread and at most {@code concurrency -
-   * 1} more each take the next until none is left or one has failed, so no more than {@code
-   * concurrency} are in flight and none starts after a failure.
-   */
-  private Outcome split(Split job, long from, long to, long toAsked, int chunks) {
-    String[] results = new String[chunks];
-    AtomicInteger next = new AtomicInteger();
-    AtomicReference<Outcome> failure = new AtomicReference<>();
-    Runnable taker =
-        () -> {
-          for (int i = next.getAndIncrement();
-              i < chunks && failure.get() == null;
-              i = next.getAndIncrement()) {
-            long start = from + i * chunkRange;
-            long end = i == chunks - 1 ? toAsked : start + chunkRange - 1;
-            try {
-              results[i] = fetch(job, start, end);
-            } catch (ChunkException e) {
-              failure.compareAndSet(null, e.outcome);
-            }
-          }
-        };
-    List<Thread> helpers = new ArrayList<>();
-    for (int i = 1; i < Math.min(config.concurrency(), chunks); i++) {
-      helpers.add(Thread.ofVirtual().start(taker));
-    }
-    taker.run();
-    for (Thread t : helpers) {
-      try {
-        t.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        failure.compareAndSet(null, incomplete(from, to, "interrupted"));
-        helpers.forEach(Thread::interrupt);
-        break;
-      }
-    }
-    if (failure.get() != null) {
-      return failure.get();
-    }
-    StringBuilder joined =
-        new StringBuilder((int) Math.min(Integer.MAX_VALUE - 8, job.bytes().get() + 2));
-    joined.append('[');
-    for (String r : results) {
-      String inner = r.substring(1, r.length() - 1).strip();
-      if (!inner.isEmpty()) {
-        if (joined.length() > 1) {
-          joined.append(',');
-        }
-        joined.append(inner);
-      }
-    }
-    return new Joined(joined.append(']').toString());
-  }
-
-  /**
-   * One chunk, bisected while an upstream refuses it as too large: in the blocks known to be on the
-   * chain, so a chunk past them is cut at most once more, after its first block.
-   */
-  private String fetch(Split job, long from, long to) throws ChunkException {
-    ObjectNode chunk = job.filter().deepCopy();
-    chunk.put("fromBlock", "0x" + Long.toHexString(from));
-    chunk.put("toBlock", "0x" + Long.toHexString(to));
-    Chunk got = job.source().fetch(chunk.toString());
-    if (got instanceof Failed f) {
-      if (f.chainError() && tooLarge(f.message()) && to > from && from <= job.lastOnChain()) {
-        long mid = from + (Math.min(to, job.lastOnChain()) - from) / 2;
-        String left = fetch(job, from, mid);
-        String right = fetch(job, mid + 1, to);
-        String l = left.substring(1, left.length() - 1).strip();
-        String r = right.substring(1, right.length() - 1).strip();
-        return "[" + l + (l.isEmpty() || r.isEmpty() ? "" : ",") + r + "]";
-      }
-      throw new ChunkException(incomplete(from, to, f.message()));
-    }
-    String logs = ((Logs) got).resultJson().strip();
-    if (!logs.startsWith("[") || !logs.endsWith("]")) {
-      throw new ChunkException(incomplete(from, to, "the upstream's answer is not a list"));
-    }
-    if (job.bytes().addAndGet(logs.length()) > config.maxResponseBytes()) {
-      throw new ChunkException(
-          refuse(
-              "the logs exceed "
-                  + config.maxResponseBytes()
-                  + " bytes; ask for a smaller range or a narrower filter"));
-    }
-    return logs;
   }
 
   /**
@@ -300,11 +215,11 @@ public final class LogsSplitter {
     return new Refused(RpcError.of(RpcErrorCode.INVALID_PARAMS, why));
   }
 
-  private static Refused refuse(String why) {
+  static Refused refuse(String why) {
     return new Refused(RpcError.of(RpcErrorCode.LOGS_TOO_LARGE, why));
   }
 
-  private static Refused incomplete(long from, long to, String why) {
+  static Refused incomplete(long from, long to, String why) {
     return new Refused(
         RpcError.of(
             RpcErrorCode.LOGS_INCOMPLETE,
@@ -317,13 +232,7 @@ public final class LogsSplitter {
                 + "); no partial answer is given, retry the request"));
   }
 
-  private static final class ChunkException extends Exception {
-    private static final long serialVersionUID = 1L;
-    private final transient Outcome outcome;
-
-    ChunkException(Outcome outcome) {
-      super(null, null, false, false);
-      this.outcome = outcome;
-    }
+  private static CompletionStage<Outcome> done(Outcome o) {
+    return CompletableFuture.completedFuture(o);
   }
 }

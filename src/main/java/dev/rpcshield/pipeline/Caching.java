@@ -11,11 +11,8 @@ import dev.rpcshield.cache.RedisCacheStore;
 import dev.rpcshield.cache.ResponseCache;
 import dev.rpcshield.config.Current;
 import dev.rpcshield.jsonrpc.RpcCall;
-import dev.rpcshield.jsonrpc.RpcWriter;
-import dev.rpcshield.jsonrpc.UpstreamReply;
 import dev.rpcshield.limit.SharedRedis;
 import dev.rpcshield.telemetry.CacheMetrics;
-import dev.rpcshield.upstream.Dispatcher;
 import dev.rpcshield.upstream.Network;
 import dev.rpcshield.upstream.Upstream;
 import dev.rpcshield.upstream.UpstreamHead;
@@ -23,18 +20,15 @@ import dev.rpcshield.upstream.Upstreams;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.ToLongFunction;
 import java.util.logging.Logger;
 
 /**
- * The response cache stage, around upstream dispatch: a cacheable member is looked up once priced
- * (a hit may be charged less, {@code rpcshield.cache.cu-factor}), answered from the cache once
- * charged, and a miss's answer is offered to the cache after dispatch. Each network has its own
- * cache, on its own heads, with the network's name in every key and metric label; they share one
- * store, so the memory bound is the gateway's.
+ * The response caches: each network has its own, on its own heads, with the network's name in every
+ * key and metric label; they share one store, so the memory bound is the gateway's. The outbound
+ * chain reads and fills them; pricing asks here what a hit costs.
  */
 @ApplicationScoped
 public class Caching {
@@ -110,52 +104,25 @@ public class Caching {
   }
 
   /**
-   * Looks a priced member up on its network; a hit is repriced by the cu-factor before charging.
+   * A priced member's compute units when it would be answered from the cache: a hit costs {@code
+   * rpcshield.cache.cu-factor} of them. Looked up only when that factor is not 1; the cache itself
+   * is read and written by the outbound chain ({@code CacheLink}).
    */
-  public void lookup(Network network, MemberOutcome m) {
+  public void discount(Network network, MemberOutcome m) {
     ResponseCache cache = cache(network);
-    if (cache == null) {
+    CacheConfig config = current.get();
+    if (cache == null || config.cuFactor() == 1.0 || m.price() == null) {
       return;
     }
-    m.cacheStatus("MISS");
     RpcCall call = m.call();
-    CacheConfig config = current.get();
     if (config.skipMethods().contains(call.method())) {
       return;
     }
     ResponseCache.Lookup found = cache.lookup(call.method(), call.rawParams());
-    m.cacheLookup(found);
-    if (found != null && found.hit() && config.cuFactor() != 1.0 && m.price() != null) {
+    if (found != null && found.hit()) {
       Price p = m.price();
       m.priced(new Price(p.rules(), Math.round(p.computeUnits() * config.cuFactor()), p.sender()));
     }
-  }
-
-  /** A charged member that hit: answered from the cache. */
-  public Verdict answer(MemberOutcome m) {
-    ResponseCache.Lookup found = m.cacheLookup();
-    if (found == null || !found.hit()) {
-      return Verdict.PROCEED;
-    }
-    m.cacheStatus("HIT");
-    return new Verdict.Answered(RpcWriter.result(m.call().rawId(), found.result()));
-  }
-
-  /**
-   * Offers a missed member's upstream answer to the cache; errors, nulls and answers from an
-   * upstream the head tracker holds back as lagging are never kept.
-   */
-  public void remember(Network network, MemberOutcome m, Dispatcher.Result result) {
-    ResponseCache.Lookup found = m.cacheLookup();
-    if (found == null
-        || found.hit()
-        || !(result instanceof Dispatcher.Answer a)
-        || a.chainError()
-        || a.body() == null
-        || lagging(network, a.upstream())) {
-      return;
-    }
-    cache(network).remember(found, resultOf(a.body()));
   }
 
   /** Whether the network's named upstream is held back for lagging (false when unknown). */
@@ -169,17 +136,6 @@ public class Caching {
       }
     }
     return false;
-  }
-
-  /** The result value of a response object, or null for an error or an unreadable one. */
-  static String resultOf(byte[] response) {
-    try {
-      UpstreamReply reply = UpstreamReply.read(response);
-      UpstreamReply.Answer answer = reply.answers().get(0);
-      return reply.isArray() || answer.isError() ? null : reply.resultJson(answer);
-    } catch (IOException e) {
-      return null;
-    }
   }
 
   /**

@@ -1,12 +1,11 @@
 package dev.rpcshield.pipeline;
 
-import dev.rpcshield.cache.ResponseCache;
 import dev.rpcshield.jsonrpc.InvalidMember;
 import dev.rpcshield.jsonrpc.Member;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcWriter;
 import dev.rpcshield.limit.Decision;
-import dev.rpcshield.upstream.Dispatcher;
+import dev.rpcshield.upstream.chain.CallResult;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,7 +21,6 @@ public final class MemberOutcome {
   private byte[] body;
   private int status = 200;
   private String outcome;
-  private ResponseCache.Lookup cacheLookup;
   private String cacheStatus;
 
   private MemberOutcome(Member member) {
@@ -79,11 +77,12 @@ public final class MemberOutcome {
     }
   }
 
-  /** Applies what the upstream dispatch produced for this member. */
-  public void settle(Dispatcher.Result result) {
+  /** Applies what the outbound call produced for this member. */
+  public void settle(CallResult result) {
     switch (result) {
-      case Dispatcher.Answer a -> finish(a.body(), 200, a.chainError() ? "error" : "ok");
-      case Dispatcher.Failure f -> finish(f.body(), f.error().code().httpStatus(), "failed");
+      case CallResult.Answer a -> finish(a.body(), 200, a.chainError() ? "error" : "ok");
+      case CallResult.Refused r -> finish(r.body(), r.error().code().httpStatus(), "refused");
+      case CallResult.Failure f -> finish(f.body(), f.error().code().httpStatus(), "failed");
     }
   }
 
@@ -101,20 +100,13 @@ public final class MemberOutcome {
     decision = d;
   }
 
-  void cacheLookup(ResponseCache.Lookup lookup) {
-    cacheLookup = lookup;
-  }
-
-  /** Set by caching: the cache lookup of a cacheable call, else null. */
-  ResponseCache.Lookup cacheLookup() {
-    return cacheLookup;
-  }
-
   void cacheStatus(String status) {
     cacheStatus = status;
   }
 
-  /** {@code HIT} or {@code MISS} once the cache saw the member; null when caching is off. */
+  /**
+   * {@code HIT} or {@code MISS} once the outbound call saw the member; null when caching is off.
+   */
   public String cacheStatus() {
     return cacheStatus;
   }

@@ -3,21 +3,28 @@ package dev.rpcshield.pipeline;
 import dev.rpcshield.config.ConfigScope;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcError;
-import dev.rpcshield.upstream.Dispatcher;
+import dev.rpcshield.jsonrpc.RpcErrorCode;
+import dev.rpcshield.limit.SharedRedis;
+import dev.rpcshield.upstream.Deadline;
+import dev.rpcshield.upstream.Network;
+import dev.rpcshield.upstream.chain.CallResult;
+import dev.rpcshield.upstream.chain.Exchange;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiConsumer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The request path shared by every transport, one stage per job: parse, call policy, the key's
- * method and contract allowlists, pricing, cache lookup, charging, local answers, cache hits,
- * eth_getLogs limits and splitting, upstream dispatch (whose answers are offered to the cache),
- * reply. Each batch member is one {@link MemberOutcome} that the stages settle; a settled member
- * passes the later stages by. Admission (blocklist, key, account) happens before, when the
- * transport resolves the caller.
+ * method and contract allowlists, pricing, charging, local answers, then one outbound call for the
+ * members left (the network's chain: cache, eth_getLogs split, group split, hedge, failover, retry,
+ * attempt), and the reply. Each batch member is one {@link MemberOutcome} that the stages settle; a
+ * settled member passes the later stages by. Admission (blocklist, key, account) happens before,
+ * when the transport resolves the caller. The stages run on the calling thread; the reply completes
+ * when the outbound call does, on whichever thread completes it, without waiting on any.
  */
 @ApplicationScoped
 public class Pipeline {
@@ -28,11 +35,12 @@ public class Pipeline {
   private Charging charging;
   private LocalAnswers local;
   private Caching caching;
-  private LogsSplitting logs;
-  private Dispatcher dispatcher;
+  private Outbound outbound;
   private Replies replies;
   private CallRecorder recorder;
   private ConfigScope scope;
+
+  @Inject SharedRedis redis;
 
   @Inject
   void wire(
@@ -43,8 +51,7 @@ public class Pipeline {
       Charging charging,
       LocalAnswers local,
       Caching caching,
-      LogsSplitting logs,
-      Dispatcher dispatcher,
+      Outbound outbound,
       Replies replies,
       CallRecorder recorder,
       ConfigScope scope) {
@@ -55,16 +62,23 @@ public class Pipeline {
     this.charging = charging;
     this.local = local;
     this.caching = caching;
-    this.logs = logs;
-    this.dispatcher = dispatcher;
+    this.outbound = outbound;
     this.replies = replies;
     this.recorder = recorder;
     this.scope = scope;
   }
 
+  /**
+   * Whether serving may block the calling thread: charging and the response cache then ask Redis,
+   * so a transport serves from a thread of its own rather than the container's.
+   */
+  public boolean blocks() {
+    return redis != null && redis.configured();
+  }
+
   /** Serves one HTTP body or one WebSocket message. */
-  public GatewayReply serve(Request request) {
-    return settle(request, this::runStages);
+  public CompletionStage<GatewayReply> serve(Request request) {
+    return settle(request, true);
   }
 
   /**
@@ -72,41 +86,47 @@ public class Pipeline {
    * each member gets {@code error} with its own id, notifications get nothing.
    */
   public GatewayReply refuse(Request request, RpcError error) {
-    return settle(
-        request,
-        (r, members) -> {
-          for (MemberOutcome m : MemberOutcome.open(members)) {
-            m.settle(Verdict.refused(error));
-          }
-        });
+    return settle(request, false, error).toCompletableFuture().join();
+  }
+
+  private CompletionStage<GatewayReply> settle(Request request, boolean serve) {
+    return settle(request, serve, null);
   }
 
   /**
-   * Parses the body, lets {@code stages} settle its members, records them and assembles the reply;
-   * a body refused as a whole is recorded and answered at once. The whole body is served under the
-   * configuration in effect when it began.
+   * Parses the body, lets the stages settle its members (or refuses them all with {@code refusal}),
+   * records them and assembles the reply; a body refused as a whole is recorded and answered at
+   * once. The stages up to the outbound call run under the configuration in effect when it began.
    */
-  private GatewayReply settle(Request request, BiConsumer<Request, List<MemberOutcome>> stages) {
-    try (ConfigScope.Pinned pinned = scope.open()) {
-      return settlePinned(request, stages);
-    }
-  }
-
-  private GatewayReply settlePinned(
-      Request request, BiConsumer<Request, List<MemberOutcome>> stages) {
+  private CompletionStage<GatewayReply> settle(Request request, boolean serve, RpcError refusal) {
     long started = System.nanoTime();
-    Parsing.Result parsed = parsing.parse(request.body(), request.length());
-    if (parsed.refusal() != null) {
-      recorder.refused(request, since(started));
-      return Replies.refused(parsed.refusal());
+    List<MemberOutcome> members;
+    boolean batch;
+    CompletionStage<Void> sent;
+    try (ConfigScope.Pinned pinned = scope.open()) {
+      Parsing.Result parsed = parsing.parse(request.body(), request.length());
+      if (parsed.refusal() != null) {
+        recorder.refused(request, since(started));
+        return CompletableFuture.completedFuture(Replies.refused(parsed.refusal()));
+      }
+      members = MemberOutcome.of(parsed.body().members());
+      batch = parsed.body().batch();
+      if (serve) {
+        sent = runStages(request, members);
+      } else {
+        for (MemberOutcome m : MemberOutcome.open(members)) {
+          m.settle(Verdict.refused(refusal));
+        }
+        sent = CompletableFuture.completedFuture(null);
+      }
     }
-    List<MemberOutcome> members = MemberOutcome.of(parsed.body().members());
-    stages.accept(request, members);
-    recorder.record(request, members, since(started));
-    return replies.assemble(parsed.body().batch(), members);
+    return sent.thenApply(done -> {
+      recorder.record(request, members, since(started));
+      return replies.assemble(batch, members);
+    });
   }
 
-  private void runStages(Request request, List<MemberOutcome> members) {
+  private CompletionStage<Void> runStages(Request request, List<MemberOutcome> members) {
     RequestContext ctx = new RequestContext(request);
     for (MemberOutcome m : MemberOutcome.open(members)) {
       m.settle(policy.check(ctx, m.call()));
@@ -119,7 +139,7 @@ public class Pipeline {
     }
     List<MemberOutcome> priced = MemberOutcome.open(members);
     for (MemberOutcome m : priced) {
-      caching.lookup(request.network(), m);
+      caching.discount(request.network(), m);
     }
     if (!priced.isEmpty()) {
       List<Verdict> verdicts = charging.charge(ctx, priced);
@@ -130,29 +150,43 @@ public class Pipeline {
     for (MemberOutcome m : MemberOutcome.open(members)) {
       m.settle(local.answer(request, m.call()));
     }
-    for (MemberOutcome m : MemberOutcome.open(members)) {
-      m.settle(caching.answer(m));
-    }
-    for (MemberOutcome m : MemberOutcome.open(members)) {
-      m.settle(logs.split(request, m.call()));
-    }
-    dispatch(request, MemberOutcome.open(members));
+    return send(request, MemberOutcome.open(members));
   }
 
-  private void dispatch(Request request, List<MemberOutcome> outbound) {
+  /** The one outbound call: every member still open goes to the network's chain together. */
+  private CompletionStage<Void> send(Request request, List<MemberOutcome> outbound) {
     if (outbound.isEmpty()) {
-      return;
+      return CompletableFuture.completedFuture(null);
     }
+    Network network = request.network();
     List<RpcCall> calls = new ArrayList<>(outbound.size());
     for (MemberOutcome m : outbound) {
       calls.add(m.call());
     }
-    List<Dispatcher.Result> results =
-        dispatcher.send(request.network(), calls, request.caller().clientIp());
-    for (int i = 0; i < outbound.size(); i++) {
-      outbound.get(i).settle(results.get(i));
-      caching.remember(request.network(), outbound.get(i), results.get(i));
-    }
+    Exchange exchange =
+        Exchange.of(
+            calls,
+            Deadline.after(network.clock(), network.requestTimeout()),
+            request.caller().clientIp(),
+            request.sink());
+    boolean caching = this.caching.enabled();
+    return this.outbound
+        .chain(network)
+        .call(exchange)
+        .handle((outcome, failure) -> {
+          for (int i = 0; i < outbound.size(); i++) {
+            MemberOutcome m = outbound.get(i);
+            CallResult result =
+                failure == null
+                    ? outcome.results().get(i)
+                    : CallResult.Failure.of(m.call(), RpcError.of(RpcErrorCode.INTERNAL_ERROR));
+            m.settle(result);
+            if (caching) {
+              m.cacheStatus(result instanceof CallResult.Answer a && a.cached() ? "HIT" : "MISS");
+            }
+          }
+          return null;
+        });
   }
 
   private static Duration since(long startedNanos) {

@@ -14,11 +14,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.HttpHostConnectException;
@@ -45,9 +44,8 @@ import org.apache.hc.core5.util.Timeout;
 
 /**
  * HTTP/1.1 transport on Apache HttpClient 5's async client: a pool of keep-alive connections per
- * upstream served by its I/O reactor, the calling (virtual) thread waiting for the answer up to a
- * deadline on the whole exchange (an answer that drips past it is cancelled), and a cap on the
- * answer size.
+ * upstream served by its I/O reactor, the answer completed on the reactor thread, a deadline on the
+ * whole exchange (an answer that drips past it is cancelled), and a cap on the answer size.
  */
 public final class HttpUpstreamTransport implements UpstreamTransport, AutoCloseable {
   private final Duration connectTimeout;
@@ -55,6 +53,9 @@ public final class HttpUpstreamTransport implements UpstreamTransport, AutoClose
   private final Map<Upstream, CloseableHttpAsyncClient> clients = new ConcurrentHashMap<>();
   private final Map<Upstream, CloseableHttpAsyncClient> submitClients = new ConcurrentHashMap<>();
   private final ScheduledThreadPoolExecutor retirements = retirements();
+
+  /** Ends exchanges that outlive their time, an answer that drips past it included. */
+  private final ScheduledThreadPoolExecutor deadlines = deadlines();
 
   /**
    * I/O threads per pool: one reactor thread carries tens of thousands of small exchanges a second,
@@ -78,6 +79,14 @@ public final class HttpUpstreamTransport implements UpstreamTransport, AutoClose
   private static ScheduledThreadPoolExecutor retirements() {
     return new ScheduledThreadPoolExecutor(
         1, r -> Thread.ofPlatform().daemon().name("rpcshield-upstream-retire").unstarted(r));
+  }
+
+  private static ScheduledThreadPoolExecutor deadlines() {
+    ScheduledThreadPoolExecutor timer =
+        new ScheduledThreadPoolExecutor(
+            1, r -> Thread.ofPlatform().daemon().name("rpcshield-upstream-deadline").unstarted(r));
+    timer.setRemoveOnCancelPolicy(true);
+    return timer;
   }
 
   /**
@@ -124,9 +133,8 @@ public final class HttpUpstreamTransport implements UpstreamTransport, AutoClose
   }
 
   @Override
-  public byte[] exchange(
-      Upstream upstream, byte[] payload, Duration timeout, String clientIp, boolean submission)
-      throws UpstreamException {
+  public CompletableFuture<byte[]> send(
+      Upstream upstream, byte[] payload, Duration timeout, String clientIp, boolean submission) {
     UpstreamSettings s = upstream.settings();
     AsyncRequestBuilder post =
         AsyncRequestBuilder.post(s.url())
@@ -145,27 +153,20 @@ public final class HttpUpstreamTransport implements UpstreamTransport, AutoClose
     CompletableFuture<byte[]> answer = new CompletableFuture<>();
     Future<byte[]> exchange =
         client(upstream, submission)
-            .execute(post.build(), new Capped(maxResponseBytes), context, completing(answer));
-    try {
-      return answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      exchange.cancel(true);
-      throw timedOut(timeout);
-    } catch (InterruptedException e) {
-      exchange.cancel(true);
-      Thread.currentThread().interrupt();
-      throw UpstreamException.interrupted();
-    } catch (ExecutionException e) {
-      throw switch (e.getCause()) {
-        case StatusException status ->
-            new UpstreamException(Kind.HTTP_STATUS, "HTTP " + status.status);
-        case TooLarge tooLarge ->
-            new UpstreamException(Kind.TOO_LARGE, "answer larger than the response cap");
-        case SocketTimeoutException t when !(t instanceof ConnectTimeoutException) ->
-            timedOut(timeout);
-        default -> classify(e.getCause());
-      };
-    }
+            .execute(
+                post.build(), new Capped(maxResponseBytes), context, completing(answer, timeout));
+    ScheduledFuture<?> deadline =
+        deadlines.schedule(
+            () -> answer.completeExceptionally(timedOut(timeout)),
+            timeout.toNanos(),
+            TimeUnit.NANOSECONDS);
+    answer.whenComplete((body, failure) -> {
+      deadline.cancel(false);
+      if (failure != null) {
+        exchange.cancel(true);
+      }
+    });
+    return answer;
   }
 
   /**
@@ -173,7 +174,8 @@ public final class HttpUpstreamTransport implements UpstreamTransport, AutoClose
    * client's own future, which waits on a monitor: on Java 21 a virtual thread waiting on a monitor
    * holds its carrier thread, one parked on a {@code CompletableFuture} does not.
    */
-  private static FutureCallback<byte[]> completing(CompletableFuture<byte[]> answer) {
+  private static FutureCallback<byte[]> completing(
+      CompletableFuture<byte[]> answer, Duration timeout) {
     return new FutureCallback<>() {
       @Override
       public void completed(byte[] body) {
@@ -182,12 +184,21 @@ public final class HttpUpstreamTransport implements UpstreamTransport, AutoClose
 
       @Override
       public void failed(Exception e) {
-        answer.completeExceptionally(e);
+        answer.completeExceptionally(
+            switch (e) {
+              case StatusException status ->
+                  new UpstreamException(Kind.HTTP_STATUS, "HTTP " + status.status);
+              case TooLarge tooLarge ->
+                  new UpstreamException(Kind.TOO_LARGE, "answer larger than the response cap");
+              case SocketTimeoutException t when !(t instanceof ConnectTimeoutException) ->
+                  timedOut(timeout);
+              default -> classify(e);
+            });
       }
 
       @Override
       public void cancelled() {
-        answer.completeExceptionally(new InterruptedIOException("cancelled"));
+        answer.completeExceptionally(UpstreamException.interrupted());
       }
     };
   }
@@ -288,6 +299,7 @@ public final class HttpUpstreamTransport implements UpstreamTransport, AutoClose
   @Override
   public void close() {
     retirements.shutdownNow();
+    deadlines.shutdownNow();
     Stream.concat(clients.values().stream(), submitClients.values().stream())
         .forEach(c -> c.close(CloseMode.IMMEDIATE));
   }

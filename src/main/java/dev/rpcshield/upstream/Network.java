@@ -1,6 +1,14 @@
 package dev.rpcshield.upstream;
 
 import dev.rpcshield.telemetry.EventLog;
+import dev.rpcshield.upstream.chain.AttemptLink;
+import dev.rpcshield.upstream.chain.FailoverLink;
+import dev.rpcshield.upstream.chain.GroupSplitLink;
+import dev.rpcshield.upstream.chain.HedgeLink;
+import dev.rpcshield.upstream.chain.RetryLink;
+import dev.rpcshield.upstream.chain.Routing;
+import dev.rpcshield.upstream.chain.Timer;
+import dev.rpcshield.upstream.chain.UpstreamCall;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,11 +17,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One chain the gateway serves, at run time: its upstreams with their breakers, its groups and
- * method router, its own head tracking and its forwarder. Nothing is shared with another network
- * but the HTTP client pool.
+ * method router, its own head tracking, and the outbound chain of its layout from the group split
+ * to the attempt. Nothing is shared with another network but the HTTP client pool and the timer.
  */
 public final class Network {
   private final String name;
@@ -21,6 +31,8 @@ public final class Network {
   private final List<String> hosts;
   private final HttpUpstreamTransport transport;
   private final Clock clock;
+  private final Timer timer;
+  private final AtomicLong gatewayIds = new AtomicLong(1);
   private final HeadTracker heads;
   private final HeadPoller headPoller;
   private volatile Layout layout;
@@ -48,15 +60,15 @@ public final class Network {
   }
 
   /**
-   * What a reload can change: the upstreams, their groups and routes, and the forwarder's rules.
-   * Replaced as a whole, so a request sees one layout.
+   * What a reload can change: the upstreams, their groups and routes, and the chain built on them.
+   * Replaced as a whole, so a request that took its chain sees one layout to its end.
    */
   record Layout(
       NetworkConfig config,
       List<Upstream> upstreams,
       List<UpstreamGroup> groups,
       MethodRouter router,
-      Forwarder forwarder) {}
+      UpstreamCall dispatch) {}
 
   /**
    * A new layout not yet in effect: the upstreams it adds (to be chain-checked and polled first),
@@ -69,12 +81,13 @@ public final class Network {
       Map<Upstream, UpstreamSettings> kept,
       List<Upstream> removed) {}
 
-  Network(NetworkConfig config, HttpUpstreamTransport transport, Clock clock) {
+  Network(NetworkConfig config, HttpUpstreamTransport transport, Clock clock, Timer timer) {
     this.name = config.name();
     this.chainId = config.chainId();
     this.hosts = config.hosts();
     this.transport = transport;
     this.clock = clock;
+    this.timer = timer;
     UpstreamsConfig.HeadSettings h = config.upstreams().heads();
     heads = new HeadTracker(clock, h.maxLag(), h.recoverLag(), h.confirmations(), h.stallTimeout());
     heads.listen(EventLog::upstreamState);
@@ -113,16 +126,41 @@ public final class Network {
     for (int i = 1; i < built.size(); i++) {
       router.route(c.groups().get(i).methods(), built.get(i));
     }
-    Forwarder forwarder =
-        new Forwarder(
-            transport,
-            c.classifier(),
-            clock,
-            d -> Thread.sleep(d),
-            c.backoffBase(),
-            c.backoffMax(),
+    List<Upstream> upstreams = List.copyOf(byName.values());
+    UpstreamCall attempts =
+        new HedgeLink(
+            new FailoverLink(
+                new RetryLink(
+                    new AttemptLink(transport, c.classifier(), clock),
+                    timer,
+                    c.backoffBase(),
+                    c.backoffMax(),
+                    n -> ThreadLocalRandom.current().nextLong(n + 1))),
+            timer,
             c.hedging());
-    return new Layout(config, List.copyOf(byName.values()), List.copyOf(built), router, forwarder);
+    Routing routing =
+        new Routing() {
+          @Override
+          public UpstreamGroup groupFor(String method) {
+            return router.groupFor(method);
+          }
+
+          @Override
+          public List<Upstream> order(UpstreamGroup group, BlockRequirement need) {
+            return heads.arrange(group.order(), need);
+          }
+
+          @Override
+          public long blockNumberToServe(long answered) {
+            return heads.blockNumberToServe(answered, upstreams);
+          }
+        };
+    return new Layout(
+        config,
+        upstreams,
+        List.copyOf(built),
+        router,
+        new GroupSplitLink(attempts, routing, gatewayIds));
   }
 
   /**
@@ -216,8 +254,12 @@ public final class Network {
     return heads.bestHead(layout.upstreams());
   }
 
-  public Forwarder forwarder() {
-    return layout.forwarder();
+  /**
+   * The outbound chain of the layout in effect, from the group split to the attempt: a request
+   * takes it once, and every piece of its work stays on that layout.
+   */
+  public UpstreamCall dispatch() {
+    return layout.dispatch();
   }
 
   /** Its WebSocket upstreams, where its subscriptions go, in failover order. */

@@ -136,7 +136,7 @@ public final class Upstream {
    * poll. A wait the gateway itself interrupted says nothing about the upstream and changes
    * nothing.
    */
-  void connectionFailed(UpstreamFailure failure) {
+  public void connectionFailed(UpstreamFailure failure) {
     if (chainId != 0
         && !failure.interrupted()
         && (failure.kind() == UpstreamFailure.Kind.CONNECT
@@ -159,7 +159,7 @@ public final class Upstream {
    * Takes a slot for one request if this upstream's caps allow it now; never waits. A successful
    * call must be paired with {@link #release()}.
    */
-  boolean tryAcquire() {
+  public boolean tryAcquire() {
     int cap = settings.maxInFlight();
     if (inFlight.incrementAndGet() > cap && cap > 0) {
       inFlight.decrementAndGet();
@@ -173,11 +173,11 @@ public final class Upstream {
     return true;
   }
 
-  void release() {
+  public void release() {
     inFlight.decrementAndGet();
   }
 
-  void recordAttempt(long millis, boolean failed) {
+  public void recordAttempt(long millis, boolean failed) {
     requests.incrementAndGet();
     if (failed) {
       failures.incrementAndGet();
@@ -193,14 +193,14 @@ public final class Upstream {
   }
 
   /** A request to it is now waiting for an answer; paired with {@link #stoppedWaiting}. */
-  void startedWaiting() {
+  public void startedWaiting() {
     if (waiting.getAndIncrement() == 0) {
       waitSince = clock.millis();
     }
   }
 
   /** A request stopped waiting; {@code answered} when the upstream did answer (any answer). */
-  void stoppedWaiting(boolean answered) {
+  public void stoppedWaiting(boolean answered) {
     long now = clock.millis();
     if (answered) {
       answered(now);
@@ -255,7 +255,7 @@ public final class Upstream {
    * (each given up on when a hedge answers first) add up, so a stall shows however it is sent to.
    * Lock-free, so concurrent updates may make it a millisecond or two off; a stall is seconds.
    */
-  Duration silentFor() {
+  public Duration silentFor() {
     long open = waiting.get() > 0 ? clock.millis() - waitSince : 0;
     return Duration.ofMillis(Math.max(0, unanswered.get() + open));
   }
@@ -278,7 +278,7 @@ public final class Upstream {
    * How long to wait for its answer before also asking another upstream: its smoothed latency plus
    * four deviations (as TCP's retransmission timer), within the given bounds.
    */
-  Duration hedgeDelay(Duration min, Duration max) {
+  public Duration hedgeDelay(Duration min, Duration max) {
     long millis = Math.round(latencyMillisEwma + 4 * latencyDeviationEwma);
     return Duration.ofMillis(Math.clamp(millis, min.toMillis(), max.toMillis()));
   }
@@ -298,7 +298,7 @@ public final class Upstream {
     return baselineMillis;
   }
 
-  void hedged() {
+  public void hedged() {
     hedges.incrementAndGet();
   }
 

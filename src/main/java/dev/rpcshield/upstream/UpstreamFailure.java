@@ -36,7 +36,7 @@ public record UpstreamFailure(Kind kind, String reason, boolean interrupted) {
   }
 
   /** Whether the same upstream is worth another attempt after a backoff. */
-  boolean transientOnSameUpstream() {
+  public boolean transientOnSameUpstream() {
     return kind == Kind.CONNECT || kind == Kind.IO || kind == Kind.HTTP_STATUS;
   }
 
@@ -44,7 +44,7 @@ public record UpstreamFailure(Kind kind, String reason, boolean interrupted) {
    * Whether a transaction submission may still go to another upstream: only when this one cannot
    * have received it, or answered with a provider fault.
    */
-  boolean safeToResubmit() {
+  public boolean safeToResubmit() {
     return kind == Kind.CONNECT || kind == Kind.HTTP_STATUS || kind == Kind.PROVIDER_ERROR;
   }
 }

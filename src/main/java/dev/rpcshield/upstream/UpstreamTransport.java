@@ -1,19 +1,38 @@
 package dev.rpcshield.upstream;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /** Sends one JSON-RPC payload to one upstream and returns the raw answer body. */
 public interface UpstreamTransport {
 
   /**
+   * Sends without waiting: the future completes with the answer body, or exceptionally with an
+   * {@link UpstreamException} when no answer came within {@code timeout} or the provider failed
+   * (HTTP status, connection). Cancelling it abandons the exchange.
+   *
    * @param clientIp the caller's address, sent only to upstreams configured to receive it
    * @param submission whether the payload submits a transaction (sent on a verified connection)
-   * @throws UpstreamException when no answer body within {@code timeout}, or a provider-fault HTTP
-   *     status
    */
-  byte[] exchange(
+  CompletableFuture<byte[]> send(
+      Upstream upstream, byte[] payload, Duration timeout, String clientIp, boolean submission);
+
+  /** {@link #send}, waiting for the answer: for the watcher's own questions (chain, head). */
+  default byte[] exchange(
       Upstream upstream, byte[] payload, Duration timeout, String clientIp, boolean submission)
-      throws UpstreamException;
+      throws UpstreamException {
+    CompletableFuture<byte[]> answer = send(upstream, payload, timeout, clientIp, submission);
+    try {
+      return answer.get();
+    } catch (InterruptedException e) {
+      answer.cancel(true);
+      Thread.currentThread().interrupt();
+      throw UpstreamException.interrupted();
+    } catch (ExecutionException e) {
+      throw UpstreamException.of(e.getCause());
+    }
+  }
 
   /** Carries an {@link UpstreamFailure} out of a transport. */
   final class UpstreamException extends Exception {
@@ -32,6 +51,14 @@ public interface UpstreamTransport {
     public static UpstreamException interrupted() {
       return new UpstreamException(
           new UpstreamFailure(UpstreamFailure.Kind.IO, "interrupted", true));
+    }
+
+    /** What a failed {@link #send} carries; anything else is a failed connection. */
+    public static UpstreamException of(Throwable failure) {
+      if (failure instanceof UpstreamException e) {
+        return e;
+      }
+      return new UpstreamException(UpstreamFailure.Kind.IO, "connection failed");
     }
 
     public UpstreamFailure failure() {

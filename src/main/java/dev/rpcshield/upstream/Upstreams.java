@@ -19,6 +19,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -48,6 +50,7 @@ public class Upstreams {
   private HttpUpstreamTransport transport;
   private ScheduledExecutorService prober;
   private ExecutorService checks;
+  private ScheduledThreadPoolExecutor timer;
 
   @PostConstruct
   void start() {
@@ -55,11 +58,15 @@ public class Upstreams {
     UpstreamsConfig first = config.networks().get(0).upstreams();
     // One client pool for every network, with the first network's connect timeout and response cap.
     transport = new HttpUpstreamTransport(first.connectTimeout(), first.maxResponseBytes());
+    timer =
+        new ScheduledThreadPoolExecutor(
+            1, r -> Thread.ofPlatform().daemon().name("rpcshield-outbound-timer").unstarted(r));
+    timer.setRemoveOnCancelPolicy(true);
     networks = new LinkedHashMap<>();
     byHost = new HashMap<>();
     List<Upstream> found = new ArrayList<>();
     for (NetworkConfig c : config.networks()) {
-      Network n = new Network(c, transport, clock);
+      Network n = new Network(c, transport, clock, this::schedule);
       networks.put(n.name(), n);
       c.hosts().forEach(h -> byHost.put(h, n));
       found.addAll(n.upstreams());
@@ -109,8 +116,15 @@ public class Upstreams {
     }
   }
 
+  /** The outbound chain's timer: hedge delays and retry pauses, on one scheduler thread. */
+  private Runnable schedule(Duration delay, Runnable task) {
+    ScheduledFuture<?> f = timer.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+    return () -> f.cancel(false);
+  }
+
   @PreDestroy
   void stop() {
+    timer.shutdownNow();
     prober.shutdownNow();
     checks.shutdownNow();
     transport.close();

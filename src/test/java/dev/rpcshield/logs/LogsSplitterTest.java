@@ -17,8 +17,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -55,6 +57,11 @@ class LogsSplitterTest {
   }
 
   /** A node with one log in every block: its blockNumber and logIndex 0. */
+  /** A chunk source that answers at once. */
+  private static LogsSplitter.ChunkSource sync(Function<String, LogsSplitter.Chunk> source) {
+    return filter -> CompletableFuture.completedFuture(source.apply(filter));
+  }
+
   private LogsSplitter.Chunk node(String filterJson, long refuseOver) {
     return node(filterJson, refuseOver, Long.MAX_VALUE);
   }
@@ -109,7 +116,9 @@ class LogsSplitterTest {
   void aRangeOverTheUpstreamCapIsSplitAndJoinedInOrder() throws Exception {
     LogsSplitter s = new LogsSplitter("main", config(0, true), 10, HEADS);
     LogsSplitter.Outcome o =
-        s.serve(params("{\"fromBlock\":\"0x1\",\"toBlock\":\"0x64\"}"), f -> node(f, 10));
+        s.serve(params("{\"fromBlock\":\"0x1\",\"toBlock\":\"0x64\"}"), sync(f -> node(f, 10)))
+            .toCompletableFuture()
+            .join();
     assertEquals(range(1, 100), blocks(o));
     assertEquals(10, asked.size());
     assertTrue(asked.contains("91-100"));
@@ -120,16 +129,26 @@ class LogsSplitterTest {
     LogsSplitter s = new LogsSplitter("main", config(0, true), 10, HEADS);
     assertInstanceOf(
         LogsSplitter.Forward.class,
-        s.serve(params("{\"fromBlock\":\"0x1\",\"toBlock\":\"0xa\"}"), f -> node(f, 10)));
+        s.serve(params("{\"fromBlock\":\"0x1\",\"toBlock\":\"0xa\"}"), sync(f -> node(f, 10)))
+            .toCompletableFuture()
+            .join());
     assertEquals(List.of(), asked);
   }
 
   @Test
   void tagsAreResolvedAgainstTheHead() throws Exception {
     LogsSplitter s = new LogsSplitter("main", config(0, true), 10, HEADS);
-    LogsSplitter.Outcome o = s.serve(params("{\"fromBlock\":\"0x3d9\"}"), f -> node(f, 10));
+    LogsSplitter.Outcome o =
+        s.serve(params("{\"fromBlock\":\"0x3d9\"}"), sync(f -> node(f, 10)))
+            .toCompletableFuture()
+            .join();
     assertEquals(range(985, 1000), blocks(o));
-    o = s.serve(params("{\"fromBlock\":\"0x370\",\"toBlock\":\"finalized\"}"), f -> node(f, 10));
+    o =
+        s.serve(
+                params("{\"fromBlock\":\"0x370\",\"toBlock\":\"finalized\"}"),
+                sync(f -> node(f, 10)))
+            .toCompletableFuture()
+            .join();
     assertEquals(range(880, 900), blocks(o));
   }
 
@@ -137,7 +156,9 @@ class LogsSplitterTest {
   void aChunkTheUpstreamRefusesAsTooLargeIsBisected() throws Exception {
     LogsSplitter s = new LogsSplitter("main", config(0, true), 20, HEADS);
     LogsSplitter.Outcome o =
-        s.serve(params("{\"fromBlock\":\"0x1\",\"toBlock\":\"0x28\"}"), f -> node(f, 7));
+        s.serve(params("{\"fromBlock\":\"0x1\",\"toBlock\":\"0x28\"}"), sync(f -> node(f, 7)))
+            .toCompletableFuture()
+            .join();
     assertEquals(range(1, 40), blocks(o));
     assertTrue(asked.contains("1-20") && asked.contains("1-5"), asked.toString());
   }
@@ -148,11 +169,13 @@ class LogsSplitterTest {
     AtomicInteger calls = new AtomicInteger();
     LogsSplitter.Outcome o =
         s.serve(
-            params("{\"fromBlock\":\"0x1\",\"toBlock\":\"0x32\"}"),
-            f ->
-                calls.incrementAndGet() == 2
-                    ? new LogsSplitter.Failed(false, "no upstream available")
-                    : node(f, 10));
+                params("{\"fromBlock\":\"0x1\",\"toBlock\":\"0x32\"}"),
+                sync(f ->
+                    calls.incrementAndGet() == 2
+                        ? new LogsSplitter.Failed(false, "no upstream available")
+                        : node(f, 10)))
+            .toCompletableFuture()
+            .join();
     LogsSplitter.Refused r = assertInstanceOf(LogsSplitter.Refused.class, o);
     assertEquals(RpcErrorCode.LOGS_INCOMPLETE, r.error().code());
     assertTrue(r.error().message().contains("no partial answer"), r.error().message());
@@ -164,7 +187,9 @@ class LogsSplitterTest {
     LogsSplitter.Refused r =
         assertInstanceOf(
             LogsSplitter.Refused.class,
-            s.serve(params("{\"fromBlock\":\"0x1\",\"toBlock\":\"0x33\"}"), f -> node(f, 10)));
+            s.serve(params("{\"fromBlock\":\"0x1\",\"toBlock\":\"0x33\"}"), sync(f -> node(f, 10)))
+                .toCompletableFuture()
+                .join());
     assertEquals(RpcErrorCode.LOGS_TOO_LARGE, r.error().code());
     assertTrue(r.error().message().contains("51 blocks; at most 50"), r.error().message());
     assertEquals(List.of(), asked);
@@ -175,7 +200,9 @@ class LogsSplitterTest {
     LogsSplitter s = new LogsSplitter("main", config(0, false), 10, HEADS);
     assertInstanceOf(
         LogsSplitter.Forward.class,
-        s.serve(params("{\"fromBlock\":\"0x1\",\"toBlock\":\"0x64\"}"), f -> node(f, 10)));
+        s.serve(params("{\"fromBlock\":\"0x1\",\"toBlock\":\"0x64\"}"), sync(f -> node(f, 10)))
+            .toCompletableFuture()
+            .join());
   }
 
   @Test
@@ -183,10 +210,14 @@ class LogsSplitterTest {
     LogsSplitter s = new LogsSplitter("main", config(0, true), 10, HEADS);
     assertInstanceOf(
         LogsSplitter.Refused.class,
-        s.serve(params("{\"address\":[\"0x1\",\"0x2\",\"0x3\",\"0x4\"]}"), f -> node(f, 10)));
+        s.serve(params("{\"address\":[\"0x1\",\"0x2\",\"0x3\",\"0x4\"]}"), sync(f -> node(f, 10)))
+            .toCompletableFuture()
+            .join());
     assertInstanceOf(
         LogsSplitter.Refused.class,
-        s.serve(params("{\"topics\":[null,[\"0x1\",\"0x2\",\"0x3\"]]}"), f -> node(f, 10)));
+        s.serve(params("{\"topics\":[null,[\"0x1\",\"0x2\",\"0x3\"]]}"), sync(f -> node(f, 10)))
+            .toCompletableFuture()
+            .join());
   }
 
   @Test
@@ -197,7 +228,9 @@ class LogsSplitterTest {
     LogsSplitter.Refused r =
         assertInstanceOf(
             LogsSplitter.Refused.class,
-            s.serve(params("{\"fromBlock\":\"0x1\",\"toBlock\":\"0x64\"}"), f -> node(f, 10)));
+            s.serve(params("{\"fromBlock\":\"0x1\",\"toBlock\":\"0x64\"}"), sync(f -> node(f, 10)))
+                .toCompletableFuture()
+                .join());
     assertEquals(RpcErrorCode.LOGS_TOO_LARGE, r.error().code());
   }
 
@@ -230,7 +263,9 @@ class LogsSplitterTest {
   void noWayOfWritingABoundGetsPastTheCap(String filter) {
     LogsSplitter s = new LogsSplitter("main", config(50, true), 10, HEADS);
     LogsSplitter.Refused r =
-        assertInstanceOf(LogsSplitter.Refused.class, s.serve(params(filter), f -> node(f, 10)));
+        assertInstanceOf(
+            LogsSplitter.Refused.class,
+            s.serve(params(filter), sync(f -> node(f, 10))).toCompletableFuture().join());
     assertEquals(RpcErrorCode.LOGS_TOO_LARGE, r.error().code(), r.error().message());
     assertEquals(List.of(), asked);
   }
@@ -251,9 +286,13 @@ class LogsSplitterTest {
     LogsSplitter.Refused r =
         assertInstanceOf(
             LogsSplitter.Refused.class,
-            s.serve(rawParams.getBytes(StandardCharsets.UTF_8), f -> node(f, 10)));
+            s.serve(rawParams.getBytes(StandardCharsets.UTF_8), sync(f -> node(f, 10)))
+                .toCompletableFuture()
+                .join());
     assertEquals(RpcErrorCode.INVALID_PARAMS, r.error().code(), r.error().message());
-    assertInstanceOf(LogsSplitter.Refused.class, s.serve(null, f -> node(f, 10)));
+    assertInstanceOf(
+        LogsSplitter.Refused.class,
+        s.serve(null, sync(f -> node(f, 10))).toCompletableFuture().join());
     assertEquals(List.of(), asked);
   }
 
@@ -264,11 +303,17 @@ class LogsSplitterTest {
     LogsSplitter.Refused r =
         assertInstanceOf(
             LogsSplitter.Refused.class,
-            new LogsSplitter("main", config(50, true), 10, none).serve(all, f -> node(f, 10)));
+            new LogsSplitter("main", config(50, true), 10, none)
+                .serve(all, sync(f -> node(f, 10)))
+                .toCompletableFuture()
+                .join());
     assertEquals(RpcErrorCode.LOGS_TOO_LARGE, r.error().code());
     assertInstanceOf(
         LogsSplitter.Forward.class,
-        new LogsSplitter("main", config(0, true), 10, none).serve(all, f -> node(f, 10)));
+        new LogsSplitter("main", config(0, true), 10, none)
+            .serve(all, sync(f -> node(f, 10)))
+            .toCompletableFuture()
+            .join());
     assertEquals(List.of(), asked);
   }
 
@@ -279,7 +324,9 @@ class LogsSplitterTest {
         assertInstanceOf(
             LogsSplitter.Refused.class,
             new LogsSplitter("main", config(50, true), 10, top)
-                .serve(params("{\"fromBlock\":\"earliest\"}"), f -> node(f, 10)));
+                .serve(params("{\"fromBlock\":\"earliest\"}"), sync(f -> node(f, 10)))
+                .toCompletableFuture()
+                .join());
     assertTrue(r.error().message().contains("spans 9223372036854775808 blocks"), r.toString());
 
     long head = Long.MAX_VALUE - 1;
@@ -289,7 +336,9 @@ class LogsSplitterTest {
             Duration.ofSeconds(10),
             () ->
                 new LogsSplitter("main", config(0, true), 10, heads(head))
-                    .serve(params("{\"fromBlock\":\"" + from + "\"}"), f -> node(f, 10, head)));
+                    .serve(params("{\"fromBlock\":\"" + from + "\"}"), sync(f -> node(f, 10, head)))
+                    .toCompletableFuture()
+                    .join());
     assertEquals(range(head - 25, head), blocks(o));
     assertEquals(3, asked.size(), asked.toString());
   }
@@ -301,7 +350,8 @@ class LogsSplitterTest {
       String filter = "{\"fromBlock\":\"0x3d4\",\"toBlock\":\"" + to + "\"}";
       for (long nodeHead : List.of(1000L, 1003L)) {
         asked.clear();
-        LogsSplitter.Outcome o = s.serve(params(filter), f -> node(f, 10, nodeHead));
+        LogsSplitter.Outcome o =
+            s.serve(params(filter), sync(f -> node(f, 10, nodeHead))).toCompletableFuture().join();
         assertEquals(range(980, nodeHead), blocks(o), to + " on a node at " + nodeHead);
         assertEquals(
             Set.of("980-989", "990-999", "1000-" + Quantity.blockNumber(to)),
@@ -318,8 +368,10 @@ class LogsSplitterTest {
       asked.clear();
       LogsSplitter.Outcome o =
           s.serve(
-              params("{\"fromBlock\":\"" + from + "\",\"toBlock\":\"0x44c\"}"),
-              f -> node(f, 4, 1003));
+                  params("{\"fromBlock\":\"" + from + "\",\"toBlock\":\"0x44c\"}"),
+                  sync(f -> node(f, 4, 1003)))
+              .toCompletableFuture()
+              .join();
       assertEquals(range(Long.decode(from), 1003), blocks(o), from);
       assertTrue(asked.stream().anyMatch(r -> r.endsWith("-1100")), asked.toString());
     }
@@ -332,8 +384,10 @@ class LogsSplitterTest {
         assertInstanceOf(
             LogsSplitter.Refused.class,
             s.serve(
-                params("{\"fromBlock\":\"0x3d4\",\"toBlock\":\"0xffffffffffffffff\"}"),
-                f -> node(f, 10)));
+                    params("{\"fromBlock\":\"0x3d4\",\"toBlock\":\"0xffffffffffffffff\"}"),
+                    sync(f -> node(f, 10)))
+                .toCompletableFuture()
+                .join());
     assertEquals(RpcErrorCode.LOGS_INCOMPLETE, r.error().code());
     assertTrue(
         asked.containsAll(
@@ -358,7 +412,9 @@ class LogsSplitterTest {
             "{\"fromBlock\":\"0x3e9\",\"toBlock\":\"0xffffffffffffffff\"}",
             "{\"fromBlock\":\"0x8000000000000000\"}")) {
       assertInstanceOf(
-          LogsSplitter.Forward.class, s.serve(params(filter), f -> node(f, 10, 1000)), filter);
+          LogsSplitter.Forward.class,
+          s.serve(params(filter), sync(f -> node(f, 10, 1000))).toCompletableFuture().join(),
+          filter);
     }
     assertEquals(List.of(), asked);
   }
@@ -371,17 +427,19 @@ class LogsSplitterTest {
     Set<Thread> threads = ConcurrentHashMap.newKeySet();
     LogsSplitter.Outcome o =
         s.serve(
-            params("{\"fromBlock\":\"0x1\",\"toBlock\":\"0x3e8\"}"),
-            f -> {
-              threads.add(Thread.currentThread());
-              most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-              try {
-                Thread.yield();
-                return node(f, 10);
-              } finally {
-                inFlight.decrementAndGet();
-              }
-            });
+                params("{\"fromBlock\":\"0x1\",\"toBlock\":\"0x3e8\"}"),
+                sync(f -> {
+                  threads.add(Thread.currentThread());
+                  most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                  try {
+                    Thread.yield();
+                    return node(f, 10);
+                  } finally {
+                    inFlight.decrementAndGet();
+                  }
+                }))
+            .toCompletableFuture()
+            .join();
     assertEquals(range(1, 1000), blocks(o));
     assertEquals(100, asked.size());
     assertTrue(most.get() <= 3, most + " chunks in flight");
@@ -396,11 +454,13 @@ class LogsSplitterTest {
         assertInstanceOf(
             LogsSplitter.Refused.class,
             s.serve(
-                params("{\"fromBlock\":\"0x1\",\"toBlock\":\"0x3e8\"}"),
-                f ->
-                    calls.incrementAndGet() >= 5
-                        ? new LogsSplitter.Failed(false, "the client hung up")
-                        : node(f, 10)));
+                    params("{\"fromBlock\":\"0x1\",\"toBlock\":\"0x3e8\"}"),
+                    sync(f ->
+                        calls.incrementAndGet() >= 5
+                            ? new LogsSplitter.Failed(false, "the client hung up")
+                            : node(f, 10)))
+                .toCompletableFuture()
+                .join());
     assertEquals(RpcErrorCode.LOGS_INCOMPLETE, r.error().code());
     assertTrue(calls.get() <= 5 + 2, calls + " chunks fetched");
   }
@@ -412,7 +472,10 @@ class LogsSplitterTest {
         assertInstanceOf(
             LogsSplitter.Refused.class,
             new LogsSplitter("main", hundred, 5, HEADS)
-                .serve(params("{\"fromBlock\":\"0x1\",\"toBlock\":\"0x1f9\"}"), f -> node(f, 5)));
+                .serve(
+                    params("{\"fromBlock\":\"0x1\",\"toBlock\":\"0x1f9\"}"), sync(f -> node(f, 5)))
+                .toCompletableFuture()
+                .join());
     assertEquals(RpcErrorCode.LOGS_TOO_LARGE, r.error().code());
     assertTrue(
         r.error()
@@ -423,7 +486,9 @@ class LogsSplitterTest {
     assertInstanceOf(
         LogsSplitter.Joined.class,
         new LogsSplitter("main", hundred, 5, HEADS)
-            .serve(params("{\"fromBlock\":\"0x1\",\"toBlock\":\"0x1f4\"}"), f -> node(f, 5)));
+            .serve(params("{\"fromBlock\":\"0x1\",\"toBlock\":\"0x1f4\"}"), sync(f -> node(f, 5)))
+            .toCompletableFuture()
+            .join());
     assertEquals(100, asked.size());
 
     asked.clear();
@@ -434,7 +499,9 @@ class LogsSplitterTest {
                 Duration.ofSeconds(10),
                 () ->
                     new LogsSplitter("main", hundred, 1, heads(Long.MAX_VALUE))
-                        .serve(params("{\"fromBlock\":\"earliest\"}"), f -> node(f, 1))));
+                        .serve(params("{\"fromBlock\":\"earliest\"}"), sync(f -> node(f, 1)))
+                        .toCompletableFuture()
+                        .join()));
     assertTrue(
         whole.error().message().contains("9223372036854775808 upstream requests"),
         whole.error().message());
@@ -446,25 +513,34 @@ class LogsSplitterTest {
     LogsSplitter s = new LogsSplitter("main", config(50, true), 10, heads(-1));
     assertInstanceOf(
         LogsSplitter.Forward.class,
-        s.serve(params("{\"fromBlock\":\"0x0\",\"toBlock\":\"0x5\"}"), f -> node(f, 10)));
+        s.serve(params("{\"fromBlock\":\"0x0\",\"toBlock\":\"0x5\"}"), sync(f -> node(f, 10)))
+            .toCompletableFuture()
+            .join());
     assertEquals(
         range(0, 49),
         blocks(
             s.serve(
-                params("{\"fromBlock\":\"earliest\",\"toBlock\":\"0x31\"}"), f -> node(f, 10))));
+                    params("{\"fromBlock\":\"earliest\",\"toBlock\":\"0x31\"}"),
+                    sync(f -> node(f, 10)))
+                .toCompletableFuture()
+                .join()));
     assertEquals(5, asked.size(), asked.toString());
 
     asked.clear();
     LogsSplitter.Refused over =
         assertInstanceOf(
             LogsSplitter.Refused.class,
-            s.serve(params("{\"fromBlock\":\"0x0\",\"toBlock\":\"0x32\"}"), f -> node(f, 10)));
+            s.serve(params("{\"fromBlock\":\"0x0\",\"toBlock\":\"0x32\"}"), sync(f -> node(f, 10)))
+                .toCompletableFuture()
+                .join());
     assertEquals(RpcErrorCode.LOGS_TOO_LARGE, over.error().code());
     assertTrue(over.error().message().contains("head"), over.error().message());
     LogsSplitter.Refused tooLarge =
         assertInstanceOf(
             LogsSplitter.Refused.class,
-            s.serve(params("{\"fromBlock\":\"0x0\",\"toBlock\":\"0x31\"}"), f -> node(f, 4)));
+            s.serve(params("{\"fromBlock\":\"0x0\",\"toBlock\":\"0x31\"}"), sync(f -> node(f, 4)))
+                .toCompletableFuture()
+                .join());
     assertEquals(RpcErrorCode.LOGS_INCOMPLETE, tooLarge.error().code());
     assertTrue(asked.size() <= 5, "no block is known on the chain to bisect in: " + asked);
 
@@ -475,7 +551,9 @@ class LogsSplitterTest {
         new LogsSplitter("main", uncapped, 1, heads(-1))
             .serve(
                 params("{\"fromBlock\":\"0x0\",\"toBlock\":\"0xffffffffffffffff\"}"),
-                f -> node(f, 1)));
+                sync(f -> node(f, 1)))
+            .toCompletableFuture()
+            .join());
     assertEquals(List.of(), asked);
   }
 

@@ -18,6 +18,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,12 +40,12 @@ class HeadPollerTest {
         Object next = script.poll();
         if (next instanceof Duration wait) {
           clock.advance(wait);
-          throw new UpstreamException(Kind.TIMEOUT, "timed out");
+          return CompletableFuture.failedFuture(new UpstreamException(Kind.TIMEOUT, "timed out"));
         }
         if (next instanceof Kind k) {
-          throw new UpstreamException(k, k.name().toLowerCase());
+          return CompletableFuture.failedFuture(new UpstreamException(k, k.name().toLowerCase()));
         }
-        return ((String) next).getBytes(StandardCharsets.UTF_8);
+        return CompletableFuture.completedFuture(((String) next).getBytes(StandardCharsets.UTF_8));
       };
 
   private final HeadPoller poller = new HeadPoller(transport, tracker, clock);

@@ -18,6 +18,8 @@ import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,8 +40,8 @@ class RpcSocketTest {
   /** Answers every body with itself; refusals are marked. */
   private static final class EchoPipeline extends Pipeline {
     @Override
-    public GatewayReply serve(Request request) {
-      return new GatewayReply(200, request.body(), null);
+    public CompletionStage<GatewayReply> serve(Request request) {
+      return CompletableFuture.completedFuture(new GatewayReply(200, request.body(), null));
     }
 
     @Override

@@ -1,0 +1,70 @@
+package dev.rpcshield.pipeline;
+
+import dev.rpcshield.cache.CacheConfig;
+import dev.rpcshield.cache.ResponseCache;
+import dev.rpcshield.config.Current;
+import dev.rpcshield.logs.LogsConfig;
+import dev.rpcshield.logs.LogsSplitter;
+import dev.rpcshield.upstream.Network;
+import dev.rpcshield.upstream.Upstream;
+import dev.rpcshield.upstream.UpstreamGroup;
+import dev.rpcshield.upstream.chain.CacheLink;
+import dev.rpcshield.upstream.chain.LogsSplitLink;
+import dev.rpcshield.upstream.chain.UpstreamCall;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Each network's outbound chain: the response cache in front, then the eth_getLogs split, then the
+ * layout's own chain (group split, hedge, failover, retry, attempt). A chain is built for one
+ * layout and one configuration; when either changes the next request gets a new one, and a request
+ * keeps the chain it started with to its end.
+ */
+@ApplicationScoped
+public class Outbound {
+  @Inject Caching caching;
+  @Inject Current<CacheConfig> cacheConfig;
+  @Inject Current<LogsConfig> logsConfig;
+
+  /** A network's chain and what it was built from. */
+  private record Built(
+      UpstreamCall dispatch, CacheConfig cache, LogsConfig logs, UpstreamCall chain) {}
+
+  private final Map<String, Built> chains = new ConcurrentHashMap<>();
+
+  /** The chain that serves {@code network} under the configuration in effect. */
+  public UpstreamCall chain(Network network) {
+    UpstreamCall dispatch = network.dispatch();
+    CacheConfig cache = cacheConfig.get();
+    LogsConfig logs = logsConfig.get();
+    Built b = chains.get(network.name());
+    if (b == null || b.dispatch() != dispatch || b.cache() != cache || b.logs() != logs) {
+      b = new Built(dispatch, cache, logs, build(network, dispatch, cache, logs));
+      chains.put(network.name(), b);
+    }
+    return b.chain();
+  }
+
+  private UpstreamCall build(
+      Network network, UpstreamCall dispatch, CacheConfig cache, LogsConfig logs) {
+    UpstreamGroup group = network.groupFor("eth_getLogs");
+    List<String> names = group.members().stream().map(Upstream::name).toList();
+    LogsSplitter splitter =
+        new LogsSplitter(network.name(), logs, logs.chunkRange(names), Caching.heads(network));
+    ResponseCache responses = caching.cache(network);
+    if (responses == null) {
+      return new LogsSplitLink(dispatch, dispatch, splitter);
+    }
+    UpstreamCall chunks = cached(dispatch, responses, cache, network);
+    return cached(new LogsSplitLink(dispatch, chunks, splitter), responses, cache, network);
+  }
+
+  private static UpstreamCall cached(
+      UpstreamCall next, ResponseCache responses, CacheConfig config, Network network) {
+    return new CacheLink(
+        next, responses, config.skipMethods(), upstream -> Caching.lagging(network, upstream));
+  }
+}

@@ -1,0 +1,99 @@
+package dev.rpcshield.upstream.chain;
+
+import dev.rpcshield.jsonrpc.UpstreamReply;
+import dev.rpcshield.upstream.ErrorClassifier;
+import dev.rpcshield.upstream.UpstreamFailure;
+import dev.rpcshield.upstream.UpstreamFailure.Kind;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decides whether an upstream's body answers a request, and whose fault an error answer is: the
+ * chain's (returned as it is) or the provider's (rate limits, unsupported methods: tried
+ * elsewhere).
+ */
+final class AnswerCheck {
+
+  /**
+   * What a body turned out to be.
+   *
+   * @param byId the answer to each gateway id; null when the body does not answer the request
+   * @param failure why the body cannot be returned; null when it can
+   */
+  record Checked(
+      UpstreamReply reply, Map<Long, UpstreamReply.Answer> byId, UpstreamFailure failure) {}
+
+  private final ErrorClassifier classifier;
+
+  AnswerCheck(ErrorClassifier classifier) {
+    this.classifier = classifier;
+  }
+
+  Checked check(Exchange.Route route, byte[] body) {
+    UpstreamReply reply;
+    try {
+      reply = UpstreamReply.read(body);
+    } catch (IOException e) {
+      return failed(Kind.BAD_BODY, body.length == 0 ? "empty answer" : "answer is not JSON-RPC");
+    }
+    List<UpstreamReply.Answer> answers = reply.answers();
+    if (!route.batch()) {
+      if (reply.isArray() || answers.size() != 1) {
+        return failed(Kind.BAD_BODY, "array answer to a single request");
+      }
+      UpstreamReply.Answer a = answers.get(0);
+      boolean idMatches = a.id() != null && a.id() == route.ids()[0];
+      if (!idMatches && !(a.id() == null && a.isError())) {
+        return failed(Kind.BAD_BODY, "answer id does not match");
+      }
+      return new Checked(reply, Map.of(route.ids()[0], a), providerFault(a));
+    }
+    if (!reply.isArray()) {
+      UpstreamReply.Answer only = answers.get(0);
+      return only.isError()
+          ? failed(Kind.PROVIDER_ERROR, "batch answered with one error: " + describe(only))
+          : failed(Kind.BAD_BODY, "single answer to a batch");
+    }
+    Map<Long, UpstreamReply.Answer> byId = new HashMap<>(answers.size() * 2);
+    for (UpstreamReply.Answer a : answers) {
+      if (a.id() == null || byId.put(a.id(), a) != null) {
+        return failed(Kind.BAD_BODY, "batch answer ids do not match");
+      }
+    }
+    if (byId.size() != route.ids().length) {
+      return failed(Kind.BAD_BODY, "batch answer ids do not match");
+    }
+    for (long id : route.ids()) {
+      if (!byId.containsKey(id)) {
+        return failed(Kind.BAD_BODY, "batch answer ids do not match");
+      }
+    }
+    for (UpstreamReply.Answer a : answers) {
+      UpstreamFailure fault = providerFault(a);
+      if (fault != null) {
+        return new Checked(reply, byId, fault);
+      }
+    }
+    return new Checked(reply, byId, null);
+  }
+
+  private UpstreamFailure providerFault(UpstreamReply.Answer a) {
+    return a.isError() && classifier.isProviderFault(a.errorCode(), a.errorMessage())
+        ? new UpstreamFailure(Kind.PROVIDER_ERROR, describe(a))
+        : null;
+  }
+
+  private static String describe(UpstreamReply.Answer a) {
+    String message = a.errorMessage() == null ? "" : a.errorMessage();
+    if (message.length() > 80) {
+      message = message.substring(0, 80);
+    }
+    return "error " + a.errorCode() + " " + message;
+  }
+
+  private static Checked failed(Kind kind, String reason) {
+    return new Checked(null, null, new UpstreamFailure(kind, reason));
+  }
+}

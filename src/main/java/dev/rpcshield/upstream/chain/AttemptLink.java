@@ -1,0 +1,108 @@
+package dev.rpcshield.upstream.chain;
+
+import dev.rpcshield.jsonrpc.RpcCall;
+import dev.rpcshield.jsonrpc.RpcError;
+import dev.rpcshield.jsonrpc.RpcErrorCode;
+import dev.rpcshield.jsonrpc.UpstreamReply;
+import dev.rpcshield.upstream.ErrorClassifier;
+import dev.rpcshield.upstream.Upstream;
+import dev.rpcshield.upstream.UpstreamFailure;
+import dev.rpcshield.upstream.UpstreamFailure.Kind;
+import dev.rpcshield.upstream.UpstreamTransport;
+import dev.rpcshield.upstream.UpstreamTransport.UpstreamException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The end of the chain: one exchange with the route's first upstream, its answer checked, and what
+ * happened fed to that upstream's health (silence, latency, breaker, chain doubt). An exchange
+ * abandoned because another hedge answered first is cancelled and counts for nothing.
+ */
+public final class AttemptLink implements UpstreamCall {
+  private final UpstreamTransport transport;
+  private final AnswerCheck check;
+  private final Clock clock;
+
+  public AttemptLink(UpstreamTransport transport, ErrorClassifier classifier, Clock clock) {
+    this.transport = transport;
+    this.check = new AnswerCheck(classifier);
+    this.clock = clock;
+  }
+
+  @Override
+  public CompletionStage<Outcome> call(Exchange exchange) {
+    Upstream upstream = exchange.target();
+    Exchange.Route route = exchange.route();
+    Duration timeout = min(upstream.settings().timeout(), exchange.deadline().remaining());
+    long started = clock.millis();
+    upstream.startedWaiting();
+    CompletableFuture<byte[]> sent =
+        transport.send(
+            upstream, route.payload(), timeout, exchange.clientIp(), route.submitsTransaction());
+    exchange.abandoned().thenRun(() -> sent.cancel(true));
+    return sent.handle((body, thrown) -> {
+      if (thrown != null) {
+        UpstreamFailure failure = UpstreamException.of(unwrap(thrown)).failure();
+        Kind kind = failure.kind();
+        upstream.stoppedWaiting(kind == Kind.HTTP_STATUS || kind == Kind.TOO_LARGE);
+        if (exchange.abandoned().isDone()) {
+          return failed(exchange, upstream, new UpstreamFailure(kind, "abandoned", true));
+        }
+        upstream.connectionFailed(failure);
+        upstream.recordAttempt(clock.millis() - started, true);
+        upstream.breaker().onFailure(failure.reason());
+        return failed(exchange, upstream, failure);
+      }
+      upstream.stoppedWaiting(true);
+      AnswerCheck.Checked checked = check.check(route, body);
+      upstream.recordAttempt(clock.millis() - started, checked.failure() != null);
+      if (checked.failure() == null) {
+        upstream.breaker().onSuccess();
+      } else if (checked.failure().kind() != Kind.PROVIDER_ERROR) {
+        upstream.breaker().onFailure(checked.failure().reason());
+      }
+      return checked.byId() == null
+          ? failed(exchange, upstream, checked.failure())
+          : new Outcome(answers(exchange, checked), upstream.name(), checked.failure());
+    });
+  }
+
+  /** Each call's answer with the client's id. */
+  private static List<CallResult> answers(Exchange exchange, AnswerCheck.Checked checked) {
+    List<CallResult> out = new ArrayList<>(exchange.calls().size());
+    String upstream = exchange.target().name();
+    for (int i = 0; i < exchange.calls().size(); i++) {
+      RpcCall call = exchange.calls().get(i);
+      UpstreamReply.Answer a = checked.byId().get(exchange.route().ids()[i]);
+      byte[] body = call.isNotification() ? null : checked.reply().withClientId(a, call.rawId());
+      out.add(new CallResult.Answer(body, a.isError(), upstream));
+    }
+    return out;
+  }
+
+  /** What every call gets when this upstream failed (failover may still find another). */
+  static Outcome failed(Exchange exchange, Upstream upstream, UpstreamFailure failure) {
+    String why = upstream.name() + ": " + failure.reason();
+    RpcError error =
+        switch (failure.kind()) {
+          case TIMEOUT -> RpcError.of(RpcErrorCode.UPSTREAM_TIMEOUT, why);
+          case TOO_LARGE -> RpcError.of(RpcErrorCode.RESPONSE_TOO_LARGE, upstream.name());
+          default -> RpcError.of(RpcErrorCode.NO_UPSTREAM, why);
+        };
+    return Outcome.failed(exchange.calls(), error, upstream.name(), failure);
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    return t instanceof java.util.concurrent.CompletionException && t.getCause() != null
+        ? t.getCause()
+        : t;
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+}
