@@ -1,6 +1,7 @@
 package dev.rpcshield.limit;
 
 import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -23,6 +24,9 @@ import redis.clients.jedis.UnifiedJedis;
  * that uses Redis takes the same {@link UnifiedJedis} commands, whichever it is.
  */
 public final class RedisConnection implements Supplier<UnifiedJedis>, AutoCloseable {
+  /** Opening and closing the client talk to Redis: a lock, not a monitor. */
+  private final ReentrantLock opening = new ReentrantLock();
+
   private final RedisEndpoint endpoint;
   private final Duration timeout;
   private final int poolSize;
@@ -52,11 +56,14 @@ public final class RedisConnection implements Supplier<UnifiedJedis>, AutoClosea
   public UnifiedJedis get() {
     UnifiedJedis c = client;
     if (c == null) {
-      synchronized (this) {
+      opening.lock();
+      try {
         c = client;
         if (c == null) {
           c = client = open();
         }
+      } finally {
+        opening.unlock();
       }
     }
     return c;
@@ -95,10 +102,15 @@ public final class RedisConnection implements Supplier<UnifiedJedis>, AutoClosea
   }
 
   @Override
-  public synchronized void close() {
-    if (client != null) {
-      client.close();
-      client = null;
+  public void close() {
+    opening.lock();
+    try {
+      if (client != null) {
+        client.close();
+        client = null;
+      }
+    } finally {
+      opening.unlock();
     }
   }
 }

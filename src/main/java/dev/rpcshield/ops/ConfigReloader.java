@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +37,9 @@ import org.eclipse.microprofile.metrics.Tag;
  */
 @ApplicationScoped
 public class ConfigReloader implements ConfigStatus {
+  /** One reload at a time; a lock, not a monitor, as it waits on upstreams' chain checks. */
+  private final ReentrantLock checking = new ReentrantLock();
+
   private static final Logger LOG = Logger.getLogger(ConfigReloader.class.getName());
 
   @Inject Configuration configuration;
@@ -79,43 +83,49 @@ public class ConfigReloader implements ConfigStatus {
   }
 
   /** Applies a change if there is one; what became of it, or null when nothing changed. */
-  synchronized Reload check() {
-    Map<String, String> now = configuration.source().everything();
-    if (now.equals(seen)) {
-      return null;
-    }
-    List<String> changed = changedKeys(seen, now);
-    seen = now;
-    Configuration.Snapshot next;
+  Reload check() {
+    checking.lock();
     try {
-      next = Configuration.Snapshot.read(new Settings(configuration.source()));
-    } catch (IllegalArgumentException e) {
-      return outcome("refused", 0, e.getMessage());
-    }
-    needsRestart = configuration.source().pendingRestart();
-    if (changed.stream().allMatch(LiveSource::restartOnly)) {
-      if (needsRestart.isEmpty()) {
-        Reload back =
-            new Reload("unchanged", clock.instant(), String.join(", ", changed) + " as running");
-        last = back;
-        return back;
+      Map<String, String> now = configuration.source().everything();
+      if (now.equals(seen)) {
+        return null;
       }
-      return outcome("needs_restart", 0, String.join(", ", needsRestart));
+      List<String> changed = changedKeys(seen, now);
+      seen = now;
+      Configuration.Snapshot next;
+      try {
+        next = Configuration.Snapshot.read(new Settings(configuration.source()));
+      } catch (IllegalArgumentException e) {
+        return outcome("refused", 0, e.getMessage());
+      }
+      needsRestart = configuration.source().pendingRestart();
+      if (changed.stream().allMatch(LiveSource::restartOnly)) {
+        if (needsRestart.isEmpty()) {
+          Reload back =
+              new Reload("unchanged", clock.instant(), String.join(", ", changed) + " as running");
+          last = back;
+          return back;
+        }
+        return outcome("needs_restart", 0, String.join(", ", needsRestart));
+      }
+      Upstreams.Reconciled moved = upstreams.reconcile(next.networks());
+      Configuration.Generation g = configuration.apply(next);
+      moved.removed().forEach(ops::unwatch);
+      moved.added().forEach(ops::watch);
+      subscriptions.reconcile();
+      List<String> live = new ArrayList<>(changed);
+      live.removeIf(LiveSource::restartOnly);
+      return outcome(
+          "applied",
+          g.version(),
+          String.join(", ", live)
+              + (needsRestart.isEmpty()
+                  ? ""
+                  : "; needs restart: " + String.join(", ", needsRestart)));
+  
+    } finally {
+      checking.unlock();
     }
-    Upstreams.Reconciled moved = upstreams.reconcile(next.networks());
-    Configuration.Generation g = configuration.apply(next);
-    moved.removed().forEach(ops::unwatch);
-    moved.added().forEach(ops::watch);
-    subscriptions.reconcile();
-    List<String> live = new ArrayList<>(changed);
-    live.removeIf(LiveSource::restartOnly);
-    return outcome(
-        "applied",
-        g.version(),
-        String.join(", ", live)
-            + (needsRestart.isEmpty()
-                ? ""
-                : "; needs restart: " + String.join(", ", needsRestart)));
   }
 
   private Reload outcome(String outcome, long version, String detail) {

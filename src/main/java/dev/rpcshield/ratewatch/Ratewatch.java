@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,9 @@ import java.util.logging.Logger;
  */
 @ApplicationScoped
 public class Ratewatch {
+  /** One sync at a time; a lock, not a monitor, as it waits on Redis. */
+  private final ReentrantLock syncing = new ReentrantLock();
+
   private static final Logger LOG = Logger.getLogger(Ratewatch.class.getName());
 
   @Inject HighRateFlags highRateFlags;
@@ -144,40 +148,46 @@ public class Ratewatch {
 
   /** Adds this instance's unsynced refusals to the cluster's state and raises flags it crossed. */
   @SuppressWarnings("unchecked")
-  synchronized void sync() {
-    Map<String, Long> series = drain(pendingSeries);
-    Map<String, Long> byAccount = drain(pendingAccounts);
-    if (series.isEmpty() && byAccount.isEmpty()) {
-      return;
-    }
-    List<String> fired;
+  void sync() {
+    syncing.lock();
     try {
-      fired =
-          (List<String>) redis.call(() -> shared.add(series, byAccount), Ratewatch::unavailable);
-      sharedHealthy = true;
-      failingSince = null;
-    } catch (RuntimeException e) {
-      if (sharedHealthy) {
-        LOG.log(Level.WARNING, "ratewatch cannot reach Redis; counting locally until it can", e);
-        failingSince = clock.instant();
+      Map<String, Long> series = drain(pendingSeries);
+      Map<String, Long> byAccount = drain(pendingAccounts);
+      if (series.isEmpty() && byAccount.isEmpty()) {
+        return;
       }
-      sharedHealthy = false;
-      syncFailures.incrementAndGet();
-      series.forEach((id, n) -> add(pendingSeries, id, n));
-      // Kept for the flag only while they could still be inside its window: refusals spread over a
-      // long outage must not land in one bucket when Redis returns and flag an account early.
-      if (Duration.between(failingSince, clock.instant()).compareTo(current.get().flagWindow())
-          < 0) {
-        byAccount.forEach((id, n) -> add(pendingAccounts, id, n));
-      }
-      return;
-    }
-    for (String account : fired) {
+      List<String> fired;
       try {
-        flag(UUID.fromString(account));
+        fired =
+            (List<String>) redis.call(() -> shared.add(series, byAccount), Ratewatch::unavailable);
+        sharedHealthy = true;
+        failingSince = null;
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "could not stamp the high-rate flag of " + account, e);
+        if (sharedHealthy) {
+          LOG.log(Level.WARNING, "ratewatch cannot reach Redis; counting locally until it can", e);
+          failingSince = clock.instant();
+        }
+        sharedHealthy = false;
+        syncFailures.incrementAndGet();
+        series.forEach((id, n) -> add(pendingSeries, id, n));
+        // Kept for the flag only while they could still be inside its window: refusals spread over a
+        // long outage must not land in one bucket when Redis returns and flag an account early.
+        if (Duration.between(failingSince, clock.instant()).compareTo(current.get().flagWindow())
+            < 0) {
+          byAccount.forEach((id, n) -> add(pendingAccounts, id, n));
+        }
+        return;
       }
+      for (String account : fired) {
+        try {
+          flag(UUID.fromString(account));
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "could not stamp the high-rate flag of " + account, e);
+        }
+      }
+  
+    } finally {
+      syncing.unlock();
     }
   }
 

@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -32,6 +33,9 @@ import java.util.logging.Logger;
  */
 @ApplicationScoped
 public class Upstreams {
+  /** One reconciliation at a time; a lock, not a monitor, as it waits on chain checks. */
+  private final ReentrantLock reconciling = new ReentrantLock();
+
   private static final Logger LOG = Logger.getLogger(Upstreams.class.getName());
   private static final byte[] PROBE =
       "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\",\"params\":[]}"
@@ -267,49 +271,55 @@ public class Upstreams {
    * can reach it; one that leaves gets no new request, and its connection pools close once the
    * requests in flight on it are done (at most the request timeout later).
    */
-  public synchronized Reconciled reconcile(NetworksConfig next) {
-    List<Network.Change> changes = new ArrayList<>();
-    for (NetworkConfig c : next.networks()) {
-      Network n = networks.get(c.name());
-      if (n != null) {
-        changes.add(n.plan(c));
+  public Reconciled reconcile(NetworksConfig next) {
+    reconciling.lock();
+    try {
+      List<Network.Change> changes = new ArrayList<>();
+      for (NetworkConfig c : next.networks()) {
+        Network n = networks.get(c.name());
+        if (n != null) {
+          changes.add(n.plan(c));
+        }
       }
+      FanOut.each(
+          changes.stream()
+              .flatMap(c -> c.added().stream().map(u -> Map.entry(c.network(), u)))
+              .toList(),
+          e -> {
+            if (e.getValue().chainId() != 0) {
+              checkChain(e.getValue());
+            }
+            e.getKey().pollHead(e.getValue());
+          },
+          checks);
+      Map<Upstream, Network> added = new LinkedHashMap<>();
+      Map<Upstream, Network> removed = new LinkedHashMap<>();
+      for (Network.Change c : changes) {
+        c.added().forEach(this::recheckWhenDoubted);
+        List<Upstream> resized =
+            c.kept().entrySet().stream()
+                .filter(e -> e.getKey().settings().maxInFlight() != e.getValue().maxInFlight())
+                .map(Map.Entry::getKey)
+                .toList();
+        c.network().apply(c);
+        c.added().forEach(u -> added.put(u, c.network()));
+        c.removed().forEach(u -> removed.put(u, c.network()));
+        Duration drain = c.network().requestTimeout().plusSeconds(1);
+        for (Upstream u : c.removed()) {
+          checks.execute(() -> drainAndRetire(u, drain));
+        }
+        for (Upstream u : resized) {
+          transport.retire(u, drain);
+        }
+      }
+      List<Upstream> found = new ArrayList<>();
+      networks.values().forEach(n -> found.addAll(n.upstreams()));
+      all = List.copyOf(found);
+      return new Reconciled(added, removed);
+  
+    } finally {
+      reconciling.unlock();
     }
-    FanOut.each(
-        changes.stream()
-            .flatMap(c -> c.added().stream().map(u -> Map.entry(c.network(), u)))
-            .toList(),
-        e -> {
-          if (e.getValue().chainId() != 0) {
-            checkChain(e.getValue());
-          }
-          e.getKey().pollHead(e.getValue());
-        },
-        checks);
-    Map<Upstream, Network> added = new LinkedHashMap<>();
-    Map<Upstream, Network> removed = new LinkedHashMap<>();
-    for (Network.Change c : changes) {
-      c.added().forEach(this::recheckWhenDoubted);
-      List<Upstream> resized =
-          c.kept().entrySet().stream()
-              .filter(e -> e.getKey().settings().maxInFlight() != e.getValue().maxInFlight())
-              .map(Map.Entry::getKey)
-              .toList();
-      c.network().apply(c);
-      c.added().forEach(u -> added.put(u, c.network()));
-      c.removed().forEach(u -> removed.put(u, c.network()));
-      Duration drain = c.network().requestTimeout().plusSeconds(1);
-      for (Upstream u : c.removed()) {
-        checks.execute(() -> drainAndRetire(u, drain));
-      }
-      for (Upstream u : resized) {
-        transport.retire(u, drain);
-      }
-    }
-    List<Upstream> found = new ArrayList<>();
-    networks.values().forEach(n -> found.addAll(n.upstreams()));
-    all = List.copyOf(found);
-    return new Reconciled(added, removed);
   }
 
   /** Waits (at most {@code limit}) for a removed upstream's requests in flight, then its pools. */
