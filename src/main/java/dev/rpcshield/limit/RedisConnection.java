@@ -1,9 +1,9 @@
 package dev.rpcshield.limit;
 
 import java.time.Duration;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Connection;

@@ -12,7 +12,6 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -170,7 +170,8 @@ public class Ratewatch {
         sharedHealthy = false;
         syncFailures.incrementAndGet();
         series.forEach((id, n) -> add(pendingSeries, id, n));
-        // Kept for the flag only while they could still be inside its window: refusals spread over a
+        // Kept for the flag only while they could still be inside its window: refusals spread over
+        // a
         // long outage must not land in one bucket when Redis returns and flag an account early.
         if (Duration.between(failingSince, clock.instant()).compareTo(current.get().flagWindow())
             < 0) {
@@ -185,7 +186,7 @@ public class Ratewatch {
           LOG.log(Level.WARNING, "could not stamp the high-rate flag of " + account, e);
         }
       }
-  
+
     } finally {
       syncing.unlock();
     }

@@ -40,11 +40,17 @@ public final class AttemptLink implements UpstreamCall {
     Duration timeout = min(upstream.settings().timeout(), exchange.deadline().remaining());
     long started = clock.millis();
     upstream.startedWaiting();
-    CompletableFuture<byte[]> sent =
-        transport.send(
-            upstream, route.payload(), timeout, exchange.clientIp(), route.submitsTransaction());
-    exchange.abandoned().thenRun(() -> sent.cancel(true));
-    return sent.handle((body, thrown) -> {
+    CompletableFuture<byte[]> sent;
+    try {
+      sent =
+          transport.send(
+              upstream, route.payload(), timeout, exchange.clientIp(), route.submitsTransaction());
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<byte[]> answer = sent;
+    exchange.abandoned().thenRun(() -> answer.cancel(true));
+    return answer.handle((body, thrown) -> {
       if (thrown != null) {
         UpstreamFailure failure = UpstreamException.of(unwrap(thrown)).failure();
         Kind kind = failure.kind();

@@ -81,7 +81,13 @@ public final class HedgeLink implements UpstreamCall {
       List<Upstream> rotated = new ArrayList<>(order.size());
       rotated.addAll(order.subList(index, order.size()));
       rotated.addAll(order.subList(0, index));
-      next.call(exchange.racing(rotated, token)).whenComplete((o, t) -> finished(o, t));
+      CompletionStage<Outcome> racer;
+      try {
+        racer = next.call(exchange.racing(rotated, token));
+      } catch (RuntimeException e) {
+        racer = CompletableFuture.failedFuture(e);
+      }
+      racer.whenComplete(this::finished);
       if (index + 1 < limit) {
         watch(order.get(index), index + 1);
       }

@@ -67,15 +67,19 @@ public final class RetryLink implements UpstreamCall {
             done.complete(last);
             return;
           }
-          next.call(exchange)
-              .thenCompose(o -> again(exchange, o, n + 1, allowed))
-              .whenComplete((o, t) -> {
-                if (t != null) {
-                  done.completeExceptionally(t);
-                } else {
-                  done.complete(o);
-                }
-              });
+          CompletionStage<Outcome> retried;
+          try {
+            retried = next.call(exchange).thenCompose(o -> again(exchange, o, n + 1, allowed));
+          } catch (RuntimeException e) {
+            retried = CompletableFuture.failedFuture(e);
+          }
+          retried.whenComplete((o, t) -> {
+            if (t != null) {
+              done.completeExceptionally(t);
+            } else {
+              done.complete(o);
+            }
+          });
         });
     return done;
   }
