@@ -3,11 +3,15 @@ package dev.rpcshield.upstream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 /**
  * Takes one upstream out of rotation after consecutive failures and keeps it out until a probe
  * succeeds; and, on a network with a chain id, keeps it out until it has shown it is on that chain.
- * One breaker per upstream, so one bad provider never blocks the others.
+ * One breaker per upstream, so one bad provider never blocks the others. Lock-free: its state is
+ * one immutable {@link BreakerState} swapped by compare-and-set, so asking whether an upstream is
+ * in rotation (every request does) takes no monitor.
  */
 public final class CircuitBreaker {
 
@@ -36,19 +40,13 @@ public final class CircuitBreaker {
   private final Clock clock;
   private final int failureThreshold;
   private final Duration outOfService;
-  private State state = State.CLOSED;
-  private int consecutiveFailures;
-  private Instant openUntil = Instant.MIN;
-  private String lastFailure = "";
-  private boolean held;
-  private Chain chain = Chain.UNCHECKED;
-
-  /** Seen on its network's chain since it was last found on another: it may have served. */
-  private boolean vouched;
-
+  private final AtomicReference<BreakerState> current = new AtomicReference<>(BreakerState.FIRST);
   private volatile StateListener listener = (from, to, reason) -> {};
 
-  /** Told of every change in or out of rotation, outside the breaker's lock. */
+  /**
+   * Told of every change in or out of rotation as operators see it: once per change, after it is
+   * made, while the breaker holds nothing.
+   */
   @FunctionalInterface
   public interface StateListener {
     void changed(String from, String to, String reason);
@@ -72,38 +70,49 @@ public final class CircuitBreaker {
   }
 
   /**
-   * What the admin API, JMX and the state log show: HELD while an operator holds it, then
-   * WRONG_CHAIN or UNVERIFIED while its chain is not the network's.
+   * Makes one change: applies {@code step} to the current state until the result is swapped in over
+   * the very state it was computed from, then tells the listener if what it shows changed. A step
+   * that changes nothing writes nothing and tells nothing.
+   *
+   * @return the state the change was made from
    */
-  private String shown() {
-    if (held) {
-      return "HELD";
-    }
-    return chain == Chain.WRONG_CHAIN || chain == Chain.UNVERIFIED ? chain.name() : state.name();
-  }
-
-  private void tell(String before, String after, String reason) {
-    String from = before.equals("PROBING") ? "OPEN" : before;
-    String to = after.equals("PROBING") ? "OPEN" : after;
+  private BreakerState move(UnaryOperator<BreakerState> step, String reason) {
+    BreakerState before;
+    BreakerState after;
+    do {
+      before = current.get();
+      after = step.apply(before);
+      if (after.equals(before)) {
+        return before;
+      }
+    } while (!current.compareAndSet(before, after));
+    String from = before.told();
+    String to = after.told();
     if (!from.equals(to)) {
       listener.changed(from, to, reason);
     }
+    return before;
+  }
+
+  private Instant reopenAt() {
+    return clock.instant().plus(outOfService);
   }
 
   /** Whether requests may be sent now. */
-  public synchronized boolean inRotation() {
-    return state == State.CLOSED && !held && (chain == Chain.UNCHECKED || chain == Chain.VERIFIED);
+  public boolean inRotation() {
+    return current.get().inRotation();
   }
 
-  /** Its network names a chain id: it takes no traffic until it is seen on that chain. */
-  public synchronized void requireChain() {
-    if (chain == Chain.UNCHECKED) {
-      chain = Chain.UNVERIFIED;
-    }
+  /**
+   * Its network names a chain id: it takes no traffic until it is seen on that chain. Set before it
+   * serves, so no change is told.
+   */
+  public void requireChain() {
+    current.updateAndGet(BreakerState::chainRequired);
   }
 
-  public synchronized Chain chain() {
-    return chain;
+  public Chain chain() {
+    return current.get().chain();
   }
 
   /**
@@ -114,24 +123,8 @@ public final class CircuitBreaker {
    *     last found elsewhere: what it answered in between may be the other chain's
    */
   public boolean chainSeen(boolean right, String reason) {
-    String from;
-    String to;
-    boolean turned;
-    synchronized (this) {
-      if (chain == Chain.UNCHECKED) {
-        return false;
-      }
-      from = shown();
-      chain = right ? Chain.VERIFIED : Chain.WRONG_CHAIN;
-      turned = !right && vouched;
-      vouched = right;
-      if (!right) {
-        lastFailure = reason;
-      }
-      to = shown();
-    }
-    tell(from, to, reason);
-    return turned;
+    BreakerState before = move(s -> s.chainSeen(right, reason), reason);
+    return before.chain() != Chain.UNCHECKED && !right && before.vouched();
   }
 
   /**
@@ -142,92 +135,57 @@ public final class CircuitBreaker {
    * @return whether it was verified and now is not
    */
   public boolean chainInDoubt(String reason) {
-    String from;
-    String to;
-    synchronized (this) {
-      if (chain != Chain.VERIFIED) {
-        return false;
-      }
-      from = shown();
-      chain = Chain.UNVERIFIED;
-      lastFailure = reason;
-      to = shown();
-    }
-    tell(from, to, reason);
-    return true;
+    return move(s -> s.chainInDoubt(reason), reason).chain() == Chain.VERIFIED;
   }
 
   /**
    * Whether it is out only until its chain is seen again (not for failures, not held): a check of
    * its chain may bring it back at any moment.
    */
-  public synchronized boolean awaitingChain() {
-    return state == State.CLOSED && !held && chain == Chain.UNVERIFIED;
+  public boolean awaitingChain() {
+    return current.get().awaitingChain();
   }
 
   /**
    * Whether the head poll asks it: in rotation, or out only until its chain is seen to be the
    * network's (so a chain check comes with every poll).
    */
-  public synchronized boolean polled() {
-    return state == State.CLOSED && !held;
+  public boolean polled() {
+    return current.get().polled();
   }
 
-  /** Whether the upstream is out and its interval has passed, so a probe should be sent. */
-  public synchronized boolean probeDue() {
-    if (!held && state == State.OPEN && !clock.instant().isBefore(openUntil)) {
-      state = State.PROBING;
-      return true;
-    }
-    return false;
+  /**
+   * Whether the upstream is out and its interval has passed, so a probe should be sent: true for
+   * one caller only, however many ask at once.
+   */
+  public boolean probeDue() {
+    Instant now = clock.instant();
+    return move(s -> s.probing(now), "").probeDue(now);
   }
 
   /**
    * A call was answered: the count of consecutive failures starts again. An answer that comes while
    * the upstream is out (to a call sent before it left) does not bring it back; only a probe does.
+   * Writes only when there were failures to forget, so answers in a row share nothing.
    */
-  public synchronized void onSuccess() {
-    if (state == State.CLOSED) {
-      consecutiveFailures = 0;
-    }
+  public void onSuccess() {
+    move(BreakerState::succeeded, "");
   }
 
   /** A probe was answered as it should be: the upstream is back in rotation. */
   public void probeSucceeded() {
-    String from;
-    String to;
-    synchronized (this) {
-      from = shown();
-      consecutiveFailures = 0;
-      state = State.CLOSED;
-      to = shown();
-    }
-    tell(from, to, "");
+    move(BreakerState::probeSucceeded, "");
   }
 
   public void onFailure(String reason) {
-    String from;
-    String to;
-    synchronized (this) {
-      from = shown();
-      lastFailure = reason;
-      consecutiveFailures++;
-      if (state == State.PROBING || consecutiveFailures >= failureThreshold) {
-        openLocked();
-      }
-      to = shown();
-    }
-    tell(from, to, reason);
+    Instant until = reopenAt();
+    move(s -> s.failed(reason, failureThreshold, until), reason);
   }
 
   /** Takes the upstream out at once (an operator's action, or a failed probe). */
   public void open() {
-    String from;
-    synchronized (this) {
-      from = shown();
-      openLocked();
-    }
-    tell(from, State.OPEN.name(), "taken out");
+    Instant until = reopenAt();
+    move(s -> s.opened(until), "taken out");
   }
 
   /**
@@ -237,60 +195,37 @@ public final class CircuitBreaker {
    * @return whether it was in rotation and now is not
    */
   public boolean trip(String reason) {
-    String from;
-    synchronized (this) {
-      if (state != State.CLOSED || held) {
-        return false;
-      }
-      from = shown();
-      lastFailure = reason;
-      openLocked();
-    }
-    tell(from, State.OPEN.name(), reason);
-    return true;
-  }
-
-  private void openLocked() {
-    state = State.OPEN;
-    openUntil = clock.instant().plus(outOfService);
+    Instant until = reopenAt();
+    BreakerState before = move(s -> s.tripped(reason, until), reason);
+    return before.state() == State.CLOSED && !before.held();
   }
 
   /**
    * An operator takes the upstream out of rotation until {@link #release()}; no probes meanwhile.
    */
   public void hold() {
-    String from;
-    synchronized (this) {
-      from = shown();
-      held = true;
-    }
-    tell(from, "HELD", "held by an operator");
+    move(s -> s.held(true), "held by an operator");
   }
 
   /** An operator puts a held upstream back; it still has to pass a probe if it had failed. */
   public void release() {
-    String to;
-    synchronized (this) {
-      held = false;
-      to = shown();
-    }
-    tell("HELD", to, "released by an operator");
+    move(s -> s.held(false), "released by an operator");
   }
 
-  public synchronized boolean held() {
-    return held;
+  public boolean held() {
+    return current.get().held();
   }
 
-  public synchronized State state() {
-    return state;
+  public State state() {
+    return current.get().state();
   }
 
   /** The state as operators see it: CLOSED, OPEN, PROBING or HELD. */
-  public synchronized String shownState() {
-    return shown();
+  public String shownState() {
+    return current.get().shown();
   }
 
-  public synchronized String lastFailure() {
-    return lastFailure;
+  public String lastFailure() {
+    return current.get().lastFailure();
   }
 }

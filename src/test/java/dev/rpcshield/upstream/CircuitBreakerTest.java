@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rpcshield.testing.AtOnce;
 import dev.rpcshield.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.Test;
 
 class CircuitBreakerTest {
@@ -123,5 +126,105 @@ class CircuitBreakerTest {
     breaker.release();
     breaker.open();
     assertFalse(breaker.awaitingChain(), "out for failures: only a probe brings it back");
+  }
+
+  @Test
+  void onlyWhatOperatorsSeeChangingIsTold() {
+    breaker.hold();
+    breaker.open();
+    assertEquals("HELD", breaker.shownState());
+    breaker.release();
+    breaker.release();
+    assertEquals("OPEN", breaker.shownState());
+    assertEquals(
+        List.of("CLOSED->HELD held by an operator", "HELD->OPEN released by an operator"),
+        changes,
+        "a hold hides the opening, and a second release changes nothing");
+  }
+
+  @Test
+  void aTripWhileItsChainIsUnverifiedIsToldWhenTheChainIsSeen() {
+    breaker.requireChain();
+    assertTrue(breaker.trip("unresponsive: no answer for 1500 ms"));
+    assertEquals("UNVERIFIED", breaker.shownState());
+    breaker.chainSeen(true, "on chain 8453");
+    assertEquals("OPEN", breaker.shownState());
+    assertEquals(List.of("UNVERIFIED->OPEN on chain 8453"), changes);
+  }
+
+  @Test
+  void failuresRecordedAtOnceAreAllCounted() throws Exception {
+    int threads = 8;
+    int each = 500;
+    CircuitBreaker shared = new CircuitBreaker(clock, threads * each, Duration.ofSeconds(10));
+    Queue<String> told = listenTo(shared);
+    try (AtOnce atOnce = new AtOnce(threads)) {
+      atOnce.run(() -> {
+        for (int i = 0; i < each; i++) {
+          shared.onFailure("HTTP 502");
+        }
+        return null;
+      });
+    }
+    assertFalse(shared.inRotation(), "only the last of 4000 failures reaches the threshold");
+    assertEquals(List.of("CLOSED->OPEN HTTP 502"), List.copyOf(told));
+  }
+
+  @Test
+  void aBreakerOpenedByManyThreadsAtOnceIsToldOnce() throws Exception {
+    try (AtOnce atOnce = new AtOnce(8)) {
+      for (int round = 0; round < 200; round++) {
+        CircuitBreaker shared = new CircuitBreaker(clock, 3, Duration.ofSeconds(10));
+        Queue<String> told = listenTo(shared);
+        atOnce.run(() -> {
+          shared.onFailure("timeout");
+          return null;
+        });
+        assertEquals(List.of("CLOSED->OPEN timeout"), List.copyOf(told), "round " + round);
+      }
+    }
+  }
+
+  @Test
+  void aDueProbeAndATripGoToOneCallerOnly() throws Exception {
+    Queue<String> told = listenTo(breaker);
+    try (AtOnce atOnce = new AtOnce(8)) {
+      for (int round = 0; round < 200; round++) {
+        List<Boolean> tripped = atOnce.run(() -> breaker.trip("unresponsive"));
+        assertEquals(1, tripped.stream().filter(t -> t).count(), "round " + round);
+        clock.advance(Duration.ofSeconds(10));
+        List<Boolean> due = atOnce.run(breaker::probeDue);
+        assertEquals(1, due.stream().filter(d -> d).count(), "round " + round);
+        breaker.probeSucceeded();
+        assertEquals(2 * (round + 1), told.size(), "one out and one back per round");
+      }
+    }
+  }
+
+  @Test
+  void holdsAndReleasesRacingAreEachToldOnce() throws Exception {
+    Queue<String> told = listenTo(breaker);
+    try (AtOnce atOnce = new AtOnce(8)) {
+      for (int round = 0; round < 200; round++) {
+        atOnce.run(() -> {
+          breaker.hold();
+          return null;
+        });
+        atOnce.run(() -> {
+          breaker.release();
+          return null;
+        });
+        assertEquals(2 * (round + 1), told.size(), "round " + round);
+      }
+    }
+    assertEquals(
+        List.of("CLOSED->HELD held by an operator", "HELD->CLOSED released by an operator"),
+        List.copyOf(told).subList(0, 2));
+  }
+
+  private static Queue<String> listenTo(CircuitBreaker b) {
+    Queue<String> told = new ConcurrentLinkedQueue<>();
+    b.listen((from, to, reason) -> told.add(from + "->" + to + " " + reason));
+    return told;
   }
 }
