@@ -3,39 +3,18 @@ package dev.rpcshield.upstream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One upstream at run time: its settings, its own circuit breaker, its caps and its counters.
- * Shared by every request; all state is thread-safe.
+ * One upstream at run time: its settings, the caps that admit requests to it, and its health
+ * ({@link UpstreamHealth}: breaker, silence, latency, chain, head). Shared by every request; all
+ * state is thread-safe and lock-free.
  */
 public final class Upstream {
   private volatile UpstreamSettings settings;
-  private final CircuitBreaker breaker;
   private volatile RateCap rateCap;
   private final AtomicInteger inFlight = new AtomicInteger();
-  private final AtomicLong requests = new AtomicLong();
-  private final AtomicLong failures = new AtomicLong();
-  private final AtomicLong hedges = new AtomicLong();
-  private final AtomicInteger waiting = new AtomicInteger();
-  private final AtomicLong unanswered = new AtomicLong();
-  private final UpstreamHead head = new UpstreamHead();
   private final Clock clock;
-  private final long chainId;
-  private volatile long seenChainId = -1;
-  private volatile Runnable chainTurned = () -> {};
-  private volatile Runnable chainDoubted = () -> {};
-  private volatile double latencyMillisEwma;
-  private volatile double latencyDeviationEwma;
-
-  /**
-   * Its latency over the last few hundred answers (weight 1 %): what it is usually like, which the
-   * few answers a slowdown lets through before it is taken out barely move.
-   */
-  private volatile double baselineMillis;
-
-  /** When the current wait began, or the last answer came if later (see {@link #silentFor}). */
-  private volatile long waitSince;
+  private final UpstreamHealth health;
 
   /** An upstream whose chain is not checked. */
   public Upstream(UpstreamSettings settings, CircuitBreaker breaker, Clock clock) {
@@ -48,17 +27,13 @@ public final class Upstream {
   public Upstream(UpstreamSettings settings, CircuitBreaker breaker, Clock clock, long chainId) {
     this.settings = settings;
     this.clock = clock;
-    this.breaker = breaker;
-    this.chainId = chainId;
-    if (chainId != 0) {
-      breaker.requireChain();
-    }
+    this.health = new UpstreamHealth(breaker, clock, chainId);
     this.rateCap = settings.maxRps() > 0 ? new RateCap(clock, settings.maxRps()) : null;
   }
 
   /**
    * Takes new settings for the same URL (weight, caps, timeouts, retries, headers) while it keeps
-   * its breaker, head, counters and requests in flight; a new rate cap starts full.
+   * its health and requests in flight; a new rate cap starts full.
    */
   void reconfigure(UpstreamSettings next) {
     if (!next.name().equals(settings.name()) || !next.url().equals(settings.url())) {
@@ -78,81 +53,9 @@ public final class Upstream {
     return settings;
   }
 
-  public CircuitBreaker breaker() {
-    return breaker;
-  }
-
-  /** The chain id its network expects, 0 when the network names none. */
-  public long chainId() {
-    return chainId;
-  }
-
-  /** The chain id its eth_chainId last answered, -1 before any answer. */
-  public long seenChainId() {
-    return seenChainId;
-  }
-
-  /**
-   * Told when it is found on another chain after it had been seen on its network's: what it
-   * answered since may be that other chain's.
-   */
-  void onChainTurned(Runnable listener) {
-    this.chainTurned = listener;
-  }
-
-  /**
-   * Told when a broken connection has taken it out until its chain is seen again: its chain should
-   * be asked at once, so it is back within a round trip when it is still on its network's.
-   */
-  void onChainDoubted(Runnable listener) {
-    this.chainDoubted = listener;
-  }
-
-  /**
-   * Records the chain id its eth_chainId answered and whether that is its network's; an upstream on
-   * another chain leaves rotation until a later answer is right, and the heads recorded for it are
-   * forgotten, as they may be that other chain's.
-   */
-  void chainSeen(long seen) {
-    seenChainId = seen;
-    if (chainId == 0) {
-      return;
-    }
-    boolean right = seen == chainId;
-    if (!right) {
-      head.forget();
-    }
-    if (breaker.chainSeen(
-        right,
-        right ? "on chain " + seen : "on chain " + seen + " but its network is chain " + chainId)) {
-      chainTurned.run();
-    }
-  }
-
-  /**
-   * A connection to it was refused or broke: it may come back as a new process (a restart, a URL
-   * now pointing elsewhere), so on a network with a chain id it serves again only once its chain
-   * has been seen; its chain is asked at once (see {@link #onChainDoubted}), and by every head
-   * poll. A wait the gateway itself interrupted says nothing about the upstream and changes
-   * nothing.
-   */
-  public void connectionFailed(UpstreamFailure failure) {
-    if (chainId != 0
-        && !failure.interrupted()
-        && (failure.kind() == UpstreamFailure.Kind.CONNECT
-            || failure.kind() == UpstreamFailure.Kind.IO)
-        && breaker.chainInDoubt(
-            "connection failed (" + failure.reason() + "), chain to be seen again")) {
-      chainDoubted.run();
-    }
-  }
-
-  /** Its head went back without its chain shown: it serves again once its chain has been seen. */
-  void headWentBack(long from, long to) {
-    if (chainId != 0) {
-      breaker.chainInDoubt(
-          "head went back from " + from + " to " + to + ", chain to be seen again");
-    }
+  /** Its one health record, which its attempts and its head watcher feed. */
+  public UpstreamHealth health() {
+    return health;
   }
 
   /**
@@ -177,42 +80,14 @@ public final class Upstream {
     inFlight.decrementAndGet();
   }
 
-  public void recordAttempt(long millis, boolean failed) {
-    requests.incrementAndGet();
-    if (failed) {
-      failures.incrementAndGet();
-    } else {
-      double previous = latencyMillisEwma;
-      latencyMillisEwma = previous == 0 ? millis : previous * 0.9 + millis * 0.1;
-      double deviation = Math.abs(millis - previous);
-      latencyDeviationEwma =
-          previous == 0 ? millis / 2.0 : latencyDeviationEwma * 0.75 + deviation * 0.25;
-      double base = baselineMillis;
-      baselineMillis = base == 0 ? millis : base * 0.99 + millis * 0.01;
-    }
+  /** Requests in flight now, when a cap is set (else -1). */
+  public int inFlight() {
+    return settings.maxInFlight() > 0 ? inFlight.get() : -1;
   }
 
-  /** A request to it is now waiting for an answer; paired with {@link #stoppedWaiting}. */
-  public void startedWaiting() {
-    if (waiting.getAndIncrement() == 0) {
-      waitSince = clock.millis();
-    }
-  }
-
-  /** A request stopped waiting; {@code answered} when the upstream did answer (any answer). */
-  public void stoppedWaiting(boolean answered) {
-    long now = clock.millis();
-    if (answered) {
-      answered(now);
-    }
-    if (waiting.decrementAndGet() == 0 && !answered) {
-      unanswered.addAndGet(now - waitSince);
-    }
-  }
-
-  /** It answered something (a head poll, a probe): it is not stalled. */
-  void answered() {
-    answered(clock.millis());
+  /** Requests in flight now, whether or not a cap is set. */
+  int active() {
+    return inFlight.get();
   }
 
   /**
@@ -222,117 +97,112 @@ public final class Upstream {
    */
   byte[] ask(UpstreamTransport transport, byte[] payload)
       throws UpstreamTransport.UpstreamException {
-    startedWaiting();
+    health.startedWaiting();
     byte[] body;
     try {
       body = transport.exchange(this, payload, settings.timeout(), null, false);
     } catch (UpstreamTransport.UpstreamException e) {
       UpstreamFailure.Kind kind = e.failure().kind();
-      stoppedWaiting(
+      health.stoppedWaiting(
           kind == UpstreamFailure.Kind.HTTP_STATUS || kind == UpstreamFailure.Kind.TOO_LARGE);
       throw e;
     }
-    stoppedWaiting(true);
+    health.stoppedWaiting(true);
     return body;
   }
 
-  /**
-   * Ends any silence. Called on every answer, so it writes the shared fields only when they change
-   * (at most once a millisecond under load), not once per request.
-   */
-  private void answered(long now) {
-    if (unanswered.get() != 0) {
-      unanswered.set(0);
-    }
-    if (waitSince != now) {
-      waitSince = now;
-    }
+  // What follows reads or feeds its health under the names its callers have always used; each is
+  // documented on UpstreamHealth.
+
+  public CircuitBreaker breaker() {
+    return health.breaker();
   }
 
-  /**
-   * How long requests have waited on it since it last answered anything: the time since its last
-   * answer during which at least one request was waiting. Requests that wait one after another
-   * (each given up on when a hedge answers first) add up, so a stall shows however it is sent to.
-   * Lock-free, so concurrent updates may make it a millisecond or two off; a stall is seconds.
-   */
-  public Duration silentFor() {
-    long open = waiting.get() > 0 ? clock.millis() - waitSince : 0;
-    return Duration.ofMillis(Math.max(0, unanswered.get() + open));
-  }
-
-  /**
-   * Whether it has stalled: it has answered before, and requests have now waited on it without any
-   * answer for {@code after}, or four times its usual latency if that is longer (an upstream that
-   * is merely slow at everything is not stalled).
-   */
-  boolean stalled(Duration after) {
-    double usual = latencyMillisEwma;
-    if (usual == 0) {
-      return false;
-    }
-    long threshold = Math.max(after.toMillis(), Math.round(4 * usual));
-    return silentFor().toMillis() >= threshold;
-  }
-
-  /**
-   * How long to wait for its answer before also asking another upstream: its smoothed latency plus
-   * four deviations (as TCP's retransmission timer), within the given bounds.
-   */
-  public Duration hedgeDelay(Duration min, Duration max) {
-    long millis = Math.round(latencyMillisEwma + 4 * latencyDeviationEwma);
-    return Duration.ofMillis(Math.clamp(millis, min.toMillis(), max.toMillis()));
-  }
-
-  /**
-   * Whether an answer that took {@code millis} came about as fast as its answers usually do: within
-   * four times its baseline latency (as a stall is four times its usual silence), and never faster
-   * than {@code floor} needs to be. Without a latency seen yet, any answer does.
-   */
-  boolean usualSpeed(long millis, Duration floor) {
-    double base = baselineMillis;
-    return base == 0 || millis <= Math.max(floor.toMillis(), Math.round(4 * base));
-  }
-
-  /** Its latency over the last few hundred answers, in milliseconds (0 before any). */
-  double baselineMillis() {
-    return baselineMillis;
-  }
-
-  public void hedged() {
-    hedges.incrementAndGet();
-  }
-
-  /** Extra attempts sent to it because another upstream was slow to answer. */
-  public long hedges() {
-    return hedges.get();
-  }
-
-  /** Its chain head as last observed. */
   public UpstreamHead head() {
-    return head;
+    return health.head();
   }
 
-  /** Requests sent, including failed ones. */
+  public long chainId() {
+    return health.chainId();
+  }
+
+  public long seenChainId() {
+    return health.seenChainId();
+  }
+
+  void onChainTurned(Runnable listener) {
+    health.onChainTurned(listener);
+  }
+
+  void onChainDoubted(Runnable listener) {
+    health.onChainDoubted(listener);
+  }
+
+  void chainSeen(long seen) {
+    health.chainSeen(seen);
+  }
+
+  void connectionFailed(UpstreamFailure failure) {
+    health.connectionFailed(failure);
+  }
+
+  void headWentBack(long from, long to) {
+    health.headWentBack(from, to);
+  }
+
+  void recordAttempt(long millis, boolean failed) {
+    health.recordAttempt(millis, failed);
+  }
+
+  void hedged() {
+    health.hedged();
+  }
+
+  void startedWaiting() {
+    health.startedWaiting();
+  }
+
+  void stoppedWaiting(boolean answered) {
+    health.stoppedWaiting(answered);
+  }
+
+  void answered() {
+    health.answered();
+  }
+
+  Duration silentFor() {
+    return health.silentFor();
+  }
+
+  boolean stalled(Duration after) {
+    return health.stalled(after);
+  }
+
+  Duration hedgeDelay(Duration min, Duration max) {
+    return health.hedgeDelay(min, max);
+  }
+
+  boolean usualSpeed(long millis, Duration floor) {
+    return health.usualSpeed(millis, floor);
+  }
+
+  double baselineMillis() {
+    return health.baselineMillis();
+  }
+
+  public long hedges() {
+    return health.hedges();
+  }
+
   public long requests() {
-    return requests.get();
+    return health.requests();
   }
 
   public long failures() {
-    return failures.get();
+    return health.failures();
   }
 
-  /** Exponentially weighted latency of successful answers, in milliseconds. */
   public double latencyMillis() {
-    return latencyMillisEwma;
-  }
-
-  /** Requests in flight now, when a cap is set (else -1). */
-  public int inFlight() {
-    return settings.maxInFlight() > 0 ? inFlight.get() : -1;
-  }
-
-  /** Requests in flight now, whether or not a cap is set. */
-  int active() {
-    return inFlight.get();
+    return health.latencyMillis();
   }
 }

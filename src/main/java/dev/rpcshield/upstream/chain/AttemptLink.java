@@ -39,7 +39,7 @@ public final class AttemptLink implements UpstreamCall {
     Exchange.Route route = exchange.route();
     Duration timeout = min(upstream.settings().timeout(), exchange.deadline().remaining());
     long started = clock.millis();
-    upstream.startedWaiting();
+    upstream.health().startedWaiting();
     CompletableFuture<byte[]> sent;
     try {
       sent =
@@ -54,18 +54,18 @@ public final class AttemptLink implements UpstreamCall {
       if (thrown != null) {
         UpstreamFailure failure = UpstreamException.of(unwrap(thrown)).failure();
         Kind kind = failure.kind();
-        upstream.stoppedWaiting(kind == Kind.HTTP_STATUS || kind == Kind.TOO_LARGE);
+        upstream.health().stoppedWaiting(kind == Kind.HTTP_STATUS || kind == Kind.TOO_LARGE);
         if (exchange.abandoned().isDone()) {
           return failed(exchange, upstream, new UpstreamFailure(kind, "abandoned", true));
         }
-        upstream.connectionFailed(failure);
-        upstream.recordAttempt(clock.millis() - started, true);
+        upstream.health().connectionFailed(failure);
+        upstream.health().recordAttempt(clock.millis() - started, true);
         upstream.breaker().onFailure(failure.reason());
         return failed(exchange, upstream, failure);
       }
-      upstream.stoppedWaiting(true);
+      upstream.health().stoppedWaiting(true);
       AnswerCheck.Checked checked = check.check(route, body);
-      upstream.recordAttempt(clock.millis() - started, checked.failure() != null);
+      upstream.health().recordAttempt(clock.millis() - started, checked.failure() != null);
       if (checked.failure() == null) {
         upstream.breaker().onSuccess();
       } else if (checked.failure().kind() != Kind.PROVIDER_ERROR) {

@@ -95,7 +95,7 @@ public final class HedgeLink implements UpstreamCall {
 
     /** After the hedge delay of the upstream waited on, hedges unless an answer came. */
     void watch(Upstream waitedOn, int nextIndex) {
-      Duration delay = waitedOn.hedgeDelay(hedging.minDelay(), hedging.maxDelay());
+      Duration delay = waitedOn.health().hedgeDelay(hedging.minDelay(), hedging.maxDelay());
       Duration remaining = exchange.deadline().remaining();
       timer.schedule(
           delay.compareTo(remaining) < 0 ? delay : remaining,
@@ -103,8 +103,8 @@ public final class HedgeLink implements UpstreamCall {
             if (result.isDone() || exchange.deadline().expired()) {
               return;
             }
-            if (waitedOn.silentFor().compareTo(delay) >= 0 || spendCredit()) {
-              exchange.route().order().get(nextIndex).hedged();
+            if (waitedOn.health().silentFor().compareTo(delay) >= 0 || spendCredit()) {
+              exchange.route().order().get(nextIndex).health().hedged();
               start();
             } else {
               watch(waitedOn, nextIndex);
