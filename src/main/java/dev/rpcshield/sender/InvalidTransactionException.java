@@ -23,4 +23,10 @@ public final class InvalidTransactionException extends Exception {
   public Reason reason() {
     return reason;
   }
+
+  /** A transaction that is not decodable, and {@code why}. */
+  static InvalidTransactionException notDecodable(String why) {
+    return new InvalidTransactionException(
+        Reason.NOT_DECODABLE, "transaction is not decodable: " + why);
+  }
 }
