@@ -3,10 +3,8 @@ package dev.rpcshield.upstream;
 import dev.rpcshield.config.Settings;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -184,29 +182,18 @@ public record UpstreamsConfig(
           s.scoped("rpcshield.upstreams"),
           name + "=" + e.getValue(),
           "upstream names of letters and digits");
+      UpstreamEndpoint endpoint = UpstreamEndpoint.read(s, name, e.getValue());
       String p = "rpcshield.upstream." + name + ".";
-      Map<String, String> headers = new LinkedHashMap<>();
-      URI url = withoutUserInfo(name, e.getValue(), headers);
-      for (String h : s.string(p + "headers", "").split(";")) {
-        int eq = h.indexOf('=');
-        if (eq > 0) {
-          headers.put(h.substring(0, eq).trim(), h.substring(eq + 1).trim());
-        } else if (!h.isBlank()) {
-          throw new IllegalArgumentException(p + "headers: expected Name=value;Name=value");
-        }
-      }
-      s.optional(p + "basic-auth")
-          .ifPresent(userPass -> headers.put("Authorization", basic(s.scoped(p), userPass)));
       upstreams.add(
           new UpstreamSettings(
               name,
-              url,
+              endpoint.url(),
               s.duration(p + "timeout", defaultTimeout),
               s.integer(p + "retries", defaultRetries),
               s.integer(p + "weight", 1),
               s.decimal(p + "max-rps", 0),
               s.integer(p + "max-in-flight", defaultInFlight),
-              headers,
+              endpoint.headers(),
               s.bool(p + "forward-client-ip", false),
               s.integer(p + "max-batch-size", defaultBatch)));
     }
@@ -268,36 +255,5 @@ public record UpstreamsConfig(
                 .map(c -> Settings.parse(codes, c, Integer::valueOf))
                 .toList()),
         s.list("rpcshield.upstream.failover-error-messages", ErrorClassifier.DEFAULT_MESSAGES));
-  }
-
-  /** Moves {@code user:pass@} out of the URL into a basic-auth header. */
-  private static URI withoutUserInfo(String name, String text, Map<String, String> headers) {
-    try {
-      URI uri = new URI(text);
-      if (uri.getRawUserInfo() == null) {
-        return uri;
-      }
-      headers.put("Authorization", basic(uri.getUserInfo()));
-      return new URI(
-          uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), uri.getQuery(), null);
-    } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("upstream " + name + ": URL is not valid");
-    }
-  }
-
-  private static String basic(String userPass) {
-    return "Basic " + Base64.getEncoder().encodeToString(userPass.getBytes(StandardCharsets.UTF_8));
-  }
-
-  /**
-   * The header for a {@code basic-auth} setting, which must be {@code user:password} (the user may
-   * be empty); the refusal never shows the value, a secret.
-   */
-  private static String basic(String prefix, String userPass) {
-    if (userPass.indexOf(':') < 0) {
-      throw new IllegalArgumentException(
-          prefix + "basic-auth: expected user:password (the value is not shown)");
-    }
-    return basic(userPass);
   }
 }
