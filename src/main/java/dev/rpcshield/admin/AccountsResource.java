@@ -14,12 +14,9 @@ import dev.rpcshield.upstream.Upstreams;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
-import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -33,11 +30,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.math.BigDecimal;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -53,6 +47,11 @@ public class AccountsResource {
 
   private AccountStore store() {
     return accounts.store();
+  }
+
+  private AccountChanges changes() {
+    return new AccountChanges(
+        accounts.tiers(), () -> upstreams.networks().stream().map(Network::name).toList());
   }
 
   private String actor() {
@@ -71,8 +70,9 @@ public class AccountsResource {
   public Response create(String body) {
     JsonObject in = AdminJson.parse(body);
     String name = AdminJson.string(in, "name", true, 200);
-    String tier = tier(AdminJson.string(in, "tier", false, 64));
-    Consumer<Account> overrides = overrides(in).andThen(networks(in));
+    AccountChanges changes = changes();
+    String tier = changes.tier(AdminJson.string(in, "tier", false, 64));
+    Consumer<Account> overrides = changes.overridesAndNetworks(in);
     Account created = store().createAccount(name, tier == null ? "free" : tier, actor());
     Account a =
         store().updateAccount(created.getId(), overrides, actor(), "overrides").orElseThrow();
@@ -108,9 +108,10 @@ public class AccountsResource {
   public String update(@PathParam("id") String id, String body) {
     JsonObject in = AdminJson.parse(body);
     String name = AdminJson.string(in, "name", false, 200);
-    String tier = tier(AdminJson.string(in, "tier", false, 64));
+    AccountChanges changes = changes();
+    String tier = changes.tier(AdminJson.string(in, "tier", false, 64));
     Boolean enabled = AdminJson.bool(in, "enabled");
-    Consumer<Account> overrides = overrides(in).andThen(networks(in));
+    Consumer<Account> overrides = changes.overridesAndNetworks(in);
     Account a =
         store()
             .updateAccount(
@@ -220,82 +221,5 @@ public class AccountsResource {
                 id(id), x -> x.setFlaggedHighRateAt(null), actor(), "clear high-rate flag")
             .orElseThrow(() -> notFound("account"));
     return AdminJson.account(a).build().toString();
-  }
-
-  private String tier(String tier) {
-    if (tier != null && accounts.tiers().tier(tier).isEmpty()) {
-      throw badField(
-          "tier", "unknown tier '" + tier + "'; known: " + accounts.tiers().all().keySet());
-    }
-    return tier;
-  }
-
-  /**
-   * The networks an account's keys may call: absent leaves them, null allows every network, a list
-   * names networks this gateway serves.
-   */
-  private Consumer<Account> networks(JsonObject in) {
-    if (!in.containsKey("networks")) {
-      return a -> {};
-    }
-    if (in.isNull("networks")) {
-      return a -> a.setNetworks(null);
-    }
-    List<String> known = upstreams.networks().stream().map(Network::name).toList();
-    String why = "networks must be null (every network) or a non-empty list of " + known;
-    if (!(in.get("networks") instanceof JsonArray list) || list.isEmpty()) {
-      throw badField("networks", why);
-    }
-    List<String> names = new ArrayList<>();
-    for (JsonValue v : list) {
-      if (!(v instanceof JsonString s) || !known.contains(s.getString())) {
-        throw badField("networks", why);
-      }
-      if (!names.contains(s.getString())) {
-        names.add(s.getString());
-      }
-    }
-    return a -> a.setNetworks(names);
-  }
-
-  private static Consumer<Account> overrides(JsonObject in) {
-    if (!in.containsKey("overrides") || in.isNull("overrides")) {
-      return a -> {};
-    }
-    if (!(in.get("overrides") instanceof JsonObject o)) {
-      throw badField("overrides", "overrides must be an object");
-    }
-    BigDecimal rps = AdminJson.override(o, OverrideLimit.RPS);
-    BigDecimal burst = AdminJson.override(o, OverrideLimit.BURST);
-    BigDecimal cu = AdminJson.override(o, OverrideLimit.CU_PER_SECOND);
-    BigDecimal monthly = AdminJson.override(o, OverrideLimit.MONTHLY_CU);
-    BigDecimal ws = AdminJson.override(o, OverrideLimit.WS_CONNECTIONS);
-    Boolean exempt = AdminJson.bool(o, "senderExempt");
-    for (String field : o.keySet()) {
-      if (!Set.of("rps", "burst", "cuPerSecond", "monthlyCu", "wsConnections", "senderExempt")
-          .contains(field)) {
-        throw badField("overrides." + field, "unknown override '" + field + "'");
-      }
-    }
-    return a -> {
-      if (o.containsKey("rps")) {
-        a.setRpsOverride(rps == null ? null : rps.doubleValue());
-      }
-      if (o.containsKey("burst")) {
-        a.setBurstOverride(burst == null ? null : burst.longValueExact());
-      }
-      if (o.containsKey("cuPerSecond")) {
-        a.setCuPerSecondOverride(cu == null ? null : cu.doubleValue());
-      }
-      if (o.containsKey("monthlyCu")) {
-        a.setMonthlyCuOverride(monthly == null ? null : monthly.longValueExact());
-      }
-      if (o.containsKey("wsConnections")) {
-        a.setWsConnectionsOverride(ws == null ? null : ws.intValueExact());
-      }
-      if (exempt != null) {
-        a.setSenderExempt(exempt);
-      }
-    };
   }
 }
