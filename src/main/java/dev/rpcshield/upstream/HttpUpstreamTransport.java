@@ -1,14 +1,6 @@
 package dev.rpcshield.upstream;
 
-import dev.rpcshield.upstream.UpstreamFailure.Kind;
-import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.net.ConnectException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -19,9 +11,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.hc.client5.http.ConnectTimeoutException;
-import org.apache.hc.client5.http.HttpHostConnectException;
-import org.apache.hc.client5.http.async.methods.AbstractBinResponseConsumer;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.config.TlsConfig;
@@ -29,11 +18,7 @@ import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
-import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.http.Header;
-import org.apache.hc.core5.http.HttpHeaders;
-import org.apache.hc.core5.http.HttpResponse;
 import org.apache.hc.core5.http.nio.entity.AsyncEntityProducers;
 import org.apache.hc.core5.http.nio.support.AsyncRequestBuilder;
 import org.apache.hc.core5.http2.HttpVersionPolicy;
@@ -154,10 +139,13 @@ public final class HttpUpstreamTransport implements UpstreamTransport, AutoClose
     Future<byte[]> exchange =
         client(upstream, submission)
             .execute(
-                post.build(), new Capped(maxResponseBytes), context, completing(answer, timeout));
+                post.build(),
+                new HttpAnswers.Capped(maxResponseBytes),
+                context,
+                HttpAnswers.completing(answer, timeout));
     ScheduledFuture<?> deadline =
         deadlines.schedule(
-            () -> answer.completeExceptionally(timedOut(timeout)),
+            () -> answer.completeExceptionally(HttpAnswers.timedOut(timeout)),
             timeout.toNanos(),
             TimeUnit.NANOSECONDS);
     answer.whenComplete((body, failure) -> {
@@ -167,116 +155,6 @@ public final class HttpUpstreamTransport implements UpstreamTransport, AutoClose
       }
     });
     return answer;
-  }
-
-  /**
-   * Completes {@code answer} from the I/O reactor. A {@link CompletableFuture} rather than the
-   * client's own future, which waits on a monitor: on Java 21 a virtual thread waiting on a monitor
-   * holds its carrier thread, one parked on a {@code CompletableFuture} does not.
-   */
-  private static FutureCallback<byte[]> completing(
-      CompletableFuture<byte[]> answer, Duration timeout) {
-    return new FutureCallback<>() {
-      @Override
-      public void completed(byte[] body) {
-        answer.complete(body);
-      }
-
-      @Override
-      public void failed(Exception e) {
-        answer.completeExceptionally(
-            switch (e) {
-              case StatusException status ->
-                  new UpstreamException(Kind.HTTP_STATUS, "HTTP " + status.status);
-              case TooLarge tooLarge ->
-                  new UpstreamException(Kind.TOO_LARGE, "answer larger than the response cap");
-              case SocketTimeoutException t when !(t instanceof ConnectTimeoutException) ->
-                  timedOut(timeout);
-              default -> classify(e);
-            });
-      }
-
-      @Override
-      public void cancelled() {
-        answer.completeExceptionally(UpstreamException.interrupted());
-      }
-    };
-  }
-
-  private static UpstreamException timedOut(Duration timeout) {
-    return new UpstreamException(Kind.TIMEOUT, "timed out after " + timeout.toMillis() + " ms");
-  }
-
-  /**
-   * Collects a 200 answer's body up to the cap; any other status fails the exchange. A declared
-   * length over the cap fails before the body is read, one within it is read into an array of
-   * exactly that size.
-   */
-  private static final class Capped extends AbstractBinResponseConsumer<byte[]> {
-    private final long cap;
-    private byte[] body = new byte[0];
-    private int length;
-
-    Capped(long cap) {
-      this.cap = cap;
-    }
-
-    @Override
-    protected void start(HttpResponse response, ContentType contentType) throws IOException {
-      if (response.getCode() != 200) {
-        throw new StatusException(response.getCode());
-      }
-      Header declared = response.getFirstHeader(HttpHeaders.CONTENT_LENGTH);
-      if (declared != null) {
-        long size = Long.parseLong(declared.getValue().trim());
-        if (size > cap) {
-          throw new TooLarge();
-        }
-        body = new byte[(int) size];
-      }
-    }
-
-    @Override
-    protected int capacityIncrement() {
-      return 16 * 1024;
-    }
-
-    @Override
-    protected void data(ByteBuffer src, boolean endOfStream) throws IOException {
-      int n = src.remaining();
-      if (length + (long) n > cap) {
-        throw new TooLarge();
-      }
-      if (length + n > body.length) {
-        body = Arrays.copyOf(body, Math.max(length + n, Math.max(1024, body.length * 2)));
-      }
-      src.get(body, length, n);
-      length += n;
-    }
-
-    @Override
-    protected byte[] buildResult() {
-      return length == body.length ? body : Arrays.copyOf(body, length);
-    }
-
-    @Override
-    public void releaseResources() {}
-  }
-
-  private static UpstreamException classify(Throwable e) {
-    if (e instanceof ConnectTimeoutException) {
-      return new UpstreamException(Kind.CONNECT, "connect timed out");
-    }
-    if (e instanceof HttpHostConnectException
-        || e instanceof ConnectException
-        || e instanceof UnknownHostException) {
-      return new UpstreamException(Kind.CONNECT, "connection refused");
-    }
-    if (e instanceof InterruptedIOException) {
-      return UpstreamException.interrupted();
-    }
-    String what = e.getMessage() == null ? "connection failed" : e.getMessage();
-    return new UpstreamException(Kind.IO, what.length() > 80 ? what.substring(0, 80) : what);
   }
 
   /**
@@ -302,22 +180,5 @@ public final class HttpUpstreamTransport implements UpstreamTransport, AutoClose
     deadlines.shutdownNow();
     Stream.concat(clients.values().stream(), submitClients.values().stream())
         .forEach(c -> c.close(CloseMode.IMMEDIATE));
-  }
-
-  /** A non-200 status, carried out of the response handler. */
-  private static final class StatusException extends IOException {
-    final int status;
-
-    StatusException(int status) {
-      super("HTTP " + status, null);
-      this.status = status;
-    }
-  }
-
-  /** An answer over the cap. */
-  private static final class TooLarge extends IOException {
-    TooLarge() {
-      super("response too large", null);
-    }
   }
 }
