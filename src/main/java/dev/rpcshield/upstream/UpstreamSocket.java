@@ -11,16 +11,21 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One WebSocket connection to an upstream, shared by many clients: requests carry gateway ids and
  * their answers are matched back; subscription notifications are handed to a listener with the
- * upstream's subscription id. Sends are serialised, as the JDK WebSocket requires.
+ * upstream's subscription id. Sends are serialised, as the JDK WebSocket requires: a queue that
+ * whoever finds it idle drains, one frame after the last one's send completed, so no caller waits
+ * on a lock or on the network.
  */
 public final class UpstreamSocket {
   private static final JsonFactory JSON = new JsonFactory();
@@ -39,13 +44,20 @@ public final class UpstreamSocket {
   private final Map<Long, CompletableFuture<byte[]>> pending = new ConcurrentHashMap<>();
   private final AtomicLong nextId = new AtomicLong(1);
   private final StringBuilder partial = new StringBuilder();
-  private final Object sendLock = new Object();
-  private CompletableFuture<WebSocket> sendChain;
+
+  /** Frames waiting to be sent, in the order their requests were made. */
+  private final Queue<Outgoing> outbox = new ConcurrentLinkedQueue<>();
+
+  /** Frames queued and not yet sent; whoever raises it from zero sends until it is back there. */
+  private final AtomicInteger unsent = new AtomicInteger();
+
   private volatile WebSocket socket;
   private volatile boolean closed;
 
   /** When anything (a frame or a pong) last came from the upstream, in nanoTime. */
   private volatile long lastHeard = System.nanoTime();
+
+  private record Outgoing(long id, String frame) {}
 
   private UpstreamSocket(String name, Listener listener) {
     this.name = name;
@@ -67,7 +79,6 @@ public final class UpstreamSocket {
     } catch (Exception e) {
       throw new IOException("cannot connect to " + name, e);
     }
-    s.sendChain = CompletableFuture.completedFuture(s.socket);
     return s;
   }
 
@@ -99,20 +110,37 @@ public final class UpstreamSocket {
             + "\",\"params\":"
             + paramsJson
             + "}";
-    send(frame)
-        .whenComplete((ws, error) -> {
-          if (error != null) {
-            fail(id, error);
-          }
-        });
+    outbox.add(new Outgoing(id, frame));
+    if (unsent.getAndIncrement() == 0) {
+      sendQueued();
+    }
     return answer;
   }
 
-  private CompletableFuture<WebSocket> send(String frame) {
-    synchronized (sendLock) {
-      sendChain = sendChain.thenCompose(ws -> ws.sendText(frame, true));
-      return sendChain;
-    }
+  /**
+   * Sends queued frames one at a time: in this thread while each send completes at once, and from
+   * the completion of the first that does not, so the stack stays flat and the order is kept.
+   */
+  private void sendQueued() {
+    do {
+      Outgoing next = outbox.remove();
+      CompletableFuture<WebSocket> sent;
+      try {
+        sent = socket.sendText(next.frame(), true);
+      } catch (RuntimeException e) {
+        sent = CompletableFuture.failedFuture(e);
+      }
+      if (!sent.isDone()) {
+        sent.whenComplete((ws, error) -> {
+          failIf(next.id(), error);
+          if (unsent.decrementAndGet() > 0) {
+            sendQueued();
+          }
+        });
+        return;
+      }
+      failIf(next.id(), sent.handle((ws, error) -> error).join());
+    } while (unsent.decrementAndGet() > 0);
   }
 
   /**
@@ -133,8 +161,9 @@ public final class UpstreamSocket {
     ws.sendPing(ByteBuffer.allocate(0));
   }
 
-  private void fail(long id, Throwable error) {
-    CompletableFuture<byte[]> f = pending.remove(id);
+  /** A request whose frame could not be sent fails with why. */
+  private void failIf(long id, Throwable error) {
+    CompletableFuture<byte[]> f = error == null ? null : pending.remove(id);
     if (f != null) {
       f.completeExceptionally(error);
     }

@@ -1,0 +1,238 @@
+package dev.rpcshield.upstream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.lang.reflect.Proxy;
+import java.net.Authenticator;
+import java.net.CookieHandler;
+import java.net.ProxySelector;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * WebSocket upstreams as the gateway's HTTP client reaches them, scripted by the test: a connection
+ * opens at once, is refused, or waits until the test opens it; every frame sent is recorded and
+ * answered (eth_subscribe with a new id, eth_chainId with {@link #chainId}, anything else true), at
+ * once or, with {@link #holdSends}, when the test completes that send.
+ */
+final class ScriptedUpstreams extends HttpClient {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** One connection the gateway opened. */
+  static final class Connection {
+    final URI url;
+    final WebSocket.Listener listener;
+    final List<String> methods = new CopyOnWriteArrayList<>();
+    WebSocket socket;
+
+    Connection(URI url, WebSocket.Listener listener) {
+      this.url = url;
+      this.listener = listener;
+    }
+
+    /** The connection drops, as when the upstream goes away. */
+    void drop() {
+      listener.onClose(socket, 1006, "");
+    }
+  }
+
+  /** Upstreams whose connections are refused. */
+  final Set<URI> refused = ConcurrentHashMap.newKeySet();
+
+  final List<Connection> connections = new CopyOnWriteArrayList<>();
+  final AtomicInteger attempts = new AtomicInteger();
+
+  /** Sends whose completion the test holds; with {@link #holdSends} every send waits here. */
+  final Queue<CompletableFuture<WebSocket>> heldSends = new ConcurrentLinkedQueue<>();
+
+  /** The most sends one connection had outstanding at once (the JDK allows one). */
+  final AtomicInteger mostOutstanding = new AtomicInteger();
+
+  private final AtomicInteger outstanding = new AtomicInteger();
+  private final AtomicInteger subscriptions = new AtomicInteger();
+  private final Queue<Runnable> heldConnects = new ConcurrentLinkedQueue<>();
+
+  volatile boolean holdConnects;
+  volatile boolean holdSends;
+  volatile long chainId = 1;
+
+  /** Opens (or refuses) every connection held so far. */
+  void openHeldConnects() {
+    for (Runnable r; (r = heldConnects.poll()) != null; ) {
+      r.run();
+    }
+  }
+
+  /** Completes the oldest held send, or fails it with {@code failure} when that is not null. */
+  void completeSend(Throwable failure) {
+    CompletableFuture<WebSocket> f = heldSends.remove();
+    if (failure == null) {
+      f.complete(null);
+    } else {
+      f.completeExceptionally(failure);
+    }
+  }
+
+  Connection last() {
+    return connections.get(connections.size() - 1);
+  }
+
+  @Override
+  public WebSocket.Builder newWebSocketBuilder() {
+    return (WebSocket.Builder)
+        Proxy.newProxyInstance(
+            getClass().getClassLoader(),
+            new Class<?>[] {WebSocket.Builder.class},
+            (builder, m, args) ->
+                switch (m.getName()) {
+                  case "buildAsync" -> connect((URI) args[0], (WebSocket.Listener) args[1]);
+                  case "header", "connectTimeout", "subprotocols" -> builder;
+                  default -> throw new UnsupportedOperationException(m.getName());
+                });
+  }
+
+  private CompletableFuture<WebSocket> connect(URI url, WebSocket.Listener listener) {
+    attempts.incrementAndGet();
+    CompletableFuture<WebSocket> built = new CompletableFuture<>();
+    Runnable settle =
+        () -> {
+          if (refused.contains(url)) {
+            built.completeExceptionally(new IOException("connection refused"));
+          } else {
+            built.complete(open(new Connection(url, listener)));
+          }
+        };
+    if (holdConnects) {
+      heldConnects.add(settle);
+    } else {
+      settle.run();
+    }
+    return built;
+  }
+
+  private WebSocket open(Connection c) {
+    c.socket =
+        (WebSocket)
+            Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {WebSocket.class},
+                (ws, m, args) ->
+                    switch (m.getName()) {
+                      case "sendText" -> send(c, JSON.readTree(args[0].toString()));
+                      case "sendPing", "sendClose" -> CompletableFuture.completedFuture(ws);
+                      case "request", "abort" -> null;
+                      default -> throw new UnsupportedOperationException(m.getName());
+                    });
+    connections.add(c);
+    c.listener.onOpen(c.socket);
+    return c.socket;
+  }
+
+  private CompletableFuture<WebSocket> send(Connection c, JsonNode call) {
+    mostOutstanding.accumulateAndGet(outstanding.incrementAndGet(), Math::max);
+    String method = call.get("method").asText();
+    c.methods.add(method);
+    String result =
+        switch (method) {
+          case "eth_subscribe" -> "\"0x" + subscriptions.incrementAndGet() + "\"";
+          case "eth_chainId" -> "\"0x" + Long.toHexString(chainId) + "\"";
+          default -> "true";
+        };
+    String answer = "{\"jsonrpc\":\"2.0\",\"id\":" + call.get("id") + ",\"result\":" + result + "}";
+    CompletableFuture<WebSocket> sent = new CompletableFuture<>();
+    CompletableFuture<WebSocket> done =
+        sent.whenComplete((ws, failed) -> {
+          if (failed == null) {
+            c.listener.onText(c.socket, answer, true);
+          }
+        });
+    if (holdSends) {
+      heldSends.add(sent);
+    } else {
+      sent.complete(c.socket);
+    }
+    return done.whenComplete((ws, failed) -> outstanding.decrementAndGet());
+  }
+
+  @Override
+  public Optional<CookieHandler> cookieHandler() {
+    return Optional.empty();
+  }
+
+  @Override
+  public Optional<Duration> connectTimeout() {
+    return Optional.empty();
+  }
+
+  @Override
+  public Redirect followRedirects() {
+    return Redirect.NEVER;
+  }
+
+  @Override
+  public Optional<ProxySelector> proxy() {
+    return Optional.empty();
+  }
+
+  @Override
+  public SSLContext sslContext() {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public SSLParameters sslParameters() {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public Optional<Authenticator> authenticator() {
+    return Optional.empty();
+  }
+
+  @Override
+  public Version version() {
+    return Version.HTTP_1_1;
+  }
+
+  @Override
+  public Optional<Executor> executor() {
+    return Optional.empty();
+  }
+
+  @Override
+  public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
+      throws IOException {
+    throw new IOException("a WebSocket-only upstream");
+  }
+
+  @Override
+  public <T> CompletableFuture<HttpResponse<T>> sendAsync(
+      HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+    return CompletableFuture.failedFuture(new IOException("a WebSocket-only upstream"));
+  }
+
+  @Override
+  public <T> CompletableFuture<HttpResponse<T>> sendAsync(
+      HttpRequest request,
+      HttpResponse.BodyHandler<T> handler,
+      HttpResponse.PushPromiseHandler<T> pushes) {
+    return CompletableFuture.failedFuture(new IOException("a WebSocket-only upstream"));
+  }
+}
