@@ -69,8 +69,8 @@ public class Subscriptions {
   private final Map<String, Channel> channels = new ConcurrentHashMap<>();
   private final SubscriptionSlots slots = new SubscriptionSlots();
 
-  /** Opens the upstream WebSocket connections. */
-  HttpClient client = HttpClient.newHttpClient();
+  /** The gateway's one client for upstream WebSocket connections, shared by every network. */
+  @Inject HttpClient client;
 
   private ScheduledExecutorService heartbeat;
 
