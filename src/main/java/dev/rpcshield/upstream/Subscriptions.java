@@ -6,21 +6,14 @@ import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.jsonrpc.RpcWriter;
 import dev.rpcshield.jsonrpc.UpstreamReply;
-import dev.rpcshield.telemetry.EventLog;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,8 +21,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * eth_subscribe over a shared upstream WebSocket per network. Clients get subscription ids issued
@@ -42,37 +33,45 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class Subscriptions {
   private static final Logger LOG = Logger.getLogger(Subscriptions.class.getName());
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   @Inject Upstreams upstreams;
   @Inject NotificationMeter meter;
   @Inject Current<SubscriptionCaps> caps;
+
+  /** The gateway's one client for upstream WebSocket connections, shared by every network. */
+  @Inject HttpClient client;
+
+  /** Where a subscription runs upstream: its id there, on which connection. */
+  private record Upstreamed(String id, UpstreamSocket socket) {}
 
   /** One client subscription, on one network's channel. */
   private static final class Sub {
     final String clientId;
     final ClientSink sink;
     final String params;
-    final Channel channel;
-    volatile String upstreamId;
+    final ChannelRiders riders;
+    volatile Upstreamed upstream;
 
-    Sub(String clientId, ClientSink sink, String params, Channel channel, String upstreamId) {
+    Sub(
+        String clientId,
+        ClientSink sink,
+        String params,
+        ChannelRiders riders,
+        Upstreamed upstream) {
       this.clientId = clientId;
       this.sink = sink;
       this.params = params;
-      this.channel = channel;
-      this.upstreamId = upstreamId;
+      this.riders = riders;
+      this.upstream = upstream;
     }
   }
 
   private final Map<String, Sub> byClientId = new ConcurrentHashMap<>();
-  private final Map<String, Channel> channels = new ConcurrentHashMap<>();
+  private final Map<String, ChannelRiders> networks = new ConcurrentHashMap<>();
   private final SubscriptionSlots slots = new SubscriptionSlots();
 
-  /** The gateway's one client for upstream WebSocket connections, shared by every network. */
-  @Inject HttpClient client;
-
-  private ScheduledExecutorService heartbeat;
+  /** Pings the upstream connections and makes lost ones again. */
+  private ScheduledExecutorService timer;
 
   /**
    * Each network's upstream connection is pinged every half of its {@code
@@ -80,23 +79,22 @@ public class Subscriptions {
    */
   @PostConstruct
   void start() {
-    heartbeat =
+    timer =
         Executors.newSingleThreadScheduledExecutor(
-            r -> Thread.ofPlatform().daemon().name("rpcshield-ws-heartbeat").unstarted(r));
+            r -> Thread.ofPlatform().daemon().name("rpcshield-ws-upstream").unstarted(r));
     for (Network n : upstreams.networks()) {
-      Channel c = new Channel(n);
-      channels.put(n.name(), c);
-      Duration silence = n.config().webSocketTimeout();
-      long every = Math.max(100, silence.toMillis() / 2);
-      heartbeat.scheduleWithFixedDelay(
-          () -> c.heartbeat(silence), every, every, TimeUnit.MILLISECONDS);
+      ChannelRiders r = new ChannelRiders();
+      r.channel = new UpstreamChannel(n, new UpstreamDialer(n, client), timer, r);
+      networks.put(n.name(), r);
+      long every = Math.max(100, n.config().webSocketTimeout().toMillis() / 2);
+      timer.scheduleWithFixedDelay(r.channel::heartbeat, every, every, TimeUnit.MILLISECONDS);
     }
   }
 
   @PreDestroy
   void stop() {
-    heartbeat.shutdownNow();
-    channels.values().forEach(Channel::close);
+    timer.shutdownNow();
+    networks.values().forEach(r -> r.channel.close());
   }
 
   /**
@@ -105,7 +103,7 @@ public class Subscriptions {
    * silence.
    */
   public void reconcile() {
-    channels.values().forEach(Channel::recheck);
+    networks.values().forEach(ChannelRiders::recheck);
   }
 
   /** Number of active client subscriptions on this instance. */
@@ -118,7 +116,8 @@ public class Subscriptions {
    * call goes upstream, so calls in flight at once cannot pass them together. A subscription whose
    * connection was given up while its answer was on the way (a failover, or the network's last
    * WebSocket upstream removed) may have been missed by whoever moved or ended the others, so it is
-   * dropped and the call gets -32011 instead of a subscription nothing would ever serve.
+   * dropped and the call gets -32011 instead of a subscription nothing would ever serve. The call
+   * waits for the connection and the answer without holding any lock.
    */
   public byte[] subscribe(Network network, ClientSink sink, RpcCall call) {
     if (network.webSocketUpstreams().isEmpty()) {
@@ -133,24 +132,34 @@ public class Subscriptions {
     Sub sub = null;
     boolean served = false;
     try {
-      Channel channel = channels.get(network.name());
-      String params = params(call);
-      UpstreamSocket socket = channel.socket();
-      UpstreamReply reply = channel.ask(socket, "eth_subscribe", params);
-      UpstreamReply.Answer a = reply.answers().get(0);
-      String upstreamId = a.isError() ? null : unquote(reply.resultJson(a));
+      ChannelRiders riders = networks.get(network.name());
+      UpstreamChannel channel = riders.channel;
+      String params = SubscriptionFrames.params(call);
+      Duration wait = channel.connectWait().plus(network.config().webSocketTimeout());
+      Map.Entry<UpstreamSocket, UpstreamReply> asked =
+          channel
+              .socket()
+              .thenCompose(
+                  s -> channel.ask(s, "eth_subscribe", params).thenApply(r -> Map.entry(s, r)))
+              .get(wait.toMillis(), TimeUnit.MILLISECONDS);
+      UpstreamSocket socket = asked.getKey();
+      UpstreamReply reply = asked.getValue();
+      String upstreamId = SubscriptionFrames.upstreamId(reply);
       if (upstreamId == null) {
-        return reply.withClientId(a, call.rawId());
+        return reply.withClientId(reply.answers().get(0), call.rawId());
       }
-      String clientId = "0x" + HexFormat.of().formatHex(randomBytes());
-      sub = new Sub(clientId, sink, params, channel, upstreamId);
+      String clientId = SubscriptionFrames.clientId();
+      sub = new Sub(clientId, sink, params, riders, new Upstreamed(upstreamId, socket));
       byClientId.put(clientId, sub);
-      channel.byUpstreamId.put(upstreamId, sub);
-      served = channel.current == socket;
+      riders.byUpstreamId.put(upstreamId, sub);
+      served = channel.current() == socket;
       if (!served) {
         return failedUpstream(call);
       }
       return RpcWriter.result(call.rawId(), "\"" + clientId + "\"");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return failedUpstream(call);
     } catch (Exception e) {
       return failedUpstream(call);
     } finally {
@@ -187,39 +196,20 @@ public class Subscriptions {
     }
   }
 
+  /** Ends {@code sub} here and on the connection it runs on upstream. */
   private void remove(Sub sub) {
     if (byClientId.remove(sub.clientId, sub)) {
       slots.release(sub.sink);
     }
-    String upstreamId = sub.upstreamId;
-    if (upstreamId != null) {
-      sub.channel.byUpstreamId.remove(upstreamId);
-      UpstreamSocket socket = sub.channel.current;
-      if (socket != null) {
-        socket.request("eth_unsubscribe", "[\"" + upstreamId + "\"]");
-      }
-    }
+    Upstreamed upstream = sub.upstream;
+    sub.riders.byUpstreamId.remove(upstream.id());
+    upstream.socket().request("eth_unsubscribe", "[\"" + upstream.id() + "\"]");
   }
 
-  /** One network's shared upstream connection and the subscriptions riding on it. */
-  private final class Channel implements UpstreamSocket.Listener {
-    final Network network;
+  /** The subscriptions riding one network's upstream channel. */
+  private final class ChannelRiders implements UpstreamChannel.Riders {
     final Map<String, Sub> byUpstreamId = new ConcurrentHashMap<>();
-    volatile UpstreamSocket current;
-
-    /** Where {@link #current} is connected. */
-    private URI currentUrl;
-
-    Channel(Network network) {
-      this.network = network;
-    }
-
-    void heartbeat(Duration silence) {
-      UpstreamSocket s = current;
-      if (s != null) {
-        s.heartbeat(silence);
-      }
-    }
+    UpstreamChannel channel;
 
     /**
      * Moves the subscriptions off an upstream that is no longer configured (or now at another URL),
@@ -227,34 +217,14 @@ public class Subscriptions {
      * for the network, ends them instead.
      */
     void recheck() {
-      if (network.webSocketUpstreams().isEmpty()) {
-        close();
-        endAll();
+      if (!channel.network().webSocketUpstreams().isEmpty()) {
+        channel.recheck();
         return;
       }
-      UpstreamSocket s;
-      synchronized (this) {
-        s = current;
-        if (s == null || currentUrl.equals(network.webSocketUpstreams().get(s.name()))) {
-          return;
-        }
-        current = null;
-      }
-      LOG.info(() -> "upstream WebSocket " + s.name() + " is no longer configured; moving");
-      s.close();
-      if (!byUpstreamId.isEmpty()) {
-        Thread.ofVirtual().name("rpcshield-resubscribe").start(this::resubscribeAll);
-      }
-    }
-
-    /**
-     * The network has no WebSocket upstream left: nothing would reach these subscriptions again, so
-     * each subscriber's connection is ended with the reason.
-     */
-    private void endAll() {
+      channel.close();
       Set<ClientSink> sinks = new HashSet<>();
       for (Sub sub : new ArrayList<>(byClientId.values())) {
-        if (sub.channel == this) {
+        if (sub.riders == this) {
           remove(sub);
           sinks.add(sub.sink);
         }
@@ -262,7 +232,7 @@ public class Subscriptions {
       if (!sinks.isEmpty()) {
         LOG.info(() ->
             "network "
-                + network.name()
+                + channel.network().name()
                 + " has no WebSocket upstream left; ending "
                 + sinks.size()
                 + " subscribers' connections");
@@ -270,200 +240,59 @@ public class Subscriptions {
       sinks.forEach(sink -> sink.end("no WebSocket upstream is configured for subscriptions"));
     }
 
-    void close() {
-      UpstreamSocket s = current;
-      current = null;
-      if (s != null) {
-        s.close();
-      }
-    }
-
-    UpstreamReply ask(UpstreamSocket socket, String method, String params) throws Exception {
-      Duration timeout = network.config().webSocketTimeout();
-      byte[] answer = socket.request(method, params).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      return UpstreamReply.read(answer);
+    @Override
+    public boolean any() {
+      return !byUpstreamId.isEmpty();
     }
 
     @Override
-    public void onNotification(String upstreamSubscription, byte[] message, UpstreamSocket from) {
+    public void notification(String upstreamSubscription, byte[] message) {
       Sub sub = byUpstreamId.get(upstreamSubscription);
-      if (sub == null || from != current) {
+      if (sub == null) {
         return;
       }
       if (!sub.sink.isOpen()) {
         remove(sub);
         return;
       }
-      byte[] notification = withSubscriptionId(message, upstreamSubscription, sub.clientId);
+      byte[] notification =
+          SubscriptionFrames.withSubscriptionId(message, upstreamSubscription, sub.clientId);
       sub.sink.send(notification);
-      meter.delivered(sub.sink.caller(), network.name(), notification.length);
+      meter.delivered(sub.sink.caller(), channel.network().name(), notification.length);
     }
 
+    /** Subscribes everything not yet on {@code socket} again there, without waiting for it. */
     @Override
-    public void onClosed(UpstreamSocket socket, String reason) {
-      if (socket != current) {
+    public void moveTo(UpstreamSocket socket) {
+      for (Sub sub : new ArrayList<>(byUpstreamId.values())) {
+        if (sub.upstream.socket() != socket) {
+          channel
+              .ask(socket, "eth_subscribe", sub.params)
+              .whenComplete((reply, failed) -> moved(sub, socket, reply, failed));
+        }
+      }
+    }
+
+    /**
+     * {@code sub} now runs on {@code socket}; one that ended meanwhile (unsubscribed, its client
+     * gone, or refused by {@link #subscribe}) is ended there too, not left running upstream.
+     */
+    private void moved(Sub sub, UpstreamSocket socket, UpstreamReply reply, Throwable failed) {
+      if (failed != null) {
+        LOG.warning(() -> "could not move subscription " + sub.clientId + ": " + failed);
         return;
       }
-      LOG.warning(() -> "upstream WebSocket " + socket.name() + " lost: " + reason);
-      synchronized (this) {
-        if (current == socket) {
-          current = null;
-        }
+      String upstreamId = SubscriptionFrames.upstreamId(reply);
+      if (upstreamId == null) {
+        LOG.warning(() -> "could not move subscription " + sub.clientId + " to " + socket.name());
+        return;
       }
-      if (!byUpstreamId.isEmpty()) {
-        Thread.ofVirtual().name("rpcshield-resubscribe").start(this::resubscribeAll);
-      }
-    }
-
-    /** Moves every subscription to a live upstream, retrying until one answers or none is left. */
-    private void resubscribeAll() {
-      for (int round = 0; round < 60 && !byUpstreamId.isEmpty(); round++) {
-        try {
-          UpstreamSocket socket = socket();
-          for (Sub sub : new ArrayList<>(byUpstreamId.values())) {
-            resubscribe(socket, sub);
-          }
-          return;
-        } catch (IOException e) {
-          try {
-            Thread.sleep(1000);
-          } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            return;
-          }
-        }
+      byUpstreamId.remove(sub.upstream.id());
+      sub.upstream = new Upstreamed(upstreamId, socket);
+      byUpstreamId.put(upstreamId, sub);
+      if (byClientId.get(sub.clientId) != sub) {
+        remove(sub);
       }
     }
-
-    /**
-     * Subscribes {@code sub} again on {@code socket}; one that ended meanwhile (unsubscribed, its
-     * client gone, or refused by {@link #subscribe}) is ended there too, not left running upstream.
-     */
-    private void resubscribe(UpstreamSocket socket, Sub sub) {
-      try {
-        UpstreamReply reply = ask(socket, "eth_subscribe", sub.params);
-        UpstreamReply.Answer a = reply.answers().get(0);
-        String upstreamId = a.isError() ? null : unquote(reply.resultJson(a));
-        if (upstreamId == null) {
-          LOG.warning(() -> "could not move subscription " + sub.clientId + " to " + socket.name());
-          return;
-        }
-        String old = sub.upstreamId;
-        if (old != null) {
-          byUpstreamId.remove(old);
-        }
-        sub.upstreamId = upstreamId;
-        byUpstreamId.put(upstreamId, sub);
-        if (byClientId.get(sub.clientId) != sub) {
-          remove(sub);
-        }
-      } catch (Exception e) {
-        LOG.warning(() -> "could not move subscription " + sub.clientId + ": " + e);
-      }
-    }
-
-    /**
-     * The live upstream connection, connecting in failover order, skipping upstreams out of
-     * rotation and, on a network with a chain id, any whose eth_chainId is another chain's.
-     */
-    synchronized UpstreamSocket socket() throws IOException {
-      UpstreamSocket s = current;
-      if (s != null && s.isOpen()) {
-        return s;
-      }
-      List<String> tried = new ArrayList<>();
-      for (Map.Entry<String, URI> e : network.webSocketUpstreams().entrySet()) {
-        if (!inRotation(e.getKey())) {
-          tried.add(e.getKey() + ": out of service");
-          continue;
-        }
-        UpstreamSocket socket;
-        try {
-          socket =
-              UpstreamSocket.connect(
-                  e.getKey(), e.getValue(), network.config().webSocketTimeout(), this, client);
-        } catch (IOException failed) {
-          tried.add(e.getKey() + ": cannot connect");
-          continue;
-        }
-        String wrong = wrongChain(socket);
-        if (wrong != null) {
-          tried.add(e.getKey() + ": " + wrong);
-          socket.close();
-          continue;
-        }
-        current = socket;
-        currentUrl = e.getValue();
-        LOG.info(() ->
-            "subscriptions of network "
-                + network.name()
-                + " served by upstream WebSocket "
-                + socket.name());
-        return socket;
-      }
-      throw new IOException("no WebSocket upstream: " + String.join("; ", tried));
-    }
-
-    /** Why a new connection may not serve this network (its chain), or null. */
-    private String wrongChain(UpstreamSocket socket) {
-      if (network.chainId() == 0) {
-        return null;
-      }
-      long seen;
-      try {
-        seen = Upstreams.chainIdOf(ask(socket, "eth_chainId", "[]"));
-      } catch (Exception e) {
-        return "eth_chainId failed";
-      }
-      if (seen == network.chainId()) {
-        return null;
-      }
-      String reason = "on chain " + seen + " but its network is chain " + network.chainId();
-      EventLog.upstreamState(socket.name(), "CONNECTING", "WRONG_CHAIN", reason);
-      return reason;
-    }
-
-    /** A WebSocket upstream named like an HTTP upstream shares that upstream's health. */
-    private boolean inRotation(String name) {
-      for (Upstream u : network.upstreams()) {
-        if (u.name().equals(name)) {
-          return u.breaker().inRotation();
-        }
-      }
-      return true;
-    }
-  }
-
-  private static final Pattern SUBSCRIPTION =
-      Pattern.compile("\"subscription\"\\s*:\\s*\"([^\"]*)\"");
-
-  static byte[] withSubscriptionId(byte[] message, String upstreamId, String clientId) {
-    String text = new String(message, StandardCharsets.UTF_8);
-    Matcher m = SUBSCRIPTION.matcher(text);
-    while (m.find()) {
-      if (m.group(1).equals(upstreamId)) {
-        return (text.substring(0, m.start(1)) + clientId + text.substring(m.end(1)))
-            .getBytes(StandardCharsets.UTF_8);
-      }
-    }
-    return message;
-  }
-
-  private static String params(RpcCall call) {
-    byte[] p = call.rawParams();
-    return p == null ? "[]" : new String(p, StandardCharsets.UTF_8);
-  }
-
-  private static String unquote(String json) {
-    if (json == null || json.length() < 2 || json.charAt(0) != '"') {
-      return null;
-    }
-    return json.substring(1, json.length() - 1);
-  }
-
-  private static byte[] randomBytes() {
-    byte[] b = new byte[16];
-    RANDOM.nextBytes(b);
-    return b;
   }
 }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -40,6 +41,7 @@ public final class UpstreamSocket {
   }
 
   private final String name;
+  private final URI url;
   private final Listener listener;
   private final Map<Long, CompletableFuture<byte[]>> pending = new ConcurrentHashMap<>();
   private final AtomicLong nextId = new AtomicLong(1);
@@ -59,31 +61,41 @@ public final class UpstreamSocket {
 
   private record Outgoing(long id, String frame) {}
 
-  private UpstreamSocket(String name, Listener listener) {
+  private UpstreamSocket(String name, URI url, Listener listener) {
     this.name = name;
+    this.url = url;
     this.listener = listener;
   }
 
-  /** Connects, or fails within {@code timeout}. */
-  public static UpstreamSocket connect(
-      String name, URI url, Duration timeout, Listener listener, HttpClient client)
-      throws IOException {
-    UpstreamSocket s = new UpstreamSocket(name, listener);
-    try {
-      s.socket =
-          client
-              .newWebSocketBuilder()
-              .connectTimeout(timeout)
-              .buildAsync(url, s.new Receiver())
-              .get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      throw new IOException("cannot connect to " + name, e);
-    }
-    return s;
+  /**
+   * Connects, completing within {@code timeout} (and half a second) or failing with an {@link
+   * IOException}; a connection that opens after that is aborted. Nothing waits for it here.
+   */
+  public static CompletableFuture<UpstreamSocket> open(
+      String name, URI url, Duration timeout, Listener listener, HttpClient client) {
+    UpstreamSocket s = new UpstreamSocket(name, url, listener);
+    CompletableFuture<WebSocket> built =
+        client.newWebSocketBuilder().connectTimeout(timeout).buildAsync(url, s.new Receiver());
+    return built
+        .copy()
+        .orTimeout(timeout.toMillis() + 500, TimeUnit.MILLISECONDS)
+        .handle((ws, failed) -> {
+          if (failed != null) {
+            built.thenAccept(WebSocket::abort);
+            throw new CompletionException(new IOException("cannot connect to " + name, failed));
+          }
+          s.socket = ws;
+          return s;
+        });
   }
 
   public String name() {
     return name;
+  }
+
+  /** Where it is connected. */
+  public URI url() {
+    return url;
   }
 
   public boolean isOpen() {

@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
@@ -29,8 +30,8 @@ import javax.net.ssl.SSLParameters;
 /**
  * WebSocket upstreams as the gateway's HTTP client reaches them, scripted by the test: a connection
  * opens at once, is refused, or waits until the test opens it; every frame sent is recorded and
- * answered (eth_subscribe with a new id, eth_chainId with {@link #chainId}, anything else true), at
- * once or, with {@link #holdSends}, when the test completes that send.
+ * answered (eth_subscribe with a new id, eth_chainId with its {@link #chains} entry or 1, anything
+ * else true), at once or, with {@link #holdSends}, when the test completes that send.
  */
 final class ScriptedUpstreams extends HttpClient {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,6 +42,7 @@ final class ScriptedUpstreams extends HttpClient {
     final WebSocket.Listener listener;
     final List<String> methods = new CopyOnWriteArrayList<>();
     WebSocket socket;
+    volatile boolean aborted;
 
     Connection(URI url, WebSocket.Listener listener) {
       this.url = url;
@@ -52,6 +54,9 @@ final class ScriptedUpstreams extends HttpClient {
       listener.onClose(socket, 1006, "");
     }
   }
+
+  /** The chain of each upstream that is not on chain 1. */
+  final Map<URI, Long> chains = new ConcurrentHashMap<>();
 
   /** Upstreams whose connections are refused. */
   final Set<URI> refused = ConcurrentHashMap.newKeySet();
@@ -71,7 +76,6 @@ final class ScriptedUpstreams extends HttpClient {
 
   volatile boolean holdConnects;
   volatile boolean holdSends;
-  volatile long chainId = 1;
 
   /** Opens (or refuses) every connection held so far. */
   void openHeldConnects() {
@@ -137,7 +141,11 @@ final class ScriptedUpstreams extends HttpClient {
                     switch (m.getName()) {
                       case "sendText" -> send(c, JSON.readTree(args[0].toString()));
                       case "sendPing", "sendClose" -> CompletableFuture.completedFuture(ws);
-                      case "request", "abort" -> null;
+                      case "abort" -> {
+                        c.aborted = true;
+                        yield null;
+                      }
+                      case "request" -> null;
                       default -> throw new UnsupportedOperationException(m.getName());
                     });
     connections.add(c);
@@ -152,7 +160,7 @@ final class ScriptedUpstreams extends HttpClient {
     String result =
         switch (method) {
           case "eth_subscribe" -> "\"0x" + subscriptions.incrementAndGet() + "\"";
-          case "eth_chainId" -> "\"0x" + Long.toHexString(chainId) + "\"";
+          case "eth_chainId" -> "\"0x" + Long.toHexString(chains.getOrDefault(c.url, 1L)) + "\"";
           default -> "true";
         };
     String answer = "{\"jsonrpc\":\"2.0\",\"id\":" + call.get("id") + ",\"result\":" + result + "}";

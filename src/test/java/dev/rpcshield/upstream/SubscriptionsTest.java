@@ -1,6 +1,7 @@
 package dev.rpcshield.upstream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,6 +35,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import javax.net.ssl.SSLContext;
@@ -300,5 +302,64 @@ class SubscriptionsTest {
     Eventually.within(Duration.ofSeconds(10), "the moved subscription is ended upstream")
         .until(() -> node.unsubscribed.contains("0x2"));
     assertEquals(0, subscriptions.active());
+  }
+
+  /** Waiting on a future (with or without a deadline), not blocked on a monitor. */
+  private static boolean parked(Thread t) {
+    Thread.State s = t.getState();
+    return s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING;
+  }
+
+  @Test
+  void subscribesWaitingForAConnectionShareItAndHoldNoLockOtherCallsWaitOn() throws Exception {
+    ScriptedUpstreams held = new ScriptedUpstreams();
+    held.holdConnects = true;
+    Subscriptions waiting = new Subscriptions();
+    waiting.upstreams = upstreams;
+    waiting.caps = Current.of(new SubscriptionCaps(1, 10));
+    waiting.client = held;
+    waiting.start();
+    try {
+      RpcCall call = call("eth_subscribe", "[\"newHeads\"]");
+      CompletableFuture<byte[]> first = new CompletableFuture<>();
+      CompletableFuture<byte[]> second = new CompletableFuture<>();
+      Thread a =
+          Thread.ofPlatform()
+              .start(() ->
+                  first.complete(
+                      waiting.subscribe(upstreams.defaultNetwork(), new Connection(), call)));
+      Thread b =
+          Thread.ofPlatform()
+              .start(() ->
+                  second.complete(
+                      waiting.subscribe(upstreams.defaultNetwork(), new Connection(), call)));
+      Eventually.within(Duration.ofSeconds(5), "both calls park on the connection, not a lock")
+          .until(() -> parked(a) && parked(b));
+
+      assertTimeoutPreemptively(
+          Duration.ofSeconds(1),
+          () -> {
+            RpcCall unsubscribe = call("eth_unsubscribe", "[\"0x1\"]");
+            assertEquals(
+                "false",
+                JSON.readTree(waiting.unsubscribe(new Connection(), unsubscribe))
+                    .get("result")
+                    .asText());
+            waiting.reconcile();
+            waiting.disconnected(new Connection());
+          },
+          "other calls go on while the subscribes wait");
+      assertEquals(1, held.attempts.get(), "one connection attempt for both");
+
+      held.openHeldConnects();
+      for (CompletableFuture<byte[]> answer : List.of(first, second)) {
+        JsonNode served = JSON.readTree(answer.get(5, TimeUnit.SECONDS));
+        assertTrue(served.path("result").asText().matches("0x[0-9a-f]{32}"), served.toString());
+      }
+      assertEquals(2, waiting.active());
+      assertEquals(1, held.connections.size());
+    } finally {
+      waiting.stop();
+    }
   }
 }

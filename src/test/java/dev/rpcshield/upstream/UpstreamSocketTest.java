@@ -32,9 +32,10 @@ class UpstreamSocketTest {
 
   private final ScriptedUpstreams upstream = new ScriptedUpstreams();
 
-  private UpstreamSocket connect() throws IOException {
-    return UpstreamSocket.connect(
-        "w1", URI.create("ws://127.0.0.1:1"), Duration.ofSeconds(1), QUIET, upstream);
+  private UpstreamSocket connect() {
+    return UpstreamSocket.open(
+            "w1", URI.create("ws://127.0.0.1:1"), Duration.ofSeconds(1), QUIET, upstream)
+        .join();
   }
 
   private static String text(CompletableFuture<byte[]> answer) {
