@@ -49,52 +49,52 @@ public class Subscriptions {
     final String clientId;
     final ClientSink sink;
     final String params;
-    final ChannelRiders riders;
+    final OnNetwork network;
     volatile Upstreamed upstream;
 
-    Sub(
-        String clientId,
-        ClientSink sink,
-        String params,
-        ChannelRiders riders,
-        Upstreamed upstream) {
+    Sub(String clientId, ClientSink sink, String params, OnNetwork network, Upstreamed upstream) {
       this.clientId = clientId;
       this.sink = sink;
       this.params = params;
-      this.riders = riders;
+      this.network = network;
       this.upstream = upstream;
     }
   }
 
   private final Map<String, Sub> byClientId = new ConcurrentHashMap<>();
-  private final Map<String, ChannelRiders> networks = new ConcurrentHashMap<>();
+  private final Map<String, OnNetwork> networks = new ConcurrentHashMap<>();
   private final SubscriptionSlots slots = new SubscriptionSlots();
 
   /** Pings the upstream connections and makes lost ones again. */
   private ScheduledExecutorService timer;
 
-  /**
-   * Each network's upstream connection is pinged every half of its {@code
-   * rpcshield.upstream.ws.timeout} and given up after a whole one without any answer.
-   */
   @PostConstruct
   void start() {
-    timer =
+    start(
         Executors.newSingleThreadScheduledExecutor(
-            r -> Thread.ofPlatform().daemon().name("rpcshield-ws-upstream").unstarted(r));
+            r -> Thread.ofPlatform().daemon().name("rpcshield-ws-upstream").unstarted(r)));
+  }
+
+  /**
+   * Each network's upstream connection is pinged on {@code timer} every half of its {@code
+   * rpcshield.upstream.ws.timeout}, given up after a whole one without any answer, and made again
+   * there after a loss.
+   */
+  void start(ScheduledExecutorService timer) {
+    this.timer = timer;
     for (Network n : upstreams.networks()) {
-      ChannelRiders r = new ChannelRiders();
-      r.channel = new UpstreamChannel(n, new UpstreamDialer(n, client), timer, r);
-      networks.put(n.name(), r);
+      OnNetwork on = new OnNetwork();
+      on.channel = new UpstreamChannel(n, new UpstreamDialer(n, client), timer, on);
+      networks.put(n.name(), on);
       long every = Math.max(100, n.config().webSocketTimeout().toMillis() / 2);
-      timer.scheduleWithFixedDelay(r.channel::heartbeat, every, every, TimeUnit.MILLISECONDS);
+      timer.scheduleWithFixedDelay(on.channel::heartbeat, every, every, TimeUnit.MILLISECONDS);
     }
   }
 
   @PreDestroy
   void stop() {
     timer.shutdownNow();
-    networks.values().forEach(r -> r.channel.close());
+    networks.values().forEach(on -> on.channel.close());
   }
 
   /**
@@ -103,7 +103,7 @@ public class Subscriptions {
    * silence.
    */
   public void reconcile() {
-    networks.values().forEach(ChannelRiders::recheck);
+    networks.values().forEach(OnNetwork::recheck);
   }
 
   /** Number of active client subscriptions on this instance. */
@@ -132,8 +132,8 @@ public class Subscriptions {
     Sub sub = null;
     boolean served = false;
     try {
-      ChannelRiders riders = networks.get(network.name());
-      UpstreamChannel channel = riders.channel;
+      OnNetwork on = networks.get(network.name());
+      UpstreamChannel channel = on.channel;
       String params = SubscriptionFrames.params(call);
       Duration wait = channel.connectWait().plus(network.config().webSocketTimeout());
       Map.Entry<UpstreamSocket, UpstreamReply> asked =
@@ -149,9 +149,9 @@ public class Subscriptions {
         return reply.withClientId(reply.answers().get(0), call.rawId());
       }
       String clientId = SubscriptionFrames.clientId();
-      sub = new Sub(clientId, sink, params, riders, new Upstreamed(upstreamId, socket));
+      sub = new Sub(clientId, sink, params, on, new Upstreamed(upstreamId, socket));
       byClientId.put(clientId, sub);
-      riders.byUpstreamId.put(upstreamId, sub);
+      on.byUpstreamId.put(upstreamId, sub);
       served = channel.current() == socket;
       if (!served) {
         return failedUpstream(call);
@@ -202,12 +202,12 @@ public class Subscriptions {
       slots.release(sub.sink);
     }
     Upstreamed upstream = sub.upstream;
-    sub.riders.byUpstreamId.remove(upstream.id());
+    sub.network.byUpstreamId.remove(upstream.id());
     upstream.socket().request("eth_unsubscribe", "[\"" + upstream.id() + "\"]");
   }
 
-  /** The subscriptions riding one network's upstream channel. */
-  private final class ChannelRiders implements UpstreamChannel.Riders {
+  /** The subscriptions on one network, riding its upstream channel. */
+  private final class OnNetwork implements UpstreamChannel.Riders {
     final Map<String, Sub> byUpstreamId = new ConcurrentHashMap<>();
     UpstreamChannel channel;
 
@@ -224,7 +224,7 @@ public class Subscriptions {
       channel.close();
       Set<ClientSink> sinks = new HashSet<>();
       for (Sub sub : new ArrayList<>(byClientId.values())) {
-        if (sub.riders == this) {
+        if (sub.network == this) {
           remove(sub);
           sinks.add(sub.sink);
         }

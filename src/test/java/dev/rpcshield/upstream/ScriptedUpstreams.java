@@ -41,6 +41,7 @@ final class ScriptedUpstreams extends HttpClient {
     final URI url;
     final WebSocket.Listener listener;
     final List<String> methods = new CopyOnWriteArrayList<>();
+    final List<String> unsubscribed = new CopyOnWriteArrayList<>();
     WebSocket socket;
     volatile boolean aborted;
 
@@ -157,6 +158,9 @@ final class ScriptedUpstreams extends HttpClient {
     mostOutstanding.accumulateAndGet(outstanding.incrementAndGet(), Math::max);
     String method = call.get("method").asText();
     c.methods.add(method);
+    if (method.equals("eth_unsubscribe")) {
+      c.unsubscribed.add(call.get("params").get(0).asText());
+    }
     String result =
         switch (method) {
           case "eth_subscribe" -> "\"0x" + subscriptions.incrementAndGet() + "\"";

@@ -14,12 +14,14 @@ import dev.rpcshield.jsonrpc.RpcBodyException;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcParser;
 import dev.rpcshield.testing.Eventually;
+import dev.rpcshield.testing.ManualScheduler;
 import dev.rpcshield.testing.MapConfig;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
 import java.net.Authenticator;
 import java.net.CookieHandler;
 import java.net.ProxySelector;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -361,5 +363,43 @@ class SubscriptionsTest {
     } finally {
       waiting.stop();
     }
+  }
+
+  @Test
+  void afterALossEachSubscriptionMovesOnceAndIsEndedWhereItRuns() throws Exception {
+    ScriptedUpstreams scripted = new ScriptedUpstreams();
+    ManualScheduler scheduler = new ManualScheduler();
+    Subscriptions moving = new Subscriptions();
+    moving.upstreams = upstreams;
+    moving.caps = Current.of(new SubscriptionCaps(1, 10));
+    moving.client = scripted;
+    moving.start(scheduler);
+    RpcCall call = call("eth_subscribe", "[\"newHeads\"]");
+    Connection first = new Connection();
+    String firstId =
+        JSON.readTree(moving.subscribe(upstreams.defaultNetwork(), first, call))
+            .get("result")
+            .asText();
+    URI w1 = URI.create("ws://127.0.0.1:1");
+    scripted.refused.add(w1);
+    scripted.last().drop();
+    assertEquals(2, scripted.attempts.get(), "the first attempt after the loss was refused");
+
+    scripted.refused.clear();
+    Connection second = new Connection();
+    JsonNode secondServed =
+        JSON.readTree(moving.subscribe(upstreams.defaultNetwork(), second, call));
+    assertTrue(secondServed.path("result").asText().matches("0x[0-9a-f]{32}"));
+    ScriptedUpstreams.Connection now = scripted.last();
+    scheduler.advance(UpstreamChannel.RETRY);
+    assertEquals(
+        List.of("eth_subscribe", "eth_subscribe"),
+        now.methods,
+        "the second's own subscription, then the first moved there; the second not again");
+
+    moving.unsubscribe(first, call("eth_unsubscribe", "[\"" + firstId + "\"]"));
+    assertEquals(List.of("0x3"), now.unsubscribed, "the first's subscription on the new one");
+    assertEquals(List.of("eth_subscribe"), scripted.connections.get(0).methods);
+    moving.stop();
   }
 }
