@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -322,15 +323,24 @@ public class Upstreams {
     }
   }
 
-  /** Waits (at most {@code limit}) for a removed upstream's requests in flight, then its pools. */
+  /**
+   * Retires a removed upstream's pools once its requests in flight are done, within {@code limit}.
+   */
   private void drainAndRetire(Upstream u, Duration limit) {
-    long until = System.nanoTime() + limit.toNanos();
-    while (u.active() > 0 && System.nanoTime() < until) {
+    retireWhenDrained(u, clock.instant().plus(limit));
+  }
+
+  /**
+   * Retires {@code u}'s pools now if nothing is in flight or {@code until} has come, else looks
+   * again in 50 ms.
+   */
+  private void retireWhenDrained(Upstream u, Instant until) {
+    if (u.active() > 0 && clock.instant().isBefore(until)) {
       try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
+        prober.schedule(() -> retireWhenDrained(u, until), 50, TimeUnit.MILLISECONDS);
+        return;
+      } catch (RejectedExecutionException stopping) {
+        LOG.log(Level.FINE, "retiring " + u.name() + " at once: stopping", stopping);
       }
     }
     transport.retire(u, Duration.ZERO);
