@@ -184,7 +184,10 @@ final class UpstreamChannel implements UpstreamSocket.Listener {
     }
   }
 
-  /** Connects again and moves the riders there; one round of attempts at a time. */
+  /**
+   * Connects again and moves the riders there; one round of attempts at a time. A round that made a
+   * connection lost before the riders moved (its loss found the round still on) starts another.
+   */
   private void reconnect() {
     if (reconnecting.compareAndSet(false, true)) {
       attempt(1);
@@ -200,7 +203,11 @@ final class UpstreamChannel implements UpstreamSocket.Listener {
         .whenComplete((socket, failed) -> {
           if (failed == null) {
             reconnecting.set(false);
-            riders.moveTo(socket);
+            if (socket.isOpen()) {
+              riders.moveTo(socket);
+            } else {
+              reconnect();
+            }
           } else if (n >= ATTEMPTS) {
             reconnecting.set(false);
             LOG.warning(() -> "network " + network.name() + " gave up reconnecting: " + failed);
