@@ -14,6 +14,7 @@ import dev.rpcshield.config.Settings;
 import dev.rpcshield.testing.Eventually;
 import dev.rpcshield.testing.ManualScheduler;
 import dev.rpcshield.testing.MapConfig;
+import dev.rpcshield.upstream.chain.Timer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -83,8 +84,11 @@ class UpstreamChannelTest {
     return new UpstreamChannel(network, new UpstreamDialer(network, upstreams), scheduler, riders);
   }
 
+  /** The HTTP chain's timer, which these tests never reach. */
+  private static final Timer NO_TIMER = (delay, task) -> () -> {};
+
   private UpstreamChannel channel(String webSocketUpstreams) {
-    return channel(new Network(config(webSocketUpstreams), transport, Clock.systemUTC()));
+    return channel(new Network(config(webSocketUpstreams), transport, Clock.systemUTC(), NO_TIMER));
   }
 
   @Test
@@ -215,7 +219,7 @@ class UpstreamChannelTest {
   @Test
   void anUpstreamRemovedWhileItWasConnectingIsLeftOnceConnected() {
     upstreams.holdConnects = true;
-    Network network = new Network(config("w1=" + W1), transport, Clock.systemUTC());
+    Network network = new Network(config("w1=" + W1), transport, Clock.systemUTC(), NO_TIMER);
     UpstreamChannel channel = channel(network);
     CompletableFuture<UpstreamSocket> attempt = channel.socket();
 
