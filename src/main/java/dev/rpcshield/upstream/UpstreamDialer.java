@@ -132,7 +132,7 @@ final class UpstreamDialer {
           if (failed != null) {
             return "eth_chainId failed";
           }
-          long seen = Upstreams.chainIdOf(reply);
+          long seen = UpstreamWatcher.chainIdOf(reply);
           if (seen == network.chainId()) {
             return null;
           }

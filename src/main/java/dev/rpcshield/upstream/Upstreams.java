@@ -1,12 +1,10 @@
 package dev.rpcshield.upstream;
 
 import dev.rpcshield.config.Current;
-import dev.rpcshield.jsonrpc.UpstreamReply;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,12 +36,6 @@ public class Upstreams {
   private final ReentrantLock reconciling = new ReentrantLock();
 
   private static final Logger LOG = Logger.getLogger(Upstreams.class.getName());
-  private static final byte[] PROBE =
-      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\",\"params\":[]}"
-          .getBytes(StandardCharsets.US_ASCII);
-
-  /** A probe answered within this is never slow, however fast the upstream usually is. */
-  private static final Duration SLOW_PROBE_FLOOR = Duration.ofMillis(50);
 
   @Inject Current<NetworksConfig> current;
   @Inject Clock clock;
@@ -56,6 +48,7 @@ public class Upstreams {
   private ScheduledExecutorService prober;
   private ExecutorService checks;
   private ScheduledThreadPoolExecutor timer;
+  private UpstreamWatcher watcher;
 
   @PostConstruct
   void start() {
@@ -77,7 +70,6 @@ public class Upstreams {
       found.addAll(n.upstreams());
     }
     all = List.copyOf(found);
-    all.forEach(this::recheckWhenDoubted);
     defaultNetwork = networks.get(config.defaultNetwork());
     // Each network's head poll waits on its upstreams, so one thread per network plus one for the
     // probes, silence and chain checks keeps a hanging network from delaying the others.
@@ -88,6 +80,8 @@ public class Upstreams {
     checks =
         Executors.newCachedThreadPool(
             r -> Thread.ofPlatform().daemon().name("rpcshield-upstream-check").unstarted(r));
+    watcher = new UpstreamWatcher(transport, clock, checks, () -> all);
+    all.forEach(watcher::recheckWhenDoubted);
     prober =
         Executors.newScheduledThreadPool(
             networks.size() + 1,
@@ -95,19 +89,19 @@ public class Upstreams {
     for (Network n : networks.values()) {
       UpstreamsConfig c = n.config();
       long every = c.probeInterval().toMillis();
-      prober.scheduleWithFixedDelay(() -> probe(n), every, every, TimeUnit.MILLISECONDS);
+      prober.scheduleWithFixedDelay(() -> watcher.probe(n), every, every, TimeUnit.MILLISECONDS);
       long poll = c.heads().pollInterval().toMillis();
       prober.scheduleWithFixedDelay(() -> n.pollHeads(checks), 0, poll, TimeUnit.MILLISECONDS);
       Duration silence = c.unresponsiveAfter();
       if (!silence.isZero()) {
         long check = Math.max(50, Math.min(200, silence.toMillis() / 5));
         prober.scheduleWithFixedDelay(
-            () -> takeOutSilent(n, silence), check, check, TimeUnit.MILLISECONDS);
+            () -> watcher.takeOutSilent(n, silence), check, check, TimeUnit.MILLISECONDS);
       }
     }
     if (all.stream().anyMatch(u -> u.chainId() != 0)) {
       long check = config.chainCheckInterval().toMillis();
-      prober.scheduleWithFixedDelay(this::checkChains, 0, check, TimeUnit.MILLISECONDS);
+      prober.scheduleWithFixedDelay(watcher::checkChains, 0, check, TimeUnit.MILLISECONDS);
     }
     for (Network n : networks.values()) {
       LOG.info(() ->
@@ -135,134 +129,6 @@ public class Upstreams {
     transport.close();
   }
 
-  /**
-   * Takes out of rotation an upstream that requests have waited on for {@code silence} while it
-   * answered nothing at all, neither calls nor head polls: it has stalled, and a breaker that
-   * counts failures would only see them when its timeouts expire.
-   */
-  void takeOutSilent(Network network, Duration silence) {
-    for (Upstream u : network.upstreams()) {
-      if (u.stalled(silence)) {
-        u.breaker().trip("unresponsive: no answer for " + u.silentFor().toMillis() + " ms");
-      }
-    }
-  }
-
-  /** Sends probes to upstreams whose out-of-service interval has passed. */
-  void probe(Network network) {
-    for (Upstream u : network.upstreams()) {
-      if (u.breaker().probeDue()) {
-        checks.execute(() -> probe(network, u));
-      }
-    }
-  }
-
-  /**
-   * An upstream back from out-of-service answers eth_chainId: its chain is checked again before its
-   * breaker closes, so one that came back on another chain never serves. While its groups can be
-   * served without it, it must also answer about as fast as it usually does: one that is merely
-   * slow now answers its probe too, and would only come back to be hedged around and taken out
-   * again. A slow answer is asked again at once, as the first may have paid for a new connection.
-   */
-  private void probe(Network network, Upstream u) {
-    long seen = -1;
-    long took = 0;
-    try {
-      for (int asked = 0; asked < 2; asked++) {
-        long started = clock.millis();
-        seen = askChainId(u);
-        took = clock.millis() - started;
-        if (seen < 0 || !tooSlow(network, u, took)) {
-          break;
-        }
-      }
-    } catch (Exception e) {
-      u.breaker().onFailure("probe failed");
-      LOG.log(Level.FINE, "probe of " + u.name() + " failed", e);
-      return;
-    }
-    if (seen < 0) {
-      u.breaker().onFailure("probe answered with an error");
-      return;
-    }
-    u.head().pollAnswered(true);
-    u.chainSeen(seen);
-    if (tooSlow(network, u, took)) {
-      u.breaker()
-          .onFailure(
-              "slow: its probe took "
-                  + took
-                  + " ms, its answers usually "
-                  + Math.round(u.baselineMillis())
-                  + " ms");
-      return;
-    }
-    u.breaker().probeSucceeded();
-  }
-
-  /** A probe that took {@code took} keeps {@code u} out: it is slow, and others can serve. */
-  private static boolean tooSlow(Network network, Upstream u, long took) {
-    return !u.usualSpeed(took, SLOW_PROBE_FLOOR) && network.servedWithout(u);
-  }
-
-  /**
-   * Asks every upstream of a network with a chain id for its chain: the first check before it takes
-   * traffic, and the periodic one that catches a URL now pointing elsewhere or brings a fixed one
-   * back.
-   */
-  void checkChains() {
-    FanOut.each(
-        all.stream().filter(u -> u.chainId() != 0 && !u.breaker().held()).toList(),
-        this::checkChain,
-        checks);
-  }
-
-  /**
-   * When a broken connection puts {@code u}'s chain in doubt, its chain is asked at once on the
-   * watcher's threads, so it is back within a round trip when it is still on its network's.
-   */
-  private void recheckWhenDoubted(Upstream u) {
-    u.onChainDoubted(() -> {
-      try {
-        checks.execute(() -> checkChain(u));
-      } catch (RejectedExecutionException e) {
-        LOG.log(Level.FINE, "no chain check of " + u.name() + ": stopping", e);
-      }
-    });
-  }
-
-  private void checkChain(Upstream u) {
-    try {
-      long seen = askChainId(u);
-      if (seen >= 0) {
-        u.chainSeen(seen);
-      }
-    } catch (Exception e) {
-      LOG.log(Level.FINE, "chain check of " + u.name() + " failed", e);
-    }
-  }
-
-  /** The upstream's eth_chainId, or -1 when it answered with an error or not a number. */
-  private long askChainId(Upstream u) throws Exception {
-    return chainIdOf(UpstreamReply.read(u.ask(transport, PROBE)));
-  }
-
-  /** The chain id in an eth_chainId answer, -1 when it is an error or not a quantity. */
-  static long chainIdOf(UpstreamReply reply) {
-    if (reply.isArray() || reply.answers().get(0).isError()) {
-      return -1;
-    }
-    String result = reply.resultJson(reply.answers().get(0));
-    if (result == null || result.length() < 4 || !result.startsWith("\"0x")) {
-      return -1;
-    }
-    try {
-      return Long.parseLong(result.substring(3, result.length() - 1), 16);
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
-
   /** What a reconfiguration changed: the upstreams that joined and left, with their network. */
   public record Reconciled(Map<Upstream, Network> added, Map<Upstream, Network> removed) {}
 
@@ -288,7 +154,7 @@ public class Upstreams {
               .toList(),
           e -> {
             if (e.getValue().chainId() != 0) {
-              checkChain(e.getValue());
+              watcher.checkChain(e.getValue());
             }
             e.getKey().pollHead(e.getValue());
           },
@@ -296,7 +162,7 @@ public class Upstreams {
       Map<Upstream, Network> added = new LinkedHashMap<>();
       Map<Upstream, Network> removed = new LinkedHashMap<>();
       for (Network.Change c : changes) {
-        c.added().forEach(this::recheckWhenDoubted);
+        c.added().forEach(watcher::recheckWhenDoubted);
         List<Upstream> resized =
             c.kept().entrySet().stream()
                 .filter(e -> e.getKey().settings().maxInFlight() != e.getValue().maxInFlight())
