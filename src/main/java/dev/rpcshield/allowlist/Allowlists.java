@@ -2,6 +2,7 @@ package dev.rpcshield.allowlist;
 
 import dev.rpcshield.net.Cidr;
 import dev.rpcshield.net.OriginPattern;
+import dev.rpcshield.net.OriginPolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,7 +38,7 @@ public final class Allowlists {
   private final List<String> userAgents;
   private final List<String> methods;
   private final List<String> contracts;
-  private final List<OriginPattern> originPatterns;
+  private final OriginPolicy originPolicy;
   private final List<Cidr> blocks;
   private final Set<String> exactMethods;
   private final List<String> methodPrefixes;
@@ -54,7 +55,7 @@ public final class Allowlists {
     this.userAgents = List.copyOf(userAgents);
     this.methods = List.copyOf(methods);
     this.contracts = List.copyOf(contracts);
-    this.originPatterns = this.origins.stream().map(OriginPattern::parse).toList();
+    this.originPolicy = OriginPolicy.of(this.origins.stream().map(OriginPattern::parse).toList());
     this.blocks = this.cidrs.stream().map(Cidr::parse).toList();
     Set<String> exact = new LinkedHashSet<>();
     List<String> prefixes = new ArrayList<>();
@@ -71,8 +72,8 @@ public final class Allowlists {
   }
 
   /**
-   * Validates and normalises the lists (null for an empty one): origins and addresses lowercased,
-   * duplicates dropped, blanks refused.
+   * Validates and normalises the lists (null for an empty one): origins as {@link OriginPattern}
+   * normalises them, addresses lowercased, duplicates dropped, blanks refused.
    *
    * @throws InvalidAllowlistException naming the list and why, never echoing other entries
    */
@@ -162,11 +163,12 @@ public final class Allowlists {
 
   /**
    * The first list that refuses this client ({@code origins}, {@code cidrs}, {@code userAgents}),
-   * or null. With an origin list set, a request without {@code Origin} is refused; with a
+   * or null. Origins are matched as CORS and WebSocket handshakes match them ({@link
+   * OriginPolicy}); with an origin list set, a request without {@code Origin} is refused; with a
    * User-Agent list set, one without {@code User-Agent} is.
    */
   public String refusesClient(String origin, String clientIp, String userAgent) {
-    if (!originPatterns.isEmpty() && originPatterns.stream().noneMatch(p -> p.matches(origin))) {
+    if (!origins.isEmpty() && !originPolicy.allows(origin)) {
       return "origins";
     }
     if (!blocks.isEmpty() && blocks.stream().noneMatch(b -> b.contains(clientIp))) {

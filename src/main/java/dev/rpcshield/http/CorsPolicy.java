@@ -1,7 +1,7 @@
 package dev.rpcshield.http;
 
 import dev.rpcshield.config.Settings;
-import dev.rpcshield.net.OriginPattern;
+import dev.rpcshield.net.OriginPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,11 +15,11 @@ import java.util.Map;
  * never given these headers. A key's own origin allowlist narrows this per key (see {@code
  * Allowlists}); its refusal is an answer this policy still lets the page read.
  *
- * @param anyOrigin whether every origin is allowed ({@code *}, the default)
- * @param origins the allowed origins when not {@code anyOrigin}; empty ({@code none}) allows none
+ * @param origins the pages allowed ({@code rpcshield.cors.allowed-origins}: {@code *}, the default,
+ *     {@code none}, or a list), matched as every origin rule of the gateway matches them
  * @param maxAge how long a browser may cache a preflight answer (default 10 min)
  */
-public record CorsPolicy(boolean anyOrigin, List<OriginPattern> origins, Duration maxAge) {
+public record CorsPolicy(OriginPolicy origins, Duration maxAge) {
 
   /** Request headers a page may send: the key, the key's secret and the body's type. */
   static final List<String> ALLOWED_HEADERS =
@@ -32,44 +32,18 @@ public record CorsPolicy(boolean anyOrigin, List<OriginPattern> origins, Duratio
   /** A preflight's answer: 204 with the headers, or 403 without any CORS header. */
   public record Preflight(boolean allowed, Map<String, String> headers) {}
 
-  public CorsPolicy {
-    origins = List.copyOf(origins);
-  }
-
   public static CorsPolicy read(Settings s) {
     String key = "rpcshield.cors.allowed-origins";
-    List<String> listed = s.list(key, List.of("*"));
-    boolean any = false;
-    List<OriginPattern> origins = new ArrayList<>();
-    for (String o : listed) {
-      if (o.equals("*")) {
-        any = true;
-      } else if (!o.equalsIgnoreCase("none")) {
-        try {
-          origins.add(OriginPattern.parse(o));
-        } catch (IllegalArgumentException e) {
-          throw Settings.invalid(key, o, "*, none, or origins such as https://app.example");
-        }
-      }
-    }
+    OriginPolicy origins =
+        OriginPolicy.read(
+            s.list(key, List.of("*")), bad -> Settings.invalid(key, bad, OriginPolicy.FORMS));
     Duration maxAge = s.duration("rpcshield.cors.max-age", Duration.ofMinutes(10));
-    return new CorsPolicy(any, origins, maxAge);
+    return new CorsPolicy(origins, maxAge);
   }
 
   /** Whether a page from {@code origin} may read the gateway's answers. */
   public boolean allows(String origin) {
-    if (origin == null || origin.isBlank()) {
-      return false;
-    }
-    if (anyOrigin) {
-      return true;
-    }
-    for (OriginPattern p : origins) {
-      if (p.matches(origin)) {
-        return true;
-      }
-    }
-    return false;
+    return origins.allows(origin);
   }
 
   /**
@@ -80,7 +54,7 @@ public record CorsPolicy(boolean anyOrigin, List<OriginPattern> origins, Duratio
     Map<String, String> h = new LinkedHashMap<>();
     h.put("Vary", "Origin");
     if (allows(origin)) {
-      h.put("Access-Control-Allow-Origin", anyOrigin ? "*" : origin);
+      h.put("Access-Control-Allow-Origin", origins.any() ? "*" : origin);
       h.put("Access-Control-Expose-Headers", EXPOSED_HEADERS);
     }
     return h;
@@ -107,7 +81,7 @@ public record CorsPolicy(boolean anyOrigin, List<OriginPattern> origins, Duratio
         asked.add(n);
       }
     }
-    h.put("Access-Control-Allow-Origin", anyOrigin ? "*" : origin);
+    h.put("Access-Control-Allow-Origin", origins.any() ? "*" : origin);
     h.put("Access-Control-Allow-Methods", "POST");
     h.put(
         "Access-Control-Allow-Headers",

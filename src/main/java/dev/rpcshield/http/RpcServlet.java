@@ -275,7 +275,7 @@ public class RpcServlet extends HttpServlet {
         unknownNetwork(resp, path);
         return;
       }
-      if (!sockets.originAllowed(req.getHeader("Origin"))) {
+      if (!sockets.settings().originAllowed(req.getHeader("Origin"))) {
         error(resp, 403, RpcError.of(RpcErrorCode.FORBIDDEN, "origin not allowed"));
         return;
       }

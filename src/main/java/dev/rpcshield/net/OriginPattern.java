@@ -7,7 +7,10 @@ import java.util.regex.Pattern;
  * A browser {@code Origin} a page may call from: exact ({@code https://app.example}, {@code
  * http://127.0.0.1:8080}) or any subdomain ({@code https://*.example.com}, which matches {@code
  * https://a.example.com} and {@code https://a.b.example.com} but not {@code https://example.com}).
- * Scheme and host compare case-insensitively; the port must be the same (none means none).
+ * Both sides are normalised the same way before they are compared: scheme and host in lower case,
+ * and a scheme's default port ({@code :80} of http and ws, {@code :443} of https and wss) dropped,
+ * so {@code https://app.example:443} is {@code https://app.example}; any other port must be the
+ * same (none means none).
  */
 public final class OriginPattern {
   private static final Pattern FORM =
@@ -15,15 +18,13 @@ public final class OriginPattern {
           "[a-z][a-z0-9+.-]*://(\\*\\.)?[a-z0-9.-]+(:\\d{1,5})?|[a-z][a-z0-9+.-]*://\\[[0-9a-f:.]+](:\\d{1,5})?");
 
   private final String text;
-  private final String scheme;
-  private final String suffix;
-  private final String port;
+  private final Origin origin;
+  private final boolean wildcard;
 
-  private OriginPattern(String text, String scheme, String suffix, String port) {
+  private OriginPattern(String text, Origin origin, boolean wildcard) {
     this.text = text;
-    this.scheme = scheme;
-    this.suffix = suffix;
-    this.port = port;
+    this.origin = origin;
+    this.wildcard = wildcard;
   }
 
   /**
@@ -37,44 +38,35 @@ public final class OriginPattern {
       throw new IllegalArgumentException(
           "an origin is scheme://host[:port] or scheme://*.domain[:port], without a path");
     }
-    int sep = t.indexOf("://");
-    String scheme = t.substring(0, sep);
-    String rest = t.substring(sep + 3);
-    if (!rest.startsWith("*.")) {
-      return new OriginPattern(t, scheme, null, null);
+    Origin o = Origin.read(t);
+    if (!o.host().startsWith("*.")) {
+      return new OriginPattern(o.toString(), o, false);
     }
-    int colon = rest.indexOf(':');
-    String host = colon < 0 ? rest.substring(2) : rest.substring(2, colon);
-    if (host.indexOf('.') < 0) {
+    String domain = o.host().substring(2);
+    if (domain.indexOf('.') < 0) {
       throw new IllegalArgumentException("a wildcard origin needs a domain of two labels or more");
     }
-    return new OriginPattern(t, scheme, "." + host, colon < 0 ? "" : rest.substring(colon));
+    Origin suffix = new Origin(o.scheme(), "." + domain, o.port());
+    return new OriginPattern(o.toString(), suffix, true);
   }
 
   /** Whether a request's {@code Origin} header is this origin or, for a wildcard, under it. */
-  public boolean matches(String origin) {
-    if (origin == null) {
+  public boolean matches(String header) {
+    Origin o = header == null ? null : Origin.read(header.trim().toLowerCase(Locale.ROOT));
+    if (o == null || !o.scheme().equals(origin.scheme()) || o.port() != origin.port()) {
       return false;
     }
-    String o = origin.trim().toLowerCase(Locale.ROOT);
-    if (suffix == null) {
-      return o.equals(text);
+    if (!wildcard) {
+      return o.host().equals(origin.host());
     }
-    String prefix = scheme + "://";
-    if (!o.startsWith(prefix)) {
-      return false;
-    }
-    String rest = o.substring(prefix.length());
-    int colon = rest.indexOf(':');
-    String host = colon < 0 ? rest : rest.substring(0, colon);
-    String p = colon < 0 ? "" : rest.substring(colon);
-    return p.equals(port)
-        && host.length() > suffix.length()
+    String host = o.host();
+    String suffix = origin.host();
+    return host.length() > suffix.length()
         && host.endsWith(suffix)
-        && host.indexOf('/') < 0
         && host.charAt(host.length() - suffix.length() - 1) != '.';
   }
 
+  /** The pattern as written, normalised: how allowlists store it and errors show it. */
   @Override
   public String toString() {
     return text;
@@ -88,5 +80,52 @@ public final class OriginPattern {
   @Override
   public int hashCode() {
     return text.hashCode();
+  }
+
+  /**
+   * An origin taken apart: scheme, host (an IPv6 literal with its brackets) and port, -1 for none
+   * or the scheme's default.
+   */
+  private record Origin(String scheme, String host, int port) {
+
+    /** Reads lower-case {@code scheme://host[:port]}; null when it is not that (a path, "null"). */
+    static Origin read(String text) {
+      int sep = text.indexOf("://");
+      if (sep <= 0) {
+        return null;
+      }
+      String scheme = text.substring(0, sep);
+      String rest = text.substring(sep + 3);
+      int colon = rest.startsWith("[") ? rest.indexOf(':', rest.indexOf(']')) : rest.indexOf(':');
+      String host = colon < 0 ? rest : rest.substring(0, colon);
+      int port = -1;
+      if (colon >= 0) {
+        String digits = rest.substring(colon + 1);
+        if (digits.isEmpty()
+            || digits.length() > 5
+            || !digits.chars().allMatch(Character::isDigit)) {
+          return null;
+        }
+        port = Integer.parseInt(digits);
+      }
+      if (host.isEmpty()
+          || host.chars().anyMatch(c -> c == '/' || c == '?' || c == '#' || c == '@')) {
+        return null;
+      }
+      return new Origin(scheme, host, port == defaultPort(scheme) ? -1 : port);
+    }
+
+    private static int defaultPort(String scheme) {
+      return switch (scheme) {
+        case "http", "ws" -> 80;
+        case "https", "wss" -> 443;
+        default -> -2;
+      };
+    }
+
+    @Override
+    public String toString() {
+      return scheme + "://" + host + (port < 0 ? "" : ":" + port);
+    }
   }
 }

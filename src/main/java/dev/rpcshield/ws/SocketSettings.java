@@ -3,6 +3,7 @@ package dev.rpcshield.ws;
 import static dev.rpcshield.config.Settings.require;
 
 import dev.rpcshield.config.Settings;
+import dev.rpcshield.net.OriginPolicy;
 import java.time.Duration;
 import java.util.List;
 
@@ -16,7 +17,10 @@ import java.util.List;
  * @param maxInFlight requests one connection may have unanswered; more are refused (default 64)
  * @param maxQueued messages waiting to be written to a client; a client that lets more pile up is
  *     not reading and is disconnected (default 1024)
- * @param allowedOrigins when not empty, the only Origin headers accepted at the handshake
+ * @param allowedOrigins the pages whose handshake is accepted ({@code
+ *     rpcshield.ws.allowed-origins}: {@code *}, the default, {@code none}, or a list), matched as
+ *     CORS and keys' allowlists match them; a handshake without {@code Origin}, not a browser
+ *     page's, is not checked
  * @param anonymousConnections concurrent connections per client IP without a key, 0 for no cap
  *     (default 10); keyed callers get their tier's {@code ws-connections}
  * @param leaseTtl how long a connection slot outlives an instance that died holding it (default 60
@@ -28,7 +32,7 @@ public record SocketSettings(
     Duration pingInterval,
     int maxInFlight,
     int maxQueued,
-    List<String> allowedOrigins,
+    OriginPolicy allowedOrigins,
     int anonymousConnections,
     Duration leaseTtl) {
 
@@ -43,9 +47,20 @@ public record SocketSettings(
         ping,
         positive(s, "rpcshield.ws.max-in-flight", 64),
         positive(s, "rpcshield.ws.max-queued-messages", 1024),
-        s.list("rpcshield.ws.allowed-origins", List.of()),
+        origins(s),
         s.integer("rpcshield.ws.anonymous-connections", 10),
         leaseTtl);
+  }
+
+  private static OriginPolicy origins(Settings s) {
+    String key = "rpcshield.ws.allowed-origins";
+    return OriginPolicy.read(
+        s.list(key, List.of("*")), bad -> Settings.invalid(key, bad, OriginPolicy.FORMS));
+  }
+
+  /** Whether a handshake from {@code origin} is accepted: any without one, as no page sent it. */
+  public boolean originAllowed(String origin) {
+    return origin == null || allowedOrigins.allows(origin);
   }
 
   private static int positive(Settings s, String key, int fallback) {

@@ -75,18 +75,6 @@ public class SocketUpgrade {
   }
 
   /**
-   * Whether the Origin header is acceptable: any without an allow-list; with one, an Origin must be
-   * on it. A request without Origin is not a browser's (bots, indexers, SDKs) and the allow-list,
-   * which guards against other sites' pages, does not apply to it.
-   */
-  public boolean originAllowed(String origin) {
-    SocketSettings settings = this.settings.get();
-    return settings.allowedOrigins().isEmpty()
-        || origin == null
-        || settings.allowedOrigins().contains(origin);
-  }
-
-  /**
    * Upgrades the request, or returns why not: the caller is at its connection cap (counted across
    * instances when Redis is configured).
    */

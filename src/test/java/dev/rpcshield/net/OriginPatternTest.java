@@ -1,5 +1,6 @@
 package dev.rpcshield.net;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,6 +29,20 @@ class OriginPatternTest {
     "https://*.example.com, https://a.example.com:444, false",
     "https://*.example.com:444, https://a.example.com:444, true",
     "https://*.example.com, null, false",
+    "https://app.example, https://app.example:443, true",
+    "https://app.example:443, https://app.example, true",
+    "http://app.example:80, http://app.example, true",
+    "http://app.example, http://app.example:443, false",
+    "https://app.example, https://app.example:0443, true",
+    "https://app.example, https://app.example/, false",
+    "https://app.example, https://app.example:, false",
+    "https://app.example, https://user@app.example, false",
+    "https://*.example.com:443, https://a.example.com, true",
+    "https://*.example.com, https://a.example.com:443, true",
+    "https://*.example.com, https://a..example.com, false",
+    "http://[::1]:8080, http://[::1]:8080, true",
+    "http://[::1]:8080, http://[::1], false",
+    "wss://app.example, wss://app.example:443, true",
   })
   void matches(String pattern, String origin, boolean expected) {
     assertTrue(OriginPattern.parse(pattern).matches(origin) == expected);
@@ -48,6 +63,18 @@ class OriginPatternTest {
       })
   void refusesWhatIsNotAnOrigin(String text) {
     assertThrows(IllegalArgumentException.class, () -> OriginPattern.parse(text));
+  }
+
+  @ParameterizedTest(name = "{0} is written {1}")
+  @CsvSource({
+    "HTTPS://App.Example:443, https://app.example",
+    "http://127.0.0.1:80, http://127.0.0.1",
+    "https://*.Example.com:8443, https://*.example.com:8443",
+    "chrome-extension://abc, chrome-extension://abc",
+  })
+  void isNormalisedAsWritten(String text, String normalised) {
+    assertEquals(normalised, OriginPattern.parse(text).toString());
+    assertEquals(OriginPattern.parse(normalised), OriginPattern.parse(text));
   }
 
   @ParameterizedTest

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.rpcshield.identity.Caller;
 import dev.rpcshield.jsonrpc.RpcError;
+import dev.rpcshield.net.OriginPolicy;
 import dev.rpcshield.pipeline.GatewayReply;
 import dev.rpcshield.pipeline.Pipeline;
 import dev.rpcshield.pipeline.Request;
@@ -110,7 +111,7 @@ class RpcSocketTest {
             Duration.ofMinutes(10),
             1,
             16,
-            List.of(),
+            OriginPolicy.ANY,
             0,
             Duration.ofMinutes(1));
     RpcSocket socket =
