@@ -2,6 +2,7 @@ package dev.rpcshield.http;
 
 import dev.rpcshield.config.Current;
 import dev.rpcshield.identity.Caller;
+import dev.rpcshield.jsonrpc.Refusal;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.net.Bodies;
@@ -9,8 +10,10 @@ import dev.rpcshield.pipeline.Admission;
 import dev.rpcshield.pipeline.GatewayConfig;
 import dev.rpcshield.pipeline.GatewayReply;
 import dev.rpcshield.pipeline.Pipeline;
+import dev.rpcshield.pipeline.Refusals;
 import dev.rpcshield.pipeline.Replies;
 import dev.rpcshield.pipeline.Request;
+import dev.rpcshield.telemetry.RequestIds;
 import dev.rpcshield.upstream.Network;
 import dev.rpcshield.upstream.Upstreams;
 import dev.rpcshield.ws.SocketUpgrade;
@@ -61,6 +64,7 @@ public class RpcServlet extends HttpServlet {
   @Inject transient ClientAborts aborts;
   @Inject transient Upstreams upstreams;
   @Inject transient Current<CorsPolicy> cors;
+  @Inject transient Refusals refusals;
 
   private final transient ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -105,7 +109,7 @@ public class RpcServlet extends HttpServlet {
     Admission.Result admitted =
         admission.admit(callers.resolve(req, path.apiKey()), network.name());
     if (admitted.refusal() != null) {
-      error(resp, admitted.refusal().code().httpStatus(), admitted.refusal());
+      refuse(resp, admitted.caller(), admitted.refusal());
       return;
     }
     Caller caller = admitted.caller();
@@ -282,17 +286,22 @@ public class RpcServlet extends HttpServlet {
       Admission.Result admitted =
           admission.admit(callers.resolve(req, path.apiKey()), network.name());
       if (admitted.refusal() != null) {
-        error(resp, admitted.refusal().code().httpStatus(), admitted.refusal());
+        refuse(resp, admitted.caller(), admitted.refusal());
         return;
       }
-      RpcError capped = sockets.upgrade(req, resp, admitted.caller(), network);
+      Refusal capped = sockets.upgrade(req, resp, admitted.caller(), network);
       if (capped != null) {
-        error(resp, capped.code().httpStatus(), capped);
+        refuse(resp, admitted.caller(), capped);
       }
       return;
     }
     resp.setHeader("Allow", "POST");
     error(resp, 405, RpcError.of(RpcErrorCode.INVALID_REQUEST, "send JSON-RPC with HTTP POST"));
+  }
+
+  private void refuse(HttpServletResponse resp, Caller caller, Refusal refusal) throws IOException {
+    refusals.record(caller, RequestIds.next(), "-", refusal);
+    error(resp, refusal.status(), refusal.error());
   }
 
   private static void error(HttpServletResponse resp, int status, RpcError error)

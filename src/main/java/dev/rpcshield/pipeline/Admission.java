@@ -6,10 +6,9 @@ import dev.rpcshield.account.DatabaseUnavailableException;
 import dev.rpcshield.account.KeyDirectory;
 import dev.rpcshield.identity.AccountView;
 import dev.rpcshield.identity.Caller;
+import dev.rpcshield.jsonrpc.Refusal;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
-import dev.rpcshield.ratewatch.Ratewatch;
-import dev.rpcshield.telemetry.RequestIds;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -23,23 +22,25 @@ import org.eclipse.microprofile.faulttolerance.exceptions.FaultToleranceExceptio
  * cache does not know while the account database is unreachable gets 503: it can be neither
  * admitted nor refused. A known key's secret, if presented, must be right and lifts the key's
  * allowlists; otherwise the key's origin, address and User-Agent allowlists apply here (at the
- * WebSocket handshake too), its method and contract lists per call ({@link Allowlisting}).
+ * WebSocket handshake too), its method and contract lists per call ({@link Allowlisting}). A
+ * refusal is a value (class {@code blocklist}, {@code database}, {@code disabled}, {@code key},
+ * {@code secret}, {@code allowlist} or {@code network}) that the caller records.
  */
 @ApplicationScoped
 public class Admission {
   @Inject Accounts accounts;
-  @Inject Ratewatch ratewatch;
 
-  /** The admitted caller, or the refusal. */
-  public record Result(Caller caller, RpcError refusal) {}
+  /**
+   * The admitted caller, or the refusal (null when admitted) with the caller it counts against:
+   * with its account once the key is known.
+   */
+  public record Result(Caller caller, Refusal refusal) {}
 
   /** Admits {@code caller} to the network named {@code network}, or says why not. */
   public Result admit(Caller caller, String network) {
     KeyDirectory directory = accounts.directory();
     if (directory.blocked(caller.clientIp())) {
-      RpcError refusal = RpcError.of(RpcErrorCode.FORBIDDEN, "address is blocked");
-      ratewatch.refused(caller, null, RequestIds.next(), "-", "blocklist", refusal.message());
-      return new Result(null, refusal);
+      return refuse(caller, RpcError.of(RpcErrorCode.FORBIDDEN, "address is blocked"), "blocklist");
     }
     if (caller.apiKey() == null) {
       return new Result(caller, null);
@@ -48,20 +49,22 @@ public class Admission {
     try {
       r = directory.resolve(caller.apiKey());
     } catch (DatabaseUnavailableException | FaultToleranceException e) {
-      return new Result(
-          null,
+      return refuse(
+          caller,
           RpcError.of(
-              RpcErrorCode.ACCOUNTS_UNAVAILABLE, "the account database is unavailable, try again"));
+              RpcErrorCode.ACCOUNTS_UNAVAILABLE, "the account database is unavailable, try again"),
+          "database");
     }
     return switch (r.status()) {
       case OK -> keyed(caller.withAccount(r.view()), network);
-      case DISABLED -> new Result(null, RpcError.of(RpcErrorCode.FORBIDDEN, "account is disabled"));
+      case DISABLED ->
+          refuse(caller, RpcError.of(RpcErrorCode.FORBIDDEN, "account is disabled"), "disabled");
       case REVOKED ->
-          new Result(null, RpcError.of(RpcErrorCode.UNAUTHORIZED, "API key is revoked"));
+          refuse(caller, RpcError.of(RpcErrorCode.UNAUTHORIZED, "API key is revoked"), "key");
       case MALFORMED ->
-          new Result(null, RpcError.of(RpcErrorCode.UNAUTHORIZED, "API key is malformed"));
+          refuse(caller, RpcError.of(RpcErrorCode.UNAUTHORIZED, "API key is malformed"), "key");
       case UNKNOWN ->
-          new Result(null, RpcError.of(RpcErrorCode.UNAUTHORIZED, "API key is unknown"));
+          refuse(caller, RpcError.of(RpcErrorCode.UNAUTHORIZED, "API key is unknown"), "key");
     };
   }
 
@@ -105,8 +108,7 @@ public class Admission {
         "network");
   }
 
-  private Result refuse(Caller caller, RpcError refusal, String refusalClass) {
-    ratewatch.refused(caller, null, RequestIds.next(), "-", refusalClass, refusal.message());
-    return new Result(null, refusal);
+  private static Result refuse(Caller caller, RpcError error, String refusalClass) {
+    return new Result(caller, Refusal.of(error, refusalClass));
   }
 }

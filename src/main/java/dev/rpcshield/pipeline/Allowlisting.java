@@ -5,7 +5,6 @@ import dev.rpcshield.identity.AccountView;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
-import dev.rpcshield.ratewatch.Ratewatch;
 import dev.rpcshield.sender.InvalidTransactionException;
 import dev.rpcshield.sender.SenderThrottle;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,8 +15,8 @@ import java.util.Map;
  * A keyed call against its key's method and contract allowlists, before it costs anything: a method
  * off the list is refused, and with a contract list every address the call names must be on it
  * ({@link CallAddresses}). A batch member is refused alone. The client lists (origin, address,
- * User-Agent) are checked at admission. Refusals name the list, never its entries, and count in
- * ratewatch and metrics as {@code allowlist}.
+ * User-Agent) are checked at admission. Refusals name the list, never its entries, and are of class
+ * {@code allowlist}; a transaction that cannot be decoded is {@code invalid-transaction}.
  */
 @ApplicationScoped
 public class Allowlisting {
@@ -29,9 +28,7 @@ public class Allowlisting {
           "methods", "method",
           "contracts", "contract");
 
-  @Inject Ratewatch ratewatch;
   @Inject SenderThrottle senders;
-  @Inject CallPolicy policy;
 
   /** The error for a refusal by {@code list} (a name in {@link Allowlists#NAMES}). */
   public static RpcError refusal(String list) {
@@ -47,7 +44,7 @@ public class Allowlisting {
     }
     Allowlists lists = view.allowlists();
     if (!lists.allowsMethod(call.method())) {
-      return refuse(ctx, call, "methods");
+      return refuse("methods");
     }
     if (!lists.restrictsContracts()) {
       return Verdict.PROCEED;
@@ -57,28 +54,21 @@ public class Allowlisting {
       // Only a transaction's recipient is read here; Pricing checks its chain against the network.
       named = CallAddresses.of(call, senders.decoder(0));
     } catch (InvalidTransactionException e) {
-      return Verdict.invalid(new RpcError(RpcErrorCode.INVALID_PARAMS, e.getMessage()));
+      return Verdict.invalid(
+          new RpcError(RpcErrorCode.INVALID_PARAMS, e.getMessage()), "invalid-transaction");
     }
     if (named.unbounded()) {
-      return refuse(ctx, call, "contracts");
+      return refuse("contracts");
     }
     for (String address : named.addresses()) {
       if (!lists.allowsContract(address)) {
-        return refuse(ctx, call, "contracts");
+        return refuse("contracts");
       }
     }
     return Verdict.PROCEED;
   }
 
-  private Verdict refuse(RequestContext ctx, RpcCall call, String list) {
-    RpcError error = refusal(list);
-    ratewatch.refused(
-        ctx.caller(),
-        null,
-        ctx.requestId(),
-        policy.metricName(call.method()),
-        "allowlist",
-        error.message());
-    return Verdict.refused(error);
+  private static Verdict refuse(String list) {
+    return Verdict.refused(refusal(list), "allowlist");
   }
 }

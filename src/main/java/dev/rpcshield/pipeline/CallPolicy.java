@@ -5,8 +5,6 @@ import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.jsonrpc.RpcWriter;
-import dev.rpcshield.telemetry.EventLog;
-import dev.rpcshield.telemetry.RequestMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -17,18 +15,16 @@ import jakarta.inject.Inject;
  */
 @ApplicationScoped
 public class CallPolicy {
-  @Inject RequestMetrics metrics;
   @Inject Current<GatewayConfig> config;
 
   public Verdict check(RequestContext ctx, RpcCall call) {
     String method = call.method();
     if (!config.get().methods(ctx.request().network().name()).allows(method)) {
-      return refuse(ctx, RpcError.of(RpcErrorCode.METHOD_NOT_ALLOWED, method));
+      return refuse(RpcError.of(RpcErrorCode.METHOD_NOT_ALLOWED, method));
     }
     if (!ctx.request().webSocket()
         && (method.equals("eth_subscribe") || method.equals("eth_unsubscribe"))) {
       return refuse(
-          ctx,
           RpcError.of(RpcErrorCode.METHOD_NOT_ALLOWED, method + " needs a WebSocket connection"));
     }
     if (method.equals("eth_accounts")) {
@@ -54,10 +50,7 @@ public class CallPolicy {
     return "other";
   }
 
-  private Verdict refuse(RequestContext ctx, RpcError error) {
-    metrics.refusal("method");
-    EventLog.refusal(
-        ctx.requestId(), ctx.caller().identityType(), "other", "method", error.message());
-    return Verdict.refused(error);
+  private static Verdict refuse(RpcError error) {
+    return Verdict.refused(error, "method");
   }
 }

@@ -1,5 +1,6 @@
 package dev.rpcshield.pipeline;
 
+import dev.rpcshield.jsonrpc.Refusal;
 import dev.rpcshield.telemetry.RequestMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -8,25 +9,35 @@ import java.util.List;
 
 /**
  * Counts every member of a served body by method, outcome, identity type and network, with its
- * time.
+ * time, and hands every member's refusal (a stage's or the outbound call's) to {@link Refusals}.
  */
 @ApplicationScoped
 public class CallRecorder {
   @Inject RequestMetrics metrics;
   @Inject CallPolicy policy;
+  @Inject Refusals refusals;
 
-  public void record(Request request, List<MemberOutcome> members, Duration took) {
-    String identity = request.caller().identityType();
-    String network = request.network().name();
+  public void record(RequestContext ctx, List<MemberOutcome> members, Duration took) {
+    String identity = ctx.caller().identityType();
+    String network = ctx.request().network().name();
     for (MemberOutcome m : members) {
       String method = m.call() == null ? "invalid" : policy.metricName(m.call().method());
       metrics.call(method, m.outcome(), identity, network, took);
+      if (m.refusal() != null) {
+        refusals.record(ctx.caller(), ctx.requestId(), method, m.refusal());
+      }
     }
   }
 
-  /** A body refused as a whole. */
-  public void refused(Request request, Duration took) {
+  /**
+   * A body refused as a whole: counted as invalid, and recorded as a refusal when it broke a limit
+   * ({@code limit}; null when it is only not valid JSON-RPC).
+   */
+  public void refused(RequestContext ctx, Refusal limit, Duration took) {
     metrics.call(
-        "invalid", "invalid", request.caller().identityType(), request.network().name(), took);
+        "invalid", "invalid", ctx.caller().identityType(), ctx.request().network().name(), took);
+    if (limit != null) {
+      refusals.record(ctx.caller(), ctx.requestId(), "-", limit);
+    }
   }
 }

@@ -2,12 +2,12 @@ package dev.rpcshield.pipeline;
 
 import dev.rpcshield.account.Accounts;
 import dev.rpcshield.identity.Caller;
+import dev.rpcshield.jsonrpc.Refusal;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.limit.Decision;
 import dev.rpcshield.limit.Limits;
 import dev.rpcshield.limit.Rule;
-import dev.rpcshield.ratewatch.Ratewatch;
 import dev.rpcshield.telemetry.RequestMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -19,15 +19,14 @@ import java.util.List;
 /**
  * Charges the priced members of one body in one limiter-store call (one Redis script for a whole
  * batch), then the monthly compute-unit quota of a keyed caller; records usage and compute units,
- * and sends every refusal to ratewatch. A refused member costs nothing.
+ * and refuses a member over a limit under the limit's class ({@code rps}, {@code cu}, {@code
+ * monthly}, {@code method-rate}, {@code sender}). A refused member costs nothing.
  */
 @ApplicationScoped
 public class Charging {
   @Inject Limits limits;
   @Inject Accounts accounts;
-  @Inject Ratewatch ratewatch;
   @Inject RequestMetrics metrics;
-  @Inject CallPolicy policy;
   @Inject Clock clock;
 
   /** One verdict per member, in order; each member's decision is recorded on it. */
@@ -43,7 +42,7 @@ public class Charging {
       Decision d = quota(ctx.caller(), m.price().computeUnits(), decisions.get(i));
       m.decided(d);
       record(ctx, m.price().computeUnits(), d.allowed());
-      verdicts.add(d.allowed() ? Verdict.PROCEED : refuse(ctx, m, d));
+      verdicts.add(d.allowed() ? Verdict.PROCEED : refuse(m, d));
     }
     return verdicts;
   }
@@ -78,7 +77,7 @@ public class Charging {
     }
   }
 
-  private Verdict refuse(RequestContext ctx, MemberOutcome m, Decision d) {
+  private static Verdict refuse(MemberOutcome m, Decision d) {
     boolean sender = "sender".equals(d.rule());
     RpcError error =
         RpcError.of(
@@ -90,13 +89,6 @@ public class Charging {
                     : "retry in " + d.retryAfterSeconds() + " s"));
     String refusalClass =
         sender ? "sender" : d.rule().startsWith("method:") ? "method-rate" : d.rule();
-    ratewatch.refused(
-        ctx.caller(),
-        sender ? m.price().sender() : null,
-        ctx.requestId(),
-        policy.metricName(m.call().method()),
-        refusalClass,
-        error.message());
-    return Verdict.refused(error);
+    return Verdict.refused(new Refusal(error, refusalClass, sender ? m.price().sender() : null));
   }
 }

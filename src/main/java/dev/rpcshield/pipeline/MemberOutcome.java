@@ -2,6 +2,7 @@ package dev.rpcshield.pipeline;
 
 import dev.rpcshield.jsonrpc.InvalidMember;
 import dev.rpcshield.jsonrpc.Member;
+import dev.rpcshield.jsonrpc.Refusal;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcWriter;
 import dev.rpcshield.limit.Decision;
@@ -22,6 +23,7 @@ public final class MemberOutcome {
   private int status = 200;
   private String outcome;
   private String cacheStatus;
+  private Refusal refusal;
 
   private MemberOutcome(Member member) {
     this.member = member;
@@ -69,11 +71,10 @@ public final class MemberOutcome {
     switch (verdict) {
       case Verdict.Proceed p -> {}
       case Verdict.Answered a -> finish(a.body(), 200, "ok");
-      case Verdict.Refused r ->
-          finish(
-              RpcWriter.error(member.rawId(), r.error()),
-              r.error().code().httpStatus(),
-              r.outcome());
+      case Verdict.Refused r -> {
+        finish(RpcWriter.error(member.rawId(), r.error()), r.refusal().status(), r.outcome());
+        refusal = r.refusal();
+      }
     }
   }
 
@@ -81,7 +82,10 @@ public final class MemberOutcome {
   public void settle(CallResult result) {
     switch (result) {
       case CallResult.Answer a -> finish(a.body(), 200, a.chainError() ? "error" : "ok");
-      case CallResult.Refused r -> finish(r.body(), r.error().code().httpStatus(), "refused");
+      case CallResult.Refused r -> {
+        finish(r.body(), r.refusal().status(), "refused");
+        refusal = r.refusal();
+      }
       case CallResult.Failure f -> finish(f.body(), f.error().code().httpStatus(), "failed");
     }
   }
@@ -124,6 +128,11 @@ public final class MemberOutcome {
   /** The answer or error to send back, or null (a notification, or not settled). */
   public byte[] body() {
     return body;
+  }
+
+  /** Why the gateway refused this member, or null: it was not refused (or is still open). */
+  public Refusal refusal() {
+    return refusal;
   }
 
   /** The HTTP status this member would get as a single request. */

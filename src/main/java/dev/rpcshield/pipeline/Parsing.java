@@ -2,6 +2,7 @@ package dev.rpcshield.pipeline;
 
 import dev.rpcshield.config.Current;
 import dev.rpcshield.jsonrpc.ParsedBody;
+import dev.rpcshield.jsonrpc.Refusal;
 import dev.rpcshield.jsonrpc.RpcBodyException;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcParser;
@@ -20,7 +21,23 @@ public class Parsing {
   private Current<RpcParser> parser;
 
   /** The parsed body, or why the body as a whole is refused. */
-  public record Result(ParsedBody body, RpcError refusal) {}
+  public record Result(ParsedBody body, RpcError refusal) {
+
+    /**
+     * The refusal as a limit the body broke ({@code body-size}, {@code batch-size}), or null: the
+     * body is not refused, or only because it is not valid JSON-RPC.
+     */
+    public Refusal limit() {
+      if (refusal == null) {
+        return null;
+      }
+      return switch (refusal.code()) {
+        case BODY_TOO_LARGE -> Refusal.of(refusal, "body-size");
+        case BATCH_TOO_LARGE -> Refusal.of(refusal, "batch-size");
+        default -> null;
+      };
+    }
+  }
 
   @PostConstruct
   void init() {

@@ -1,6 +1,7 @@
 package dev.rpcshield.pipeline;
 
 import dev.rpcshield.config.ConfigScope;
+import dev.rpcshield.jsonrpc.Refusal;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
@@ -22,9 +23,12 @@ import java.util.concurrent.CompletionStage;
  * method and contract allowlists, pricing, charging, local answers, then one outbound call for the
  * members left (the network's chain: cache, eth_getLogs split, group split, hedge, failover, retry,
  * attempt), and the reply. Each batch member is one {@link MemberOutcome} that the stages settle; a
- * settled member passes the later stages by. Admission (blocklist, key, account) happens before,
- * when the transport resolves the caller. The stages run on the calling thread; the reply completes
- * when the outbound call does, on whichever thread completes it, without waiting on any.
+ * settled member passes the later stages by. A stage refuses with a value ({@link Verdict.Refused},
+ * as the chain does with its {@code CallResult.Refused}); the refusals are recorded together once
+ * the body is answered ({@link CallRecorder}, {@link Refusals}). Admission (blocklist, key,
+ * account) happens before, when the transport resolves the caller. The stages run on the calling
+ * thread; the reply completes when the outbound call does, on whichever thread completes it,
+ * without waiting on any.
  */
 @ApplicationScoped
 public class Pipeline {
@@ -83,10 +87,11 @@ public class Pipeline {
 
   /**
    * Refuses a whole body before any stage runs (a WebSocket connection over its in-flight cap):
-   * each member gets {@code error} with its own id, notifications get nothing.
+   * each member gets the refusal's error with its own id, notifications get nothing, and each is
+   * recorded as refused.
    */
-  public GatewayReply refuse(Request request, RpcError error) {
-    return settle(request, false, error).toCompletableFuture().join();
+  public GatewayReply refuse(Request request, Refusal refusal) {
+    return settle(request, false, refusal).toCompletableFuture().join();
   }
 
   private CompletionStage<GatewayReply> settle(Request request, boolean serve) {
@@ -98,21 +103,22 @@ public class Pipeline {
    * records them and assembles the reply; a body refused as a whole is recorded and answered at
    * once. The stages up to the outbound call run under the configuration in effect when it began.
    */
-  private CompletionStage<GatewayReply> settle(Request request, boolean serve, RpcError refusal) {
+  private CompletionStage<GatewayReply> settle(Request request, boolean serve, Refusal refusal) {
     long started = System.nanoTime();
+    RequestContext ctx = new RequestContext(request);
     List<MemberOutcome> members;
     boolean batch;
     CompletionStage<Void> sent;
     try (ConfigScope.Pinned pinned = scope.open()) {
       Parsing.Result parsed = parsing.parse(request.body(), request.length());
       if (parsed.refusal() != null) {
-        recorder.refused(request, since(started));
+        recorder.refused(ctx, parsed.limit(), since(started));
         return CompletableFuture.completedFuture(Replies.refused(parsed.refusal()));
       }
       members = MemberOutcome.of(parsed.body().members());
       batch = parsed.body().batch();
       if (serve) {
-        sent = runStages(request, members);
+        sent = runStages(ctx, members);
       } else {
         for (MemberOutcome m : MemberOutcome.open(members)) {
           m.settle(Verdict.refused(refusal));
@@ -121,13 +127,13 @@ public class Pipeline {
       }
     }
     return sent.thenApply(done -> {
-      recorder.record(request, members, since(started));
+      recorder.record(ctx, members, since(started));
       return replies.assemble(batch, members);
     });
   }
 
-  private CompletionStage<Void> runStages(Request request, List<MemberOutcome> members) {
-    RequestContext ctx = new RequestContext(request);
+  private CompletionStage<Void> runStages(RequestContext ctx, List<MemberOutcome> members) {
+    Request request = ctx.request();
     for (MemberOutcome m : MemberOutcome.open(members)) {
       m.settle(policy.check(ctx, m.call()));
     }

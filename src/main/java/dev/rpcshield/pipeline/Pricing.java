@@ -40,7 +40,8 @@ public class Pricing {
           rules.add(senderRule);
         }
       } catch (InvalidTransactionException e) {
-        return Verdict.invalid(new RpcError(RpcErrorCode.INVALID_PARAMS, e.getMessage()));
+        return Verdict.invalid(
+            new RpcError(RpcErrorCode.INVALID_PARAMS, e.getMessage()), "invalid-transaction");
       }
     }
     member.priced(new Price(rules, limits.computeUnits().of(call.method()), sender));

@@ -3,8 +3,6 @@ package dev.rpcshield.ratewatch;
 import dev.rpcshield.config.Current;
 import dev.rpcshield.identity.Caller;
 import dev.rpcshield.limit.SharedRedis;
-import dev.rpcshield.telemetry.EventLog;
-import dev.rpcshield.telemetry.RequestMetrics;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,7 +24,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Where refusals go: a structured log line, the episode window (what operators look at) and, for
+ * What refusals add up to (each is counted and logged by the one place that records it, {@code
+ * pipeline/Refusals}, which hands it here): the episode window (what operators look at) and, for
  * accounts, the conservative auto-flag: {@code rpcshield.ratewatch.flag-threshold} refusals within
  * {@code rpcshield.ratewatch.flag-window} stamp the account's high-rate flag once; only an operator
  * clears it; nothing is ever banned automatically.
@@ -48,7 +47,6 @@ public class Ratewatch {
   @Inject Current<RatewatchConfig> current;
   @Inject Clock clock;
   @Inject SharedRedis redis;
-  @Inject RequestMetrics metrics;
 
   private final AtomicLong flagsRaised = new AtomicLong();
   private final AtomicLong refusals = new AtomicLong();
@@ -92,18 +90,10 @@ public class Ratewatch {
   }
 
   /**
-   * One refused call: counted in the refusal metric, logged, and counted against the sender when
-   * the sender throttle refused it, else against the caller's account or address.
+   * One refusal, counted against {@code sender} when it names one (the sender throttle's), else
+   * against the caller's account or address.
    */
-  public void refused(
-      Caller caller,
-      String sender,
-      String requestId,
-      String method,
-      String refusalClass,
-      String reason) {
-    metrics.refusal(refusalClass);
-    EventLog.refusal(requestId, caller.identityType(), method, refusalClass, reason);
+  public void refused(Caller caller, String sender) {
     refusals.incrementAndGet();
     if (sender != null) {
       record("sender", sender, null);

@@ -1,6 +1,7 @@
 package dev.rpcshield.ws;
 
 import dev.rpcshield.identity.Caller;
+import dev.rpcshield.jsonrpc.Refusal;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.jsonrpc.RpcWriter;
@@ -122,11 +123,13 @@ public final class RpcSocket extends Endpoint {
       GatewayReply refused =
           pipeline.refuse(
               new Request(body, body.length, caller, sink, network),
-              RpcError.of(
-                  RpcErrorCode.RATE_LIMITED,
-                  "more than "
-                      + settings.maxInFlight()
-                      + " requests in flight on this connection"));
+              Refusal.of(
+                  RpcError.of(
+                      RpcErrorCode.RATE_LIMITED,
+                      "more than "
+                          + settings.maxInFlight()
+                          + " requests in flight on this connection"),
+                  "ws-in-flight"));
       if (refused.body().length > 0) {
         sink.send(refused.body());
       }

@@ -2,14 +2,13 @@ package dev.rpcshield.ws;
 
 import dev.rpcshield.config.Current;
 import dev.rpcshield.identity.Caller;
+import dev.rpcshield.jsonrpc.Refusal;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.limit.ConnectionLeases;
 import dev.rpcshield.limit.Limits;
 import dev.rpcshield.pipeline.Pipeline;
-import dev.rpcshield.ratewatch.Ratewatch;
 import dev.rpcshield.telemetry.MetricNames;
-import dev.rpcshield.telemetry.RequestIds;
 import dev.rpcshield.telemetry.RequestMetrics;
 import dev.rpcshield.upstream.Network;
 import dev.rpcshield.upstream.Subscriptions;
@@ -43,7 +42,6 @@ public class SocketUpgrade {
   @Inject RequestMetrics metrics;
   @Inject MetricRegistry registry;
   @Inject Limits limits;
-  @Inject Ratewatch ratewatch;
 
   private final AtomicInteger open = new AtomicInteger();
 
@@ -75,10 +73,11 @@ public class SocketUpgrade {
   }
 
   /**
-   * Upgrades the request, or returns why not: the caller is at its connection cap (counted across
-   * instances when Redis is configured).
+   * Upgrades the request, or returns why not (class {@code ws-connections}), for the ingress to
+   * record and answer: the caller is at its connection cap (counted across instances when Redis is
+   * configured).
    */
-  public RpcError upgrade(
+  public Refusal upgrade(
       HttpServletRequest req, HttpServletResponse resp, Caller caller, Network network)
       throws IOException {
     SocketSettings settings = this.settings.get();
@@ -92,12 +91,11 @@ public class SocketUpgrade {
             : "ws:acct:" + caller.account().accountId();
     String lease = UUID.randomUUID().toString();
     if (cap > 0 && !limits.leases().acquire(key, lease, cap, settings.leaseTtl())) {
-      RpcError refusal =
+      return Refusal.of(
           RpcError.of(
               RpcErrorCode.RATE_LIMITED,
-              "at most " + cap + " WebSocket connections for this caller");
-      ratewatch.refused(caller, null, RequestIds.next(), "-", "ws-connections", refusal.message());
-      return refusal;
+              "at most " + cap + " WebSocket connections for this caller"),
+          "ws-connections");
     }
     Slot slot = cap > 0 ? new Slot(limits.leases(), key, lease, settings.leaseTtl()) : null;
     ServerContainer container =

@@ -10,7 +10,6 @@ import dev.rpcshield.jsonrpc.ParseLimits;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.jsonrpc.RpcParser;
-import dev.rpcshield.ratewatch.Ratewatch;
 import dev.rpcshield.sender.RawTransactionDecoder;
 import dev.rpcshield.sender.SenderThrottle;
 import dev.rpcshield.sender.TestTransactionsAccess;
@@ -21,7 +20,10 @@ import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** The stage with fakes of ratewatch and the decoder's holder: what it refuses, and how. */
+/**
+ * The stage with a fake of the decoder's holder: what it refuses, and how. Its refusals are values
+ * that {@link CallRecorder} records; {@code refusals} lists those it returned.
+ */
 class AllowlistingTest {
   private static final String A = "0x1111111111111111111111111111111111111111";
   private static final String B = "0x2222222222222222222222222222222222222222";
@@ -30,32 +32,12 @@ class AllowlistingTest {
   private final Allowlisting stage = new Allowlisting();
 
   AllowlistingTest() {
-    stage.ratewatch =
-        new Ratewatch() {
-          @Override
-          public void refused(
-              Caller caller,
-              String sender,
-              String requestId,
-              String method,
-              String refusalClass,
-              String reason) {
-            refusals.add(refusalClass + " " + method + ": " + reason);
-          }
-        };
     RawTransactionDecoder decoder = new RawTransactionDecoder(Set.of(), true);
     stage.senders =
         new SenderThrottle() {
           @Override
           public RawTransactionDecoder decoder(long chainId) {
             return decoder;
-          }
-        };
-    stage.policy =
-        new CallPolicy() {
-          @Override
-          public String metricName(String method) {
-            return method;
           }
         };
   }
@@ -69,8 +51,17 @@ class AllowlistingTest {
     AccountView view =
         new AccountView(UUID.randomUUID(), UUID.randomUUID(), null, Set.of(), lists, null, false);
     Caller caller = new Caller("203.0.113.1", "k", view);
-    return stage.check(
-        new RequestContext(new Request(body, body.length, caller, null, null)), call);
+    Verdict v =
+        stage.check(new RequestContext(new Request(body, body.length, caller, null, null)), call);
+    if (v instanceof Verdict.Refused r) {
+      refusals.add(
+          r.refusal().refusalClass() + " " + method + ": " + r.refusal().error().message());
+    }
+    return v;
+  }
+
+  private List<String> ofClass(String refusalClass) {
+    return refusals.stream().filter(r -> r.startsWith(refusalClass + " ")).toList();
   }
 
   private static void assertRefusedBy(Verdict v, String shown) {
@@ -78,6 +69,7 @@ class AllowlistingTest {
     assertEquals(RpcErrorCode.NOT_ALLOWLISTED, r.error().code());
     assertEquals("refused by the API key's " + shown + " allowlist", r.error().message());
     assertEquals(403, r.error().code().httpStatus());
+    assertEquals("allowlist", r.refusal().refusalClass());
   }
 
   @Test
@@ -87,7 +79,7 @@ class AllowlistingTest {
   }
 
   @Test
-  void methodsAndContractsAreCheckedAndRefusalsGoToRatewatch() throws Exception {
+  void methodsAndContractsAreCheckedAndRefusedAsAllowlistRefusals() throws Exception {
     Allowlists lists =
         Allowlists.of(
             null, null, null, List.of("eth_call", "eth_get*", "eth_sendRaw*"), List.of(A));
@@ -105,9 +97,13 @@ class AllowlistingTest {
         assertInstanceOf(
             Verdict.Refused.class, check(lists, "eth_sendRawTransaction", "[\"0x01\"]"));
     assertEquals("invalid", undecodable.outcome());
-    assertEquals(5, refusals.size(), refusals.toString());
+    assertEquals(5, ofClass("allowlist").size(), refusals.toString());
     assertEquals(
         "allowlist eth_call: refused by the API key's contract allowlist", refusals.get(0));
+    assertEquals(
+        List.of("invalid-transaction eth_sendRawTransaction"),
+        ofClass("invalid-transaction").stream().map(r -> r.substring(0, r.indexOf(':'))).toList(),
+        "an undecodable transaction is a refusal of its own class, recorded like the others");
   }
 
   @Test

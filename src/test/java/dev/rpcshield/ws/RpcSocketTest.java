@@ -4,7 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.rpcshield.identity.Caller;
-import dev.rpcshield.jsonrpc.RpcError;
+import dev.rpcshield.jsonrpc.Refusal;
 import dev.rpcshield.net.OriginPolicy;
 import dev.rpcshield.pipeline.GatewayReply;
 import dev.rpcshield.pipeline.Pipeline;
@@ -46,9 +46,9 @@ class RpcSocketTest {
     }
 
     @Override
-    public GatewayReply refuse(Request request, RpcError error) {
+    public GatewayReply refuse(Request request, Refusal refusal) {
       return new GatewayReply(
-          200, ("refused " + error.message()).getBytes(StandardCharsets.UTF_8), null);
+          200, ("refused " + refusal.error().message()).getBytes(StandardCharsets.UTF_8), null);
     }
   }
 

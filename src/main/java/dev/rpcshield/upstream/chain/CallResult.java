@@ -1,5 +1,6 @@
 package dev.rpcshield.upstream.chain;
 
+import dev.rpcshield.jsonrpc.Refusal;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcWriter;
@@ -7,11 +8,19 @@ import dev.rpcshield.jsonrpc.RpcWriter;
 /** What one call of an exchange got: an answer to send back, a refusal, or a failure. */
 public sealed interface CallResult {
 
-  /** The call is over a cap of the gateway's (eth_getLogs ranges): refused, not sent. */
-  record Refused(RpcError error, byte[] body) implements CallResult {
-    public static Refused of(RpcCall call, RpcError error) {
+  /**
+   * The call is over a cap of the gateway's (eth_getLogs ranges): refused, not sent; the pipeline
+   * records the refusal with the rest of the body's.
+   */
+  record Refused(Refusal refusal, byte[] body) implements CallResult {
+    public static Refused of(RpcCall call, Refusal refusal) {
       return new Refused(
-          error, call.isNotification() ? null : RpcWriter.error(call.rawId(), error));
+          refusal, call.isNotification() ? null : RpcWriter.error(call.rawId(), refusal.error()));
+    }
+
+    /** The error the call is answered with. */
+    public RpcError error() {
+      return refusal.error();
     }
   }
 

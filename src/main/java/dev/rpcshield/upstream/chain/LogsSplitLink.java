@@ -1,6 +1,9 @@
 package dev.rpcshield.upstream.chain;
 
+import dev.rpcshield.jsonrpc.Refusal;
 import dev.rpcshield.jsonrpc.RpcCall;
+import dev.rpcshield.jsonrpc.RpcError;
+import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.jsonrpc.RpcWriter;
 import dev.rpcshield.jsonrpc.UpstreamReply;
 import dev.rpcshield.logs.LogsSplitter;
@@ -52,7 +55,7 @@ public final class LogsSplitLink implements UpstreamCall {
           decided.thenAccept(o -> {
             switch (o) {
               case LogsSplitter.Forward f -> {}
-              case LogsSplitter.Refused r -> results[at] = CallResult.Refused.of(call, r.error());
+              case LogsSplitter.Refused r -> results[at] = refusedOrFailed(call, r.error());
               case LogsSplitter.Joined j ->
                   results[at] =
                       new CallResult.Answer(
@@ -66,6 +69,16 @@ public final class LogsSplitLink implements UpstreamCall {
     }
     return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
         .thenCompose(done -> rest(exchange, results));
+  }
+
+  /**
+   * A call over the caps is refused (class {@code getlogs}); one whose chunk failed upstream
+   * (-32018) has failed, as any call no upstream answered.
+   */
+  private static CallResult refusedOrFailed(RpcCall call, RpcError error) {
+    return error.code() == RpcErrorCode.LOGS_INCOMPLETE
+        ? CallResult.Failure.of(call, error)
+        : CallResult.Refused.of(call, Refusal.of(error, "getlogs"));
   }
 
   /** Sends the calls nobody answered yet (the others and the logs within every cap) together. */
