@@ -5,7 +5,6 @@ import dev.rpcshield.identity.Caller;
 import dev.rpcshield.pipeline.GatewayConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.servlet.http.HttpServletRequest;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -20,18 +19,15 @@ import java.util.Base64;
 public class CallerResolver {
   @Inject Current<GatewayConfig> config;
 
-  public Caller resolve(HttpServletRequest req, String pathKey) {
+  public Caller resolve(Arrival req, String pathKey) {
     String ip =
-        config
-            .get()
-            .trustedProxies()
-            .clientIp(req.getRemoteAddr(), req.getHeader("X-Forwarded-For"));
+        config.get().trustedProxies().clientIp(req.remoteAddr(), req.header("X-Forwarded-For"));
     return new Caller(
         ip,
         apiKey(req, pathKey),
         null,
-        req.getHeader("Origin"),
-        req.getHeader("User-Agent"),
+        req.header("Origin"),
+        req.header("User-Agent"),
         secret(req));
   }
 
@@ -39,12 +35,12 @@ public class CallerResolver {
    * The key's secret: {@code X-API-Secret}, or the password of HTTP basic auth (as Infura takes it:
    * {@code https://:SECRET@host/v1/KEY}).
    */
-  static String secret(HttpServletRequest req) {
-    String header = req.getHeader("X-API-Secret");
+  static String secret(Arrival req) {
+    String header = req.header("X-API-Secret");
     if (header != null && !header.isBlank()) {
       return header.trim();
     }
-    String auth = req.getHeader("Authorization");
+    String auth = req.header("Authorization");
     if (auth == null || !auth.regionMatches(true, 0, "Basic ", 0, 6)) {
       return null;
     }
@@ -59,19 +55,19 @@ public class CallerResolver {
     }
   }
 
-  private static String apiKey(HttpServletRequest req, String pathKey) {
-    String header = req.getHeader("X-API-Key");
+  private static String apiKey(Arrival req, String pathKey) {
+    String header = req.header("X-API-Key");
     if (header != null && !header.isBlank()) {
       return header.trim();
     }
-    String auth = req.getHeader("Authorization");
+    String auth = req.header("Authorization");
     if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return auth.substring(7).trim();
     }
     if (pathKey != null) {
       return pathKey;
     }
-    return queryKey(req.getQueryString());
+    return queryKey(req.query());
   }
 
   /**

@@ -1,21 +1,14 @@
 package dev.rpcshield.http;
 
 import dev.rpcshield.config.Current;
-import dev.rpcshield.identity.Caller;
 import dev.rpcshield.jsonrpc.Refusal;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.net.Bodies;
-import dev.rpcshield.pipeline.Admission;
-import dev.rpcshield.pipeline.GatewayConfig;
 import dev.rpcshield.pipeline.GatewayReply;
 import dev.rpcshield.pipeline.Pipeline;
-import dev.rpcshield.pipeline.Refusals;
 import dev.rpcshield.pipeline.Replies;
 import dev.rpcshield.pipeline.Request;
-import dev.rpcshield.telemetry.RequestIds;
-import dev.rpcshield.upstream.Network;
-import dev.rpcshield.upstream.Upstreams;
 import dev.rpcshield.ws.SocketUpgrade;
 import jakarta.inject.Inject;
 import jakarta.servlet.AsyncContext;
@@ -26,7 +19,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -53,18 +45,11 @@ public class RpcServlet extends HttpServlet {
   /** Answers larger than this are written from a virtual thread, not the upstream's I/O thread. */
   private static final int LARGE = 64 * 1024;
 
-  /** The most characters of an unknown network's name an error repeats. */
-  static final int SHOWN_NAME = 64;
-
   @Inject transient Pipeline pipeline;
-  @Inject transient Current<GatewayConfig> config;
-  @Inject transient CallerResolver callers;
+  @Inject transient Ingress ingress;
   @Inject transient SocketUpgrade sockets;
-  @Inject transient Admission admission;
   @Inject transient ClientAborts aborts;
-  @Inject transient Upstreams upstreams;
   @Inject transient Current<CorsPolicy> cors;
-  @Inject transient Refusals refusals;
 
   private final transient ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -73,49 +58,21 @@ public class RpcServlet extends HttpServlet {
     work.shutdown();
   }
 
+  /**
+   * A JSON-RPC body: admitted by the ingress, read (at most one byte over the limit, so the parser
+   * refuses a chunked body that is too large as it refuses any), then served.
+   */
   @Override
   protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-    RpcPath path = RpcPath.of(req.getRequestURI().substring(req.getContextPath().length()));
-    if (path == null) {
-      error(
-          resp,
-          404,
-          RpcError.of(RpcErrorCode.INVALID_REQUEST, "no JSON-RPC endpoint at this path"));
+    Ingress.Entry entry = ingress.enter(Arrival.of(req, false));
+    if (!(entry instanceof Ingress.Admitted admitted)) {
+      refused(resp, (Ingress.Refused) entry);
       return;
     }
-    cors.get().answer(req.getHeader("Origin")).forEach(resp::setHeader);
-    Network network = network(req, path);
-    if (network == null) {
-      unknownNetwork(resp, path);
-      return;
-    }
-    String framing = req.getHeader("Transfer-Encoding");
-    if (framing != null
-        && (!framing.equalsIgnoreCase("chunked") || req.getHeader("Content-Length") != null)) {
-      error(
-          resp,
-          400,
-          RpcError.of(
-              RpcErrorCode.INVALID_REQUEST,
-              "Transfer-Encoding must be chunked alone, without Content-Length"));
-      return;
-    }
-    int max = config.get().parseLimits().maxBodyBytes();
-    long declared = req.getContentLengthLong();
-    if (declared > max) {
-      error(resp, 413, RpcError.of(RpcErrorCode.BODY_TOO_LARGE, "body exceeds " + max + " bytes"));
-      return;
-    }
-    Admission.Result admitted =
-        admission.admit(callers.resolve(req, path.apiKey()), network.name());
-    if (admitted.refusal() != null) {
-      refuse(resp, admitted.caller(), admitted.refusal());
-      return;
-    }
-    Caller caller = admitted.caller();
+    admitted.headers().forEach(resp::setHeader);
     byte[] body;
     try {
-      body = Bodies.read(req.getInputStream(), declared, max);
+      body = Bodies.read(req.getInputStream(), req.getContentLengthLong(), admitted.maxBodyBytes());
     } catch (SocketTimeoutException e) {
       aborts.aborted();
       late(resp);
@@ -126,10 +83,11 @@ public class RpcServlet extends HttpServlet {
     }
     AsyncContext async = req.startAsync();
     async.setTimeout(0);
+    Request request = new Request(body, body.length, admitted.caller(), null, admitted.network());
     if (pipeline.blocks()) {
-      work.execute(() -> serve(async, caller, network, body, max));
+      work.execute(() -> serve(async, request));
     } else {
-      serve(async, caller, network, body, max);
+      serve(async, request);
     }
   }
 
@@ -151,45 +109,10 @@ public class RpcServlet extends HttpServlet {
     }
   }
 
-  /** The network a request is for: the path's, else its host's, else the default (null: none). */
-  private Network network(HttpServletRequest req, RpcPath path) {
-    if (path.network() != null) {
-      return upstreams.network(path.network());
-    }
-    String host = req.getServerName();
-    Network byHost = host == null ? null : upstreams.forHost(host.toLowerCase(Locale.ROOT));
-    return byHost != null ? byHost : upstreams.defaultNetwork();
-  }
-
-  private void unknownNetwork(HttpServletResponse resp, RpcPath path) throws IOException {
-    error(
-        resp,
-        404,
-        RpcError.of(
-            RpcErrorCode.INVALID_REQUEST,
-            "this gateway serves no network named '" + shown(path.network()) + "'"));
-  }
-
-  /**
-   * An unknown network's name as its error shows it: up to {@link #SHOWN_NAME} characters, so a
-   * client cannot make the gateway echo a path of any length.
-   */
-  static String shown(String network) {
-    return network.length() <= SHOWN_NAME ? network : network.substring(0, SHOWN_NAME) + "...";
-  }
-
-  private void serve(AsyncContext async, Caller caller, Network network, byte[] body, int max) {
-    if (body.length > max) {
-      respond(
-          async,
-          Replies.refused(
-              RpcError.of(RpcErrorCode.BODY_TOO_LARGE, "body exceeds " + max + " bytes")),
-          null);
-      return;
-    }
+  private void serve(AsyncContext async, Request request) {
     CompletionStage<GatewayReply> reply;
     try {
-      reply = pipeline.serve(new Request(body, body.length, caller, null, network));
+      reply = pipeline.serve(request);
     } catch (RuntimeException e) {
       reply = CompletableFuture.failedFuture(e);
     }
@@ -262,36 +185,18 @@ public class RpcServlet extends HttpServlet {
     }
   }
 
-  /** GET serves only WebSocket upgrades on the JSON-RPC paths. */
+  /** GET serves only WebSocket upgrades on the JSON-RPC paths, admitted by the ingress. */
   @Override
   protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     if ("websocket".equalsIgnoreCase(req.getHeader("Upgrade"))) {
-      RpcPath path = RpcPath.of(req.getRequestURI().substring(req.getContextPath().length()));
-      if (path == null) {
-        error(
-            resp,
-            404,
-            RpcError.of(RpcErrorCode.INVALID_REQUEST, "no WebSocket endpoint at this path"));
+      Ingress.Entry entry = ingress.enter(Arrival.of(req, true));
+      if (!(entry instanceof Ingress.Admitted admitted)) {
+        refused(resp, (Ingress.Refused) entry);
         return;
       }
-      Network network = network(req, path);
-      if (network == null) {
-        unknownNetwork(resp, path);
-        return;
-      }
-      if (!sockets.settings().originAllowed(req.getHeader("Origin"))) {
-        error(resp, 403, RpcError.of(RpcErrorCode.FORBIDDEN, "origin not allowed"));
-        return;
-      }
-      Admission.Result admitted =
-          admission.admit(callers.resolve(req, path.apiKey()), network.name());
-      if (admitted.refusal() != null) {
-        refuse(resp, admitted.caller(), admitted.refusal());
-        return;
-      }
-      Refusal capped = sockets.upgrade(req, resp, admitted.caller(), network);
+      Refusal capped = sockets.upgrade(req, resp, admitted.caller(), admitted.network());
       if (capped != null) {
-        refuse(resp, admitted.caller(), capped);
+        refused(resp, ingress.refuse(admitted.caller(), capped, admitted.headers()));
       }
       return;
     }
@@ -299,9 +204,9 @@ public class RpcServlet extends HttpServlet {
     error(resp, 405, RpcError.of(RpcErrorCode.INVALID_REQUEST, "send JSON-RPC with HTTP POST"));
   }
 
-  private void refuse(HttpServletResponse resp, Caller caller, Refusal refusal) throws IOException {
-    refusals.record(caller, RequestIds.next(), "-", refusal);
-    error(resp, refusal.status(), refusal.error());
+  private static void refused(HttpServletResponse resp, Ingress.Refused refused)
+      throws IOException {
+    write(resp, refused.status(), refused.body(), refused.headers());
   }
 
   private static void error(HttpServletResponse resp, int status, RpcError error)
