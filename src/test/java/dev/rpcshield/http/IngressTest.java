@@ -155,8 +155,7 @@ class IngressTest {
 
   @Test
   void anUnknownPathOrNetworkIsAnErrorNotARefusal() {
-    assertTrue(
-        refused(post("/a/b/c/d"), 404).error().message().contains("no JSON-RPC endpoint"));
+    assertTrue(refused(post("/a/b/c/d"), 404).error().message().contains("no JSON-RPC endpoint"));
     assertTrue(
         refused(upgrade("/a/b/c/d"), 404).error().message().contains("no WebSocket endpoint"));
     Ingress.Refused unknown =

@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rpcshield.testing.Eventually;
+import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -250,6 +254,69 @@ class AccountsIT extends ItBase {
     assertEquals(
         401,
         ((java.net.http.WebSocketHandshakeException) ws.getCause()).getResponse().statusCode());
+  }
+
+  /**
+   * Admission refusals once logged nothing: a malformed key and a disabled account are now each one
+   * event-log line and one count of their class, with neither the key nor its account's name.
+   */
+  @Test
+  void aBadKeyAndADisabledAccountAreEachOneRefusalLineAndCount() throws Exception {
+    String account = admin.account("{\"name\":\"it-refusal-lines\"}");
+    String key = admin.key(account).get("key").asText();
+    assertEquals(200, admin.call("PATCH", "/accounts/" + account, "{\"enabled\":false}").status());
+    String keyClass = "rpcshield_refusals_total\\{class=\"key\",mp_scope=\"application\",?\\}";
+    double keysBefore = refusals(keyClass);
+    long skip = ServerLog.lines();
+
+    assertEquals(401, gateway.post(CHAIN_ID, "X-API-Key", "not-a-key").status());
+    assertEquals(403, gateway.post(CHAIN_ID, "X-API-Key", key).status());
+
+    assertEquals(1.0, refusals(keyClass) - keysBefore, "the malformed key counted once");
+    Eventually.within(Duration.ofSeconds(10), "both refusals are logged")
+        .untilAsserted(() -> {
+          List<JsonNode> lines = ServerLog.refusalsSince(skip);
+          JsonNode malformed = onlyLine(lines, "key");
+          assertTrue(
+              malformed.path("message").asText().contains("API key is malformed"),
+              malformed.toString());
+          JsonNode disabled = onlyLine(lines, "disabled");
+          assertTrue(
+              disabled.path("message").asText().contains("account is disabled"),
+              disabled.toString());
+          for (JsonNode l : List.of(malformed, disabled)) {
+            assertEquals("-", l.path("ext_method").asText(), l.toString());
+            assertEquals("ip", l.path("ext_identity").asText(), l.toString());
+            assertFalse(l.path("ext_requestId").asText().isEmpty(), l.toString());
+            assertFalse(l.toString().contains("not-a-key"), "no key in the line: " + l);
+            assertFalse(l.toString().contains(key), "no key in the line: " + l);
+            assertFalse(l.toString().contains("it-refusal-lines"), "no account name: " + l);
+          }
+        });
+  }
+
+  private static JsonNode onlyLine(List<JsonNode> lines, String refusalClass) {
+    List<JsonNode> of =
+        lines.stream().filter(l -> refusalClass.equals(l.path("ext_refusal").asText())).toList();
+    assertEquals(1, of.size(), "one " + refusalClass + " line: " + lines);
+    return of.get(0);
+  }
+
+  /** The sum of the samples of {@code /metrics} that {@code regex} names. */
+  private double refusals(String regex) {
+    String metrics =
+        gateway
+            .send(
+                HttpRequest.newBuilder(gateway.base().resolve("/metrics?scope=application"))
+                    .GET()
+                    .build())
+            .body();
+    Matcher m = Pattern.compile(regex + " ([0-9.eE+-]+)").matcher(metrics);
+    double total = 0;
+    while (m.find()) {
+      total += Double.parseDouble(m.group(1));
+    }
+    return total;
   }
 
   @Test
