@@ -31,11 +31,12 @@ import java.util.logging.Logger;
  * JSON-RPC over HTTP POST at {@code /} and {@code /v1/{apiKey}} and per network at {@code
  * /{network}} and {@code /{network}/v1/{apiKey}}, and the WebSocket upgrade on the same paths; a
  * path without a network serves the network whose {@code hosts} name the request's host, else the
- * default network. It only translates: the body (bounded, and usually already in the socket buffer)
- * is read on the container thread, the pipeline runs there up to the outbound call, and the answer
- * is written when that call completes, from the thread that completes it (a large one from a
- * virtual thread), so a slow upstream holds no thread at all. When serving may block (Redis), the
- * pipeline runs on a virtual thread instead.
+ * default network. A POST and an upgrade enter alike through {@link Ingress} (network, admission,
+ * refusals). It only translates: the body (bounded, and usually already in the socket buffer) is
+ * read on the container thread, the pipeline runs there up to the outbound call, and the answer is
+ * written when that call completes, from the thread that completes it (a large one from a virtual
+ * thread), so a slow upstream holds no thread at all. When serving may block (Redis), the pipeline
+ * runs on a virtual thread instead.
  */
 @WebServlet(urlPatterns = "/", asyncSupported = true)
 public class RpcServlet extends HttpServlet {
