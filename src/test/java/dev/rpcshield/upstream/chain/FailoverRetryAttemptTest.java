@@ -1,0 +1,305 @@
+package dev.rpcshield.upstream.chain;
+
+import static dev.rpcshield.upstream.chain.ScriptedTransport.err;
+import static dev.rpcshield.upstream.chain.ScriptedTransport.ok;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rpcshield.jsonrpc.RpcCall;
+import dev.rpcshield.jsonrpc.RpcErrorCode;
+import dev.rpcshield.jsonrpc.UpstreamReply;
+import dev.rpcshield.testing.ManualTimer;
+import dev.rpcshield.testing.MutableClock;
+import dev.rpcshield.upstream.CircuitBreaker;
+import dev.rpcshield.upstream.Deadline;
+import dev.rpcshield.upstream.ErrorClassifier;
+import dev.rpcshield.upstream.TestUpstreams;
+import dev.rpcshield.upstream.Upstream;
+import dev.rpcshield.upstream.UpstreamFailure.Kind;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Failover, retry and the attempt as the network stacks them below the hedge, on a scripted
+ * transport, a clock and a timer moved by hand: the pauses between retries are the delays the timer
+ * was asked for.
+ */
+class FailoverRetryAttemptTest {
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
+  private final ManualTimer timer = new ManualTimer(clock);
+  private final ScriptedTransport transport = new ScriptedTransport();
+
+  private final UpstreamCall chain =
+      chain(new ErrorClassifier(Set.of(-32005, -32601, 429), List.of("rate limit")));
+
+  private UpstreamCall chain(ErrorClassifier classifier) {
+    return new FailoverLink(
+        new RetryLink(
+            new AttemptLink(transport, classifier, clock),
+            timer,
+            Duration.ofMillis(100),
+            Duration.ofSeconds(1),
+            n -> ThreadLocalRandom.current().nextLong(n + 1)));
+  }
+
+  /** An upstream of a network on chain 8453, not yet seen on it. */
+  private Upstream onChain(String name) {
+    return TestUpstreams.onChain(name, clock, 8453);
+  }
+
+  private Upstream upstream(String name, int retries, int maxInFlight) {
+    return TestUpstreams.upstream(name, clock, Duration.ofSeconds(2), retries, maxInFlight, 10);
+  }
+
+  private List<String> calls() {
+    return transport.calls;
+  }
+
+  private Exchange exchange(
+      int calls, long[] ids, boolean batch, boolean submission, List<Upstream> order, Duration in) {
+    List<RpcCall> members =
+        IntStream.range(0, calls)
+            .mapToObj(i -> RpcCall.of(submission ? "eth_sendRawTransaction" : "eth_call", "[]"))
+            .toList();
+    return Exchange.of(members, Deadline.after(clock, in), "203.0.113.9", null)
+        .routed(new Exchange.Route("{}".getBytes(), ids, batch, submission, order));
+  }
+
+  /** Sends and runs every pause the chain asks for until it has answered. */
+  private Outcome send(Exchange exchange) {
+    CompletableFuture<Outcome> f = chain.call(exchange).toCompletableFuture();
+    while (!f.isDone() && timer.runNext()) {
+      // each pause runs at its due time on the clock
+    }
+    assertTrue(f.isDone(), "answered without any pause left to wait for");
+    return f.join();
+  }
+
+  private Outcome send(List<Upstream> order, boolean submission) {
+    return send(exchange(1, new long[] {7}, false, submission, order, Duration.ofSeconds(10)));
+  }
+
+  private Outcome sendBatch(List<Upstream> order) {
+    return send(exchange(2, new long[] {1, 2}, true, false, order, Duration.ofSeconds(10)));
+  }
+
+  private static CallResult.Answer answered(Outcome o) {
+    assertTrue(o.answered(), "answered: " + o);
+    return assertInstanceOf(CallResult.Answer.class, o.results().get(0));
+  }
+
+  private static CallResult.Failure failed(Outcome o) {
+    assertNotNull(o.failure(), "failed: " + o);
+    return assertInstanceOf(CallResult.Failure.class, o.results().get(0));
+  }
+
+  @Test
+  void transientFailureIsRetriedWithBackoffThenFailsOver() {
+    Upstream a = upstream("a", 2, 0);
+    Upstream b = upstream("b", 2, 0);
+    transport.answers("a", Kind.CONNECT, Kind.HTTP_STATUS, Kind.IO);
+    transport.answers("b", ok(7));
+    Outcome o = send(List.of(a, b), false);
+    answered(o);
+    assertEquals(List.of("a", "a", "a", "b"), calls());
+    List<Duration> pauses = timer.delays();
+    assertEquals(2, pauses.size());
+    assertTrue(pauses.get(0).toMillis() >= 50 && pauses.get(0).toMillis() <= 100, "" + pauses);
+    assertTrue(pauses.get(1).toMillis() >= 100 && pauses.get(1).toMillis() <= 200, "" + pauses);
+  }
+
+  @Test
+  void timeoutMovesOnWithoutRetry() {
+    Upstream a = upstream("a", 3, 0);
+    Upstream b = upstream("b", 3, 0);
+    transport.answers("a", Kind.TIMEOUT);
+    transport.answers("b", ok(7));
+    send(List.of(a, b), false);
+    assertEquals(List.of("a", "b"), calls());
+  }
+
+  @Test
+  void chainErrorsAreAnswersAndProviderErrorsFailOver() throws Exception {
+    Upstream a = upstream("a", 0, 0);
+    Upstream b = upstream("b", 0, 0);
+    transport.answers("a", err(7, -32000, "execution reverted"));
+    answered(send(List.of(a, b), false));
+    assertEquals(List.of("a"), calls());
+    calls().clear();
+    transport.answers("a", err(7, -32005, "daily limit"));
+    transport.answers("b", err(7, 429, "slow down"));
+    CallResult.Answer last = answered(send(List.of(a, b), false));
+    assertEquals(List.of("a", "b"), calls());
+    assertEquals(
+        429,
+        UpstreamReply.read(last.body()).answers().get(0).errorCode(),
+        "the last provider answer comes back");
+    assertTrue(a.breaker().inRotation(), "a provider error does not take an upstream out");
+  }
+
+  @Test
+  void mismatchedIdsAndGarbageFailOver() {
+    Upstream a = upstream("a", 0, 0);
+    Upstream b = upstream("b", 0, 0);
+    transport.answers("a", ok(8));
+    transport.answers("b", "<html>");
+    CallResult.Failure f = failed(send(List.of(a, b), false));
+    assertEquals(RpcErrorCode.NO_UPSTREAM, f.error().code());
+    assertTrue(f.error().message().contains("a: answer id does not match"), f.error().message());
+    assertTrue(f.error().message().contains("b: answer is not JSON-RPC"), f.error().message());
+    assertFalse(f.error().message().contains("127.0.0.1"));
+  }
+
+  @Test
+  void batchAnswerMustHoldEveryIdOnce() {
+    Upstream a = upstream("a", 0, 0);
+    Upstream b = upstream("b", 0, 0);
+    transport.answers("a", "[" + ok(1) + "," + ok(1) + "]");
+    transport.answers("b", "[" + ok(2) + "," + ok(1) + "]");
+    Outcome o = sendBatch(List.of(a, b));
+    answered(o);
+    assertEquals("b", o.upstream());
+  }
+
+  @Test
+  void singleErrorObjectForABatchFailsOver() {
+    Upstream a = upstream("a", 0, 0);
+    Upstream b = upstream("b", 0, 0);
+    transport.answers(
+        "a",
+        "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,\"message\":\"batch not supported\"}}");
+    transport.answers("b", "[" + ok(1) + "," + ok(2) + "]");
+    Outcome o = sendBatch(List.of(a, b));
+    assertEquals("b", answered(o).upstream());
+  }
+
+  @Test
+  void submissionsAreSentOncePerUpstreamAndMoveOnOnlyWhenSafe() {
+    Upstream a = upstream("a", 3, 0);
+    Upstream b = upstream("b", 3, 0);
+    transport.answers("a", Kind.CONNECT);
+    transport.answers("b", ok(7));
+    answered(send(List.of(a, b), true));
+    assertEquals(List.of("a", "b"), calls(), "one attempt on a, then b");
+
+    for (Kind unsafe : new Kind[] {Kind.TIMEOUT, Kind.IO, Kind.BAD_BODY}) {
+      calls().clear();
+      Upstream c = upstream("c" + unsafe.ordinal(), 3, 0);
+      transport.answers(c.name(), unsafe == Kind.BAD_BODY ? "garbage" : unsafe);
+      CallResult.Failure f = failed(send(List.of(c, b), true));
+      assertEquals(List.of(c.name()), calls(), unsafe + " may have arrived: not sent elsewhere");
+      assertTrue(f.error().message().contains("not sent elsewhere"));
+      assertEquals(
+          unsafe == Kind.TIMEOUT ? RpcErrorCode.UPSTREAM_TIMEOUT : RpcErrorCode.NO_UPSTREAM,
+          f.error().code());
+    }
+  }
+
+  @Test
+  void openBreakersAndFullCapsAreSkippedWithoutACall() {
+    Upstream out = upstream("out", 0, 0);
+    out.breaker().open();
+    Upstream full = upstream("full", 0, 1);
+    assertTrue(full.tryAcquire());
+    Upstream b = upstream("b", 0, 0);
+    transport.answers("b", ok(7));
+    answered(send(List.of(out, full, b), false));
+    assertEquals(List.of("b"), calls());
+  }
+
+  @Test
+  void allTimingOutIsAnUpstreamTimeout() {
+    Upstream a = upstream("a", 0, 0);
+    Upstream b = upstream("b", 0, 0);
+    transport.answers("a", Kind.TIMEOUT);
+    transport.answers("b", Kind.TIMEOUT);
+    CallResult.Failure f = failed(send(List.of(a, b), false));
+    assertEquals(RpcErrorCode.UPSTREAM_TIMEOUT, f.error().code());
+  }
+
+  @Test
+  void tooLargeStopsAtOnce() {
+    Upstream a = upstream("a", 3, 0);
+    Upstream b = upstream("b", 0, 0);
+    transport.answers("a", Kind.TOO_LARGE);
+    CallResult.Failure f = failed(send(List.of(a, b), false));
+    assertEquals(RpcErrorCode.RESPONSE_TOO_LARGE, f.error().code());
+    assertEquals(List.of("a"), calls());
+  }
+
+  @Test
+  void consecutiveFailuresTakeAnUpstreamOutUntilAProbe() {
+    Upstream a = upstream("a", 0, 0);
+    Upstream b = upstream("b", 0, 0);
+    for (int i = 0; i < 3; i++) {
+      transport.answers("a", Kind.HTTP_STATUS);
+      transport.answers("b", ok(7));
+      send(List.of(a, b), false);
+    }
+    assertFalse(a.breaker().inRotation());
+    assertFalse(a.breaker().probeDue());
+    clock.advance(Duration.ofSeconds(11));
+    assertTrue(a.breaker().probeDue());
+    a.breaker().probeSucceeded();
+    assertTrue(a.breaker().inRotation());
+  }
+
+  @Test
+  void noPauseRunsPastTheDeadline() {
+    Upstream a = upstream("a", 5, 0);
+    transport.answers(
+        "a", Kind.CONNECT, Kind.CONNECT, Kind.CONNECT, Kind.CONNECT, Kind.CONNECT, Kind.CONNECT);
+    send(exchange(1, new long[] {7}, false, false, List.of(a), Duration.ofMillis(250)));
+    long paused = timer.delays().stream().mapToLong(Duration::toMillis).sum();
+    assertTrue(paused < 250, "paused " + paused + " ms in a 250 ms deadline");
+  }
+
+  @Test
+  void aConnectionThatBrokeTakesAnUpstreamWithAChainOutUntilItsChainIsSeenAgain() {
+    Upstream a = onChain("a");
+    Upstream b = upstream("b", 0, 0);
+    TestUpstreams.chainSeen(a, 8453);
+    transport.answers("a", Kind.IO, ok(7));
+    transport.answers("b", ok(7));
+    answered(send(List.of(a, b), false));
+    assertEquals(List.of("a", "b"), calls(), "not retried on a until its chain is seen");
+    assertEquals(CircuitBreaker.Chain.UNVERIFIED, a.breaker().chain());
+    TestUpstreams.chainSeen(a, 8453);
+    assertTrue(a.breaker().inRotation());
+  }
+
+  @Test
+  void aResetOnTheOnlyUpstreamIsRetriedOnceItsChainAskedAtOnceIsSeen() {
+    Upstream a = onChain("a");
+    TestUpstreams.chainSeen(a, 8453);
+    transport.answers("a", Kind.IO, ok(7));
+    CompletableFuture<Outcome> out =
+        chain(new ErrorClassifier(Set.of(), List.of()))
+            .call(exchange(1, new long[] {7}, false, false, List.of(a), Duration.ofSeconds(10)))
+            .toCompletableFuture();
+    assertFalse(out.isDone(), "the retry waits out its pause");
+    TestUpstreams.chainSeen(a, 8453);
+    assertTrue(timer.runNext());
+    assertTrue(out.isDone());
+    answered(out.join());
+    assertEquals(List.of("a", "a"), calls());
+  }
+
+  @Test
+  void aResetIsNotRetriedWhileTheChainIsStillInDoubtAfterThePause() {
+    Upstream a = onChain("a");
+    TestUpstreams.chainSeen(a, 8453);
+    transport.answers("a", Kind.IO, ok(7));
+    failed(send(List.of(a), false));
+    assertEquals(List.of("a"), calls(), "never sent on a connection whose chain is not seen");
+  }
+}
