@@ -20,7 +20,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * The end of the chain: one exchange with the route's first upstream, its answer checked, and what
  * happened fed to that upstream's health (silence, latency, breaker, chain doubt). An exchange
- * abandoned because another hedge answered first is cancelled and counts for nothing.
+ * abandoned because another hedge answered first is cancelled and counts for nothing, and an answer
+ * over the size cap is the request's doing: it does not count against the upstream's breaker.
  */
 public final class AttemptLink implements UpstreamCall {
   private final UpstreamTransport transport;
@@ -60,7 +61,9 @@ public final class AttemptLink implements UpstreamCall {
         }
         upstream.health().connectionFailed(failure);
         upstream.health().recordAttempt(clock.millis() - started, true);
-        upstream.breaker().onFailure(failure.reason());
+        if (kind != Kind.TOO_LARGE) {
+          upstream.breaker().onFailure(failure.reason());
+        }
         return failed(exchange, upstream, failure);
       }
       upstream.health().stoppedWaiting(true);
