@@ -237,6 +237,18 @@ class FailoverRetryAttemptTest {
   }
 
   @Test
+  void answersOverTheCapTakeNoUpstreamOut() {
+    Upstream a = upstream("a", 0, 0);
+    for (int i = 0; i < 3; i++) {
+      transport.answers("a", Kind.TOO_LARGE);
+      failed(send(List.of(a), false));
+    }
+    assertTrue(
+        a.breaker().inRotation(),
+        "the answer was too large for the cap, not the upstream's failure");
+  }
+
+  @Test
   void consecutiveFailuresTakeAnUpstreamOutUntilAProbe() {
     Upstream a = upstream("a", 0, 0);
     Upstream b = upstream("b", 0, 0);
