@@ -15,8 +15,10 @@ import java.util.function.Predicate;
 
 /**
  * The response cache as a reader in front of the upstreams: each cacheable call is looked up, a hit
- * is answered here, and the misses go on together; their answers are offered to the cache, except
- * errors, nulls and answers from an upstream held back as lagging.
+ * is answered here, and the misses go on together; their upstreams' answers are offered to the
+ * cache, except errors, nulls and answers from an upstream held back as lagging. An answer the
+ * gateway made itself (a range joined from chunks) is not: each chunk is kept on its own, unless a
+ * lagging upstream answered it, which the whole range would hide.
  */
 public final class CacheLink implements UpstreamCall {
   private final UpstreamCall next;
@@ -77,7 +79,8 @@ public final class CacheLink implements UpstreamCall {
         || a.chainError()
         || a.cached()
         || a.body() == null
-        || (a.upstream() != null && lagging.test(a.upstream()))) {
+        || a.upstream() == null
+        || lagging.test(a.upstream())) {
       return;
     }
     String value = resultOf(a.body());
