@@ -223,4 +223,17 @@ class CacheLinkTest {
     assertFalse(((CallResult.Answer) o.results().get(0)).cached());
     assertFalse(remembered(6), "nor is an answer kept");
   }
+
+  @Test
+  void anAnswerTheGatewayMadeItselfIsNotRemembered() {
+    RpcCall logs = call(1, "eth_getLogs", "[{\"fromBlock\":\"0x1\",\"toBlock\":\"0x1e\"}]");
+    answer =
+        c -> new CallResult.Answer(RpcWriter.result(c.rawId(), "[{\"joined\":true}]"), false, null);
+    serve(logs);
+
+    assertFalse(
+        cache.lookup(logs.method(), logs.rawParams()).hit(),
+        "a range joined from chunks is not kept as a whole: its chunks are, unless a lagging"
+            + " upstream answered them");
+  }
 }
