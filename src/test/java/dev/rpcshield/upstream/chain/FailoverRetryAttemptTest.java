@@ -77,8 +77,8 @@ class FailoverRetryAttemptTest {
   /** Sends and runs every pause the chain asks for until it has answered. */
   private Outcome send(Exchange exchange) {
     CompletableFuture<Outcome> f = chain.call(exchange).toCompletableFuture();
-    while (!f.isDone() && timer.runNext()) {
-      // each pause runs at its due time on the clock
+    while (!f.isDone() && timer.pending() > 0) {
+      timer.runNext();
     }
     assertTrue(f.isDone(), "answered without any pause left to wait for");
     return f.join();
