@@ -20,8 +20,6 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.logging.Level;
@@ -111,19 +109,15 @@ public class RpcServlet extends HttpServlet {
   }
 
   private void serve(AsyncContext async, Request request) {
-    CompletionStage<GatewayReply> reply;
-    try {
-      reply = pipeline.serve(request);
-    } catch (RuntimeException e) {
-      reply = CompletableFuture.failedFuture(e);
-    }
-    reply.whenComplete((done, failure) -> {
-      if (failure == null && done.body().length > LARGE) {
-        work.execute(() -> respond(async, done, null));
-      } else {
-        respond(async, done, failure);
-      }
-    });
+    pipeline
+        .serve(request)
+        .whenComplete((done, failure) -> {
+          if (failure == null && done.body().length > LARGE) {
+            work.execute(() -> respond(async, done, null));
+          } else {
+            respond(async, done, failure);
+          }
+        });
   }
 
   /** Writes the reply (or a 500 for a failure) and completes the request. */

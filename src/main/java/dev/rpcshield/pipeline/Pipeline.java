@@ -80,9 +80,13 @@ public class Pipeline {
     return redis != null && redis.configured();
   }
 
-  /** Serves one HTTP body or one WebSocket message. */
+  /** Serves one HTTP body or one WebSocket message; a failure completes the stage, never thrown. */
   public CompletionStage<GatewayReply> serve(Request request) {
-    return settle(request, true);
+    try {
+      return settle(request, true);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   /**

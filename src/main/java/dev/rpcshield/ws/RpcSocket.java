@@ -20,8 +20,6 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -145,27 +143,23 @@ public final class RpcSocket extends Endpoint {
 
   /** Serves one message; the answer goes out from whichever thread completes it. */
   private void serve(Request request) {
-    CompletionStage<GatewayReply> reply;
-    try {
-      reply = pipeline.serve(request);
-    } catch (RuntimeException e) {
-      reply = CompletableFuture.failedFuture(e);
-    }
-    reply.whenComplete((done, failure) -> {
-      byte[] answer;
-      if (failure == null) {
-        answer = done.body();
-      } else {
-        LOG.log(Level.WARNING, "WebSocket message failed", failure);
-        answer = RpcWriter.error(null, RpcError.of(RpcErrorCode.INTERNAL_ERROR));
-      }
-      // Free before the answer goes out: a client that sends its next request as soon as it
-      // reads this answer is within the cap (the write queue has its own bound).
-      inFlight.release();
-      if (answer.length > 0) {
-        sink.send(answer);
-      }
-    });
+    pipeline
+        .serve(request)
+        .whenComplete((done, failure) -> {
+          byte[] answer;
+          if (failure == null) {
+            answer = done.body();
+          } else {
+            LOG.log(Level.WARNING, "WebSocket message failed", failure);
+            answer = RpcWriter.error(null, RpcError.of(RpcErrorCode.INTERNAL_ERROR));
+          }
+          // Free before the answer goes out: a client that sends its next request as soon as it
+          // reads this answer is within the cap (the write queue has its own bound).
+          inFlight.release();
+          if (answer.length > 0) {
+            sink.send(answer);
+          }
+        });
   }
 
   private void ping() {

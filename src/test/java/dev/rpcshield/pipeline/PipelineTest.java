@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rpcshield.identity.Caller;
 import dev.rpcshield.jsonrpc.ParseLimits;
+import dev.rpcshield.jsonrpc.Refusal;
 import dev.rpcshield.jsonrpc.RpcBodyException;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcError;
@@ -89,7 +90,8 @@ class PipelineTest {
           public Verdict check(RequestContext ctx, RpcCall call) {
             seen("policy", call.method());
             return call.method().startsWith("deny_")
-                ? Verdict.refused(RpcError.of(RpcErrorCode.METHOD_NOT_ALLOWED, call.method()))
+                ? Verdict.refused(
+                    RpcError.of(RpcErrorCode.METHOD_NOT_ALLOWED, call.method()), "method")
                 : Verdict.PROCEED;
           }
 
@@ -103,7 +105,7 @@ class PipelineTest {
           public Verdict check(RequestContext ctx, RpcCall call) {
             seen("allowlist", call.method());
             return call.method().startsWith("off_")
-                ? Verdict.refused(Allowlisting.refusal("methods"))
+                ? Verdict.refused(Allowlisting.refusal("methods"), "allowlist")
                 : Verdict.PROCEED;
           }
         },
@@ -112,7 +114,8 @@ class PipelineTest {
           public Verdict price(Caller caller, Network network, MemberOutcome member) {
             seen("pricing", member.call().method());
             if (member.call().method().startsWith("bad_")) {
-              return Verdict.invalid(RpcError.of(RpcErrorCode.INVALID_PARAMS, "not decodable"));
+              return Verdict.invalid(
+                  RpcError.of(RpcErrorCode.INVALID_PARAMS, "not decodable"), "invalid-transaction");
             }
             member.priced(new Price(List.of(), 10, null));
             return Verdict.PROCEED;
@@ -128,7 +131,7 @@ class PipelineTest {
               m.decided(over ? OVER : OK);
               out.add(
                   over
-                      ? Verdict.refused(RpcError.of(RpcErrorCode.RATE_LIMITED, "rps"))
+                      ? Verdict.refused(RpcError.of(RpcErrorCode.RATE_LIMITED, "rps"), "rate")
                       : Verdict.PROCEED);
             }
             return out;
@@ -165,7 +168,7 @@ class PipelineTest {
         new Replies(),
         new CallRecorder() {
           @Override
-          public void record(Request request, List<MemberOutcome> members, Duration took) {
+          public void record(RequestContext ctx, List<MemberOutcome> members, Duration took) {
             for (MemberOutcome m : members) {
               seen(
                   "recorded",
@@ -174,7 +177,7 @@ class PipelineTest {
           }
 
           @Override
-          public void refused(Request request, Duration took) {
+          public void refused(RequestContext ctx, Refusal limit, Duration took) {
             seen("recorded", "body=invalid");
           }
         },

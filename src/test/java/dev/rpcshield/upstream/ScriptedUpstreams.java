@@ -4,28 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
-import java.net.Authenticator;
-import java.net.CookieHandler;
-import java.net.ProxySelector;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 
 /**
  * WebSocket upstreams as the gateway's HTTP client reaches them, scripted by the test: a connection
@@ -33,7 +22,7 @@ import javax.net.ssl.SSLParameters;
  * answered (eth_subscribe with a new id, eth_chainId with its {@link #chains} entry or 1, anything
  * else true), at once or, with {@link #holdSends}, when the test completes that send.
  */
-final class ScriptedUpstreams extends HttpClient {
+final class ScriptedUpstreams extends WebSocketOnlyClient {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** One connection the gateway opened. */
@@ -181,70 +170,5 @@ final class ScriptedUpstreams extends HttpClient {
       sent.complete(c.socket);
     }
     return done.whenComplete((ws, failed) -> outstanding.decrementAndGet());
-  }
-
-  @Override
-  public Optional<CookieHandler> cookieHandler() {
-    return Optional.empty();
-  }
-
-  @Override
-  public Optional<Duration> connectTimeout() {
-    return Optional.empty();
-  }
-
-  @Override
-  public Redirect followRedirects() {
-    return Redirect.NEVER;
-  }
-
-  @Override
-  public Optional<ProxySelector> proxy() {
-    return Optional.empty();
-  }
-
-  @Override
-  public SSLContext sslContext() {
-    throw new UnsupportedOperationException();
-  }
-
-  @Override
-  public SSLParameters sslParameters() {
-    throw new UnsupportedOperationException();
-  }
-
-  @Override
-  public Optional<Authenticator> authenticator() {
-    return Optional.empty();
-  }
-
-  @Override
-  public Version version() {
-    return Version.HTTP_1_1;
-  }
-
-  @Override
-  public Optional<Executor> executor() {
-    return Optional.empty();
-  }
-
-  @Override
-  public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
-      throws IOException {
-    throw new IOException("a WebSocket-only upstream");
-  }
-
-  @Override
-  public <T> CompletableFuture<HttpResponse<T>> sendAsync(
-      HttpRequest request, HttpResponse.BodyHandler<T> handler) {
-    return CompletableFuture.failedFuture(new IOException("a WebSocket-only upstream"));
-  }
-
-  @Override
-  public <T> CompletableFuture<HttpResponse<T>> sendAsync(
-      HttpRequest request,
-      HttpResponse.BodyHandler<T> handler,
-      HttpResponse.PushPromiseHandler<T> pushes) {
-    return CompletableFuture.failedFuture(new IOException("a WebSocket-only upstream"));
   }
 }

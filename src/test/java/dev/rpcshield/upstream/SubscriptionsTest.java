@@ -16,15 +16,8 @@ import dev.rpcshield.jsonrpc.RpcParser;
 import dev.rpcshield.testing.Eventually;
 import dev.rpcshield.testing.ManualScheduler;
 import dev.rpcshield.testing.MapConfig;
-import java.io.IOException;
 import java.lang.reflect.Proxy;
-import java.net.Authenticator;
-import java.net.CookieHandler;
-import java.net.ProxySelector;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -33,15 +26,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -80,7 +69,7 @@ class SubscriptionsTest {
    * happens while an eth_subscribe is in flight, or after its answer arrived and before the gateway
    * reads it.
    */
-  private static final class Node extends HttpClient {
+  private static final class Node extends WebSocketOnlyClient {
     volatile Runnable beforeSubscribeAnswer = () -> {};
     volatile BiConsumer<WebSocket, WebSocket.Listener> afterSubscribeAnswer = (ws, listener) -> {};
     final List<String> unsubscribed = new CopyOnWriteArrayList<>();
@@ -147,71 +136,6 @@ class SubscriptionsTest {
       if (subscribe) {
         afterSubscribeAnswer.accept(ws, listener);
       }
-    }
-
-    @Override
-    public Optional<CookieHandler> cookieHandler() {
-      return Optional.empty();
-    }
-
-    @Override
-    public Optional<Duration> connectTimeout() {
-      return Optional.empty();
-    }
-
-    @Override
-    public Redirect followRedirects() {
-      return Redirect.NEVER;
-    }
-
-    @Override
-    public Optional<ProxySelector> proxy() {
-      return Optional.empty();
-    }
-
-    @Override
-    public SSLContext sslContext() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public SSLParameters sslParameters() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Optional<Authenticator> authenticator() {
-      return Optional.empty();
-    }
-
-    @Override
-    public Version version() {
-      return Version.HTTP_1_1;
-    }
-
-    @Override
-    public Optional<Executor> executor() {
-      return Optional.empty();
-    }
-
-    @Override
-    public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
-        throws IOException {
-      throw new IOException("a WebSocket-only upstream");
-    }
-
-    @Override
-    public <T> CompletableFuture<HttpResponse<T>> sendAsync(
-        HttpRequest request, HttpResponse.BodyHandler<T> handler) {
-      return CompletableFuture.failedFuture(new IOException("a WebSocket-only upstream"));
-    }
-
-    @Override
-    public <T> CompletableFuture<HttpResponse<T>> sendAsync(
-        HttpRequest request,
-        HttpResponse.BodyHandler<T> handler,
-        HttpResponse.PushPromiseHandler<T> pushes) {
-      return CompletableFuture.failedFuture(new IOException("a WebSocket-only upstream"));
     }
   }
 

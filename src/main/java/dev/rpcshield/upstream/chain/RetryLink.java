@@ -58,28 +58,36 @@ public final class RetryLink implements UpstreamCall {
       return CompletableFuture.completedFuture(last);
     }
     CompletableFuture<Outcome> done = new CompletableFuture<>();
-    timer.schedule(
-        pause,
-        () -> {
-          if (!upstream.breaker().inRotation()
-              || exchange.unwanted()
-              || exchange.deadline().expired()) {
-            done.complete(last);
-            return;
-          }
-          CompletionStage<Outcome> retried;
-          try {
-            retried = next.call(exchange).thenCompose(o -> again(exchange, o, n + 1, allowed));
-          } catch (RuntimeException e) {
-            retried = CompletableFuture.failedFuture(e);
-          }
-          retried.whenComplete((o, t) -> {
-            if (t != null) {
-              done.completeExceptionally(t);
-            } else {
-              done.complete(o);
-            }
-          });
+    Runnable cancel =
+        timer.schedule(
+            pause,
+            () -> {
+              if (!upstream.breaker().inRotation()
+                  || exchange.unwanted()
+                  || exchange.deadline().expired()) {
+                done.complete(last);
+                return;
+              }
+              CompletionStage<Outcome> retried;
+              try {
+                retried = next.call(exchange).thenCompose(o -> again(exchange, o, n + 1, allowed));
+              } catch (RuntimeException e) {
+                retried = CompletableFuture.failedFuture(e);
+              }
+              retried.whenComplete((o, t) -> {
+                if (t != null) {
+                  done.completeExceptionally(t);
+                } else {
+                  done.complete(o);
+                }
+              });
+            });
+    // Abandoned during the pause (another hedge answered): give the upstream's slot back now.
+    exchange
+        .abandoned()
+        .thenRun(() -> {
+          cancel.run();
+          done.complete(last);
         });
     return done;
   }
