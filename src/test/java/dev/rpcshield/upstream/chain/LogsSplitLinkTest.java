@@ -226,7 +226,7 @@ class LogsSplitLinkTest {
 
     assertEquals(
         List.of("1-10", "1-5", "6-10", "11-20", "11-15", "16-20", "21-30", "21-25"), chunkRanges());
-    CallResult.Refused failed = assertInstanceOf(CallResult.Refused.class, o.results().get(0));
+    CallResult.Failure failed = assertInstanceOf(CallResult.Failure.class, o.results().get(0));
     assertEquals(RpcErrorCode.LOGS_INCOMPLETE, failed.error().code());
     assertTrue(failed.error().message().contains("all down"), failed.error().message());
   }
@@ -242,7 +242,7 @@ class LogsSplitLinkTest {
     Outcome o = serve(exchange(sink, logs(2, 1, 30)));
 
     assertEquals(List.of("1-10"), chunkRanges(), "none after the client left");
-    CallResult.Refused failed = assertInstanceOf(CallResult.Refused.class, o.results().get(0));
+    CallResult.Failure failed = assertInstanceOf(CallResult.Failure.class, o.results().get(0));
     assertEquals(RpcErrorCode.LOGS_INCOMPLETE, failed.error().code());
     assertTrue(failed.error().message().contains("the client hung up"), failed.error().message());
   }
