@@ -1,4 +1,4 @@
-# Shared by bench/run and bench/faults (sourced, not run). The caller sets BENCH, REPO and WORK
+# Shared by bench/run, bench/faults and bench/ab (sourced, not run). The caller sets BENCH, REPO and WORK
 # (a fresh temporary directory) first; `set -euo pipefail` is the caller's.
 #
 # Processes: append every PID started to PIDS; `trap bench_cleanup EXIT` stops them (newest first,
@@ -97,17 +97,31 @@ rpc() { # url body [curl args...] -> the answer in $RPC_BODY, the HTTP status in
 }
 
 # ------------------------------------------------------------------ gateway
-WLP=$REPO/target/liberty/wlp
+# the checkout the gateway is built in and run from: this one, or BENCH_GATEWAY_SRC (bench/ab's builds)
+GW_SRC=${BENCH_GATEWAY_SRC:-$REPO}
+WLP=$GW_SRC/target/liberty/wlp
+# build_in DIR LOG: mvn package liberty:create liberty:deploy in DIR (needs JDK)
+build_in() {
+  (cd "$1" && JAVA_HOME=$JDK mvn -B -q -DskipTests package liberty:create liberty:deploy) >"$2" 2>&1 || {
+    tail -40 "$2" >&2
+    die "gateway build in $1 failed (log above)"
+  }
+}
 build_gateway() { # needs JDK
   if [[ ${BENCH_SKIP_BUILD:-0} == 1 && -x $WLP/bin/server ]]; then
     log "using the gateway already built in $WLP"
     return
   fi
   log "building the gateway (mvn package liberty:create liberty:deploy)"
-  (cd "$REPO" && JAVA_HOME=$JDK mvn -B -q -DskipTests package liberty:create liberty:deploy) >"$WORK/build.log" 2>&1 || {
-    tail -40 "$WORK/build.log" >&2
-    die "gateway build failed (log above)"
-  }
+  build_in "$GW_SRC" "$WORK/build.log"
+}
+# "<short commit> (<commit date>)" the gateway is built from: BENCH_GATEWAY_REV, else git in GW_SRC
+gateway_rev() {
+  if [[ -n ${BENCH_GATEWAY_REV:-} ]]; then
+    echo "$BENCH_GATEWAY_REV"
+  else
+    echo "$(git -C "$GW_SRC" rev-parse --short HEAD) ($(git -C "$GW_SRC" log -1 --format=%cs))"
+  fi
 }
 
 # waits until the gateway process PID answers /health/ready with 200 on PORT; LOG for the error
