@@ -3,13 +3,13 @@ package dev.rpcshield.account;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.rpcshield.testing.InMemoryDatabase;
 import dev.rpcshield.testing.MutableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,9 +20,7 @@ class ChangeLogTest {
 
   @BeforeAll
   static void open() {
-    JdbcDataSource ds = new JdbcDataSource();
-    ds.setURL("jdbc:h2:mem:changelog;DB_CLOSE_DELAY=-1");
-    db = new Database(ds);
+    db = InMemoryDatabase.named("changelog");
   }
 
   @AfterAll

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rpcshield.testing.InMemoryDatabase;
 import jakarta.persistence.PersistenceException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,9 +53,7 @@ class DatabaseTest {
    */
   @Test
   void aBoundedTransactionsLongStatementIsCancelledAsAnOutage() {
-    JdbcDataSource ds = new JdbcDataSource();
-    ds.setURL("jdbc:h2:mem:bounded;DB_CLOSE_DELAY=-1");
-    try (Database db = new Database(ds)) {
+    try (Database db = InMemoryDatabase.named("bounded")) {
       Database bounded = db.bounded(Duration.ofSeconds(2));
       assertTimeoutPreemptively(
           Duration.ofSeconds(10),
@@ -77,9 +75,7 @@ class DatabaseTest {
 
   @Test
   void aBoundLeavingNoStatementAWholeSecondIsRefused() {
-    JdbcDataSource ds = new JdbcDataSource();
-    ds.setURL("jdbc:h2:mem:bounded;DB_CLOSE_DELAY=-1");
-    try (Database db = new Database(ds)) {
+    try (Database db = InMemoryDatabase.named("bounded")) {
       assertThrows(IllegalArgumentException.class, () -> db.bounded(Duration.ofMillis(1999)));
     }
   }

@@ -1,6 +1,6 @@
 package dev.rpcshield.account;
 
-import org.h2.jdbcx.JdbcDataSource;
+import dev.rpcshield.testing.InMemoryDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -10,9 +10,7 @@ class H2AccountStoreTest extends AccountStoreContract {
 
   @BeforeAll
   static void open() {
-    JdbcDataSource ds = new JdbcDataSource();
-    ds.setURL("jdbc:h2:mem:accounts;DB_CLOSE_DELAY=-1");
-    db = new Database(ds);
+    db = InMemoryDatabase.named("accounts");
   }
 
   @AfterAll

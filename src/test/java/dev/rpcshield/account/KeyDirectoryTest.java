@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.rpcshield.allowlist.Allowlists;
 import dev.rpcshield.config.Settings;
+import dev.rpcshield.testing.InMemoryDatabase;
 import dev.rpcshield.testing.MapConfig;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -14,7 +15,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,9 +36,7 @@ class KeyDirectoryTest {
 
   @BeforeAll
   static void open() {
-    JdbcDataSource ds = new JdbcDataSource();
-    ds.setURL("jdbc:h2:mem:keydirectory;DB_CLOSE_DELAY=-1");
-    db = new Database(ds);
+    db = InMemoryDatabase.named("keydirectory");
   }
 
   @AfterAll

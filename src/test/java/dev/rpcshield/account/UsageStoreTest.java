@@ -3,12 +3,12 @@ package dev.rpcshield.account;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.rpcshield.account.AccountStore.Usage;
+import dev.rpcshield.testing.InMemoryDatabase;
 import dev.rpcshield.testing.MutableClock;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,9 +19,7 @@ class UsageStoreTest {
 
   @BeforeAll
   static void open() {
-    JdbcDataSource ds = new JdbcDataSource();
-    ds.setURL("jdbc:h2:mem:usagestore;DB_CLOSE_DELAY=-1");
-    db = new Database(ds);
+    db = InMemoryDatabase.named("usagestore");
   }
 
   @AfterAll

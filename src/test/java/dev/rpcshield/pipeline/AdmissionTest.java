@@ -18,6 +18,7 @@ import dev.rpcshield.config.Settings;
 import dev.rpcshield.identity.Caller;
 import dev.rpcshield.jsonrpc.Refusal;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
+import dev.rpcshield.testing.InMemoryDatabase;
 import dev.rpcshield.testing.MapConfig;
 import dev.rpcshield.testing.MutableClock;
 import java.time.Duration;
@@ -27,7 +28,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,9 +55,7 @@ class AdmissionTest {
 
   @BeforeAll
   static void open() {
-    JdbcDataSource ds = new JdbcDataSource();
-    ds.setURL("jdbc:h2:mem:admission;DB_CLOSE_DELAY=-1");
-    db = new Database(ds);
+    db = InMemoryDatabase.named("admission");
   }
 
   @AfterAll

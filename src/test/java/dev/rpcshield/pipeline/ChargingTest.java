@@ -22,6 +22,7 @@ import dev.rpcshield.limit.LimiterStore;
 import dev.rpcshield.limit.Limits;
 import dev.rpcshield.limit.Rule;
 import dev.rpcshield.telemetry.RequestMetrics;
+import dev.rpcshield.testing.InMemoryDatabase;
 import dev.rpcshield.testing.MutableClock;
 import dev.rpcshield.upstream.TestNetworks;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,9 +61,7 @@ class ChargingTest {
 
   @BeforeAll
   static void open() {
-    JdbcDataSource ds = new JdbcDataSource();
-    ds.setURL("jdbc:h2:mem:charging;DB_CLOSE_DELAY=-1");
-    db = new Database(ds);
+    db = InMemoryDatabase.named("charging");
   }
 
   @AfterAll
