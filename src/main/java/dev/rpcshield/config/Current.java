@@ -21,6 +21,7 @@ public interface Current<T> extends Supplier<T> {
    * rules), built again only when the value is replaced.
    */
   default <R> Current<R> map(Function<? super T, ? extends R> f) {
-    return new Derived<>(this, f);
+    Memo<T, R> memo = new Memo<>(f);
+    return () -> memo.apply(get());
   }
 }
