@@ -4,9 +4,10 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * A part's configuration as it is now. The configuration can be replaced while the gateway runs, so
- * a part reads it where it uses it, never once at start; a thread serving a request sees the
- * configuration in effect when the request began (see {@link ConfigScope}).
+ * A part's configuration as it is now, for code that serves no request (watchers, schedulers, the
+ * admin API, what is built once at start). The configuration can be replaced while the gateway
+ * runs, so such code reads it where it uses it, never once at start. A request reads its own
+ * configuration from the {@link Generation} it began under instead.
  */
 @FunctionalInterface
 public interface Current<T> extends Supplier<T> {

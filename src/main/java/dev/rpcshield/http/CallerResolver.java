@@ -1,10 +1,8 @@
 package dev.rpcshield.http;
 
-import dev.rpcshield.config.Current;
 import dev.rpcshield.identity.Caller;
-import dev.rpcshield.pipeline.GatewayConfig;
+import dev.rpcshield.identity.TrustedProxies;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -12,16 +10,14 @@ import java.util.Base64;
 /**
  * Reads who is calling from an HTTP request (also the WebSocket upgrade request): the API key from
  * {@code X-API-Key}, {@code Authorization: Bearer}, the path or {@code ?apikey=}; the key's secret;
- * the client IP under the trusted-proxy rule; and the {@code Origin} and {@code User-Agent} the
- * key's allowlists check.
+ * the client IP under the trusted-proxy rule (the request's configuration's, which the transport
+ * passes); and the {@code Origin} and {@code User-Agent} the key's allowlists check.
  */
 @ApplicationScoped
 public class CallerResolver {
-  @Inject Current<GatewayConfig> config;
 
-  public Caller resolve(Arrival req, String pathKey) {
-    String ip =
-        config.get().trustedProxies().clientIp(req.remoteAddr(), req.header("X-Forwarded-For"));
+  public Caller resolve(Arrival req, String pathKey, TrustedProxies proxies) {
+    String ip = proxies.clientIp(req.remoteAddr(), req.header("X-Forwarded-For"));
     return new Caller(
         ip,
         apiKey(req, pathKey),

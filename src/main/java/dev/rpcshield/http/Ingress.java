@@ -1,6 +1,7 @@
 package dev.rpcshield.http;
 
 import dev.rpcshield.config.Current;
+import dev.rpcshield.config.Generation;
 import dev.rpcshield.identity.Caller;
 import dev.rpcshield.jsonrpc.Refusal;
 import dev.rpcshield.jsonrpc.RpcError;
@@ -24,7 +25,9 @@ import java.util.Map;
  * path's, else the host's, else the default), then what only one of them has (a POST's framing and
  * declared size, a handshake's {@code Origin}), then admission; it answers with the admitted caller
  * or with the refusal to render. Refusals are recorded here ({@link Refusals}); a path that is not
- * an endpoint, an unknown network or a malformed framing is no refusal, only an error.
+ * an endpoint, an unknown network or a malformed framing is no refusal, only an error. A request
+ * takes the configuration generation in effect once, here, and reads CORS, trusted proxies, the
+ * body cap and the handshake's origins from it, as the pipeline then does for everything else.
  */
 @ApplicationScoped
 public class Ingress {
@@ -35,9 +38,7 @@ public class Ingress {
   @Inject CallerResolver callers;
   @Inject Admission admission;
   @Inject Refusals refusals;
-  @Inject Current<GatewayConfig> config;
-  @Inject Current<CorsPolicy> cors;
-  @Inject Current<SocketSettings> sockets;
+  @Inject Current<Generation> generations;
 
   /** What came of a request's entry; its headers go on every answer to it. */
   public sealed interface Entry permits Admitted, Refused {
@@ -49,9 +50,14 @@ public class Ingress {
    *
    * @param maxBodyBytes the most a POST's body may hold, as its declared size was checked against
    * @param headers the CORS headers of a POST's answers; none for a handshake
+   * @param generation the configuration the request is served under, taken when it entered
    */
   public record Admitted(
-      Network network, Caller caller, int maxBodyBytes, Map<String, String> headers)
+      Network network,
+      Caller caller,
+      int maxBodyBytes,
+      Map<String, String> headers,
+      Generation generation)
       implements Entry {}
 
   /** Refused or in error: answer with {@code status} and the error's JSON body, id null. */
@@ -63,6 +69,7 @@ public class Ingress {
 
   /** Takes a request in, or says how to turn it away. */
   public Entry enter(Arrival arrival) {
+    Generation generation = generations.get();
     RpcPath path = RpcPath.of(arrival.path());
     if (path == null) {
       return refused(
@@ -75,7 +82,9 @@ public class Ingress {
           Map.of());
     }
     Map<String, String> headers =
-        arrival.upgrade() ? Map.of() : cors.get().answer(arrival.header("Origin"));
+        arrival.upgrade()
+            ? Map.of()
+            : generation.get(CorsPolicy.class).answer(arrival.header("Origin"));
     Network network = network(path, arrival.host());
     if (network == null) {
       return refused(
@@ -85,8 +94,9 @@ public class Ingress {
               "this gateway serves no network named '" + shown(path.network()) + "'"),
           headers);
     }
-    Caller caller = callers.resolve(arrival, path.apiKey());
-    int max = config.get().parseLimits().maxBodyBytes();
+    GatewayConfig config = generation.get(GatewayConfig.class);
+    Caller caller = callers.resolve(arrival, path.apiKey(), config.trustedProxies());
+    int max = config.parseLimits().maxBodyBytes();
     if (!arrival.upgrade()) {
       RpcError framing = framing(arrival);
       if (framing != null) {
@@ -100,7 +110,7 @@ public class Ingress {
                 "body-size"),
             headers);
       }
-    } else if (!sockets.get().originAllowed(arrival.header("Origin"))) {
+    } else if (!generation.get(SocketSettings.class).originAllowed(arrival.header("Origin"))) {
       return refuse(
           caller,
           Refusal.of(RpcError.of(RpcErrorCode.FORBIDDEN, "origin not allowed"), "origin"),
@@ -110,7 +120,7 @@ public class Ingress {
     if (admitted.refusal() != null) {
       return refuse(admitted.caller(), admitted.refusal(), headers);
     }
-    return new Admitted(network, admitted.caller(), max, headers);
+    return new Admitted(network, admitted.caller(), max, headers, generation);
   }
 
   /**

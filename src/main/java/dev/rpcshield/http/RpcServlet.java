@@ -1,6 +1,7 @@
 package dev.rpcshield.http;
 
 import dev.rpcshield.config.Current;
+import dev.rpcshield.config.Generation;
 import dev.rpcshield.jsonrpc.Refusal;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
@@ -9,6 +10,7 @@ import dev.rpcshield.pipeline.GatewayReply;
 import dev.rpcshield.pipeline.Pipeline;
 import dev.rpcshield.pipeline.Replies;
 import dev.rpcshield.pipeline.Request;
+import dev.rpcshield.ws.SocketSettings;
 import dev.rpcshield.ws.SocketUpgrade;
 import jakarta.inject.Inject;
 import jakarta.servlet.AsyncContext;
@@ -34,7 +36,8 @@ import java.util.logging.Logger;
  * read on the container thread, the pipeline runs there up to the outbound call, and the answer is
  * written when that call completes, from the thread that completes it (a large one from a virtual
  * thread), so a slow upstream holds no thread at all. When serving may block (Redis), the pipeline
- * runs on a virtual thread instead.
+ * runs on a virtual thread instead. A request is served under the configuration generation the
+ * ingress took when it entered.
  */
 @WebServlet(urlPatterns = "/", asyncSupported = true)
 public class RpcServlet extends HttpServlet {
@@ -48,7 +51,7 @@ public class RpcServlet extends HttpServlet {
   @Inject transient Ingress ingress;
   @Inject transient SocketUpgrade sockets;
   @Inject transient ClientAborts aborts;
-  @Inject transient Current<CorsPolicy> cors;
+  @Inject transient Current<Generation> generations;
 
   private final transient ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -82,7 +85,9 @@ public class RpcServlet extends HttpServlet {
     }
     AsyncContext async = req.startAsync();
     async.setTimeout(0);
-    Request request = new Request(body, body.length, admitted.caller(), null, admitted.network());
+    Request request =
+        new Request(
+            body, body.length, admitted.caller(), null, admitted.network(), admitted.generation());
     if (pipeline.blocks()) {
       work.execute(() -> serve(async, request));
     } else {
@@ -168,7 +173,10 @@ public class RpcServlet extends HttpServlet {
       return;
     }
     CorsPolicy.Preflight answer =
-        cors.get().preflight(origin, method, req.getHeader("Access-Control-Request-Headers"));
+        generations
+            .get()
+            .get(CorsPolicy.class)
+            .preflight(origin, method, req.getHeader("Access-Control-Request-Headers"));
     answer.headers().forEach(resp::setHeader);
     if (answer.allowed()) {
       resp.setStatus(204);
@@ -189,7 +197,13 @@ public class RpcServlet extends HttpServlet {
         refused(resp, (Ingress.Refused) entry);
         return;
       }
-      Refusal capped = sockets.upgrade(req, resp, admitted.caller(), admitted.network());
+      Refusal capped =
+          sockets.upgrade(
+              req,
+              resp,
+              admitted.caller(),
+              admitted.network(),
+              admitted.generation().get(SocketSettings.class));
       if (capped != null) {
         refused(resp, ingress.refuse(admitted.caller(), capped, admitted.headers()));
       }

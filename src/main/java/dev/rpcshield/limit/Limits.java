@@ -65,14 +65,9 @@ public class Limits {
     return leases;
   }
 
-  public ComputeUnits computeUnits() {
-    return config.get().computeUnits();
-  }
-
-  /** The rules one call by this caller is charged against. */
-  public List<Rule> rulesFor(Caller caller, String method) {
+  /** The rules one call by this caller is charged against under {@code config}. */
+  public List<Rule> rulesFor(LimitsConfig config, Caller caller, String method) {
     AccountView account = caller.account();
-    LimitsConfig config = this.config.get();
     // One hash tag per caller, so a Redis Cluster keeps all of a caller's keys in one slot.
     String id =
         account == null ? "{ip:" + caller.clientIp() + "}" : "{acct:" + account.accountId() + "}";

@@ -1,6 +1,7 @@
 package dev.rpcshield.ops;
 
 import dev.rpcshield.config.ConfigStatus;
+import dev.rpcshield.config.Generation;
 import dev.rpcshield.config.Masking;
 import dev.rpcshield.config.Settings;
 import dev.rpcshield.telemetry.EventLog;
@@ -57,7 +58,7 @@ public class ConfigReloader implements ConfigStatus {
   /** Starts following the configuration (unless its refresh interval is 0). */
   void start() {
     seen = configuration.source().everything();
-    long every = configuration.generation().snapshot().refreshInterval().toMillis();
+    long every = configuration.snapshot().refreshInterval().toMillis();
     if (every == 0) {
       return;
     }
@@ -108,8 +109,9 @@ public class ConfigReloader implements ConfigStatus {
         }
         return outcome("needs_restart", 0, String.join(", ", needsRestart));
       }
+      Generation g = configuration.next(next);
       Upstreams.Reconciled moved = upstreams.reconcile(next.networks());
-      Configuration.Generation g = configuration.apply(next);
+      configuration.apply(g);
       moved.removed().forEach(ops::unwatch);
       moved.added().forEach(ops::watch);
       subscriptions.reconcile();

@@ -3,8 +3,8 @@ package dev.rpcshield.ops;
 import dev.rpcshield.account.AccountsConfig;
 import dev.rpcshield.admin.AdminConfig;
 import dev.rpcshield.cache.CacheConfig;
-import dev.rpcshield.config.ConfigScope;
 import dev.rpcshield.config.Current;
+import dev.rpcshield.config.Generation;
 import dev.rpcshield.config.Masking;
 import dev.rpcshield.config.Settings;
 import dev.rpcshield.http.CorsPolicy;
@@ -30,12 +30,14 @@ import org.eclipse.microprofile.config.ConfigProvider;
 /**
  * RpcShield's configuration: every area's record read from MicroProfile Config and validated
  * together, so a bad value anywhere stops the start (or is refused by a reload) with a message
- * naming the key. The parts are given their area's record as a {@link Current} by injection and
- * read it where they use it; nothing else reads configuration keys. A reload ({@link
- * ConfigReloader}) replaces every record at once; a request pins the generation it began under.
+ * naming the key; nothing else reads configuration keys. Each configuration applied is one {@link
+ * Generation} holding every area's record. A request takes the generation in effect when it begins
+ * and reads its records from it; code outside a request is given its area's record as a {@link
+ * Current} by injection and reads the generation in effect where it uses it. A reload ({@link
+ * ConfigReloader}) replaces every record at once.
  */
 @ApplicationScoped
-public class Configuration implements ConfigScope {
+public class Configuration {
 
   /** Every area's configuration, read and validated as a whole. */
   public record Snapshot(
@@ -104,16 +106,30 @@ public class Configuration implements ConfigScope {
                   .toList()),
           refresh);
     }
-  }
 
-  /** One configuration in effect: its number (1 at start), when it was applied and its records. */
-  public record Generation(long version, Instant appliedAt, Snapshot snapshot) {}
+    /** This configuration as generation {@code version}, applied at {@code appliedAt}. */
+    public Generation generation(long version, Instant appliedAt) {
+      return Generation.numbered(version, appliedAt)
+          .with(Snapshot.class, this)
+          .with(GatewayConfig.class, gateway)
+          .with(NetworksConfig.class, networks)
+          .with(LimitsConfig.class, limits)
+          .with(AccountsConfig.class, accounts)
+          .with(SenderConfig.class, sender)
+          .with(RatewatchConfig.class, ratewatch)
+          .with(SocketSettings.class, sockets)
+          .with(SubscriptionCaps.class, subscriptions)
+          .with(AdminConfig.class, admin)
+          .with(CorsPolicy.class, cors)
+          .with(CacheConfig.class, cache)
+          .with(LogsConfig.class, logs);
+    }
+  }
 
   @Inject Clock clock;
 
   private LiveSource source;
   private volatile Generation current;
-  private final ThreadLocal<Snapshot> pinned = new ThreadLocal<>();
 
   @PostConstruct
   void read() {
@@ -122,15 +138,15 @@ public class Configuration implements ConfigScope {
 
   void read(Config config) {
     source = new LiveSource(config);
-    current = new Generation(1, clock.instant(), Snapshot.read(new Settings(source)));
+    current = Snapshot.read(new Settings(source)).generation(1, clock.instant());
   }
 
-  /** The configuration this thread serves under: its pinned one, else the one in effect. */
+  /** The configuration in effect. */
   public Snapshot snapshot() {
-    Snapshot p = pinned.get();
-    return p != null ? p : current.snapshot();
+    return current.get(Snapshot.class);
   }
 
+  /** The generation in effect. */
   public Generation generation() {
     return current;
   }
@@ -140,20 +156,19 @@ public class Configuration implements ConfigScope {
     return source;
   }
 
-  /** Puts {@code next} in effect for every request that begins from now on. */
-  Generation apply(Snapshot next) {
-    Generation g = new Generation(current.version() + 1, clock.instant(), next);
-    current = g;
-    return g;
+  /** {@code next} as the generation after the one in effect, not in effect yet. */
+  Generation next(Snapshot next) {
+    return next.generation(current.version() + 1, clock.instant());
   }
 
-  @Override
-  public Pinned open() {
-    if (pinned.get() != null) {
-      return () -> {};
-    }
-    pinned.set(current.snapshot());
-    return pinned::remove;
+  /** Puts {@code next} in effect for every request that begins from now on, and the rest. */
+  void apply(Generation next) {
+    current = next;
+  }
+
+  @Produces
+  Current<Generation> generations() {
+    return this::generation;
   }
 
   @Produces

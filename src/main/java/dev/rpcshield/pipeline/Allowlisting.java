@@ -6,6 +6,7 @@ import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.sender.InvalidTransactionException;
+import dev.rpcshield.sender.SenderConfig;
 import dev.rpcshield.sender.SenderThrottle;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -52,7 +53,7 @@ public class Allowlisting {
     CallAddresses.Named named;
     try {
       // Only a transaction's recipient is read here; Pricing checks its chain against the network.
-      named = CallAddresses.of(call, senders.decoder(0));
+      named = CallAddresses.of(call, senders.decoder(ctx.config(SenderConfig.class), 0));
     } catch (InvalidTransactionException e) {
       return Verdict.invalid(
           new RpcError(RpcErrorCode.INVALID_PARAMS, e.getMessage()), "invalid-transaction");

@@ -105,12 +105,12 @@ public class Caching {
 
   /**
    * A priced member's compute units when it would be answered from the cache: a hit costs {@code
-   * rpcshield.cache.cu-factor} of them. Looked up only when that factor is not 1; the cache itself
-   * is read and written by the outbound chain ({@code CacheLink}).
+   * rpcshield.cache.cu-factor} (the request's) of them. Looked up only when that factor is not 1;
+   * the cache itself is read and written by the outbound chain ({@code CacheLink}).
    */
-  public void discount(Network network, MemberOutcome m) {
-    ResponseCache cache = cache(network);
-    CacheConfig config = current.get();
+  public void discount(Request request, MemberOutcome m) {
+    ResponseCache cache = cache(request.network());
+    CacheConfig config = request.config(CacheConfig.class);
     if (cache == null || config.cuFactor() == 1.0 || m.price() == null) {
       return;
     }

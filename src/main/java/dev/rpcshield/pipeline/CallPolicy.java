@@ -1,25 +1,22 @@
 package dev.rpcshield.pipeline;
 
-import dev.rpcshield.config.Current;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.jsonrpc.RpcWriter;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 /**
  * Whether a call may be made at all, before it costs anything: the method allow-list, and
- * subscriptions only over WebSocket. {@code eth_accounts} is answered here with {@code []} (a
- * gateway holds no accounts).
+ * subscriptions only over WebSocket, under the request's configuration. {@code eth_accounts} is
+ * answered here with {@code []} (a gateway holds no accounts).
  */
 @ApplicationScoped
 public class CallPolicy {
-  @Inject Current<GatewayConfig> config;
-
   public Verdict check(RequestContext ctx, RpcCall call) {
     String method = call.method();
-    if (!config.get().methods(ctx.request().network().name()).allows(method)) {
+    GatewayConfig config = ctx.config(GatewayConfig.class);
+    if (!config.methods(ctx.request().network().name()).allows(method)) {
       return refuse(RpcError.of(RpcErrorCode.METHOD_NOT_ALLOWED, method));
     }
     if (!ctx.request().webSocket()
@@ -34,11 +31,11 @@ public class CallPolicy {
   }
 
   /**
-   * The method as metrics and logs name it: names no network allows are {@code other}, never
-   * echoed.
+   * The method as metrics and logs name it: names no network allows under the request's
+   * configuration are {@code other}, never echoed.
    */
-  public String metricName(String method) {
-    GatewayConfig config = this.config.get();
+  public String metricName(Request request, String method) {
+    GatewayConfig config = request.config(GatewayConfig.class);
     if (config.methods().allows(method)) {
       return method;
     }

@@ -21,7 +21,8 @@ public class CallRecorder {
     String identity = ctx.caller().identityType();
     String network = ctx.request().network().name();
     for (MemberOutcome m : members) {
-      String method = m.call() == null ? "invalid" : policy.metricName(m.call().method());
+      String method =
+          m.call() == null ? "invalid" : policy.metricName(ctx.request(), m.call().method());
       metrics.call(method, m.outcome(), identity, network, took);
       if (m.refusal() != null) {
         refusals.record(ctx.caller(), ctx.requestId(), method, m.refusal());

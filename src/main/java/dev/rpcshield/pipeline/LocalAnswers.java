@@ -1,6 +1,7 @@
 package dev.rpcshield.pipeline;
 
 import dev.rpcshield.jsonrpc.RpcCall;
+import dev.rpcshield.upstream.SubscriptionCaps;
 import dev.rpcshield.upstream.Subscriptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -16,7 +17,9 @@ public class LocalAnswers {
   public Verdict answer(Request request, RpcCall call) {
     return switch (call.method()) {
       case "eth_subscribe" ->
-          new Verdict.Answered(subscriptions.subscribe(request.network(), request.sink(), call));
+          new Verdict.Answered(
+              subscriptions.subscribe(
+                  request.network(), request.sink(), call, request.config(SubscriptionCaps.class)));
       case "eth_unsubscribe" ->
           new Verdict.Answered(subscriptions.unsubscribe(request.sink(), call));
       default -> Verdict.PROCEED;

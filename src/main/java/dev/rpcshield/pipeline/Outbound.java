@@ -2,32 +2,34 @@ package dev.rpcshield.pipeline;
 
 import dev.rpcshield.cache.CacheConfig;
 import dev.rpcshield.cache.ResponseCache;
-import dev.rpcshield.config.Current;
+import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.logs.LogsConfig;
 import dev.rpcshield.logs.LogsSplitter;
+import dev.rpcshield.upstream.Deadline;
 import dev.rpcshield.upstream.Network;
 import dev.rpcshield.upstream.Upstream;
 import dev.rpcshield.upstream.UpstreamGroup;
 import dev.rpcshield.upstream.chain.CacheLink;
+import dev.rpcshield.upstream.chain.Exchange;
 import dev.rpcshield.upstream.chain.LogsSplitLink;
+import dev.rpcshield.upstream.chain.Outcome;
 import dev.rpcshield.upstream.chain.UpstreamCall;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Each network's outbound chain: the response cache in front, then the eth_getLogs split, then the
- * layout's own chain (group split, hedge, failover, retry, attempt). A chain is built for one
- * layout and one configuration; when either changes the next request gets a new one, and a request
- * keeps the chain it started with to its end.
+ * A request's one outbound call, down its network's chain: the response cache in front, then the
+ * eth_getLogs split, then the layout's own chain (group split, hedge, failover, retry, attempt). A
+ * chain is built for one layout and one configuration (the request's cache and eth_getLogs
+ * settings); when either changes the next request gets a new one.
  */
 @ApplicationScoped
 public class Outbound {
   @Inject Caching caching;
-  @Inject Current<CacheConfig> cacheConfig;
-  @Inject Current<LogsConfig> logsConfig;
 
   /** A network's chain and what it was built from. */
   private record Built(
@@ -35,11 +37,24 @@ public class Outbound {
 
   private final Map<String, Built> chains = new ConcurrentHashMap<>();
 
-  /** The chain that serves {@code network} under the configuration in effect. */
-  public UpstreamCall chain(Network network) {
+  /** Sends {@code calls} of {@code request}, all together, within its network's request timeout. */
+  public CompletionStage<Outcome> send(Request request, List<RpcCall> calls) {
+    Network network = request.network();
+    Exchange exchange =
+        Exchange.of(
+            calls,
+            Deadline.after(network.clock(), network.requestTimeout()),
+            request.caller().clientIp(),
+            request.sink());
+    return chain(request).call(exchange);
+  }
+
+  /** The chain that serves the request's network under the request's configuration. */
+  UpstreamCall chain(Request request) {
+    Network network = request.network();
+    CacheConfig cache = request.config(CacheConfig.class);
+    LogsConfig logs = request.config(LogsConfig.class);
     UpstreamCall dispatch = network.dispatch();
-    CacheConfig cache = cacheConfig.get();
-    LogsConfig logs = logsConfig.get();
     Built b = chains.get(network.name());
     if (b == null || b.dispatch() != dispatch || b.cache() != cache || b.logs() != logs) {
       b = new Built(dispatch, cache, logs, build(network, dispatch, cache, logs));

@@ -1,15 +1,11 @@
 package dev.rpcshield.pipeline;
 
-import dev.rpcshield.config.ConfigScope;
 import dev.rpcshield.jsonrpc.Refusal;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.limit.SharedRedis;
-import dev.rpcshield.upstream.Deadline;
-import dev.rpcshield.upstream.Network;
 import dev.rpcshield.upstream.chain.CallResult;
-import dev.rpcshield.upstream.chain.Exchange;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -28,7 +24,9 @@ import java.util.concurrent.CompletionStage;
  * the body is answered ({@link CallRecorder}, {@link Refusals}). Admission (blocklist, key,
  * account) happens before, when the transport resolves the caller. The stages run on the calling
  * thread; the reply completes when the outbound call does, on whichever thread completes it,
- * without waiting on any.
+ * without waiting on any. Every stage, the outbound call and the recording read their configuration
+ * from the request's own generation, never from a thread, so all of a request's work is done under
+ * the one it began with.
  */
 @ApplicationScoped
 public class Pipeline {
@@ -42,7 +40,6 @@ public class Pipeline {
   private Outbound outbound;
   private Replies replies;
   private CallRecorder recorder;
-  private ConfigScope scope;
 
   @Inject SharedRedis redis;
 
@@ -57,8 +54,7 @@ public class Pipeline {
       Caching caching,
       Outbound outbound,
       Replies replies,
-      CallRecorder recorder,
-      ConfigScope scope) {
+      CallRecorder recorder) {
     this.parsing = parsing;
     this.policy = policy;
     this.allowlists = allowlists;
@@ -69,7 +65,6 @@ public class Pipeline {
     this.outbound = outbound;
     this.replies = replies;
     this.recorder = recorder;
-    this.scope = scope;
   }
 
   /**
@@ -105,30 +100,26 @@ public class Pipeline {
   /**
    * Parses the body, lets the stages settle its members (or refuses them all with {@code refusal}),
    * records them and assembles the reply; a body refused as a whole is recorded and answered at
-   * once. The stages up to the outbound call run under the configuration in effect when it began.
+   * once.
    */
   private CompletionStage<GatewayReply> settle(Request request, boolean serve, Refusal refusal) {
     long started = System.nanoTime();
     RequestContext ctx = new RequestContext(request);
-    List<MemberOutcome> members;
-    boolean batch;
+    Parsing.Result parsed = parsing.parse(request);
+    if (parsed.refusal() != null) {
+      recorder.refused(ctx, parsed.limit(), since(started));
+      return CompletableFuture.completedFuture(Replies.refused(parsed.refusal()));
+    }
+    List<MemberOutcome> members = MemberOutcome.of(parsed.body().members());
+    boolean batch = parsed.body().batch();
     CompletionStage<Void> sent;
-    try (ConfigScope.Pinned pinned = scope.open()) {
-      Parsing.Result parsed = parsing.parse(request.body(), request.length());
-      if (parsed.refusal() != null) {
-        recorder.refused(ctx, parsed.limit(), since(started));
-        return CompletableFuture.completedFuture(Replies.refused(parsed.refusal()));
+    if (serve) {
+      sent = runStages(ctx, members);
+    } else {
+      for (MemberOutcome m : MemberOutcome.open(members)) {
+        m.settle(Verdict.refused(refusal));
       }
-      members = MemberOutcome.of(parsed.body().members());
-      batch = parsed.body().batch();
-      if (serve) {
-        sent = runStages(ctx, members);
-      } else {
-        for (MemberOutcome m : MemberOutcome.open(members)) {
-          m.settle(Verdict.refused(refusal));
-        }
-        sent = CompletableFuture.completedFuture(null);
-      }
+      sent = CompletableFuture.completedFuture(null);
     }
     return sent.thenApply(done -> {
       recorder.record(ctx, members, since(started));
@@ -145,11 +136,11 @@ public class Pipeline {
       m.settle(allowlists.check(ctx, m.call()));
     }
     for (MemberOutcome m : MemberOutcome.open(members)) {
-      m.settle(pricing.price(ctx.caller(), request.network(), m));
+      m.settle(pricing.price(ctx, m));
     }
     List<MemberOutcome> priced = MemberOutcome.open(members);
     for (MemberOutcome m : priced) {
-      caching.discount(request.network(), m);
+      caching.discount(request, m);
     }
     if (!priced.isEmpty()) {
       List<Verdict> verdicts = charging.charge(ctx, priced);
@@ -168,21 +159,13 @@ public class Pipeline {
     if (outbound.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
-    Network network = request.network();
     List<RpcCall> calls = new ArrayList<>(outbound.size());
     for (MemberOutcome m : outbound) {
       calls.add(m.call());
     }
-    Exchange exchange =
-        Exchange.of(
-            calls,
-            Deadline.after(network.clock(), network.requestTimeout()),
-            request.caller().clientIp(),
-            request.sink());
     boolean caching = this.caching.enabled();
     return this.outbound
-        .chain(network)
-        .call(exchange)
+        .send(request, calls)
         .handle((outcome, failure) -> {
           for (int i = 0; i < outbound.size(); i++) {
             MemberOutcome m = outbound.get(i);

@@ -24,6 +24,11 @@ public final class RequestContext {
     return request;
   }
 
+  /** The request's configuration record of type {@code part}. */
+  public <T> T config(Class<T> part) {
+    return request.config(part);
+  }
+
   /** This request's id in the event log. */
   public String requestId() {
     if (requestId == null) {

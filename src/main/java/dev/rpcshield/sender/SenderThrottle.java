@@ -1,10 +1,8 @@
 package dev.rpcshield.sender;
 
-import dev.rpcshield.config.Current;
+import dev.rpcshield.config.Memo;
 import dev.rpcshield.limit.Rule;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,13 +12,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * transactions per {@code rpcshield.sender.interval} per recovered sender, whatever key or IP they
  * come from (and across instances with Redis: the rule is charged in the same store as every other
  * limit). Every submission counts, replacements of a pending nonce included, so fee-bumping spam is
- * caught too. Listed senders are exempt.
+ * caught too. Listed senders are exempt. The sender configuration is the request's, handed in by
+ * the stage that asks.
  */
 @ApplicationScoped
 public class SenderThrottle {
-  @Inject Current<SenderConfig> config;
-
-  private Current<Decoders> decoders;
+  private final Memo<SenderConfig, Decoders> decoders = new Memo<>(Decoders::new);
 
   /** The decoders one sender configuration makes: the global one and one per network chain. */
   private record Decoders(SenderConfig config, Map<Long, RawTransactionDecoder> byChain) {
@@ -39,18 +36,13 @@ public class SenderThrottle {
     }
   }
 
-  @PostConstruct
-  void init() {
-    decoders = config.map(Decoders::new);
-  }
-
   /**
    * The decoder for a network: one that names a chain id accepts only transactions signed for that
    * chain (and unprotected ones when {@code rpcshield.sender.allow-unprotected} is on); one that
    * names none accepts {@code rpcshield.sender.allowed-chain-ids}.
    */
-  public RawTransactionDecoder decoder(long chainId) {
-    Decoders d = decoders.get();
+  public RawTransactionDecoder decoder(SenderConfig config, long chainId) {
+    Decoders d = decoders.apply(config);
     return chainId == 0 ? d.global() : d.forChain(chainId);
   }
 
@@ -59,8 +51,7 @@ public class SenderThrottle {
    * its own), or {@code null} when the sender is exempt or the throttle is off ({@code
    * rpcshield.sender.limit=0}).
    */
-  public Rule ruleFor(String network, SignedTransaction tx) {
-    SenderConfig config = this.config.get();
+  public Rule ruleFor(SenderConfig config, String network, SignedTransaction tx) {
     if (config.limit() == 0 || config.exempt().contains(tx.sender())) {
       return null;
     }

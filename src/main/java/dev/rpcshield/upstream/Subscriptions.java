@@ -1,6 +1,5 @@
 package dev.rpcshield.upstream;
 
-import dev.rpcshield.config.Current;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
@@ -36,7 +35,6 @@ public class Subscriptions {
 
   @Inject Upstreams upstreams;
   @Inject NotificationMeter meter;
-  @Inject Current<SubscriptionCaps> caps;
 
   /** The gateway's one client for upstream WebSocket connections, shared by every network. */
   @Inject HttpClient client;
@@ -112,20 +110,21 @@ public class Subscriptions {
   }
 
   /**
-   * Answers an eth_subscribe call on {@code network}. Its slot under the caps is taken before the
-   * call goes upstream, so calls in flight at once cannot pass them together. A subscription whose
-   * connection was given up while its answer was on the way (a failover, or the network's last
-   * WebSocket upstream removed) may have been missed by whoever moved or ended the others, so it is
-   * dropped and the call gets -32011 instead of a subscription nothing would ever serve. The call
-   * waits for the connection and the answer without holding any lock.
+   * Answers an eth_subscribe call on {@code network}. Its slot under {@code caps} (those of the
+   * configuration the call's request began under) is taken before the call goes upstream, so calls
+   * in flight at once cannot pass them together. A subscription whose connection was given up while
+   * its answer was on the way (a failover, or the network's last WebSocket upstream removed) may
+   * have been missed by whoever moved or ended the others, so it is dropped and the call gets
+   * -32011 instead of a subscription nothing would ever serve. The call waits for the connection
+   * and the answer without holding any lock.
    */
-  public byte[] subscribe(Network network, ClientSink sink, RpcCall call) {
+  public byte[] subscribe(Network network, ClientSink sink, RpcCall call, SubscriptionCaps caps) {
     if (network.webSocketUpstreams().isEmpty()) {
       return RpcWriter.error(
           call.rawId(),
           RpcError.of(RpcErrorCode.NO_UPSTREAM, "no WebSocket upstream is configured"));
     }
-    RpcError capped = slots.take(sink, caps.get());
+    RpcError capped = slots.take(sink, caps);
     if (capped != null) {
       return RpcWriter.error(call.rawId(), capped);
     }

@@ -1,5 +1,7 @@
 package dev.rpcshield.ws;
 
+import dev.rpcshield.config.Current;
+import dev.rpcshield.config.Generation;
 import dev.rpcshield.identity.Caller;
 import dev.rpcshield.jsonrpc.Refusal;
 import dev.rpcshield.jsonrpc.RpcError;
@@ -32,8 +34,9 @@ import java.util.logging.Logger;
 
 /**
  * One client's JSON-RPC WebSocket connection. It only translates: each text or binary message (read
- * as UTF-8 JSON) goes to the same {@link Pipeline} as an HTTP body, on a virtual thread, and the
- * answer is queued back. A bad message gets an error message; the connection stays open.
+ * as UTF-8 JSON) goes to the same {@link Pipeline} as an HTTP body, on a virtual thread, under the
+ * configuration generation in effect when it arrived, and the answer is queued back. A bad message
+ * gets an error message; the connection stays open.
  */
 public final class RpcSocket extends Endpoint {
   private static final Logger LOG = Logger.getLogger(RpcSocket.class.getName());
@@ -44,6 +47,7 @@ public final class RpcSocket extends Endpoint {
   private final ScheduledExecutorService pinger;
   private final Caller caller;
   private final Network network;
+  private final Current<Generation> serving;
   private final Semaphore inFlight;
   private final AtomicInteger openConnections;
   private final RequestMetrics metrics;
@@ -59,6 +63,7 @@ public final class RpcSocket extends Endpoint {
       ScheduledExecutorService pinger,
       Caller caller,
       Network network,
+      Current<Generation> serving,
       AtomicInteger openConnections,
       RequestMetrics metrics,
       SocketUpgrade.Slot slot) {
@@ -68,6 +73,7 @@ public final class RpcSocket extends Endpoint {
     this.pinger = pinger;
     this.caller = caller;
     this.network = network;
+    this.serving = serving;
     this.inFlight = new Semaphore(settings.maxInFlight());
     this.openConnections = openConnections;
     this.metrics = metrics;
@@ -117,10 +123,11 @@ public final class RpcSocket extends Endpoint {
       }
       return;
     }
+    Request request = new Request(body, body.length, caller, sink, network, serving.get());
     if (!inFlight.tryAcquire()) {
       GatewayReply refused =
           pipeline.refuse(
-              new Request(body, body.length, caller, sink, network),
+              request,
               Refusal.of(
                   RpcError.of(
                       RpcErrorCode.RATE_LIMITED,
@@ -133,7 +140,7 @@ public final class RpcSocket extends Endpoint {
       }
       return;
     }
-    Runnable serve = () -> serve(new Request(body, body.length, caller, sink, network));
+    Runnable serve = () -> serve(request);
     if (pipeline.blocks()) {
       Thread.ofVirtual().start(serve);
     } else {

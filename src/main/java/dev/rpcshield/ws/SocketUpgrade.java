@@ -1,6 +1,7 @@
 package dev.rpcshield.ws;
 
 import dev.rpcshield.config.Current;
+import dev.rpcshield.config.Generation;
 import dev.rpcshield.identity.Caller;
 import dev.rpcshield.jsonrpc.Refusal;
 import dev.rpcshield.jsonrpc.RpcError;
@@ -32,12 +33,14 @@ import org.eclipse.microprofile.metrics.MetricRegistry;
 
 /**
  * Turns an HTTP upgrade request on a JSON-RPC path into a WebSocket connection served by {@link
- * RpcSocket}, after identity has been resolved from the upgrade request.
+ * RpcSocket}, after identity has been resolved from the upgrade request. The connection keeps the
+ * socket settings of the configuration its upgrade request began under; each of its messages is a
+ * request of its own, under the generation in effect when it arrives.
  */
 @ApplicationScoped
 public class SocketUpgrade {
   @Inject Pipeline pipeline;
-  @Inject Current<SocketSettings> settings;
+  @Inject Current<Generation> generations;
   @Inject Subscriptions subscriptions;
   @Inject RequestMetrics metrics;
   @Inject MetricRegistry registry;
@@ -67,20 +70,18 @@ public class SocketUpgrade {
     pinger.shutdownNow();
   }
 
-  /** The settings a connection opened now gets; an open connection keeps its own. */
-  public SocketSettings settings() {
-    return settings.get();
-  }
-
   /**
    * Upgrades the request, or returns why not (class {@code ws-connections}), for the ingress to
    * record and answer: the caller is at its connection cap (counted across instances when Redis is
-   * configured).
+   * configured). {@code settings} are those of the generation the upgrade request began under.
    */
   public Refusal upgrade(
-      HttpServletRequest req, HttpServletResponse resp, Caller caller, Network network)
+      HttpServletRequest req,
+      HttpServletResponse resp,
+      Caller caller,
+      Network network,
+      SocketSettings settings)
       throws IOException {
-    SocketSettings settings = this.settings.get();
     int cap =
         caller.account() == null
             ? settings.anonymousConnections()
@@ -114,6 +115,7 @@ public class SocketUpgrade {
                             pinger,
                             caller,
                             network,
+                            generations,
                             open,
                             metrics,
                             slot));

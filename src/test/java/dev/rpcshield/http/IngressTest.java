@@ -8,19 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rpcshield.config.Current;
-import dev.rpcshield.config.Settings;
 import dev.rpcshield.identity.Caller;
 import dev.rpcshield.jsonrpc.Refusal;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.pipeline.Admission;
-import dev.rpcshield.pipeline.GatewayConfig;
 import dev.rpcshield.pipeline.Refusals;
-import dev.rpcshield.testing.MapConfig;
+import dev.rpcshield.testing.TestGenerations;
 import dev.rpcshield.upstream.Network;
 import dev.rpcshield.upstream.TestNetworks;
 import dev.rpcshield.upstream.Upstreams;
-import dev.rpcshield.ws.SocketSettings;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -45,13 +42,8 @@ class IngressTest {
     values.put("rpcshield.limits.max-body-bytes", "100");
     values.put("rpcshield.cors.allowed-origins", "https://app.example");
     values.put("rpcshield.ws.allowed-origins", "https://app.example, https://*.dapp.example");
-    Settings settings = new Settings(new MapConfig(values));
-    GatewayConfig gateway = GatewayConfig.read(settings);
-    ingress.config = Current.of(gateway);
-    ingress.cors = Current.of(CorsPolicy.read(settings));
-    ingress.sockets = Current.of(SocketSettings.read(settings, 100));
+    ingress.generations = Current.of(TestGenerations.of(values));
     ingress.callers = new CallerResolver();
-    ingress.callers.config = Current.of(gateway);
     ingress.upstreams =
         new Upstreams() {
           @Override

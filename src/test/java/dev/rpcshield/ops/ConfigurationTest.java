@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.rpcshield.config.ConfigScope;
 import dev.rpcshield.config.Current;
+import dev.rpcshield.config.Generation;
 import dev.rpcshield.config.Settings;
 import dev.rpcshield.limit.LimitsConfig;
 import dev.rpcshield.testing.MapConfig;
@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.Config;
@@ -186,18 +187,26 @@ class ConfigurationTest {
     Current<LimitsConfig> limits = configuration.limits();
     assertEquals(1, configuration.generation().version());
 
-    try (ConfigScope.Pinned pinned = configuration.open()) {
-      values.set("rpcshield.anonymous.rps", "50");
-      Configuration.Generation next =
-          configuration.apply(Configuration.Snapshot.read(new Settings(configuration.source())));
-      assertEquals(2, next.version());
-      assertEquals(10, limits.get().anonymousRps(), "the pinned request still sees version 1");
-      try (ConfigScope.Pinned inner = configuration.open()) {
-        assertEquals(10, limits.get().anonymousRps(), "a nested open keeps the outer pin");
-      }
-      assertEquals(10, limits.get().anonymousRps(), "closing the nested one kept the pin");
-    }
-    assertEquals(50, limits.get().anonymousRps(), "the next request sees version 2");
+    Generation request = configuration.generation();
+    values.set("rpcshield.anonymous.rps", "50");
+    Generation next =
+        configuration.next(Configuration.Snapshot.read(new Settings(configuration.source())));
+    assertEquals(2, next.version());
+    assertEquals(10, limits.get().anonymousRps(), "a generation is not in effect until applied");
+    configuration.apply(next);
+    assertEquals(
+        10,
+        request.get(LimitsConfig.class).anonymousRps(),
+        "the request begun under version 1 still sees it");
+    assertEquals(
+        10,
+        CompletableFuture.supplyAsync(() -> request.get(LimitsConfig.class).anonymousRps()).join(),
+        "and so does a piece of its work on another thread");
+    assertEquals(50, limits.get().anonymousRps(), "code outside a request sees version 2");
+    assertEquals(
+        50,
+        configuration.generation().get(LimitsConfig.class).anonymousRps(),
+        "the next request sees version 2");
   }
 
   @Test

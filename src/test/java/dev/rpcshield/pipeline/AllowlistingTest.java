@@ -11,8 +11,10 @@ import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.jsonrpc.RpcParser;
 import dev.rpcshield.sender.RawTransactionDecoder;
+import dev.rpcshield.sender.SenderConfig;
 import dev.rpcshield.sender.SenderThrottle;
 import dev.rpcshield.sender.TestTransactionsAccess;
+import dev.rpcshield.testing.TestGenerations;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +38,7 @@ class AllowlistingTest {
     stage.senders =
         new SenderThrottle() {
           @Override
-          public RawTransactionDecoder decoder(long chainId) {
+          public RawTransactionDecoder decoder(SenderConfig config, long chainId) {
             return decoder;
           }
         };
@@ -52,7 +54,10 @@ class AllowlistingTest {
         new AccountView(UUID.randomUUID(), UUID.randomUUID(), null, Set.of(), lists, null, false);
     Caller caller = new Caller("203.0.113.1", "k", view);
     Verdict v =
-        stage.check(new RequestContext(new Request(body, body.length, caller, null, null)), call);
+        stage.check(
+            new RequestContext(
+                new Request(body, body.length, caller, null, null, TestGenerations.defaults())),
+            call);
     if (v instanceof Verdict.Refused r) {
       refusals.add(
           r.refusal().refusalClass() + " " + method + ": " + r.refusal().error().message());

@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.rpcshield.cache.CacheConfig;
 import dev.rpcshield.cache.ChainHeads;
 import dev.rpcshield.cache.ResponseCache;
+import dev.rpcshield.config.Generation;
 import dev.rpcshield.config.Settings;
+import dev.rpcshield.identity.Caller;
 import dev.rpcshield.jsonrpc.ParseLimits;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcParser;
@@ -138,11 +140,22 @@ class CachingTest {
     assertTrue(cache.remember(cache.lookup(c.method(), c.rawParams()), "{\"n\":" + number + "}"));
   }
 
+  /** A request on {@code network} under the cache configuration set now. */
+  private Request request(Network network) {
+    return new Request(
+        new byte[0],
+        0,
+        new Caller("203.0.113.1", null, null),
+        null,
+        network,
+        Generation.numbered(1, Instant.EPOCH).with(CacheConfig.class, config));
+  }
+
   /** The compute units of a call of block {@code number} priced at 26 once discounted. */
   private long discounted(Caching caching, Network network, int number) throws Exception {
     MemberOutcome m = MemberOutcome.of(List.of(block(number))).get(0);
     m.priced(new Price(List.of(RPS), 26, "0xab"));
-    caching.discount(network, m);
+    caching.discount(request(network), m);
     assertEquals(List.of(RPS), m.price().rules(), "the rules stay");
     assertEquals("0xab", m.price().sender());
     return m.price().computeUnits();
@@ -171,7 +184,7 @@ class CachingTest {
     assertEquals(0, discounted(caching, main, 50));
 
     MemberOutcome unpriced = MemberOutcome.of(List.of(block(50))).get(0);
-    caching.discount(main, unpriced);
+    caching.discount(request(main), unpriced);
     assertNull(unpriced.price());
   }
 

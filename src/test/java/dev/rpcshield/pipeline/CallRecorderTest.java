@@ -10,6 +10,7 @@ import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.jsonrpc.RpcParser;
 import dev.rpcshield.telemetry.RequestMetrics;
+import dev.rpcshield.testing.TestGenerations;
 import dev.rpcshield.upstream.TestNetworks;
 import dev.rpcshield.upstream.chain.CallResult;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +43,7 @@ class CallRecorderTest {
     recorder.policy =
         new CallPolicy() {
           @Override
-          public String metricName(String method) {
+          public String metricName(Request request, String method) {
             return method.startsWith("admin_") ? "other" : method;
           }
         };
@@ -64,7 +65,8 @@ class CallRecorderTest {
             bytes.length,
             new Caller("203.0.113.9", null, null),
             null,
-            TestNetworks.named("mainnet")));
+            TestNetworks.named("mainnet"),
+            TestGenerations.defaults()));
   }
 
   private static List<MemberOutcome> members(RequestContext ctx) throws Exception {

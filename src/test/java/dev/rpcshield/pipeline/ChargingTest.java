@@ -24,6 +24,7 @@ import dev.rpcshield.limit.Rule;
 import dev.rpcshield.telemetry.RequestMetrics;
 import dev.rpcshield.testing.InMemoryDatabase;
 import dev.rpcshield.testing.MutableClock;
+import dev.rpcshield.testing.TestGenerations;
 import dev.rpcshield.upstream.TestNetworks;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -135,7 +136,13 @@ class ChargingTest {
     byte[] body = "[]".getBytes(StandardCharsets.UTF_8);
     return charging.charge(
         new RequestContext(
-            new Request(body, body.length, caller, null, TestNetworks.named("mainnet"))),
+            new Request(
+                body,
+                body.length,
+                caller,
+                null,
+                TestNetworks.named("mainnet"),
+                TestGenerations.defaults())),
         members);
   }
 

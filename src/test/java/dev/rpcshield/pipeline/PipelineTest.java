@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rpcshield.config.Generation;
 import dev.rpcshield.identity.Caller;
 import dev.rpcshield.jsonrpc.ParseLimits;
 import dev.rpcshield.jsonrpc.Refusal;
@@ -18,6 +19,7 @@ import dev.rpcshield.jsonrpc.RpcWriter;
 import dev.rpcshield.limit.Decision;
 import dev.rpcshield.testing.ManualTimer;
 import dev.rpcshield.testing.MutableClock;
+import dev.rpcshield.testing.TestGenerations;
 import dev.rpcshield.upstream.Network;
 import dev.rpcshield.upstream.TestUpstreams;
 import dev.rpcshield.upstream.chain.CallResult;
@@ -52,8 +54,10 @@ class PipelineTest {
   /** Which stages saw which method, in order. */
   private final Map<String, List<String>> seen = new TreeMap<>();
 
-  /** What the configuration scope saw: each pin and its release. */
-  private final List<String> pins = new ArrayList<>();
+  /** The generation the request is served under, and the one each stage read, in order. */
+  private final Generation generation = TestGenerations.defaults();
+
+  private final List<Generation> readUnder = new ArrayList<>();
 
   private final Pipeline pipeline = new Pipeline();
 
@@ -76,10 +80,13 @@ class PipelineTest {
     pipeline.wire(
         new Parsing() {
           @Override
-          public Result parse(byte[] body, int length) {
+          public Result parse(Request request) {
             seen("parse", "body");
+            readUnder.add(request.generation());
             try {
-              return new Result(new RpcParser(ParseLimits.DEFAULTS).parse(body, length), null);
+              return new Result(
+                  new RpcParser(ParseLimits.DEFAULTS).parse(request.body(), request.length()),
+                  null);
             } catch (RpcBodyException e) {
               return new Result(null, e.error());
             }
@@ -96,7 +103,7 @@ class PipelineTest {
           }
 
           @Override
-          public String metricName(String method) {
+          public String metricName(Request request, String method) {
             return method;
           }
         },
@@ -111,8 +118,9 @@ class PipelineTest {
         },
         new Pricing() {
           @Override
-          public Verdict price(Caller caller, Network network, MemberOutcome member) {
+          public Verdict price(RequestContext ctx, MemberOutcome member) {
             seen("pricing", member.call().method());
+            readUnder.add(ctx.request().generation());
             if (member.call().method().startsWith("bad_")) {
               return Verdict.invalid(
                   RpcError.of(RpcErrorCode.INVALID_PARAMS, "not decodable"), "invalid-transaction");
@@ -153,15 +161,17 @@ class PipelineTest {
           }
 
           @Override
-          public void discount(Network n, MemberOutcome m) {
-            assertEquals(network, n);
+          public void discount(Request r, MemberOutcome m) {
+            assertEquals(network, r.network());
+            readUnder.add(r.generation());
             seen("discount", m.call().method());
           }
         },
         new Outbound() {
           @Override
-          public UpstreamCall chain(Network n) {
-            assertEquals(network, n);
+          UpstreamCall chain(Request r) {
+            assertEquals(network, r.network());
+            readUnder.add(r.generation());
             return PipelineTest.this::outbound;
           }
         },
@@ -169,6 +179,7 @@ class PipelineTest {
         new CallRecorder() {
           @Override
           public void record(RequestContext ctx, List<MemberOutcome> members, Duration took) {
+            readUnder.add(ctx.request().generation());
             for (MemberOutcome m : members) {
               seen(
                   "recorded",
@@ -180,10 +191,6 @@ class PipelineTest {
           public void refused(RequestContext ctx, Refusal limit, Duration took) {
             seen("recorded", "body=invalid");
           }
-        },
-        () -> {
-          pins.add("pinned");
-          return () -> pins.add("released");
         });
   }
 
@@ -222,7 +229,7 @@ class PipelineTest {
   private CompletableFuture<GatewayReply> start(String body) {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     return pipeline
-        .serve(new Request(bytes, bytes.length, CALLER, null, network))
+        .serve(new Request(bytes, bytes.length, CALLER, null, network, generation))
         .toCompletableFuture();
   }
 
@@ -278,10 +285,9 @@ class PipelineTest {
             "eth_e=ok",
             "eth_f=ok"),
         seen.get("recorded"));
-    assertEquals(
-        List.of("pinned", "released"),
-        pins,
-        "the body is served under one configuration, pinned before parsing and released after");
+    assertTrue(
+        readUnder.size() > 5 && readUnder.stream().allMatch(g -> g == generation),
+        "the body is served under one configuration, its own, from parsing to recording");
 
     assertEquals(200, reply.status());
     String body = text(reply);
@@ -390,7 +396,10 @@ class PipelineTest {
 
     assertFalse(reply.isDone(), "serve returned before the chain answered");
     assertNull(seen.get("recorded"), "recorded once answered");
-    assertEquals(List.of("pinned", "released"), pins, "the pin covers the stages, not the wait");
+    int beforeTheWait = readUnder.size();
+    assertTrue(
+        beforeTheWait > 0 && readUnder.stream().allMatch(g -> g == generation),
+        "the stages read the request's configuration, before the wait");
     later.complete(
         Outcome.answered(
             List.of(
@@ -399,6 +408,10 @@ class PipelineTest {
 
     assertTrue(reply.isDone());
     assertEquals(List.of("local_a=ok", "later_b=ok"), seen.get("recorded"));
+    assertEquals(
+        List.of(generation),
+        readUnder.subList(beforeTheWait, readUnder.size()),
+        "the recording after the wait reads the same one");
     assertEquals(true, text(reply.join()).contains("\"id\":2,\"result\":\"late\""));
   }
 

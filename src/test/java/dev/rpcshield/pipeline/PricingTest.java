@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rpcshield.config.Generation;
 import dev.rpcshield.identity.AccountView;
 import dev.rpcshield.identity.Caller;
 import dev.rpcshield.identity.Tier;
@@ -13,15 +14,18 @@ import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.jsonrpc.RpcParser;
 import dev.rpcshield.limit.Rule;
 import dev.rpcshield.limit.TestLimits;
+import dev.rpcshield.sender.SenderThrottle;
 import dev.rpcshield.sender.TestSenders;
 import dev.rpcshield.sender.TestTransactionsAccess;
 import dev.rpcshield.testing.ManualTimer;
 import dev.rpcshield.testing.MutableClock;
+import dev.rpcshield.testing.TestGenerations;
 import dev.rpcshield.upstream.Network;
 import dev.rpcshield.upstream.TestNetworks;
 import dev.rpcshield.upstream.TestUpstreams;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -51,13 +55,26 @@ class PricingTest {
   private final Network mainnet = TestNetworks.named("mainnet");
   private final Pricing pricing = new Pricing();
 
+  /** The configuration the priced requests are served under. */
+  private Generation generation;
+
   PricingTest() {
     configure(Map.of(), Map.of());
   }
 
   private void configure(Map<String, String> limits, Map<String, String> senders) {
     pricing.limits = TestLimits.of(limits, clock);
-    pricing.senders = TestSenders.throttle(senders);
+    pricing.senders = new SenderThrottle();
+    Map<String, String> both = new HashMap<>(limits);
+    both.putAll(senders);
+    generation = TestGenerations.of(both);
+  }
+
+  /** Prices {@code m} as the stage does in a request of {@code caller} on {@code network}. */
+  private Verdict priced(Caller caller, Network network, MemberOutcome m) {
+    byte[] body = new byte[0];
+    return pricing.price(
+        new RequestContext(new Request(body, 0, caller, null, network, generation)), m);
   }
 
   private static Caller keyed(Tier tier) {
@@ -76,7 +93,7 @@ class PricingTest {
   private Price price(Caller caller, Network network, String method, String params)
       throws Exception {
     MemberOutcome m = member(method, params);
-    assertEquals(Verdict.PROCEED, pricing.price(caller, network, m));
+    assertEquals(Verdict.PROCEED, priced(caller, network, m));
     return m.price();
   }
 
@@ -197,7 +214,7 @@ class PricingTest {
   private void assertInvalid(Network network, String params, String message) throws Exception {
     MemberOutcome m = member("eth_sendRawTransaction", params);
     Verdict.Refused r =
-        assertInstanceOf(Verdict.Refused.class, pricing.price(ANONYMOUS, network, m), params);
+        assertInstanceOf(Verdict.Refused.class, priced(ANONYMOUS, network, m), params);
     assertEquals("invalid", r.outcome(), "its metric outcome: the call was invalid");
     assertEquals("invalid-transaction", r.refusal().refusalClass());
     assertEquals(RpcErrorCode.INVALID_PARAMS, r.error().code());

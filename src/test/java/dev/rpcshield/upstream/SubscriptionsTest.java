@@ -143,6 +143,8 @@ class SubscriptionsTest {
   private final Upstreams upstreams = new Upstreams();
   private final Subscriptions subscriptions = new Subscriptions();
 
+  private static final SubscriptionCaps CAPS = new SubscriptionCaps(1, 10);
+
   private static NetworksConfig config(String webSocketUpstreams) {
     Map<String, String> v = new HashMap<>();
     v.put("rpcshield.upstreams", "h1=http://127.0.0.1:1");
@@ -156,7 +158,6 @@ class SubscriptionsTest {
     upstreams.clock = Clock.systemUTC();
     upstreams.start();
     subscriptions.upstreams = upstreams;
-    subscriptions.caps = Current.of(new SubscriptionCaps(1, 10));
     subscriptions.client = node;
     subscriptions.start();
   }
@@ -187,7 +188,7 @@ class SubscriptionsTest {
 
   private JsonNode subscribe(Connection client) throws Exception {
     RpcCall call = call("eth_subscribe", "[\"newHeads\"]");
-    return JSON.readTree(subscriptions.subscribe(upstreams.defaultNetwork(), client, call));
+    return JSON.readTree(subscriptions.subscribe(upstreams.defaultNetwork(), client, call, CAPS));
   }
 
   /** The call is refused and its slot given back; a later one on the same connection is served. */
@@ -242,7 +243,6 @@ class SubscriptionsTest {
     held.holdConnects = true;
     Subscriptions waiting = new Subscriptions();
     waiting.upstreams = upstreams;
-    waiting.caps = Current.of(new SubscriptionCaps(1, 10));
     waiting.client = held;
     waiting.start();
     try {
@@ -253,12 +253,12 @@ class SubscriptionsTest {
           Thread.ofPlatform()
               .start(() ->
                   first.complete(
-                      waiting.subscribe(upstreams.defaultNetwork(), new Connection(), call)));
+                      waiting.subscribe(upstreams.defaultNetwork(), new Connection(), call, CAPS)));
       Thread b =
           Thread.ofPlatform()
               .start(() ->
                   second.complete(
-                      waiting.subscribe(upstreams.defaultNetwork(), new Connection(), call)));
+                      waiting.subscribe(upstreams.defaultNetwork(), new Connection(), call, CAPS)));
       Eventually.within(Duration.ofSeconds(5), "both calls park on the connection, not a lock")
           .until(() -> parked(a) && parked(b));
 
@@ -295,13 +295,12 @@ class SubscriptionsTest {
     ManualScheduler scheduler = new ManualScheduler();
     Subscriptions moving = new Subscriptions();
     moving.upstreams = upstreams;
-    moving.caps = Current.of(new SubscriptionCaps(1, 10));
     moving.client = scripted;
     moving.start(scheduler);
     RpcCall call = call("eth_subscribe", "[\"newHeads\"]");
     Connection first = new Connection();
     String firstId =
-        JSON.readTree(moving.subscribe(upstreams.defaultNetwork(), first, call))
+        JSON.readTree(moving.subscribe(upstreams.defaultNetwork(), first, call, CAPS))
             .get("result")
             .asText();
     URI w1 = URI.create("ws://127.0.0.1:1");
@@ -312,7 +311,7 @@ class SubscriptionsTest {
     scripted.refused.clear();
     Connection second = new Connection();
     JsonNode secondServed =
-        JSON.readTree(moving.subscribe(upstreams.defaultNetwork(), second, call));
+        JSON.readTree(moving.subscribe(upstreams.defaultNetwork(), second, call, CAPS));
     assertTrue(secondServed.path("result").asText().matches("0x[0-9a-f]{32}"));
     ScriptedUpstreams.Connection now = scripted.last();
     scheduler.advance(UpstreamChannel.RETRY);

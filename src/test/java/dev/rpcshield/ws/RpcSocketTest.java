@@ -3,6 +3,8 @@ package dev.rpcshield.ws;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.rpcshield.config.Current;
+import dev.rpcshield.config.Generation;
 import dev.rpcshield.identity.Caller;
 import dev.rpcshield.jsonrpc.Refusal;
 import dev.rpcshield.net.OriginPolicy;
@@ -18,6 +20,7 @@ import jakarta.websocket.Session;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -122,6 +125,7 @@ class RpcSocketTest {
             pinger,
             new Caller("203.0.113.1", null, null),
             null,
+            Current.of(Generation.numbered(1, Instant.EPOCH)),
             new AtomicInteger(),
             new UncountedMetrics(),
             null);
