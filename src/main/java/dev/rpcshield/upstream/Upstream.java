@@ -13,6 +13,7 @@ public final class Upstream {
   private volatile UpstreamSettings settings;
   private volatile RateCap rateCap;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private volatile boolean removed;
   private final Clock clock;
   private final UpstreamHealth health;
 
@@ -63,8 +64,17 @@ public final class Upstream {
    * call must be paired with {@link #release()}.
    */
   public boolean tryAcquire() {
+    if (removed) {
+      return false;
+    }
     int cap = settings.maxInFlight();
     if (inFlight.incrementAndGet() > cap && cap > 0) {
+      inFlight.decrementAndGet();
+      return false;
+    }
+    // Checked again after counting: a drain that marks it removed and then reads the count either
+    // sees this request or this request sees the mark.
+    if (removed) {
       inFlight.decrementAndGet();
       return false;
     }
@@ -86,6 +96,19 @@ public final class Upstream {
   }
 
   /** Requests in flight now, whether or not a cap is set. */
+  /**
+   * A reload took it out of its network: it takes no new request, even from a request that began
+   * before the reload, so its pools can be closed once the requests in flight are done.
+   */
+  void remove() {
+    removed = true;
+  }
+
+  /** Whether a reload took it out of its network. */
+  public boolean removed() {
+    return removed;
+  }
+
   int active() {
     return inFlight.get();
   }

@@ -173,6 +173,7 @@ public class Upstreams {
         c.removed().forEach(u -> removed.put(u, c.network()));
         Duration drain = c.network().requestTimeout().plusSeconds(1);
         for (Upstream u : c.removed()) {
+          u.remove();
           checks.execute(() -> drainAndRetire(u, drain));
         }
         for (Upstream u : resized) {

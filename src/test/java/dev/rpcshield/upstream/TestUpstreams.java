@@ -63,4 +63,9 @@ public final class TestUpstreams {
     return new Network(
         config, new HttpUpstreamTransport(Duration.ofSeconds(1), 1 << 20), clock, timer);
   }
+
+  /** What a reload does to an upstream it takes out of its network. */
+  public static void remove(Upstream u) {
+    u.remove();
+  }
 }

@@ -52,7 +52,7 @@ public final class FailoverLink implements UpstreamCall {
         break;
       }
       if (!u.tryAcquire()) {
-        tally.reasons.add(u.name() + ": at capacity");
+        tally.reasons.add(u.name() + (u.removed() ? ": removed by a reload" : ": at capacity"));
         continue;
       }
       int at = i;

@@ -103,6 +103,24 @@ class FailoverRetryAttemptTest {
   }
 
   @Test
+  void anUpstreamAReloadRemovedTakesNoNewRequestEvenFromAnOrderTakenBefore() {
+    Upstream a = upstream("a", 0, 5);
+    Upstream b = upstream("b", 0, 0);
+    assertTrue(a.tryAcquire(), "a request in flight on a before the reload");
+    TestUpstreams.remove(a);
+    transport.answers("b", ok(7));
+    answered(send(List.of(a, b), false));
+    assertEquals(List.of("b"), calls());
+    CallResult.Failure f = failed(send(List.of(a), false));
+    assertTrue(f.error().message().contains("a: removed by a reload"), f.error().message());
+    assertEquals(List.of("b"), calls(), "nothing was sent to a");
+    assertEquals(
+        1, a.inFlight(), "the request from before the reload still counts: the drain waits");
+    a.release();
+    assertEquals(0, a.inFlight());
+  }
+
+  @Test
   void transientFailureIsRetriedWithBackoffThenFailsOver() {
     Upstream a = upstream("a", 2, 0);
     Upstream b = upstream("b", 2, 0);
