@@ -56,6 +56,10 @@ public final class ChaosProxy implements AutoCloseable {
   private static final Pattern ID = Pattern.compile("\"id\":(\\d+)");
 
   /** The gateway's own head poll: served like any request but counted apart, not recorded. */
+  /** The watcher's chain check and probe, which a reset meant for a client's call must not take. */
+  private static final String CHAIN_CHECK =
+      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\",\"params\":[]}";
+
   private static final String HEAD_POLL_PREFIX =
       "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_blockNumber\",\"params\":[]},"
           + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"eth_getBlockByNumber\",\"params\":[\"safe\"";
@@ -103,8 +107,9 @@ public final class ChaosProxy implements AutoCloseable {
   }
 
   /**
-   * Resets the connection of the next client request (head polls are answered as before), then
-   * serves in its mode again: a node dropping a kept-alive connection the gateway then reuses.
+   * Resets the connection of the next client request (head polls, chain checks and probes are
+   * answered as before), then serves in its mode again: a node dropping a kept-alive connection the
+   * gateway then reuses.
    */
   public void resetNextCall() {
     resetNextCall.set(true);
@@ -211,7 +216,8 @@ public final class ChaosProxy implements AutoCloseable {
           continue;
         }
         requests.incrementAndGet();
-        if (resetNextCall.compareAndSet(true, false)) {
+        if (!new String(body, StandardCharsets.UTF_8).equals(CHAIN_CHECK)
+            && resetNextCall.compareAndSet(true, false)) {
           socket.setSoLinger(true, 0);
           return;
         }
