@@ -173,3 +173,38 @@ make_api_key() {
 }
 
 BODY_SINGLE='{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}'
+
+# ------------------------------------------------------------------ a quiet machine
+# percent of all cores' time that was not idle (nor waiting for I/O) over the next $1 seconds
+busy_pct() {
+  local a b
+  a=$(head -1 /proc/stat)
+  sleep "$1"
+  b=$(head -1 /proc/stat)
+  awk -v a="$a" -v b="$b" 'BEGIN {
+    n = split(a, x); split(b, y); t = 0
+    for (i = 2; i <= n; i++) t += y[i] - x[i]
+    idle = (y[5] - x[5]) + (y[6] - x[6])
+    printf "%d", (t > 0 ? (t - idle) * 100 / t : 0) }'
+}
+
+# Waits up to BENCH_QUIET_WAIT (60 s) for the machine to be at most BENCH_MAX_BUSY % busy (25) before
+# any load starts, so that another job's load does not enter the figures; still busier, the run
+# stops, unless BENCH_ALLOW_BUSY=1, and then the notes ($1) say so in bold.
+require_quiet() { # notes file
+  local max=${BENCH_MAX_BUSY:-25} wait_s waited=0 busy
+  wait_s=$(secs "${BENCH_QUIET_WAIT:-60s}")
+  busy=$(busy_pct 3)
+  while ((busy > max && waited < wait_s)); do
+    log "the machine is ${busy}% busy before any load (more than ${max}%); waiting for it to calm down"
+    busy=$(busy_pct 5)
+    waited=$((waited + 5))
+  done
+  if ((busy <= max)); then
+    echo "- the machine was ${busy}% busy (all cores, 3 s) just before the run" >>"$1"
+  elif [[ ${BENCH_ALLOW_BUSY:-0} == 1 ]]; then
+    echo "- **the machine was ${busy}% busy before the run (over ${max}%), run anyway with BENCH_ALLOW_BUSY=1: figures may not compare**" >>"$1"
+  else
+    die "the machine is ${busy}% busy before any load (over ${max}% after ${waited}s of waiting): figures would not compare; stop the other load or set BENCH_ALLOW_BUSY=1"
+  fi
+}
