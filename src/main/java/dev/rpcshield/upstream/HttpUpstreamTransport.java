@@ -23,14 +23,17 @@ import org.apache.hc.core5.http.nio.entity.AsyncEntityProducers;
 import org.apache.hc.core5.http.nio.support.AsyncRequestBuilder;
 import org.apache.hc.core5.http2.HttpVersionPolicy;
 import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
 import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
  * HTTP/1.1 transport on Apache HttpClient 5's async client: a pool of keep-alive connections per
- * upstream served by its I/O reactor, the answer completed on the reactor thread, a deadline on the
- * whole exchange (an answer that drips past it is cancelled), and a cap on the answer size.
+ * upstream served by its I/O reactor (the lax pool: no lock shared by every lease and release; the
+ * upstream's own in-flight cap bounds its connections), the answer completed on the reactor thread,
+ * a deadline on the whole exchange (an answer that drips past it is cancelled), and a cap on the
+ * answer size.
  */
 public final class HttpUpstreamTransport implements UpstreamTransport, AutoCloseable {
   private final Duration connectTimeout;
@@ -90,6 +93,7 @@ public final class HttpUpstreamTransport implements UpstreamTransport, AutoClose
                   HttpAsyncClients.custom()
                       .setConnectionManager(
                           PoolingAsyncClientConnectionManagerBuilder.create()
+                              .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.LAX)
                               .setMaxConnTotal(connections)
                               .setMaxConnPerRoute(connections)
                               .setDefaultTlsConfig(
