@@ -1,7 +1,7 @@
 /*
  * Stub JSON-RPC upstream for the RpcShield benchmarks.
  *
- *   java Stub.java [--port 18901] [--host 127.0.0.1] [--delay-ms 0] [--garbage] [--mode-file F]
+ *   java Stub.java [--port 18901] [--host 127.0.0.1] [--delay-ms 0] [--delay-every 1] [--garbage] [--mode-file F]
  *
  * Answers every JSON-RPC call with {"jsonrpc":"2.0","id":<the request's id, byte-exact>,"result":"0x1"}
  * (eth_getBlockByNumber/ByHash get a tiny block object {"number":"0x1",...} so that head tracking
@@ -9,6 +9,7 @@
  * keep-alive POST; a WebSocket upgrade on the same port answers each text frame the same way.
  * --delay-ms N delays every answer by N ms (the "slow upstream" scenario), without holding anything
  * but a parked virtual thread, so 500+ delayed requests cost nothing.
+ * --delay-every K delays only every K-th answer (a tail: the hedging scenario's slow upstream).
  * --garbage answers every HTTP POST with status 200 and a body that is not JSON (a broken upstream).
  * --mode-file F re-reads F every 100 ms and takes its mode from it, so bench/faults can change a
  * running stub: empty or missing = normal, "delay N" = --delay-ms N, "garbage" = --garbage.
@@ -39,6 +40,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 public class Stub {
   static volatile int delayMs = 0;
+  static int delayEvery = 1;
+  static final AtomicLong DELAYABLE = new AtomicLong();
   static volatile boolean garbage;
   static final byte[] GARBAGE = bytes("<html>\u00ff\u0001 502 not json {\"jsonrpc\":");
   static final AtomicLong ANSWERED = new AtomicLong();
@@ -52,11 +55,12 @@ public class Stub {
         case "--port" -> port = Integer.parseInt(args[++i]);
         case "--host" -> host = args[++i];
         case "--delay-ms" -> delayMs = Integer.parseInt(args[++i]);
+        case "--delay-every" -> delayEvery = Math.max(1, Integer.parseInt(args[++i]));
         case "--garbage" -> garbage = true;
         case "--mode-file" -> watchMode(java.nio.file.Path.of(args[++i]));
         default -> {
           System.err.println(
-              "usage: java Stub.java [--port N] [--host ADDR] [--delay-ms N] [--garbage] [--mode-file F]");
+              "usage: java Stub.java [--port N] [--host ADDR] [--delay-ms N] [--delay-every K] [--garbage] [--mode-file F]");
           System.exit(2);
         }
       }
@@ -257,7 +261,9 @@ public class Stub {
         } else {
           reply = bytes("{\"stub\":true}");
         }
-        if (delayMs > 0) Thread.sleep(delayMs);
+        if (delayMs > 0 && (delayEvery == 1 || DELAYABLE.incrementAndGet() % delayEvery == 0)) {
+          Thread.sleep(delayMs);
+        }
         byte[] h =
             bytes(
                 "HTTP/1.1 "
