@@ -69,8 +69,8 @@ public final class InMemoryLimiterStore implements LimiterStore {
   private static Decision take(AtomicReference<Level> bucket, Rule r, long now) {
     while (true) {
       Level level = bucket.get();
-      double tokens = Buckets.refill(level.tokens(), now - level.at(), r);
-      if (r.cost() > 0 && tokens < r.cost()) {
+      double tokens = tokens(level, r, now);
+      if (cannotPay(r, tokens)) {
         return refused(r, tokens, now);
       }
       double left = tokens - r.cost();
@@ -87,8 +87,8 @@ public final class InMemoryLimiterStore implements LimiterStore {
   }
 
   /**
-   * The member's refusal: the rule that could not pay, with every other rule that cannot pay now;
-   * the one with the longest wait decides.
+   * The member's refusal: the rule that could not pay, with every other rule that cannot pay now
+   * (read only: a bucket not held yet is full); the one with the longest wait decides.
    */
   private Decision refusal(List<Rule> rules, Rule refusing, Decision refused, long now) {
     List<Decision> refusals = new ArrayList<>(2);
@@ -97,13 +97,22 @@ public final class InMemoryLimiterStore implements LimiterStore {
       if (r == refusing) {
         continue;
       }
-      Level level = bucket(r, now).get();
-      double tokens = Buckets.refill(level.tokens(), now - level.at(), r);
-      if (r.cost() > 0 && tokens < r.cost()) {
+      AtomicReference<Level> bucket = buckets.getIfPresent(r.key());
+      double tokens = bucket == null ? r.capacity() : tokens(bucket.get(), r, now);
+      if (cannotPay(r, tokens)) {
         refusals.add(refused(r, tokens, now));
       }
     }
     return Buckets.combine(refusals);
+  }
+
+  /** Tokens in the bucket now: its level refilled for the time since it was charged. */
+  private static double tokens(Level level, Rule r, long now) {
+    return Buckets.refill(level.tokens(), now - level.at(), r);
+  }
+
+  private static boolean cannotPay(Rule r, double tokens) {
+    return r.cost() > 0 && tokens < r.cost();
   }
 
   private static Decision refused(Rule r, double tokens, long now) {
