@@ -9,7 +9,7 @@ public final class DatabaseUnavailableException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   /** Seconds a caller is told to wait ({@code Retry-After}) before it tries again. */
-  public static final String RETRY_AFTER_SECONDS = "5";
+  public static final long RETRY_AFTER_SECONDS = 5;
 
   public DatabaseUnavailableException(Throwable cause) {
     super("the account database is unavailable", cause);

@@ -6,6 +6,7 @@ import dev.rpcshield.identity.Caller;
 import dev.rpcshield.jsonrpc.Refusal;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
+import dev.rpcshield.jsonrpc.RpcWriter;
 import dev.rpcshield.pipeline.Admission;
 import dev.rpcshield.pipeline.GatewayConfig;
 import dev.rpcshield.pipeline.Refusals;
@@ -60,12 +61,9 @@ public class Ingress {
       Generation generation)
       implements Entry {}
 
-  /** Refused or in error: answer with {@code status} and the error's JSON body, id null. */
-  public record Refused(int status, RpcError error, Map<String, String> headers) implements Entry {
-    public byte[] body() {
-      return Replies.refused(error).body();
-    }
-  }
+  /** Refused or in error: answer with {@code status} and {@code body}, the error's, id null. */
+  public record Refused(int status, RpcError error, byte[] body, Map<String, String> headers)
+      implements Entry {}
 
   /** Takes a request in, or says how to turn it away. */
   public Entry enter(Arrival arrival) {
@@ -128,14 +126,22 @@ public class Ingress {
    * size, a connection cap) and says how to answer it.
    */
   public Refused refuse(Caller caller, Refusal refusal, Map<String, String> headers) {
-    refusals.record(caller, RequestIds.next(), "-", refusal);
-    return refused(refusal.status(), refusal.error(), headers);
+    String requestId = RequestIds.next();
+    refusals.record(caller, requestId, "-", refusal);
+    return refused(
+        refusal.status(), refusal.error(), RpcWriter.refusal(refusal, null, requestId), headers);
   }
 
+  /** An error that is not a refusal (no endpoint here, broken framing): nothing to record. */
   private static Refused refused(int status, RpcError error, Map<String, String> headers) {
+    return refused(status, error, Replies.refused(error).body(), headers);
+  }
+
+  private static Refused refused(
+      int status, RpcError error, byte[] body, Map<String, String> headers) {
     Map<String, String> all = new LinkedHashMap<>(headers);
     all.putAll(RateLimitHeaders.of(error));
-    return new Refused(status, error, all);
+    return new Refused(status, error, body, all);
   }
 
   /**

@@ -30,7 +30,7 @@ final class RateLimitHeaders {
 
   static Map<String, String> of(RpcError refusal) {
     return refusal.code() == RpcErrorCode.ACCOUNTS_UNAVAILABLE
-        ? Map.of("Retry-After", DatabaseUnavailableException.RETRY_AFTER_SECONDS)
+        ? Map.of("Retry-After", Long.toString(DatabaseUnavailableException.RETRY_AFTER_SECONDS))
         : Map.of();
   }
 }

@@ -10,12 +10,23 @@ package dev.rpcshield.jsonrpc;
  *     log's {@code ext_refusal}: one of a fixed set (README "Operating it")
  * @param sender the transaction sender the refusal counts against (the sender throttle's), else
  *     null: it counts against the caller's account or address
+ * @param retryAfterSeconds how long the caller should wait before the same call can succeed
+ *     (limits, an account database outage), else 0
  */
-public record Refusal(RpcError error, String refusalClass, String sender) {
+public record Refusal(RpcError error, String refusalClass, String sender, long retryAfterSeconds) {
+
+  public Refusal(RpcError error, String refusalClass, String sender) {
+    this(error, refusalClass, sender, 0);
+  }
 
   /** A refusal that counts against the caller. */
   public static Refusal of(RpcError error, String refusalClass) {
     return new Refusal(error, refusalClass, null);
+  }
+
+  /** The same refusal, telling the caller to wait {@code seconds} before trying again. */
+  public Refusal retryAfter(long seconds) {
+    return new Refusal(error, refusalClass, sender, seconds);
   }
 
   /** The HTTP status of a single request or a handshake refused so. */

@@ -13,13 +13,34 @@ public final class RpcWriter {
 
   /** An error response carrying the client's raw id ({@code null} id when it was unreadable). */
   public static byte[] error(byte[] rawId, RpcError error) {
-    StringBuilder sb = new StringBuilder(96);
+    return error(rawId, error, null, 0);
+  }
+
+  /**
+   * A refusal: the error with a {@code data} object naming the request in the gateway's event log
+   * ({@code requestId}) and, when waiting helps, how long in seconds ({@code retryAfterSeconds}).
+   */
+  public static byte[] refusal(Refusal refusal, byte[] rawId, String requestId) {
+    return error(rawId, refusal.error(), requestId, refusal.retryAfterSeconds());
+  }
+
+  private static byte[] error(
+      byte[] rawId, RpcError error, String requestId, long retryAfterSeconds) {
+    StringBuilder sb = new StringBuilder(requestId == null ? 96 : 144);
     sb.append("{\"jsonrpc\":\"2.0\",\"id\":");
     String id = new String(rawId == null ? NULL : rawId, StandardCharsets.UTF_8);
     sb.append(id).append(",\"error\":{\"code\":").append(error.code().code());
     sb.append(",\"message\":\"");
     sb.append(JsonStringEncoder.getInstance().quoteAsString(error.message()));
-    sb.append("\"}}");
+    sb.append('"');
+    if (requestId != null) {
+      sb.append(",\"data\":{\"requestId\":\"").append(requestId).append('"');
+      if (retryAfterSeconds > 0) {
+        sb.append(",\"retryAfterSeconds\":").append(retryAfterSeconds);
+      }
+      sb.append('}');
+    }
+    sb.append("}}");
     return sb.toString().getBytes(StandardCharsets.UTF_8);
   }
 

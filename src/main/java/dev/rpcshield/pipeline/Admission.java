@@ -49,11 +49,14 @@ public class Admission {
     try {
       r = directory.resolve(caller.apiKey());
     } catch (DatabaseUnavailableException | FaultToleranceException e) {
-      return refuse(
+      return new Result(
           caller,
-          RpcError.of(
-              RpcErrorCode.ACCOUNTS_UNAVAILABLE, "the account database is unavailable, try again"),
-          "database");
+          Refusal.of(
+                  RpcError.of(
+                      RpcErrorCode.ACCOUNTS_UNAVAILABLE,
+                      "the account database is unavailable, try again"),
+                  "database")
+              .retryAfter(DatabaseUnavailableException.RETRY_AFTER_SECONDS));
     }
     return switch (r.status()) {
       case OK -> keyed(caller.withAccount(r.view()), network);

@@ -17,12 +17,17 @@ public class CallPolicy {
     String method = call.method();
     GatewayConfig config = ctx.config(GatewayConfig.class);
     if (!config.methods(ctx.request().network().name()).allows(method)) {
-      return refuse(RpcError.of(RpcErrorCode.METHOD_NOT_ALLOWED, method));
+      return refuse(
+          new RpcError(
+              RpcErrorCode.METHOD_NOT_ALLOWED,
+              "the method " + method + " does not exist/is not available"));
     }
     if (!ctx.request().webSocket()
         && (method.equals("eth_subscribe") || method.equals("eth_unsubscribe"))) {
       return refuse(
-          RpcError.of(RpcErrorCode.METHOD_NOT_ALLOWED, method + " needs a WebSocket connection"));
+          new RpcError(
+              RpcErrorCode.METHOD_NOT_ALLOWED,
+              "the method " + method + " is not available over HTTP: it needs a WebSocket"));
     }
     if (method.equals("eth_accounts")) {
       return new Verdict.Answered(RpcWriter.result(call.rawId(), "[]"));

@@ -89,6 +89,8 @@ public class Charging {
                     : "retry in " + d.retryAfterSeconds() + " s"));
     String refusalClass =
         sender ? "sender" : d.rule().startsWith("method:") ? "method-rate" : d.rule();
-    return Verdict.refused(new Refusal(error, refusalClass, sender ? m.price().sender() : null));
+    return Verdict.refused(
+        new Refusal(
+            error, refusalClass, sender ? m.price().sender() : null, d.retryAfterSeconds()));
   }
 }

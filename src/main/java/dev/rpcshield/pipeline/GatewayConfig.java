@@ -17,12 +17,17 @@ import java.util.Map;
  * @param networkMethods each network's allow-list, from its own {@code
  *     rpcshield.network.<n>.methods.*} keys, else the global ones
  * @param trustedProxies addresses whose {@code X-Forwarded-For} is believed (default none)
+ * @param callErrorsAt200 whether a single request refused for the call itself (method, params,
+ *     allowlists, an invalid transaction, the sender throttle) gets HTTP 200, as a node's call
+ *     errors do ({@code rpcshield.http.call-errors-status=200}, the default), rather than its 4xx
+ *     status ({@code 4xx})
  */
 public record GatewayConfig(
     ParseLimits parseLimits,
     MethodAllowList methods,
     Map<String, MethodAllowList> networkMethods,
-    TrustedProxies trustedProxies) {
+    TrustedProxies trustedProxies,
+    boolean callErrorsAt200) {
 
   public GatewayConfig {
     networkMethods = Map.copyOf(networkMethods);
@@ -54,7 +59,11 @@ public record GatewayConfig(
     for (String network : s.list("rpcshield.networks", List.of())) {
       byNetwork.put(network, methods(s.forNetwork(network)));
     }
-    return new GatewayConfig(limits, methods(s), byNetwork, trusted);
+    String key = "rpcshield.http.call-errors-status";
+    String callErrors = s.string(key, "200");
+    Settings.require(
+        callErrors.equals("200") || callErrors.equals("4xx"), key, callErrors, "200 or 4xx");
+    return new GatewayConfig(limits, methods(s), byNetwork, trusted, callErrors.equals("200"));
   }
 
   private static MethodAllowList methods(Settings s) {

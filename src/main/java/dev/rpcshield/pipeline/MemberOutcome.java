@@ -16,6 +16,7 @@ import java.util.List;
  * settled once; the stages after that pass it by.
  */
 public final class MemberOutcome {
+  private final RequestContext ctx;
   private final Member member;
   private Price price;
   private Decision decision;
@@ -25,7 +26,8 @@ public final class MemberOutcome {
   private String cacheStatus;
   private Refusal refusal;
 
-  private MemberOutcome(Member member) {
+  private MemberOutcome(RequestContext ctx, Member member) {
+    this.ctx = ctx;
     this.member = member;
     if (member instanceof InvalidMember invalid) {
       body = RpcWriter.error(invalid.rawId(), invalid.error());
@@ -34,11 +36,14 @@ public final class MemberOutcome {
     }
   }
 
-  /** The members of a parsed body, in the client's order; invalid members are settled already. */
-  public static List<MemberOutcome> of(List<Member> members) {
+  /**
+   * The members of a parsed body of the request {@code ctx}, in the client's order; invalid members
+   * are settled already.
+   */
+  public static List<MemberOutcome> of(RequestContext ctx, List<Member> members) {
     List<MemberOutcome> out = new ArrayList<>(members.size());
     for (Member m : members) {
-      out.add(new MemberOutcome(m));
+      out.add(new MemberOutcome(ctx, m));
     }
     return out;
   }
@@ -71,10 +76,7 @@ public final class MemberOutcome {
     switch (verdict) {
       case Verdict.Proceed p -> {}
       case Verdict.Answered a -> finish(a.body(), 200, "ok");
-      case Verdict.Refused r -> {
-        finish(RpcWriter.error(member.rawId(), r.error()), r.refusal().status(), r.outcome());
-        refusal = r.refusal();
-      }
+      case Verdict.Refused r -> refused(r.refusal(), r.outcome());
     }
   }
 
@@ -82,12 +84,15 @@ public final class MemberOutcome {
   public void settle(CallResult result) {
     switch (result) {
       case CallResult.Answer a -> finish(a.body(), 200, a.chainError() ? "error" : "ok");
-      case CallResult.Refused r -> {
-        finish(r.body(), r.refusal().status(), "refused");
-        refusal = r.refusal();
-      }
+      case CallResult.Refused r -> refused(r.refusal(), "refused");
       case CallResult.Failure f -> finish(f.body(), f.error().code().httpStatus(), "failed");
     }
+  }
+
+  /** Answered with the refusal's error and a {@code data} object naming the request. */
+  private void refused(Refusal r, String metricOutcome) {
+    finish(RpcWriter.refusal(r, member.rawId(), ctx.requestId()), r.status(), metricOutcome);
+    refusal = r;
   }
 
   private void finish(byte[] answer, int httpStatus, String metricOutcome) {

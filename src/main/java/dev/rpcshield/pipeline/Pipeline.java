@@ -107,10 +107,12 @@ public class Pipeline {
     RequestContext ctx = new RequestContext(request);
     Parsing.Result parsed = parsing.parse(request);
     if (parsed.refusal() != null) {
-      recorder.refused(ctx, parsed.limit(), since(started));
-      return CompletableFuture.completedFuture(Replies.refused(parsed.refusal()));
+      Refusal limit = parsed.limit();
+      recorder.refused(ctx, limit, since(started));
+      return CompletableFuture.completedFuture(
+          limit == null ? Replies.refused(parsed.refusal()) : Replies.refused(limit, ctx));
     }
-    List<MemberOutcome> members = MemberOutcome.of(parsed.body().members());
+    List<MemberOutcome> members = MemberOutcome.of(ctx, parsed.body().members());
     boolean batch = parsed.body().batch();
     CompletionStage<Void> sent;
     if (serve) {
@@ -123,7 +125,7 @@ public class Pipeline {
     }
     return sent.thenApply(done -> {
       recorder.record(ctx, members, since(started));
-      return replies.assemble(batch, members);
+      return replies.assemble(ctx, batch, members);
     });
   }
 

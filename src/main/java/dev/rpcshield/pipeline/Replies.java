@@ -1,5 +1,6 @@
 package dev.rpcshield.pipeline;
 
+import dev.rpcshield.jsonrpc.Refusal;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcWriter;
 import dev.rpcshield.limit.Decision;
@@ -8,21 +9,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The last stage: one reply from the settled members. A single request gets its own status; a batch
- * is 200 with an entry per answered member in the client's order (none for notifications). The
- * decision shown is the first charged member's, or the first refused one's.
+ * The last stage: one reply from the settled members. A single request gets its own status (200 for
+ * a refusal about the call itself, by default); a batch is 200 with an entry per answered member in
+ * the client's order (none for notifications). The decision shown is the first charged member's, or
+ * the first refused one's.
  */
 @ApplicationScoped
 public class Replies {
   private static final byte[] EMPTY = new byte[0];
 
-  public GatewayReply assemble(boolean batch, List<MemberOutcome> members) {
+  public GatewayReply assemble(RequestContext ctx, boolean batch, List<MemberOutcome> members) {
     Decision shown = shown(members);
     if (!batch) {
       MemberOutcome only = members.get(0);
       return only.body() == null
           ? new GatewayReply(200, EMPTY, shown)
-          : new GatewayReply(only.status(), only.body(), shown, only.cacheStatus());
+          : new GatewayReply(status(ctx, only), only.body(), shown, only.cacheStatus());
     }
     List<byte[]> entries = new ArrayList<>(members.size());
     for (MemberOutcome m : members) {
@@ -39,6 +41,24 @@ public class Replies {
    */
   public static GatewayReply refused(RpcError error) {
     return new GatewayReply(error.code().httpStatus(), RpcWriter.error(null, error), null);
+  }
+
+  /** {@link #refused(RpcError)} for a body over a limit: the refusal names the request. */
+  static GatewayReply refused(Refusal limit, RequestContext ctx) {
+    return new GatewayReply(limit.status(), RpcWriter.refusal(limit, null, ctx.requestId()), null);
+  }
+
+  /**
+   * A single request's status: its member's, but 200 for a refusal about the call itself (as a node
+   * answers its call errors) unless {@code rpcshield.http.call-errors-status} is {@code 4xx}.
+   */
+  private static int status(RequestContext ctx, MemberOutcome only) {
+    Refusal refusal = only.refusal();
+    return refusal != null
+            && refusal.error().code().aboutTheCall()
+            && ctx.config(GatewayConfig.class).callErrorsAt200()
+        ? 200
+        : only.status();
   }
 
   private static Decision shown(List<MemberOutcome> members) {

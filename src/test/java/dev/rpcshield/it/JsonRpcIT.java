@@ -104,7 +104,7 @@ class JsonRpcIT extends ItBase {
     assertEquals(
         "31338", json.get(10).get("result").asText(), "net_version is routed to group second");
     assertEquals(0, json.get(11).get("result").size(), "eth_accounts answered locally");
-    assertEquals(-32001, json.get(12).get("error").get("code").asInt());
+    assertEquals(-32601, json.get(12).get("error").get("code").asInt());
     assertEquals(-32600, json.get(13).get("error").get("code").asInt());
     assertTrue(json.get(13).get("id").isNull());
     for (String body : net.p1.bodies()) {
@@ -142,9 +142,9 @@ class JsonRpcIT extends ItBase {
         "{\"jsonrpc\":\"2.0\",\"id\":{},\"method\":\"eth_chainId\"}|400|-32600",
         "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\",\"method\":\"eth_sendRawTransaction\"}|400|-32600",
         "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_call\",\"params\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}|400|-32600",
-        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"admin_addPeer\",\"params\":[]}|403|-32001",
-        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"anvil_setBalance\",\"params\":[]}|403|-32001",
-        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_subscribe\",\"params\":[\"newHeads\"]}|403|-32001",
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"admin_addPeer\",\"params\":[]}|200|-32601",
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"anvil_setBalance\",\"params\":[]}|200|-32601",
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_subscribe\",\"params\":[\"newHeads\"]}|200|-32601",
       })
   void refusesBadInputWithoutReachingAnUpstream(String body, int status, int code) {
     int before = upstreamRequests();

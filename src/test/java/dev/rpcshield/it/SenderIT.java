@@ -102,7 +102,7 @@ class SenderIT extends ItBase {
     }
     String fourth = BlobTransactions.sign(form, sender, TestNet.CHAIN_ID, 3, BLOB);
     Gateway.Response refused = gateway.post(send(fourth));
-    assertEquals(429, refused.status(), refused.body());
+    assertEquals(200, refused.status(), refused.body());
     assertEquals(-32017, refused.json().get("error").get("code").asInt());
     assertTrue(!reachedAnUpstream(fourth), "a throttled blob transaction never reaches anvil");
   }
@@ -123,7 +123,7 @@ class SenderIT extends ItBase {
     }
     String fourth = DevAccounts.transfer(spammer, 3, 1);
     Gateway.Response refused = gateway.post(send(fourth));
-    assertEquals(429, refused.status(), refused.body());
+    assertEquals(200, refused.status(), refused.body());
     assertEquals(-32017, refused.json().get("error").get("code").asInt());
     assertTrue(
         refused.json().get("error").get("message").asText().contains("sender is over rate limit"));
@@ -168,7 +168,7 @@ class SenderIT extends ItBase {
       assertNotEquals(-32017, r.json().path("error").path("code").asInt(), r.body());
     }
     Gateway.Response refused = second.post(send(DevAccounts.transfer(spammer, 3, 1)));
-    assertEquals(429, refused.status(), refused.body());
+    assertEquals(200, refused.status(), refused.body());
     assertEquals(-32017, refused.json().get("error").get("code").asInt());
   }
 
@@ -204,7 +204,7 @@ class SenderIT extends ItBase {
     };
     for (String[] c : cases) {
       Gateway.Response r = gateway.post(send(c[0]));
-      assertEquals(400, r.status(), r.body());
+      assertEquals(200, r.status(), r.body());
       assertEquals(-32602, r.json().get("error").get("code").asInt());
       assertTrue(r.json().get("error").get("message").asText().contains(c[1]), r.body());
       assertTrue(!reachedAnUpstream(c[0]), "garbage reached anvil: " + c[0]);

@@ -45,7 +45,7 @@ class SocketIT extends ItBase {
       assertTrue(parse.get("id").isNull());
       JsonNode denied =
           ws.call("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"debug_traceBlock\",\"params\":[]}");
-      assertEquals(-32001, denied.get("error").get("code").asInt());
+      assertEquals(-32601, denied.get("error").get("code").asInt());
       assertEquals(5, denied.get("id").asInt());
       JsonNode invalid = ws.call("{\"jsonrpc\":\"2.0\",\"id\":6}");
       assertEquals(-32600, invalid.get("error").get("code").asInt());

@@ -153,7 +153,8 @@ class CachingTest {
 
   /** The compute units of a call of block {@code number} priced at 26 once discounted. */
   private long discounted(Caching caching, Network network, int number) throws Exception {
-    MemberOutcome m = MemberOutcome.of(List.of(block(number))).get(0);
+    MemberOutcome m =
+        MemberOutcome.of(new RequestContext(request(network)), List.of(block(number))).get(0);
     m.priced(new Price(List.of(RPS), 26, "0xab"));
     caching.discount(request(network), m);
     assertEquals(List.of(RPS), m.price().rules(), "the rules stay");
@@ -183,7 +184,8 @@ class CachingTest {
     set("rpcshield.cache.cu-factor", "0");
     assertEquals(0, discounted(caching, main, 50));
 
-    MemberOutcome unpriced = MemberOutcome.of(List.of(block(50))).get(0);
+    MemberOutcome unpriced =
+        MemberOutcome.of(new RequestContext(request(main)), List.of(block(50))).get(0);
     caching.discount(request(main), unpriced);
     assertNull(unpriced.price());
   }

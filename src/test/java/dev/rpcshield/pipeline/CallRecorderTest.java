@@ -72,7 +72,7 @@ class CallRecorderTest {
   private static List<MemberOutcome> members(RequestContext ctx) throws Exception {
     Request r = ctx.request();
     return MemberOutcome.of(
-        new RpcParser(ParseLimits.DEFAULTS).parse(r.body(), r.length()).members());
+        ctx, new RpcParser(ParseLimits.DEFAULTS).parse(r.body(), r.length()).members());
   }
 
   @Test
@@ -91,8 +91,7 @@ class CallRecorderTest {
     members
         .get(1)
         .settle(
-            CallResult.Refused.of(
-                members.get(1).call(),
+            new CallResult.Refused(
                 Refusal.of(
                     new RpcError(RpcErrorCode.LOGS_TOO_LARGE, "over the range"), "getlogs")));
     members.get(2).settle(new Verdict.Answered("{}".getBytes(StandardCharsets.UTF_8)));

@@ -124,8 +124,17 @@ class ChargingTest {
           .append("\",\"params\":[]}");
     }
     byte[] bytes = body.append(']').toString().getBytes(StandardCharsets.UTF_8);
+    RequestContext ctx =
+        new RequestContext(
+            new Request(
+                bytes,
+                bytes.length,
+                new Caller("203.0.113.9", null, null),
+                null,
+                TestNetworks.named("mainnet"),
+                TestGenerations.defaults()));
     return MemberOutcome.of(
-        new RpcParser(ParseLimits.DEFAULTS).parse(bytes, bytes.length).members());
+        ctx, new RpcParser(ParseLimits.DEFAULTS).parse(bytes, bytes.length).members());
   }
 
   private static void price(MemberOutcome m, long computeUnits, Rule... rules) {

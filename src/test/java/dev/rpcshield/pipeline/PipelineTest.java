@@ -55,7 +55,7 @@ class PipelineTest {
   private final Map<String, List<String>> seen = new TreeMap<>();
 
   /** The generation the request is served under, and the one each stage read, in order. */
-  private final Generation generation = TestGenerations.defaults();
+  private Generation generation = TestGenerations.defaults();
 
   private final List<Generation> readUnder = new ArrayList<>();
 
@@ -292,8 +292,8 @@ class PipelineTest {
     assertEquals(200, reply.status());
     String body = text(reply);
     assertEquals(
-        "[{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32001",
-        body.substring(0, body.indexOf("-32001") + 6));
+        "[{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32601",
+        body.substring(0, body.indexOf("-32601") + 6));
     int[] order = {
       body.indexOf("\"id\":1,"),
       body.indexOf("\"id\":2,"),
@@ -340,15 +340,36 @@ class PipelineTest {
 
     assertEquals(429, reply.status());
     assertEquals(OVER, reply.decision());
-    assertEquals(
-        new String(
-            RpcWriter.error(
-                "7".getBytes(StandardCharsets.UTF_8),
-                RpcError.of(RpcErrorCode.RATE_LIMITED, "rps")),
-            StandardCharsets.UTF_8),
+    assertTrue(
+        text(reply)
+            .matches(
+                "\\{\"jsonrpc\":\"2.0\",\"id\":7,\"error\":\\{\"code\":-32005,"
+                    + "\"message\":\"rate limit exceeded: rps\","
+                    + "\"data\":\\{\"requestId\":\"[0-9a-f]{8}-[0-9a-z]+\"}}}"),
         text(reply));
     assertNull(seen.get("local"));
     assertNull(seen.get("outbound"));
+  }
+
+  @Test
+  void aSingleRequestRefusedForTheCallItselfGets200AsANodesCallErrorUnlessConfigured4xx() {
+    Map<String, Integer> byDefault = new TreeMap<>();
+    Map<String, Integer> configured4xx = new TreeMap<>();
+    for (String method : List.of("deny_a", "off_b", "bad_c", "over_d")) {
+      byDefault.put(method, serve(call(1, method)).status());
+    }
+    generation = TestGenerations.of(Map.of("rpcshield.http.call-errors-status", "4xx"));
+    for (String method : List.of("deny_a", "off_b", "bad_c", "over_d")) {
+      configured4xx.put(method, serve(call(1, method)).status());
+    }
+
+    assertEquals(
+        Map.of("deny_a", 200, "off_b", 200, "bad_c", 200, "over_d", 429),
+        byDefault,
+        "method, allowlist and invalid-params refusals are call errors; the caller's own limit"
+            + " stays 429");
+    assertEquals(Map.of("deny_a", 403, "off_b", 403, "bad_c", 400, "over_d", 429), configured4xx);
+    assertTrue(text(serve(call(9, "deny_e"))).contains("\"code\":-32601"));
   }
 
   @Test

@@ -85,7 +85,17 @@ class PricingTest {
     byte[] body =
         ("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method + "\",\"params\":" + params + "}")
             .getBytes(StandardCharsets.UTF_8);
-    return MemberOutcome.of(new RpcParser(ParseLimits.DEFAULTS).parse(body, body.length).members())
+    RequestContext ctx =
+        new RequestContext(
+            new Request(
+                body,
+                body.length,
+                new Caller(IP, null, null),
+                null,
+                TestNetworks.named("mainnet"),
+                TestGenerations.defaults()));
+    return MemberOutcome.of(
+            ctx, new RpcParser(ParseLimits.DEFAULTS).parse(body, body.length).members())
         .get(0);
   }
 

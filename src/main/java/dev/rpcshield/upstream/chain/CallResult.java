@@ -10,13 +10,9 @@ public sealed interface CallResult {
 
   /**
    * The call is over a cap of the gateway's (eth_getLogs ranges): refused, not sent; the pipeline
-   * records the refusal with the rest of the body's.
+   * answers it and records the refusal with the rest of the body's.
    */
-  record Refused(Refusal refusal, byte[] body) implements CallResult {
-    public static Refused of(RpcCall call, Refusal refusal) {
-      return new Refused(
-          refusal, call.isNotification() ? null : RpcWriter.error(call.rawId(), refusal.error()));
-    }
+  record Refused(Refusal refusal) implements CallResult {
 
     /** The error the call is answered with. */
     public RpcError error() {

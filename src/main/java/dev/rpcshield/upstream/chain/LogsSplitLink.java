@@ -78,7 +78,7 @@ public final class LogsSplitLink implements UpstreamCall {
   private static CallResult refusedOrFailed(RpcCall call, RpcError error) {
     return error.code() == RpcErrorCode.LOGS_INCOMPLETE
         ? CallResult.Failure.of(call, error)
-        : CallResult.Refused.of(call, Refusal.of(error, "getlogs"));
+        : new CallResult.Refused(Refusal.of(error, "getlogs"));
   }
 
   /** Sends the calls nobody answered yet (the others and the logs within every cap) together. */

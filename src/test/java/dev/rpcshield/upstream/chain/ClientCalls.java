@@ -39,12 +39,12 @@ final class ClientCalls {
     }
   }
 
-  /** What a result or error body says, as text. */
+  /** What an answer or failure body says, as text (a refusal has none: the pipeline writes it). */
   static String text(CallResult result) {
     byte[] body =
         switch (result) {
           case CallResult.Answer a -> a.body();
-          case CallResult.Refused r -> r.body();
+          case CallResult.Refused r -> throw new AssertionError("refused: " + r.refusal());
           case CallResult.Failure f -> f.body();
         };
     return body == null ? null : new String(body, StandardCharsets.UTF_8);

@@ -1,0 +1,114 @@
+package dev.rpcshield.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a dApp sees of the gateway's refusals through viem's and ethers' own clients (installed from
+ * npm by the build, run by Node.js): the JSON-RPC code and message of each, from one request each.
+ */
+class DappClientsIT extends ItBase {
+  private static final Path TOOLS = Path.of(System.getProperty("it.tools.dir", "target/it-tools"));
+
+  /** Each call with the code it is refused with and a part of its message. */
+  private static final List<String[]> REFUSED =
+      List.of(
+          new String[] {
+            "[\"admin_addPeer\",[\"enode://00@127.0.0.1:30303\"]]",
+            "-32601",
+            "the method admin_addPeer does not exist/is not available"
+          },
+          new String[] {
+            "[\"eth_getBalance\",[\"0x0000000000000000000000000000000000000001\",\"latest\"]]",
+            "-32033",
+            "refused by the API key's method allowlist"
+          },
+          new String[] {"[\"eth_sendRawTransaction\",[\"0xdeadbeef\"]]", "-32602", "truncated"},
+          new String[] {
+            "[\"eth_subscribe\",[\"newHeads\"]]",
+            "-32601",
+            "the method eth_subscribe is not available over HTTP"
+          });
+
+  @Test
+  void viemAndEthersHandTheAppEachRefusalsCodeAndMessageFromOneRequest() throws Exception {
+    Admin admin = new Admin(gateway);
+    String account = admin.account("{\"name\":\"it-dapp\"}");
+    Gateway.Response created =
+        admin.call(
+            "POST",
+            "/accounts/" + account + "/keys",
+            "{\"allowlists\":{\"methods\":[\"eth_chainId\",\"eth_blockNumber\","
+                + "\"eth_sendRawTransaction\",\"eth_subscribe\"]}}");
+    assertEquals(201, created.status(), created.body());
+    String url = gateway.base().resolve("/v1/" + created.json().get("key").asText()).toString();
+    StringBuilder calls = new StringBuilder("[");
+    for (String[] r : REFUSED) {
+      calls.append(calls.length() > 1 ? "," : "").append(r[0]);
+    }
+    double before = refusals();
+
+    JsonNode seen = run(url, calls.append(']').toString());
+
+    for (String client : List.of("viem", "ethers")) {
+      for (int i = 0; i < REFUSED.size(); i++) {
+        JsonNode error = seen.get(client).get(i);
+        assertEquals(
+            Integer.parseInt(REFUSED.get(i)[1]), error.path("code").asInt(), client + " " + error);
+        assertTrue(
+            error.path("message").asText().contains(REFUSED.get(i)[2]), client + " " + error);
+      }
+    }
+    assertEquals(
+        2 * REFUSED.size(),
+        refusals() - before,
+        "one request per refusal: neither client retried one (" + seen + ")");
+  }
+
+  /** Runs the clients' script with Node.js; what they saw. */
+  private static JsonNode run(String url, String calls) throws IOException, InterruptedException {
+    Process node =
+        new ProcessBuilder(
+                "node",
+                Path.of("src/test/js/dapp-refusals.mjs").toString(),
+                TOOLS.resolve("node_modules").toAbsolutePath().toString(),
+                url,
+                calls)
+            .redirectErrorStream(true)
+            .start();
+    byte[] out = node.getInputStream().readAllBytes();
+    assertTrue(node.waitFor(60, TimeUnit.SECONDS), "the clients finish");
+    String printed = new String(out, StandardCharsets.UTF_8);
+    assertEquals(0, node.exitValue(), printed);
+    return Gateway.JSON.readTree(printed.lines().reduce((a, b) -> b).orElse("{}"));
+  }
+
+  /** Every refusal counted so far, of any class. */
+  private double refusals() {
+    String metrics =
+        gateway
+            .send(
+                HttpRequest.newBuilder(gateway.base().resolve("/metrics?scope=application"))
+                    .GET()
+                    .build())
+            .body();
+    Matcher m =
+        Pattern.compile("(?m)^rpcshield_refusals_total\\{[^}]*} ([0-9.eE+-]+)$").matcher(metrics);
+    double total = 0;
+    while (m.find()) {
+      total += Double.parseDouble(m.group(1));
+    }
+    return total;
+  }
+}
