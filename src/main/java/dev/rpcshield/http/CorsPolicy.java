@@ -18,12 +18,30 @@ import java.util.Map;
  * @param origins the pages allowed ({@code rpcshield.cors.allowed-origins}: {@code *}, the default,
  *     {@code none}, or a list), matched as every origin rule of the gateway matches them
  * @param maxAge how long a browser may cache a preflight answer (default 10 min)
+ * @param allowedHeaders the request headers a page may send, lower case ({@code
+ *     rpcshield.cors.allowed-headers}, default {@link #DEFAULT_HEADERS}); empty: any header a
+ *     preflight asks for ({@code *}), which no credentials mode allows safely
  */
-public record CorsPolicy(OriginPolicy origins, Duration maxAge) {
+public record CorsPolicy(OriginPolicy origins, Duration maxAge, List<String> allowedHeaders) {
 
-  /** Request headers a page may send: the key, the key's secret and the body's type. */
-  static final List<String> ALLOWED_HEADERS =
-      List.of("content-type", "authorization", "x-api-key", "x-api-secret");
+  /**
+   * Request headers a page may send by default: the key, the key's secret and the body's type, and
+   * the tracing headers Sentry and OpenTelemetry add to a page's requests.
+   */
+  static final List<String> DEFAULT_HEADERS =
+      List.of(
+          "content-type",
+          "authorization",
+          "x-api-key",
+          "x-api-secret",
+          "sentry-trace",
+          "baggage",
+          "traceparent",
+          "tracestate");
+
+  public CorsPolicy {
+    allowedHeaders = List.copyOf(allowedHeaders);
+  }
 
   /** Response headers a page may read, so it can back off. */
   static final String EXPOSED_HEADERS =
@@ -38,7 +56,18 @@ public record CorsPolicy(OriginPolicy origins, Duration maxAge) {
         OriginPolicy.read(
             s.list(key, List.of("*")), bad -> Settings.invalid(key, bad, OriginPolicy.FORMS));
     Duration maxAge = s.duration("rpcshield.cors.max-age", Duration.ofMinutes(10));
-    return new CorsPolicy(origins, maxAge);
+    String headersKey = "rpcshield.cors.allowed-headers";
+    List<String> headers = new ArrayList<>();
+    for (String h : s.list(headersKey, DEFAULT_HEADERS)) {
+      String name = h.toLowerCase(Locale.ROOT);
+      Settings.require(
+          name.equals("*") || name.matches("[a-z0-9!#$%&'*+.^_`|~-]+"),
+          headersKey,
+          h,
+          "* or HTTP header names");
+      headers.add(name);
+    }
+    return new CorsPolicy(origins, maxAge, headers.contains("*") ? List.of() : headers);
   }
 
   /** Whether a page from {@code origin} may read the gateway's answers. */
@@ -62,8 +91,8 @@ public record CorsPolicy(OriginPolicy origins, Duration maxAge) {
 
   /**
    * The answer to a preflight: allowed when the origin is, the method asked for is POST, and every
-   * header asked for is one of {@link #ALLOWED_HEADERS}; {@code -Allow-Headers} names those asked
-   * for (all of them when none was asked).
+   * header asked for is allowed; {@code -Allow-Headers} names those asked for (when none was asked,
+   * all the allowed ones).
    */
   public Preflight preflight(String origin, String method, String requestedHeaders) {
     Map<String, String> h = new LinkedHashMap<>();
@@ -74,7 +103,7 @@ public record CorsPolicy(OriginPolicy origins, Duration maxAge) {
     List<String> asked = new ArrayList<>();
     for (String name : Settings.splitList(requestedHeaders == null ? "" : requestedHeaders)) {
       String n = name.toLowerCase(Locale.ROOT);
-      if (!ALLOWED_HEADERS.contains(n)) {
+      if (!allowedHeaders.isEmpty() && !allowedHeaders.contains(n)) {
         return new Preflight(false, h);
       }
       if (!asked.contains(n)) {
@@ -83,9 +112,10 @@ public record CorsPolicy(OriginPolicy origins, Duration maxAge) {
     }
     h.put("Access-Control-Allow-Origin", origins.any() ? "*" : origin);
     h.put("Access-Control-Allow-Methods", "POST");
-    h.put(
-        "Access-Control-Allow-Headers",
-        String.join(", ", asked.isEmpty() ? ALLOWED_HEADERS : asked));
+    List<String> named = asked.isEmpty() ? allowedHeaders : asked;
+    if (!named.isEmpty()) {
+      h.put("Access-Control-Allow-Headers", String.join(", ", named));
+    }
     h.put("Access-Control-Max-Age", Long.toString(maxAge.toSeconds()));
     return new Preflight(true, h);
   }

@@ -65,13 +65,41 @@ class CorsPolicyTest {
         cors.preflight("https://a.example", "POST", "Content-Type, X-API-Key, x-api-key");
     assertEquals("content-type, x-api-key", p.headers().get("Access-Control-Allow-Headers"));
     assertEquals(
-        "content-type, authorization, x-api-key, x-api-secret",
+        "content-type, authorization, x-api-key, x-api-secret, sentry-trace, baggage, traceparent,"
+            + " tracestate",
         cors.preflight("https://a.example", "POST", null)
             .headers()
             .get("Access-Control-Allow-Headers"));
+    assertTrue(
+        cors.preflight(
+                "https://a.example", "POST", "content-type, sentry-trace, baggage, traceparent")
+            .allowed(),
+        "a page traced by Sentry or OpenTelemetry may call");
     assertFalse(cors.preflight("https://a.example", "PUT", null).allowed());
     assertFalse(cors.preflight("https://a.example", "POST", "content-type, x-other").allowed());
     assertFalse(cors.preflight(null, "POST", null).allowed());
+  }
+
+  @Test
+  void theAllowedHeadersAreConfigurableAndStarEchoesWhatIsAsked() {
+    CorsPolicy listed = read(Map.of("rpcshield.cors.allowed-headers", "Content-Type, X-Other"));
+    assertTrue(listed.preflight("https://a.example", "POST", "x-other").allowed());
+    assertFalse(listed.preflight("https://a.example", "POST", "x-api-key").allowed());
+
+    CorsPolicy any = read(Map.of("rpcshield.cors.allowed-headers", "*"));
+    CorsPolicy.Preflight p = any.preflight("https://a.example", "POST", "X-Whatever, traceparent");
+    assertTrue(p.allowed());
+    assertEquals("x-whatever, traceparent", p.headers().get("Access-Control-Allow-Headers"));
+    assertNull(
+        any.preflight("https://a.example", "POST", null)
+            .headers()
+            .get("Access-Control-Allow-Headers"));
+
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> read(Map.of("rpcshield.cors.allowed-headers", "content type")));
+    assertTrue(e.getMessage().contains("rpcshield.cors.allowed-headers"), e.getMessage());
   }
 
   @Test
