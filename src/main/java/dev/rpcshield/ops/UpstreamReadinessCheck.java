@@ -1,7 +1,9 @@
 package dev.rpcshield.ops;
 
+import dev.rpcshield.config.Current;
 import dev.rpcshield.upstream.CircuitBreaker;
 import dev.rpcshield.upstream.Network;
+import dev.rpcshield.upstream.NetworksConfig;
 import dev.rpcshield.upstream.Upstream;
 import dev.rpcshield.upstream.Upstreams;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,16 +14,19 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready while at least one upstream can serve: in rotation (so on its network's chain, when the
- * network names one) and answering its head polls (an idle gateway sends no requests that would
- * take a dead upstream out of rotation). Each upstream's state is in the detail; with several
- * networks, so is each network's, and one network without a usable upstream is DOWN in the detail
- * only, so the instance keeps serving the others.
+ * Whether any upstream can serve: in rotation (so on its network's chain, when the network names
+ * one) and answering its head polls (an idle gateway sends no requests that would take a dead
+ * upstream out of rotation). Each upstream's state is in the detail, {@code serving} says whether
+ * any can serve, and with several networks each network's is there too. Readiness stays UP when
+ * none can, unless {@code rpcshield.health.require-upstreams} is set: clients then get the
+ * gateway's own JSON -32011 rather than an ingress's page, and an outage every instance shares is
+ * not one that removing them from the Service fixes.
  */
 @Readiness
 @ApplicationScoped
 public class UpstreamReadinessCheck implements HealthCheck {
   @Inject Upstreams upstreams;
+  @Inject Current<NetworksConfig> config;
 
   @Override
   public HealthCheckResponse call() {
@@ -40,7 +45,8 @@ public class UpstreamReadinessCheck implements HealthCheck {
       }
       any |= serving;
     }
-    return b.status(any).build();
+    b.withData("serving", any);
+    return b.status(any || !config.get().readyRequiresUpstreams()).build();
   }
 
   private static String state(Upstream u, boolean answering) {

@@ -21,9 +21,15 @@ import java.util.Set;
  *     rpcshield.default-network}, default the first)
  * @param chainCheckInterval how often every upstream's eth_chainId is checked again, so one on the
  *     wrong chain comes back by itself once fixed (default 30 s)
+ * @param readyRequiresUpstreams whether readiness fails while no upstream of any network can serve
+ *     ({@code rpcshield.health.require-upstreams}, default false: the instance stays ready and
+ *     answers -32011 itself, since an outage every instance shares is not fixed by removing them)
  */
 public record NetworksConfig(
-    List<NetworkConfig> networks, String defaultNetwork, Duration chainCheckInterval) {
+    List<NetworkConfig> networks,
+    String defaultNetwork,
+    Duration chainCheckInterval,
+    boolean readyRequiresUpstreams) {
 
   /** The name of the one network the global keys form. */
   public static final String SINGLE = "default";
@@ -43,11 +49,12 @@ public record NetworksConfig(
         "rpcshield.upstream.chain-check-interval",
         interval,
         "a positive duration");
+    boolean requireUpstreams = s.bool("rpcshield.health.require-upstreams", false);
     List<String> names = s.list("rpcshield.networks", List.of());
     if (names.isEmpty()) {
       NetworkConfig single =
           new NetworkConfig(SINGLE, chainId(s, false), List.of(), UpstreamsConfig.read(s));
-      return new NetworksConfig(List.of(single), SINGLE, interval);
+      return new NetworksConfig(List.of(single), SINGLE, interval, requireUpstreams);
     }
     List<NetworkConfig> networks = new ArrayList<>();
     Map<String, String> hostOwners = new HashMap<>();
@@ -88,7 +95,7 @@ public record NetworksConfig(
         "rpcshield.default-network",
         fallback,
         "one of rpcshield.networks " + names);
-    return new NetworksConfig(networks, fallback, interval);
+    return new NetworksConfig(networks, fallback, interval, requireUpstreams);
   }
 
   private static long chainId(Settings s, boolean required) {

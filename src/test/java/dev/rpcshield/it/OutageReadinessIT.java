@@ -11,6 +11,8 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
@@ -46,7 +48,8 @@ class OutageReadinessIT {
             "RPCSHIELD_DB_URL=jdbc:postgresql://127.0.0.1:18632/rpcshield_it",
             "RPCSHIELD_DB_USER=postgres",
             "RPCSHIELD_ADMIN_TOKEN=" + Admin.TOKEN,
-            "RPCSHIELD_USAGE_FLUSH_INTERVAL=1s"));
+            "RPCSHIELD_USAGE_FLUSH_INTERVAL=1s",
+            "RPCSHIELD_CONFIG_REFRESH_INTERVAL=1s"));
   }
 
   @AfterAll
@@ -71,6 +74,20 @@ class OutageReadinessIT {
   void heal() {
     upstream.mode(ChaosProxy.Mode.FORWARD);
     database.restore();
+    live("");
+  }
+
+  /** Replaces the server's live override file with these {@code <variable>} lines, in one move. */
+  private static void live(String variables) {
+    Path file = SERVER.dir().resolve("configDropins/overrides/live.xml");
+    try {
+      Files.createDirectories(file.getParent());
+      Path tmp = file.resolveSibling("live.tmp");
+      Files.writeString(tmp, "<server>\n" + variables + "</server>\n");
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static Gateway.Response ready() {
@@ -150,15 +167,30 @@ class OutageReadinessIT {
   }
 
   @Test
-  void withEveryUpstreamDeadThePodIsNotReadyEvenWithoutTraffic() {
+  void withEveryUpstreamDeadThePodStaysReadyAndAnswersJsonUnlessUpstreamsAreRequired() {
     assertEquals(200, ready().status());
     upstream.mode(ChaosProxy.Mode.DOWN);
-    Eventually.within(Duration.ofSeconds(5), "readiness fails with no upstream answering")
-        .until(() -> ready().status() == 503);
+    Eventually.within(Duration.ofSeconds(5), "readiness sees no upstream answering")
+        .until(() -> !check(ready(), "upstreams").get("data").get("serving").asBoolean());
+    Gateway.Response ready = ready();
+    assertEquals(200, ready.status(), "an outage every pod shares keeps them in the Service");
+    assertEquals("UP", check(ready, "upstreams").get("status").asText(), ready.body());
     assertTrue(
-        check(ready(), "upstreams").get("data").get("node").asText().contains("NOT_ANSWERING"));
+        check(ready, "upstreams").get("data").get("node").asText().contains("NOT_ANSWERING"),
+        ready.body());
+    Gateway.Response call =
+        SERVER
+            .client()
+            .post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_blockNumber\",\"params\":[]}");
+    assertEquals(503, call.status(), call.body());
+    assertEquals(-32011, call.json().get("error").get("code").asInt(), call.body());
+
+    live("    <variable name=\"rpcshield.health.require-upstreams\" value=\"true\"/>\n");
+    Eventually.within(Duration.ofSeconds(10), "opted in, readiness fails with no upstream")
+        .until(() -> ready().status() == 503);
     upstream.mode(ChaosProxy.Mode.FORWARD);
     Eventually.within(Duration.ofSeconds(5), "ready again once the upstream answers")
         .until(() -> ready().status() == 200);
+    assertTrue(check(ready(), "upstreams").get("data").get("serving").asBoolean());
   }
 }
