@@ -10,18 +10,18 @@ import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.JedisCluster;
-import redis.clients.jedis.JedisPooled;
-import redis.clients.jedis.JedisSentineled;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * The pooled Jedis client of the shared Redis, opened on first use: {@link JedisPooled} for one
- * node, {@link JedisSentineled} (which follows the master Sentinel names after a failover) or
- * {@link JedisCluster} (which routes each command by its key's slot). The last two must reach a
- * sentinel or a node to open, so a Redis that is down when the gateway starts is opened by a later
- * call instead; until then every call fails and the callers limit locally. Every part of RpcShield
- * that uses Redis takes the same {@link UnifiedJedis} commands, whichever it is.
+ * The pooled Jedis client of the shared Redis, opened on first use: {@link RedisClient} for one
+ * node, {@link RedisSentinelClient} (which follows the master Sentinel names after a failover) or
+ * {@link RedisClusterClient} (which routes each command by its key's slot). The last two must reach
+ * a sentinel or a node to open, so a Redis that is down when the gateway starts is opened by a
+ * later call instead; until then every call fails and the callers limit locally. Every part of
+ * RpcShield that uses Redis takes the same {@link UnifiedJedis} commands, whichever it is.
  */
 public final class RedisConnection implements Supplier<UnifiedJedis>, AutoCloseable {
   /** Opening and closing the client talk to Redis: a lock, not a monitor. */
@@ -86,18 +86,33 @@ public final class RedisConnection implements Supplier<UnifiedJedis>, AutoClosea
     }
     return switch (endpoint.kind()) {
       case SINGLE ->
-          new JedisPooled(
-              pool, nodes.iterator().next(), node.database(endpoint.database()).build());
+          RedisClient.builder()
+              .hostAndPort(nodes.iterator().next())
+              .clientConfig(node.database(endpoint.database()).build())
+              .poolConfig(pool)
+              .build();
       case SENTINEL -> {
         JedisClientConfig sentinel =
             DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis((int) timeout.toMillis())
                 .socketTimeoutMillis((int) timeout.toMillis())
                 .build();
-        yield new JedisSentineled(
-            endpoint.master(), node.database(endpoint.database()).build(), pool, nodes, sentinel);
+        yield RedisSentinelClient.builder()
+            .masterName(endpoint.master())
+            .sentinels(nodes)
+            .sentinelClientConfig(sentinel)
+            .clientConfig(node.database(endpoint.database()).build())
+            .poolConfig(pool)
+            .build();
       }
-      case CLUSTER -> new JedisCluster(nodes, node.build(), 3, pool);
+      case CLUSTER ->
+          RedisClusterClient.builder()
+              .nodes(nodes)
+              .maxAttempts(3)
+              .maxTotalRetriesDuration(timeout.multipliedBy(3))
+              .clientConfig(node.build())
+              .poolConfig(pool)
+              .build();
     };
   }
 

@@ -10,11 +10,11 @@ import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 
 /** The store contract against the real Redis these machines run (127.0.0.1:6379). */
 class RedisCacheStoreIT extends CacheStoreContract {
-  private final JedisPooled jedis = TestRedis.client();
+  private final RedisClient jedis = TestRedis.client();
   private final RedisCacheStore store =
       new RedisCacheStore(() -> jedis, Duration.ofMinutes(5), 1024);
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.RedisClusterClient;
 
 /**
  * A gateway whose shared state is in a Redis Cluster ({@code redis-cluster://} seeds): limits hold
@@ -52,8 +52,9 @@ class RedisClusterModeIT {
       statuses.add(client.post(CHAIN_ID).status());
     }
     assertEquals(List.of(200, 200, 429), statuses, "a burst of 2 at 1/s, counted in the cluster");
-    try (JedisCluster cluster =
-        new JedisCluster(Set.of(new HostAndPort("127.0.0.1", RedisTopologies.CLUSTER_PORTS[0])))) {
+    try (RedisClusterClient cluster =
+        RedisClusterClient.create(
+            Set.of(new HostAndPort("127.0.0.1", RedisTopologies.CLUSTER_PORTS[0])))) {
       assertTrue(cluster.exists("rl:{ip:127.0.0.31}:rps"), "the caller's bucket is in the cluster");
     }
     Gateway gateway = SERVER.client();

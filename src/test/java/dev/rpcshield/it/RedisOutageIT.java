@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 
 /**
  * MicroProfile Fault Tolerance in front of Redis: a gateway of its own on a Redis of its own, which
@@ -101,7 +101,7 @@ class RedisOutageIT {
   void callsAreServedAndLimitedLocallyWhileRedisIsDownAndSharedAgainOnceItReturns() {
     assertEquals(List.of(200, 200, 429), untilRefused("127.0.0.21"), "limited in Redis");
     assertEquals("SHARED", stores().get("limiter").asText(), stores().toString());
-    try (JedisPooled r = new JedisPooled("127.0.0.1", REDIS_PORT)) {
+    try (RedisClient r = RedisClient.create("127.0.0.1", REDIS_PORT)) {
       assertTrue(r.keys("rl:*").size() > 0, "the buckets live in Redis");
     }
 

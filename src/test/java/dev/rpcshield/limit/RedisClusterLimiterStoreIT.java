@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
@@ -48,8 +48,8 @@ class RedisClusterLimiterStoreIT extends LimiterStoreContract {
   }
 
   /** Cluster nodes run on this machine's clock; any node's TIME is the scripts' time. */
-  private static JedisPooled node() {
-    return new JedisPooled("127.0.0.1", RedisTopologies.CLUSTER_PORTS[0]);
+  private static RedisClient node() {
+    return RedisClient.create("127.0.0.1", RedisTopologies.CLUSTER_PORTS[0]);
   }
 
   @Override
@@ -59,14 +59,14 @@ class RedisClusterLimiterStoreIT extends LimiterStoreContract {
 
   @Override
   void pass(long millis) {
-    try (JedisPooled node = node()) {
+    try (RedisClient node = node()) {
       TestRedis.pass(node, java.time.Duration.ofMillis(millis));
     }
   }
 
   @Override
   long nowEpochSecond() {
-    try (JedisPooled node = node()) {
+    try (RedisClient node = node()) {
       return TestRedis.millis(node) / 1000;
     }
   }

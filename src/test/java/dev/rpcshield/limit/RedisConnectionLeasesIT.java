@@ -6,11 +6,11 @@ import dev.rpcshield.testing.TestRedis;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 
 /** The lease contract in the real Redis these machines run, on Redis time. */
 class RedisConnectionLeasesIT extends ConnectionLeasesContract {
-  private final JedisPooled redis = TestRedis.client();
+  private final RedisClient redis = TestRedis.client();
   private final RedisConnection connection = TestRedis.connection(TestRedis.URI.toString());
   private final RedisConnectionLeases leases = new RedisConnectionLeases(connection);
 

@@ -10,13 +10,13 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 
 /** The contract against the real Redis these machines run (127.0.0.1:6379), on Redis time. */
 class RedisLimiterStoreIT extends LimiterStoreContract {
   private final RedisLimiterStore store =
       new RedisLimiterStore(TestRedis.connection(TestRedis.URI.toString()));
-  private final JedisPooled jedis = TestRedis.client();
+  private final RedisClient jedis = TestRedis.client();
 
   @AfterEach
   void cleanUp() {

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 
 /**
  * The contract through a Sentinel: the store asks the sentinel for master {@code rpcshield} (the
@@ -20,7 +20,7 @@ import redis.clients.jedis.JedisPooled;
 class RedisSentinelLimiterStoreIT extends LimiterStoreContract {
   private static RedisConnection connection;
   private final RedisLimiterStore store = new RedisLimiterStore(connection);
-  private final JedisPooled master = TestRedis.client();
+  private final RedisClient master = TestRedis.client();
 
   @BeforeAll
   static void sentinel() {

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 
 /**
  * The cluster's ratewatch state in the real Redis these machines run, under a test's own prefix:
@@ -20,7 +20,7 @@ import redis.clients.jedis.JedisPooled;
  * expire).
  */
 class SharedRatewatchIT extends RatewatchStoreContract {
-  private final JedisPooled jedis = TestRedis.client();
+  private final RedisClient jedis = TestRedis.client();
   private final RedisConnection connection = TestRedis.connection(TestRedis.URI.toString());
   private final String prefix = "rwtest:{" + UUID.randomUUID() + "}:";
 

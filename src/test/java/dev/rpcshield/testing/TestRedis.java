@@ -9,8 +9,8 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.Protocol;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -37,8 +37,8 @@ public final class TestRedis {
   public static final String SENTINEL =
       System.getProperty("it.redis.sentinel", "redis-sentinel://127.0.0.1:26379/rpcshield");
 
-  public static JedisPooled client() {
-    return new JedisPooled(URI.getHost(), URI.getPort());
+  public static RedisClient client() {
+    return RedisClient.create(URI.getHost(), URI.getPort());
   }
 
   /** The gateway's own connection to the Redis at {@code url}. */
@@ -92,7 +92,7 @@ public final class TestRedis {
     Eventually.within(Duration.ofSeconds(10), "the test's Redis answers")
         .ignoreExceptions()
         .until(() -> {
-          try (JedisPooled r = new JedisPooled("127.0.0.1", port)) {
+          try (RedisClient r = RedisClient.create("127.0.0.1", port)) {
             return "PONG".equals(r.ping());
           }
         });
