@@ -37,7 +37,9 @@ import org.junit.jupiter.api.Test;
  * configDropins/overrides/live.xml} as an operator would (refresh interval 1 s). Its environment
  * has one HTTP upstream, n1, on chain 31337, and two WebSocket upstreams, w1 (n1's node) and w2
  * (n2's node); n2 is behind a counting proxy, and a third node is on chain 1, the wrong one. Each
- * test writes the whole file it needs, and the file is emptied after it.
+ * test writes the whole file it needs, and the file is emptied after it. Its {@code variables}
+ * directory is where Kubernetes mounts a ConfigMap and a Secret (one file per key, swapped in one
+ * move of a {@code ..data} link).
  */
 class LiveConfigIT {
   private static final String BLOCK_NUMBER =
@@ -51,6 +53,7 @@ class LiveConfigIT {
   private static final Gateway GATEWAY = Gateway.at(SERVER.uri());
   private static final Admin ADMIN = new Admin(GATEWAY);
   private static final String LIVE = "configDropins/overrides/live.xml";
+  private static final String MOUNTED = "variables";
   private static ChaosProxy proxy;
   private static Map<String, String> written = Map.of();
 
@@ -75,7 +78,7 @@ class LiveConfigIT {
             "RPCSHIELD_ANONYMOUS_RPS=100000",
             "RPCSHIELD_SENDER_LIMIT=0",
             "RPCSHIELD_CACHE_ENABLED=false"),
-        Map.of(LIVE, xml(Map.of())));
+        Map.of(LIVE, xml(Map.of()), MOUNTED + "/it.mounted", "variables as files"));
   }
 
   @AfterAll
@@ -229,6 +232,66 @@ class LiveConfigIT {
 
     configure(Map.of("rpcshield.tier.pro.rps", "1", "rpcshield.tier.pro.burst", "1"));
     assertTrue(refusedOf(path, 10) > 0, "lowered again, ten in a row are refused in part");
+  }
+
+  @Test
+  void aMountedConfigMapChangedInPlaceChangesTheRunningGatewaysLimits() {
+    String account = ADMIN.account("{\"name\":\"mounted\",\"tier\":\"pro\"}");
+    String path = "/v1/" + ADMIN.key(account).get("key").asText();
+    try {
+      mount(1, Map.of("rpcshield.tier.pro.rps", "1", "rpcshield.tier.pro.burst", "1"));
+      Eventually.within(Duration.ofSeconds(10), "the mounted limit refuses some of ten in a row")
+          .until(() -> refusedOf(path, 10) > 0);
+      assertEquals("1", config().get("values").get("rpcshield.tier.pro.rps").asText());
+
+      mount(2, Map.of("rpcshield.tier.pro.rps", "10000", "rpcshield.tier.pro.burst", "10000"));
+      Eventually.within(Duration.ofSeconds(10), "the raised mounted limit admits ten in a row")
+          .until(() -> refusedOf(path, 10) == 0);
+    } finally {
+      unmount();
+    }
+    Eventually.within(Duration.ofSeconds(10), "the keys leave with the files")
+        .until(() -> config().get("values").get("rpcshield.tier.pro.rps") == null);
+  }
+
+  /**
+   * Lays {@code values} out in the variables directory as the kubelet updates a mounted ConfigMap:
+   * the files in a new hidden directory, {@code ..data} moved onto it in one step, and each key a
+   * link through {@code ..data}.
+   */
+  private static void mount(int revision, Map<String, String> values) {
+    Path dir = SERVER.dir().resolve(MOUNTED);
+    try {
+      Path data = Files.createDirectories(dir.resolve("..revision_" + revision));
+      for (Map.Entry<String, String> v : values.entrySet()) {
+        Files.writeString(data.resolve(v.getKey()), v.getValue());
+      }
+      Path next = dir.resolve("..data_tmp");
+      Files.deleteIfExists(next);
+      Files.createSymbolicLink(next, data.getFileName());
+      Files.move(next, dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
+      for (String key : values.keySet()) {
+        Path link = dir.resolve(key);
+        if (!Files.isSymbolicLink(link)) {
+          Files.createSymbolicLink(link, Path.of("..data", key));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Removes every mounted key, as deleting the ConfigMap's keys would. */
+  private static void unmount() {
+    try (var files = Files.list(SERVER.dir().resolve(MOUNTED))) {
+      for (Path f : files.toList()) {
+        if (f.getFileName().toString().startsWith("rpcshield.")) {
+          Files.delete(f);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static int refusedOf(String path, int calls) {

@@ -13,10 +13,12 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeProjection;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
@@ -206,15 +208,16 @@ class ManifestsTest {
     assertEquals(
         "true",
         d.getSpec().getTemplate().getMetadata().getAnnotations().get("prometheus.io/scrape"));
-    c.getEnvFrom()
-        .forEach(e -> {
-          if (e.getConfigMapRef() != null) {
-            assertNotNull(all.get("ConfigMap/" + e.getConfigMapRef().getName()));
-          }
-          if (e.getSecretRef() != null) {
-            assertNotNull(all.get("Secret/" + e.getSecretRef().getName()));
-          }
-        });
+    assertEquals(List.of(), c.getEnvFrom(), "settings are files, not environment variables");
+    assertEquals(
+        List.of("/config/variables"),
+        c.getVolumeMounts().stream().map(VolumeMount::getMountPath).toList(),
+        "mounted where Liberty reads variables from files");
+    assertEquals(
+        List.of("ConfigMap/rpcshield-config", "Secret/rpcshield-secrets"),
+        mounted(d.getSpec().getTemplate().getSpec().getVolumes(), c.getVolumeMounts()));
+    mounted(d.getSpec().getTemplate().getSpec().getVolumes(), c.getVolumeMounts())
+        .forEach(m -> assertNotNull(all.get(m), m));
     Service s = (Service) all.get("Service/rpcshield");
     assertEquals(d.getSpec().getSelector().getMatchLabels(), s.getSpec().getSelector());
     String target = s.getSpec().getPorts().get(0).getTargetPort().getStrVal();
@@ -225,18 +228,41 @@ class ManifestsTest {
     assertNotNull(all.get("PodDisruptionBudget/rpcshield"));
   }
 
+  /**
+   * The ConfigMaps and Secrets (as {@code Kind/name}) whose projected volume is mounted, in the
+   * volume's order.
+   */
+  private static List<String> mounted(List<Volume> volumes, List<VolumeMount> mounts) {
+    List<String> sources = new ArrayList<>();
+    for (VolumeMount m : mounts) {
+      for (Volume v : volumes) {
+        if (v.getName().equals(m.getName()) && v.getProjected() != null) {
+          for (VolumeProjection p : v.getProjected().getSources()) {
+            if (p.getConfigMap() != null) {
+              sources.add("ConfigMap/" + p.getConfigMap().getName());
+            }
+            if (p.getSecret() != null) {
+              sources.add("Secret/" + p.getSecret().getName());
+            }
+          }
+        }
+      }
+    }
+    return sources;
+  }
+
   @Test
   void configUsesTheContractsKeysAndSecretsStayInTheSecret() throws IOException {
     Map<String, Object> all = base();
     ConfigMap config = (ConfigMap) all.get("ConfigMap/rpcshield-config");
     for (String key : config.getData().keySet()) {
-      assertTrue(key.startsWith("RPCSHIELD_") || key.equals("HTTP_PORT"), key);
+      assertTrue(key.startsWith("rpcshield."), key + " is a key of README's tables");
       assertFalse(
-          key.contains("PASSWORD") || key.contains("TOKEN"), key + " belongs in the Secret");
+          key.contains("password") || key.contains("token"), key + " belongs in the Secret");
     }
     Secret secret = (Secret) all.get("Secret/rpcshield-secrets");
-    assertTrue(secret.getStringData().containsKey("RPCSHIELD_ADMIN_TOKEN"));
-    String proxies = config.getData().get("RPCSHIELD_TRUSTED_PROXIES");
+    assertTrue(secret.getStringData().containsKey("rpcshield.admin.token"));
+    String proxies = config.getData().get("rpcshield.trusted-proxies");
     for (String wide : Set.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "0.0.0.0/0")) {
       assertFalse(proxies.contains(wide), "trust the ingress, not a whole private range");
     }
@@ -267,32 +293,23 @@ class ManifestsTest {
     assertEquals(c.getImage(), spec.applicationImage());
     assertEquals(Boolean.FALSE, spec.manageTLS(), "plain HTTP, as the Deployment serves");
 
-    // Configuration: the same ConfigMap and Secret, both in the variant, and nothing overriding
-    // them
-    // (so the same RPCSHIELD_TRUSTED_PROXIES).
-    assertEquals(c.getEnvFrom(), spec.envFrom());
-    List<String> configMaps = new ArrayList<>();
-    List<String> secrets = new ArrayList<>();
-    for (EnvFromSource e : spec.envFrom()) {
-      if (e.getConfigMapRef() != null) {
-        configMaps.add(e.getConfigMapRef().getName());
-      }
-      if (e.getSecretRef() != null) {
-        secrets.add(e.getSecretRef().getName());
-      }
-    }
-    assertEquals(List.of("rpcshield-config"), configMaps);
-    assertEquals(List.of("rpcshield-secrets"), secrets);
+    // Configuration: the same ConfigMap and Secret, mounted the same way, both in the variant, and
+    // nothing overriding them (so the same rpcshield.trusted-proxies).
+    assertEquals(d.getSpec().getTemplate().getSpec().getVolumes(), spec.volumes());
+    assertEquals(c.getVolumeMounts(), spec.volumeMounts());
+    assertEquals(
+        List.of("ConfigMap/rpcshield-config", "Secret/rpcshield-secrets"),
+        mounted(spec.volumes(), spec.volumeMounts()));
     assertTrue(operator.get("ConfigMap/rpcshield-config") instanceof ConfigMap);
     assertTrue(operator.get("Secret/rpcshield-secrets") instanceof Secret);
     assertEquals(c.getEnv(), spec.env());
     assertEquals(
         ((ConfigMap) base.get("ConfigMap/rpcshield-config"))
             .getData()
-            .get("RPCSHIELD_TRUSTED_PROXIES"),
+            .get("rpcshield.trusted-proxies"),
         ((ConfigMap) operator.get("ConfigMap/rpcshield-config"))
             .getData()
-            .get("RPCSHIELD_TRUSTED_PROXIES"));
+            .get("rpcshield.trusted-proxies"));
     assertTrue(spec.env().stream().noneMatch(e -> e.getName().equals("RPCSHIELD_TRUSTED_PROXIES")));
 
     // Probes: the three health endpoints, on the port the operator names, as on the Deployment.

@@ -1,11 +1,12 @@
 package dev.rpcshield.k8s;
 
-import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import java.util.List;
 import java.util.Map;
 
@@ -25,7 +26,8 @@ record OpenLibertyApplication(String apiVersion, String kind, ObjectMeta metadat
       ServiceAccount serviceAccount,
       SecurityContext securityContext,
       NetworkPolicy networkPolicy,
-      List<EnvFromSource> envFrom,
+      List<Volume> volumes,
+      List<VolumeMount> volumeMounts,
       List<EnvVar> env,
       ResourceRequirements resources,
       Autoscaling autoscaling,
