@@ -250,8 +250,14 @@ class LiveConfigIT {
     } finally {
       unmount();
     }
-    Eventually.within(Duration.ofSeconds(10), "the keys leave with the files")
-        .until(() -> config().get("values").get("rpcshield.tier.pro.rps") == null);
+    Eventually.within(Duration.ofSeconds(10), "the keys leave with the files, all of them")
+        .until(() -> {
+          JsonNode values = config().get("values");
+          return values.get("rpcshield.tier.pro.rps") == null
+              && values.get("rpcshield.tier.pro.burst") == null;
+        });
+    Gateway.Response applied = ADMIN.call("POST", "/config/reload", null);
+    assertEquals(200, applied.status(), "their removal is applied before the next test's change");
   }
 
   /**
