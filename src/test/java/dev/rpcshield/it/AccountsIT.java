@@ -7,11 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rpcshield.testing.Eventually;
-import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -266,13 +263,13 @@ class AccountsIT extends ItBase {
     String key = admin.key(account).get("key").asText();
     assertEquals(200, admin.call("PATCH", "/accounts/" + account, "{\"enabled\":false}").status());
     String keyClass = "rpcshield_refusals_total\\{class=\"key\",mp_scope=\"application\",?\\}";
-    double keysBefore = refusals(keyClass);
+    double keysBefore = gateway.metricSum(keyClass);
     long skip = ServerLog.lines();
 
     assertEquals(401, gateway.post(CHAIN_ID, "X-API-Key", "not-a-key").status());
     assertEquals(403, gateway.post(CHAIN_ID, "X-API-Key", key).status());
 
-    assertEquals(1.0, refusals(keyClass) - keysBefore, "the malformed key counted once");
+    assertEquals(1.0, gateway.metricSum(keyClass) - keysBefore, "the malformed key counted once");
     Eventually.within(Duration.ofSeconds(10), "both refusals are logged")
         .untilAsserted(() -> {
           List<JsonNode> lines = ServerLog.refusalsSince(skip);
@@ -300,23 +297,6 @@ class AccountsIT extends ItBase {
         lines.stream().filter(l -> refusalClass.equals(l.path("ext_refusal").asText())).toList();
     assertEquals(1, of.size(), "one " + refusalClass + " line: " + lines);
     return of.get(0);
-  }
-
-  /** The sum of the samples of {@code /metrics} that {@code regex} names. */
-  private double refusals(String regex) {
-    String metrics =
-        gateway
-            .send(
-                HttpRequest.newBuilder(gateway.base().resolve("/metrics?scope=application"))
-                    .GET()
-                    .build())
-            .body();
-    Matcher m = Pattern.compile(regex + " ([0-9.eE+-]+)").matcher(metrics);
-    double total = 0;
-    while (m.find()) {
-      total += Double.parseDouble(m.group(1));
-    }
-    return total;
   }
 
   @Test

@@ -6,12 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rpcshield.testing.Eventually;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -411,17 +408,7 @@ class AllowlistIT extends ItBase {
   }
 
   private double allowlistRefusals() {
-    String metrics =
-        gateway
-            .send(
-                HttpRequest.newBuilder(gateway.base().resolve("/metrics?scope=application"))
-                    .GET()
-                    .build())
-            .body();
-    Matcher m =
-        Pattern.compile("rpcshield_refusals_total\\{[^}]*class=\"allowlist\"[^}]*} ([0-9.eE+-]+)")
-            .matcher(metrics);
-    return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    return gateway.metricSum("rpcshield_refusals_total\\{[^}]*class=\"allowlist\"[^}]*}");
   }
 
   @Test

@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -96,19 +93,6 @@ class DappClientsIT extends ItBase {
 
   /** Every refusal counted so far, of any class. */
   private double refusals() {
-    String metrics =
-        gateway
-            .send(
-                HttpRequest.newBuilder(gateway.base().resolve("/metrics?scope=application"))
-                    .GET()
-                    .build())
-            .body();
-    Matcher m =
-        Pattern.compile("(?m)^rpcshield_refusals_total\\{[^}]*} ([0-9.eE+-]+)$").matcher(metrics);
-    double total = 0;
-    while (m.find()) {
-      total += Double.parseDouble(m.group(1));
-    }
-    return total;
+    return gateway.metricSum("rpcshield_refusals_total\\{[^}]*}");
   }
 }

@@ -12,6 +12,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** A plain java.net.http client for the gateway under test. */
 public final class Gateway {
@@ -119,6 +121,22 @@ public final class Gateway {
 
   public URI base() {
     return base;
+  }
+
+  /**
+   * The sum of the gateway's application metric samples whose name and labels {@code series} (a
+   * regular expression) matches; 0 when none does.
+   */
+  public double metricSum(String series) {
+    String metrics =
+        send(HttpRequest.newBuilder(base.resolve("/metrics?scope=application")).GET().build())
+            .body();
+    Matcher m = Pattern.compile("(?m)^" + series + " ([0-9.eE+-]+)$").matcher(metrics);
+    double total = 0;
+    while (m.find()) {
+      total += Double.parseDouble(m.group(1));
+    }
+    return total;
   }
 
   /** Calls a method and returns its result, failing on any error. */

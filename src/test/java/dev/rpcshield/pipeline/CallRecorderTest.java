@@ -10,8 +10,6 @@ import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.jsonrpc.RpcParser;
 import dev.rpcshield.telemetry.RequestMetrics;
-import dev.rpcshield.testing.TestGenerations;
-import dev.rpcshield.upstream.TestNetworks;
 import dev.rpcshield.upstream.chain.CallResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -58,15 +56,8 @@ class CallRecorderTest {
   }
 
   private static RequestContext context(String body) {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    return new RequestContext(
-        new Request(
-            bytes,
-            bytes.length,
-            new Caller("203.0.113.9", null, null),
-            null,
-            TestNetworks.named("mainnet"),
-            TestGenerations.defaults()));
+    return TestContexts.of(
+        body.getBytes(StandardCharsets.UTF_8), new Caller("203.0.113.9", null, null));
   }
 
   private static List<MemberOutcome> members(RequestContext ctx) throws Exception {

@@ -24,8 +24,6 @@ import dev.rpcshield.limit.Rule;
 import dev.rpcshield.telemetry.RequestMetrics;
 import dev.rpcshield.testing.InMemoryDatabase;
 import dev.rpcshield.testing.MutableClock;
-import dev.rpcshield.testing.TestGenerations;
-import dev.rpcshield.upstream.TestNetworks;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -124,17 +122,9 @@ class ChargingTest {
           .append("\",\"params\":[]}");
     }
     byte[] bytes = body.append(']').toString().getBytes(StandardCharsets.UTF_8);
-    RequestContext ctx =
-        new RequestContext(
-            new Request(
-                bytes,
-                bytes.length,
-                new Caller("203.0.113.9", null, null),
-                null,
-                TestNetworks.named("mainnet"),
-                TestGenerations.defaults()));
     return MemberOutcome.of(
-        ctx, new RpcParser(ParseLimits.DEFAULTS).parse(bytes, bytes.length).members());
+        TestContexts.of(bytes, new Caller("203.0.113.9", null, null)),
+        new RpcParser(ParseLimits.DEFAULTS).parse(bytes, bytes.length).members());
   }
 
   private static void price(MemberOutcome m, long computeUnits, Rule... rules) {
@@ -143,16 +133,7 @@ class ChargingTest {
 
   private List<Verdict> charge(Caller caller, List<MemberOutcome> members) {
     byte[] body = "[]".getBytes(StandardCharsets.UTF_8);
-    return charging.charge(
-        new RequestContext(
-            new Request(
-                body,
-                body.length,
-                caller,
-                null,
-                TestNetworks.named("mainnet"),
-                TestGenerations.defaults())),
-        members);
+    return charging.charge(TestContexts.of(body, caller), members);
   }
 
   private static Verdict.Refused assertRefused(

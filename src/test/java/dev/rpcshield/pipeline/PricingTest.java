@@ -85,17 +85,9 @@ class PricingTest {
     byte[] body =
         ("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method + "\",\"params\":" + params + "}")
             .getBytes(StandardCharsets.UTF_8);
-    RequestContext ctx =
-        new RequestContext(
-            new Request(
-                body,
-                body.length,
-                new Caller(IP, null, null),
-                null,
-                TestNetworks.named("mainnet"),
-                TestGenerations.defaults()));
     return MemberOutcome.of(
-            ctx, new RpcParser(ParseLimits.DEFAULTS).parse(body, body.length).members())
+            TestContexts.of(body, new Caller(IP, null, null)),
+            new RpcParser(ParseLimits.DEFAULTS).parse(body, body.length).members())
         .get(0);
   }
 
