@@ -45,7 +45,8 @@ public class Accounts {
 
   @PostConstruct
   void start() {
-    // The database, the key cache's size and the flush interval need a restart (README); the
+    // The database, the key cache's size and the flush interval need a restart
+    // (docs/configuration.md); the
     // tiers are live.
     AccountsConfig started = config.get();
     try {

@@ -5,7 +5,7 @@ import java.math.BigDecimal;
 /**
  * The limits an account's overrides set, each with the bounds an admin call must keep: a number the
  * limiter and the account database can hold as it was given, never one so large (or so small) that
- * it quietly stops limiting. The README's "Admin API" section lists the same bounds.
+ * it quietly stops limiting. docs/admin-api.md lists the same bounds.
  */
 enum OverrideLimit {
   /** Requests per second: the token bucket's refill rate. */

@@ -7,7 +7,7 @@ package dev.rpcshield.jsonrpc;
  *
  * @param error what the client gets; its code gives the HTTP status of a single request
  * @param refusalClass the {@code class} label of {@code rpcshield_refusals_total} and the event
- *     log's {@code ext_refusal}: one of a fixed set (README "Operating it")
+ *     log's {@code ext_refusal}: one of a fixed set (docs/operations.md, "Refusals")
  * @param sender the transaction sender the refusal counts against (the sender throttle's), else
  *     null: it counts against the caller's account or address
  * @param retryAfterSeconds how long the caller should wait before the same call can succeed

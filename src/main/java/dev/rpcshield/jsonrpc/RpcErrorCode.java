@@ -4,7 +4,7 @@ package dev.rpcshield.jsonrpc;
  * The JSON-RPC error codes a client can see from RpcShield, with the HTTP status a single request
  * answered with that error gets (for an error {@linkplain #aboutTheCall() about the call itself},
  * the status it gets with {@code rpcshield.http.call-errors-status=4xx}). The codes are a public
- * contract (README "Error codes").
+ * contract (docs/errors.md).
  */
 public enum RpcErrorCode {
   PARSE_ERROR(-32700, 400, "parse error"),

@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * The limits and where their state lives, read from MicroProfile Config with the documented
- * defaults (README "Configuration").
+ * defaults (docs/configuration.md).
  *
  * @param localMaxKeys most limiter keys held in this instance's memory, LRU (default 100,000)
  * @param redis the shared store, or null: limits in this instance's memory

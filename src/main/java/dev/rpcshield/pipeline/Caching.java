@@ -43,7 +43,7 @@ public class Caching {
 
   @PostConstruct
   void build() {
-    // The stores and their sizes are built once: those keys need a restart (README).
+    // The stores and their sizes are built once: those keys need a restart (docs/configuration.md).
     CacheConfig config = current.get();
     if (!config.enabled()) {
       return;

@@ -19,8 +19,8 @@ public final class EventLog {
   /**
    * A refused call.
    *
-   * @param refusalClass what refused it, as {@code rpcshield_refusals_total} counts it (README
-   *     "Operating it": key, secret, allowlist, rps, getlogs, ...)
+   * @param refusalClass what refused it, as {@code rpcshield_refusals_total} counts it
+   *     (docs/operations.md, "Refusals": key, secret, allowlist, rps, getlogs, ...)
    * @param identity the identity type: key or ip
    */
   public static void refusal(

@@ -4,8 +4,8 @@ import java.util.Map;
 import org.eclipse.microprofile.metrics.Metadata;
 
 /**
- * Every metric name RpcShield publishes, in one place (README "Metrics" lists them), each with the
- * HELP text Prometheus shows for it.
+ * Every metric name RpcShield publishes, in one place (docs/operations.md lists them), each with
+ * the HELP text Prometheus shows for it.
  */
 public final class MetricNames {
   public static final String REQUESTS = "rpcshield.requests";

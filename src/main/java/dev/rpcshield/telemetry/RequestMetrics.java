@@ -14,8 +14,8 @@ import org.eclipse.microprofile.metrics.Timer;
 /**
  * The per-call metrics of RpcShield's MicroProfile Metrics (gauges of the parts observed are
  * registered by {@code ops}), published in Prometheus text at {@code /metrics}. Names are in {@link
- * MetricNames} and documented in the README. Labels carry methods, outcomes, identity types,
- * networks and upstream names, never keys or addresses.
+ * MetricNames} and documented in docs/operations.md. Labels carry methods, outcomes, identity
+ * types, networks and upstream names, never keys or addresses.
  */
 @ApplicationScoped
 public class RequestMetrics {

@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Upstreams, groups and their tunables as read from MicroProfile Config. The README's
- * "Configuration" section documents every key read here.
+ * Upstreams, groups and their tunables as read from MicroProfile Config. The table in
+ * docs/configuration.md documents every key read here.
  *
  * @param groups in declaration order; the first is {@code default}
  * @param webSocketUpstreams {@code rpcshield.upstreams.ws}: where subscriptions go, in failover

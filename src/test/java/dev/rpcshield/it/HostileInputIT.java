@@ -192,8 +192,8 @@ class HostileInputIT extends ItBase {
 
   /**
    * A control character or a malformed escape in the path is refused by Liberty before it looks for
-   * an application (README says so): 400 with its own one-line body, which names CWWWC0005I and at
-   * most 128 characters of the path, and no line in the log.
+   * an application (docs/errors.md says so): 400 with its own one-line body, which names CWWWC0005I
+   * and at most 128 characters of the path, and no line in the log.
    */
   @Test
   void aPathLibertyRefusesBeforeAnyApplicationIsA400WithoutALogLine() throws IOException {

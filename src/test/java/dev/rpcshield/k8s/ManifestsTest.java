@@ -256,7 +256,7 @@ class ManifestsTest {
     Map<String, Object> all = base();
     ConfigMap config = (ConfigMap) all.get("ConfigMap/rpcshield-config");
     for (String key : config.getData().keySet()) {
-      assertTrue(key.startsWith("rpcshield."), key + " is a key of README's tables");
+      assertTrue(key.startsWith("rpcshield."), key + " is a key of docs/configuration.md's table");
       assertFalse(
           key.contains("password") || key.contains("token"), key + " belongs in the Secret");
     }

@@ -34,8 +34,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The configuration as a whole: every area refuses a bad value with the key's name, and the keys
- * the code reads are exactly README's "Configuration" table (plus the server.xml variables it
- * lists).
+ * the code reads are exactly the table of docs/configuration.md ("Configuration") (plus the
+ * server.xml variables it lists).
  */
 class ConfigurationTest {
 
@@ -60,7 +60,9 @@ class ConfigurationTest {
           "rpcshield.network.n1.group.g.upstreams", "a",
           "rpcshield.network.n1.upstreams.ws", "w=ws://127.0.0.1:2");
 
-  /** A network's own keys (never taken from the global ones) as README names them. */
+  /**
+   * A network's own keys (never taken from the global ones) as docs/configuration.md names them.
+   */
   private static final Pattern NETWORK_OWN =
       Pattern.compile("^(upstreams|upstreams\\.ws|groups|group\\..*|chain-id|hosts)$");
 
@@ -242,16 +244,20 @@ class ConfigurationTest {
     Set<String> documented = readmeKeys();
     Set<String> undocumented = new TreeSet<>(read);
     undocumented.removeAll(documented);
-    assertEquals(Set.of(), undocumented, "keys the code reads that README's table lacks");
+    assertEquals(
+        Set.of(), undocumented, "keys the code reads that docs/configuration.md's table lacks");
 
     String serverXml = Files.readString(Path.of("liberty/server.xml"));
     Set<String> unread = new TreeSet<>(documented);
     unread.removeAll(read);
     unread.removeIf(k -> serverXml.contains("<variable name=\"" + k + "\""));
-    assertEquals(Set.of(), unread, "README keys that neither the code nor server.xml reads");
+    assertEquals(
+        Set.of(), unread, "docs/configuration.md keys that neither the code nor server.xml reads");
   }
 
-  /** A key as README's table names it, placeholders for the names a configuration gives. */
+  /**
+   * A key as the configuration table names it, placeholders for the names a configuration gives.
+   */
   private static String documented(String key) {
     return key.replaceFirst("^rpcshield\\.upstream\\.a\\.", "rpcshield.upstream.<name>.")
         .replaceFirst("^rpcshield\\.group\\.(default|g)\\.", "rpcshield.group.<g>.")
@@ -259,13 +265,14 @@ class ConfigurationTest {
   }
 
   /**
-   * The keys in the first column of README's configuration table, which must be one table (no blank
-   * line splitting it); {@code .suffix} after a key stands for that key's stem plus suffix.
+   * The keys in the first column of docs/configuration.md's configuration table, which must be one
+   * table (no blank line splitting it); {@code .suffix} after a key stands for that key's stem plus
+   * suffix.
    */
   private static Set<String> readmeKeys() throws IOException {
-    List<String> lines = Files.readAllLines(Path.of("README.md"));
+    List<String> lines = Files.readAllLines(Path.of("docs/configuration.md"));
     int header = lines.indexOf("| key | meaning | default |");
-    assertTrue(header > 0, "README has the configuration table");
+    assertTrue(header > 0, "docs/configuration.md has the configuration table");
     List<String> rows = new ArrayList<>();
     for (int i = header + 2; i < lines.size() && lines.get(i).startsWith("|"); i++) {
       rows.add(lines.get(i));
@@ -273,7 +280,8 @@ class ConfigurationTest {
     int after = header + 2 + rows.size();
     assertTrue(
         after + 1 >= lines.size() || !lines.get(after + 1).startsWith("| `rpcshield."),
-        "the configuration table is split by a blank line at README line " + (after + 1));
+        "the configuration table is split by a blank line at docs/configuration.md line "
+            + (after + 1));
     Pattern code = Pattern.compile("`([^`]+)`");
     Pattern defaultKey = Pattern.compile("`(rpcshield\\.[^`]+)` =");
     Set<String> keys = new TreeSet<>();

@@ -129,7 +129,10 @@ class NetworksConfigTest {
         "an empty user, as some providers want, is fine");
   }
 
-  /** What README gives as the way to take every WebSocket upstream away while running. */
+  /**
+   * What docs/configuration.md gives as the way to take every WebSocket upstream away while
+   * running.
+   */
   @Test
   void aListWithNoEntryMeansNoWebSocketUpstream() {
     assertEquals(
