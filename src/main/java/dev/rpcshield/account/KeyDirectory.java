@@ -1,14 +1,15 @@
 package dev.rpcshield.account;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.rpcshield.identity.AccountView;
 import dev.rpcshield.identity.Tier;
 import dev.rpcshield.net.Cidr;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -18,16 +19,14 @@ import java.util.function.Supplier;
 
 /**
  * Resolves API keys and blocked addresses without a database round trip per request: key lookups
- * (hits and misses) are cached by the key as presented (a Caffeine cache, least used evicted first;
- * the key is hashed only on a miss, and a hit takes no lock), the blocklist is held whole, and both
- * are dropped whenever the store's change counter moves, which {@link #refreshIfChanged()} checks
- * (every 500 ms on each instance), so a revoke, disable, tier or allowlist change anywhere takes
- * effect everywhere within a second; the instance that made the change drops its key lookups at
- * once ({@link #invalidate()}). Each cached lookup carries the drop count it started under and is
- * used only while that count stands, so a lookup that read the database before a change and returns
- * after the drop (a slow database) is answered but never used again. The change counter and the
- * blocklist are read through a store of their own, so lookups waiting on a slow database never hold
- * up the poll.
+ * (hits and misses) are cached by hash, the blocklist is held whole, and both are dropped whenever
+ * the store's change counter moves, which {@link #refreshIfChanged()} checks (every 500 ms on each
+ * instance), so a revoke, disable, tier or allowlist change anywhere takes effect everywhere within
+ * a second; the instance that made the change drops its key lookups at once ({@link
+ * #invalidate()}). A lookup is cached only if no drop happened since it started, so a lookup that
+ * read the database before a change and returns after the drop (a slow database) is answered but
+ * not kept. The change counter and the blocklist are read through a store of their own, so lookups
+ * waiting on a slow database never hold up the poll.
  */
 public final class KeyDirectory {
 
@@ -57,22 +56,14 @@ public final class KeyDirectory {
    * are taken again without asking the database.
    */
   private record Cached(
-      Resolution resolution,
-      String tier,
-      Function<Tier, Tier> overrides,
-      Tiers under,
-      long generation) {
+      Resolution resolution, String tier, Function<Tier, Tier> overrides, Tiers under) {
     static Cached of(Resolution r) {
-      return new Cached(r, null, null, null, 0);
+      return new Cached(r, null, null, null);
     }
 
     Cached under(Tiers tiers) {
       AccountView next = resolution.view().withLimits(overrides.apply(tierOf(tiers, tier)));
-      return new Cached(new Resolution(Status.OK, next), tier, overrides, tiers, generation);
-    }
-
-    Cached in(long generation) {
-      return new Cached(resolution, tier, overrides, under, generation);
+      return new Cached(new Resolution(Status.OK, next), tier, overrides, tiers);
     }
   }
 
@@ -80,16 +71,14 @@ public final class KeyDirectory {
   private final AccountStore changes;
   private final Supplier<Tiers> tiers;
   private final Clock clock;
+  private final int maxEntries;
   private final Guard guard;
-  private final Cache<String, Cached> byKey;
+  private final Map<String, Cached> byHash;
   private final Set<UUID> used = ConcurrentHashMap.newKeySet();
   private volatile List<Blocked> blocklist;
   private volatile long seenSeq;
 
-  /**
-   * How many times the key lookups were dropped: a lookup cached under an earlier count is not
-   * used.
-   */
+  /** How many times the key lookups were dropped; moved only while holding {@code byHash}. */
   private volatile long generation;
 
   /**
@@ -112,33 +101,48 @@ public final class KeyDirectory {
     this.changes = changes;
     this.tiers = tiers;
     this.clock = clock;
+    this.maxEntries = maxEntries;
     this.guard = guard;
-    this.byKey = Caffeine.newBuilder().maximumSize(maxEntries).executor(Runnable::run).build();
+    this.byHash =
+        Collections.synchronizedMap(
+            new LinkedHashMap<>(1024, 0.75f, true) {
+              @Override
+              protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
+                return size() > KeyDirectory.this.maxEntries;
+              }
+            });
     this.seenSeq = changes.changeSeq();
     this.blocklist = loadBlocklist();
   }
 
   public Resolution resolve(String key) {
+    if (!ApiKeys.wellFormed(key)) {
+      return new Resolution(Status.MALFORMED, null);
+    }
+    String hash = ApiKeys.hash(key);
     long started = generation;
-    Cached c = byKey.getIfPresent(key);
-    if (c == null || c.generation() != started) {
-      if (!ApiKeys.wellFormed(key)) {
-        return new Resolution(Status.MALFORMED, null);
-      }
-      String hash = ApiKeys.hash(key);
-      c = guard.call(() -> load(hash)).in(started);
-      if (generation == started) {
-        byKey.put(key, c);
-      }
+    Cached c = byHash.get(hash);
+    if (c == null) {
+      c = guard.call(() -> load(hash));
+      keep(hash, c, started);
     } else if (c.under() != null && c.under() != tiers.get()) {
       c = c.under(tiers.get());
-      byKey.put(key, c);
+      keep(hash, c, started);
     }
     Resolution r = c.resolution();
     if (r.status() == Status.OK) {
       used.add(r.view().keyId());
     }
     return r;
+  }
+
+  /** Caches {@code c} unless the lookups were dropped since generation {@code started}. */
+  private void keep(String hash, Cached c, long started) {
+    synchronized (byHash) {
+      if (generation == started) {
+        byHash.put(hash, c);
+      }
+    }
   }
 
   private Cached load(String hash) {
@@ -170,7 +174,7 @@ public final class KeyDirectory {
                 k.getAllowlists(),
                 k.getSecretHash(),
                 k.isSecretRequired()));
-    return new Cached(r, a.getTier(), a::limitsUnder, now, 0);
+    return new Cached(r, a.getTier(), a::limitsUnder, now);
   }
 
   /** The tier named {@code name}; an account of a tier no longer configured is on {@code free}. */
@@ -180,14 +184,15 @@ public final class KeyDirectory {
 
   /** How many cached keys would be admitted now without the database (readiness). */
   public int admittedKeys() {
-    long now = generation;
-    int n = 0;
-    for (Cached c : byKey.asMap().values()) {
-      if (c.generation() == now && c.resolution().status() == Status.OK) {
-        n++;
+    synchronized (byHash) {
+      int n = 0;
+      for (Cached c : byHash.values()) {
+        if (c.resolution().status() == Status.OK) {
+          n++;
+        }
       }
+      return n;
     }
-    return n;
   }
 
   /** Whether an address is on the blocklist (expired entries ignored). */
@@ -206,8 +211,10 @@ public final class KeyDirectory {
    * request with a key asks the database.
    */
   public void invalidate() {
-    generation++;
-    byKey.invalidateAll();
+    synchronized (byHash) {
+      generation++;
+      byHash.clear();
+    }
   }
 
   /** Drops the caches if any instance changed accounts, keys or the blocklist since last time. */
