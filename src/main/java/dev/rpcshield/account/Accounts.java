@@ -46,8 +46,7 @@ public class Accounts {
   @PostConstruct
   void start() {
     // The database, the key cache's size and the flush interval need a restart
-    // (docs/configuration.md); the
-    // tiers are live.
+    // (docs/configuration.md); the tiers are live.
     AccountsConfig started = config.get();
     try {
       pool = ConnectionPool.open(started.database());

@@ -24,11 +24,6 @@ public record Refusal(RpcError error, String refusalClass, String sender, long r
     return new Refusal(error, refusalClass, null);
   }
 
-  /** The same refusal, telling the caller to wait {@code seconds} before trying again. */
-  public Refusal retryAfter(long seconds) {
-    return new Refusal(error, refusalClass, sender, seconds);
-  }
-
   /** The HTTP status of a single request or a handshake refused so. */
   public int status() {
     return error.code().httpStatus();

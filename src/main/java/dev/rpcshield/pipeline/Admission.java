@@ -51,12 +51,13 @@ public class Admission {
     } catch (DatabaseUnavailableException | FaultToleranceException e) {
       return new Result(
           caller,
-          Refusal.of(
-                  RpcError.of(
-                      RpcErrorCode.ACCOUNTS_UNAVAILABLE,
-                      "the account database is unavailable, try again"),
-                  "database")
-              .retryAfter(DatabaseUnavailableException.RETRY_AFTER_SECONDS));
+          new Refusal(
+              RpcError.of(
+                  RpcErrorCode.ACCOUNTS_UNAVAILABLE,
+                  "the account database is unavailable, try again"),
+              "database",
+              null,
+              DatabaseUnavailableException.RETRY_AFTER_SECONDS));
     }
     return switch (r.status()) {
       case OK -> keyed(caller.withAccount(r.view()), network);

@@ -89,9 +89,18 @@ public final class MemberOutcome {
     }
   }
 
-  /** Answered with the refusal's error and a {@code data} object naming the request. */
+  /**
+   * Answered with the refusal's error and a {@code data} object naming the request; a refusal about
+   * the call itself gets 200, as a node answers its call errors, unless {@code
+   * rpcshield.http.call-errors-status} is {@code 4xx}.
+   */
   private void refused(Refusal r, String metricOutcome) {
-    finish(RpcWriter.refusal(r, member.rawId(), ctx.requestId()), r.status(), metricOutcome);
+    boolean callError =
+        r.error().code().aboutTheCall() && ctx.config(GatewayConfig.class).callErrorsAt200();
+    finish(
+        RpcWriter.refusal(r, member.rawId(), ctx.requestId()),
+        callError ? 200 : r.status(),
+        metricOutcome);
     refusal = r;
   }
 

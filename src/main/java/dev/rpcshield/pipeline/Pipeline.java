@@ -125,7 +125,7 @@ public class Pipeline {
     }
     return sent.thenApply(done -> {
       recorder.record(ctx, members, since(started));
-      return replies.assemble(ctx, batch, members);
+      return replies.assemble(batch, members);
     });
   }
 

@@ -18,13 +18,13 @@ import java.util.List;
 public class Replies {
   private static final byte[] EMPTY = new byte[0];
 
-  public GatewayReply assemble(RequestContext ctx, boolean batch, List<MemberOutcome> members) {
+  public GatewayReply assemble(boolean batch, List<MemberOutcome> members) {
     Decision shown = shown(members);
     if (!batch) {
       MemberOutcome only = members.get(0);
       return only.body() == null
           ? new GatewayReply(200, EMPTY, shown)
-          : new GatewayReply(status(ctx, only), only.body(), shown, only.cacheStatus());
+          : new GatewayReply(only.status(), only.body(), shown, only.cacheStatus());
     }
     List<byte[]> entries = new ArrayList<>(members.size());
     for (MemberOutcome m : members) {
@@ -46,19 +46,6 @@ public class Replies {
   /** {@link #refused(RpcError)} for a body over a limit: the refusal names the request. */
   static GatewayReply refused(Refusal limit, RequestContext ctx) {
     return new GatewayReply(limit.status(), RpcWriter.refusal(limit, null, ctx.requestId()), null);
-  }
-
-  /**
-   * A single request's status: its member's, but 200 for a refusal about the call itself (as a node
-   * answers its call errors) unless {@code rpcshield.http.call-errors-status} is {@code 4xx}.
-   */
-  private static int status(RequestContext ctx, MemberOutcome only) {
-    Refusal refusal = only.refusal();
-    return refusal != null
-            && refusal.error().code().aboutTheCall()
-            && ctx.config(GatewayConfig.class).callErrorsAt200()
-        ? 200
-        : only.status();
   }
 
   private static Decision shown(List<MemberOutcome> members) {

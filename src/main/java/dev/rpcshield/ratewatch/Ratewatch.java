@@ -63,8 +63,8 @@ public class Ratewatch {
   @PostConstruct
   void init() {
     // The series bounds and the sync interval are built in: those keys need a restart
-    // (docs/configuration.md).
-    // The flag rule is asked for at every count, so it follows the configuration.
+    // (docs/configuration.md). The flag rule is asked for at every count, so it follows the
+    // configuration.
     RatewatchConfig config = current.get();
     Current<FlagRule> flag = current.map(c -> new FlagRule(c.flagThreshold(), c.flagWindow()));
     int maxSeries = config.maxSeries();
