@@ -52,7 +52,12 @@ public final class Admin {
 
   /** Creates a key and returns the whole answer (with the plaintext key). */
   public JsonNode key(String accountId) {
-    Gateway.Response r = call("POST", "/accounts/" + accountId + "/keys", "{\"label\":\"it\"}");
+    return key(accountId, "{\"label\":\"it\"}");
+  }
+
+  /** Creates a key from {@code json} (its label, allowlists, ...) and returns the whole answer. */
+  public JsonNode key(String accountId, String json) {
+    Gateway.Response r = call("POST", "/accounts/" + accountId + "/keys", json);
     if (r.status() != 201) {
       throw new AssertionError("key not created: " + r.status() + " " + r.body());
     }

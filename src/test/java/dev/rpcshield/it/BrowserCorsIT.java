@@ -71,12 +71,11 @@ class BrowserCorsIT extends ItBase {
   void aKeyRestrictedToAnotherOriginIsRefusedAndThePageReadsWhy() throws IOException {
     Admin admin = new Admin(gateway);
     String account = admin.account("{\"name\":\"it-browser\"}");
-    Gateway.Response created =
-        admin.call(
-            "POST",
-            "/accounts/" + account + "/keys",
-            "{\"allowlists\":{\"origins\":[\"http://127.0.0.1:18652\"]}}");
-    String key = created.json().get("key").asText();
+    String key =
+        admin
+            .key(account, "{\"allowlists\":{\"origins\":[\"http://127.0.0.1:18652\"]}}")
+            .get("key")
+            .asText();
     String single = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\",\"params\":[]}";
     try (PageServer page = new PageServer(18650)) {
       String seen = run(browser, page, gateway.base().resolve("/").toString(), single, key);

@@ -42,14 +42,15 @@ class DappClientsIT extends ItBase {
   void viemAndEthersHandTheAppEachRefusalsCodeAndMessageFromOneRequest() throws Exception {
     Admin admin = new Admin(gateway);
     String account = admin.account("{\"name\":\"it-dapp\"}");
-    Gateway.Response created =
-        admin.call(
-            "POST",
-            "/accounts/" + account + "/keys",
-            "{\"allowlists\":{\"methods\":[\"eth_chainId\",\"eth_blockNumber\","
-                + "\"eth_sendRawTransaction\",\"eth_subscribe\"]}}");
-    assertEquals(201, created.status(), created.body());
-    String url = gateway.base().resolve("/v1/" + created.json().get("key").asText()).toString();
+    String key =
+        admin
+            .key(
+                account,
+                "{\"allowlists\":{\"methods\":[\"eth_chainId\",\"eth_blockNumber\","
+                    + "\"eth_sendRawTransaction\",\"eth_subscribe\"]}}")
+            .get("key")
+            .asText();
+    String url = gateway.base().resolve("/v1/" + key).toString();
     StringBuilder calls = new StringBuilder("[");
     for (String[] r : REFUSED) {
       calls.append(calls.length() > 1 ? "," : "").append(r[0]);

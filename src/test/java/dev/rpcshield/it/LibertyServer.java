@@ -51,6 +51,23 @@ final class LibertyServer {
     return dir;
   }
 
+  /**
+   * Replaces the server's file at {@code relative} (such as {@code
+   * configDropins/overrides/live.xml}) with {@code content} in one move, as an editor saving it
+   * would, so the server never reads half of it.
+   */
+  void replace(String relative, String content) {
+    Path file = dir.resolve(relative);
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    try {
+      Files.createDirectories(file.getParent());
+      Files.writeString(tmp, content);
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   Gateway client() {
     return Gateway.at(uri());
   }

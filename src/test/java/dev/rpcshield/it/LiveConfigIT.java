@@ -128,14 +128,7 @@ class LiveConfigIT {
 
   /** Replaces the override file in one move, as an editor saving it would. */
   private static void write(Map<String, String> variables) {
-    Path file = SERVER.dir().resolve(LIVE);
-    Path tmp = file.resolveSibling("live.tmp");
-    try {
-      Files.writeString(tmp, xml(variables));
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    SERVER.replace(LIVE, xml(variables));
     written = Map.copyOf(variables);
   }
 

@@ -11,8 +11,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
@@ -77,17 +75,9 @@ class OutageReadinessIT {
     live("");
   }
 
-  /** Replaces the server's live override file with these {@code <variable>} lines, in one move. */
+  /** Replaces the server's live override file with these {@code <variable>} lines. */
   private static void live(String variables) {
-    Path file = SERVER.dir().resolve("configDropins/overrides/live.xml");
-    try {
-      Files.createDirectories(file.getParent());
-      Path tmp = file.resolveSibling("live.tmp");
-      Files.writeString(tmp, "<server>\n" + variables + "</server>\n");
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    SERVER.replace("configDropins/overrides/live.xml", "<server>\n" + variables + "</server>\n");
   }
 
   private static Gateway.Response ready() {
