@@ -136,6 +136,10 @@ class OutageReadinessIT {
     assertEquals(503, refused.status(), refused.body());
     assertEquals(-32032, refused.json().get("error").get("code").asInt(), refused.body());
     assertEquals("5", refused.header("Retry-After"));
+    assertEquals(
+        5,
+        refused.json().get("error").get("data").get("retryAfterSeconds").asInt(),
+        refused.body());
     assertNoLeak("an unknown key's refusal", refused.body());
     long refusedLines = logLines("Connection to 127.0.0.1:18632 refused");
     for (int i = 0; i < 50; i++) {

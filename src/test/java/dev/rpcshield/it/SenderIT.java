@@ -128,6 +128,12 @@ class SenderIT extends ItBase {
     assertTrue(
         refused.json().get("error").get("message").asText().contains("sender is over rate limit"));
     assertNotNull(refused.header("Retry-After"));
+    JsonNode data = refused.json().get("error").get("data");
+    assertEquals(
+        Long.parseLong(refused.header("Retry-After")),
+        data.get("retryAfterSeconds").asLong(),
+        refused.body());
+    assertTrue(data.get("requestId").asText().matches("[0-9a-f]{8}-[0-9a-z]+"), refused.body());
     assertTrue(Long.parseLong(refused.header("Retry-After")) >= 1);
     assertTrue(!reachedAnUpstream(fourth), "a throttled transaction never reaches anvil");
 
