@@ -227,6 +227,7 @@ public class RpcServlet extends HttpServlet {
   static void write(HttpServletResponse resp, int status, byte[] body, Map<String, String> headers)
       throws IOException {
     resp.setStatus(status);
+    ReasonPhrases.set(resp, status);
     headers.forEach(resp::setHeader);
     resp.setContentType("application/json");
     resp.setContentLength(body.length);

@@ -5,7 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,6 +89,36 @@ class DefaultModeIT {
     assertEquals("2", refused.header("X-RateLimit-Limit"), "burst twice the configured 1/s");
     assertEquals(
         200, client("127.0.0.13").post(CHAIN_ID).status(), "another address has its own budget");
+  }
+
+  @Test
+  void aRateLimitRefusalCarriesTheStandardReasonPhrase() throws IOException {
+    String line = "";
+    for (int i = 0; i < 10 && !line.startsWith("HTTP/1.1 429"); i++) {
+      line = statusLine("127.0.0.15", CHAIN_ID);
+    }
+    assertEquals(
+        "HTTP/1.1 429 Too Many Requests", line, "ethers v6 shows it: server response 429 ...");
+  }
+
+  /** The status line of one POST from {@code localAddress}, read off the socket. */
+  private static String statusLine(String localAddress, String body) throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.bind(new InetSocketAddress(localAddress, 0));
+      socket.connect(new InetSocketAddress("127.0.0.1", SERVER.uri().getPort()), 5_000);
+      socket.setSoTimeout(5_000);
+      byte[] json = body.getBytes(StandardCharsets.UTF_8);
+      String head =
+          "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+              + "Content-Length: "
+              + json.length
+              + "\r\nConnection: close\r\n\r\n";
+      socket.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().write(json);
+      return new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1))
+          .readLine();
+    }
   }
 
   @Test
