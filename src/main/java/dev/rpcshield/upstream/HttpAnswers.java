@@ -120,7 +120,7 @@ final class HttpAnswers {
     public void releaseResources() {}
   }
 
-  private static UpstreamException classify(Throwable e) {
+  static UpstreamException classify(Throwable e) {
     if (e instanceof ConnectTimeoutException) {
       return new UpstreamException(Kind.CONNECT, "connect timed out");
     }

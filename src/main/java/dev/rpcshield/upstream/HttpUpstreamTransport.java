@@ -10,6 +10,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -40,6 +42,9 @@ public final class HttpUpstreamTransport implements UpstreamTransport, AutoClose
   private final long maxResponseBytes;
   private final Map<Upstream, CloseableHttpAsyncClient> clients = new ConcurrentHashMap<>();
   private final Map<Upstream, CloseableHttpAsyncClient> submitClients = new ConcurrentHashMap<>();
+  private final Map<Upstream, Http1Pool> plainPools = new ConcurrentHashMap<>();
+  private final AtomicReference<Http1Reactor[]> reactors = new AtomicReference<>();
+  private final AtomicInteger nextReactor = new AtomicInteger();
   private final ScheduledThreadPoolExecutor retirements = retirements();
 
   /** Ends exchanges that outlive their time, an answer that drips past it included. */
@@ -125,6 +130,16 @@ public final class HttpUpstreamTransport implements UpstreamTransport, AutoClose
   public CompletableFuture<byte[]> send(
       Upstream upstream, byte[] payload, Duration timeout, String clientIp, boolean submission) {
     UpstreamSettings s = upstream.settings();
+    if ("http".equalsIgnoreCase(s.url().getScheme())) {
+      Http1Pool pool = plainPools.computeIfAbsent(upstream, this::plainPool);
+      Http1Connection.Exchange exchange =
+          new Http1Connection.Exchange(
+              new Http1Response(maxResponseBytes),
+              pool.request(payload, s.forwardClientIp() ? clientIp : null),
+              submission);
+      pool.send(exchange);
+      return withDeadline(exchange.answer, timeout, exchange::abort);
+    }
     AsyncRequestBuilder post =
         AsyncRequestBuilder.post(s.url())
             .setEntity(AsyncEntityProducers.create(payload, ContentType.APPLICATION_JSON))
@@ -147,6 +162,14 @@ public final class HttpUpstreamTransport implements UpstreamTransport, AutoClose
                 new HttpAnswers.Capped(maxResponseBytes),
                 context,
                 HttpAnswers.completing(answer, timeout));
+    return withDeadline(answer, timeout, () -> exchange.cancel(true));
+  }
+
+  /**
+   * Ends {@code answer} at its deadline; an answer that fails or times out abandons its exchange.
+   */
+  private CompletableFuture<byte[]> withDeadline(
+      CompletableFuture<byte[]> answer, Duration timeout, Runnable abandon) {
     ScheduledFuture<?> deadline =
         deadlines.schedule(
             () -> answer.completeExceptionally(HttpAnswers.timedOut(timeout)),
@@ -155,10 +178,31 @@ public final class HttpUpstreamTransport implements UpstreamTransport, AutoClose
     answer.whenComplete((body, failure) -> {
       deadline.cancel(false);
       if (failure != null) {
-        exchange.cancel(true);
+        abandon.run();
       }
     });
     return answer;
+  }
+
+  private Http1Pool plainPool(Upstream upstream) {
+    UpstreamSettings s = upstream.settings();
+    return new Http1Pool(s.url(), s.headers(), connectTimeout, deadlines, this::reactor);
+  }
+
+  /** The reactors of plain-HTTP connections, started with the first of them. */
+  private Http1Reactor reactor() {
+    Http1Reactor[] all = reactors.get();
+    if (all == null) {
+      Http1Reactor[] made = new Http1Reactor[REACTOR.getIoThreadCount()];
+      for (int i = 0; i < made.length; i++) {
+        made[i] = new Http1Reactor("rpcshield-upstream-io-" + i);
+      }
+      if (!reactors.compareAndSet(null, made)) {
+        Stream.of(made).forEach(Http1Reactor::close);
+      }
+      all = reactors.get();
+    }
+    return all[Math.floorMod(nextReactor.getAndIncrement(), all.length)];
   }
 
   /**
@@ -166,6 +210,10 @@ public final class HttpUpstreamTransport implements UpstreamTransport, AutoClose
    * still use them); a later request to it, if it is still configured, opens new ones.
    */
   void retire(Upstream upstream, Duration after) {
+    Http1Pool plain = plainPools.remove(upstream);
+    if (plain != null) {
+      retirements.schedule(plain::retire, after.toMillis(), TimeUnit.MILLISECONDS);
+    }
     List<CloseableHttpAsyncClient> pools =
         Stream.of(clients.remove(upstream), submitClients.remove(upstream))
             .filter(Objects::nonNull)
@@ -184,5 +232,10 @@ public final class HttpUpstreamTransport implements UpstreamTransport, AutoClose
     deadlines.shutdownNow();
     Stream.concat(clients.values().stream(), submitClients.values().stream())
         .forEach(c -> c.close(CloseMode.IMMEDIATE));
+    plainPools.values().forEach(Http1Pool::retire);
+    Http1Reactor[] all = reactors.getAndSet(new Http1Reactor[0]);
+    if (all != null) {
+      Stream.of(all).forEach(Http1Reactor::close);
+    }
   }
 }

@@ -11,21 +11,27 @@ import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.rpcshield.upstream.UpstreamFailure.Kind;
 import dev.rpcshield.upstream.UpstreamTransport.UpstreamException;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -274,5 +280,145 @@ class HttpUpstreamTransportTest {
     UpstreamFailure f = outcome.get(2, TimeUnit.SECONDS);
     assertEquals(Kind.IO, f.kind());
     assertEquals("interrupted", f.reason());
+  }
+
+  /**
+   * A raw HTTP/1.1 server on loopback: counts the connections it accepts and answers each request
+   * with {@code answer}, given the connection's request number (from 1); a null answer closes the
+   * connection without one.
+   */
+  private static final class RawServer implements AutoCloseable {
+    final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    final AtomicInteger connections = new AtomicInteger();
+    final AtomicInteger requests = new AtomicInteger();
+
+    RawServer(IntFunction<String> answer) throws IOException {
+      Thread.ofVirtual()
+          .start(() -> {
+            while (!socket.isClosed()) {
+              try {
+                Socket c = socket.accept();
+                connections.incrementAndGet();
+                Thread.ofVirtual().start(() -> serve(c, answer));
+              } catch (IOException closed) {
+                return;
+              }
+            }
+          });
+    }
+
+    private void serve(Socket c, IntFunction<String> answer) {
+      try (c) {
+        BufferedInputStream in = new BufferedInputStream(c.getInputStream());
+        for (int n = 1; ; n++) {
+          int length = -1;
+          for (String line; !(line = readLine(in)).isEmpty(); ) {
+            if (line.toLowerCase().startsWith("content-length:")) {
+              length = Integer.parseInt(line.substring(15).trim());
+            }
+          }
+          in.readNBytes(length);
+          requests.incrementAndGet();
+          String reply = answer.apply(n);
+          if (reply == null) {
+            return;
+          }
+          c.getOutputStream().write(reply.getBytes(StandardCharsets.ISO_8859_1));
+          c.getOutputStream().flush();
+        }
+      } catch (IOException | RuntimeException ended) {
+        // the client went away
+      }
+    }
+
+    private static String readLine(BufferedInputStream in) throws IOException {
+      StringBuilder b = new StringBuilder();
+      for (int ch; (ch = in.read()) != '\n'; ) {
+        if (ch < 0) {
+          throw new IOException("closed");
+        }
+        if (ch != '\r') {
+          b.append((char) ch);
+        }
+      }
+      return b.toString();
+    }
+
+    int port() {
+      return socket.getLocalPort();
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+  }
+
+  private static String ok(String body) {
+    return "HTTP/1.1 200 OK\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
+  }
+
+  @Test
+  void callsOneAfterAnotherShareOneKeptAliveConnection() throws Exception {
+    try (RawServer server = new RawServer(n -> ok("{\"n\":" + n + "}"))) {
+      Upstream u = upstream(server.port(), "/", Duration.ofSeconds(2), false);
+      for (int i = 1; i <= 5; i++) {
+        byte[] body = transport.exchange(u, CALL, Duration.ofSeconds(2), null, false);
+        assertEquals("{\"n\":" + i + "}", new String(body, StandardCharsets.UTF_8));
+      }
+      assertEquals(1, server.connections.get());
+    }
+  }
+
+  @Test
+  void aKeptAliveConnectionClosedBeforeAnyAnswerByteCarriesTheCallToANewOne() throws Exception {
+    try (RawServer server = new RawServer(n -> n == 1 ? ok("{\"first\":1}") : null)) {
+      Upstream u = upstream(server.port(), "/", Duration.ofSeconds(2), false);
+      transport.exchange(u, CALL, Duration.ofSeconds(2), null, false);
+
+      byte[] body = transport.exchange(u, CALL, Duration.ofSeconds(2), null, false);
+
+      assertEquals("{\"first\":1}", new String(body, StandardCharsets.UTF_8));
+      assertEquals(2, server.connections.get());
+      assertEquals(3, server.requests.get());
+    }
+  }
+
+  @Test
+  void aSubmissionIsNeverSentOnAKeptAliveConnectionNorSentTwice() throws Exception {
+    try (RawServer server = new RawServer(n -> n == 1 ? ok("{}") : null)) {
+      Upstream u = upstream(server.port(), "/", Duration.ofSeconds(2), false);
+      transport.exchange(u, CALL, Duration.ofSeconds(2), null, false);
+
+      assertEquals(
+          "{}", new String(transport.exchange(u, CALL, Duration.ofSeconds(2), null, true)));
+      assertEquals(2, server.connections.get());
+      assertEquals(2, server.requests.get());
+    }
+    try (RawServer server = new RawServer(n -> null)) {
+      Upstream u = upstream(server.port(), "/", Duration.ofSeconds(2), false);
+      UpstreamFailure f =
+          failure(() -> transport.exchange(u, CALL, Duration.ofSeconds(2), null, true));
+      assertEquals(Kind.IO, f.kind());
+      assertEquals(1, server.requests.get());
+    }
+  }
+
+  @Test
+  void manyCallsAtOnceAreEachAnsweredWithTheirOwnAnswer() throws Exception {
+    try (RawServer server = new RawServer(n -> ok("{\"n\":" + n + "}"))) {
+      Upstream u = upstream(server.port(), "/", Duration.ofSeconds(5), false);
+      List<CompletableFuture<byte[]>> calls = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        calls.add(transport.send(u, CALL, Duration.ofSeconds(5), null, false));
+      }
+      int answered = 0;
+      for (CompletableFuture<byte[]> c : calls) {
+        assertTrue(new String(c.get(5, TimeUnit.SECONDS)).startsWith("{\"n\":"));
+        answered++;
+      }
+      assertEquals(200, answered);
+      assertEquals(200, server.requests.get());
+    }
   }
 }
