@@ -3,6 +3,7 @@ package dev.rpcshield.upstream;
 import dev.rpcshield.upstream.UpstreamFailure.Kind;
 import dev.rpcshield.upstream.UpstreamTransport.UpstreamException;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -47,6 +48,9 @@ final class Http1Connection {
     }
   }
 
+  /** What an idle connection's exchange becomes when the reactor closes it: no caller takes it. */
+  private static final Exchange CLOSED = new Exchange(null, null, false);
+
   private final SocketChannel channel;
   private final Http1Reactor reactor;
   private final Http1Pool pool;
@@ -78,7 +82,7 @@ final class Http1Connection {
               alreadyConnected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT,
               this);
     } catch (IOException | RuntimeException e) {
-      failed(current.get(), new IOException("connection refused"));
+      failed(current.get(), new ConnectException("connection refused"));
       return;
     }
     if (alreadyConnected) {
@@ -86,13 +90,19 @@ final class Http1Connection {
     }
   }
 
-  /** On a caller's thread: sends {@code exchange} on this idle, registered connection. */
-  void start(Exchange exchange) {
+  /**
+   * On a caller's thread: sends {@code exchange} on this idle, registered connection; false when
+   * the reactor closed it first.
+   */
+  boolean start(Exchange exchange) {
     exchange.connection = this;
-    current.set(exchange);
+    if (!current.compareAndSet(null, exchange)) {
+      return false;
+    }
     if (!write(exchange)) {
       reactor.execute(this::watchWrites);
     }
+    return true;
   }
 
   /** The connect timer: a connection not made in time fails its exchange. */
@@ -163,8 +173,9 @@ final class Http1Connection {
       }
       in.flip();
       Exchange exchange = current.get();
-      if (exchange == null) {
-        close();
+      if (exchange == null || exchange == CLOSED) {
+        in.clear();
+        closeIdle(new IOException("bytes the upstream sent unasked"));
         return;
       }
       try {
@@ -186,12 +197,24 @@ final class Http1Connection {
   /** The upstream closed the connection. */
   private void ended() {
     Exchange exchange = current.get();
-    if (exchange == null) {
-      close();
+    if (exchange == null || exchange == CLOSED) {
+      closeIdle(new IOException("connection closed before the answer began"));
     } else if (exchange.response.closed()) {
       finish(exchange, false);
     } else {
       failed(exchange, new IOException("connection closed before the answer ended"));
+    }
+  }
+
+  /**
+   * Closes a connection no exchange uses; if a caller has just taken it, its exchange fails with
+   * {@code e} (and is sent again on a new connection where it may be).
+   */
+  private void closeIdle(IOException e) {
+    if (current.compareAndSet(null, CLOSED) || current.get() == CLOSED) {
+      close();
+    } else {
+      failed(current.get(), e);
     }
   }
 
@@ -214,8 +237,8 @@ final class Http1Connection {
    * sent once more on a new connection (submissions never use a kept-alive connection).
    */
   private void failed(Exchange exchange, IOException e) {
-    if (exchange == null) {
-      close();
+    if (exchange == null || exchange == CLOSED) {
+      closeIdle(e);
       return;
     }
     if (used
@@ -249,6 +272,7 @@ final class Http1Connection {
   }
 
   private void closeNow() {
+    pool.forget(this);
     try {
       channel.close();
     } catch (IOException e) {

@@ -85,8 +85,7 @@ final class Http1Pool {
   void send(Exchange exchange) {
     if (!exchange.submission) {
       for (Http1Connection c; (c = idle.pollFirst()) != null; ) {
-        if (c.isOpen()) {
-          c.start(exchange);
+        if (c.isOpen() && c.start(exchange)) {
           return;
         }
       }
@@ -108,6 +107,11 @@ final class Http1Pool {
     if (retired && idle.remove(c)) {
       c.close();
     }
+  }
+
+  /** Drops a closed connection from the idle ones. */
+  void forget(Http1Connection c) {
+    idle.remove(c);
   }
 
   private void open(Exchange exchange) {

@@ -31,11 +31,13 @@ import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * HTTP/1.1 transport on Apache HttpClient 5's async client: a pool of keep-alive connections per
- * upstream served by its I/O reactor (the lax pool: no lock shared by every lease and release; the
- * upstream's own in-flight cap bounds its connections), the answer completed on the reactor thread,
- * a deadline on the whole exchange (an answer that drips past it is cancelled), and a cap on the
- * answer size.
+ * HTTP/1.1 transport: a pool of keep-alive connections per upstream (the upstream's own in-flight
+ * cap bounds its connections), the answer completed on an I/O thread, a deadline on the whole
+ * exchange (an answer that drips past it is cancelled), and a cap on the answer size. A plain-HTTP
+ * upstream goes through the gateway's own NIO client ({@link Http1Pool}: no request objects, no
+ * hand-off to the I/O thread to send), which costs about a fifth less CPU per request than
+ * HttpClient 5 (bench/results/2026-12-06-http1-ab.md); an HTTPS one through Apache HttpClient 5's
+ * async client (the lax pool: no lock shared by every lease and release).
  */
 public final class HttpUpstreamTransport implements UpstreamTransport, AutoCloseable {
   private final Duration connectTimeout;

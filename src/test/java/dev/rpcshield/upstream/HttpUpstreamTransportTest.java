@@ -371,6 +371,20 @@ class HttpUpstreamTransportTest {
   }
 
   @Test
+  void aConnectionTheUpstreamSaysItClosesIsNotReused() throws Exception {
+    try (RawServer server =
+        new RawServer(n -> "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}")) {
+      Upstream u = upstream(server.port(), "/", Duration.ofSeconds(2), false);
+      for (int i = 0; i < 3; i++) {
+        assertEquals(
+            "{}", new String(transport.exchange(u, CALL, Duration.ofSeconds(2), null, false)));
+      }
+      assertEquals(3, server.connections.get());
+      assertEquals(3, server.requests.get());
+    }
+  }
+
+  @Test
   void aKeptAliveConnectionClosedBeforeAnyAnswerByteCarriesTheCallToANewOne() throws Exception {
     try (RawServer server = new RawServer(n -> n == 1 ? ok("{\"first\":1}") : null)) {
       Upstream u = upstream(server.port(), "/", Duration.ofSeconds(2), false);
