@@ -27,7 +27,6 @@ final class Http1Connection {
     final ByteBuffer[] request;
     final boolean submission;
     volatile Http1Connection connection;
-    boolean resent;
 
     Exchange(Http1Response response, ByteBuffer[] request, boolean submission) {
       this.response = response;
@@ -59,7 +58,6 @@ final class Http1Connection {
   private SelectionKey key;
   private volatile boolean connected;
   private volatile boolean closed;
-  private boolean used;
 
   Http1Connection(SocketChannel channel, Http1Reactor reactor, Http1Pool pool, Exchange first) {
     this.channel = channel;
@@ -222,7 +220,6 @@ final class Http1Connection {
     if (!current.compareAndSet(exchange, null)) {
       return;
     }
-    used = true;
     if (reuse) {
       pool.release(this);
     } else {
@@ -232,23 +229,12 @@ final class Http1Connection {
   }
 
   /**
-   * A connection fault. A kept-alive connection the upstream had already closed, found out before
-   * any byte of the answer, cannot have processed the request: a call that is not a submission is
-   * sent once more on a new connection (submissions never use a kept-alive connection).
+   * A connection fault: the request may have arrived (a kept-alive connection the upstream closed
+   * looks the same), so it is the upstream's failure, which the retry and failover links decide on.
    */
   private void failed(Exchange exchange, IOException e) {
     if (exchange == null || exchange == CLOSED) {
       closeIdle(e);
-      return;
-    }
-    if (used
-        && !exchange.submission
-        && !exchange.resent
-        && !exchange.response.started()
-        && current.compareAndSet(exchange, null)) {
-      close();
-      exchange.resent = true;
-      pool.resend(exchange);
       return;
     }
     fail(exchange, HttpAnswers.classify(e));

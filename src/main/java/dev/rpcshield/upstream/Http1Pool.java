@@ -93,14 +93,6 @@ final class Http1Pool {
     open(exchange);
   }
 
-  /** Sends {@code exchange} again, from its first byte, on a new connection. */
-  void resend(Exchange exchange) {
-    for (ByteBuffer b : exchange.request) {
-      b.rewind();
-    }
-    open(exchange);
-  }
-
   /** Takes back a connection whose exchange ended with a whole answer. */
   void release(Http1Connection c) {
     idle.offerFirst(c);

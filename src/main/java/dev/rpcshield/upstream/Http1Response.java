@@ -76,11 +76,6 @@ final class Http1Response {
     return false;
   }
 
-  /** Whether any byte of the answer has arrived. */
-  boolean started() {
-    return statusSeen || lineLength > 0;
-  }
-
   /** Whether the connection may carry another exchange after this answer. */
   boolean keepAlive() {
     return keepAlive;

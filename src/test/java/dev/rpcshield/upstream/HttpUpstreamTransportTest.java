@@ -385,13 +385,18 @@ class HttpUpstreamTransportTest {
   }
 
   @Test
-  void aKeptAliveConnectionClosedBeforeAnyAnswerByteCarriesTheCallToANewOne() throws Exception {
+  void aKeptAliveConnectionClosedBeforeAnyAnswerByteIsTheUpstreamsFaultAndIsNotReused()
+      throws Exception {
     try (RawServer server = new RawServer(n -> n == 1 ? ok("{\"first\":1}") : null)) {
       Upstream u = upstream(server.port(), "/", Duration.ofSeconds(2), false);
       transport.exchange(u, CALL, Duration.ofSeconds(2), null, false);
 
-      byte[] body = transport.exchange(u, CALL, Duration.ofSeconds(2), null, false);
+      UpstreamFailure f =
+          failure(() -> transport.exchange(u, CALL, Duration.ofSeconds(2), null, false));
+      assertEquals(Kind.IO, f.kind(), "it may have arrived: the retry links decide, and count it");
+      assertEquals(1, server.connections.get());
 
+      byte[] body = transport.exchange(u, CALL, Duration.ofSeconds(2), null, false);
       assertEquals("{\"first\":1}", new String(body, StandardCharsets.UTF_8));
       assertEquals(2, server.connections.get());
       assertEquals(3, server.requests.get());
