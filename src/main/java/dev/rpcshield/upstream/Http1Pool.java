@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Deque;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -27,8 +28,6 @@ import java.util.function.Supplier;
  * if it may have arrived. The upstream's own in-flight cap bounds how many there are.
  */
 final class Http1Pool {
-  private static final byte[] CRLF2 = "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
-
   private final String host;
   private final int port;
   private final byte[] head;
@@ -50,12 +49,17 @@ final class Http1Pool {
     this.connectTimeout = connectTimeout;
     this.timer = timer;
     this.reactors = reactors;
+    Map<String, String> fields = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    fields.put("Host", h + (url.getPort() < 0 ? "" : ":" + port));
+    fields.put("Content-Type", "application/json");
+    fields.put("Accept", "application/json");
+    fields.putAll(headers);
+    fields.remove("Content-Length");
     StringBuilder b = new StringBuilder("POST ");
     String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
     b.append(path).append(url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
-    b.append(" HTTP/1.1\r\nHost: ").append(h).append(url.getPort() < 0 ? "" : ":" + port);
-    b.append("\r\nContent-Type: application/json\r\nAccept: application/json\r\n");
-    headers.forEach(
+    b.append(" HTTP/1.1\r\n");
+    fields.forEach(
         (name, value) -> b.append(field(name)).append(": ").append(field(value)).append("\r\n"));
     b.append("Content-Length: ");
     this.head = b.toString().getBytes(StandardCharsets.ISO_8859_1);
@@ -72,10 +76,9 @@ final class Http1Pool {
         payload.length
             + (forwardedFor == null || !forwardedFor.matches("[0-9A-Fa-f:.%]{1,64}")
                 ? ""
-                : "\r\nX-Forwarded-For: " + forwardedFor);
-    byte[] tailBytes = new byte[tail.length() + CRLF2.length];
-    tail.getBytes(0, tail.length(), tailBytes, 0);
-    System.arraycopy(CRLF2, 0, tailBytes, tail.length(), CRLF2.length);
+                : "\r\nX-Forwarded-For: " + forwardedFor)
+            + "\r\n\r\n";
+    byte[] tailBytes = tail.getBytes(StandardCharsets.ISO_8859_1);
     return new ByteBuffer[] {
       ByteBuffer.wrap(head), ByteBuffer.wrap(tailBytes), ByteBuffer.wrap(payload)
     };

@@ -122,6 +122,38 @@ class HttpUpstreamTransportTest {
   }
 
   @Test
+  void aConfiguredHostOrAcceptHeaderReplacesTheDefaultInsteadOfDoublingIt() throws Exception {
+    AtomicReference<HttpExchange> seen = new AtomicReference<>();
+    serving(
+        x -> {
+          seen.set(x);
+          answer(x, 200, "{}".getBytes());
+        },
+        Duration.ofSeconds(2),
+        false);
+    Upstream u =
+        new Upstream(
+            new UpstreamSettings(
+                "a",
+                URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"),
+                Duration.ofSeconds(2),
+                0,
+                1,
+                0,
+                0,
+                Map.of("host", "node.internal", "Accept", "application/json-rpc"),
+                false,
+                10),
+            new CircuitBreaker(Clock.systemUTC(), 3, Duration.ofSeconds(10)),
+            Clock.systemUTC());
+
+    transport.exchange(u, CALL, Duration.ofSeconds(2), null, false);
+
+    assertEquals(List.of("node.internal"), seen.get().getRequestHeaders().get("Host"));
+    assertEquals(List.of("application/json-rpc"), seen.get().getRequestHeaders().get("Accept"));
+  }
+
+  @Test
   void sendsTheCallersAddressOnlyToAnUpstreamConfiguredForIt() throws Exception {
     AtomicReference<String> forwarded = new AtomicReference<>();
     Upstream u =
