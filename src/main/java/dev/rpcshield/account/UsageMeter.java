@@ -5,6 +5,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Counts compute units, requests and refusals per account and network in memory and flushes them to
@@ -25,6 +26,13 @@ public final class UsageMeter {
   private final Map<UUID, AtomicLong> unflushed = new ConcurrentHashMap<>();
 
   private final Map<UUID, Long> totals = new ConcurrentHashMap<>();
+
+  /**
+   * One flush at a time: a flush that finds the counts already taken by another waits until that
+   * one has written them, so what was counted before it began is in the database when it returns
+   * (the admin API flushes before it reads usage).
+   */
+  private final ReentrantLock flushing = new ReentrantLock();
 
   public UsageMeter(AccountStore store) {
     this.store = store;
@@ -68,6 +76,15 @@ public final class UsageMeter {
 
   /** Writes what was counted since the last flush and re-reads the totals. */
   public void flush() {
+    flushing.lock();
+    try {
+      writePending();
+    } finally {
+      flushing.unlock();
+    }
+  }
+
+  private void writePending() {
     for (Map.Entry<Key, AtomicLongArray> e : pending.entrySet()) {
       AtomicLongArray p = e.getValue();
       long cu = p.getAndSet(0, 0);
