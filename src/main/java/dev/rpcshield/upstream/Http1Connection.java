@@ -206,7 +206,7 @@ final class Http1Connection {
 
   /**
    * Closes a connection no exchange uses; if a caller has just taken it, its exchange fails with
-   * {@code e} (and is sent again on a new connection where it may be).
+   * {@code e}.
    */
   private void closeIdle(IOException e) {
     if (current.compareAndSet(null, CLOSED) || current.get() == CLOSED) {

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * The keep-alive connections to one plain-HTTP upstream and the request head it is sent, encoded
@@ -28,6 +29,9 @@ import java.util.function.Supplier;
  * if it may have arrived. The upstream's own in-flight cap bounds how many there are.
  */
 final class Http1Pool {
+  /** What an IP address may hold; anything else is not sent as {@code X-Forwarded-For}. */
+  private static final Pattern ADDRESS = Pattern.compile("[0-9A-Fa-f:.%]{1,64}");
+
   private final String host;
   private final int port;
   private final byte[] head;
@@ -74,7 +78,7 @@ final class Http1Pool {
   ByteBuffer[] request(byte[] payload, String forwardedFor) {
     String tail =
         payload.length
-            + (forwardedFor == null || !forwardedFor.matches("[0-9A-Fa-f:.%]{1,64}")
+            + (forwardedFor == null || !ADDRESS.matcher(forwardedFor).matches()
                 ? ""
                 : "\r\nX-Forwarded-For: " + forwardedFor)
             + "\r\n\r\n";
