@@ -89,7 +89,9 @@ final class UpstreamDialer {
       String name, URI url, UpstreamSocket.Listener listener) {
     CompletableFuture<UpstreamSocket> opened;
     try {
-      opened = UpstreamSocket.open(name, url, timeout(), listener, client);
+      opened =
+          UpstreamSocket.open(
+              name, url, timeout(), listener, client, network.config().maxResponseBytes());
     } catch (RuntimeException e) {
       opened = CompletableFuture.failedFuture(e);
     }

@@ -43,6 +43,7 @@ public final class UpstreamSocket {
   private final String name;
   private final URI url;
   private final Listener listener;
+  private final long maxMessageChars;
   private final Map<Long, CompletableFuture<byte[]>> pending = new ConcurrentHashMap<>();
   private final AtomicLong nextId = new AtomicLong(1);
   private final StringBuilder partial = new StringBuilder();
@@ -61,19 +62,28 @@ public final class UpstreamSocket {
 
   private record Outgoing(long id, String frame) {}
 
-  private UpstreamSocket(String name, URI url, Listener listener) {
+  private UpstreamSocket(String name, URI url, Listener listener, long maxMessageChars) {
     this.name = name;
     this.url = url;
     this.listener = listener;
+    this.maxMessageChars = maxMessageChars;
   }
 
   /**
    * Connects, completing within {@code timeout} (and half a second) or failing with an {@link
-   * IOException}; a connection that opens after that is aborted. Nothing waits for it here.
+   * IOException}; a connection that opens after that is aborted. Nothing waits for it here. A
+   * message from the upstream longer than {@code maxMessageChars} characters is not assembled: the
+   * connection is given up instead (what was pending on it fails), so a lying upstream cannot fill
+   * the heap.
    */
   public static CompletableFuture<UpstreamSocket> open(
-      String name, URI url, Duration timeout, Listener listener, HttpClient client) {
-    UpstreamSocket s = new UpstreamSocket(name, url, listener);
+      String name,
+      URI url,
+      Duration timeout,
+      Listener listener,
+      HttpClient client,
+      long maxMessageChars) {
+    UpstreamSocket s = new UpstreamSocket(name, url, listener, maxMessageChars);
     CompletableFuture<WebSocket> built =
         client.newWebSocketBuilder().connectTimeout(timeout).buildAsync(url, s.new Receiver());
     return built
@@ -249,6 +259,12 @@ public final class UpstreamSocket {
     @Override
     public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
       lastHeard = System.nanoTime();
+      if (partial.length() + data.length() > maxMessageChars) {
+        partial.setLength(0);
+        ws.abort();
+        closedBy("a message over " + maxMessageChars + " characters");
+        return null;
+      }
       partial.append(data);
       if (last) {
         String text = partial.toString();

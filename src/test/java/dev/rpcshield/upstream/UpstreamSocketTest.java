@@ -34,7 +34,7 @@ class UpstreamSocketTest {
 
   private UpstreamSocket connect() {
     return UpstreamSocket.open(
-            "w1", URI.create("ws://127.0.0.1:1"), Duration.ofSeconds(1), QUIET, upstream)
+            "w1", URI.create("ws://127.0.0.1:1"), Duration.ofSeconds(1), QUIET, upstream, 1 << 20)
         .join();
   }
 
@@ -95,5 +95,36 @@ class UpstreamSocketTest {
     }
     assertEquals(800, upstream.last().methods.size());
     assertEquals(1, upstream.mostOutstanding.get(), "the JDK WebSocket allows one send at a time");
+  }
+
+  @Test
+  void aMessageOverTheCapIsNotAssembledAndGivesTheConnectionUp() {
+    List<String> closed = new ArrayList<>();
+    UpstreamSocket socket =
+        UpstreamSocket.open(
+                "w1",
+                URI.create("ws://127.0.0.1:1"),
+                Duration.ofSeconds(1),
+                new UpstreamSocket.Listener() {
+                  @Override
+                  public void onNotification(
+                      String subscription, byte[] message, UpstreamSocket s) {}
+
+                  @Override
+                  public void onClosed(UpstreamSocket s, String reason) {
+                    closed.add(reason);
+                  }
+                },
+                upstream,
+                100)
+            .join();
+    assertTrue(text(socket.request("eth_chainId", "[]")).contains("0x1"), "small ones pass");
+    ScriptedUpstreams.Connection c = upstream.last();
+    c.listener.onText(
+        c.socket, "{\"jsonrpc\":\"2.0\",\"method\":\"x\",\"params\":\"" + "a".repeat(40), false);
+    assertTrue(socket.isOpen(), "under the cap so far");
+    c.listener.onText(c.socket, "b".repeat(40) + "\"}", true);
+    assertTrue(c.aborted, "given up");
+    assertEquals(List.of("a message over 100 characters"), closed);
   }
 }
