@@ -170,7 +170,7 @@ public final class HttpUpstreamTransport implements UpstreamTransport, AutoClose
   /**
    * Ends {@code answer} at its deadline; an answer that fails or times out abandons its exchange.
    */
-  private CompletableFuture<byte[]> withDeadline(
+  CompletableFuture<byte[]> withDeadline(
       CompletableFuture<byte[]> answer, Duration timeout, Runnable abandon) {
     ScheduledFuture<?> deadline =
         deadlines.schedule(

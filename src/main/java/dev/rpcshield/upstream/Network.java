@@ -10,6 +10,7 @@ import dev.rpcshield.upstream.chain.Routing;
 import dev.rpcshield.upstream.chain.Timer;
 import dev.rpcshield.upstream.chain.UpstreamCall;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ public final class Network {
   private final long chainId;
   private final List<String> hosts;
   private final HttpUpstreamTransport transport;
+  private final CallSockets calls;
   private final Clock clock;
   private final Timer timer;
   private final AtomicLong gatewayIds = new AtomicLong(1);
@@ -81,11 +83,20 @@ public final class Network {
       Map<Upstream, UpstreamSettings> kept,
       List<Upstream> removed) {}
 
-  Network(NetworkConfig config, HttpUpstreamTransport transport, Clock clock, Timer timer) {
+  /**
+   * @param webSockets the client of its upstream WebSocket connections for calls
+   */
+  Network(
+      NetworkConfig config,
+      HttpUpstreamTransport transport,
+      HttpClient webSockets,
+      Clock clock,
+      Timer timer) {
     this.name = config.name();
     this.chainId = config.chainId();
     this.hosts = config.hosts();
     this.transport = transport;
+    this.calls = new CallSockets(this, transport, webSockets, clock);
     this.clock = clock;
     this.timer = timer;
     UpstreamsConfig.HeadSettings h = config.upstreams().heads();
@@ -131,7 +142,7 @@ public final class Network {
         new HedgeLink(
             new FailoverLink(
                 new RetryLink(
-                    new AttemptLink(transport, c.classifier(), clock),
+                    new AttemptLink(calls, c.classifier(), clock),
                     timer,
                     c.backoffBase(),
                     c.backoffMax(),
@@ -260,6 +271,21 @@ public final class Network {
    */
   public UpstreamCall dispatch() {
     return layout.dispatch();
+  }
+
+  /** How single calls reach {@code u} now: {@code websocket} or {@code http}. */
+  public String callsGoOver(Upstream u) {
+    return calls.way(u);
+  }
+
+  /** Closes the WebSocket connection that carried calls to an upstream that left. */
+  void retire(Upstream u) {
+    calls.retire(u);
+  }
+
+  /** Closes its WebSocket connections for calls. */
+  void close() {
+    calls.close();
   }
 
   /** Its WebSocket upstreams, where its subscriptions go, in failover order. */

@@ -84,9 +84,11 @@ final class UpstreamDialer {
         new IOException("no WebSocket upstream: " + String.join("; ", tried)));
   }
 
-  /** A connection to {@code url} that may serve this network, or an IOException saying why not. */
-  private CompletableFuture<UpstreamSocket> open(
-      String name, URI url, UpstreamSocket.Listener listener) {
+  /**
+   * A connection to {@code url} that may serve this network (on its chain, asked first), or an
+   * IOException saying why not.
+   */
+  CompletableFuture<UpstreamSocket> open(String name, URI url, UpstreamSocket.Listener listener) {
     CompletableFuture<UpstreamSocket> opened;
     try {
       opened =

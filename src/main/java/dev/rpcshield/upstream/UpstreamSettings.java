@@ -17,6 +17,8 @@ import java.util.Map;
  * @param headers extra request headers (API tokens, basic auth)
  * @param forwardClientIp whether to send the caller's IP as {@code X-Forwarded-For} (default false)
  * @param maxBatchSize most requests in one upstream batch; larger batches are split (default 50)
+ * @param callsOverWebSocket whether single calls go over the WebSocket upstream of the same name,
+ *     when the network has one (default true)
  */
 public record UpstreamSettings(
     String name,
@@ -28,7 +30,8 @@ public record UpstreamSettings(
     int maxInFlight,
     Map<String, String> headers,
     boolean forwardClientIp,
-    int maxBatchSize) {
+    int maxBatchSize,
+    boolean callsOverWebSocket) {
 
   public UpstreamSettings {
     if (name == null || !name.matches("[A-Za-z0-9]+")) {
@@ -50,6 +53,6 @@ public record UpstreamSettings(
   /** Settings with the documented defaults. */
   public static UpstreamSettings of(String name, URI url) {
     return new UpstreamSettings(
-        name, url, Duration.ofSeconds(10), 1, 1, 0, 256, Map.of(), false, 50);
+        name, url, Duration.ofSeconds(10), 1, 1, 0, 256, Map.of(), false, 50, true);
   }
 }

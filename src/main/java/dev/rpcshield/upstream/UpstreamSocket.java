@@ -132,11 +132,39 @@ public final class UpstreamSocket {
             + "\",\"params\":"
             + paramsJson
             + "}";
+    enqueue(id, frame);
+    return answer;
+  }
+
+  /**
+   * Sends one JSON-RPC call as it is, its id {@code id} (unique among the calls in flight on this
+   * connection), and returns its answer frame. A call whose id is already in flight here fails.
+   */
+  public CompletableFuture<byte[]> call(long id, byte[] payload) {
+    CompletableFuture<byte[]> answer = new CompletableFuture<>();
+    if (closed) {
+      answer.completeExceptionally(new IOException(name + " connection closed"));
+    } else if (pending.putIfAbsent(id, answer) != null) {
+      answer.completeExceptionally(new IOException(name + ": id " + id + " already in flight"));
+    } else {
+      enqueue(id, new String(payload, StandardCharsets.UTF_8));
+    }
+    return answer;
+  }
+
+  /**
+   * Stops waiting for the answer to {@code id} (a late one is dropped); true when it was still
+   * awaited.
+   */
+  public boolean forget(long id) {
+    return pending.remove(id) != null;
+  }
+
+  private void enqueue(long id, String frame) {
     outbox.add(new Outgoing(id, frame));
     if (unsent.getAndIncrement() == 0) {
       sendQueued();
     }
-    return answer;
   }
 
   /**

@@ -18,6 +18,16 @@ public interface UpstreamTransport {
   CompletableFuture<byte[]> send(
       Upstream upstream, byte[] payload, Duration timeout, String clientIp, boolean submission);
 
+  /**
+   * {@link #send} for one call, not a batch and not a transaction submission, whose gateway id is
+   * {@code id}: a transport that carries many calls over one connection matches its answer by that
+   * id. By default it goes like any payload.
+   */
+  default CompletableFuture<byte[]> sendCall(
+      Upstream upstream, byte[] payload, long id, Duration timeout, String clientIp) {
+    return send(upstream, payload, timeout, clientIp, false);
+  }
+
   /** {@link #send}, waiting for the answer: for the watcher's own questions (chain, head). */
   default byte[] exchange(
       Upstream upstream, byte[] payload, Duration timeout, String clientIp, boolean submission)

@@ -5,6 +5,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,6 +40,7 @@ public class Upstreams {
 
   @Inject Current<NetworksConfig> current;
   @Inject Clock clock;
+  @Inject HttpClient webSockets;
 
   private Map<String, Network> networks;
   private Map<String, Network> byHost;
@@ -64,7 +66,7 @@ public class Upstreams {
     byHost = new HashMap<>();
     List<Upstream> found = new ArrayList<>();
     for (NetworkConfig c : config.networks()) {
-      Network n = new Network(c, transport, clock, this::schedule);
+      Network n = new Network(c, transport, webSockets, clock, this::schedule);
       networks.put(n.name(), n);
       c.hosts().forEach(h -> byHost.put(h, n));
       found.addAll(n.upstreams());
@@ -126,6 +128,7 @@ public class Upstreams {
     timer.shutdownNow();
     prober.shutdownNow();
     checks.shutdownNow();
+    networks.values().forEach(Network::close);
     transport.close();
   }
 
@@ -174,7 +177,7 @@ public class Upstreams {
         Duration drain = c.network().requestTimeout().plusSeconds(1);
         for (Upstream u : c.removed()) {
           u.remove();
-          checks.execute(() -> drainAndRetire(u, drain));
+          checks.execute(() -> drainAndRetire(c.network(), u, drain));
         }
         for (Upstream u : resized) {
           transport.retire(u, drain);
@@ -191,25 +194,27 @@ public class Upstreams {
   }
 
   /**
-   * Retires a removed upstream's pools once its requests in flight are done, within {@code limit}.
+   * Retires a removed upstream's pools and connection for calls once its requests in flight are
+   * done, within {@code limit}.
    */
-  private void drainAndRetire(Upstream u, Duration limit) {
-    retireWhenDrained(u, clock.instant().plus(limit));
+  private void drainAndRetire(Network n, Upstream u, Duration limit) {
+    retireWhenDrained(n, u, clock.instant().plus(limit));
   }
 
   /**
-   * Retires {@code u}'s pools now if nothing is in flight or {@code until} has come, else looks
-   * again in 50 ms.
+   * Retires {@code u}'s pools and connection now if nothing is in flight or {@code until} has come,
+   * else looks again in 50 ms.
    */
-  private void retireWhenDrained(Upstream u, Instant until) {
+  private void retireWhenDrained(Network n, Upstream u, Instant until) {
     if (u.active() > 0 && clock.instant().isBefore(until)) {
       try {
-        prober.schedule(() -> retireWhenDrained(u, until), 50, TimeUnit.MILLISECONDS);
+        prober.schedule(() -> retireWhenDrained(n, u, until), 50, TimeUnit.MILLISECONDS);
         return;
       } catch (RejectedExecutionException stopping) {
         LOG.log(Level.FINE, "retiring " + u.name() + " at once: stopping", stopping);
       }
     }
+    n.retire(u);
     transport.retire(u, Duration.ZERO);
   }
 

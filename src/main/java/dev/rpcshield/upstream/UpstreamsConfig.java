@@ -195,7 +195,8 @@ public record UpstreamsConfig(
               s.integer(p + "max-in-flight", defaultInFlight),
               endpoint.headers(),
               s.bool(p + "forward-client-ip", false),
-              s.integer(p + "max-batch-size", defaultBatch)));
+              s.integer(p + "max-batch-size", defaultBatch),
+              s.bool(p + "calls-over-ws", true)));
     }
     return upstreams;
   }

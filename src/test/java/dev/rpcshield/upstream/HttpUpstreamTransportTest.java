@@ -74,7 +74,8 @@ class HttpUpstreamTransportTest {
             0,
             Map.of("Authorization", "Bearer t"),
             forwardClientIp,
-            10),
+            10,
+            true),
         new CircuitBreaker(Clock.systemUTC(), 3, Duration.ofSeconds(10)),
         Clock.systemUTC());
   }
@@ -143,7 +144,8 @@ class HttpUpstreamTransportTest {
                 0,
                 Map.of("host", "node.internal", "Accept", "application/json-rpc"),
                 false,
-                10),
+                10,
+                true),
             new CircuitBreaker(Clock.systemUTC(), 3, Duration.ofSeconds(10)),
             Clock.systemUTC());
 

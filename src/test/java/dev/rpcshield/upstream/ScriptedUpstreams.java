@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * WebSocket upstreams as the gateway's HTTP client reaches them, scripted by the test: a connection
  * opens at once, is refused, or waits until the test opens it; every frame sent is recorded and
  * answered (eth_subscribe with a new id, eth_chainId with its {@link #chains} entry or 1, anything
- * else true), at once or, with {@link #holdSends}, when the test completes that send.
+ * else true, or nothing while {@link #silent}), at once or, with {@link #holdSends}, when the test
+ * completes that send.
  */
 final class ScriptedUpstreams extends WebSocketOnlyClient {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -66,6 +67,9 @@ final class ScriptedUpstreams extends WebSocketOnlyClient {
 
   volatile boolean holdConnects;
   volatile boolean holdSends;
+
+  /** Calls other than eth_chainId and eth_subscribe get no answer, as from a stalled peer. */
+  volatile boolean silent;
 
   /** Opens (or refuses) every connection held so far. */
   void openHeldConnects() {
@@ -158,9 +162,10 @@ final class ScriptedUpstreams extends WebSocketOnlyClient {
         };
     String answer = "{\"jsonrpc\":\"2.0\",\"id\":" + call.get("id") + ",\"result\":" + result + "}";
     CompletableFuture<WebSocket> sent = new CompletableFuture<>();
+    boolean answered = !silent || result.startsWith("\"");
     CompletableFuture<WebSocket> done =
         sent.whenComplete((ws, failed) -> {
-          if (failed == null) {
+          if (failed == null && answered) {
             c.listener.onText(c.socket, answer, true);
           }
         });

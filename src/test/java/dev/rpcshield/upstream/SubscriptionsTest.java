@@ -156,6 +156,7 @@ class SubscriptionsTest {
   void start() {
     upstreams.current = Current.of(config("w1=ws://127.0.0.1:1"));
     upstreams.clock = Clock.systemUTC();
+    upstreams.webSockets = node;
     upstreams.start();
     subscriptions.upstreams = upstreams;
     subscriptions.client = node;

@@ -24,6 +24,7 @@ public final class TestNetworks {
     return new Network(
         config,
         new HttpUpstreamTransport(Duration.ofSeconds(1), 1 << 20),
+        TestUpstreams.WEB_SOCKETS,
         Clock.systemUTC(),
         (delay, task) -> () -> {});
   }

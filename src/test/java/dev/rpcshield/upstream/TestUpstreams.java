@@ -4,6 +4,7 @@ import dev.rpcshield.config.Settings;
 import dev.rpcshield.testing.MapConfig;
 import dev.rpcshield.upstream.chain.Timer;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -29,7 +30,8 @@ public final class TestUpstreams {
             maxInFlight,
             Map.of(),
             false,
-            maxBatch),
+            maxBatch,
+            true),
         new CircuitBreaker(clock, 3, Duration.ofSeconds(10)),
         clock);
   }
@@ -61,8 +63,15 @@ public final class TestUpstreams {
     NetworkConfig config =
         NetworksConfig.read(new Settings(new MapConfig(settings))).networks().get(0);
     return new Network(
-        config, new HttpUpstreamTransport(Duration.ofSeconds(1), 1 << 20), clock, timer);
+        config,
+        new HttpUpstreamTransport(Duration.ofSeconds(1), 1 << 20),
+        WEB_SOCKETS,
+        clock,
+        timer);
   }
+
+  /** The client of every test network's upstream WebSocket connections, one for all of them. */
+  static final HttpClient WEB_SOCKETS = HttpClient.newHttpClient();
 
   /** What a reload does to an upstream it takes out of its network. */
   public static void remove(Upstream u) {

@@ -88,7 +88,8 @@ class UpstreamChannelTest {
   private static final Timer NO_TIMER = (delay, task) -> () -> {};
 
   private UpstreamChannel channel(String webSocketUpstreams) {
-    return channel(new Network(config(webSocketUpstreams), transport, Clock.systemUTC(), NO_TIMER));
+    return channel(
+        new Network(config(webSocketUpstreams), transport, upstreams, Clock.systemUTC(), NO_TIMER));
   }
 
   @Test
@@ -219,7 +220,8 @@ class UpstreamChannelTest {
   @Test
   void anUpstreamRemovedWhileItWasConnectingIsLeftOnceConnected() {
     upstreams.holdConnects = true;
-    Network network = new Network(config("w1=" + W1), transport, Clock.systemUTC(), NO_TIMER);
+    Network network =
+        new Network(config("w1=" + W1), transport, upstreams, Clock.systemUTC(), NO_TIMER);
     UpstreamChannel channel = channel(network);
     CompletableFuture<UpstreamSocket> attempt = channel.socket();
 

@@ -28,7 +28,8 @@ class UpstreamGroupTest {
             0,
             Map.of(),
             false,
-            10),
+            10,
+            true),
         new CircuitBreaker(clock, 3, Duration.ofSeconds(10)),
         clock);
   }

@@ -44,8 +44,15 @@ public final class AttemptLink implements UpstreamCall {
     CompletableFuture<byte[]> sent;
     try {
       sent =
-          transport.send(
-              upstream, route.payload(), timeout, exchange.clientIp(), route.submitsTransaction());
+          route.batch() || route.submitsTransaction()
+              ? transport.send(
+                  upstream,
+                  route.payload(),
+                  timeout,
+                  exchange.clientIp(),
+                  route.submitsTransaction())
+              : transport.sendCall(
+                  upstream, route.payload(), route.ids()[0], timeout, exchange.clientIp());
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }

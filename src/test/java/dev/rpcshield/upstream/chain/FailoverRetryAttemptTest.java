@@ -103,6 +103,16 @@ class FailoverRetryAttemptTest {
   }
 
   @Test
+  void oneCallGoesWithItsGatewayIdAndABatchOrASubmissionAsAPayload() {
+    Upstream a = upstream("a", 0, 0);
+    transport.answers("a", ok(7), ok(7), "[" + ok(1) + "," + ok(2) + "]");
+    answered(send(List.of(a), false));
+    answered(send(List.of(a), true));
+    assertTrue(sendBatch(List.of(a)).answered());
+    assertEquals(List.of("call 7", "submission", "payload"), transport.ways);
+  }
+
+  @Test
   void anUpstreamAReloadRemovedTakesNoNewRequestEvenFromAnOrderTakenBefore() {
     Upstream a = upstream("a", 0, 5);
     Upstream b = upstream("b", 0, 0);

@@ -32,6 +32,12 @@ final class ScriptedTransport implements UpstreamTransport {
   /** What each attempt sent, in order. */
   final List<byte[]> payloads = new ArrayList<>();
 
+  /**
+   * How each attempt was handed over, in order: {@code "call <id>"} for one call with its gateway
+   * id, {@code "payload"} or {@code "submission"} for anything else.
+   */
+  final List<String> ways = new ArrayList<>();
+
   void answers(String upstream, Object... steps) {
     script.computeIfAbsent(upstream, k -> new ArrayDeque<>()).addAll(List.of(steps));
   }
@@ -49,6 +55,18 @@ final class ScriptedTransport implements UpstreamTransport {
   @Override
   public synchronized CompletableFuture<byte[]> send(
       Upstream upstream, byte[] payload, Duration timeout, String clientIp, boolean submission) {
+    ways.add(submission ? "submission" : "payload");
+    return answer(upstream, payload);
+  }
+
+  @Override
+  public synchronized CompletableFuture<byte[]> sendCall(
+      Upstream upstream, byte[] payload, long id, Duration timeout, String clientIp) {
+    ways.add("call " + id);
+    return answer(upstream, payload);
+  }
+
+  private CompletableFuture<byte[]> answer(Upstream upstream, byte[] payload) {
     String name = upstream.name();
     calls.add(name);
     payloads.add(payload);
