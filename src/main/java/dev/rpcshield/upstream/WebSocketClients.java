@@ -8,7 +8,12 @@ import java.net.http.HttpClient;
 
 /**
  * The one java.net.http client this gateway opens its upstream WebSocket connections with, so every
- * network's connection shares its selector thread and executor, which stop with the application.
+ * network's connection shares its selector thread, which stops with the application. Its executor
+ * runs each task where it is handed over: what an upstream sends is read, dispatched and its answer
+ * completed on the selector thread, with no hand-off to a pool thread per message (which cost calls
+ * over a WebSocket more than their HTTP exchange saved: bench/results/2026-12-06-ws-calls-ab.md).
+ * Nothing that runs there waits for another thread; the one network call made there is a Redis
+ * response cache's write of an answer, as on the HTTP clients' I/O threads.
  */
 @ApplicationScoped
 public class WebSocketClients {
@@ -16,7 +21,7 @@ public class WebSocketClients {
   @Produces
   @Singleton
   HttpClient client() {
-    return HttpClient.newHttpClient();
+    return HttpClient.newBuilder().executor(Runnable::run).build();
   }
 
   void shutDown(@Disposes HttpClient client) {
