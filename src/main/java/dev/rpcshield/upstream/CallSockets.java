@@ -11,18 +11,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /**
- * A network's outbound transport: one call to an upstream that the network also names among its
- * WebSocket upstreams goes over one connection to it, shared by every call in flight and matched
- * back by its gateway id, instead of an HTTP exchange of its own. A batch, a transaction submission
- * (it takes a new HTTP connection), a call to an upstream configured with {@code
- * calls-over-ws=false} or {@code forward-client-ip} (a WebSocket frame has no header for the
- * caller's address), and every call while that connection is not up go over HTTP.
+ * A network's outbound transport: one call to an upstream configured with {@code
+ * calls-over-ws=true} that the network also names among its WebSocket upstreams goes over one
+ * connection to it, shared by every call in flight and matched back by its gateway id, instead of
+ * an HTTP exchange of its own. A batch, a transaction submission (it takes a new HTTP connection),
+ * a call to any other upstream or to one with {@code forward-client-ip} (a WebSocket frame has no
+ * header for the caller's address), and every call while that connection is not up go over HTTP.
  *
  * <p>The connection is made on an upstream's first call, which goes over HTTP meanwhile, and used
  * only once it answered the network's eth_chainId (when the network names a chain). One that is
  * lost or refused is made again by a later call, at least {@link #FIRST_RETRY} after the attempt
- * before, the pause doubling up to {@link #LAST_RETRY} while the attempts keep failing. A call that times out has the connection pinged,
- * and a connection silent for a whole call timeout is given up.
+ * before, the pause doubling up to {@link #LAST_RETRY} while the attempts keep failing. A call that
+ * times out has the connection pinged, and a connection silent for a whole call timeout is given
+ * up.
  */
 final class CallSockets implements UpstreamTransport {
   private static final Logger LOG = Logger.getLogger(CallSockets.class.getName());

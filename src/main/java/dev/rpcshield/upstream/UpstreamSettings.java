@@ -18,7 +18,7 @@ import java.util.Map;
  * @param forwardClientIp whether to send the caller's IP as {@code X-Forwarded-For} (default false)
  * @param maxBatchSize most requests in one upstream batch; larger batches are split (default 50)
  * @param callsOverWebSocket whether single calls go over the WebSocket upstream of the same name,
- *     when the network has one (default true)
+ *     when the network has one (default false)
  */
 public record UpstreamSettings(
     String name,
@@ -53,6 +53,6 @@ public record UpstreamSettings(
   /** Settings with the documented defaults. */
   public static UpstreamSettings of(String name, URI url) {
     return new UpstreamSettings(
-        name, url, Duration.ofSeconds(10), 1, 1, 0, 256, Map.of(), false, 50, true);
+        name, url, Duration.ofSeconds(10), 1, 1, 0, 256, Map.of(), false, 50, false);
   }
 }

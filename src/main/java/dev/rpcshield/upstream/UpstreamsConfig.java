@@ -196,7 +196,7 @@ public record UpstreamsConfig(
               endpoint.headers(),
               s.bool(p + "forward-client-ip", false),
               s.integer(p + "max-batch-size", defaultBatch),
-              s.bool(p + "calls-over-ws", true)));
+              s.bool(p + "calls-over-ws", false)));
     }
     return upstreams;
   }

@@ -40,6 +40,7 @@ class WebSocketCallsIT {
             "RPCSHIELD_CHAIN_ID=31337",
             "RPCSHIELD_UPSTREAMS=u1=http://127.0.0.1:18672",
             "RPCSHIELD_UPSTREAMS_WS=u1=ws://127.0.0.1:18673",
+            "RPCSHIELD_UPSTREAM_U1_CALLS_OVER_WS=true",
             "RPCSHIELD_UPSTREAM_TIMEOUT=2s",
             "RPCSHIELD_UPSTREAM_WS_TIMEOUT=2s",
             "RPCSHIELD_ADMIN_TOKEN=" + Admin.TOKEN,

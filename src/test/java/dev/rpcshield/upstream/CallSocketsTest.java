@@ -66,7 +66,7 @@ class CallSocketsTest {
           exchange.close();
         });
     server.start();
-    use(Map.of());
+    use(Map.of("rpcshield.upstream.u1.calls-over-ws", "true"));
   }
 
   @AfterEach
@@ -76,7 +76,10 @@ class CallSocketsTest {
     server.stop(0);
   }
 
-  /** A network of upstream u1 (HTTP and WebSocket) on chain 1, with {@code more} settings. */
+  /**
+   * A network of upstream u1 (HTTP and WebSocket) on chain 1, with {@code more} settings (calls go
+   * over the WebSocket only with calls-over-ws=true).
+   */
   private void use(Map<String, String> more) {
     Map<String, String> v = new HashMap<>();
     v.put("rpcshield.upstreams", "u1=http://127.0.0.1:" + server.getAddress().getPort());
@@ -198,19 +201,26 @@ class CallSocketsTest {
   }
 
   @Test
-  void submissionsBatchesAndUpstreamsThatOptOutOrForwardTheCallersAddressStayOnHttp() {
+  void byDefaultAndForSubmissionsAndUpstreamsThatForwardTheCallersAddressCallsStayOnHttp() {
     byte[] tx =
         "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_sendRawTransaction\",\"params\":[\"0x00\"]}"
             .getBytes(StandardCharsets.UTF_8);
     calls.send(u1(), tx, TIMEOUT, null, true).join();
     assertEquals(0, webSockets.attempts.get(), "only sendCall uses the connection");
-    for (String key : List.of("calls-over-ws", "forward-client-ip")) {
+    List<Map<String, String>> settings =
+        List.of(
+            Map.of(),
+            Map.of("rpcshield.upstream.u1.calls-over-ws", "false"),
+            Map.of(
+                "rpcshield.upstream.u1.calls-over-ws", "true",
+                "rpcshield.upstream.u1.forward-client-ip", "true"));
+    for (Map<String, String> more : settings) {
       calls.close();
-      use(Map.of("rpcshield.upstream.u1." + key, key.equals("calls-over-ws") ? "false" : "true"));
+      use(more);
       for (long id = 1; id < 4; id++) {
-        assertEquals("http", result(call(id)), key);
+        assertEquals("http", result(call(id)), more.toString());
       }
-      assertEquals(0, webSockets.attempts.get(), key);
+      assertEquals(0, webSockets.attempts.get(), more.toString());
     }
   }
 
@@ -221,6 +231,7 @@ class CallSocketsTest {
     Map<String, String> v = new HashMap<>();
     v.put("rpcshield.upstreams", "u1=http://127.0.0.1:" + server.getAddress().getPort());
     v.put("rpcshield.upstreams.ws", "u1=ws://127.0.0.1:10");
+    v.put("rpcshield.upstream.u1.calls-over-ws", "true");
     v.put("rpcshield.chain-id", "1");
     network.apply(
         network.plan(NetworksConfig.read(new Settings(new MapConfig(v))).networks().get(0)));
