@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.rpcshield.config.Settings;
+import dev.rpcshield.testing.Eventually;
 import dev.rpcshield.testing.MapConfig;
 import dev.rpcshield.testing.MutableClock;
 import dev.rpcshield.upstream.UpstreamTransport.UpstreamException;
@@ -180,7 +181,10 @@ class CallSocketsTest {
     webSockets.silent = true;
     CompletableFuture<byte[]> unanswered = call(2, Duration.ofMillis(200));
     assertEquals(UpstreamFailure.Kind.TIMEOUT, failure(unanswered).kind());
-    assertTrue(webSockets.last().aborted, "nothing came back for the whole timeout");
+    // The deadline gives the connection up right after it completes the call, on its own thread.
+    Eventually.within(
+            Duration.ofSeconds(5), "the connection silent for the whole timeout is given up")
+        .until(() -> webSockets.last().aborted);
     assertEquals("http", calls.way(u1()));
     webSockets.silent = false;
     assertEquals("http", result(call(3)));
