@@ -2,6 +2,7 @@ package dev.rpcshield.account;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.rpcshield.config.Current;
+import dev.rpcshield.config.DirectBean;
 import dev.rpcshield.ratewatch.HighRateFlags;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -26,7 +27,7 @@ import java.util.logging.Logger;
  * statements are bounded to its 2 s, so a slow database gives the connections back.
  */
 @ApplicationScoped
-public class Accounts {
+public class Accounts extends DirectBean {
   private static final Logger LOG = Logger.getLogger(Accounts.class.getName());
 
   @Inject Current<AccountsConfig> config;

@@ -1,5 +1,6 @@
 package dev.rpcshield.http;
 
+import dev.rpcshield.config.DirectBean;
 import dev.rpcshield.identity.Caller;
 import dev.rpcshield.identity.TrustedProxies;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,7 +15,7 @@ import java.util.Base64;
  * passes); and the {@code Origin} and {@code User-Agent} the key's allowlists check.
  */
 @ApplicationScoped
-public class CallerResolver {
+public class CallerResolver extends DirectBean {
 
   public Caller resolve(Arrival req, String pathKey, TrustedProxies proxies) {
     String ip = proxies.clientIp(req.remoteAddr(), req.header("X-Forwarded-For"));

@@ -1,5 +1,6 @@
 package dev.rpcshield.http;
 
+import dev.rpcshield.config.DirectBean;
 import dev.rpcshield.telemetry.MetricNames;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,7 +21,7 @@ import org.eclipse.microprofile.metrics.MetricRegistry;
  * since the last one.
  */
 @ApplicationScoped
-public class ClientAborts {
+public class ClientAborts extends DirectBean {
   private static final Logger LOG = Logger.getLogger(ClientAborts.class.getName());
   private static final Duration LOG_EVERY = Duration.ofMinutes(1);
 

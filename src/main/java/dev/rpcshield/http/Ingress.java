@@ -1,6 +1,7 @@
 package dev.rpcshield.http;
 
 import dev.rpcshield.config.Current;
+import dev.rpcshield.config.DirectBean;
 import dev.rpcshield.config.Generation;
 import dev.rpcshield.identity.Caller;
 import dev.rpcshield.jsonrpc.Refusal;
@@ -15,6 +16,7 @@ import dev.rpcshield.telemetry.RequestIds;
 import dev.rpcshield.upstream.Network;
 import dev.rpcshield.upstream.Upstreams;
 import dev.rpcshield.ws.SocketSettings;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.LinkedHashMap;
@@ -31,7 +33,7 @@ import java.util.Map;
  * body cap and the handshake's origins from it, as the pipeline then does for everything else.
  */
 @ApplicationScoped
-public class Ingress {
+public class Ingress extends DirectBean {
   /** The most characters of an unknown network's name an error repeats. */
   static final int SHOWN_NAME = 64;
 
@@ -40,6 +42,15 @@ public class Ingress {
   @Inject Admission admission;
   @Inject Refusals refusals;
   @Inject Current<Generation> generations;
+
+  /** Reaches its collaborators without their client proxies ({@link DirectBean}). */
+  @PostConstruct
+  void direct() {
+    upstreams = DirectBean.of(upstreams);
+    callers = DirectBean.of(callers);
+    admission = DirectBean.of(admission);
+    refusals = DirectBean.of(refusals);
+  }
 
   /** What came of a request's entry; its headers go on every answer to it. */
   public sealed interface Entry permits Admitted, Refused {

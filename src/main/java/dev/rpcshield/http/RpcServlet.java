@@ -1,6 +1,7 @@
 package dev.rpcshield.http;
 
 import dev.rpcshield.config.Current;
+import dev.rpcshield.config.DirectBean;
 import dev.rpcshield.config.Generation;
 import dev.rpcshield.jsonrpc.Refusal;
 import dev.rpcshield.jsonrpc.RpcError;
@@ -54,6 +55,15 @@ public class RpcServlet extends HttpServlet {
   @Inject transient Current<Generation> generations;
 
   private final transient ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
+
+  /** Reaches the gateway's parts without their client proxies ({@link DirectBean}). */
+  @Override
+  public void init() {
+    pipeline = DirectBean.of(pipeline);
+    ingress = DirectBean.of(ingress);
+    sockets = DirectBean.of(sockets);
+    aborts = DirectBean.of(aborts);
+  }
 
   @Override
   public void destroy() {

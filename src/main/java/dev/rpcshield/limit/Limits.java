@@ -1,6 +1,7 @@
 package dev.rpcshield.limit;
 
 import dev.rpcshield.config.Current;
+import dev.rpcshield.config.DirectBean;
 import dev.rpcshield.identity.AccountView;
 import dev.rpcshield.identity.Caller;
 import jakarta.annotation.PostConstruct;
@@ -19,7 +20,7 @@ import java.util.List;
  * names keep their case when set from the environment.
  */
 @ApplicationScoped
-public class Limits {
+public class Limits extends DirectBean {
   /** Members of concurrent requests charged in one Redis script call at most. */
   static final int BATCH_MEMBERS = 256;
 

@@ -1,6 +1,7 @@
 package dev.rpcshield.limit;
 
 import dev.rpcshield.config.Current;
+import dev.rpcshield.config.DirectBean;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,7 +29,7 @@ import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
  * dev.rpcshield.limit.SharedRedis/call/Bulkhead/value=128}).
  */
 @ApplicationScoped
-public class SharedRedis {
+public class SharedRedis extends DirectBean {
   private static final Logger LOG = Logger.getLogger(SharedRedis.class.getName());
 
   /** Whether the last decision came from Redis or from this instance's fallback. */

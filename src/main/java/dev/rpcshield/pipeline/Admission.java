@@ -4,11 +4,13 @@ import dev.rpcshield.account.Accounts;
 import dev.rpcshield.account.ApiKeys;
 import dev.rpcshield.account.DatabaseUnavailableException;
 import dev.rpcshield.account.KeyDirectory;
+import dev.rpcshield.config.DirectBean;
 import dev.rpcshield.identity.AccountView;
 import dev.rpcshield.identity.Caller;
 import dev.rpcshield.jsonrpc.Refusal;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -27,8 +29,14 @@ import org.eclipse.microprofile.faulttolerance.exceptions.FaultToleranceExceptio
  * {@code secret}, {@code allowlist} or {@code network}) that the caller records.
  */
 @ApplicationScoped
-public class Admission {
+public class Admission extends DirectBean {
   @Inject Accounts accounts;
+
+  /** Reaches its collaborators without their client proxies ({@link DirectBean}). */
+  @PostConstruct
+  void direct() {
+    accounts = DirectBean.of(accounts);
+  }
 
   /**
    * The admitted caller, or the refusal (null when admitted) with the caller it counts against:

@@ -1,6 +1,7 @@
 package dev.rpcshield.pipeline;
 
 import dev.rpcshield.allowlist.Allowlists;
+import dev.rpcshield.config.DirectBean;
 import dev.rpcshield.identity.AccountView;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcError;
@@ -8,6 +9,7 @@ import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.sender.InvalidTransactionException;
 import dev.rpcshield.sender.SenderConfig;
 import dev.rpcshield.sender.SenderThrottle;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Map;
@@ -20,7 +22,7 @@ import java.util.Map;
  * {@code allowlist}; a transaction that cannot be decoded is {@code invalid-transaction}.
  */
 @ApplicationScoped
-public class Allowlisting {
+public class Allowlisting extends DirectBean {
   private static final Map<String, String> SHOWN =
       Map.of(
           "origins", "origin",
@@ -30,6 +32,12 @@ public class Allowlisting {
           "contracts", "contract");
 
   @Inject SenderThrottle senders;
+
+  /** Reaches its collaborators without their client proxies ({@link DirectBean}). */
+  @PostConstruct
+  void direct() {
+    senders = DirectBean.of(senders);
+  }
 
   /** The error for a refusal by {@code list} (a name in {@link Allowlists#NAMES}). */
   public static RpcError refusal(String list) {

@@ -10,6 +10,7 @@ import dev.rpcshield.cache.RealtimeCacheStore;
 import dev.rpcshield.cache.RedisCacheStore;
 import dev.rpcshield.cache.ResponseCache;
 import dev.rpcshield.config.Current;
+import dev.rpcshield.config.DirectBean;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.limit.SharedRedis;
 import dev.rpcshield.telemetry.CacheMetrics;
@@ -31,7 +32,7 @@ import java.util.logging.Logger;
  * chain reads and fills them; pricing asks here what a hit costs.
  */
 @ApplicationScoped
-public class Caching {
+public class Caching extends DirectBean {
   private static final Logger LOG = Logger.getLogger(Caching.class.getName());
 
   @Inject Current<CacheConfig> current;
@@ -43,6 +44,9 @@ public class Caching {
 
   @PostConstruct
   void build() {
+    upstreams = DirectBean.of(upstreams);
+    redis = DirectBean.of(redis);
+    metrics = DirectBean.of(metrics);
     // The stores and their sizes are built once: those keys need a restart (docs/configuration.md).
     CacheConfig config = current.get();
     if (!config.enabled()) {

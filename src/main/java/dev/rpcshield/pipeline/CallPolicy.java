@@ -1,5 +1,6 @@
 package dev.rpcshield.pipeline;
 
+import dev.rpcshield.config.DirectBean;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
@@ -12,7 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  * answered here with {@code []} (a gateway holds no accounts).
  */
 @ApplicationScoped
-public class CallPolicy {
+public class CallPolicy extends DirectBean {
   public Verdict check(RequestContext ctx, RpcCall call) {
     String method = call.method();
     GatewayConfig config = ctx.config(GatewayConfig.class);

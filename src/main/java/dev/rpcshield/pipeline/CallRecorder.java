@@ -1,7 +1,9 @@
 package dev.rpcshield.pipeline;
 
+import dev.rpcshield.config.DirectBean;
 import dev.rpcshield.jsonrpc.Refusal;
 import dev.rpcshield.telemetry.RequestMetrics;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -12,10 +14,18 @@ import java.util.List;
  * time, and hands every member's refusal (a stage's or the outbound call's) to {@link Refusals}.
  */
 @ApplicationScoped
-public class CallRecorder {
+public class CallRecorder extends DirectBean {
   @Inject RequestMetrics metrics;
   @Inject CallPolicy policy;
   @Inject Refusals refusals;
+
+  /** Reaches its collaborators without their client proxies ({@link DirectBean}). */
+  @PostConstruct
+  void direct() {
+    metrics = DirectBean.of(metrics);
+    policy = DirectBean.of(policy);
+    refusals = DirectBean.of(refusals);
+  }
 
   public void record(RequestContext ctx, List<MemberOutcome> members, Duration took) {
     String identity = ctx.caller().identityType();

@@ -1,6 +1,7 @@
 package dev.rpcshield.pipeline;
 
 import dev.rpcshield.account.Accounts;
+import dev.rpcshield.config.DirectBean;
 import dev.rpcshield.identity.Caller;
 import dev.rpcshield.jsonrpc.Refusal;
 import dev.rpcshield.jsonrpc.RpcError;
@@ -9,6 +10,7 @@ import dev.rpcshield.limit.Decision;
 import dev.rpcshield.limit.Limits;
 import dev.rpcshield.limit.Rule;
 import dev.rpcshield.telemetry.RequestMetrics;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -23,11 +25,19 @@ import java.util.List;
  * monthly}, {@code method-rate}, {@code sender}). A refused member costs nothing.
  */
 @ApplicationScoped
-public class Charging {
+public class Charging extends DirectBean {
   @Inject Limits limits;
   @Inject Accounts accounts;
   @Inject RequestMetrics metrics;
   @Inject Clock clock;
+
+  /** Reaches its collaborators without their client proxies ({@link DirectBean}). */
+  @PostConstruct
+  void direct() {
+    limits = DirectBean.of(limits);
+    accounts = DirectBean.of(accounts);
+    metrics = DirectBean.of(metrics);
+  }
 
   /** One verdict per member, in order; each member's decision is recorded on it. */
   public List<Verdict> charge(RequestContext ctx, List<MemberOutcome> members) {

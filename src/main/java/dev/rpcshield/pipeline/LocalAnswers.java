@@ -1,8 +1,10 @@
 package dev.rpcshield.pipeline;
 
+import dev.rpcshield.config.DirectBean;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.upstream.SubscriptionCaps;
 import dev.rpcshield.upstream.Subscriptions;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -11,8 +13,14 @@ import jakarta.inject.Inject;
  * eth_unsubscribe}, served from the shared upstream WebSocket with gateway-issued ids.
  */
 @ApplicationScoped
-public class LocalAnswers {
+public class LocalAnswers extends DirectBean {
   @Inject Subscriptions subscriptions;
+
+  /** Reaches its collaborators without their client proxies ({@link DirectBean}). */
+  @PostConstruct
+  void direct() {
+    subscriptions = DirectBean.of(subscriptions);
+  }
 
   public Verdict answer(Request request, RpcCall call) {
     return switch (call.method()) {

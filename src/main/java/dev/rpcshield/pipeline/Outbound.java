@@ -2,6 +2,7 @@ package dev.rpcshield.pipeline;
 
 import dev.rpcshield.cache.CacheConfig;
 import dev.rpcshield.cache.ResponseCache;
+import dev.rpcshield.config.DirectBean;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.logs.LogsConfig;
 import dev.rpcshield.logs.LogsSplitter;
@@ -14,6 +15,7 @@ import dev.rpcshield.upstream.chain.Exchange;
 import dev.rpcshield.upstream.chain.LogsSplitLink;
 import dev.rpcshield.upstream.chain.Outcome;
 import dev.rpcshield.upstream.chain.UpstreamCall;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -28,8 +30,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * settings); when either changes the next request gets a new one.
  */
 @ApplicationScoped
-public class Outbound {
+public class Outbound extends DirectBean {
   @Inject Caching caching;
+
+  /** Reaches its collaborators without their client proxies ({@link DirectBean}). */
+  @PostConstruct
+  void direct() {
+    caching = DirectBean.of(caching);
+  }
 
   /** A network's chain and what it was built from. */
   private record Built(

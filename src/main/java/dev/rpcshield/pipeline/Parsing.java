@@ -1,5 +1,6 @@
 package dev.rpcshield.pipeline;
 
+import dev.rpcshield.config.DirectBean;
 import dev.rpcshield.config.Memo;
 import dev.rpcshield.jsonrpc.ParsedBody;
 import dev.rpcshield.jsonrpc.Refusal;
@@ -13,7 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  * the request's configuration, read into members that keep the client's own bytes.
  */
 @ApplicationScoped
-public class Parsing {
+public class Parsing extends DirectBean {
   private final Memo<GatewayConfig, RpcParser> parsers =
       new Memo<>(c -> new RpcParser(c.parseLimits()));
 

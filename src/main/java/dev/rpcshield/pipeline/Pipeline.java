@@ -1,5 +1,6 @@
 package dev.rpcshield.pipeline;
 
+import dev.rpcshield.config.DirectBean;
 import dev.rpcshield.jsonrpc.Refusal;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcError;
@@ -29,7 +30,7 @@ import java.util.concurrent.CompletionStage;
  * the one it began with.
  */
 @ApplicationScoped
-public class Pipeline {
+public class Pipeline extends DirectBean {
   private Parsing parsing;
   private CallPolicy policy;
   private Allowlisting allowlists;
@@ -55,16 +56,17 @@ public class Pipeline {
       Outbound outbound,
       Replies replies,
       CallRecorder recorder) {
-    this.parsing = parsing;
-    this.policy = policy;
-    this.allowlists = allowlists;
-    this.pricing = pricing;
-    this.charging = charging;
-    this.local = local;
-    this.caching = caching;
-    this.outbound = outbound;
-    this.replies = replies;
-    this.recorder = recorder;
+    this.parsing = DirectBean.of(parsing);
+    this.policy = DirectBean.of(policy);
+    this.allowlists = DirectBean.of(allowlists);
+    this.pricing = DirectBean.of(pricing);
+    this.charging = DirectBean.of(charging);
+    this.local = DirectBean.of(local);
+    this.caching = DirectBean.of(caching);
+    this.outbound = DirectBean.of(outbound);
+    this.replies = DirectBean.of(replies);
+    this.recorder = DirectBean.of(recorder);
+    redis = DirectBean.of(redis);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.rpcshield.pipeline;
 
+import dev.rpcshield.config.DirectBean;
 import dev.rpcshield.identity.Caller;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcError;
@@ -12,6 +13,7 @@ import dev.rpcshield.sender.SenderConfig;
 import dev.rpcshield.sender.SenderThrottle;
 import dev.rpcshield.sender.SignedTransaction;
 import dev.rpcshield.upstream.Network;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -24,9 +26,16 @@ import java.util.List;
  * it never reaches an upstream.
  */
 @ApplicationScoped
-public class Pricing {
+public class Pricing extends DirectBean {
   @Inject Limits limits;
   @Inject SenderThrottle senders;
+
+  /** Reaches its collaborators without their client proxies ({@link DirectBean}). */
+  @PostConstruct
+  void direct() {
+    limits = DirectBean.of(limits);
+    senders = DirectBean.of(senders);
+  }
 
   /** Prices the member's call on the request's network, or refuses it as invalid. */
   public Verdict price(RequestContext ctx, MemberOutcome member) {

@@ -1,10 +1,12 @@
 package dev.rpcshield.pipeline;
 
+import dev.rpcshield.config.DirectBean;
 import dev.rpcshield.identity.Caller;
 import dev.rpcshield.jsonrpc.Refusal;
 import dev.rpcshield.ratewatch.Ratewatch;
 import dev.rpcshield.telemetry.EventLog;
 import dev.rpcshield.telemetry.RequestMetrics;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -15,9 +17,16 @@ import jakarta.inject.Inject;
  * handshake refusals come from the ingress, a body's from {@link CallRecorder} once it is answered.
  */
 @ApplicationScoped
-public class Refusals {
+public class Refusals extends DirectBean {
   @Inject RequestMetrics metrics;
   @Inject Ratewatch ratewatch;
+
+  /** Reaches its collaborators without their client proxies ({@link DirectBean}). */
+  @PostConstruct
+  void direct() {
+    metrics = DirectBean.of(metrics);
+    ratewatch = DirectBean.of(ratewatch);
+  }
 
   /**
    * Records one refusal.

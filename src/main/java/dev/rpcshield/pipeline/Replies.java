@@ -1,5 +1,6 @@
 package dev.rpcshield.pipeline;
 
+import dev.rpcshield.config.DirectBean;
 import dev.rpcshield.jsonrpc.Refusal;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcWriter;
@@ -15,7 +16,7 @@ import java.util.List;
  * the first refused one's.
  */
 @ApplicationScoped
-public class Replies {
+public class Replies extends DirectBean {
   private static final byte[] EMPTY = new byte[0];
 
   public GatewayReply assemble(boolean batch, List<MemberOutcome> members) {

@@ -1,6 +1,7 @@
 package dev.rpcshield.ratewatch;
 
 import dev.rpcshield.config.Current;
+import dev.rpcshield.config.DirectBean;
 import dev.rpcshield.identity.Caller;
 import dev.rpcshield.limit.SharedRedis;
 import jakarta.annotation.PostConstruct;
@@ -37,7 +38,7 @@ import java.util.logging.Logger;
  * the window itself.
  */
 @ApplicationScoped
-public class Ratewatch {
+public class Ratewatch extends DirectBean {
   /** One sync at a time; a lock, not a monitor, as it waits on Redis. */
   private final ReentrantLock syncing = new ReentrantLock();
 

@@ -1,5 +1,6 @@
 package dev.rpcshield.sender;
 
+import dev.rpcshield.config.DirectBean;
 import dev.rpcshield.config.Memo;
 import dev.rpcshield.limit.Rule;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * the stage that asks.
  */
 @ApplicationScoped
-public class SenderThrottle {
+public class SenderThrottle extends DirectBean {
   private final Memo<SenderConfig, Decoders> decoders = new Memo<>(Decoders::new);
 
   /** The decoders one sender configuration makes: the global one and one per network chain. */

@@ -1,5 +1,6 @@
 package dev.rpcshield.telemetry;
 
+import dev.rpcshield.config.DirectBean;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Map;
@@ -13,7 +14,7 @@ import org.eclipse.microprofile.metrics.Tag;
  * set) and configured networks appear.
  */
 @ApplicationScoped
-public class CacheMetrics {
+public class CacheMetrics extends DirectBean {
   @Inject MetricRegistry registry;
 
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();

@@ -1,5 +1,6 @@
 package dev.rpcshield.telemetry;
 
+import dev.rpcshield.config.DirectBean;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -18,7 +19,7 @@ import org.eclipse.microprofile.metrics.Timer;
  * types, networks and upstream names, never keys or addresses.
  */
 @ApplicationScoped
-public class RequestMetrics {
+public class RequestMetrics extends DirectBean {
   @Inject MetricRegistry registry;
 
   /**

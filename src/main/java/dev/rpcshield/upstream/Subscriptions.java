@@ -1,5 +1,6 @@
 package dev.rpcshield.upstream;
 
+import dev.rpcshield.config.DirectBean;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
@@ -30,7 +31,7 @@ import java.util.logging.Logger;
  * are lost (a gap, not a duplicate).
  */
 @ApplicationScoped
-public class Subscriptions {
+public class Subscriptions extends DirectBean {
   private static final Logger LOG = Logger.getLogger(Subscriptions.class.getName());
 
   @Inject Upstreams upstreams;

@@ -1,6 +1,7 @@
 package dev.rpcshield.upstream;
 
 import dev.rpcshield.config.Current;
+import dev.rpcshield.config.DirectBean;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,7 +33,7 @@ import java.util.logging.Logger;
  * upstreams out and checks every upstream's chain id.
  */
 @ApplicationScoped
-public class Upstreams {
+public class Upstreams extends DirectBean {
   /** One reconciliation at a time; a lock, not a monitor, as it waits on chain checks. */
   private final ReentrantLock reconciling = new ReentrantLock();
 

@@ -1,6 +1,7 @@
 package dev.rpcshield.ws;
 
 import dev.rpcshield.config.Current;
+import dev.rpcshield.config.DirectBean;
 import dev.rpcshield.config.Generation;
 import dev.rpcshield.identity.Caller;
 import dev.rpcshield.jsonrpc.Refusal;
@@ -38,7 +39,7 @@ import org.eclipse.microprofile.metrics.MetricRegistry;
  * request of its own, under the generation in effect when it arrives.
  */
 @ApplicationScoped
-public class SocketUpgrade {
+public class SocketUpgrade extends DirectBean {
   @Inject Pipeline pipeline;
   @Inject Current<Generation> generations;
   @Inject Subscriptions subscriptions;
@@ -52,6 +53,10 @@ public class SocketUpgrade {
 
   @PostConstruct
   void init() {
+    pipeline = DirectBean.of(pipeline);
+    subscriptions = DirectBean.of(subscriptions);
+    metrics = DirectBean.of(metrics);
+    limits = DirectBean.of(limits);
     pinger =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("rpcshield-ws-ping").unstarted(r));
