@@ -1,5 +1,6 @@
 package dev.rpcshield.upstream;
 
+import dev.rpcshield.upstream.UpstreamFailure.Kind;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -22,8 +23,9 @@ import java.util.logging.Logger;
  * only once it answered the network's eth_chainId (when the network names a chain). One that is
  * lost or refused is made again by a later call, at least {@link #FIRST_RETRY} after the attempt
  * before, the pause doubling up to {@link #LAST_RETRY} while the attempts keep failing. A call that
- * times out has the connection pinged, and a connection silent for a whole call timeout is given
- * up.
+ * times out has the connection pinged, or given up when nothing at all came on it for that whole
+ * timeout. A connection that is lost fails the calls waiting on it, each as a broken connection
+ * (counted against the upstream's breaker, retried where retries are left).
  */
 final class CallSockets implements UpstreamTransport {
   private static final Logger LOG = Logger.getLogger(CallSockets.class.getName());
@@ -36,6 +38,7 @@ final class CallSockets implements UpstreamTransport {
   private final UpstreamDialer dialer;
   private final Clock clock;
   private final Map<Upstream, Line> lines = new ConcurrentHashMap<>();
+  private volatile boolean closed;
 
   CallSockets(Network network, HttpUpstreamTransport http, HttpClient client, Clock clock) {
     this.network = network;
@@ -57,21 +60,21 @@ final class CallSockets implements UpstreamTransport {
     if (socket == null) {
       return http.send(upstream, payload, timeout, clientIp, false);
     }
-    return http.withDeadline(
-        socket.call(id, payload),
-        timeout,
-        () -> {
-          if (socket.forget(id)) {
-            socket.heartbeat(timeout);
-          }
-        });
+    CompletableFuture<byte[]> answer =
+        http.withDeadline(socket.call(id, payload), timeout, () -> socket.forget(id));
+    answer.whenComplete((body, failed) -> {
+      if (failed != null && UpstreamException.of(failed).failure().kind() == Kind.TIMEOUT) {
+        socket.heartbeat(timeout);
+      }
+    });
+    return answer;
   }
 
   /** The upstream's connection for calls when it is up, else null (and an attempt under way). */
   private UpstreamSocket socket(Upstream upstream) {
     UpstreamSettings s = upstream.settings();
     URI url =
-        s.callsOverWebSocket() && !s.forwardClientIp()
+        s.callsOverWebSocket() && !s.forwardClientIp() && !upstream.removed() && !closed
             ? network.webSocketUpstreams().get(upstream.name())
             : null;
     Line line = lines.get(upstream);
@@ -86,6 +89,9 @@ final class CallSockets implements UpstreamTransport {
     }
     Line fresh = new Line(upstream.name(), url);
     Line raced = lines.putIfAbsent(upstream, fresh);
+    if (raced == null && (closed || upstream.removed()) && lines.remove(upstream, fresh)) {
+      return null; // retired or closed meanwhile: no connection is made for it
+    }
     return (raced == null ? fresh : raced).ready();
   }
 
@@ -97,17 +103,26 @@ final class CallSockets implements UpstreamTransport {
     }
   }
 
-  /** Closes every connection. */
+  /** Closes every connection; none is made after. */
   void close() {
-    lines.values().forEach(Line::close);
-    lines.clear();
+    closed = true;
+    for (Upstream u : lines.keySet()) {
+      retire(u);
+    }
   }
 
   /** How single calls reach {@code upstream} now: {@code websocket} or {@code http}. */
   String way(Upstream upstream) {
+    UpstreamSettings s = upstream.settings();
     Line line = lines.get(upstream);
     UpstreamSocket socket = line == null ? null : line.socket;
-    return socket != null && socket.isOpen() ? "websocket" : "http";
+    boolean open =
+        socket != null
+            && socket.isOpen()
+            && s.callsOverWebSocket()
+            && !s.forwardClientIp()
+            && line.url.equals(network.webSocketUpstreams().get(upstream.name()));
+    return open ? "websocket" : "http";
   }
 
   /** One upstream's connection for calls, and the attempts at it. */

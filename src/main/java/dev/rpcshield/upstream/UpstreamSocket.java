@@ -146,6 +146,9 @@ public final class UpstreamSocket {
       answer.completeExceptionally(new IOException(name + " connection closed"));
     } else if (pending.putIfAbsent(id, answer) != null) {
       answer.completeExceptionally(new IOException(name + ": id " + id + " already in flight"));
+    } else if (closed && pending.remove(id, answer)) {
+      // closed while the call was being added: closedBy may have failed the others before it
+      answer.completeExceptionally(new IOException(name + " connection closed"));
     } else {
       enqueue(id, new String(payload, StandardCharsets.UTF_8));
     }
@@ -237,8 +240,12 @@ public final class UpstreamSocket {
     }
     closed = true;
     IOException gone = new IOException(name + ": " + reason);
-    pending.values().forEach(f -> f.completeExceptionally(gone));
-    pending.clear();
+    for (Long id : pending.keySet()) {
+      CompletableFuture<byte[]> f = pending.remove(id);
+      if (f != null) {
+        f.completeExceptionally(gone);
+      }
+    }
     listener.onClosed(this, reason);
   }
 

@@ -12,8 +12,9 @@ import java.net.http.HttpClient;
  * runs each task where it is handed over: what an upstream sends is read, dispatched and its answer
  * completed on the selector thread, with no hand-off to a pool thread per message (which cost calls
  * over a WebSocket more than their HTTP exchange saved: bench/results/2026-12-06-ws-calls-ab.md).
- * Nothing that runs there waits for another thread; the one network call made there is a Redis
- * response cache's write of an answer, as on the HTTP clients' I/O threads.
+ * As on the HTTP clients' I/O threads, a completed call's way back runs there: its answer is
+ * written to an HTTP client from there when it is small (up to 64 KiB; larger ones from a virtual
+ * thread), and a Redis response cache stores it there.
  */
 @ApplicationScoped
 public class WebSocketClients {

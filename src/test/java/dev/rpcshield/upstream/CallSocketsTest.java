@@ -191,6 +191,34 @@ class CallSocketsTest {
   }
 
   @Test
+  void aCancelledCallLeavesAQuietConnectionAlone() throws Exception {
+    call(1).join();
+    webSockets.silent = true;
+    Thread.sleep(100); // nothing comes on the connection for longer than the next call's timeout
+    CompletableFuture<byte[]> lostHedge = call(2, Duration.ofMillis(50));
+    lostHedge.cancel(true);
+    assertFalse(webSockets.last().aborted, "a hedge that lost is no sign of a dead connection");
+    assertEquals("websocket", calls.way(u1()));
+  }
+
+  @Test
+  void anUpstreamThatLeftOrAClosedTransportGetsNoConnection() {
+    call(1).join();
+    ScriptedUpstreams.Connection first = webSockets.last();
+    u1().remove();
+    assertEquals("http", result(call(2)));
+    assertTrue(first.aborted, "its connection closed");
+    assertEquals(1, webSockets.attempts.get(), "and none made again");
+
+    use(Map.of("rpcshield.upstream.u1.calls-over-ws", "true"));
+    calls.close();
+    assertEquals("http", result(call(3)));
+    clock.advance(Duration.ofSeconds(5));
+    assertEquals("http", result(call(4)));
+    assertEquals(1, webSockets.attempts.get(), "a closed transport makes no connection");
+  }
+
+  @Test
   void aMessageOverTheSizeCapGivesTheConnectionUpAndTheCallFailsAsTheConnectionsFault() {
     call(1).join();
     webSockets.silent = true;
