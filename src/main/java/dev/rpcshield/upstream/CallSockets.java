@@ -70,13 +70,20 @@ final class CallSockets implements UpstreamTransport {
     return answer;
   }
 
+  /**
+   * Where calls to {@code upstream} should go over a WebSocket now, or null when they go over HTTP
+   * (not configured so, forwarding the caller's address, removed, or this transport closed).
+   */
+  private URI webSocketFor(Upstream upstream) {
+    UpstreamSettings s = upstream.settings();
+    return s.callsOverWebSocket() && !s.forwardClientIp() && !upstream.removed() && !closed
+        ? network.webSocketUpstreams().get(upstream.name())
+        : null;
+  }
+
   /** The upstream's connection for calls when it is up, else null (and an attempt under way). */
   private UpstreamSocket socket(Upstream upstream) {
-    UpstreamSettings s = upstream.settings();
-    URI url =
-        s.callsOverWebSocket() && !s.forwardClientIp() && !upstream.removed() && !closed
-            ? network.webSocketUpstreams().get(upstream.name())
-            : null;
+    URI url = webSocketFor(upstream);
     Line line = lines.get(upstream);
     if (line != null && line.url.equals(url)) {
       return line.ready();
@@ -113,15 +120,9 @@ final class CallSockets implements UpstreamTransport {
 
   /** How single calls reach {@code upstream} now: {@code websocket} or {@code http}. */
   String way(Upstream upstream) {
-    UpstreamSettings s = upstream.settings();
     Line line = lines.get(upstream);
     UpstreamSocket socket = line == null ? null : line.socket;
-    boolean open =
-        socket != null
-            && socket.isOpen()
-            && s.callsOverWebSocket()
-            && !s.forwardClientIp()
-            && line.url.equals(network.webSocketUpstreams().get(upstream.name()));
+    boolean open = socket != null && socket.isOpen() && line.url.equals(webSocketFor(upstream));
     return open ? "websocket" : "http";
   }
 
@@ -134,10 +135,10 @@ final class CallSockets implements UpstreamTransport {
     /** The connection once made and checked; null before and after a loss. */
     volatile UpstreamSocket socket;
 
-    /** When the next attempt may start, in the clock's millis, and the pause after a failure. */
+    /** When the next attempt may start, and the pause after a failure, in the clock's millis. */
     private volatile long nextAttempt;
 
-    private volatile Duration pause = FIRST_RETRY;
+    private volatile long pause = FIRST_RETRY.toMillis();
     private volatile boolean closed;
 
     Line(String name, URI url) {
@@ -157,17 +158,15 @@ final class CallSockets implements UpstreamTransport {
     }
 
     private void connect() {
-      nextAttempt = clock.millis() + pause.toMillis();
+      nextAttempt = clock.millis() + pause;
       dialer
           .open(name, url, this)
           .whenComplete((made, failed) -> {
             if (failed != null) {
-              pause = min(pause.multipliedBy(2), LAST_RETRY);
+              pause = Math.min(pause * 2, LAST_RETRY.toMillis());
               LOG.fine(() -> "calls to " + name + " stay on HTTP: " + failed.getMessage());
-            } else if (closed) {
-              made.close();
             } else {
-              pause = FIRST_RETRY;
+              pause = FIRST_RETRY.toMillis();
               socket = made;
               if (closed) {
                 made.close();
@@ -201,9 +200,5 @@ final class CallSockets implements UpstreamTransport {
         }
       }
     }
-  }
-
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
   }
 }
