@@ -1,7 +1,8 @@
 // Sends each call once through viem's and through ethers' own JSON-RPC clients, as a dApp would,
-// and prints what the app sees of each refusal, as one JSON object: {viem: [...], ethers: [...]}.
+// and prints what the app sees of each (its result, or the error's code and message), as one JSON
+// object: {viem: [...], ethers: [...]}.
 //
-//   node dapp-refusals.mjs <node_modules dir> <gateway URL> '<JSON array of [method, params]>'
+//   node dapp-calls.mjs <node_modules dir> <gateway URL> '<JSON array of [method, params]>'
 import { createRequire } from "node:module";
 import path from "node:path";
 

@@ -58,6 +58,7 @@ public class UpstreamsResource {
               .add("requests", u.requests())
               .add("failures", u.failures())
               .add("hedges", u.hedges())
+              .add("disagreements", u.disagreements())
               .add("calls", network.callsGoOver(u))
               .add("lastFailure", u.breaker().lastFailure()));
     }

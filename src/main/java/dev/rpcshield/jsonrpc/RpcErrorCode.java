@@ -24,7 +24,8 @@ public enum RpcErrorCode {
   UNAUTHORIZED(-32030, 401, "unauthorized"),
   FORBIDDEN(-32031, 403, "forbidden"),
   ACCOUNTS_UNAVAILABLE(-32032, 503, "the API key cannot be checked now"),
-  NOT_ALLOWLISTED(-32033, 403, "refused by the API key's allowlist", true);
+  NOT_ALLOWLISTED(-32033, 403, "refused by the API key's allowlist", true),
+  UPSTREAMS_DISAGREE(-32041, 502, "upstreams disagree");
 
   private final int code;
   private final int httpStatus;

@@ -11,7 +11,9 @@ import jakarta.inject.Inject;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.MetricID;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
@@ -56,6 +58,18 @@ public class Gauges {
   void watch(Upstream u, Network n) {
     Tag[] tags = tags(u, n);
     UPSTREAM_GAUGES.forEach((name, read) -> gauge(name, u, read, tags));
+    Map<String, Counter> disagreements = new ConcurrentHashMap<>();
+    u.onDisagreement(method ->
+        disagreements
+            .computeIfAbsent(
+                method,
+                m ->
+                    registry.counter(
+                        MetricNames.metadata(MetricNames.UPSTREAM_DISAGREEMENTS),
+                        tags[0],
+                        tags[1],
+                        new Tag("method", m)))
+            .inc());
   }
 
   /** Removes the gauges of an upstream a reload took away. */
@@ -64,6 +78,10 @@ public class Gauges {
     for (String name : UPSTREAM_GAUGES.keySet()) {
       registry.remove(new MetricID(name, tags));
     }
+    registry.removeMatching((id, metric) ->
+        id.getName().equals(MetricNames.UPSTREAM_DISAGREEMENTS)
+            && id.getTags().get("upstream").equals(u.name())
+            && id.getTags().get("network").equals(n.name()));
   }
 
   private static Tag[] tags(Upstream u, Network n) {

@@ -75,6 +75,11 @@ public final class UpstreamControl implements UpstreamControlMXBean {
   }
 
   @Override
+  public long getDisagreements() {
+    return upstream.disagreements();
+  }
+
+  @Override
   public double getLatencyMillis() {
     return upstream.latencyMillis();
   }

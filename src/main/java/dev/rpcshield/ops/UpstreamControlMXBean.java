@@ -31,6 +31,9 @@ public interface UpstreamControlMXBean {
   /** Hedged attempts started on this upstream because another was slow to answer. */
   long getHedges();
 
+  /** Its answers that differed from the one its peers agreed on (consensus), since start. */
+  long getDisagreements();
+
   double getLatencyMillis();
 
   String getLastFailure();

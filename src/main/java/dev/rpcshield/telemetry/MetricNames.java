@@ -24,6 +24,7 @@ public final class MetricNames {
   public static final String UPSTREAM_HEAD = "rpcshield.upstream.head";
   public static final String UPSTREAM_LAGGING = "rpcshield.upstream.lagging";
   public static final String UPSTREAM_WRONG_CHAIN = "rpcshield.upstream.wrong.chain";
+  public static final String UPSTREAM_DISAGREEMENTS = "rpcshield.upstream.disagreements";
   public static final String FLAGS_RAISED = "rpcshield.ratewatch.flags.raised";
   public static final String REDIS_FALLBACKS = "rpcshield.limiter.redis.fallbacks";
   public static final String CACHE_HITS = "rpcshield.cache.hits";
@@ -54,6 +55,9 @@ public final class MetricNames {
           Map.entry(
               UPSTREAM_WRONG_CHAIN,
               "1 while the upstream's eth_chainId is not its network's chain id, else 0"),
+          Map.entry(
+              UPSTREAM_DISAGREEMENTS,
+              "Answers of the upstream that differed from the one its peers agreed on, by method"),
           Map.entry(FLAGS_RAISED, "Accounts flagged as high-rate by ratewatch, since start"),
           Map.entry(
               REDIS_FALLBACKS, "Calls to the shared Redis store served from local state instead"),

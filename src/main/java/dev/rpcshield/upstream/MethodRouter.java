@@ -5,18 +5,21 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Maps a method to its upstream group: exact names first, then the longest matching prefix. */
-public final class MethodRouter {
-  private final UpstreamGroup fallback;
-  private final Map<String, UpstreamGroup> exact = new HashMap<>();
-  private final List<Map.Entry<String, UpstreamGroup>> prefixes = new ArrayList<>();
+/**
+ * Maps a method to its upstream group (or a group's settings): exact names first, then the longest
+ * matching prefix.
+ */
+public final class MethodRouter<G> {
+  private final G fallback;
+  private final Map<String, G> exact = new HashMap<>();
+  private final List<Map.Entry<String, G>> prefixes = new ArrayList<>();
 
-  public MethodRouter(UpstreamGroup fallback) {
+  public MethodRouter(G fallback) {
     this.fallback = fallback;
   }
 
   /** Routes methods (exact names, or prefixes ending in {@code *}) to a group. */
-  public void route(List<String> methods, UpstreamGroup group) {
+  public void route(List<String> methods, G group) {
     for (String m : methods) {
       if (m.endsWith("*")) {
         prefixes.add(Map.entry(m.substring(0, m.length() - 1), group));
@@ -27,12 +30,12 @@ public final class MethodRouter {
     }
   }
 
-  public UpstreamGroup groupFor(String method) {
-    UpstreamGroup g = exact.get(method);
+  public G groupFor(String method) {
+    G g = exact.get(method);
     if (g != null) {
       return g;
     }
-    for (Map.Entry<String, UpstreamGroup> p : prefixes) {
+    for (Map.Entry<String, G> p : prefixes) {
       if (method.startsWith(p.getKey())) {
         return p.getValue();
       }

@@ -2,6 +2,7 @@ package dev.rpcshield.upstream;
 
 import dev.rpcshield.telemetry.EventLog;
 import dev.rpcshield.upstream.chain.AttemptLink;
+import dev.rpcshield.upstream.chain.ConsensusLink;
 import dev.rpcshield.upstream.chain.FailoverLink;
 import dev.rpcshield.upstream.chain.GroupSplitLink;
 import dev.rpcshield.upstream.chain.HedgeLink;
@@ -69,7 +70,7 @@ public final class Network {
       NetworkConfig config,
       List<Upstream> upstreams,
       List<UpstreamGroup> groups,
-      MethodRouter router,
+      MethodRouter<UpstreamGroup> router,
       UpstreamCall dispatch) {}
 
   /**
@@ -133,22 +134,21 @@ public final class Network {
           new UpstreamGroup(
               g.name(), g.strategy(), g.upstreams().stream().map(byName::get).toList()));
     }
-    MethodRouter router = new MethodRouter(built.get(0));
+    MethodRouter<UpstreamGroup> router = new MethodRouter<>(built.get(0));
     for (int i = 1; i < built.size(); i++) {
       router.route(c.groups().get(i).methods(), built.get(i));
     }
     List<Upstream> upstreams = List.copyOf(byName.values());
-    UpstreamCall attempts =
-        new HedgeLink(
-            new FailoverLink(
-                new RetryLink(
-                    new AttemptLink(calls, c.classifier(), clock),
-                    timer,
-                    c.backoffBase(),
-                    c.backoffMax(),
-                    n -> ThreadLocalRandom.current().nextLong(n + 1))),
+    UpstreamCall retried =
+        new RetryLink(
+            new AttemptLink(calls, c.classifier(), clock),
             timer,
-            c.hedging());
+            c.backoffBase(),
+            c.backoffMax(),
+            n -> ThreadLocalRandom.current().nextLong(n + 1));
+    UpstreamCall attempts =
+        new ConsensusLink(
+            new HedgeLink(new FailoverLink(retried), timer, c.hedging()), retried, c.consensus());
     Routing routing =
         new Routing() {
           @Override
@@ -159,6 +159,11 @@ public final class Network {
           @Override
           public List<Upstream> order(UpstreamGroup group, BlockRequirement need) {
             return heads.arrange(group.order(), need);
+          }
+
+          @Override
+          public boolean alone(String method) {
+            return c.consensus().methods().contains(method);
           }
 
           @Override

@@ -3,6 +3,8 @@ package dev.rpcshield.upstream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * One upstream at run time: its settings, the caps that admit requests to it, and its health
@@ -16,6 +18,8 @@ public final class Upstream {
   private volatile boolean removed;
   private final Clock clock;
   private final UpstreamHealth health;
+  private final LongAdder disagreements = new LongAdder();
+  private volatile Consumer<String> disagreementListener = method -> {};
 
   /** An upstream whose chain is not checked. */
   public Upstream(UpstreamSettings settings, CircuitBreaker breaker, Clock clock) {
@@ -227,5 +231,21 @@ public final class Upstream {
 
   public double latencyMillis() {
     return health.latencyMillis();
+  }
+
+  /** Its answer to a call of {@code method} differed from the one its peers agreed on. */
+  public void disagreed(String method) {
+    disagreements.increment();
+    disagreementListener.accept(method);
+  }
+
+  /** Answers of its that differed from the agreed one, since start. */
+  public long disagreements() {
+    return disagreements.sum();
+  }
+
+  /** Who is told of each disagreement, with its method (the metrics). */
+  public void onDisagreement(Consumer<String> listener) {
+    this.disagreementListener = listener;
   }
 }

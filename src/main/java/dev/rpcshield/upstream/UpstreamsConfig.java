@@ -38,7 +38,8 @@ public record UpstreamsConfig(
     Map<String, URI> webSocketUpstreams,
     Duration webSocketTimeout,
     Hedging hedging,
-    Duration unresponsiveAfter) {
+    Duration unresponsiveAfter,
+    Consensus consensus) {
 
   /** Public endpoints used when no upstreams are configured, so a laptop run works at once. */
   public static final String PUBLIC_UPSTREAMS =
@@ -79,6 +80,23 @@ public record UpstreamsConfig(
   }
 
   /**
+   * Consensus: a call of one of {@code methods} is asked of {@code ask} upstreams at once and
+   * answered only when {@code agree} of them return the same result.
+   *
+   * @param methods exact method names (default none: consensus is off)
+   * @param ask upstreams asked at once (default 3)
+   * @param agree answers that must be equal (default 2)
+   */
+  public record Consensus(Set<String> methods, int ask, int agree) {
+    public Consensus {
+      methods = Set.copyOf(methods);
+    }
+
+    /** No call under consensus. */
+    public static final Consensus OFF = new Consensus(Set.of(), 3, 2);
+  }
+
+  /**
    * A group of upstreams and the methods routed to it.
    *
    * @param methods exact names or prefixes ending in {@code *}; empty for the default group
@@ -115,7 +133,8 @@ public record UpstreamsConfig(
         webSocketUpstreams(s),
         s.duration("rpcshield.upstream.ws.timeout", Duration.ofSeconds(10)),
         hedging(s),
-        unresponsiveAfter(s));
+        unresponsiveAfter(s),
+        consensus(s, groups));
   }
 
   /**
@@ -146,6 +165,45 @@ public record UpstreamsConfig(
     Settings.require(
         budget >= 0 && budget <= 100, "rpcshield.upstream.hedge.budget-percent", budget, "0-100");
     return new Hedging(maxExtra, min, max, budget);
+  }
+
+  /**
+   * Consensus settings: each method under it must be served by a group with at least {@code agree}
+   * upstreams, and transaction submissions never are (they are not sent twice to be compared).
+   */
+  private static Consensus consensus(Settings s, List<GroupSettings> groups) {
+    List<String> methods = s.list("rpcshield.consensus.methods", List.of());
+    int ask = s.integer("rpcshield.consensus.ask", 3);
+    int agree = s.integer("rpcshield.consensus.agree", 2);
+    Settings.require(ask >= 1, s.scoped("rpcshield.consensus.ask"), ask, "1 or more");
+    Settings.require(
+        agree >= 1 && agree <= ask,
+        s.scoped("rpcshield.consensus.agree"),
+        agree,
+        "1 to rpcshield.consensus.ask (" + ask + ")");
+    MethodRouter<GroupSettings> router = new MethodRouter<>(groups.get(0));
+    for (int i = 1; i < groups.size(); i++) {
+      router.route(groups.get(i).methods(), groups.get(i));
+    }
+    for (String m : methods) {
+      Settings.require(
+          !m.endsWith("*") && !m.equals("eth_sendRawTransaction"),
+          s.scoped("rpcshield.consensus.methods"),
+          m,
+          "method names (not prefixes), eth_sendRawTransaction excepted");
+      GroupSettings group = router.groupFor(m);
+      Settings.require(
+          group.upstreams().size() >= agree,
+          s.scoped("rpcshield.consensus.methods"),
+          m,
+          "methods served by a group of at least rpcshield.consensus.agree ("
+              + agree
+              + ") upstreams; group "
+              + group.name()
+              + " has "
+              + group.upstreams().size());
+    }
+    return new Consensus(Set.copyOf(methods), ask, agree);
   }
 
   private static Map<String, URI> webSocketUpstreams(Settings s) {

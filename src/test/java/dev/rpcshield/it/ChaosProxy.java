@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
 /**
  * A fault-injecting HTTP proxy in front of a real node, for the faults anvil cannot produce: it
  * forwards, or hangs, resets mid-body, answers 500/429/502, garbage, wrong batch ids, a provider
- * rate-limit error, or refuses connections. It records what reached it.
+ * rate-limit error, lies about balances and calls, or refuses connections. It records what reached
+ * it.
  */
 public final class ChaosProxy implements AutoCloseable {
 
@@ -47,13 +48,20 @@ public final class ChaosProxy implements AutoCloseable {
     /**
      * eth_getLogs over {@link #logsCap} blocks is refused as a provider does; the rest forwarded.
      */
-    LOGS_RANGE_CAP
+    LOGS_RANGE_CAP,
+    /**
+     * Forwards, but answers every eth_getBalance and eth_call with a result of its own making,
+     * {@code 0xdead} followed by its port in hex, so that two liars never tell the same lie.
+     */
+    LIE
   }
 
   private static final Pattern LOGS_RANGE =
       Pattern.compile("\"fromBlock\":\"0x([0-9a-f]+)\",\"toBlock\":\"0x([0-9a-f]+)\"");
 
   private static final Pattern ID = Pattern.compile("\"id\":(\\d+)");
+
+  private static final Pattern RESULT = Pattern.compile("\"result\":\"0x[0-9a-f]*\"");
 
   /** The gateway's own head poll: served like any request but counted apart, not recorded. */
   /** The watcher's chain check and probe, which a reset meant for a client's call must not take. */
@@ -304,6 +312,16 @@ public final class ChaosProxy implements AutoCloseable {
         // The fault itself: a slow upstream holds the request this long before answering.
         Thread.sleep(slowMillis);
         respond(out, 200, forward(body));
+      }
+      case LIE -> {
+        String answer = forward(body);
+        if (text.contains("\"eth_getBalance\"") || text.contains("\"eth_call\"")) {
+          answer =
+              RESULT
+                  .matcher(answer)
+                  .replaceAll("\"result\":\"0xdead" + Integer.toHexString(port) + "\"");
+        }
+        respond(out, 200, answer);
       }
       default -> respond(out, 200, forward(body));
     }

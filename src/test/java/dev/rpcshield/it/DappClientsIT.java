@@ -4,11 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,8 +12,6 @@ import org.junit.jupiter.api.Test;
  * npm by the build, run by Node.js): the JSON-RPC code and message of each, from one request each.
  */
 class DappClientsIT extends ItBase {
-  private static final Path TOOLS = Path.of(System.getProperty("it.tools.dir", "target/it-tools"));
-
   /** Each call with the code it is refused with and a part of its message. */
   private static final List<String[]> REFUSED =
       List.of(
@@ -57,7 +51,7 @@ class DappClientsIT extends ItBase {
     }
     double before = refusals();
 
-    JsonNode seen = run(url, calls.append(']').toString());
+    JsonNode seen = DappClients.run(url, calls.append(']').toString());
 
     for (String client : List.of("viem", "ethers")) {
       for (int i = 0; i < REFUSED.size(); i++) {
@@ -72,24 +66,6 @@ class DappClientsIT extends ItBase {
         2 * REFUSED.size(),
         refusals() - before,
         "one request per refusal: neither client retried one (" + seen + ")");
-  }
-
-  /** Runs the clients' script with Node.js; what they saw. */
-  private static JsonNode run(String url, String calls) throws IOException, InterruptedException {
-    Process node =
-        new ProcessBuilder(
-                "node",
-                Path.of("src/test/js/dapp-refusals.mjs").toString(),
-                TOOLS.resolve("node_modules").toAbsolutePath().toString(),
-                url,
-                calls)
-            .redirectErrorStream(true)
-            .start();
-    byte[] out = node.getInputStream().readAllBytes();
-    assertTrue(node.waitFor(60, TimeUnit.SECONDS), "the clients finish");
-    String printed = new String(out, StandardCharsets.UTF_8);
-    assertEquals(0, node.exitValue(), printed);
-    return Gateway.JSON.readTree(printed.lines().reduce((a, b) -> b).orElse("{}"));
   }
 
   /** Every refusal counted so far, of any class. */

@@ -114,6 +114,41 @@ class NetworksConfigTest {
   }
 
   @Test
+  void consensusIsOffByDefaultAndItsMethodsNeedAGroupOfEnoughUpstreams() {
+    UpstreamsConfig.Consensus off =
+        read(Map.of("rpcshield.upstreams", "a=http://127.0.0.1:1"))
+            .networks()
+            .get(0)
+            .upstreams()
+            .consensus();
+    assertEquals(new UpstreamsConfig.Consensus(java.util.Set.of(), 3, 2), off);
+
+    Map<String, String> v = twoNetworks();
+    v.put("rpcshield.consensus.methods", "eth_call");
+    v.put("rpcshield.network.base.consensus.methods", ",");
+    NetworksConfig c = read(v);
+    assertEquals(
+        java.util.Set.of("eth_call"), c.networks().get(0).upstreams().consensus().methods());
+    assertEquals(java.util.Set.of(), c.networks().get(1).upstreams().consensus().methods());
+
+    v.remove("rpcshield.network.base.consensus.methods");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> read(v));
+    assertTrue(
+        e.getMessage().contains("consensus.methods='eth_call' is not valid: expected methods")
+            && e.getMessage().endsWith("group default has 1"),
+        e.getMessage());
+
+    v.put("rpcshield.network.base.consensus.methods", ",");
+    v.put("rpcshield.network.mainnet.consensus.agree", "4");
+    assertRefused(v, "rpcshield.network.mainnet.consensus.agree");
+    v.remove("rpcshield.network.mainnet.consensus.agree");
+    v.put("rpcshield.network.mainnet.consensus.methods", "eth_sendRawTransaction");
+    assertRefused(v, "rpcshield.network.mainnet.consensus.methods");
+    v.put("rpcshield.network.mainnet.consensus.methods", "eth_*");
+    assertRefused(v, "rpcshield.network.mainnet.consensus.methods");
+  }
+
+  @Test
   void aBasicAuthWithoutAColonIsRefusedWithoutShowingIt() {
     Map<String, String> v = new HashMap<>();
     v.put("rpcshield.upstreams", "a=http://127.0.0.1:1");

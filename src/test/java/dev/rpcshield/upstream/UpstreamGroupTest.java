@@ -79,7 +79,7 @@ class UpstreamGroupTest {
     UpstreamGroup trace = new UpstreamGroup("trace", Strategy.FAILOVER, List.of(upstream("t", 1)));
     UpstreamGroup debug = new UpstreamGroup("debug", Strategy.FAILOVER, List.of(upstream("x", 1)));
     UpstreamGroup logs = new UpstreamGroup("logs", Strategy.FAILOVER, List.of(upstream("l", 1)));
-    MethodRouter r = new MethodRouter(fallback);
+    MethodRouter<UpstreamGroup> r = new MethodRouter<>(fallback);
     r.route(List.of("trace_*"), trace);
     r.route(List.of("trace_block*"), debug);
     r.route(List.of("eth_getLogs"), logs);

@@ -21,9 +21,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Groups the calls by the upstream group that serves their method and splits each group into
  * minibatches of at most the group's batch size (transaction submissions alone, so a retried batch
- * never sends one twice), each carrying gateway ids mapped back to the client's, all sent at once.
- * {@code eth_blockNumber} answers are raised to the best known head and never go below a number
- * this instance answered before.
+ * never sends one twice, and calls under consensus alone, so each is compared on its own), each
+ * carrying gateway ids mapped back to the client's, all sent at once. {@code eth_blockNumber}
+ * answers are raised to the best known head and never go below a number this instance answered
+ * before.
  */
 public final class GroupSplitLink implements UpstreamCall {
   private final UpstreamCall next;
@@ -57,8 +58,8 @@ public final class GroupSplitLink implements UpstreamCall {
     for (int i = 0; i < calls.size(); i++) {
       RpcCall call = calls.get(i);
       UpstreamGroup group = routing.groupFor(call.method());
-      if (call.submitsTransaction()) {
-        out.add(new Minibatch(group, List.of(i), true));
+      if (call.submitsTransaction() || routing.alone(call.method())) {
+        out.add(new Minibatch(group, List.of(i), call.submitsTransaction()));
       } else {
         byGroup.computeIfAbsent(group, g -> new ArrayList<>()).add(i);
       }

@@ -15,6 +15,12 @@ public interface Routing {
   List<Upstream> order(UpstreamGroup group, BlockRequirement need);
 
   /**
+   * Whether a call of {@code method} goes to the upstreams alone, in no minibatch with others (its
+   * answer is compared across upstreams).
+   */
+  boolean alone(String method);
+
+  /**
    * The block number to answer for {@code eth_blockNumber} when an upstream said {@code answered}:
    * the best known head, never below one answered before.
    */

@@ -100,6 +100,11 @@ class GroupSplitLinkTest {
             }
 
             @Override
+            public boolean alone(String method) {
+              return method.equals("eth_compared");
+            }
+
+            @Override
             public long blockNumberToServe(long answered) {
               raised.add(answered);
               return Math.max(answered, 0x100);
@@ -246,6 +251,21 @@ class GroupSplitLinkTest {
     assertEquals(4, o.results().size());
     assertTrue(
         text(o.results().get(1)).contains("\"id\":101,\"result\":\"eth_sendRawTransaction\""));
+  }
+
+  @Test
+  void callsComparedAcrossUpstreamsTravelAloneAndAreNoSubmissions() {
+    Outcome o = serve(calls("eth_a", "eth_compared", "eth_b", "eth_compared"));
+
+    assertEquals(
+        List.of(List.of("eth_compared"), List.of("eth_compared"), List.of("eth_a", "eth_b")),
+        sentMethods());
+    assertEquals(
+        List.of(false, false, false),
+        sent.stream().map(e -> e.route().submitsTransaction()).toList());
+    assertEquals(List.of(false, false, true), sent.stream().map(e -> e.route().batch()).toList());
+    assertEquals(4, o.results().size());
+    assertTrue(text(o.results().get(3)).contains("\"result\":\"eth_compared\""));
   }
 
   @Test
