@@ -7,6 +7,7 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -41,7 +42,7 @@ public class UpstreamsResource {
     long best = network.bestHead();
     for (Upstream u : network.upstreams()) {
       long head = u.head().latest();
-      out.add(
+      JsonObjectBuilder row =
           Json.createObjectBuilder()
               .add("name", u.name())
               .add("network", network.name())
@@ -60,7 +61,14 @@ public class UpstreamsResource {
               .add("hedges", u.hedges())
               .add("disagreements", u.disagreements())
               .add("calls", network.callsGoOver(u))
-              .add("lastFailure", u.breaker().lastFailure()));
+              .add("lastFailure", u.breaker().lastFailure());
+      long stateFrom = u.stateFrom();
+      if (stateFrom > 0) {
+        row.add("stateFrom", stateFrom);
+      } else {
+        row.addNull("stateFrom");
+      }
+      out.add(row);
     }
   }
 }

@@ -80,6 +80,11 @@ public final class UpstreamControl implements UpstreamControlMXBean {
   }
 
   @Override
+  public long getStateFrom() {
+    return upstream.stateFrom();
+  }
+
+  @Override
   public double getLatencyMillis() {
     return upstream.latencyMillis();
   }

@@ -34,6 +34,9 @@ public interface UpstreamControlMXBean {
   /** Its answers that differed from the one its peers agreed on (consensus), since start. */
   long getDisagreements();
 
+  /** The lowest block whose state it serves now; 0 when it serves every block (an archive). */
+  long getStateFrom();
+
   double getLatencyMillis();
 
   String getLastFailure();

@@ -15,8 +15,15 @@ import java.util.function.Supplier;
  *
  * @param headSensitive the answer differs between an upstream at the head and one behind it
  * @param minBlock the block number the call names, or -1
+ * @param stateBlock the block whose state the call reads, when it names one by number (the oldest,
+ *     for calls that travel together); else -1
  */
-public record BlockRequirement(boolean headSensitive, long minBlock) {
+public record BlockRequirement(boolean headSensitive, long minBlock, long stateBlock) {
+
+  /** A requirement that reads no state at a numbered block. */
+  public BlockRequirement(boolean headSensitive, long minBlock) {
+    this(headSensitive, minBlock, -1);
+  }
 
   /** Answers that are the same on every upstream, synced or not. */
   public static final BlockRequirement NONE = new BlockRequirement(false, -1);
@@ -49,6 +56,20 @@ public record BlockRequirement(boolean headSensitive, long minBlock) {
           Map.entry("eth_getProof", 2),
           Map.entry("eth_getLogs", -2));
 
+  /** Methods that read the state at their block: a pruned node lacks it for old blocks. */
+  private static final Set<String> READS_STATE =
+      Set.of(
+          "eth_getBalance",
+          "eth_getCode",
+          "eth_getTransactionCount",
+          "eth_call",
+          "eth_estimateGas",
+          "eth_createAccessList",
+          "eth_simulateV1",
+          "eth_getStorageValues",
+          "eth_getStorageAt",
+          "eth_getProof");
+
   private static final Set<String> HEAD_INDEPENDENT =
       Set.of(
           "eth_chainId",
@@ -70,7 +91,8 @@ public record BlockRequirement(boolean headSensitive, long minBlock) {
       return HEAD;
     }
     try {
-      return new BlockRequirement(true, blockAt(rawParams, position));
+      long block = blockAt(rawParams, position);
+      return new BlockRequirement(true, block, READS_STATE.contains(method) ? block : -1);
     } catch (IOException e) {
       return HEAD;
     }
@@ -79,7 +101,11 @@ public record BlockRequirement(boolean headSensitive, long minBlock) {
   /** The stricter of two requirements, for calls that travel together. */
   public BlockRequirement and(BlockRequirement other) {
     return new BlockRequirement(
-        headSensitive || other.headSensitive, Math.max(minBlock, other.minBlock));
+        headSensitive || other.headSensitive,
+        Math.max(minBlock, other.minBlock),
+        stateBlock < 0 || other.stateBlock < 0
+            ? Math.max(stateBlock, other.stateBlock)
+            : Math.min(stateBlock, other.stateBlock));
   }
 
   private static long blockAt(byte[] params, int position) throws IOException {

@@ -119,9 +119,32 @@ public final class HeadTracker {
 
   /**
    * The order to try upstreams in for a call: synced upstreams in the group's order, then lagging
-   * ones by head, highest first; for a named block, only upstreams known to have it (unless none).
+   * ones by head, highest first; for a named block, only upstreams known to have it (unless none);
+   * for the state of a numbered block, those known to keep it before the others.
    */
   public List<Upstream> arrange(List<Upstream> groupOrder, BlockRequirement need) {
+    List<Upstream> byHead = byHead(groupOrder, need);
+    return need.stateBlock() < 0 ? byHead : keepersFirst(byHead, need.stateBlock());
+  }
+
+  /**
+   * Those that keep the state of {@code block} first, in their order, then the others (whom the
+   * failover passes over with the reason, so that a call no upstream can serve says why).
+   */
+  private static List<Upstream> keepersFirst(List<Upstream> order, long block) {
+    List<Upstream> keepers = new ArrayList<>(order.size());
+    List<Upstream> others = new ArrayList<>(2);
+    for (Upstream u : order) {
+      (u.keepsStateOf(block) ? keepers : others).add(u);
+    }
+    if (others.isEmpty()) {
+      return order;
+    }
+    keepers.addAll(others);
+    return keepers;
+  }
+
+  private List<Upstream> byHead(List<Upstream> groupOrder, BlockRequirement need) {
     if (!need.headSensitive()) {
       return groupOrder;
     }

@@ -19,6 +19,7 @@ public final class Upstream {
   private final Clock clock;
   private final UpstreamHealth health;
   private final LongAdder disagreements = new LongAdder();
+  private final StateHistory state;
   private volatile Consumer<String> disagreementListener = method -> {};
 
   /** An upstream whose chain is not checked. */
@@ -33,6 +34,7 @@ public final class Upstream {
     this.settings = settings;
     this.clock = clock;
     this.health = new UpstreamHealth(breaker, clock, chainId);
+    this.state = new StateHistory(clock);
     this.rateCap = settings.maxRps() > 0 ? new RateCap(clock, settings.maxRps()) : null;
   }
 
@@ -99,7 +101,6 @@ public final class Upstream {
     return settings.maxInFlight() > 0 ? inFlight.get() : -1;
   }
 
-  /** Requests in flight now, whether or not a cap is set. */
   /**
    * A reload took it out of its network: it takes no new request, even from a request that began
    * before the reload, so its pools can be closed once the requests in flight are done.
@@ -113,6 +114,7 @@ public final class Upstream {
     return removed;
   }
 
+  /** Requests in flight now, whether or not a cap is set. */
   int active() {
     return inFlight.get();
   }
@@ -247,5 +249,24 @@ public final class Upstream {
   /** Who is told of each disagreement, with its method (the metrics). */
   public void onDisagreement(Consumer<String> listener) {
     this.disagreementListener = listener;
+  }
+
+  /**
+   * The lowest block whose state it serves now (its {@code state-blocks} below its head, or what a
+   * pruned-state answer of its showed); 0 when it serves every block as far as anyone knows.
+   */
+  public long stateFrom() {
+    UpstreamSettings s = settings;
+    return state.from(head().latest(), s.stateBlocks(), s.stateRecheck());
+  }
+
+  /** Whether it serves the state of {@code block}; a call at no numbered block (-1) always. */
+  public boolean keepsStateOf(long block) {
+    return block < 0 || block >= stateFrom();
+  }
+
+  /** It answered a state call at {@code block} with a pruned-state error. */
+  public void lackedState(long block) {
+    state.lacked(block, head().latest(), settings.stateRecheck());
   }
 }

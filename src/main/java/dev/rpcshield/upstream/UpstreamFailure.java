@@ -32,7 +32,12 @@ public record UpstreamFailure(Kind kind, String reason, boolean interrupted) {
      */
     PROVIDER_ERROR,
     /** The answer exceeds the response size cap. */
-    TOO_LARGE
+    TOO_LARGE,
+    /**
+     * A state call at a block below its head answered with a pruned-state error: it keeps no state
+     * that old, and another upstream may.
+     */
+    PRUNED
   }
 
   /** Whether the same upstream is worth another attempt after a backoff. */

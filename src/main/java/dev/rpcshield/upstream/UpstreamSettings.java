@@ -19,6 +19,10 @@ import java.util.Map;
  * @param maxBatchSize most requests in one upstream batch; larger batches are split (default 50)
  * @param callsOverWebSocket whether single calls go over the WebSocket upstream of the same name,
  *     when the network has one (default false)
+ * @param stateBlocks the recent blocks whose state it keeps; 0 for an archive, or when not said
+ *     (default 0)
+ * @param stateRecheck how long its answer that it lacks a block's state is believed before a state
+ *     call below that is tried on it again (default 10 min)
  */
 public record UpstreamSettings(
     String name,
@@ -31,7 +35,41 @@ public record UpstreamSettings(
     Map<String, String> headers,
     boolean forwardClientIp,
     int maxBatchSize,
-    boolean callsOverWebSocket) {
+    boolean callsOverWebSocket,
+    long stateBlocks,
+    Duration stateRecheck) {
+
+  /** The default state history: an archive as far as anyone knows, rechecked after 10 min. */
+  public static final Duration STATE_RECHECK = Duration.ofMinutes(10);
+
+  /** Settings that say nothing of its state history. */
+  public UpstreamSettings(
+      String name,
+      URI url,
+      Duration timeout,
+      int retries,
+      int weight,
+      double maxRps,
+      int maxInFlight,
+      Map<String, String> headers,
+      boolean forwardClientIp,
+      int maxBatchSize,
+      boolean callsOverWebSocket) {
+    this(
+        name,
+        url,
+        timeout,
+        retries,
+        weight,
+        maxRps,
+        maxInFlight,
+        headers,
+        forwardClientIp,
+        maxBatchSize,
+        callsOverWebSocket,
+        0,
+        STATE_RECHECK);
+  }
 
   public UpstreamSettings {
     if (name == null || !name.matches("[A-Za-z0-9]+")) {
@@ -44,7 +82,13 @@ public record UpstreamSettings(
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("upstream " + name + ": timeout must be positive");
     }
-    if (retries < 0 || weight < 0 || maxRps < 0 || maxInFlight < 0 || maxBatchSize < 1) {
+    if (retries < 0
+        || weight < 0
+        || maxRps < 0
+        || maxInFlight < 0
+        || maxBatchSize < 1
+        || stateBlocks < 0
+        || stateRecheck.isNegative()) {
       throw new IllegalArgumentException("upstream " + name + ": negative limit");
     }
     headers = Map.copyOf(headers);

@@ -232,6 +232,8 @@ public record UpstreamsConfig(
     int defaultRetries = s.integer("rpcshield.upstream.retries", 1);
     int defaultInFlight = s.integer("rpcshield.upstream.max-in-flight", 256);
     int defaultBatch = s.integer("rpcshield.upstream.max-batch-size", 50);
+    Duration defaultStateRecheck =
+        s.duration("rpcshield.upstream.state-recheck", UpstreamSettings.STATE_RECHECK);
     List<UpstreamSettings> upstreams = new ArrayList<>();
     for (Map.Entry<String, String> e : urls.entrySet()) {
       String name = e.getKey();
@@ -254,9 +256,27 @@ public record UpstreamsConfig(
               endpoint.headers(),
               s.bool(p + "forward-client-ip", false),
               s.integer(p + "max-batch-size", defaultBatch),
-              s.bool(p + "calls-over-ws", false)));
+              s.bool(p + "calls-over-ws", false),
+              stateBlocks(s, p + "state-blocks"),
+              s.duration(p + "state-recheck", defaultStateRecheck)));
     }
     return upstreams;
+  }
+
+  /** {@code archive} (or not set): 0; else the number of recent blocks, at least 1. */
+  private static long stateBlocks(Settings s, String key) {
+    String value = s.string(key, "archive").trim();
+    if (value.equalsIgnoreCase("archive")) {
+      return 0;
+    }
+    long blocks;
+    try {
+      blocks = Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw Settings.invalid(s.scoped(key), value, "archive, or a number of recent blocks");
+    }
+    Settings.require(blocks >= 1, s.scoped(key), value, "archive, or a number of recent blocks");
+    return blocks;
   }
 
   /** The default group (every upstream unless listed) and the named groups, members checked. */

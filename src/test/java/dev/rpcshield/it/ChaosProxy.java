@@ -26,8 +26,8 @@ import java.util.regex.Pattern;
 /**
  * A fault-injecting HTTP proxy in front of a real node, for the faults anvil cannot produce: it
  * forwards, or hangs, resets mid-body, answers 500/429/502, garbage, wrong batch ids, a provider
- * rate-limit error, lies about balances and calls, or refuses connections. It records what reached
- * it.
+ * rate-limit error, lies about balances and calls, prunes old state, or refuses connections. It
+ * records what reached it.
  */
 public final class ChaosProxy implements AutoCloseable {
 
@@ -53,7 +53,13 @@ public final class ChaosProxy implements AutoCloseable {
      * Forwards, but answers every eth_getBalance and eth_call with a result of its own making,
      * {@code 0xdead} followed by its port in hex, so that two liars never tell the same lie.
      */
-    LIE
+    LIE,
+    /**
+     * Forwards, but answers a state call (balance, code, nonce, storage, call, proof) at a block
+     * number below {@link #prunedBelow} with geth's pruned-state error, as a full node that keeps
+     * only recent state does.
+     */
+    PRUNE
   }
 
   private static final Pattern LOGS_RANGE =
@@ -62,6 +68,12 @@ public final class ChaosProxy implements AutoCloseable {
   private static final Pattern ID = Pattern.compile("\"id\":(\\d+)");
 
   private static final Pattern RESULT = Pattern.compile("\"result\":\"0x[0-9a-f]*\"");
+
+  /** A state call and the last quoted hex value of its params: the block, for these methods. */
+  private static final Pattern STATE_CALL =
+      Pattern.compile(
+          "\"method\":\"eth_(?:getBalance|getCode|getTransactionCount|getStorageAt|call|getProof)\""
+              + ".*\"(0x[0-9a-f]+)\"\\]");
 
   /** The gateway's own head poll: served like any request but counted apart, not recorded. */
   /** The watcher's chain check and probe, which a reset meant for a client's call must not take. */
@@ -86,6 +98,7 @@ public final class ChaosProxy implements AutoCloseable {
   private volatile Mode mode = Mode.FORWARD;
   private final AtomicBoolean resetNextCall = new AtomicBoolean();
   private volatile long slowMillis = 500;
+  private volatile long prunedBelow;
   private volatile long logsCap = 5;
   private ServerSocket server;
 
@@ -125,6 +138,11 @@ public final class ChaosProxy implements AutoCloseable {
 
   public void slowMillis(long millis) {
     this.slowMillis = millis;
+  }
+
+  /** The oldest block whose state it keeps in {@link Mode#PRUNE}. */
+  public void prunedBelow(long block) {
+    prunedBelow = block;
   }
 
   /** The most blocks an eth_getLogs may span in {@link Mode#LOGS_RANGE_CAP}. */
@@ -322,6 +340,23 @@ public final class ChaosProxy implements AutoCloseable {
                   .replaceAll("\"result\":\"0xdead" + Integer.toHexString(port) + "\"");
         }
         respond(out, 200, answer);
+      }
+      case PRUNE -> {
+        Matcher state = STATE_CALL.matcher(text);
+        Matcher id = ID.matcher(text);
+        if (state.find()
+            && id.find()
+            && Long.parseLong(state.group(1).substring(2), 16) < prunedBelow) {
+          respond(
+              out,
+              200,
+              "{\"jsonrpc\":\"2.0\",\"id\":"
+                  + id.group(1)
+                  + ",\"error\":{\"code\":-32000,\"message\":\"missing trie node"
+                  + " 1fe5c7ea0b6e2b0bd2a0e4c4b2f6fbc2d5a1e3c9b8a7f6e5d4c3b2a19f8e7d6c (path )\"}}");
+        } else {
+          respond(out, 200, forward(body));
+        }
       }
       default -> respond(out, 200, forward(body));
     }

@@ -15,32 +15,44 @@ class BlockRequirementTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "eth_chainId|[]|false|-1",
-        "eth_sendRawTransaction|[\"0x01\"]|false|-1",
-        "eth_blockNumber|[]|true|-1",
-        "eth_getTransactionReceipt|[\"0xab\"]|true|-1",
-        "eth_getBlockByNumber|[\"0x10\",false]|true|16",
-        "eth_getBlockByNumber|[\"latest\",false]|true|-1",
-        "eth_getBalance|[\"0xabc\",\"0xff\"]|true|255",
-        "eth_call|[{\"to\":\"0x1\",\"data\":\"0x\"},\"0x20\"]|true|32",
-        "eth_call|[{\"to\":\"0x1\"},{\"blockNumber\":\"0x21\"}]|true|33",
-        "eth_call|[{\"to\":\"0x1\"},{\"blockHash\":\"0xabc\"}]|true|-1",
-        "eth_getStorageAt|[\"0x1\",\"0x0\",\"0x30\"]|true|48",
-        "eth_getStorageValues|[{\"0x1\":[\"0x0\"]},\"0x31\"]|true|49",
-        "eth_simulateV1|[{\"blockStateCalls\":[]},\"0x32\"]|true|50",
-        "eth_getBlockAccessList|[\"0x33\"]|true|51",
-        "eth_getLogs|[{\"fromBlock\":\"0x5\",\"toBlock\":\"0x9\"}]|true|9",
-        "eth_getLogs|[{\"fromBlock\":\"0x5\",\"toBlock\":\"latest\"}]|true|5",
-        "eth_getLogs|[{\"blockHash\":\"0xab\"}]|true|-1",
-        "eth_getBalance|[\"0xabc\",\"0xnothex\"]|true|-1",
-        "eth_getBalance|[\"0xabc\",\"0x-f\"]|true|-1",
-        "eth_getBalance|[\"0xabc\",\"0x+f\"]|true|-1",
-        "eth_getBalance|[\"0xabc\",\"0x7fffffffffffffff\"]|true|9223372036854775807",
-        "eth_getBalance|[\"0xabc\",\"0xffffffffffffffff\"]|true|-1",
+        "eth_chainId|[]|false|-1|-1",
+        "eth_sendRawTransaction|[\"0x01\"]|false|-1|-1",
+        "eth_blockNumber|[]|true|-1|-1",
+        "eth_getTransactionReceipt|[\"0xab\"]|true|-1|-1",
+        "eth_getBlockByNumber|[\"0x10\",false]|true|16|-1",
+        "eth_getBlockByNumber|[\"latest\",false]|true|-1|-1",
+        "eth_getBalance|[\"0xabc\",\"0xff\"]|true|255|255",
+        "eth_call|[{\"to\":\"0x1\",\"data\":\"0x\"},\"0x20\"]|true|32|32",
+        "eth_call|[{\"to\":\"0x1\"},{\"blockNumber\":\"0x21\"}]|true|33|33",
+        "eth_call|[{\"to\":\"0x1\"},{\"blockHash\":\"0xabc\"}]|true|-1|-1",
+        "eth_getStorageAt|[\"0x1\",\"0x0\",\"0x30\"]|true|48|48",
+        "eth_getStorageValues|[{\"0x1\":[\"0x0\"]},\"0x31\"]|true|49|49",
+        "eth_simulateV1|[{\"blockStateCalls\":[]},\"0x32\"]|true|50|50",
+        "eth_getBlockAccessList|[\"0x33\"]|true|51|-1",
+        "eth_getLogs|[{\"fromBlock\":\"0x5\",\"toBlock\":\"0x9\"}]|true|9|-1",
+        "eth_getLogs|[{\"fromBlock\":\"0x5\",\"toBlock\":\"latest\"}]|true|5|-1",
+        "eth_getLogs|[{\"blockHash\":\"0xab\"}]|true|-1|-1",
+        "eth_getBalance|[\"0xabc\",\"0xnothex\"]|true|-1|-1",
+        "eth_getBalance|[\"0xabc\",\"0x-f\"]|true|-1|-1",
+        "eth_getBalance|[\"0xabc\",\"0x+f\"]|true|-1|-1",
+        "eth_getBalance|[\"0xabc\",\"0x7fffffffffffffff\"]|true|9223372036854775807|9223372036854775807",
+        "eth_getBalance|[\"0xabc\",\"0xffffffffffffffff\"]|true|-1|-1",
       })
-  void readsTheBlockACallNames(String method, String params, boolean sensitive, long block) {
+  void readsTheBlockACallNames(
+      String method, String params, boolean sensitive, long block, long stateBlock) {
     BlockRequirement r = BlockRequirement.of(method, () -> params.getBytes(StandardCharsets.UTF_8));
-    assertEquals(new BlockRequirement(sensitive, block), r);
+    assertEquals(new BlockRequirement(sensitive, block, stateBlock), r);
+  }
+
+  @org.junit.jupiter.api.Test
+  void callsThatTravelTogetherNeedTheOldestStateAnyOfThemReads() {
+    BlockRequirement at16 = new BlockRequirement(true, 16, 16);
+    BlockRequirement at9 = new BlockRequirement(true, 9, 9);
+    BlockRequirement latest = BlockRequirement.HEAD;
+    assertEquals(new BlockRequirement(true, 16, 9), at16.and(at9));
+    assertEquals(new BlockRequirement(true, 16, 16), latest.and(at16));
+    assertEquals(new BlockRequirement(true, 16, 16), at16.and(BlockRequirement.NONE));
+    assertEquals(-1, latest.and(BlockRequirement.NONE).stateBlock());
   }
 
   /** Also an upstream's eth_blockNumber answer: none of these may throw. */

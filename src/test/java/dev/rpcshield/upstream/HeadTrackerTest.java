@@ -112,6 +112,19 @@ class HeadTrackerTest {
   }
 
   @Test
+  void theStateOfAnOldBlockGoesFirstToThoseThatKeepIt() {
+    heads(100, 100);
+    a.lackedState(50);
+    assertEquals(51, a.stateFrom());
+    assertEquals(List.of(b, a), tracker.arrange(List.of(a, b), new BlockRequirement(true, 40, 40)));
+    assertEquals(List.of(a, b), tracker.arrange(List.of(a, b), new BlockRequirement(true, 60, 60)));
+    assertEquals(
+        List.of(a, b),
+        tracker.arrange(List.of(a, b), new BlockRequirement(true, 40)),
+        "a block's header is no state");
+  }
+
+  @Test
   void aNamedBlockGoesOnlyWhereItExists() {
     heads(100, 103);
     assertEquals(List.of(b), tracker.arrange(List.of(a, b), new BlockRequirement(true, 102)));

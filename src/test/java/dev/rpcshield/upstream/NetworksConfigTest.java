@@ -149,6 +149,25 @@ class NetworksConfigTest {
   }
 
   @Test
+  void anUpstreamsStateHistoryIsArchiveOrANumberOfRecentBlocks() {
+    Map<String, String> v = new HashMap<>();
+    v.put("rpcshield.upstreams", "a=http://127.0.0.1:1,b=http://127.0.0.1:2,c=http://127.0.0.1:3");
+    v.put("rpcshield.upstream.b.state-blocks", "archive");
+    v.put("rpcshield.upstream.c.state-blocks", "128");
+    v.put("rpcshield.upstream.state-recheck", "5m");
+    v.put("rpcshield.upstream.c.state-recheck", "1h");
+    List<UpstreamSettings> u = read(v).networks().get(0).upstreams().upstreams();
+    assertEquals(List.of(0L, 0L, 128L), u.stream().map(UpstreamSettings::stateBlocks).toList());
+    assertEquals(
+        List.of(Duration.ofMinutes(5), Duration.ofMinutes(5), Duration.ofHours(1)),
+        u.stream().map(UpstreamSettings::stateRecheck).toList());
+    v.put("rpcshield.upstream.c.state-blocks", "0");
+    assertRefused(v, "rpcshield.upstream.c.state-blocks");
+    v.put("rpcshield.upstream.c.state-blocks", "full");
+    assertRefused(v, "rpcshield.upstream.c.state-blocks");
+  }
+
+  @Test
   void aBasicAuthWithoutAColonIsRefusedWithoutShowingIt() {
     Map<String, String> v = new HashMap<>();
     v.put("rpcshield.upstreams", "a=http://127.0.0.1:1");

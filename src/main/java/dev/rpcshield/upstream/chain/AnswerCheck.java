@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Decides whether an upstream's body answers a request, and whose fault an error answer is: the
@@ -24,6 +25,20 @@ final class AnswerCheck {
    */
   record Checked(
       UpstreamReply reply, Map<Long, UpstreamReply.Answer> byId, UpstreamFailure failure) {}
+
+  /**
+   * What nodes and providers answer for a state they no longer keep: geth ("missing trie node",
+   * "header not found", "historical state ... is not available"), Erigon and reth ("... pruned",
+   * "old data not available due to pruning"), Nethermind ("... state is not available"), reth's
+   * eth_getProof window, and providers' "archive" plans; EIP-4444's code 4444 for pruned history.
+   */
+  private static final Pattern PRUNED =
+      Pattern.compile(
+          "missing trie node|header not found|prun|archive|exceeds maximum proof window"
+              + "|(?:state|data)[^.]{0,60}(?:not available|unavailable)",
+          Pattern.CASE_INSENSITIVE);
+
+  private static final int PRUNED_HISTORY_CODE = 4444;
 
   private final ErrorClassifier classifier;
 
@@ -77,6 +92,22 @@ final class AnswerCheck {
       }
     }
     return new Checked(reply, byId, null);
+  }
+
+  /**
+   * A pruned-state failure when an answer of {@code checked} is an error saying the upstream keeps
+   * no state of {@code block}; else null. Asked only of calls at a block below the upstream's own
+   * head, where such an error is the upstream's, not the chain's.
+   */
+  static UpstreamFailure prunedState(Checked checked, long block) {
+    for (UpstreamReply.Answer a : checked.byId().values()) {
+      if (a.isError()
+          && ((a.errorCode() != null && a.errorCode() == PRUNED_HISTORY_CODE)
+              || (a.errorMessage() != null && PRUNED.matcher(a.errorMessage()).find()))) {
+        return new UpstreamFailure(Kind.PRUNED, "keeps no state of block " + block);
+      }
+    }
+    return null;
   }
 
   private UpstreamFailure providerFault(UpstreamReply.Answer a) {

@@ -74,9 +74,9 @@ public final class AttemptLink implements UpstreamCall {
         return failed(exchange, upstream, failure);
       }
       upstream.health().stoppedWaiting(true);
-      AnswerCheck.Checked checked = check.check(route, body);
+      AnswerCheck.Checked checked = pruned(upstream, route, check.check(route, body));
       upstream.health().recordAttempt(clock.millis() - started, checked.failure() != null);
-      if (checked.failure() == null) {
+      if (checked.failure() == null || checked.failure().kind() == Kind.PRUNED) {
         upstream.breaker().onSuccess();
       } else if (checked.failure().kind() != Kind.PROVIDER_ERROR) {
         upstream.breaker().onFailure(checked.failure().reason());
@@ -85,6 +85,25 @@ public final class AttemptLink implements UpstreamCall {
           ? failed(exchange, upstream, checked.failure())
           : new Outcome(answers(exchange, checked), upstream.name(), checked.failure());
     });
+  }
+
+  /**
+   * The check, with a pruned-state error to a state call below the upstream's head made a failure
+   * (the upstream learns it keeps no state that old, and failover asks another); an error at or
+   * above its head is the chain's answer and stays one.
+   */
+  private static AnswerCheck.Checked pruned(
+      Upstream upstream, Exchange.Route route, AnswerCheck.Checked checked) {
+    long block = route.stateBlock();
+    if (checked.failure() != null || block < 0 || block >= upstream.head().latest()) {
+      return checked;
+    }
+    UpstreamFailure pruned = AnswerCheck.prunedState(checked, block);
+    if (pruned == null) {
+      return checked;
+    }
+    upstream.lackedState(block);
+    return new AnswerCheck.Checked(checked.reply(), checked.byId(), pruned);
   }
 
   /** Each call's answer with the client's id. */

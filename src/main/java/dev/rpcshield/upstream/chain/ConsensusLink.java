@@ -113,8 +113,9 @@ public final class ConsensusLink implements UpstreamCall {
               && next < order.size()
               && !exchange.deadline().expired()) {
             Upstream candidate = order.get(next++);
-            if (!candidate.breaker().inRotation()) {
-              reasons.add(candidate.name() + ": out of service");
+            String passedOver = FailoverLink.passedOver(candidate, exchange.route());
+            if (passedOver != null) {
+              reasons.add(passedOver);
               continue;
             }
             if (!candidate.tryAcquire()) {

@@ -37,13 +37,30 @@ public record Exchange(
    * @param submitsTransaction whether it carries eth_sendRawTransaction, which is never sent twice
    *     to one upstream and goes elsewhere only when it cannot have arrived
    * @param order the upstreams to try, in order; the attempt goes to the first
+   * @param stateBlock the oldest block whose state the calls read, when they name one by number;
+   *     else -1: an upstream that keeps no state that old is passed over
    */
   public record Route(
-      byte[] payload, long[] ids, boolean batch, boolean submitsTransaction, List<Upstream> order) {
+      byte[] payload,
+      long[] ids,
+      boolean batch,
+      boolean submitsTransaction,
+      List<Upstream> order,
+      long stateBlock) {
+
+    /** A request that reads no state at a numbered block. */
+    public Route(
+        byte[] payload,
+        long[] ids,
+        boolean batch,
+        boolean submitsTransaction,
+        List<Upstream> order) {
+      this(payload, ids, batch, submitsTransaction, order, -1);
+    }
 
     /** The same request for the given upstreams. */
     public Route to(List<Upstream> next) {
-      return new Route(payload, ids, batch, submitsTransaction, next);
+      return new Route(payload, ids, batch, submitsTransaction, next, stateBlock);
     }
   }
 

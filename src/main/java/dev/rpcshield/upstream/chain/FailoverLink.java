@@ -11,10 +11,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Tries the route's upstreams one after another, skipping those out of rotation or at their caps,
- * until one answers. A provider's error answer (a rate limit) is returned only when no upstream
- * does better; an answer too large for the cap, or a transaction submission that may have reached
- * an upstream, ends the exchange there. When none answers, the error names what each did.
+ * Tries the route's upstreams one after another, skipping those out of rotation, at their caps or
+ * without the state of the route's block, until one answers. A provider's error answer (a rate
+ * limit) is returned only when no upstream does better; an answer too large for the cap, or a
+ * transaction submission that may have reached an upstream, ends the exchange there. When none
+ * answers, the error names what each did.
  */
 public final class FailoverLink implements UpstreamCall {
   private final UpstreamCall next;
@@ -44,8 +45,9 @@ public final class FailoverLink implements UpstreamCall {
       if (exchange.unwanted()) {
         return done(abandoned(exchange));
       }
-      if (!u.breaker().inRotation()) {
-        tally.reasons.add(u.name() + ": out of service");
+      String passedOver = passedOver(u, exchange.route());
+      if (passedOver != null) {
+        tally.reasons.add(passedOver);
         continue;
       }
       if (exchange.deadline().expired()) {
@@ -117,6 +119,25 @@ public final class FailoverLink implements UpstreamCall {
     RpcErrorCode code =
         failure.kind() == Kind.TIMEOUT ? RpcErrorCode.UPSTREAM_TIMEOUT : RpcErrorCode.NO_UPSTREAM;
     return Outcome.failed(exchange.calls(), RpcError.of(code, why), u.name(), failure);
+  }
+
+  /**
+   * Why {@code u} is not asked for the route at all (out of service, or it keeps no state of the
+   * route's block), as the client may read it; null when it may be asked.
+   */
+  static String passedOver(Upstream u, Exchange.Route route) {
+    if (!u.breaker().inRotation()) {
+      return u.name() + ": out of service";
+    }
+    if (!u.keepsStateOf(route.stateBlock())) {
+      return u.name()
+          + ": keeps no state of block "
+          + route.stateBlock()
+          + " (only from block "
+          + u.stateFrom()
+          + ")";
+    }
+    return null;
   }
 
   static Outcome abandoned(Exchange exchange) {

@@ -90,7 +90,8 @@ public final class GroupSplitLink implements UpstreamCall {
     }
     byte[] payload = n == 1 ? parts.get(0) : RpcWriter.batch(parts);
     Exchange.Route route =
-        new Exchange.Route(payload, ids, n > 1, mb.submits(), routing.order(mb.group(), need));
+        new Exchange.Route(
+            payload, ids, n > 1, mb.submits(), routing.order(mb.group(), need), need.stateBlock());
     return next.call(exchange.withCalls(calls).routed(route))
         .handle((o, t) -> {
           for (int i = 0; i < n; i++) {

@@ -342,4 +342,85 @@ class FailoverRetryAttemptTest {
     failed(send(List.of(a), false));
     assertEquals(List.of("a"), calls(), "never sent on a connection whose chain is not seen");
   }
+
+  /** A state call (eth_getBalance) at {@code block}, or at no numbered block for -1. */
+  private Outcome stateCall(long block, List<Upstream> order) {
+    return send(
+        Exchange.of(
+                List.of(RpcCall.of("eth_getBalance", "[]")),
+                Deadline.after(clock, Duration.ofSeconds(10)),
+                null,
+                null)
+            .routed(
+                new Exchange.Route("{}".getBytes(), new long[] {7}, false, false, order, block)));
+  }
+
+  private Upstream atHead(String name, long head) {
+    Upstream u = upstream(name, 1, 0);
+    u.head().observe(head, -1, -1, clock.instant());
+    return u;
+  }
+
+  @Test
+  void aPrunedStateAnswerMovesTheCallOnAndKeepsStateCallsThatOldAwayFromThatUpstream() {
+    Upstream pruned = atHead("p", 1000);
+    Upstream archive = atHead("a", 1000);
+    transport.answers("p", err(7, -32000, "missing trie node 5e1f (path )"));
+    transport.always("a", () -> ok(7));
+
+    assertEquals("a", answered(stateCall(10, List.of(pruned, archive))).upstream());
+    assertEquals(List.of("p", "a"), calls(), "not retried on p, asked of a at once");
+    assertEquals(11, pruned.stateFrom(), "it lacked the state 990 blocks below its head");
+    assertTrue(pruned.breaker().inRotation(), "a pruned node is healthy");
+
+    assertEquals("a", answered(stateCall(11 - 1, List.of(pruned, archive))).upstream());
+    assertEquals("a", answered(stateCall(3, List.of(pruned, archive))).upstream());
+    assertEquals(List.of("p", "a", "a", "a"), calls(), "p was not asked again below its bound");
+
+    transport.answers("p", ok(7), ok(7));
+    assertEquals("p", answered(stateCall(11, List.of(pruned, archive))).upstream());
+    assertEquals("p", answered(stateCall(-1, List.of(pruned, archive))).upstream());
+
+    pruned.head().observe(1100, -1, -1, clock.instant());
+    assertEquals(111, pruned.stateFrom(), "the bound moves up with its head");
+    clock.advance(Duration.ofMinutes(10));
+    assertEquals(0, pruned.stateFrom(), "after the recheck time it is asked again");
+  }
+
+  @Test
+  void whenNoUpstreamKeepsTheStateTheClientIsToldWhy() {
+    Upstream p = atHead("p", 1000);
+    Upstream q = atHead("q", 1000);
+    transport.answers("p", err(7, -32000, "state at block #10 is pruned"));
+    transport.answers("q", err(7, 4444, "pruned history unavailable"));
+    CallResult.Failure first = failed(stateCall(10, List.of(p, q)));
+    assertEquals(RpcErrorCode.NO_UPSTREAM, first.error().code());
+    assertEquals(
+        "no upstream available: p: keeps no state of block 10; q: keeps no state of block 10",
+        first.error().message());
+
+    CallResult.Failure later = failed(stateCall(5, List.of(p, q)));
+    assertEquals(
+        "no upstream available: p: keeps no state of block 5 (only from block 11);"
+            + " q: keeps no state of block 5 (only from block 11)",
+        later.error().message());
+    assertEquals(List.of("p", "q"), calls(), "the later call was sent to neither");
+  }
+
+  @Test
+  void anErrorForAStateAtOrAboveTheUpstreamsHeadIsTheChainsAnswer() {
+    Upstream u = atHead("u", 1000);
+    transport.answers("u", err(7, -32000, "header not found"));
+    CallResult.Answer a = answered(stateCall(1000, List.of(u)));
+    assertTrue(a.chainError());
+    assertEquals(0, u.stateFrom());
+  }
+
+  @Test
+  void anErrorOfAnotherKindToAnOldStateCallIsTheChainsAnswer() {
+    Upstream u = atHead("u", 1000);
+    transport.answers("u", err(7, 3, "execution reverted"));
+    assertTrue(answered(stateCall(10, List.of(u))).chainError());
+    assertEquals(0, u.stateFrom());
+  }
 }

@@ -1,0 +1,130 @@
+package dev.rpcshield.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rpcshield.testing.Eventually;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A gateway of its own in front of one anvil node of 20 blocks, reached through three relays in
+ * this order: u3, configured to keep the state of 2 recent blocks; u1, which keeps the state of
+ * blocks 15 and later and answers older state calls with geth's pruned-state error; u2, an archive.
+ */
+class ArchiveRoutingIT {
+  private static final Anvil NODE = new Anvil(18691, 31337);
+  private static final LibertyServer SERVER = new LibertyServer("rpcshieldArchive", 18558);
+  private static final Gateway GATEWAY = Gateway.at(SERVER.uri());
+  private static final Gateway DIRECT = Gateway.direct(NODE);
+  private static final Admin ADMIN = new Admin(GATEWAY);
+  private static ChaosProxy u1;
+  private static ChaosProxy u2;
+  private static ChaosProxy u3;
+
+  @BeforeAll
+  static void start() {
+    NODE.start();
+    DIRECT.call("anvil_mine", "[\"0x14\"]");
+    URI node = URI.create(NODE.url());
+    u1 = new ChaosProxy("u1", 18692, node);
+    u2 = new ChaosProxy("u2", 18693, node);
+    u3 = new ChaosProxy("u3", 18694, node);
+    u1.prunedBelow(15);
+    u1.mode(ChaosProxy.Mode.PRUNE);
+    SERVER.start(
+        List.of(
+            "HTTP_HOST=127.0.0.1",
+            "RPCSHIELD_CHAIN_ID=31337",
+            "RPCSHIELD_UPSTREAMS=u3=http://127.0.0.1:18694,u1=http://127.0.0.1:18692,"
+                + "u2=http://127.0.0.1:18693",
+            "RPCSHIELD_UPSTREAM_U3_STATE_BLOCKS=2",
+            "RPCSHIELD_UPSTREAM_HEDGE_MAX_EXTRA=0",
+            "RPCSHIELD_ADMIN_TOKEN=" + Admin.TOKEN,
+            "RPCSHIELD_ANONYMOUS_RPS=100000",
+            // Every call must reach the upstreams: the cache would answer repeats.
+            "RPCSHIELD_CACHE_ENABLED=false"));
+    Eventually.within(Duration.ofSeconds(20), "every upstream's head is known")
+        .until(() -> {
+          for (String u : List.of("u1", "u2", "u3")) {
+            if (ADMIN.upstream(u).get("head").asLong() != 20) {
+              return false;
+            }
+          }
+          return true;
+        });
+  }
+
+  @AfterAll
+  static void stop() {
+    SERVER.stop();
+    u1.close();
+    u2.close();
+    u3.close();
+    NODE.close();
+  }
+
+  private static String balanceAt(long block) {
+    return "[\"" + DevAccounts.ALICE.getAddress() + "\",\"0x" + Long.toHexString(block) + "\"]";
+  }
+
+  private static long balanceCalls(ChaosProxy p) {
+    return p.bodies().stream().filter(b -> b.contains("eth_getBalance")).count();
+  }
+
+  @Test
+  void aPrunedUpstreamAnswersNoOldStateCallAfterItShowedItselfPruned() {
+    u1.reset();
+    u2.reset();
+    u3.reset();
+    JsonNode expected = DIRECT.call("eth_getBalance", balanceAt(5));
+    assertEquals(expected, GATEWAY.call("eth_getBalance", balanceAt(5)));
+    assertEquals(1, balanceCalls(u1), "u1 was asked once and said it pruned block 5");
+    assertEquals(6, ADMIN.upstream("u1").get("stateFrom").asLong());
+
+    for (long block = 1; block <= 5; block++) {
+      assertEquals(
+          DIRECT.call("eth_getBalance", balanceAt(block)),
+          GATEWAY.call("eth_getBalance", balanceAt(block)));
+    }
+    assertEquals(1, balanceCalls(u1), "no older state call reached u1 again");
+    assertEquals(0, balanceCalls(u3), "u3 keeps 2 blocks: never asked for block 5 or older");
+    assertEquals(6, balanceCalls(u2));
+
+    assertEquals(
+        DIRECT.call("eth_getBalance", balanceAt(16)),
+        GATEWAY.call("eth_getBalance", balanceAt(16)));
+    assertEquals(2, balanceCalls(u1), "state u1 keeps still goes to it first after u3");
+    assertEquals(0, balanceCalls(u3));
+    assertEquals(19, ADMIN.upstream("u3").get("stateFrom").asLong());
+  }
+
+  @Test
+  void whenNoUpstreamKeepsTheStateTheClientIsToldWhy() {
+    // Block 0: what u2 learns here keeps it from no call of the other test.
+    u2.prunedBelow(1);
+    u2.mode(ChaosProxy.Mode.PRUNE);
+    try {
+      Gateway.Response r =
+          GATEWAY.post(
+              "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_getBalance\",\"params\":"
+                  + balanceAt(0)
+                  + "}");
+      assertEquals(503, r.status(), r.body());
+      JsonNode error = r.json().get("error");
+      assertEquals(-32011, error.get("code").asInt(), r.body());
+      String message = error.get("message").asText();
+      assertTrue(message.contains("u3: keeps no state of block 0 (only from block 19)"), message);
+      assertTrue(message.contains("u1: keeps no state of block 0"), message);
+      assertTrue(message.contains("u2: keeps no state of block 0"), message);
+      assertTrue(!message.contains("127.0.0.1") && !message.contains("trie"), message);
+    } finally {
+      u2.mode(ChaosProxy.Mode.FORWARD);
+    }
+  }
+}
