@@ -175,6 +175,18 @@ public final class UpstreamReply {
         StandardCharsets.UTF_8);
   }
 
+  /**
+   * A streaming parser over the answer's result value, positioned before it; {@code null} for an
+   * error response. The caller closes it.
+   */
+  public JsonParser resultParser(Answer answer) throws IOException {
+    if (answer.resultStart() < 0) {
+      return null;
+    }
+    return FACTORY.createParser(
+        body, answer.resultStart(), answer.resultEnd() - answer.resultStart());
+  }
+
   /** The answer's bytes with its id replaced by the client's raw id (or {@code null}). */
   public byte[] withClientId(Answer answer, byte[] clientRawId) {
     byte[] id = clientRawId == null ? "null".getBytes(StandardCharsets.US_ASCII) : clientRawId;

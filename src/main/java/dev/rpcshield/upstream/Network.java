@@ -141,7 +141,7 @@ public final class Network {
     List<Upstream> upstreams = List.copyOf(byName.values());
     UpstreamCall retried =
         new RetryLink(
-            new AttemptLink(calls, c.classifier(), clock),
+            new AttemptLink(calls, c.classifier(), c.integrity(), clock),
             timer,
             c.backoffBase(),
             c.backoffMax(),

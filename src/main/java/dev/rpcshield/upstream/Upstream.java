@@ -235,13 +235,16 @@ public final class Upstream {
     return health.latencyMillis();
   }
 
-  /** Its answer to a call of {@code method} differed from the one its peers agreed on. */
+  /**
+   * Its answer to a call of {@code method} differed from the one its peers agreed on, or failed an
+   * integrity check.
+   */
   public void disagreed(String method) {
     disagreements.increment();
     disagreementListener.accept(method);
   }
 
-  /** Answers of its that differed from the agreed one, since start. */
+  /** Answers of its that differed from the agreed one or failed a check, since start. */
   public long disagreements() {
     return disagreements.sum();
   }

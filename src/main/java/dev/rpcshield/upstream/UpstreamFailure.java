@@ -37,7 +37,14 @@ public record UpstreamFailure(Kind kind, String reason, boolean interrupted) {
      * A state call at a block below its head answered with a pruned-state error: it keeps no state
      * that old, and another upstream may.
      */
-    PRUNED
+    PRUNED,
+    /**
+     * A block by number answered {@code null} although the upstream's own head is at or past it:
+     * another upstream is asked, and the null is returned only when none does better.
+     */
+    MISSING,
+    /** An answer that failed an integrity check (logs outside the asked range): discarded. */
+    UNTRUSTED
   }
 
   /** Whether the same upstream is worth another attempt after a backoff. */

@@ -39,7 +39,8 @@ public record UpstreamsConfig(
     Duration webSocketTimeout,
     Hedging hedging,
     Duration unresponsiveAfter,
-    Consensus consensus) {
+    Consensus consensus,
+    Integrity integrity) {
 
   /** Public endpoints used when no upstreams are configured, so a laptop run works at once. */
   public static final String PUBLIC_UPSTREAMS =
@@ -97,6 +98,16 @@ public record UpstreamsConfig(
   }
 
   /**
+   * Integrity checks of upstream answers, each on by default.
+   *
+   * @param logs eth_getLogs answers with a log outside the asked block range or block hash are
+   *     discarded and another upstream is asked
+   * @param missingBlocks a block by number that an upstream answers {@code null} although its head
+   *     is at or past it is asked of another upstream
+   */
+  public record Integrity(boolean logs, boolean missingBlocks) {}
+
+  /**
    * A group of upstreams and the methods routed to it.
    *
    * @param methods exact names or prefixes ending in {@code *}; empty for the default group
@@ -134,7 +145,10 @@ public record UpstreamsConfig(
         s.duration("rpcshield.upstream.ws.timeout", Duration.ofSeconds(10)),
         hedging(s),
         unresponsiveAfter(s),
-        consensus(s, groups));
+        consensus(s, groups),
+        new Integrity(
+            s.bool("rpcshield.integrity.logs", true),
+            s.bool("rpcshield.integrity.missing-blocks", true)));
   }
 
   /**

@@ -26,8 +26,8 @@ import java.util.regex.Pattern;
 /**
  * A fault-injecting HTTP proxy in front of a real node, for the faults anvil cannot produce: it
  * forwards, or hangs, resets mid-body, answers 500/429/502, garbage, wrong batch ids, a provider
- * rate-limit error, lies about balances and calls, prunes old state, or refuses connections. It
- * records what reached it.
+ * rate-limit error, lies about balances and calls, prunes old state, answers inconsistently, or
+ * refuses connections. It records what reached it.
  */
 public final class ChaosProxy implements AutoCloseable {
 
@@ -59,7 +59,12 @@ public final class ChaosProxy implements AutoCloseable {
      * number below {@link #prunedBelow} with geth's pruned-state error, as a full node that keeps
      * only recent state does.
      */
-    PRUNE
+    PRUNE,
+    /**
+     * Forwards, but adds a log of block 0xffff to every eth_getLogs answer and answers every
+     * eth_getBlockByNumber with {@code null}.
+     */
+    INCONSISTENT
   }
 
   private static final Pattern LOGS_RANGE =
@@ -357,6 +362,28 @@ public final class ChaosProxy implements AutoCloseable {
         } else {
           respond(out, 200, forward(body));
         }
+      }
+      case INCONSISTENT -> {
+        String answer = forward(body);
+        Matcher id = ID.matcher(text);
+        // Only clients' calls: the gateway's head poll (not recorded) is answered truthfully.
+        if (record && text.contains("\"eth_getBlockByNumber\"") && id.find()) {
+          answer = "{\"jsonrpc\":\"2.0\",\"id\":" + id.group(1) + ",\"result\":null}";
+        } else if (record && text.contains("\"eth_getLogs\"")) {
+          answer =
+              answer.replaceFirst(
+                  "\"result\":\\[",
+                  "\"result\":[{\"address\":\"0x0000000000000000000000000000000000000001\","
+                      + "\"topics\":[],\"data\":\"0x\",\"blockNumber\":\"0xffff\","
+                      + "\"blockHash\":\"0x"
+                      + "ab".repeat(32)
+                      + "\",\"transactionHash\":\"0x"
+                      + "cd".repeat(32)
+                      + "\",\"transactionIndex\":\"0x0\",\"logIndex\":\"0x0\","
+                      + "\"removed\":false}"
+                      + (answer.contains("\"result\":[]") ? "" : ","));
+        }
+        respond(out, 200, answer);
       }
       default -> respond(out, 200, forward(body));
     }

@@ -10,6 +10,7 @@ import dev.rpcshield.upstream.UpstreamFailure;
 import dev.rpcshield.upstream.UpstreamFailure.Kind;
 import dev.rpcshield.upstream.UpstreamTransport;
 import dev.rpcshield.upstream.UpstreamTransport.UpstreamException;
+import dev.rpcshield.upstream.UpstreamsConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,11 +27,17 @@ import java.util.concurrent.CompletionStage;
 public final class AttemptLink implements UpstreamCall {
   private final UpstreamTransport transport;
   private final AnswerCheck check;
+  private final IntegrityCheck integrity;
   private final Clock clock;
 
-  public AttemptLink(UpstreamTransport transport, ErrorClassifier classifier, Clock clock) {
+  public AttemptLink(
+      UpstreamTransport transport,
+      ErrorClassifier classifier,
+      UpstreamsConfig.Integrity integrity,
+      Clock clock) {
     this.transport = transport;
     this.check = new AnswerCheck(classifier);
+    this.integrity = new IntegrityCheck(integrity);
     this.clock = clock;
   }
 
@@ -74,11 +81,13 @@ public final class AttemptLink implements UpstreamCall {
         return failed(exchange, upstream, failure);
       }
       upstream.health().stoppedWaiting(true);
-      AnswerCheck.Checked checked = pruned(upstream, route, check.check(route, body));
+      AnswerCheck.Checked checked =
+          checkedIntegrity(exchange, upstream, pruned(upstream, route, check.check(route, body)));
       upstream.health().recordAttempt(clock.millis() - started, checked.failure() != null);
-      if (checked.failure() == null || checked.failure().kind() == Kind.PRUNED) {
+      Kind kind = checked.failure() == null ? null : checked.failure().kind();
+      if (kind == null || kind == Kind.PRUNED || kind == Kind.MISSING) {
         upstream.breaker().onSuccess();
-      } else if (checked.failure().kind() != Kind.PROVIDER_ERROR) {
+      } else if (kind != Kind.PROVIDER_ERROR) {
         upstream.breaker().onFailure(checked.failure().reason());
       }
       return checked.byId() == null
@@ -104,6 +113,18 @@ public final class AttemptLink implements UpstreamCall {
     }
     upstream.lackedState(block);
     return new AnswerCheck.Checked(checked.reply(), checked.byId(), pruned);
+  }
+
+  /** The check, with the answers' integrity checked when they passed it. */
+  private AnswerCheck.Checked checkedIntegrity(
+      Exchange exchange, Upstream upstream, AnswerCheck.Checked checked) {
+    if (checked.failure() != null) {
+      return checked;
+    }
+    UpstreamFailure failure = integrity.failure(exchange, upstream, checked);
+    return failure == null
+        ? checked
+        : new AnswerCheck.Checked(checked.reply(), checked.byId(), failure);
   }
 
   /** Each call's answer with the client's id. */

@@ -13,9 +13,9 @@ import java.util.concurrent.CompletionStage;
 /**
  * Tries the route's upstreams one after another, skipping those out of rotation, at their caps or
  * without the state of the route's block, until one answers. A provider's error answer (a rate
- * limit) is returned only when no upstream does better; an answer too large for the cap, or a
- * transaction submission that may have reached an upstream, ends the exchange there. When none
- * answers, the error names what each did.
+ * limit), or a null block that the upstream's head says it has, is returned only when no upstream
+ * does better; an answer too large for the cap, or a transaction submission that may have reached
+ * an upstream, ends the exchange there. When none answers, the error names what each did.
  */
 public final class FailoverLink implements UpstreamCall {
   private final UpstreamCall next;
@@ -27,7 +27,10 @@ public final class FailoverLink implements UpstreamCall {
   /** What the upstreams tried so far did. */
   private static final class Tally {
     final List<String> reasons = new ArrayList<>();
-    Outcome providerErrorAnswer;
+
+    /** An answer to return when no upstream does better: a provider's error, or a null block. */
+    Outcome fallback;
+
     Outcome last;
     int tried;
     int timeouts;
@@ -85,16 +88,17 @@ public final class FailoverLink implements UpstreamCall {
     if (failure.kind() == Kind.TIMEOUT) {
       tally.timeouts++;
     }
-    if (failure.kind() == Kind.PROVIDER_ERROR && o.results().get(0) instanceof CallResult.Answer) {
-      tally.providerErrorAnswer = Outcome.answered(o.results(), o.upstream());
+    if ((failure.kind() == Kind.PROVIDER_ERROR || failure.kind() == Kind.MISSING)
+        && o.results().get(0) instanceof CallResult.Answer) {
+      tally.fallback = Outcome.answered(o.results(), o.upstream());
     }
     tally.reasons.add(u.name() + ": " + failure.reason());
     return from(exchange, at + 1, tally);
   }
 
   private static Outcome exhausted(Exchange exchange, Tally tally) {
-    if (tally.providerErrorAnswer != null) {
-      return tally.providerErrorAnswer;
+    if (tally.fallback != null) {
+      return tally.fallback;
     }
     String detail = tally.reasons.isEmpty() ? "deadline passed" : String.join("; ", tally.reasons);
     boolean timedOut =

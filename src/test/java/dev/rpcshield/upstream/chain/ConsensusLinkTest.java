@@ -45,7 +45,11 @@ class ConsensusLinkTest {
   private UpstreamCall chain(int ask, int agree) {
     UpstreamCall retried =
         new RetryLink(
-            new AttemptLink(transport, new ErrorClassifier(Set.of(-32005), List.of()), clock),
+            new AttemptLink(
+                transport,
+                new ErrorClassifier(Set.of(-32005), List.of()),
+                new UpstreamsConfig.Integrity(true, true),
+                clock),
             timer,
             Duration.ofMillis(10),
             Duration.ofMillis(10),

@@ -19,6 +19,7 @@ import dev.rpcshield.upstream.ErrorClassifier;
 import dev.rpcshield.upstream.TestUpstreams;
 import dev.rpcshield.upstream.Upstream;
 import dev.rpcshield.upstream.UpstreamFailure.Kind;
+import dev.rpcshield.upstream.UpstreamsConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -42,9 +43,13 @@ class FailoverRetryAttemptTest {
       chain(new ErrorClassifier(Set.of(-32005, -32601, 429), List.of("rate limit")));
 
   private UpstreamCall chain(ErrorClassifier classifier) {
+    return chain(classifier, new UpstreamsConfig.Integrity(true, true));
+  }
+
+  private UpstreamCall chain(ErrorClassifier classifier, UpstreamsConfig.Integrity integrity) {
     return new FailoverLink(
         new RetryLink(
-            new AttemptLink(transport, classifier, clock),
+            new AttemptLink(transport, classifier, integrity, clock),
             timer,
             Duration.ofMillis(100),
             Duration.ofSeconds(1),
@@ -422,5 +427,105 @@ class FailoverRetryAttemptTest {
     transport.answers("u", err(7, 3, "execution reverted"));
     assertTrue(answered(stateCall(10, List.of(u))).chainError());
     assertEquals(0, u.stateFrom());
+  }
+
+  private Outcome call(UpstreamCall through, String method, String params, List<Upstream> order) {
+    CompletableFuture<Outcome> f =
+        through
+            .call(
+                Exchange.of(
+                        List.of(RpcCall.of(method, params)),
+                        Deadline.after(clock, Duration.ofSeconds(10)),
+                        null,
+                        null)
+                    .routed(
+                        new Exchange.Route("{}".getBytes(), new long[] {7}, false, false, order)))
+            .toCompletableFuture();
+    assertTrue(f.isDone());
+    return f.join();
+  }
+
+  private static String logsAnswer(String... blocks) {
+    StringBuilder logs = new StringBuilder("[");
+    for (String b : blocks) {
+      logs.append(logs.length() > 1 ? "," : "")
+          .append("{\"address\":\"0x1\",\"blockNumber\":\"")
+          .append(b)
+          .append("\",\"blockHash\":\"0xAB")
+          .append(b.substring(2))
+          .append("\",\"topics\":[]}");
+    }
+    return "{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":" + logs + "]}";
+  }
+
+  private static String text(Outcome o) {
+    return new String(answered(o).body(), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void logsOutsideTheAskedRangeAreDiscardedAndTheUpstreamCounted() {
+    Upstream liar = upstream("l", 1, 0);
+    Upstream honest = upstream("h", 0, 0);
+    transport.answers("l", logsAnswer("0x10", "0x30"));
+    transport.answers("h", logsAnswer("0x10", "0x11"));
+    String params = "[{\"fromBlock\":\"0x10\",\"toBlock\":\"0x20\"}]";
+    Outcome o = call(chain, "eth_getLogs", params, List.of(liar, honest));
+    assertEquals("h", answered(o).upstream());
+    assertEquals(List.of("l", "h"), calls(), "not retried on the liar");
+    assertEquals(1, liar.disagreements());
+    assertEquals(0, honest.disagreements());
+
+    transport.answers("l", logsAnswer("0x30"));
+    CallResult.Failure f = failed(call(chain, "eth_getLogs", params, List.of(liar)));
+    assertEquals(
+        "no upstream available: l: a log of block 48, outside the asked range",
+        f.error().message());
+  }
+
+  @Test
+  void logsOfAnotherBlockThanTheHashAskedAreDiscarded() {
+    Upstream liar = upstream("l", 1, 0);
+    Upstream honest = upstream("h", 0, 0);
+    transport.answers("l", logsAnswer("0x10", "0x11"));
+    transport.answers("h", logsAnswer("0x10"));
+    Outcome o = call(chain, "eth_getLogs", "[{\"blockHash\":\"0xab10\"}]", List.of(liar, honest));
+    assertEquals("h", answered(o).upstream());
+  }
+
+  @Test
+  void withTheChecksOffALogOutsideTheRangeIsServed() {
+    Upstream liar = upstream("l", 1, 0);
+    transport.answers("l", logsAnswer("0x30"));
+    Outcome o =
+        call(
+            chain(
+                new ErrorClassifier(Set.of(), List.of()),
+                new UpstreamsConfig.Integrity(false, false)),
+            "eth_getLogs",
+            "[{\"fromBlock\":\"0x10\",\"toBlock\":\"0x20\"}]",
+            List.of(liar));
+    assertTrue(text(o).contains("0x30"), text(o));
+  }
+
+  @Test
+  void aNullBlockAnUpstreamsHeadSaysItHasIsAskedElsewhereAndServedOnlyWhenNoneHasIt() {
+    Upstream a = atHead("a", 10);
+    Upstream b = atHead("b", 10);
+    String block = "{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{\"number\":\"0x5\"}}";
+    String none = "{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":null}";
+    transport.answers("a", none, none, none);
+    transport.answers("b", block, none);
+    String params = "[\"0x5\",false]";
+    assertEquals(
+        "b", answered(call(chain, "eth_getBlockByNumber", params, List.of(a, b))).upstream());
+    assertTrue(a.breaker().inRotation());
+
+    Outcome bothNull = call(chain, "eth_getBlockByNumber", params, List.of(a, b));
+    assertTrue(text(bothNull).contains("\"result\":null"), text(bothNull));
+
+    Upstream behind = atHead("c", 3);
+    transport.answers("c", none);
+    Outcome ahead = call(chain, "eth_getBlockByNumber", params, List.of(behind, a));
+    assertEquals("c", answered(ahead).upstream(), "a block past its head may well be null");
   }
 }

@@ -25,6 +25,7 @@ import dev.rpcshield.upstream.UpstreamFailure.Kind;
 import dev.rpcshield.upstream.UpstreamGroup;
 import dev.rpcshield.upstream.UpstreamTransport;
 import dev.rpcshield.upstream.UpstreamTransport.UpstreamException;
+import dev.rpcshield.upstream.UpstreamsConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -74,7 +75,11 @@ class GroupSplitLinkTest {
       };
 
   private final UpstreamCall attempt =
-      new AttemptLink(echo, new ErrorClassifier(Set.of(), List.of()), clock);
+      new AttemptLink(
+          echo,
+          new ErrorClassifier(Set.of(), List.of()),
+          new UpstreamsConfig.Integrity(true, true),
+          clock);
 
   /** The minibatches sent below, in the order sent. */
   private final List<Exchange> sent = new ArrayList<>();

@@ -50,7 +50,11 @@ class HedgeLinkTest {
     UpstreamCall failover =
         new FailoverLink(
             new RetryLink(
-                new AttemptLink(transport, new ErrorClassifier(Set.of(), List.of()), clock),
+                new AttemptLink(
+                    transport,
+                    new ErrorClassifier(Set.of(), List.of()),
+                    new UpstreamsConfig.Integrity(true, true),
+                    clock),
                 timer,
                 Duration.ofMillis(10),
                 Duration.ofMillis(10),

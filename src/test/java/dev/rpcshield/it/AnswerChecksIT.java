@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * this order: u3, configured to keep the state of 2 recent blocks; u1, which keeps the state of
  * blocks 15 and later and answers older state calls with geth's pruned-state error; u2, an archive.
  */
-class ArchiveRoutingIT {
+class AnswerChecksIT {
   private static final Anvil NODE = new Anvil(18691, 31337);
   private static final LibertyServer SERVER = new LibertyServer("rpcshieldArchive", 18558);
   private static final Gateway GATEWAY = Gateway.at(SERVER.uri());
@@ -125,6 +125,22 @@ class ArchiveRoutingIT {
       assertTrue(!message.contains("127.0.0.1") && !message.contains("trie"), message);
     } finally {
       u2.mode(ChaosProxy.Mode.FORWARD);
+    }
+  }
+
+  @Test
+  void logsOutsideTheAskedRangeAndNullBlocksTheHeadSaysExistAreNotServed() {
+    long before = ADMIN.upstream("u3").get("disagreements").asLong();
+    u3.mode(ChaosProxy.Mode.INCONSISTENT);
+    try {
+      String logs = "[{\"fromBlock\":\"0x1\",\"toBlock\":\"0x5\"}]";
+      assertEquals(DIRECT.call("eth_getLogs", logs), GATEWAY.call("eth_getLogs", logs));
+      String block = "[\"0x5\",false]";
+      assertEquals(
+          DIRECT.call("eth_getBlockByNumber", block), GATEWAY.call("eth_getBlockByNumber", block));
+      assertEquals(2, ADMIN.upstream("u3").get("disagreements").asLong() - before);
+    } finally {
+      u3.mode(ChaosProxy.Mode.FORWARD);
     }
   }
 }
