@@ -10,8 +10,8 @@ import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * The layering of {@code src/main}: no package cycle; the transports ({@code http}, {@code ws}) are
- * imported by nothing that decides policy; the leaf packages depend on no other RpcShield package;
- * identity knows nothing of the account store.
+ * imported by nothing that decides policy; the leaf packages (proof verification among them) depend
+ * on no other RpcShield package but the leaves; identity knows nothing of the account store.
  */
 @AnalyzeClasses(packages = "dev.rpcshield", importOptions = ImportOption.DoNotIncludeTests.class)
 class LayeringTest {
@@ -39,7 +39,8 @@ class LayeringTest {
               "dev.rpcshield.config..",
               "dev.rpcshield.telemetry..",
               "dev.rpcshield.net..",
-              "dev.rpcshield.jsonrpc..")
+              "dev.rpcshield.jsonrpc..",
+              "dev.rpcshield.verify..")
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage(
