@@ -25,6 +25,7 @@ public enum RpcErrorCode {
   FORBIDDEN(-32031, 403, "forbidden"),
   ACCOUNTS_UNAVAILABLE(-32032, 503, "the API key cannot be checked now"),
   NOT_ALLOWLISTED(-32033, 403, "refused by the API key's allowlist", true),
+  UNVERIFIED(-32040, 502, "answer could not be verified"),
   UPSTREAMS_DISAGREE(-32041, 502, "upstreams disagree");
 
   private final int code;

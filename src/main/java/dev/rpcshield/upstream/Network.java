@@ -1,7 +1,10 @@
 package dev.rpcshield.upstream;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.rpcshield.telemetry.EventLog;
 import dev.rpcshield.upstream.chain.AttemptLink;
+import dev.rpcshield.upstream.chain.ChainView;
 import dev.rpcshield.upstream.chain.ConsensusLink;
 import dev.rpcshield.upstream.chain.FailoverLink;
 import dev.rpcshield.upstream.chain.GroupSplitLink;
@@ -10,6 +13,8 @@ import dev.rpcshield.upstream.chain.RetryLink;
 import dev.rpcshield.upstream.chain.Routing;
 import dev.rpcshield.upstream.chain.Timer;
 import dev.rpcshield.upstream.chain.UpstreamCall;
+import dev.rpcshield.upstream.chain.VerifyLink;
+import dev.rpcshield.verify.BlockHeader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -21,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToLongFunction;
 
 /**
  * One chain the gateway serves, at run time: its upstreams with their breakers, its groups and
@@ -28,6 +34,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * to the attempt. Nothing is shared with another network but the HTTP client pool and the timer.
  */
 public final class Network {
+  /** Trusted block headers kept per network for verified answers, the most recent used first. */
+  private static final int TRUSTED_HEADERS = 1024;
+
   private final String name;
   private final long chainId;
   private final List<String> hosts;
@@ -36,6 +45,8 @@ public final class Network {
   private final Clock clock;
   private final Timer timer;
   private final AtomicLong gatewayIds = new AtomicLong(1);
+  private final Cache<Long, BlockHeader> trustedHeaders =
+      Caffeine.newBuilder().maximumSize(TRUSTED_HEADERS).build();
   private final HeadTracker heads;
   private final HeadPoller headPoller;
   private volatile Layout layout;
@@ -147,8 +158,16 @@ public final class Network {
             c.backoffMax(),
             n -> ThreadLocalRandom.current().nextLong(n + 1));
     UpstreamCall attempts =
-        new ConsensusLink(
-            new HedgeLink(new FailoverLink(retried), timer, c.hedging()), retried, c.consensus());
+        new VerifyLink(
+            new ConsensusLink(
+                new HedgeLink(new FailoverLink(retried), timer, c.hedging()),
+                retried,
+                c.consensus()),
+            retried,
+            trustedHeaders,
+            view(upstreams, c.verification().headerQuorum()),
+            c.verification(),
+            gatewayIds);
     Routing routing =
         new Routing() {
           @Override
@@ -163,7 +182,8 @@ public final class Network {
 
           @Override
           public boolean alone(String method) {
-            return c.consensus().methods().contains(method);
+            return c.consensus().methods().contains(method)
+                || c.verification().methods().contains(method);
           }
 
           @Override
@@ -177,6 +197,50 @@ public final class Network {
         List.copyOf(built),
         router,
         new GroupSplitLink(attempts, routing, gatewayIds));
+  }
+
+  /**
+   * The blocks the heads of {@code upstreams} name, and those upstreams, for verification: a tag
+   * names the highest block that {@code quorum} of them in rotation report, so that they can vouch
+   * for its header.
+   */
+  private static ChainView view(List<Upstream> upstreams, int quorum) {
+    return new ChainView() {
+      @Override
+      public long blockOf(String tag) {
+        return switch (tag) {
+          case "latest" -> reportedBy(upstreams, quorum, u -> u.head().latest());
+          case "earliest" -> 0;
+          case "safe" -> reportedBy(upstreams, quorum, u -> u.head().safe());
+          case "finalized" -> reportedBy(upstreams, quorum, u -> u.head().finalized());
+          default -> -1;
+        };
+      }
+
+      @Override
+      public List<Upstream> upstreams() {
+        return upstreams;
+      }
+    };
+  }
+
+  /**
+   * The highest block number that {@code quorum} of the upstreams in rotation report (the highest
+   * when fewer are in rotation); -1 when none is known.
+   */
+  private static long reportedBy(
+      List<Upstream> upstreams, int quorum, ToLongFunction<Upstream> number) {
+    long[] reported =
+        upstreams.stream()
+            .filter(u -> u.breaker().inRotation())
+            .mapToLong(number)
+            .filter(n -> n >= 0)
+            .sorted()
+            .toArray();
+    if (reported.length == 0) {
+      return -1;
+    }
+    return reported[Math.max(0, reported.length - quorum)];
   }
 
   /**

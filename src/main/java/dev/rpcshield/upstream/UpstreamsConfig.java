@@ -1,6 +1,7 @@
 package dev.rpcshield.upstream;
 
 import dev.rpcshield.config.Settings;
+import dev.rpcshield.upstream.chain.VerifyLink;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -40,7 +41,8 @@ public record UpstreamsConfig(
     Hedging hedging,
     Duration unresponsiveAfter,
     Consensus consensus,
-    Integrity integrity) {
+    Integrity integrity,
+    Verification verification) {
 
   /** Public endpoints used when no upstreams are configured, so a laptop run works at once. */
   public static final String PUBLIC_UPSTREAMS =
@@ -98,6 +100,20 @@ public record UpstreamsConfig(
   }
 
   /**
+   * Proven answers: a call of one of {@code methods} is answered only with a value proven against a
+   * header that {@code headerQuorum} distinct upstreams gave.
+   *
+   * @param methods verified methods (default none)
+   * @param headerQuorum upstreams that must give the same header (default 2, or 1 with one
+   *     upstream)
+   */
+  public record Verification(Set<String> methods, int headerQuorum) {
+    public Verification {
+      methods = Set.copyOf(methods);
+    }
+  }
+
+  /**
    * Integrity checks of upstream answers, each on by default.
    *
    * @param logs eth_getLogs answers with a log outside the asked block range or block hash are
@@ -123,6 +139,7 @@ public record UpstreamsConfig(
     }
     List<UpstreamSettings> upstreams = upstreams(s, urls);
     List<GroupSettings> groups = groups(s, urls);
+    Consensus consensus = consensus(s, groups);
     return new UpstreamsConfig(
         upstreams,
         groups,
@@ -145,10 +162,11 @@ public record UpstreamsConfig(
         s.duration("rpcshield.upstream.ws.timeout", Duration.ofSeconds(10)),
         hedging(s),
         unresponsiveAfter(s),
-        consensus(s, groups),
+        consensus,
         new Integrity(
             s.bool("rpcshield.integrity.logs", true),
-            s.bool("rpcshield.integrity.missing-blocks", true)));
+            s.bool("rpcshield.integrity.missing-blocks", true)),
+        verification(s, upstreams.size(), consensus));
   }
 
   /**
@@ -179,6 +197,33 @@ public record UpstreamsConfig(
     Settings.require(
         budget >= 0 && budget <= 100, "rpcshield.upstream.hedge.budget-percent", budget, "0-100");
     return new Hedging(maxExtra, min, max, budget);
+  }
+
+  /**
+   * Verification settings: supported methods not under consensus, a quorum the upstreams can reach.
+   */
+  private static Verification verification(Settings s, int upstreams, Consensus consensus) {
+    List<String> methods = s.list("rpcshield.verify.methods", List.of());
+    for (String m : methods) {
+      Settings.require(
+          !consensus.methods().contains(m),
+          s.scoped("rpcshield.verify.methods"),
+          m,
+          "methods not also in rpcshield.consensus.methods (a proven answer needs no vote)");
+      Settings.require(
+          VerifyLink.SUPPORTED.contains(m),
+          s.scoped("rpcshield.verify.methods"),
+          m,
+          "methods the gateway can prove: "
+              + String.join(", ", VerifyLink.SUPPORTED.stream().sorted().toList()));
+    }
+    int quorum = s.integer("rpcshield.verify.header-quorum", upstreams == 1 ? 1 : 2);
+    Settings.require(
+        quorum >= 1 && quorum <= upstreams,
+        s.scoped("rpcshield.verify.header-quorum"),
+        quorum,
+        "1 to the network's upstreams (" + upstreams + ")");
+    return new Verification(Set.copyOf(methods), quorum);
   }
 
   /**

@@ -51,7 +51,9 @@ public final class ChaosProxy implements AutoCloseable {
     LOGS_RANGE_CAP,
     /**
      * Forwards, but answers every eth_getBalance and eth_call with a result of its own making,
-     * {@code 0xdead} followed by its port in hex, so that two liars never tell the same lie.
+     * {@code 0xdead} followed by its port in hex, so that two liars never tell the same lie; puts
+     * the same lie in the balance of every eth_getProof answer, and another state root in every
+     * block a client's eth_getBlockByNumber asks for.
      */
     LIE,
     /**
@@ -338,11 +340,18 @@ public final class ChaosProxy implements AutoCloseable {
       }
       case LIE -> {
         String answer = forward(body);
+        String lie = "0xdead" + Integer.toHexString(port);
         if (text.contains("\"eth_getBalance\"") || text.contains("\"eth_call\"")) {
+          answer = RESULT.matcher(answer).replaceAll("\"result\":\"" + lie + "\"");
+        } else if (text.contains("\"eth_getProof\"")) {
+          answer = answer.replaceAll("\"balance\":\"0x[0-9a-f]*\"", "\"balance\":\"" + lie + "\"");
+        } else if (record && text.contains("\"eth_getBlockByNumber\"")) {
           answer =
-              RESULT
-                  .matcher(answer)
-                  .replaceAll("\"result\":\"0xdead" + Integer.toHexString(port) + "\"");
+              answer.replaceAll(
+                  "\"stateRoot\":\"0x[0-9a-f]{64}\"",
+                  "\"stateRoot\":\"0x"
+                      + Integer.toHexString(port).repeat(16).substring(0, 64)
+                      + "\"");
         }
         respond(out, 200, answer);
       }

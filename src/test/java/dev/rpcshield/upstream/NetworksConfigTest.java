@@ -168,6 +168,26 @@ class NetworksConfigTest {
   }
 
   @Test
+  void verifiedMethodsAreThoseTheGatewayCanProveWithAQuorumItsUpstreamsCanReach() {
+    Map<String, String> v = twoNetworks();
+    v.put("rpcshield.network.mainnet.verify.methods", "eth_getBalance,eth_getStorageAt");
+    NetworksConfig c = read(v);
+    UpstreamsConfig.Verification mainnet = c.networks().get(0).upstreams().verification();
+    assertEquals(java.util.Set.of("eth_getBalance", "eth_getStorageAt"), mainnet.methods());
+    assertEquals(2, mainnet.headerQuorum());
+    assertEquals(1, c.networks().get(1).upstreams().verification().headerQuorum(), "one upstream");
+
+    v.put("rpcshield.network.mainnet.verify.methods", "eth_call");
+    assertRefused(v, "rpcshield.network.mainnet.verify.methods");
+    v.put("rpcshield.network.mainnet.verify.methods", "eth_getBalance");
+    v.put("rpcshield.network.mainnet.consensus.methods", "eth_getBalance");
+    assertRefused(v, "rpcshield.network.mainnet.verify.methods");
+    v.remove("rpcshield.network.mainnet.consensus.methods");
+    v.put("rpcshield.network.mainnet.verify.header-quorum", "3");
+    assertRefused(v, "rpcshield.network.mainnet.verify.header-quorum");
+  }
+
+  @Test
   void aBasicAuthWithoutAColonIsRefusedWithoutShowingIt() {
     Map<String, String> v = new HashMap<>();
     v.put("rpcshield.upstreams", "a=http://127.0.0.1:1");

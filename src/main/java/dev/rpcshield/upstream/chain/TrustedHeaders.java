@@ -1,0 +1,239 @@
+package dev.rpcshield.upstream.chain;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Cache;
+import dev.rpcshield.jsonrpc.RpcCall;
+import dev.rpcshield.upstream.Upstream;
+import dev.rpcshield.verify.BlockHeader;
+import dev.rpcshield.verify.ProofException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Block headers the gateway trusts, one per height: a header is trusted when {@code quorum}
+ * distinct upstreams gave it for that height, or when its hash is the parent hash of a trusted
+ * header; either way only after its hash was recomputed from its fields. Trusted headers are kept
+ * in a bounded cache, and one fetch per height serves every call that waits for it. An upstream
+ * whose header does not hash to its own hash, is of another height, or is not the one trusted, is
+ * counted as having disagreed.
+ */
+final class TrustedHeaders {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String METHOD = "eth_getBlockByNumber";
+
+  private final Cache<Long, BlockHeader> trusted;
+  private final UpstreamCall single;
+  private final ChainView chain;
+  private final int quorum;
+  private final AtomicLong ids;
+  private final Map<Long, CompletableFuture<BlockHeader>> fetching = new ConcurrentHashMap<>();
+
+  /**
+   * @param trusted the network's cache of trusted headers by height, kept across reloads
+   * @param single one attempt on the route's first upstream, with its retries
+   * @param quorum distinct upstreams that must give the same header
+   * @param ids the network's gateway ids
+   */
+  TrustedHeaders(
+      Cache<Long, BlockHeader> trusted,
+      UpstreamCall single,
+      ChainView chain,
+      int quorum,
+      AtomicLong ids) {
+    this.trusted = trusted;
+    this.single = single;
+    this.chain = chain;
+    this.quorum = quorum;
+    this.ids = ids;
+  }
+
+  /**
+   * The trusted header at {@code number}; fails with a {@link ProofException} saying why none could
+   * be trusted. The fetch runs until {@code parent}'s deadline.
+   */
+  CompletableFuture<BlockHeader> at(long number, Exchange parent) {
+    BlockHeader known = trusted.getIfPresent(number);
+    if (known != null) {
+      return CompletableFuture.completedFuture(known);
+    }
+    CompletableFuture<BlockHeader> mine = new CompletableFuture<>();
+    CompletableFuture<BlockHeader> running = fetching.putIfAbsent(number, mine);
+    if (running != null) {
+      return running;
+    }
+    mine.whenComplete((h, t) -> {
+      if (h != null) {
+        trusted.put(number, h);
+      }
+      fetching.remove(number, mine);
+    });
+    BlockHeader child = trusted.getIfPresent(number + 1);
+    new Vote(number, child == null ? null : child.parentHash(), parent, mine).askMore();
+    return mine;
+  }
+
+  /**
+   * Forgets the header at {@code number} and every one above it: a reorg may have replaced it, and
+   * then its descendants too.
+   */
+  void forget(long number) {
+    trusted.asMap().keySet().removeIf(n -> n >= number);
+  }
+
+  /** One height's upstreams asked for its header; small critical sections, no I/O under them. */
+  private final class Vote {
+    final long number;
+    final byte[] expected;
+    final Exchange parent;
+    final CompletableFuture<BlockHeader> result;
+    final List<Upstream> order;
+    final int needed;
+    final Map<String, Integer> votes = new LinkedHashMap<>();
+    final List<String> reasons = new ArrayList<>();
+    int next;
+    int inFlight;
+
+    Vote(long number, byte[] expected, Exchange parent, CompletableFuture<BlockHeader> result) {
+      this.number = number;
+      this.expected = expected;
+      this.parent = parent;
+      this.result = result;
+      this.order = chain.upstreams();
+      this.needed = expected != null ? 1 : Math.min(quorum, Math.max(1, order.size()));
+    }
+
+    void askMore() {
+      while (true) {
+        Upstream u = null;
+        String failed = null;
+        synchronized (this) {
+          if (result.isDone()) {
+            return;
+          }
+          if (best() + inFlight + order.size() - next < needed
+              || (inFlight == 0 && (next >= order.size() || parent.deadline().expired()))) {
+            failed = reasons.isEmpty() ? "no upstream to ask" : String.join("; ", reasons);
+          } else if (inFlight < needed && next < order.size()) {
+            Upstream candidate = order.get(next++);
+            if (!candidate.breaker().inRotation() || !candidate.tryAcquire()) {
+              continue;
+            }
+            u = candidate;
+            inFlight++;
+          }
+        }
+        if (failed != null) {
+          result.completeExceptionally(
+              new ProofException("no trusted header of block " + number + " (" + failed + ")"));
+          return;
+        }
+        if (u == null) {
+          return;
+        }
+        ask(u);
+      }
+    }
+
+    private int best() {
+      int most = 0;
+      for (int n : votes.values()) {
+        most = Math.max(most, n);
+      }
+      return most;
+    }
+
+    void ask(Upstream u) {
+      long id = ids.getAndIncrement();
+      RpcCall call = RpcCall.of(METHOD, "[\"0x" + Long.toHexString(number) + "\",false]");
+      Exchange.Route route =
+          new Exchange.Route(call.withId(id), new long[] {id}, false, false, List.of(u));
+      single
+          .call(
+              new Exchange(
+                  List.of(call),
+                  parent.deadline(),
+                  parent.clientIp(),
+                  null,
+                  route,
+                  new CompletableFuture<>()))
+          .whenComplete((o, t) -> u.release())
+          .whenComplete((o, t) -> answered(u, t == null ? o : null));
+    }
+
+    void answered(Upstream u, Outcome o) {
+      BlockHeader header = null;
+      String why;
+      try {
+        header = header(o);
+        why =
+            header.number() != number
+                ? "gave block " + header.number()
+                : !header.hashMatches() ? "gave a header that does not hash to its hash" : null;
+      } catch (ProofException e) {
+        why = e.getMessage();
+      }
+      boolean lied = header != null && why != null;
+      BlockHeader agreed = null;
+      synchronized (this) {
+        if (result.isDone()) {
+          return;
+        }
+        inFlight--;
+        if (why == null) {
+          String hash = HexFormat.of().formatHex(header.hash());
+          if (expected != null && !HexFormat.of().formatHex(expected).equals(hash)) {
+            why = "gave a header that is not the parent of the trusted one";
+            lied = true;
+          } else if (votes.merge(hash, 1, Integer::sum) >= needed) {
+            agreed = header;
+          }
+        }
+        if (why != null) {
+          reasons.add(u.name() + ": " + why);
+        }
+      }
+      if (lied) {
+        u.disagreed(METHOD);
+      }
+      if (agreed != null) {
+        result.complete(agreed);
+      } else {
+        askMore();
+      }
+    }
+
+    private BlockHeader header(Outcome o) throws ProofException {
+      if (o == null || !o.answered() || !(o.results().get(0) instanceof CallResult.Answer a)) {
+        throw new ProofException(
+            o == null || o.failure() == null ? "request failed" : o.failure().reason());
+      }
+      JsonNode block = result(a);
+      if (block.isNull()) {
+        throw new ProofException("has no such block");
+      }
+      return BlockHeader.of(block);
+    }
+  }
+
+  /** The result of an upstream's answer, as JSON; an error answer proves nothing. */
+  static JsonNode result(CallResult.Answer a) throws ProofException {
+    JsonNode r;
+    try {
+      r = JSON.readTree(a.body()).get("result");
+    } catch (IOException e) {
+      throw new ProofException("answer is not JSON");
+    }
+    if (a.chainError() || r == null) {
+      throw new ProofException("answered an error");
+    }
+    return r;
+  }
+}

@@ -1,0 +1,339 @@
+package dev.rpcshield.upstream.chain;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Cache;
+import dev.rpcshield.jsonrpc.Quantity;
+import dev.rpcshield.jsonrpc.RpcCall;
+import dev.rpcshield.jsonrpc.RpcError;
+import dev.rpcshield.jsonrpc.RpcErrorCode;
+import dev.rpcshield.jsonrpc.RpcWriter;
+import dev.rpcshield.upstream.Upstream;
+import dev.rpcshield.upstream.UpstreamsConfig;
+import dev.rpcshield.verify.BlockHeader;
+import dev.rpcshield.verify.ProofException;
+import dev.rpcshield.verify.ProvenAccount;
+import dev.rpcshield.verify.StateProof;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import org.web3j.crypto.Hash;
+
+/**
+ * Answers a state read of a verified method (balance, nonce, code, storage) with the value proven
+ * against the chain, never with an upstream's word: the block it asks about resolves to a trusted
+ * header ({@link TrustedHeaders}; a tag by the upstreams' heads first), the state comes from
+ * eth_getProof and is verified against that header's state root (code against the proven code
+ * hash), and the client gets the proven value in the format a node gives. An answer that does not
+ * verify is discarded, its upstream counted as having disagreed, and the next upstream is asked;
+ * when none gives a provable answer the call gets -32040. Calls of other methods go on as they
+ * came.
+ */
+public final class VerifyLink implements UpstreamCall {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern ADDRESS = Pattern.compile("0x[0-9a-fA-F]{40}");
+  private static final Pattern SLOT = Pattern.compile("0x[0-9a-fA-F]{1,64}");
+  private static final byte[] EMPTY_CODE_HASH = Hash.sha3(new byte[0]);
+  private static final String DOES_NOT_VERIFY = "its proof does not verify";
+
+  /** The methods this link can prove. */
+  public static final Set<String> SUPPORTED =
+      Set.of("eth_getBalance", "eth_getTransactionCount", "eth_getCode", "eth_getStorageAt");
+
+  private final UpstreamCall next;
+  private final TrustedHeaders headers;
+  private final ChainView chain;
+  private final Set<String> methods;
+  private final AtomicLong ids;
+
+  /**
+   * @param next the rest of the chain, which the link's own calls (eth_getProof, eth_getCode) take
+   * @param single one attempt on the route's first upstream, with its retries (header fetches)
+   * @param trusted the network's trusted headers by height, kept across reloads
+   * @param ids the network's gateway ids
+   */
+  public VerifyLink(
+      UpstreamCall next,
+      UpstreamCall single,
+      Cache<Long, BlockHeader> trusted,
+      ChainView chain,
+      UpstreamsConfig.Verification verification,
+      AtomicLong ids) {
+    this.next = next;
+    this.headers = new TrustedHeaders(trusted, single, chain, verification.headerQuorum(), ids);
+    this.chain = chain;
+    this.methods = verification.methods();
+    this.ids = ids;
+  }
+
+  /** A verified state read as asked: whose state, which slot, at which block. */
+  private record Read(String method, String address, String slot, JsonNode block) {}
+
+  @Override
+  public CompletionStage<Outcome> call(Exchange exchange) {
+    Exchange.Route route = exchange.route();
+    RpcCall call = exchange.calls().get(0);
+    if (route.batch() || route.submitsTransaction() || !methods.contains(call.method())) {
+      return next.call(exchange);
+    }
+    Read read;
+    try {
+      read = read(call);
+    } catch (IllegalArgumentException e) {
+      return done(
+          Outcome.failed(
+              exchange.calls(), RpcError.of(RpcErrorCode.INVALID_PARAMS, e.getMessage())));
+    }
+    long number;
+    try {
+      number = number(read.block());
+    } catch (ProofException e) {
+      return done(unverified(exchange, e.getMessage()));
+    }
+    return prove(exchange, read, number, true)
+        .handle((answer, t) -> {
+          if (t == null) {
+            return answer;
+          }
+          Throwable cause =
+              t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+          return unverified(
+              exchange, cause instanceof ProofException ? cause.getMessage() : "request failed");
+        });
+  }
+
+  /** The proven answer at {@code number}; once more with a fresh header if none verified. */
+  private CompletableFuture<Outcome> prove(
+      Exchange exchange, Read read, long number, boolean again) {
+    List<String> reasons = new ArrayList<>();
+    return headers
+        .at(number, exchange)
+        .thenCompose(header -> state(exchange, read, header, reasons))
+        .exceptionallyCompose(t -> {
+          if (again && reasons.stream().anyMatch(r -> r.contains(DOES_NOT_VERIFY))) {
+            // Every upstream's proof failed against the trusted header: the block at that height
+            // may have been replaced by a reorg since it was trusted.
+            headers.forget(number);
+            return prove(exchange, read, number, false);
+          }
+          return CompletableFuture.failedFuture(t);
+        });
+  }
+
+  private CompletableFuture<Outcome> state(
+      Exchange exchange, Read read, BlockHeader header, List<String> reasons) {
+    String block = "\"0x" + Long.toHexString(header.number()) + "\"";
+    List<String> slots = read.slot() == null ? List.of() : List.of(read.slot());
+    String params =
+        "[\""
+            + read.address()
+            + "\",["
+            + (read.slot() == null ? "" : "\"" + read.slot() + "\"")
+            + "],"
+            + block
+            + "]";
+    return proven(
+            exchange,
+            "eth_getProof",
+            params,
+            header.number(),
+            result -> StateProof.verify(header.stateRoot(), read.address(), slots, result),
+            reasons)
+        .thenCompose(account -> {
+          String value =
+              switch (read.method()) {
+                case "eth_getBalance" -> quantity(account.balance());
+                case "eth_getTransactionCount" -> quantity(account.nonce());
+                case "eth_getStorageAt" -> word(account, read.slot());
+                default -> null;
+              };
+          if (value != null) {
+            return CompletableFuture.completedFuture(answer(exchange, value));
+          }
+          if (Arrays.equals(account.codeHash(), EMPTY_CODE_HASH)) {
+            return CompletableFuture.completedFuture(answer(exchange, "0x"));
+          }
+          return proven(
+                  exchange,
+                  "eth_getCode",
+                  "[\"" + read.address() + "\"," + block + "]",
+                  header.number(),
+                  result -> code(result, account.codeHash()),
+                  reasons)
+              .thenApply(code -> answer(exchange, code));
+        });
+  }
+
+  /** What must hold of one answer for it to be used. */
+  @FunctionalInterface
+  private interface Check<T> {
+    T apply(JsonNode result) throws ProofException;
+  }
+
+  /**
+   * Asks the route's upstreams (through the rest of the chain) until one's answer passes {@code
+   * check}; an upstream whose answer failed it is left out of the next ask and counted.
+   */
+  private <T> CompletableFuture<T> proven(
+      Exchange exchange,
+      String method,
+      String params,
+      long stateBlock,
+      Check<T> check,
+      List<String> reasons) {
+    List<Upstream> order = new ArrayList<>(exchange.route().order());
+    order.removeIf(u -> reasons.stream().anyMatch(r -> r.startsWith(u.name() + ": ")));
+    if (order.isEmpty() || exchange.deadline().expired() || exchange.unwanted()) {
+      return CompletableFuture.failedFuture(
+          new ProofException(reasons.isEmpty() ? "deadline passed" : String.join("; ", reasons)));
+    }
+    long id = ids.getAndIncrement();
+    RpcCall call = RpcCall.of(method, params);
+    Exchange.Route route =
+        new Exchange.Route(call.withId(id), new long[] {id}, false, false, order, stateBlock);
+    return next.call(
+            new Exchange(
+                List.of(call),
+                exchange.deadline(),
+                exchange.clientIp(),
+                exchange.sink(),
+                route,
+                exchange.abandoned()))
+        .toCompletableFuture()
+        .thenCompose(o -> {
+          if (!(o.results().get(0) instanceof CallResult.Answer a) || a.upstream() == null) {
+            String why =
+                o.results().get(0) instanceof CallResult.Failure f
+                    ? f.error().message()
+                    : "no answer";
+            reasons.add(why);
+            return CompletableFuture.failedFuture(new ProofException(String.join("; ", reasons)));
+          }
+          try {
+            return CompletableFuture.completedFuture(check.apply(TrustedHeaders.result(a)));
+          } catch (ProofException e) {
+            boolean lied = !a.chainError() && !e.getMessage().equals("answered an error");
+            reasons.add(
+                a.upstream()
+                    + ": "
+                    + (lied ? DOES_NOT_VERIFY + " (" + e.getMessage() + ")" : e.getMessage()));
+            if (lied) {
+              for (Upstream u : exchange.route().order()) {
+                if (u.name().equals(a.upstream())) {
+                  u.disagreed(exchange.calls().get(0).method());
+                }
+              }
+            }
+            return proven(exchange, method, params, stateBlock, check, reasons);
+          }
+        });
+  }
+
+  private static String code(JsonNode result, byte[] codeHash) throws ProofException {
+    if (!result.isTextual() || !result.asText().startsWith("0x")) {
+      throw new ProofException("code is not hex");
+    }
+    byte[] code;
+    try {
+      code = HexFormat.of().parseHex(result.asText().substring(2));
+    } catch (IllegalArgumentException e) {
+      throw new ProofException("code is not hex");
+    }
+    if (!Arrays.equals(Hash.sha3(code), codeHash)) {
+      throw new ProofException("code does not hash to the proven code hash");
+    }
+    return "0x" + HexFormat.of().formatHex(code);
+  }
+
+  private Outcome answer(Exchange exchange, String value) {
+    RpcCall call = exchange.calls().get(0);
+    byte[] body =
+        call.isNotification() ? null : RpcWriter.result(call.rawId(), "\"" + value + "\"");
+    return Outcome.answered(List.of(new CallResult.Answer(body, false, null)), null);
+  }
+
+  private static Outcome unverified(Exchange exchange, String why) {
+    return Outcome.failed(exchange.calls(), RpcError.of(RpcErrorCode.UNVERIFIED, why));
+  }
+
+  private static String quantity(BigInteger n) {
+    return "0x" + n.toString(16);
+  }
+
+  private static String word(ProvenAccount account, String slot) {
+    BigInteger v = account.storage().getOrDefault(slotKey(slot), BigInteger.ZERO);
+    return String.format("0x%064x", v);
+  }
+
+  /** A slot as {@link ProvenAccount#storage()} keys it: 32 bytes, lower-case hex. */
+  private static String slotKey(String slot) {
+    return String.format("0x%064x", new BigInteger(slot.substring(2), 16));
+  }
+
+  /** The block number a block parameter names; a tag resolves by the upstreams' heads. */
+  private long number(JsonNode block) throws ProofException {
+    String text;
+    if (block == null || block.isNull()) {
+      text = "latest";
+    } else if (block.isTextual()) {
+      text = block.asText();
+    } else if (block.isObject() && block.path("blockNumber").isTextual()) {
+      text = block.get("blockNumber").asText();
+    } else {
+      throw new ProofException("only a block number or tag can be proven, not a block hash");
+    }
+    if (text.equals("pending")) {
+      throw new ProofException("the pending state cannot be proven");
+    }
+    long n = text.startsWith("0x") ? Quantity.parse(text) : chain.blockOf(text);
+    if (n < 0) {
+      throw new ProofException("block " + text + " is not known yet");
+    }
+    return n;
+  }
+
+  private static Read read(RpcCall call) {
+    JsonNode params;
+    try {
+      byte[] raw = call.rawParams();
+      params = raw == null ? JSON.createArrayNode() : JSON.readTree(raw);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("params are not JSON");
+    }
+    if (!params.isArray()) {
+      throw new IllegalArgumentException("params must be an array");
+    }
+    String address = params.path(0).asText("");
+    if (!ADDRESS.matcher(address).matches()) {
+      throw new IllegalArgumentException("the first param must be an address");
+    }
+    boolean storage = call.method().equals("eth_getStorageAt");
+    String slot = null;
+    if (storage) {
+      slot = params.path(1).asText("");
+      if (!SLOT.matcher(slot).matches()) {
+        throw new IllegalArgumentException("the second param must be a storage slot");
+      }
+      slot = slotKey(slot);
+    }
+    int blockAt = storage ? 2 : 1;
+    if (params.size() > blockAt + 1) {
+      throw new IllegalArgumentException("too many params");
+    }
+    return new Read(call.method(), address.toLowerCase(Locale.ROOT), slot, params.get(blockAt));
+  }
+
+  private static CompletionStage<Outcome> done(Outcome o) {
+    return CompletableFuture.completedFuture(o);
+  }
+}
