@@ -23,6 +23,7 @@ class AnswerChecksIT {
   private static final Gateway GATEWAY = Gateway.at(SERVER.uri());
   private static final Gateway DIRECT = Gateway.direct(NODE);
   private static final Admin ADMIN = new Admin(GATEWAY);
+  private static Relays relays;
   private static ChaosProxy u1;
   private static ChaosProxy u2;
   private static ChaosProxy u3;
@@ -31,24 +32,17 @@ class AnswerChecksIT {
   static void start() {
     NODE.start();
     DIRECT.call("anvil_mine", "[\"0x14\"]");
-    URI node = URI.create(NODE.url());
-    u1 = new ChaosProxy("u1", 18692, node);
-    u2 = new ChaosProxy("u2", 18693, node);
-    u3 = new ChaosProxy("u3", 18694, node);
+    relays = new Relays(URI.create(NODE.url()), 18692, 3);
+    u1 = relays.u(1);
+    u2 = relays.u(2);
+    u3 = relays.u(3);
     u1.prunedBelow(15);
     u1.mode(ChaosProxy.Mode.PRUNE);
     SERVER.start(
-        List.of(
-            "HTTP_HOST=127.0.0.1",
-            "RPCSHIELD_CHAIN_ID=31337",
-            "RPCSHIELD_UPSTREAMS=u3=http://127.0.0.1:18694,u1=http://127.0.0.1:18692,"
-                + "u2=http://127.0.0.1:18693",
+        Relays.gateway(
+            relays.upstreams(3, 1, 2),
             "RPCSHIELD_UPSTREAM_U3_STATE_BLOCKS=2",
-            "RPCSHIELD_UPSTREAM_HEDGE_MAX_EXTRA=0",
-            "RPCSHIELD_ADMIN_TOKEN=" + Admin.TOKEN,
-            "RPCSHIELD_ANONYMOUS_RPS=100000",
-            // Every call must reach the upstreams: the cache would answer repeats.
-            "RPCSHIELD_CACHE_ENABLED=false"));
+            "RPCSHIELD_UPSTREAM_HEDGE_MAX_EXTRA=0"));
     Eventually.within(Duration.ofSeconds(20), "every upstream's head is known")
         .until(() -> {
           for (String u : List.of("u1", "u2", "u3")) {
@@ -63,9 +57,7 @@ class AnswerChecksIT {
   @AfterAll
   static void stop() {
     SERVER.stop();
-    u1.close();
-    u2.close();
-    u3.close();
+    relays.close();
     NODE.close();
   }
 

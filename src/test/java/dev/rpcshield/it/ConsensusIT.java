@@ -26,6 +26,7 @@ class ConsensusIT {
   private static final String BALANCE = "[\"" + DevAccounts.SINK + "\",\"latest\"]";
   private static final String CALL =
       "[{\"to\":\"" + DevAccounts.SINK + "\",\"data\":\"0x\"},\"latest\"]";
+  private static Relays relays;
   private static ChaosProxy u1;
   private static ChaosProxy u2;
   private static ChaosProxy u3;
@@ -33,39 +34,27 @@ class ConsensusIT {
   @BeforeAll
   static void start() {
     NODE.start();
-    URI node = URI.create(NODE.url());
-    u1 = new ChaosProxy("u1", 18682, node);
-    u2 = new ChaosProxy("u2", 18683, node);
-    u3 = new ChaosProxy("u3", 18684, node);
+    relays = new Relays(URI.create(NODE.url()), 18682, 3);
+    u1 = relays.u(1);
+    u2 = relays.u(2);
+    u3 = relays.u(3);
     SERVER.start(
-        List.of(
-            "HTTP_HOST=127.0.0.1",
-            "RPCSHIELD_CHAIN_ID=31337",
-            "RPCSHIELD_UPSTREAMS=u1=http://127.0.0.1:18682,u2=http://127.0.0.1:18683,"
-                + "u3=http://127.0.0.1:18684",
+        Relays.gateway(
+            relays.upstreams(1, 2, 3),
             "RPCSHIELD_CONSENSUS_METHODS=eth_getBalance,eth_call",
-            "RPCSHIELD_UPSTREAM_TIMEOUT=5s",
-            "RPCSHIELD_ADMIN_TOKEN=" + Admin.TOKEN,
-            "RPCSHIELD_ANONYMOUS_RPS=100000",
-            // Every call must reach the upstreams: the cache would answer repeats.
-            "RPCSHIELD_CACHE_ENABLED=false"));
+            "RPCSHIELD_UPSTREAM_TIMEOUT=5s"));
   }
 
   @AfterAll
   static void stop() {
     SERVER.stop();
-    u1.close();
-    u2.close();
-    u3.close();
+    relays.close();
     NODE.close();
   }
 
   @AfterEach
   void honestAgain() {
-    for (ChaosProxy p : List.of(u1, u2, u3)) {
-      p.mode(ChaosProxy.Mode.FORWARD);
-      p.reset();
-    }
+    relays.honest();
   }
 
   private static void liarFirstTruthLate() {

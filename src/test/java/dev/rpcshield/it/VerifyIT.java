@@ -28,6 +28,7 @@ class VerifyIT {
   private static final Gateway GATEWAY = Gateway.at(SERVER.uri());
   private static final Gateway DIRECT = Gateway.direct(NODE);
   private static final Admin ADMIN = new Admin(GATEWAY);
+  private static Relays relays;
   private static ChaosProxy u1;
   private static ChaosProxy u2;
   private static ChaosProxy u3;
@@ -49,22 +50,16 @@ class VerifyIT {
     contract = receipt.get("contractAddress").asText();
     deployedAt = Long.decode(receipt.get("blockNumber").asText());
     DIRECT.call("anvil_mine", "[\"0x2\"]");
-    URI node = URI.create(NODE.url());
-    u1 = new ChaosProxy("u1", 18702, node);
-    u2 = new ChaosProxy("u2", 18703, node);
-    u3 = new ChaosProxy("u3", 18704, node);
+    relays = new Relays(URI.create(NODE.url()), 18702, 3);
+    u1 = relays.u(1);
+    u2 = relays.u(2);
+    u3 = relays.u(3);
     SERVER.start(
-        List.of(
-            "HTTP_HOST=127.0.0.1",
-            "RPCSHIELD_CHAIN_ID=31337",
-            "RPCSHIELD_UPSTREAMS=u1=http://127.0.0.1:18702,u2=http://127.0.0.1:18703,"
-                + "u3=http://127.0.0.1:18704",
+        Relays.gateway(
+            relays.upstreams(1, 2, 3),
             "RPCSHIELD_VERIFY_METHODS=eth_getBalance,eth_getTransactionCount,eth_getCode,"
                 + "eth_getStorageAt",
-            "RPCSHIELD_UPSTREAM_HEDGE_MAX_EXTRA=0",
-            "RPCSHIELD_ADMIN_TOKEN=" + Admin.TOKEN,
-            "RPCSHIELD_ANONYMOUS_RPS=100000",
-            "RPCSHIELD_CACHE_ENABLED=false"));
+            "RPCSHIELD_UPSTREAM_HEDGE_MAX_EXTRA=0"));
     Eventually.within(Duration.ofSeconds(20), "the gateway knows the head")
         .until(() -> ADMIN.upstream("u2").get("head").asLong() >= deployedAt + 2);
   }
@@ -72,17 +67,13 @@ class VerifyIT {
   @AfterAll
   static void stop() {
     SERVER.stop();
-    u1.close();
-    u2.close();
-    u3.close();
+    relays.close();
     NODE.close();
   }
 
   @AfterEach
   void honestAgain() {
-    for (ChaosProxy p : List.of(u1, u2, u3)) {
-      p.mode(ChaosProxy.Mode.FORWARD);
-    }
+    relays.honest();
   }
 
   private static void sameAsTheNode(String method, String params) {
