@@ -31,7 +31,10 @@ public interface UpstreamControlMXBean {
   /** Hedged attempts started on this upstream because another was slow to answer. */
   long getHedges();
 
-  /** Its answers that differed from the one its peers agreed on (consensus), since start. */
+  /**
+   * Its answers that differed from the one its peers agreed on (consensus), failed an integrity
+   * check, or gave a header or proof that did not verify, since start.
+   */
   long getDisagreements();
 
   /** The lowest block whose state it serves now; 0 when it serves every block (an archive). */

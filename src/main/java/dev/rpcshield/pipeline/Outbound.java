@@ -18,8 +18,10 @@ import dev.rpcshield.upstream.chain.UpstreamCall;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -85,9 +87,15 @@ public class Outbound extends DirectBean {
     return cached(new LogsSplitLink(dispatch, chunks, splitter), responses, cache, network);
   }
 
+  /**
+   * The cache in front of {@code next}, skipping verified methods too: a stored answer is no proof
+   * (it may predate verification, or come from an instance without it).
+   */
   private static UpstreamCall cached(
       UpstreamCall next, ResponseCache responses, CacheConfig config, Network network) {
+    Set<String> skip = new HashSet<>(config.skipMethods());
+    skip.addAll(network.config().verification().methods());
     return new CacheLink(
-        next, responses, config.skipMethods(), upstream -> Caching.lagging(network, upstream));
+        next, responses, Set.copyOf(skip), upstream -> Caching.lagging(network, upstream));
   }
 }

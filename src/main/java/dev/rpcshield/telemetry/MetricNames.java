@@ -57,8 +57,8 @@ public final class MetricNames {
               "1 while the upstream's eth_chainId is not its network's chain id, else 0"),
           Map.entry(
               UPSTREAM_DISAGREEMENTS,
-              "Answers of the upstream that differed from the one its peers agreed on, or failed an"
-                  + " integrity check, by method"),
+              "Answers of the upstream that differed from the one its peers agreed on, failed an"
+                  + " integrity check, or did not verify, by method"),
           Map.entry(FLAGS_RAISED, "Accounts flagged as high-rate by ratewatch, since start"),
           Map.entry(
               REDIS_FALLBACKS, "Calls to the shared Redis store served from local state instead"),

@@ -167,7 +167,9 @@ public final class Network {
             trustedHeaders,
             view(upstreams, c.verification().headerQuorum()),
             c.verification(),
-            gatewayIds);
+            gatewayIds,
+            clock,
+            c.requestTimeout());
     Routing routing =
         new Routing() {
           @Override

@@ -16,6 +16,13 @@ final class StateHistory {
   /** It had no state {@code depth} blocks below its head, seen at {@code at} (epoch millis). */
   private record Lacked(long depth, long at) {}
 
+  /**
+   * The shallowest lack that teaches anything: nodes that prune keep more recent state than this
+   * (geth and Nethermind 128 blocks, reth and Erigon far more), so a "header not found" closer to
+   * the head comes from a node, or a provider's backend, that lags.
+   */
+  static final long MIN_DEPTH = 64;
+
   private final Clock clock;
   private final AtomicReference<Lacked> lacked = new AtomicReference<>();
 
@@ -44,11 +51,12 @@ final class StateHistory {
   }
 
   /**
-   * It answered that it has no state of {@code block} while its head was {@code head}. A block at
-   * or above its head says it lags, not that it prunes, and teaches nothing.
+   * It answered that it has no state of {@code block} while its head was {@code head}. A block
+   * fewer than {@link #MIN_DEPTH} below its head says it lags, not that it prunes, and teaches
+   * nothing.
    */
   void lacked(long block, long head, Duration recheck) {
-    if (block < 0 || head <= 0 || block >= head) {
+    if (block < 0 || head <= 0 || head - block < MIN_DEPTH) {
       return;
     }
     long depth = head - block;

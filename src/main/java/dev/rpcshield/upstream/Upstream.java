@@ -236,8 +236,8 @@ public final class Upstream {
   }
 
   /**
-   * Its answer to a call of {@code method} differed from the one its peers agreed on, or failed an
-   * integrity check.
+   * Its answer to a call of {@code method} differed from the one its peers agreed on, failed an
+   * integrity check, or gave a header or proof that did not verify.
    */
   public void disagreed(String method) {
     disagreements.increment();

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A gateway of its own in front of one anvil node of 20 blocks, reached through three relays in
+ * A gateway of its own in front of one anvil node of 100 blocks, reached through three relays in
  * this order: u3, configured to keep the state of 2 recent blocks; u1, which keeps the state of
- * blocks 15 and later and answers older state calls with geth's pruned-state error; u2, an archive.
+ * blocks 95 and later and answers older state calls with geth's pruned-state error; u2, an archive.
  */
 class AnswerChecksIT {
   private static final Anvil NODE = new Anvil(18691, 31337);
@@ -31,12 +31,12 @@ class AnswerChecksIT {
   @BeforeAll
   static void start() {
     NODE.start();
-    DIRECT.call("anvil_mine", "[\"0x14\"]");
+    DIRECT.call("anvil_mine", "[\"0x64\"]");
     relays = new Relays(URI.create(NODE.url()), 18692, 3);
     u1 = relays.u(1);
     u2 = relays.u(2);
     u3 = relays.u(3);
-    u1.prunedBelow(15);
+    u1.prunedBelow(95);
     u1.mode(ChaosProxy.Mode.PRUNE);
     SERVER.start(
         Relays.gateway(
@@ -46,7 +46,7 @@ class AnswerChecksIT {
     Eventually.within(Duration.ofSeconds(20), "every upstream's head is known")
         .until(() -> {
           for (String u : List.of("u1", "u2", "u3")) {
-            if (ADMIN.upstream(u).get("head").asLong() != 20) {
+            if (ADMIN.upstream(u).get("head").asLong() != 100) {
               return false;
             }
           }
@@ -89,11 +89,11 @@ class AnswerChecksIT {
     assertEquals(6, balanceCalls(u2));
 
     assertEquals(
-        DIRECT.call("eth_getBalance", balanceAt(16)),
-        GATEWAY.call("eth_getBalance", balanceAt(16)));
+        DIRECT.call("eth_getBalance", balanceAt(96)),
+        GATEWAY.call("eth_getBalance", balanceAt(96)));
     assertEquals(2, balanceCalls(u1), "state u1 keeps still goes to it first after u3");
     assertEquals(0, balanceCalls(u3));
-    assertEquals(19, ADMIN.upstream("u3").get("stateFrom").asLong());
+    assertEquals(99, ADMIN.upstream("u3").get("stateFrom").asLong());
   }
 
   @Test
@@ -111,7 +111,7 @@ class AnswerChecksIT {
       JsonNode error = r.json().get("error");
       assertEquals(-32011, error.get("code").asInt(), r.body());
       String message = error.get("message").asText();
-      assertTrue(message.contains("u3: keeps no state of block 0 (only from block 19)"), message);
+      assertTrue(message.contains("u3: keeps no state of block 0 (only from block 99)"), message);
       assertTrue(message.contains("u1: keeps no state of block 0"), message);
       assertTrue(message.contains("u2: keeps no state of block 0"), message);
       assertTrue(!message.contains("127.0.0.1") && !message.contains("trie"), message);

@@ -113,14 +113,15 @@ class HeadTrackerTest {
 
   @Test
   void theStateOfAnOldBlockGoesFirstToThoseThatKeepIt() {
-    heads(100, 100);
-    a.lackedState(50);
-    assertEquals(51, a.stateFrom());
-    assertEquals(List.of(b, a), tracker.arrange(List.of(a, b), new BlockRequirement(true, 40, 40)));
-    assertEquals(List.of(a, b), tracker.arrange(List.of(a, b), new BlockRequirement(true, 60, 60)));
+    heads(200, 200);
+    a.lackedState(100);
+    assertEquals(101, a.stateFrom());
+    assertEquals(List.of(b, a), tracker.arrange(List.of(a, b), new BlockRequirement(true, 90, 90)));
+    assertEquals(
+        List.of(a, b), tracker.arrange(List.of(a, b), new BlockRequirement(true, 150, 150)));
     assertEquals(
         List.of(a, b),
-        tracker.arrange(List.of(a, b), new BlockRequirement(true, 40)),
+        tracker.arrange(List.of(a, b), new BlockRequirement(true, 90)),
         "a block's header is no state");
   }
 

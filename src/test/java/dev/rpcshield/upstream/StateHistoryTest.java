@@ -39,7 +39,8 @@ class StateHistoryTest {
   }
 
   @Test
-  void aBlockAtOrAboveItsHeadShowsLagNotPruning() {
+  void aBlockCloseToItsHeadShowsLagNotPruning() {
+    history.lacked(5000 - StateHistory.MIN_DEPTH + 1, 5000, RECHECK);
     history.lacked(5000, 5000, RECHECK);
     history.lacked(6000, 5000, RECHECK);
     history.lacked(10, -1, RECHECK);

@@ -29,16 +29,32 @@ final class AnswerCheck {
   /**
    * What nodes and providers answer for a state they no longer keep: geth ("missing trie node",
    * "header not found", "historical state ... is not available"), Erigon and reth ("... pruned",
-   * "old data not available due to pruning"), Nethermind ("... state is not available"), reth's
-   * eth_getProof window, and providers' "archive" plans; EIP-4444's code 4444 for pruned history.
+   * "old data not available due to pruning"), Nethermind ("... state is not available"), and
+   * providers' "archive" plans; EIP-4444's code 4444 for pruned history.
    */
   private static final Pattern PRUNED =
       Pattern.compile(
-          "missing trie node|header not found|prun|archive|exceeds maximum proof window"
+          "missing trie node|header not found|prun|archive"
               + "|(?:state|data)[^.]{0,60}(?:not available|unavailable)",
           Pattern.CASE_INSENSITIVE);
 
+  /** reth's eth_getProof window: about proofs only, not the state the node keeps. */
+  private static final Pattern PROOF_WINDOW =
+      Pattern.compile("exceeds maximum proof window", Pattern.CASE_INSENSITIVE);
+
   private static final int PRUNED_HISTORY_CODE = 4444;
+
+  /** A contract's revert, whose reason the contract chose: never a sign of pruning. */
+  private static final int REVERTED_CODE = 3;
+
+  /**
+   * An answer that says the upstream cannot serve the state asked.
+   *
+   * @param failure the pruned-state failure that moves the call on
+   * @param keepsNoState whether it says the upstream keeps no state that old (else only that it
+   *     gives no proof that old)
+   */
+  record Pruned(UpstreamFailure failure, boolean keepsNoState) {}
 
   private final ErrorClassifier classifier;
 
@@ -95,16 +111,26 @@ final class AnswerCheck {
   }
 
   /**
-   * A pruned-state failure when an answer of {@code checked} is an error saying the upstream keeps
-   * no state of {@code block}; else null. Asked only of calls at a block below the upstream's own
-   * head, where such an error is the upstream's, not the chain's.
+   * What an error answer of {@code checked} says of the state of {@code block} when it says the
+   * upstream cannot serve it; else null. Asked only of calls at a block below the upstream's own
+   * head, where such an error is the upstream's, not the chain's; a revert never is.
    */
-  static UpstreamFailure prunedState(Checked checked, long block) {
+  static Pruned prunedState(Checked checked, long block) {
     for (UpstreamReply.Answer a : checked.byId().values()) {
-      if (a.isError()
-          && ((a.errorCode() != null && a.errorCode() == PRUNED_HISTORY_CODE)
-              || (a.errorMessage() != null && PRUNED.matcher(a.errorMessage()).find()))) {
-        return new UpstreamFailure(Kind.PRUNED, "keeps no state of block " + block);
+      if (!a.isError()
+          || (a.errorCode() != null && a.errorCode() == REVERTED_CODE)
+          || (a.errorMessage() != null && a.errorMessage().startsWith("execution reverted"))) {
+        continue;
+      }
+      String message = a.errorMessage() == null ? "" : a.errorMessage();
+      if (PROOF_WINDOW.matcher(message).find()) {
+        return new Pruned(
+            new UpstreamFailure(Kind.PRUNED, "gives no proof of block " + block), false);
+      }
+      if ((a.errorCode() != null && a.errorCode() == PRUNED_HISTORY_CODE)
+          || PRUNED.matcher(message).find()) {
+        return new Pruned(
+            new UpstreamFailure(Kind.PRUNED, "keeps no state of block " + block), true);
       }
     }
     return null;

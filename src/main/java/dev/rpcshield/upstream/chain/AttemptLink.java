@@ -107,12 +107,14 @@ public final class AttemptLink implements UpstreamCall {
     if (checked.failure() != null || block < 0 || block >= upstream.head().latest()) {
       return checked;
     }
-    UpstreamFailure pruned = AnswerCheck.prunedState(checked, block);
+    AnswerCheck.Pruned pruned = AnswerCheck.prunedState(checked, block);
     if (pruned == null) {
       return checked;
     }
-    upstream.lackedState(block);
-    return new AnswerCheck.Checked(checked.reply(), checked.byId(), pruned);
+    if (pruned.keepsNoState()) {
+      upstream.lackedState(block);
+    }
+    return new AnswerCheck.Checked(checked.reply(), checked.byId(), pruned.failure());
   }
 
   /** The check, with the answers' integrity checked when they passed it. */

@@ -87,7 +87,11 @@ final class IntegrityCheck {
       if (p.nextToken() != JsonToken.START_ARRAY) {
         return untrusted("the logs are not an array");
       }
-      while (p.nextToken() == JsonToken.START_OBJECT) {
+      JsonToken t;
+      while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+        if (t != JsonToken.START_OBJECT) {
+          return untrusted("a log that is not an object");
+        }
         String hash = null;
         long number = -1;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -105,8 +109,10 @@ final class IntegrityCheck {
             && (hash == null || !hash.toLowerCase(Locale.ROOT).equals(filter.blockHash()))) {
           return untrusted("a log of another block than the one asked");
         }
+        if (filter.blockHash() == null && number < 0) {
+          return untrusted("a log without its block number");
+        }
         if (filter.blockHash() == null
-            && number >= 0
             && ((filter.from() >= 0 && number < filter.from())
                 || (filter.to() >= 0 && number > filter.to()))) {
           return untrusted("a log of block " + number + ", outside the asked range");

@@ -16,6 +16,8 @@ import dev.rpcshield.verify.ProvenAccount;
 import dev.rpcshield.verify.StateProof;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -61,6 +63,7 @@ public final class VerifyLink implements UpstreamCall {
    * @param single one attempt on the route's first upstream, with its retries (header fetches)
    * @param trusted the network's trusted headers by height, kept across reloads
    * @param ids the network's gateway ids
+   * @param headerTimeout how long one height's header fetch may take
    */
   public VerifyLink(
       UpstreamCall next,
@@ -68,9 +71,13 @@ public final class VerifyLink implements UpstreamCall {
       Cache<Long, BlockHeader> trusted,
       ChainView chain,
       UpstreamsConfig.Verification verification,
-      AtomicLong ids) {
+      AtomicLong ids,
+      Clock clock,
+      Duration headerTimeout) {
     this.next = next;
-    this.headers = new TrustedHeaders(trusted, single, chain, verification.headerQuorum(), ids);
+    this.headers =
+        new TrustedHeaders(
+            trusted, single, chain, verification.headerQuorum(), ids, clock, headerTimeout);
     this.chain = chain;
     this.methods = verification.methods();
     this.ids = ids;
@@ -87,16 +94,14 @@ public final class VerifyLink implements UpstreamCall {
       return next.call(exchange);
     }
     Read read;
+    long number;
     try {
       read = read(call);
+      number = number(read.block());
     } catch (IllegalArgumentException e) {
       return done(
           Outcome.failed(
               exchange.calls(), RpcError.of(RpcErrorCode.INVALID_PARAMS, e.getMessage())));
-    }
-    long number;
-    try {
-      number = number(read.block());
     } catch (ProofException e) {
       return done(unverified(exchange, e.getMessage()));
     }
@@ -112,17 +117,26 @@ public final class VerifyLink implements UpstreamCall {
         });
   }
 
-  /** The proven answer at {@code number}; once more with a fresh header if none verified. */
+  /**
+   * The proven answer at {@code number}; once more with the header fetched again when proofs failed
+   * against it and none verified (a reorg may have replaced the block since it was trusted).
+   * Upstreams whose proof failed are counted once a proof verified against the same header, or
+   * after the second try: never for a header that turned out stale.
+   */
   private CompletableFuture<Outcome> prove(
       Exchange exchange, Read read, long number, boolean again) {
     List<String> reasons = new ArrayList<>();
+    List<Upstream> suspects = new ArrayList<>();
     return headers
-        .at(number, exchange)
-        .thenCompose(header -> state(exchange, read, header, reasons))
+        .at(number)
+        .thenCompose(header -> state(exchange, read, header, reasons, suspects))
+        .whenComplete((o, t) -> {
+          if (t == null || !again) {
+            suspects.forEach(u -> u.disagreed(read.method()));
+          }
+        })
         .exceptionallyCompose(t -> {
-          if (again && reasons.stream().anyMatch(r -> r.contains(DOES_NOT_VERIFY))) {
-            // Every upstream's proof failed against the trusted header: the block at that height
-            // may have been replaced by a reorg since it was trusted.
+          if (again && !suspects.isEmpty()) {
             headers.forget(number);
             return prove(exchange, read, number, false);
           }
@@ -131,7 +145,11 @@ public final class VerifyLink implements UpstreamCall {
   }
 
   private CompletableFuture<Outcome> state(
-      Exchange exchange, Read read, BlockHeader header, List<String> reasons) {
+      Exchange exchange,
+      Read read,
+      BlockHeader header,
+      List<String> reasons,
+      List<Upstream> suspects) {
     String block = "\"0x" + Long.toHexString(header.number()) + "\"";
     List<String> slots = read.slot() == null ? List.of() : List.of(read.slot());
     String params =
@@ -148,7 +166,8 @@ public final class VerifyLink implements UpstreamCall {
             params,
             header.number(),
             result -> StateProof.verify(header.stateRoot(), read.address(), slots, result),
-            reasons)
+            reasons,
+            suspects)
         .thenCompose(account -> {
           String value =
               switch (read.method()) {
@@ -169,7 +188,8 @@ public final class VerifyLink implements UpstreamCall {
                   "[\"" + read.address() + "\"," + block + "]",
                   header.number(),
                   result -> code(result, account.codeHash()),
-                  reasons)
+                  reasons,
+                  suspects)
               .thenApply(code -> answer(exchange, code));
         });
   }
@@ -182,7 +202,7 @@ public final class VerifyLink implements UpstreamCall {
 
   /**
    * Asks the route's upstreams (through the rest of the chain) until one's answer passes {@code
-   * check}; an upstream whose answer failed it is left out of the next ask and counted.
+   * check}; an upstream whose answer failed it is left out of the next ask and becomes a suspect.
    */
   private <T> CompletableFuture<T> proven(
       Exchange exchange,
@@ -190,7 +210,8 @@ public final class VerifyLink implements UpstreamCall {
       String params,
       long stateBlock,
       Check<T> check,
-      List<String> reasons) {
+      List<String> reasons,
+      List<Upstream> suspects) {
     List<Upstream> order = new ArrayList<>(exchange.route().order());
     order.removeIf(u -> reasons.stream().anyMatch(r -> r.startsWith(u.name() + ": ")));
     if (order.isEmpty() || exchange.deadline().expired() || exchange.unwanted()) {
@@ -230,11 +251,11 @@ public final class VerifyLink implements UpstreamCall {
             if (lied) {
               for (Upstream u : exchange.route().order()) {
                 if (u.name().equals(a.upstream())) {
-                  u.disagreed(exchange.calls().get(0).method());
+                  suspects.add(u);
                 }
               }
             }
-            return proven(exchange, method, params, stateBlock, check, reasons);
+            return proven(exchange, method, params, stateBlock, check, reasons, suspects);
           }
         });
   }
@@ -280,7 +301,12 @@ public final class VerifyLink implements UpstreamCall {
     return String.format("0x%064x", new BigInteger(slot.substring(2), 16));
   }
 
-  /** The block number a block parameter names; a tag resolves by the upstreams' heads. */
+  /**
+   * The block number a block parameter names; a tag resolves by the upstreams' heads.
+   *
+   * @throws IllegalArgumentException when it is no block parameter at all
+   * @throws ProofException when it names a state that cannot be proven (now)
+   */
   private long number(JsonNode block) throws ProofException {
     String text;
     if (block == null || block.isNull()) {
@@ -289,13 +315,24 @@ public final class VerifyLink implements UpstreamCall {
       text = block.asText();
     } else if (block.isObject() && block.path("blockNumber").isTextual()) {
       text = block.get("blockNumber").asText();
+    } else if (block.isObject() && block.path("blockHash").isTextual()) {
+      throw new ProofException("a state at a block hash cannot be proven, only at a number or tag");
     } else {
-      throw new ProofException("only a block number or tag can be proven, not a block hash");
+      throw new IllegalArgumentException("the block param must be a block number, tag or object");
     }
-    if (text.equals("pending")) {
-      throw new ProofException("the pending state cannot be proven");
+    long n;
+    if (text.startsWith("0x")) {
+      n = Quantity.parse(text);
+      if (n < 0) {
+        throw new IllegalArgumentException("the block number must be a hex quantity");
+      }
+      return n;
     }
-    long n = text.startsWith("0x") ? Quantity.parse(text) : chain.blockOf(text);
+    switch (text) {
+      case "latest", "safe", "finalized", "earliest" -> n = chain.blockOf(text);
+      case "pending" -> throw new ProofException("the pending state cannot be proven");
+      default -> throw new IllegalArgumentException("unknown block tag " + text);
+    }
     if (n < 0) {
       throw new ProofException("block " + text + " is not known yet");
     }

@@ -422,11 +422,35 @@ class FailoverRetryAttemptTest {
   }
 
   @Test
-  void anErrorOfAnotherKindToAnOldStateCallIsTheChainsAnswer() {
+  void aRevertIsTheChainsAnswerWhateverItsReasonSays() {
     Upstream u = atHead("u", 1000);
-    transport.answers("u", err(7, 3, "execution reverted"));
+    transport.answers(
+        "u",
+        err(7, 3, "execution reverted"),
+        err(7, 3, "execution reverted: price data unavailable, pruned"));
+    assertTrue(answered(stateCall(10, List.of(u))).chainError());
     assertTrue(answered(stateCall(10, List.of(u))).chainError());
     assertEquals(0, u.stateFrom());
+  }
+
+  @Test
+  void noProofThatOldMovesTheCallOnButSaysNothingOfTheStateKept() {
+    Upstream reth = atHead("r", 1000);
+    Upstream other = atHead("o", 1000);
+    transport.answers("r", err(7, -32000, "distance to target block exceeds maximum proof window"));
+    transport.answers("o", ok(7));
+    assertEquals("o", answered(stateCall(10, List.of(reth, other))).upstream());
+    assertEquals(0, reth.stateFrom());
+  }
+
+  @Test
+  void aHeaderNotFoundCloseToTheHeadMovesTheCallOnAndTeachesNothing() {
+    Upstream lagging = atHead("l", 1000);
+    Upstream other = atHead("o", 1000);
+    transport.answers("l", err(7, -32000, "header not found"));
+    transport.answers("o", ok(7));
+    assertEquals("o", answered(stateCall(990, List.of(lagging, other))).upstream());
+    assertEquals(0, lagging.stateFrom());
   }
 
   private Outcome call(UpstreamCall through, String method, String params, List<Upstream> order) {
@@ -527,5 +551,22 @@ class FailoverRetryAttemptTest {
     transport.answers("c", none);
     Outcome ahead = call(chain, "eth_getBlockByNumber", params, List.of(behind, a));
     assertEquals("c", answered(ahead).upstream(), "a block past its head may well be null");
+  }
+
+  @Test
+  void logsThatAreNoObjectsOrNameNoBlockAreDiscarded() {
+    Upstream liar = upstream("l", 0, 0);
+    Upstream honest = upstream("h", 0, 0);
+    String range = "[{\"fromBlock\":\"0x10\",\"toBlock\":\"0x20\"}]";
+    transport.answers(
+        "l",
+        "{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":[0," + logsAnswer("0x30").substring(34),
+        "{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":[{\"address\":\"0x1\",\"topics\":[]}]}");
+    transport.always("h", () -> logsAnswer("0x10"));
+    assertEquals(
+        "h", answered(call(chain, "eth_getLogs", range, List.of(liar, honest))).upstream());
+    assertEquals(
+        "h", answered(call(chain, "eth_getLogs", range, List.of(liar, honest))).upstream());
+    assertEquals(2, liar.disagreements());
   }
 }

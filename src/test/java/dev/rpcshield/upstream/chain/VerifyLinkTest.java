@@ -139,7 +139,9 @@ class VerifyLinkTest {
         trusted,
         view,
         new UpstreamsConfig.Verification(Set.of("eth_getBalance"), quorum),
-        new AtomicLong(100));
+        new AtomicLong(100),
+        clock,
+        Duration.ofSeconds(5));
   }
 
   private Outcome send(UpstreamCall chain, String method, String params, String... order) {
@@ -229,10 +231,37 @@ class VerifyLinkTest {
     assertEquals(
         RpcErrorCode.INVALID_PARAMS,
         assertInstanceOf(CallResult.Failure.class, bad.results().get(0)).error().code());
+    Outcome notANumber = send(chain, "eth_getBalance", "[\"" + EOA + "\",\"0xzz\"]", "h1");
+    assertEquals(
+        RpcErrorCode.INVALID_PARAMS,
+        assertInstanceOf(CallResult.Failure.class, notANumber.results().get(0)).error().code());
     Outcome pending = send(chain, "eth_getBalance", "[\"" + EOA + "\",\"pending\"]", "h1");
     assertEquals(
         "answer could not be verified: the pending state cannot be proven",
         assertInstanceOf(CallResult.Failure.class, pending.results().get(0)).error().message());
     assertEquals(List.of(), asked);
+  }
+
+  @Test
+  void aTrustedChildOfAnotherForkLetsAQuorumDecideItsParentAndIsForgotten() throws Exception {
+    ObjectNode stale = null;
+    for (JsonNode a : FIXTURE.get("answers")) {
+      if (a.get("method").asText().equals("eth_getBlockByNumber")
+          && a.get("params").get(0).asText().equals("0x5")) {
+        stale = (ObjectNode) a.get("result").deepCopy();
+      }
+    }
+    stale.put("number", "0x6");
+    stale.put("parentHash", "0x" + "77".repeat(32));
+    trusted.put(6L, BlockHeader.of(stale));
+
+    Outcome o = send(chain(2), "eth_getBalance", "[\"" + EOA + "\",\"0x5\"]", "h1", "h2");
+    assertEquals(provenBalance(), JSON.readTree(body(o)).get("result").asText());
+    assertEquals(
+        List.of("liar eth_getBlockByNumber", "h1 eth_getBlockByNumber", "h1 eth_getProof"),
+        asked,
+        "the first header was not the child's parent: a quorum of two decided");
+    assertEquals(null, trusted.getIfPresent(6L), "the stale child was forgotten");
+    assertEquals(0, upstreams.get("liar").disagreements() + upstreams.get("h1").disagreements());
   }
 }
