@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.rpcshield.telemetry.EventLog;
 import dev.rpcshield.upstream.chain.AttemptLink;
+import dev.rpcshield.upstream.chain.CanonicalLink;
 import dev.rpcshield.upstream.chain.ChainView;
 import dev.rpcshield.upstream.chain.ConsensusLink;
 import dev.rpcshield.upstream.chain.FailoverLink;
@@ -12,6 +13,7 @@ import dev.rpcshield.upstream.chain.HedgeLink;
 import dev.rpcshield.upstream.chain.RetryLink;
 import dev.rpcshield.upstream.chain.Routing;
 import dev.rpcshield.upstream.chain.Timer;
+import dev.rpcshield.upstream.chain.TrustedHeaders;
 import dev.rpcshield.upstream.chain.UpstreamCall;
 import dev.rpcshield.upstream.chain.VerifyLink;
 import dev.rpcshield.verify.BlockHeader;
@@ -157,19 +159,30 @@ public final class Network {
             c.backoffBase(),
             c.backoffMax(),
             n -> ThreadLocalRandom.current().nextLong(n + 1));
-    UpstreamCall attempts =
-        new VerifyLink(
-            new ConsensusLink(
-                new HedgeLink(new FailoverLink(retried), timer, c.hedging()),
-                retried,
-                c.consensus()),
-            retried,
+    ChainView view = view(upstreams, c.verification().headerQuorum());
+    TrustedHeaders headers =
+        new TrustedHeaders(
             trustedHeaders,
-            view(upstreams, c.verification().headerQuorum()),
-            c.verification(),
+            retried,
+            view,
+            c.verification().headerQuorum(),
             gatewayIds,
             clock,
             c.requestTimeout());
+    UpstreamCall attempts =
+        new CanonicalLink(
+            new VerifyLink(
+                new ConsensusLink(
+                    new HedgeLink(new FailoverLink(retried), timer, c.hedging()),
+                    retried,
+                    c.consensus()),
+                headers,
+                view,
+                c.verification(),
+                gatewayIds),
+            headers,
+            view,
+            c.integrity().canonical());
     Routing routing =
         new Routing() {
           @Override

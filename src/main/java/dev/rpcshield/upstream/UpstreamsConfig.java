@@ -120,8 +120,10 @@ public record UpstreamsConfig(
    *     discarded and another upstream is asked
    * @param missingBlocks a block by number that an upstream answers {@code null} although its head
    *     is at or past it is asked of another upstream
+   * @param canonical a receipt or transaction of another block than the trusted one at its height
+   *     is asked of another upstream
    */
-  public record Integrity(boolean logs, boolean missingBlocks) {}
+  public record Integrity(boolean logs, boolean missingBlocks, boolean canonical) {}
 
   /**
    * A group of upstreams and the methods routed to it.
@@ -165,7 +167,8 @@ public record UpstreamsConfig(
         consensus,
         new Integrity(
             s.bool("rpcshield.integrity.logs", true),
-            s.bool("rpcshield.integrity.missing-blocks", true)),
+            s.bool("rpcshield.integrity.missing-blocks", true),
+            s.bool("rpcshield.integrity.canonical", true)),
         verification(s, upstreams.size(), consensus));
   }
 

@@ -13,9 +13,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A gateway of its own in front of one anvil node of 100 blocks, reached through three relays in
- * this order: u3, configured to keep the state of 2 recent blocks; u1, which keeps the state of
- * blocks 95 and later and answers older state calls with geth's pruned-state error; u2, an archive.
+ * A gateway of its own in front of one anvil node of 100 blocks (a transaction in the first),
+ * reached through three relays in this order: u3, configured to keep the state of 2 recent blocks;
+ * u1, which keeps the state of blocks 95 and later and answers older state calls with geth's
+ * pruned-state error; u2, an archive.
  */
 class AnswerChecksIT {
   private static final Anvil NODE = new Anvil(18691, 31337);
@@ -24,6 +25,7 @@ class AnswerChecksIT {
   private static final Gateway DIRECT = Gateway.direct(NODE);
   private static final Admin ADMIN = new Admin(GATEWAY);
   private static Relays relays;
+  private static String transaction;
   private static ChaosProxy u1;
   private static ChaosProxy u2;
   private static ChaosProxy u3;
@@ -31,7 +33,18 @@ class AnswerChecksIT {
   @BeforeAll
   static void start() {
     NODE.start();
-    DIRECT.call("anvil_mine", "[\"0x64\"]");
+    String from = DIRECT.call("eth_accounts", "[]").get(0).asText();
+    transaction =
+        DIRECT
+            .call(
+                "eth_sendTransaction",
+                "[{\"from\":\""
+                    + from
+                    + "\",\"to\":\""
+                    + DevAccounts.SINK
+                    + "\",\"value\":\"0x1\"}]")
+            .asText();
+    DIRECT.call("anvil_mine", "[\"0x63\"]");
     relays = new Relays(URI.create(NODE.url()), 18692, 3);
     u1 = relays.u(1);
     u2 = relays.u(2);
@@ -131,6 +144,25 @@ class AnswerChecksIT {
       assertEquals(
           DIRECT.call("eth_getBlockByNumber", block), GATEWAY.call("eth_getBlockByNumber", block));
       assertEquals(2, ADMIN.upstream("u3").get("disagreements").asLong() - before);
+    } finally {
+      u3.mode(ChaosProxy.Mode.FORWARD);
+    }
+  }
+
+  @Test
+  void aTransactionOrReceiptOfAnotherBlockThanTheCanonicalOneIsNotServed() {
+    u3.mode(ChaosProxy.Mode.INCONSISTENT);
+    try {
+      String hash = "[\"" + transaction + "\"]";
+      assertEquals(
+          DIRECT.call("eth_getTransactionReceipt", hash),
+          GATEWAY.call("eth_getTransactionReceipt", hash));
+      assertEquals(
+          DIRECT.call("eth_getTransactionByHash", hash),
+          GATEWAY.call("eth_getTransactionByHash", hash));
+      assertTrue(
+          u3.bodies().stream().anyMatch(b -> b.contains("eth_getTransactionReceipt")),
+          "u3 was asked first");
     } finally {
       u3.mode(ChaosProxy.Mode.FORWARD);
     }

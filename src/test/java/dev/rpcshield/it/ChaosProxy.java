@@ -63,8 +63,9 @@ public final class ChaosProxy implements AutoCloseable {
      */
     PRUNE,
     /**
-     * Forwards, but adds a log of block 0xffff to every eth_getLogs answer and answers every
-     * eth_getBlockByNumber with {@code null}.
+     * Forwards, but adds a log of block 0xffff to every eth_getLogs answer, answers every
+     * eth_getBlockByNumber with {@code null}, and puts another block hash in every transaction and
+     * receipt.
      */
     INCONSISTENT
   }
@@ -378,6 +379,13 @@ public final class ChaosProxy implements AutoCloseable {
         // Only clients' calls: the gateway's head poll (not recorded) is answered truthfully.
         if (record && text.contains("\"eth_getBlockByNumber\"") && id.find()) {
           answer = "{\"jsonrpc\":\"2.0\",\"id\":" + id.group(1) + ",\"result\":null}";
+        } else if (record
+            && (text.contains("\"eth_getTransactionReceipt\"")
+                || text.contains("\"eth_getTransactionByHash\""))) {
+          answer =
+              answer.replaceAll(
+                  "\"blockHash\":\"0x[0-9a-f]{64}\"",
+                  "\"blockHash\":\"0x" + "ab".repeat(32) + "\"");
         } else if (record && text.contains("\"eth_getLogs\"")) {
           answer =
               answer.replaceFirst(

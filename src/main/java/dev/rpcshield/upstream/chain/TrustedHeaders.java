@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * it. An upstream whose header does not hash to its own hash, is of another height, or is not the
  * one trusted, is counted as having disagreed.
  */
-final class TrustedHeaders {
+public final class TrustedHeaders {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String METHOD = "eth_getBlockByNumber";
 
@@ -52,7 +52,7 @@ final class TrustedHeaders {
    * @param timeout how long one height's fetch may take (the network's request timeout): its own,
    *     as every call waiting for that height shares it
    */
-  TrustedHeaders(
+  public TrustedHeaders(
       Cache<Long, BlockHeader> trusted,
       UpstreamCall single,
       ChainView chain,

@@ -2,7 +2,6 @@ package dev.rpcshield.upstream.chain;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.benmanes.caffeine.cache.Cache;
 import dev.rpcshield.jsonrpc.Quantity;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcError;
@@ -16,8 +15,6 @@ import dev.rpcshield.verify.ProvenAccount;
 import dev.rpcshield.verify.StateProof;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -60,24 +57,16 @@ public final class VerifyLink implements UpstreamCall {
 
   /**
    * @param next the rest of the chain, which the link's own calls (eth_getProof, eth_getCode) take
-   * @param single one attempt on the route's first upstream, with its retries (header fetches)
-   * @param trusted the network's trusted headers by height, kept across reloads
    * @param ids the network's gateway ids
-   * @param headerTimeout how long one height's header fetch may take
    */
   public VerifyLink(
       UpstreamCall next,
-      UpstreamCall single,
-      Cache<Long, BlockHeader> trusted,
+      TrustedHeaders headers,
       ChainView chain,
       UpstreamsConfig.Verification verification,
-      AtomicLong ids,
-      Clock clock,
-      Duration headerTimeout) {
+      AtomicLong ids) {
     this.next = next;
-    this.headers =
-        new TrustedHeaders(
-            trusted, single, chain, verification.headerQuorum(), ids, clock, headerTimeout);
+    this.headers = headers;
     this.chain = chain;
     this.methods = verification.methods();
     this.ids = ids;

@@ -48,7 +48,7 @@ class ConsensusLinkTest {
             new AttemptLink(
                 transport,
                 new ErrorClassifier(Set.of(-32005), List.of()),
-                new UpstreamsConfig.Integrity(true, true),
+                new UpstreamsConfig.Integrity(true, true, true),
                 clock),
             timer,
             Duration.ofMillis(10),

@@ -43,7 +43,7 @@ class FailoverRetryAttemptTest {
       chain(new ErrorClassifier(Set.of(-32005, -32601, 429), List.of("rate limit")));
 
   private UpstreamCall chain(ErrorClassifier classifier) {
-    return chain(classifier, new UpstreamsConfig.Integrity(true, true));
+    return chain(classifier, new UpstreamsConfig.Integrity(true, true, true));
   }
 
   private UpstreamCall chain(ErrorClassifier classifier, UpstreamsConfig.Integrity integrity) {
@@ -524,7 +524,7 @@ class FailoverRetryAttemptTest {
         call(
             chain(
                 new ErrorClassifier(Set.of(), List.of()),
-                new UpstreamsConfig.Integrity(false, false)),
+                new UpstreamsConfig.Integrity(false, false, false)),
             "eth_getLogs",
             "[{\"fromBlock\":\"0x10\",\"toBlock\":\"0x20\"}]",
             List.of(liar));

@@ -78,7 +78,7 @@ class GroupSplitLinkTest {
       new AttemptLink(
           echo,
           new ErrorClassifier(Set.of(), List.of()),
-          new UpstreamsConfig.Integrity(true, true),
+          new UpstreamsConfig.Integrity(true, true, true),
           clock);
 
   /** The minibatches sent below, in the order sent. */

@@ -53,7 +53,7 @@ class HedgeLinkTest {
                 new AttemptLink(
                     transport,
                     new ErrorClassifier(Set.of(), List.of()),
-                    new UpstreamsConfig.Integrity(true, true),
+                    new UpstreamsConfig.Integrity(true, true, true),
                     clock),
                 timer,
                 Duration.ofMillis(10),

@@ -114,7 +114,7 @@ class VerifyLinkTest {
             new AttemptLink(
                 transport,
                 new ErrorClassifier(Set.of(), List.of()),
-                new UpstreamsConfig.Integrity(true, true),
+                new UpstreamsConfig.Integrity(true, true, true),
                 clock),
             timer,
             Duration.ofMillis(10),
@@ -133,15 +133,13 @@ class VerifyLinkTest {
             return all;
           }
         };
+    AtomicLong ids = new AtomicLong(100);
     return new VerifyLink(
         new FailoverLink(retried),
-        retried,
-        trusted,
+        new TrustedHeaders(trusted, retried, view, quorum, ids, clock, Duration.ofSeconds(5)),
         view,
         new UpstreamsConfig.Verification(Set.of("eth_getBalance"), quorum),
-        new AtomicLong(100),
-        clock,
-        Duration.ofSeconds(5));
+        ids);
   }
 
   private Outcome send(UpstreamCall chain, String method, String params, String... order) {
