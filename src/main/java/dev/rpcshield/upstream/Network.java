@@ -169,20 +169,18 @@ public final class Network {
             gatewayIds,
             clock,
             c.requestTimeout());
-    UpstreamCall attempts =
-        new CanonicalLink(
-            new VerifyLink(
-                new ConsensusLink(
-                    new HedgeLink(new FailoverLink(retried), timer, c.hedging()),
-                    retried,
-                    c.consensus()),
-                headers,
-                view,
-                c.verification(),
-                gatewayIds),
-            headers,
-            view,
-            c.integrity().canonical());
+    // Consensus, verification and the canonical-block check are links only where configured:
+    // each one more on every call's path costs (bench/results/2026-12-06-trust-links-ab.md).
+    UpstreamCall attempts = new HedgeLink(new FailoverLink(retried), timer, c.hedging());
+    if (!c.consensus().methods().isEmpty()) {
+      attempts = new ConsensusLink(attempts, retried, c.consensus());
+    }
+    if (!c.verification().methods().isEmpty()) {
+      attempts = new VerifyLink(attempts, headers, view, c.verification(), gatewayIds);
+    }
+    if (c.integrity().canonical()) {
+      attempts = new CanonicalLink(attempts, headers, view);
+    }
     Routing routing =
         new Routing() {
           @Override

@@ -37,16 +37,11 @@ public final class CanonicalLink implements UpstreamCall {
   private final UpstreamCall next;
   private final TrustedHeaders headers;
   private final ChainView chain;
-  private final boolean on;
 
-  /**
-   * @param on {@code rpcshield.integrity.canonical}
-   */
-  public CanonicalLink(UpstreamCall next, TrustedHeaders headers, ChainView chain, boolean on) {
+  public CanonicalLink(UpstreamCall next, TrustedHeaders headers, ChainView chain) {
     this.next = next;
     this.headers = headers;
     this.chain = chain;
-    this.on = on;
   }
 
   /** The block a transaction or receipt names. */
@@ -54,11 +49,9 @@ public final class CanonicalLink implements UpstreamCall {
 
   @Override
   public CompletionStage<Outcome> call(Exchange exchange) {
-    if (on) {
-      for (RpcCall c : exchange.calls()) {
-        if (METHODS.contains(c.method())) {
-          return attempt(exchange, new ArrayList<>(exchange.route().order()));
-        }
+    for (RpcCall c : exchange.calls()) {
+      if (METHODS.contains(c.method())) {
+        return attempt(exchange, new ArrayList<>(exchange.route().order()));
       }
     }
     return next.call(exchange);

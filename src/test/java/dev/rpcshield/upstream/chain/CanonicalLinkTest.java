@@ -105,7 +105,7 @@ class CanonicalLinkTest {
                 exchange.target().name()));
       };
 
-  private UpstreamCall link(boolean on) {
+  private UpstreamCall link() {
     ChainView view =
         new ChainView() {
           @Override
@@ -127,7 +127,7 @@ class CanonicalLinkTest {
             new AtomicLong(1),
             clock,
             Duration.ofSeconds(5));
-    return new CanonicalLink(below, headers, view, on);
+    return new CanonicalLink(below, headers, view);
   }
 
   private Outcome receipt(UpstreamCall link, Upstream... order) {
@@ -152,14 +152,14 @@ class CanonicalLinkTest {
 
   @Test
   void aReceiptOfTheCanonicalBlockIsServed() {
-    assertEquals("honest", servedBy(receipt(link(true), honest, liar)));
+    assertEquals("honest", servedBy(receipt(link(), honest, liar)));
     assertEquals(List.of("honest"), asked);
     assertEquals(List.of("honest"), headerFetches);
   }
 
   @Test
   void aReceiptOfAnotherBlockAtThatHeightGoesToTheNextUpstreamAndIsCounted() {
-    UpstreamCall link = link(true);
+    UpstreamCall link = link();
     assertEquals("honest", servedBy(receipt(link, liar, honest)));
     assertEquals(List.of("liar", "honest"), asked);
     assertEquals(1, liar.disagreements());
@@ -176,17 +176,11 @@ class CanonicalLinkTest {
 
   @Test
   void aBlockTooNewToTrustAndAPendingTransactionAreServedAsTheyAre() {
-    UpstreamCall link = link(true);
+    UpstreamCall link = link();
     receiptBlock = 6;
     assertEquals("liar", servedBy(receipt(link, liar)));
     receiptBlock = -1;
     assertEquals("liar", servedBy(receipt(link, liar)));
     assertEquals(List.of(), headerFetches);
-  }
-
-  @Test
-  void withTheCheckOffEveryAnswerIsServed() {
-    assertEquals("liar", servedBy(receipt(link(false), liar, honest)));
-    assertEquals(0, liar.disagreements());
   }
 }
