@@ -39,37 +39,8 @@ public record UpstreamSettings(
     long stateBlocks,
     Duration stateRecheck) {
 
-  /** The default state history: an archive as far as anyone knows, rechecked after 10 min. */
+  /** How long a pruned-state answer is believed by default. */
   public static final Duration STATE_RECHECK = Duration.ofMinutes(10);
-
-  /** Settings that say nothing of its state history. */
-  public UpstreamSettings(
-      String name,
-      URI url,
-      Duration timeout,
-      int retries,
-      int weight,
-      double maxRps,
-      int maxInFlight,
-      Map<String, String> headers,
-      boolean forwardClientIp,
-      int maxBatchSize,
-      boolean callsOverWebSocket) {
-    this(
-        name,
-        url,
-        timeout,
-        retries,
-        weight,
-        maxRps,
-        maxInFlight,
-        headers,
-        forwardClientIp,
-        maxBatchSize,
-        callsOverWebSocket,
-        0,
-        STATE_RECHECK);
-  }
 
   public UpstreamSettings {
     if (name == null || !name.matches("[A-Za-z0-9]+")) {
@@ -97,6 +68,18 @@ public record UpstreamSettings(
   /** Settings with the documented defaults. */
   public static UpstreamSettings of(String name, URI url) {
     return new UpstreamSettings(
-        name, url, Duration.ofSeconds(10), 1, 1, 0, 256, Map.of(), false, 50, false);
+        name,
+        url,
+        Duration.ofSeconds(10),
+        1,
+        1,
+        0,
+        256,
+        Map.of(),
+        false,
+        50,
+        false,
+        0,
+        STATE_RECHECK);
   }
 }

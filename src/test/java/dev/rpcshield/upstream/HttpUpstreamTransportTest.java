@@ -75,7 +75,9 @@ class HttpUpstreamTransportTest {
             Map.of("Authorization", "Bearer t"),
             forwardClientIp,
             10,
-            true),
+            true,
+            0,
+            UpstreamSettings.STATE_RECHECK),
         new CircuitBreaker(Clock.systemUTC(), 3, Duration.ofSeconds(10)),
         Clock.systemUTC());
   }
@@ -145,7 +147,9 @@ class HttpUpstreamTransportTest {
                 Map.of("host", "node.internal", "Accept", "application/json-rpc"),
                 false,
                 10,
-                true),
+                true,
+                0,
+                UpstreamSettings.STATE_RECHECK),
             new CircuitBreaker(Clock.systemUTC(), 3, Duration.ofSeconds(10)),
             Clock.systemUTC());
 

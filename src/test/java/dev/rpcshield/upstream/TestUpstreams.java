@@ -31,7 +31,9 @@ public final class TestUpstreams {
             Map.of(),
             false,
             maxBatch,
-            true),
+            true,
+            0,
+            UpstreamSettings.STATE_RECHECK),
         new CircuitBreaker(clock, 3, Duration.ofSeconds(10)),
         clock);
   }

@@ -29,7 +29,9 @@ class UpstreamGroupTest {
             Map.of(),
             false,
             10,
-            true),
+            true,
+            0,
+            UpstreamSettings.STATE_RECHECK),
         new CircuitBreaker(clock, 3, Duration.ofSeconds(10)),
         clock);
   }

@@ -89,14 +89,12 @@ public final class CanonicalLink implements UpstreamCall {
           if (checks.stream().allMatch(CompletableFuture::join)) {
             return CompletableFuture.completedFuture(outcome);
           }
-          List<Upstream> rest = new ArrayList<>(order);
-          for (Upstream u : order) {
-            if (u.name().equals(upstream)) {
-              u.disagreed(exchange.calls().get(0).method());
-              rest.remove(u);
-            }
+          Upstream liar = exchange.route().upstream(upstream);
+          if (liar != null) {
+            liar.disagreed(exchange.calls().get(0).method());
           }
-          if (rest.isEmpty() || rest.size() == order.size() || exchange.unwanted()) {
+          List<Upstream> rest = new ArrayList<>(order);
+          if (!rest.remove(liar) || rest.isEmpty() || exchange.unwanted()) {
             String why = upstream + ": answered with a block that is not the canonical one";
             return CompletableFuture.completedFuture(
                 Outcome.failed(

@@ -80,7 +80,10 @@ public final class ConsensusLink implements UpstreamCall {
     final List<Upstream> order;
     final CompletableFuture<Outcome> result = new CompletableFuture<>();
     final List<CompletableFuture<Void>> tokens = new ArrayList<>();
-    final Map<JsonNode, List<Outcome>> votes = new LinkedHashMap<>();
+
+    /** Each result answered, with the upstreams that gave it. */
+    final Map<JsonNode, List<Upstream>> votes = new LinkedHashMap<>();
+
     final List<String> reasons = new ArrayList<>();
     int next;
     int inFlight;
@@ -163,6 +166,7 @@ public final class ConsensusLink implements UpstreamCall {
 
     void answered(Upstream u, Outcome o, Throwable t) {
       Outcome decided = null;
+      JsonNode agreed = null;
       synchronized (this) {
         if (result.isDone()) {
           return;
@@ -182,16 +186,17 @@ public final class ConsensusLink implements UpstreamCall {
                       : o.failure() != null ? o.failure().reason() : "answer is not JSON"));
         } else {
           answers++;
-          List<Outcome> same = votes.computeIfAbsent(vote, v -> new ArrayList<>());
-          same.add(o);
+          List<Upstream> same = votes.computeIfAbsent(vote, v -> new ArrayList<>());
+          same.add(u);
           if (same.size() >= consensus.agree()) {
             decided = o;
+            agreed = vote;
           }
         }
       }
       if (decided != null) {
         finish(decided);
-        countDissent(decided);
+        countDissent(agreed);
       } else {
         askMore();
       }
@@ -200,7 +205,7 @@ public final class ConsensusLink implements UpstreamCall {
     /** Votes of the most-agreed result so far. */
     int best() {
       int most = 0;
-      for (List<Outcome> same : votes.values()) {
+      for (List<Upstream> same : votes.values()) {
         most = Math.max(most, same.size());
       }
       return most;
@@ -252,23 +257,17 @@ public final class ConsensusLink implements UpstreamCall {
     }
 
     /** Counts every upstream whose answer differed from the agreed one. */
-    void countDissent(Outcome agreed) {
-      List<Outcome> dissent = new ArrayList<>();
+    void countDissent(JsonNode agreed) {
+      List<Upstream> dissent = new ArrayList<>();
       synchronized (this) {
-        for (List<Outcome> same : votes.values()) {
-          if (!same.contains(agreed)) {
-            dissent.addAll(same);
+        votes.forEach((vote, voters) -> {
+          if (!vote.equals(agreed)) {
+            dissent.addAll(voters);
           }
-        }
+        });
       }
       String method = exchange.calls().get(0).method();
-      for (Outcome o : dissent) {
-        for (Upstream u : order) {
-          if (u.name().equals(o.upstream())) {
-            u.disagreed(method);
-          }
-        }
-      }
+      dissent.forEach(u -> u.disagreed(method));
     }
 
     void abandonAll() {

@@ -58,6 +58,16 @@ public record Exchange(
       this(payload, ids, batch, submitsTransaction, order, -1);
     }
 
+    /** The upstream of the route named {@code name} (an answer names its upstream), or null. */
+    public Upstream upstream(String name) {
+      for (Upstream u : order) {
+        if (u.name().equals(name)) {
+          return u;
+        }
+      }
+      return null;
+    }
+
     /** The same request for the given upstreams. */
     public Route to(List<Upstream> next) {
       return new Route(payload, ids, batch, submitsTransaction, next, stateBlock);

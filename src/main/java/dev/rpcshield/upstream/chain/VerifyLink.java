@@ -114,18 +114,17 @@ public final class VerifyLink implements UpstreamCall {
    */
   private CompletableFuture<Outcome> prove(
       Exchange exchange, Read read, long number, boolean again) {
-    List<String> reasons = new ArrayList<>();
-    List<Upstream> suspects = new ArrayList<>();
+    Asked asked = new Asked();
     return headers
         .at(number)
-        .thenCompose(header -> state(exchange, read, header, reasons, suspects))
+        .thenCompose(header -> state(exchange, read, header, asked))
         .whenComplete((o, t) -> {
           if (t == null || !again) {
-            suspects.forEach(u -> u.disagreed(read.method()));
+            asked.suspects.forEach(u -> u.disagreed(read.method()));
           }
         })
         .exceptionallyCompose(t -> {
-          if (again && !suspects.isEmpty()) {
+          if (again && !asked.suspects.isEmpty()) {
             headers.forget(number);
             return prove(exchange, read, number, false);
           }
@@ -133,12 +132,18 @@ public final class VerifyLink implements UpstreamCall {
         });
   }
 
+  /**
+   * What one try has asked so far: why each answer could not be used, the upstreams asked (not
+   * asked again), and those whose proof failed.
+   */
+  private static final class Asked {
+    final List<String> reasons = new ArrayList<>();
+    final List<Upstream> tried = new ArrayList<>();
+    final List<Upstream> suspects = new ArrayList<>();
+  }
+
   private CompletableFuture<Outcome> state(
-      Exchange exchange,
-      Read read,
-      BlockHeader header,
-      List<String> reasons,
-      List<Upstream> suspects) {
+      Exchange exchange, Read read, BlockHeader header, Asked asked) {
     String block = "\"0x" + Long.toHexString(header.number()) + "\"";
     List<String> slots = read.slot() == null ? List.of() : List.of(read.slot());
     String params =
@@ -155,8 +160,7 @@ public final class VerifyLink implements UpstreamCall {
             params,
             header.number(),
             result -> StateProof.verify(header.stateRoot(), read.address(), slots, result),
-            reasons,
-            suspects)
+            asked)
         .thenCompose(account -> {
           String value =
               switch (read.method()) {
@@ -177,8 +181,7 @@ public final class VerifyLink implements UpstreamCall {
                   "[\"" + read.address() + "\"," + block + "]",
                   header.number(),
                   result -> code(result, account.codeHash()),
-                  reasons,
-                  suspects)
+                  asked)
               .thenApply(code -> answer(exchange, code));
         });
   }
@@ -191,7 +194,8 @@ public final class VerifyLink implements UpstreamCall {
 
   /**
    * Asks the route's upstreams (through the rest of the chain) until one's answer passes {@code
-   * check}; an upstream whose answer failed it is left out of the next ask and becomes a suspect.
+   * check}; an upstream whose answer did not is left out of the next ask, and becomes a suspect
+   * when its answer was a proof that failed (not an error answer).
    */
   private <T> CompletableFuture<T> proven(
       Exchange exchange,
@@ -199,13 +203,13 @@ public final class VerifyLink implements UpstreamCall {
       String params,
       long stateBlock,
       Check<T> check,
-      List<String> reasons,
-      List<Upstream> suspects) {
+      Asked asked) {
     List<Upstream> order = new ArrayList<>(exchange.route().order());
-    order.removeIf(u -> reasons.stream().anyMatch(r -> r.startsWith(u.name() + ": ")));
+    order.removeAll(asked.tried);
     if (order.isEmpty() || exchange.deadline().expired() || exchange.unwanted()) {
       return CompletableFuture.failedFuture(
-          new ProofException(reasons.isEmpty() ? "deadline passed" : String.join("; ", reasons)));
+          new ProofException(
+              asked.reasons.isEmpty() ? "deadline passed" : String.join("; ", asked.reasons)));
     }
     long id = ids.getAndIncrement();
     RpcCall call = RpcCall.of(method, params);
@@ -221,30 +225,33 @@ public final class VerifyLink implements UpstreamCall {
                 exchange.abandoned()))
         .toCompletableFuture()
         .thenCompose(o -> {
-          if (!(o.results().get(0) instanceof CallResult.Answer a) || a.upstream() == null) {
-            String why =
+          Upstream u =
+              o.results().get(0) instanceof CallResult.Answer a
+                  ? exchange.route().upstream(a.upstream())
+                  : null;
+          if (u == null) {
+            asked.reasons.add(
                 o.results().get(0) instanceof CallResult.Failure f
                     ? f.error().message()
-                    : "no answer";
-            reasons.add(why);
-            return CompletableFuture.failedFuture(new ProofException(String.join("; ", reasons)));
+                    : "no answer");
+            return CompletableFuture.failedFuture(
+                new ProofException(String.join("; ", asked.reasons)));
+          }
+          asked.tried.add(u);
+          CallResult.Answer a = (CallResult.Answer) o.results().get(0);
+          JsonNode result;
+          try {
+            result = TrustedHeaders.result(a);
+          } catch (ProofException e) {
+            asked.reasons.add(u.name() + ": " + e.getMessage());
+            return proven(exchange, method, params, stateBlock, check, asked);
           }
           try {
-            return CompletableFuture.completedFuture(check.apply(TrustedHeaders.result(a)));
+            return CompletableFuture.completedFuture(check.apply(result));
           } catch (ProofException e) {
-            boolean lied = !a.chainError() && !e.getMessage().equals("answered an error");
-            reasons.add(
-                a.upstream()
-                    + ": "
-                    + (lied ? DOES_NOT_VERIFY + " (" + e.getMessage() + ")" : e.getMessage()));
-            if (lied) {
-              for (Upstream u : exchange.route().order()) {
-                if (u.name().equals(a.upstream())) {
-                  suspects.add(u);
-                }
-              }
-            }
-            return proven(exchange, method, params, stateBlock, check, reasons, suspects);
+            asked.reasons.add(u.name() + ": " + DOES_NOT_VERIFY + " (" + e.getMessage() + ")");
+            asked.suspects.add(u);
+            return proven(exchange, method, params, stateBlock, check, asked);
           }
         });
   }
@@ -280,8 +287,9 @@ public final class VerifyLink implements UpstreamCall {
     return "0x" + n.toString(16);
   }
 
+  /** The proven value of {@code slot}, already as {@link #slotKey} writes it. */
   private static String word(ProvenAccount account, String slot) {
-    BigInteger v = account.storage().getOrDefault(slotKey(slot), BigInteger.ZERO);
+    BigInteger v = account.storage().getOrDefault(slot, BigInteger.ZERO);
     return String.format("0x%064x", v);
   }
 
