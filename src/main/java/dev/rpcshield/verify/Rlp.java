@@ -1,5 +1,6 @@
 package dev.rpcshield.verify;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -8,7 +9,8 @@ import java.util.List;
  * A strict reader of RLP, one level at a time: a list's items are read only when asked for, so
  * hostile nesting costs no stack. Every length is checked against the bytes there are, and only the
  * canonical encoding is read (a byte below 0x80 as itself, lengths in the short form when they fit
- * and without leading zeros), so an item has one encoding and hashing it is meaningful.
+ * and without leading zeros), so an item has one encoding and hashing it is meaningful. It writes
+ * that encoding too, for the tries and envelopes the gateway rebuilds.
  */
 final class Rlp {
   private static final int SHORT_MAX = 55;
@@ -45,6 +47,57 @@ final class Rlp {
       out.add(item);
       at += item.encoding().length;
     }
+    return out;
+  }
+
+  /**
+   * The big-endian bytes of {@code n} without leading zeros, as RLP holds an integer: none for 0.
+   */
+  static byte[] quantity(BigInteger n) {
+    byte[] bytes = n.toByteArray();
+    int zeros = 0;
+    while (zeros < bytes.length && bytes[zeros] == 0) {
+      zeros++;
+    }
+    return Arrays.copyOfRange(bytes, zeros, bytes.length);
+  }
+
+  /** The encoding of the byte string {@code bytes}. */
+  static byte[] string(byte[] bytes) {
+    if (bytes.length == 1 && (bytes[0] & 0xff) < 0x80) {
+      return bytes.clone();
+    }
+    return withHeader(0x80, bytes);
+  }
+
+  /** The encoding of a list whose items are {@code encodings}, each already encoded. */
+  static byte[] list(List<byte[]> encodings) {
+    int length = 0;
+    for (byte[] e : encodings) {
+      length += e.length;
+    }
+    byte[] payload = new byte[length];
+    int at = 0;
+    for (byte[] e : encodings) {
+      System.arraycopy(e, 0, payload, at, e.length);
+      at += e.length;
+    }
+    return withHeader(0xc0, payload);
+  }
+
+  private static byte[] withHeader(int base, byte[] payload) {
+    byte[] header;
+    if (payload.length <= SHORT_MAX) {
+      header = new byte[] {(byte) (base + payload.length)};
+    } else {
+      byte[] length = BigInteger.valueOf(payload.length).toByteArray();
+      int skip = length[0] == 0 ? 1 : 0;
+      header = new byte[1 + length.length - skip];
+      header[0] = (byte) (base + SHORT_MAX + length.length - skip);
+      System.arraycopy(length, skip, header, 1, length.length - skip);
+    }
+    byte[] out = Arrays.copyOf(header, header.length + payload.length);
+    System.arraycopy(payload, 0, out, header.length, payload.length);
     return out;
   }
 
