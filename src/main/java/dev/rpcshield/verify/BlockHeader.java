@@ -8,10 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.web3j.crypto.Hash;
-import org.web3j.rlp.RlpEncoder;
-import org.web3j.rlp.RlpList;
-import org.web3j.rlp.RlpString;
-import org.web3j.rlp.RlpType;
 
 /**
  * A block header read from a node's block JSON (the result of eth_getBlockByNumber or
@@ -63,8 +59,11 @@ public final class BlockHeader {
   private final byte[] stateRoot;
   private final byte[] transactionsRoot;
   private final byte[] receiptsRoot;
+  private final Map<String, byte[]> values;
+  private final byte[] encoding;
 
-  private BlockHeader(long number, byte[] hash, boolean hashMatches, Map<String, byte[]> values) {
+  private BlockHeader(
+      long number, byte[] hash, boolean hashMatches, Map<String, byte[]> values, byte[] encoding) {
     this.number = number;
     this.hash = hash;
     this.hashMatches = hashMatches;
@@ -72,6 +71,16 @@ public final class BlockHeader {
     this.stateRoot = values.get("stateRoot");
     this.transactionsRoot = values.get("transactionsRoot");
     this.receiptsRoot = values.get("receiptsRoot");
+    this.values = values;
+    this.encoding = encoding;
+  }
+
+  /** The names of every header field of every fork, as a node's block JSON writes them. */
+  static List<String> fieldNames() {
+    List<String> names = new ArrayList<>();
+    FIELDS.forEach(f -> names.add(f.name()));
+    FORK_FIELDS.forEach(f -> names.add(f.name()));
+    return names;
   }
 
   /**
@@ -104,13 +113,14 @@ public final class BlockHeader {
     if (number.bitLength() >= Long.SIZE) {
       throw new ProofException("number is beyond any chain");
     }
-    List<RlpType> rlp = new ArrayList<>(values.size());
+    List<byte[]> rlp = new ArrayList<>(values.size());
     for (byte[] v : values.values()) {
-      rlp.add(RlpString.create(v));
+      rlp.add(Rlp.string(v));
     }
-    byte[] hash = Hash.sha3(RlpEncoder.encode(new RlpList(rlp)));
+    byte[] encoding = Rlp.list(rlp);
+    byte[] hash = Hash.sha3(encoding);
     return new BlockHeader(
-        number.longValueExact(), hash, Arrays.equals(hash, claimedHash(block)), values);
+        number.longValueExact(), hash, Arrays.equals(hash, claimedHash(block)), values, encoding);
   }
 
   /** The block's own hash field, or null when it has none that reads as a hash. */
@@ -157,6 +167,17 @@ public final class BlockHeader {
     return receiptsRoot.clone();
   }
 
+  /** The RLP of the header, which its hash is the Keccak-256 of. */
+  byte[] encoding() {
+    return encoding.clone();
+  }
+
+  /** The bytes of a header field as the RLP holds them; null for a fork's field it has not. */
+  byte[] field(String name) {
+    byte[] v = values.get(name);
+    return v == null ? null : v.clone();
+  }
+
   private enum Kind {
     HASH,
     ADDRESS,
@@ -177,18 +198,8 @@ public final class BlockHeader {
         case BLOOM -> HexFields.bytes(block, name, 256);
         case NONCE -> HexFields.bytes(block, name, 8);
         case DATA -> HexFields.bytes(HexFields.text(block, name), name);
-        case QUANTITY -> minimal(HexFields.quantity(HexFields.text(block, name), name));
+        case QUANTITY -> Rlp.quantity(HexFields.quantity(HexFields.text(block, name), name));
       };
     }
-  }
-
-  /** The big-endian bytes of {@code n} without leading zeros: none for zero. */
-  private static byte[] minimal(BigInteger n) {
-    byte[] bytes = n.toByteArray();
-    int zeros = 0;
-    while (zeros < bytes.length && bytes[zeros] == 0) {
-      zeros++;
-    }
-    return Arrays.copyOfRange(bytes, zeros, bytes.length);
   }
 }

@@ -20,6 +20,12 @@ final class Fixtures {
   /** The anvil (Prague) chain with a funded account, a contract with storage and eth_getProof. */
   static final String PROOFS = "anvil-prague-proofs.json";
 
+  /**
+   * The anvil (Prague) chain whose block 2 holds a transaction of every type, one reverting, with
+   * logs; blocks, receipts and transactions as anvil answered them ({@code capture-txs.mjs}).
+   */
+  static final String TXS = "anvil-prague-txs.json";
+
   /** Forks whose blocks anvil answered, {@code anvil-<fork>-blocks.json}. */
   static final List<String> FORKS = List.of("berlin", "london", "shanghai", "cancun", "prague");
 
