@@ -52,8 +52,9 @@ public final class ChaosProxy implements AutoCloseable {
     /**
      * Forwards, but answers every eth_getBalance and eth_call with a result of its own making,
      * {@code 0xdead} followed by its port in hex, so that two liars never tell the same lie; puts
-     * the same lie in the balance of every eth_getProof answer, and another state root in every
-     * block a client's eth_getBlockByNumber asks for.
+     * the same lie in the balance of every eth_getProof answer, another state root and the lie as
+     * every transaction's value in every block a client's eth_getBlockByNumber or
+     * eth_getBlockByHash asks for, and turns every successful receipt into a failed one.
      */
     LIE,
     /**
@@ -83,11 +84,11 @@ public final class ChaosProxy implements AutoCloseable {
           "\"method\":\"eth_(?:getBalance|getCode|getTransactionCount|getStorageAt|call|getProof)\""
               + ".*\"(0x[0-9a-f]+)\"\\]");
 
-  /** The gateway's own head poll: served like any request but counted apart, not recorded. */
   /** The watcher's chain check and probe, which a reset meant for a client's call must not take. */
   private static final String CHAIN_CHECK =
       "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\",\"params\":[]}";
 
+  /** The gateway's own head poll: served like any request but counted apart, not recorded. */
   private static final String HEAD_POLL_PREFIX =
       "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_blockNumber\",\"params\":[]},"
           + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"eth_getBlockByNumber\",\"params\":[\"safe\"";
@@ -346,13 +347,20 @@ public final class ChaosProxy implements AutoCloseable {
           answer = RESULT.matcher(answer).replaceAll("\"result\":\"" + lie + "\"");
         } else if (text.contains("\"eth_getProof\"")) {
           answer = answer.replaceAll("\"balance\":\"0x[0-9a-f]*\"", "\"balance\":\"" + lie + "\"");
-        } else if (record && text.contains("\"eth_getBlockByNumber\"")) {
+        } else if (record
+            && (text.contains("\"eth_getBlockByNumber\"")
+                || text.contains("\"eth_getBlockByHash\""))) {
           answer =
-              answer.replaceAll(
-                  "\"stateRoot\":\"0x[0-9a-f]{64}\"",
-                  "\"stateRoot\":\"0x"
-                      + Integer.toHexString(port).repeat(16).substring(0, 64)
-                      + "\"");
+              answer
+                  .replaceAll(
+                      "\"stateRoot\":\"0x[0-9a-f]{64}\"",
+                      "\"stateRoot\":\"0x"
+                          + Integer.toHexString(port).repeat(16).substring(0, 64)
+                          + "\"")
+                  .replaceAll("\"value\":\"0x[0-9a-f]+\"", "\"value\":\"" + lie + "\"");
+        } else if (text.contains("\"eth_getBlockReceipts\"")
+            || text.contains("\"eth_getTransactionReceipt\"")) {
+          answer = answer.replace("\"status\":\"0x1\"", "\"status\":\"0x0\"");
         }
         respond(out, 200, answer);
       }

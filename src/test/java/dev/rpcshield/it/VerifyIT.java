@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rpcshield.testing.Eventually;
 import java.net.URI;
 import java.time.Duration;
@@ -15,9 +16,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A gateway of its own in front of one anvil node, with a contract that stored 42 in its slot 0,
- * reached through three relays, u1 first in line: balances, nonces, code and storage are verified
- * (proven against headers two upstreams agree on). u1 lies about balances, in its proofs and in the
- * state roots of the blocks it gives; the others tell the truth.
+ * reached through three relays, u1 first in line: balances, nonces, code and storage, blocks and
+ * receipts are verified (proven against headers two upstreams agree on). u1 lies about balances, in
+ * its proofs, in the state roots and transaction values of the blocks it gives, and in the status
+ * of receipts; the others tell the truth.
  */
 class VerifyIT {
   /** Stores 42 in slot 0, and leaves 5 bytes of runtime code (sstore(0, 1)). */
@@ -35,6 +37,7 @@ class VerifyIT {
   private static String contract;
   private static String deployer;
   private static long deployedAt;
+  private static String deployTx;
 
   @BeforeAll
   static void start() {
@@ -46,6 +49,7 @@ class VerifyIT {
                 "eth_sendTransaction",
                 "[{\"from\":\"" + deployer + "\",\"data\":\"" + INIT_CODE + "\"}]")
             .asText();
+    deployTx = tx;
     JsonNode receipt = DIRECT.receipt(tx);
     contract = receipt.get("contractAddress").asText();
     deployedAt = Long.decode(receipt.get("blockNumber").asText());
@@ -58,7 +62,8 @@ class VerifyIT {
         Relays.gateway(
             relays.upstreams(1, 2, 3),
             "RPCSHIELD_VERIFY_METHODS=eth_getBalance,eth_getTransactionCount,eth_getCode,"
-                + "eth_getStorageAt",
+                + "eth_getStorageAt,eth_getBlockByNumber,eth_getBlockByHash,"
+                + "eth_getTransactionReceipt",
             "RPCSHIELD_UPSTREAM_HEDGE_MAX_EXTRA=0"));
     Eventually.within(Duration.ofSeconds(20), "the gateway knows the head")
         .until(() -> ADMIN.upstream("u2").get("head").asLong() >= deployedAt + 2);
@@ -103,6 +108,54 @@ class VerifyIT {
         GATEWAY.call("eth_getStorageAt", "[\"" + contract + "\",\"0x0\"," + at + "]").asText());
     assertTrue(disagreements("u1") > before, "u1's lies were counted");
     assertEquals(honestBefore, disagreements("u2") + disagreements("u3"));
+  }
+
+  /** The node's own block or receipt, without what the chain does not commit to. */
+  private static JsonNode committed(JsonNode answer) {
+    ObjectNode copy = answer.deepCopy();
+    copy.remove(List.of("totalDifficulty", "blobGasPrice"));
+    return copy;
+  }
+
+  @Test
+  void withALiarFirstInLineBlocksAndReceiptsAreTheNodesOwnButForWhatTheChainDoesNotCommitTo()
+      throws Exception {
+    u1.mode(ChaosProxy.Mode.LIE);
+    long before = disagreements("u1");
+    String at = "\"0x" + Long.toHexString(deployedAt) + "\"";
+    for (String block : List.of(at, "\"latest\"")) {
+      for (String full : List.of("false", "true")) {
+        String params = "[" + block + "," + full + "]";
+        JsonNode own = DIRECT.call("eth_getBlockByNumber", params);
+        assertTrue(own.has("totalDifficulty"), "anvil gives a total difficulty");
+        assertEquals(committed(own), GATEWAY.call("eth_getBlockByNumber", params), params);
+        String byHash = "[\"" + own.get("hash").asText() + "\"," + full + "]";
+        assertEquals(committed(own), GATEWAY.call("eth_getBlockByHash", byHash), byHash);
+      }
+    }
+    String receipt = "[\"" + deployTx + "\"]";
+    JsonNode own = committed(DIRECT.call("eth_getTransactionReceipt", receipt));
+    assertEquals(own, GATEWAY.call("eth_getTransactionReceipt", receipt));
+    assertTrue(disagreements("u1") > before, "u1's lies were counted");
+
+    JsonNode seen =
+        DappClients.run(
+            SERVER.uri().toString(),
+            "[[\"eth_getTransactionReceipt\","
+                + receipt
+                + "],"
+                + "[\"eth_getTransactionReceipt\",[\"0x"
+                + "99".repeat(32)
+                + "\"]],"
+                + "[\"eth_getBlockByNumber\",["
+                + at
+                + ",true]]]");
+    JsonNode block = committed(DIRECT.call("eth_getBlockByNumber", "[" + at + ",true]"));
+    for (String client : List.of("viem", "ethers")) {
+      assertEquals(own, seen.get(client).get(0).get("result"), client);
+      assertTrue(seen.get(client).get(1).get("result").isNull(), client + ": not mined is null");
+      assertEquals(block, seen.get(client).get(2).get("result"), client);
+    }
   }
 
   private static long disagreements(String upstream) {

@@ -2,6 +2,7 @@ package dev.rpcshield.upstream.chain;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.rpcshield.jsonrpc.Quantity;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcError;
@@ -12,6 +13,8 @@ import dev.rpcshield.upstream.UpstreamsConfig;
 import dev.rpcshield.verify.BlockHeader;
 import dev.rpcshield.verify.ProofException;
 import dev.rpcshield.verify.ProvenAccount;
+import dev.rpcshield.verify.ProvenBlock;
+import dev.rpcshield.verify.ProvenReceipts;
 import dev.rpcshield.verify.StateProof;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -29,14 +32,19 @@ import java.util.regex.Pattern;
 import org.web3j.crypto.Hash;
 
 /**
- * Answers a state read of a verified method (balance, nonce, code, storage) with the value proven
- * against the chain, never with an upstream's word: the block it asks about resolves to a trusted
- * header ({@link TrustedHeaders}; a tag by the upstreams' heads first), the state comes from
- * eth_getProof and is verified against that header's state root (code against the proven code
- * hash), and the client gets the proven value in the format a node gives. An answer that does not
- * verify is discarded, its upstream counted as having disagreed, and the next upstream is asked;
- * when none gives a provable answer the call gets -32040. Calls of other methods go on as they
- * came.
+ * Answers a call of a verified method with the value proven against the chain, never with an
+ * upstream's word. A state read (balance, nonce, code, storage) resolves the block it asks about to
+ * a trusted header ({@link TrustedHeaders}; a tag by the upstreams' heads first), takes the state
+ * from eth_getProof and verifies it against that header's state root (code against the proven code
+ * hash). A block by number is proven against the trusted header of its height, a block by hash
+ * against the hash asked: asked with full transactions whatever the client asked, so that they
+ * prove the transactions root ({@link ProvenBlock}). A receipt is proven with every receipt of its
+ * block (eth_getBlockReceipts) against the receipts root of the trusted header where an upstream's
+ * receipt places it ({@link ProvenReceipts}). The client gets the proven value in the format a node
+ * gives; a block or receipt keeps only fields that were proven. An answer that does not verify is
+ * discarded, its upstream counted as having disagreed, and the next upstream is asked; when none
+ * gives a provable answer the call gets -32040. A block or receipt every upstream answers null for
+ * is null. Calls of other methods go on as they came.
  */
 public final class VerifyLink implements UpstreamCall {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,9 +53,18 @@ public final class VerifyLink implements UpstreamCall {
   private static final byte[] EMPTY_CODE_HASH = Hash.sha3(new byte[0]);
   private static final String DOES_NOT_VERIFY = "its proof does not verify";
 
+  private static final Pattern HASH = Pattern.compile("0x[0-9a-fA-F]{64}");
+
   /** The methods this link can prove. */
   public static final Set<String> SUPPORTED =
-      Set.of("eth_getBalance", "eth_getTransactionCount", "eth_getCode", "eth_getStorageAt");
+      Set.of(
+          "eth_getBalance",
+          "eth_getTransactionCount",
+          "eth_getCode",
+          "eth_getStorageAt",
+          "eth_getBlockByNumber",
+          "eth_getBlockByHash",
+          "eth_getTransactionReceipt");
 
   private final UpstreamCall next;
   private final TrustedHeaders headers;
@@ -82,11 +99,24 @@ public final class VerifyLink implements UpstreamCall {
     if (route.batch() || route.submitsTransaction() || !methods.contains(call.method())) {
       return next.call(exchange);
     }
-    Read read;
-    long number;
+    CompletableFuture<Outcome> proven;
     try {
-      read = read(call);
-      number = number(read.block());
+      JsonNode params = params(call);
+      proven =
+          switch (call.method()) {
+            case "eth_getBlockByNumber" -> blockByNumber(exchange, params);
+            case "eth_getBlockByHash" -> blockByHash(exchange, params);
+            case "eth_getTransactionReceipt" -> receipt(exchange, params);
+            default -> {
+              Read read = read(call.method(), params);
+              yield prove(
+                  exchange,
+                  number(read.block()),
+                  read.method(),
+                  true,
+                  (header, asked) -> state(exchange, read, header, asked));
+            }
+          };
     } catch (IllegalArgumentException e) {
       return done(
           Outcome.failed(
@@ -94,16 +124,14 @@ public final class VerifyLink implements UpstreamCall {
     } catch (ProofException e) {
       return done(unverified(exchange, e.getMessage()));
     }
-    return prove(exchange, read, number, true)
-        .handle((answer, t) -> {
-          if (t == null) {
-            return answer;
-          }
-          Throwable cause =
-              t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-          return unverified(
-              exchange, cause instanceof ProofException ? cause.getMessage() : "request failed");
-        });
+    return proven.handle((answer, t) -> {
+      if (t == null) {
+        return answer;
+      }
+      Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+      return unverified(
+          exchange, cause instanceof ProofException ? cause.getMessage() : "request failed");
+    });
   }
 
   /**
@@ -113,33 +141,201 @@ public final class VerifyLink implements UpstreamCall {
    * after the second try: never for a header that turned out stale.
    */
   private CompletableFuture<Outcome> prove(
-      Exchange exchange, Read read, long number, boolean again) {
+      Exchange exchange, long number, String method, boolean again, AtHeader proof) {
     Asked asked = new Asked();
     return headers
         .at(number)
-        .thenCompose(header -> state(exchange, read, header, asked))
+        .thenCompose(header -> proof.prove(header, asked))
         .whenComplete((o, t) -> {
           if (t == null || !again) {
-            asked.suspects.forEach(u -> u.disagreed(read.method()));
+            asked.suspects.forEach(u -> u.disagreed(method));
           }
         })
         .exceptionallyCompose(t -> {
           if (again && !asked.suspects.isEmpty()) {
             headers.forget(number);
-            return prove(exchange, read, number, false);
+            return prove(exchange, number, method, false, proof);
           }
           return CompletableFuture.failedFuture(t);
         });
   }
 
+  /** The proven answer of a call, given the trusted header of the block it asks about. */
+  @FunctionalInterface
+  private interface AtHeader {
+    CompletableFuture<Outcome> prove(BlockHeader header, Asked asked);
+  }
+
   /**
-   * What one try has asked so far: why each answer could not be used, the upstreams asked (not
-   * asked again), and those whose proof failed.
+   * What one try has asked so far: why each answer could not be used, and the upstreams whose proof
+   * failed.
    */
   private static final class Asked {
     final List<String> reasons = new ArrayList<>();
-    final List<Upstream> tried = new ArrayList<>();
     final List<Upstream> suspects = new ArrayList<>();
+  }
+
+  /**
+   * A block by number or tag, proven against the trusted header of its height; a block above the
+   * upstreams' latest is null, as a node answers it.
+   */
+  private CompletableFuture<Outcome> blockByNumber(Exchange exchange, JsonNode params)
+      throws ProofException {
+    boolean full = fullTransactions(params);
+    long number = number(params.get(0));
+    if (aboveLatest(number)) {
+      return CompletableFuture.completedFuture(answer(exchange, null));
+    }
+    String method = exchange.calls().get(0).method();
+    return prove(
+        exchange,
+        number,
+        method,
+        true,
+        (header, asked) ->
+            proven(
+                    exchange,
+                    "eth_getBlockByNumber",
+                    "[\"0x" + Long.toHexString(number) + "\",true]",
+                    -1,
+                    result -> ProvenBlock.of(result, header.hash()),
+                    asked)
+                .thenApply(block -> {
+                  if (block == null) {
+                    throw new CompletionException(
+                        new ProofException(
+                            "no upstream has block "
+                                + number
+                                + " "
+                                + String.join("; ", asked.reasons)));
+                  }
+                  return answer(exchange, block.answer(full));
+                }));
+  }
+
+  /**
+   * A block by hash: proven by hashing to the hash asked. Null when every upstream answers null (no
+   * upstream can prove a block's absence; none claims it).
+   */
+  private CompletableFuture<Outcome> blockByHash(Exchange exchange, JsonNode params) {
+    boolean full = fullTransactions(params);
+    byte[] hash = hash(params.get(0), "the first param must be a block hash");
+    Asked asked = new Asked();
+    return proven(
+            exchange,
+            "eth_getBlockByHash",
+            "[\"" + params.get(0).asText() + "\",true]",
+            -1,
+            result -> ProvenBlock.of(result, hash),
+            asked)
+        .whenComplete((o, t) -> asked.suspects.forEach(u -> u.disagreed("eth_getBlockByHash")))
+        .thenApply(block -> answer(exchange, block == null ? null : block.answer(full)));
+  }
+
+  /**
+   * Whether block {@code number} is above the latest that the upstreams vouching for headers
+   * report: not there yet, as far as they know (a node that has not seen it answers null).
+   */
+  private boolean aboveLatest(long number) {
+    long latest = chain.blockOf("latest");
+    return latest >= 0 && number > latest;
+  }
+
+  /** Where a receipt says its transaction is. */
+  private record Location(long number, byte[] blockHash) {}
+
+  /**
+   * A transaction's receipt: located by an upstream's receipt, then proven with every receipt of
+   * its block against the receipts root of the trusted header at that height, the block (in full)
+   * against that header's hash. Null while every upstream answers null (not mined, or unknown), or
+   * while its block is above the latest the upstreams vouching for headers report.
+   */
+  private CompletableFuture<Outcome> receipt(Exchange exchange, JsonNode params) {
+    byte[] hash = hash(params.get(0), "the first param must be a transaction hash");
+    if (params.size() > 1) {
+      throw new IllegalArgumentException("too many params");
+    }
+    String txHash = params.get(0).asText();
+    Asked located = new Asked();
+    return proven(
+            exchange,
+            "eth_getTransactionReceipt",
+            "[\"" + txHash + "\"]",
+            -1,
+            VerifyLink::location,
+            located)
+        .whenComplete(
+            (o, t) -> located.suspects.forEach(u -> u.disagreed("eth_getTransactionReceipt")))
+        .thenCompose(at -> {
+          if (at == null || aboveLatest(at.number())) {
+            return CompletableFuture.completedFuture(answer(exchange, null));
+          }
+          return prove(
+              exchange,
+              at.number(),
+              "eth_getTransactionReceipt",
+              true,
+              (header, asked) -> {
+                if (!Arrays.equals(header.hash(), at.blockHash())) {
+                  return CompletableFuture.failedFuture(
+                      new ProofException(
+                          "the receipt is of block "
+                              + at.number()
+                              + " of another hash than the trusted one"));
+                }
+                String block = "\"0x" + Long.toHexString(at.number()) + "\"";
+                return proven(
+                        exchange,
+                        "eth_getBlockByNumber",
+                        "[" + block + ",true]",
+                        -1,
+                        result -> ProvenBlock.of(result, header.hash()),
+                        asked)
+                    .thenCompose(b -> {
+                      int index = b == null ? -1 : b.indexOf(hash);
+                      if (index < 0) {
+                        return CompletableFuture.failedFuture(
+                            new ProofException(
+                                "the transaction is not in block " + at.number() + " as proven"));
+                      }
+                      return proven(
+                              exchange,
+                              "eth_getBlockReceipts",
+                              "[" + block + "]",
+                              -1,
+                              result -> ProvenReceipts.of(b, result),
+                              asked)
+                          .thenApply(receipts -> {
+                            if (receipts == null) {
+                              throw new CompletionException(
+                                  new ProofException("no upstream gave the block's receipts"));
+                            }
+                            return answer(exchange, receipts.receipt(index));
+                          });
+                    });
+              });
+        });
+  }
+
+  /** The block an upstream's receipt names; a receipt of no block (pending) is no answer. */
+  private static Location location(JsonNode receipt) throws ProofException {
+    if (!receipt.isObject()) {
+      throw new ProofException("receipt is not an object");
+    }
+    JsonNode number = receipt.get("blockNumber");
+    JsonNode blockHash = receipt.get("blockHash");
+    if (number == null
+        || !number.isTextual()
+        || blockHash == null
+        || !blockHash.isTextual()
+        || !HASH.matcher(blockHash.asText()).matches()) {
+      throw new ProofException("receipt names no block");
+    }
+    long n = Quantity.parse(number.asText());
+    if (n < 0) {
+      throw new ProofException("receipt names no block");
+    }
+    return new Location(n, HexFormat.of().parseHex(blockHash.asText().substring(2)));
   }
 
   private CompletableFuture<Outcome> state(
@@ -161,6 +357,7 @@ public final class VerifyLink implements UpstreamCall {
             header.number(),
             result -> StateProof.verify(header.stateRoot(), read.address(), slots, result),
             asked)
+        .thenApply(VerifyLink::present)
         .thenCompose(account -> {
           String value =
               switch (read.method()) {
@@ -170,10 +367,10 @@ public final class VerifyLink implements UpstreamCall {
                 default -> null;
               };
           if (value != null) {
-            return CompletableFuture.completedFuture(answer(exchange, value));
+            return CompletableFuture.completedFuture(answer(exchange, TextNode.valueOf(value)));
           }
           if (Arrays.equals(account.codeHash(), EMPTY_CODE_HASH)) {
-            return CompletableFuture.completedFuture(answer(exchange, "0x"));
+            return CompletableFuture.completedFuture(answer(exchange, TextNode.valueOf("0x")));
           }
           return proven(
                   exchange,
@@ -182,7 +379,8 @@ public final class VerifyLink implements UpstreamCall {
                   header.number(),
                   result -> code(result, account.codeHash()),
                   asked)
-              .thenApply(code -> answer(exchange, code));
+              .thenApply(VerifyLink::present)
+              .thenApply(code -> answer(exchange, TextNode.valueOf(code)));
         });
   }
 
@@ -195,7 +393,8 @@ public final class VerifyLink implements UpstreamCall {
   /**
    * Asks the route's upstreams (through the rest of the chain) until one's answer passes {@code
    * check}; an upstream whose answer did not is left out of the next ask, and becomes a suspect
-   * when its answer was a proof that failed (not an error answer).
+   * when its answer was a proof that failed (not an error answer, nor null). Completes with null
+   * when every upstream asked answered null.
    */
   private <T> CompletableFuture<T> proven(
       Exchange exchange,
@@ -204,8 +403,23 @@ public final class VerifyLink implements UpstreamCall {
       long stateBlock,
       Check<T> check,
       Asked asked) {
+    return ask(exchange, method, params, stateBlock, check, asked, new ArrayList<>(), new int[1]);
+  }
+
+  private <T> CompletableFuture<T> ask(
+      Exchange exchange,
+      String method,
+      String params,
+      long stateBlock,
+      Check<T> check,
+      Asked asked,
+      List<Upstream> tried,
+      int[] nulls) {
     List<Upstream> order = new ArrayList<>(exchange.route().order());
-    order.removeAll(asked.tried);
+    order.removeAll(tried);
+    if (order.isEmpty() && nulls[0] == tried.size() && nulls[0] > 0) {
+      return CompletableFuture.completedFuture(null);
+    }
     if (order.isEmpty() || exchange.deadline().expired() || exchange.unwanted()) {
       return CompletableFuture.failedFuture(
           new ProofException(
@@ -237,21 +451,26 @@ public final class VerifyLink implements UpstreamCall {
             return CompletableFuture.failedFuture(
                 new ProofException(String.join("; ", asked.reasons)));
           }
-          asked.tried.add(u);
+          tried.add(u);
           CallResult.Answer a = (CallResult.Answer) o.results().get(0);
           JsonNode result;
           try {
             result = TrustedHeaders.result(a);
           } catch (ProofException e) {
             asked.reasons.add(u.name() + ": " + e.getMessage());
-            return proven(exchange, method, params, stateBlock, check, asked);
+            return ask(exchange, method, params, stateBlock, check, asked, tried, nulls);
+          }
+          if (result.isNull()) {
+            nulls[0]++;
+            asked.reasons.add(u.name() + ": answered null");
+            return ask(exchange, method, params, stateBlock, check, asked, tried, nulls);
           }
           try {
             return CompletableFuture.completedFuture(check.apply(result));
           } catch (ProofException e) {
             asked.reasons.add(u.name() + ": " + DOES_NOT_VERIFY + " (" + e.getMessage() + ")");
             asked.suspects.add(u);
-            return proven(exchange, method, params, stateBlock, check, asked);
+            return ask(exchange, method, params, stateBlock, check, asked, tried, nulls);
           }
         });
   }
@@ -272,11 +491,22 @@ public final class VerifyLink implements UpstreamCall {
     return "0x" + HexFormat.of().formatHex(code);
   }
 
-  private Outcome answer(Exchange exchange, String value) {
+  /** The answer of {@code value}, the proven result (null for JSON null). */
+  private static Outcome answer(Exchange exchange, JsonNode value) {
     RpcCall call = exchange.calls().get(0);
     byte[] body =
-        call.isNotification() ? null : RpcWriter.result(call.rawId(), "\"" + value + "\"");
+        call.isNotification()
+            ? null
+            : RpcWriter.result(call.rawId(), value == null ? "null" : value.toString());
     return Outcome.answered(List.of(new CallResult.Answer(body, false, null)), null);
+  }
+
+  /** A value every upstream asked answered null for: nothing to prove an answer with. */
+  private static <T> T present(T value) {
+    if (value == null) {
+      throw new CompletionException(new ProofException("every upstream answered null"));
+    }
+    return value;
   }
 
   private static Outcome unverified(Exchange exchange, String why) {
@@ -336,7 +566,7 @@ public final class VerifyLink implements UpstreamCall {
     return n;
   }
 
-  private static Read read(RpcCall call) {
+  private static JsonNode params(RpcCall call) {
     JsonNode params;
     try {
       byte[] raw = call.rawParams();
@@ -347,11 +577,34 @@ public final class VerifyLink implements UpstreamCall {
     if (!params.isArray()) {
       throw new IllegalArgumentException("params must be an array");
     }
+    return params;
+  }
+
+  /** The second param of a block method: whether transactions come in full (required). */
+  private static boolean fullTransactions(JsonNode params) {
+    if (!params.path(1).isBoolean()) {
+      throw new IllegalArgumentException("the second param must be true or false");
+    }
+    if (params.size() > 2) {
+      throw new IllegalArgumentException("too many params");
+    }
+    return params.get(1).asBoolean();
+  }
+
+  /** The bytes of a 32-byte hash param. */
+  private static byte[] hash(JsonNode param, String what) {
+    if (param == null || !param.isTextual() || !HASH.matcher(param.asText()).matches()) {
+      throw new IllegalArgumentException(what);
+    }
+    return HexFormat.of().parseHex(param.asText().substring(2));
+  }
+
+  private static Read read(String method, JsonNode params) {
     String address = params.path(0).asText("");
     if (!ADDRESS.matcher(address).matches()) {
       throw new IllegalArgumentException("the first param must be an address");
     }
-    boolean storage = call.method().equals("eth_getStorageAt");
+    boolean storage = method.equals("eth_getStorageAt");
     String slot = null;
     if (storage) {
       slot = params.path(1).asText("");
@@ -364,7 +617,7 @@ public final class VerifyLink implements UpstreamCall {
     if (params.size() > blockAt + 1) {
       throw new IllegalArgumentException("too many params");
     }
-    return new Read(call.method(), address.toLowerCase(Locale.ROOT), slot, params.get(blockAt));
+    return new Read(method, address.toLowerCase(Locale.ROOT), slot, params.get(blockAt));
   }
 
   private static CompletionStage<Outcome> done(Outcome o) {
