@@ -146,7 +146,8 @@ public final class MerkleProof {
     return value.content();
   }
 
-  private static byte[] nibbles(byte[] bytes) {
+  /** The nibbles of {@code bytes}, high one first. */
+  static byte[] nibbles(byte[] bytes) {
     byte[] out = new byte[bytes.length * 2];
     for (int i = 0; i < bytes.length; i++) {
       out[2 * i] = (byte) ((bytes[i] >> 4) & 0xf);

@@ -35,7 +35,7 @@ public final class OrderedTrie {
     }
     List<Entry> entries = new ArrayList<>(values.size());
     for (int i = 0; i < values.size(); i++) {
-      entries.add(new Entry(nibbles(keys.get(i)), values.get(i)));
+      entries.add(new Entry(MerkleProof.nibbles(keys.get(i)), values.get(i)));
     }
     return Hash.sha3(node(entries, 0));
   }
@@ -115,15 +115,6 @@ public final class OrderedTrie {
     for (int i = 1; i < out.length; i++) {
       out[i] = (byte) ((key[at] << 4) | key[at + 1]);
       at += 2;
-    }
-    return out;
-  }
-
-  private static byte[] nibbles(byte[] bytes) {
-    byte[] out = new byte[bytes.length * 2];
-    for (int i = 0; i < bytes.length; i++) {
-      out[2 * i] = (byte) ((bytes[i] >> 4) & 0xf);
-      out[2 * i + 1] = (byte) (bytes[i] & 0xf);
     }
     return out;
   }

@@ -41,17 +41,9 @@ public final class ProvenBlock {
   private static final Set<String> WITHDRAWAL_FIELDS =
       Set.of("index", "validatorIndex", "address", "amount");
 
-  private static final Set<String> COMMON_TX_FIELDS =
+  /** What a node writes of a transaction in a block beside the fields its encoding holds. */
+  private static final Set<String> DERIVED_TX_FIELDS =
       Set.of(
-          "type",
-          "nonce",
-          "gas",
-          "to",
-          "value",
-          "input",
-          "r",
-          "s",
-          "v",
           "hash",
           "from",
           "blockHash",
@@ -59,27 +51,6 @@ public final class ProvenBlock {
           "transactionIndex",
           "blockTimestamp",
           "gasPrice");
-
-  private static final List<Set<String>> TX_FIELDS =
-      List.of(
-          Set.of("chainId"),
-          Set.of("chainId", "accessList", "yParity"),
-          Set.of("chainId", "accessList", "yParity", "maxFeePerGas", "maxPriorityFeePerGas"),
-          Set.of(
-              "chainId",
-              "accessList",
-              "yParity",
-              "maxFeePerGas",
-              "maxPriorityFeePerGas",
-              "maxFeePerBlobGas",
-              "blobVersionedHashes"),
-          Set.of(
-              "chainId",
-              "accessList",
-              "yParity",
-              "maxFeePerGas",
-              "maxPriorityFeePerGas",
-              "authorizationList"));
 
   private final BlockHeader header;
   private final ObjectNode answer;
@@ -119,8 +90,8 @@ public final class ProvenBlock {
       }
       SignedTransaction t = SignedTransaction.of(tx);
       checkTransaction(tx, t, header, i, baseFee);
-      Set<String> fields = new HashSet<>(COMMON_TX_FIELDS);
-      fields.addAll(TX_FIELDS.get(t.type));
+      Set<String> fields = SignedTransaction.fieldNames(t.type);
+      fields.addAll(DERIVED_TX_FIELDS);
       transactions.add(t);
       answers.add(AnswerFields.only(tx, fields));
     }

@@ -5,8 +5,10 @@ import java.math.BigInteger;
 import java.security.SignatureException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import org.web3j.crypto.Hash;
 import org.web3j.crypto.Keys;
 import org.web3j.crypto.Sign;
@@ -39,39 +41,12 @@ final class SignedTransaction {
               Field.VALUE,
               Field.INPUT,
               Field.ACCESS_LIST),
-          List.of(
-              Field.CHAIN_ID,
-              Field.NONCE,
-              Field.TIP,
-              Field.MAX_FEE,
-              Field.GAS,
-              Field.TO_OR_CREATE,
-              Field.VALUE,
-              Field.INPUT,
-              Field.ACCESS_LIST),
-          List.of(
-              Field.CHAIN_ID,
-              Field.NONCE,
-              Field.TIP,
-              Field.MAX_FEE,
-              Field.GAS,
+          dynamicFee(Field.TO_OR_CREATE),
+          dynamicFee(
               Field.TO,
-              Field.VALUE,
-              Field.INPUT,
-              Field.ACCESS_LIST,
               new Field("maxFeePerBlobGas", Kind.QUANTITY),
               new Field("blobVersionedHashes", Kind.HASHES)),
-          List.of(
-              Field.CHAIN_ID,
-              Field.NONCE,
-              Field.TIP,
-              Field.MAX_FEE,
-              Field.GAS,
-              Field.TO,
-              Field.VALUE,
-              Field.INPUT,
-              Field.ACCESS_LIST,
-              new Field("authorizationList", Kind.AUTHORIZATIONS)));
+          dynamicFee(Field.TO, new Field("authorizationList", Kind.AUTHORIZATIONS)));
 
   private static final List<Field> LEGACY =
       List.of(
@@ -234,6 +209,35 @@ final class SignedTransaction {
   byte[] createdAddress() {
     byte[] h = Hash.sha3(Rlp.list(List.of(Rlp.string(sender), Rlp.string(Rlp.quantity(nonce)))));
     return Arrays.copyOfRange(h, 12, WORD);
+  }
+
+  /** The fields of a dynamic-fee transaction (EIP-1559 and those after it) before its signature. */
+  private static List<Field> dynamicFee(Field to, Field... more) {
+    List<Field> fields =
+        new ArrayList<>(
+            List.of(
+                Field.CHAIN_ID,
+                Field.NONCE,
+                Field.TIP,
+                Field.MAX_FEE,
+                Field.GAS,
+                to,
+                Field.VALUE,
+                Field.INPUT,
+                Field.ACCESS_LIST));
+    fields.addAll(List.of(more));
+    return List.copyOf(fields);
+  }
+
+  /**
+   * The JSON fields a node writes of a transaction of {@code type} that its encoding holds: a
+   * legacy one's chain id only follows from its v.
+   */
+  static Set<String> fieldNames(int type) {
+    Set<String> names = new HashSet<>(List.of("type", "v", "r", "s"));
+    (type == 0 ? LEGACY : TYPED.get(type)).forEach(f -> names.add(f.name()));
+    names.add(type == 0 ? "chainId" : "yParity");
+    return names;
   }
 
   private static byte[] typed(int type, byte[] rlp) {
