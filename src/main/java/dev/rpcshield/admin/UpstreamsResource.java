@@ -60,6 +60,7 @@ public class UpstreamsResource {
               .add("failures", u.failures())
               .add("hedges", u.hedges())
               .add("disagreements", u.disagreements())
+              .add("txRefusals", u.transactionRefusals())
               .add("calls", network.callsGoOver(u))
               .add("lastFailure", u.breaker().lastFailure());
       long stateFrom = u.stateFrom();

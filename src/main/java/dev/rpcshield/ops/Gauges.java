@@ -44,6 +44,7 @@ public class Gauges {
     g.put(MetricNames.UPSTREAM_REQUESTS, Upstream::requests);
     g.put(MetricNames.UPSTREAM_FAILURES, Upstream::failures);
     g.put(MetricNames.UPSTREAM_HEDGES, Upstream::hedges);
+    g.put(MetricNames.UPSTREAM_TX_REFUSALS, Upstream::transactionRefusals);
     g.put(MetricNames.UPSTREAM_LATENCY, Upstream::latencyMillis);
     g.put(MetricNames.UPSTREAM_IN_ROTATION, x -> x.breaker().inRotation() ? 1 : 0);
     g.put(MetricNames.UPSTREAM_HEAD, x -> x.head().latest());

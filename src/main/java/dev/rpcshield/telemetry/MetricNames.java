@@ -25,6 +25,7 @@ public final class MetricNames {
   public static final String UPSTREAM_LAGGING = "rpcshield.upstream.lagging";
   public static final String UPSTREAM_WRONG_CHAIN = "rpcshield.upstream.wrong.chain";
   public static final String UPSTREAM_DISAGREEMENTS = "rpcshield.upstream.disagreements";
+  public static final String UPSTREAM_TX_REFUSALS = "rpcshield.upstream.tx.refusals";
   public static final String FLAGS_RAISED = "rpcshield.ratewatch.flags.raised";
   public static final String REDIS_FALLBACKS = "rpcshield.limiter.redis.fallbacks";
   public static final String CACHE_HITS = "rpcshield.cache.hits";
@@ -59,6 +60,9 @@ public final class MetricNames {
               UPSTREAM_DISAGREEMENTS,
               "Answers of the upstream that differed from the one its peers agreed on, failed an"
                   + " integrity check, or did not verify, by method"),
+          Map.entry(
+              UPSTREAM_TX_REFUSALS,
+              "Broadcast transactions the upstream refused or failed to take, since start"),
           Map.entry(FLAGS_RAISED, "Accounts flagged as high-rate by ratewatch, since start"),
           Map.entry(
               REDIS_FALLBACKS, "Calls to the shared Redis store served from local state instead"),

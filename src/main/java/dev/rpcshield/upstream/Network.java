@@ -12,6 +12,7 @@ import dev.rpcshield.upstream.chain.GroupSplitLink;
 import dev.rpcshield.upstream.chain.HedgeLink;
 import dev.rpcshield.upstream.chain.RetryLink;
 import dev.rpcshield.upstream.chain.Routing;
+import dev.rpcshield.upstream.chain.SubmitLink;
 import dev.rpcshield.upstream.chain.Timer;
 import dev.rpcshield.upstream.chain.TrustedHeaders;
 import dev.rpcshield.upstream.chain.UpstreamCall;
@@ -52,6 +53,9 @@ public final class Network {
   private final HeadTracker heads;
   private final HeadPoller headPoller;
   private volatile Layout layout;
+  private final PendingNonces nonces;
+  private SentTransactions sent;
+  private UpstreamsConfig.Transactions sentSettings;
   private volatile ChainListener chainListener = ChainListener.NONE;
 
   /** What the response cache is told of a network's chain. */
@@ -97,16 +101,35 @@ public final class Network {
       Map<Upstream, UpstreamSettings> kept,
       List<Upstream> removed) {}
 
-  /**
-   * @param webSockets the client of its upstream WebSocket connections for calls
-   */
+  /** A network whose pending nonces are kept in this instance's memory. */
   Network(
       NetworkConfig config,
       HttpUpstreamTransport transport,
       HttpClient webSockets,
       Clock clock,
       Timer timer) {
+    this(
+        config,
+        transport,
+        webSockets,
+        clock,
+        timer,
+        new MemoryPendingNonces(config.upstreams().transactions().trackedMax(), clock));
+  }
+
+  /**
+   * @param webSockets the client of its upstream WebSocket connections for calls
+   * @param nonces where the highest nonces of the transactions it took are kept
+   */
+  Network(
+      NetworkConfig config,
+      HttpUpstreamTransport transport,
+      HttpClient webSockets,
+      Clock clock,
+      Timer timer,
+      PendingNonces nonces) {
     this.name = config.name();
+    this.nonces = nonces;
     this.chainId = config.chainId();
     this.hosts = config.hosts();
     this.transport = transport;
@@ -133,6 +156,20 @@ public final class Network {
       chainListener.turned(s.name());
     });
     return u;
+  }
+
+  /**
+   * What it remembers of the transactions it took: kept across reloads that leave its settings
+   * (`rpcshield.tx.*`) as they were, started afresh when they change.
+   */
+  private SentTransactions sent(UpstreamsConfig.Transactions settings) {
+    if (sent == null || !settings.equals(sentSettings)) {
+      sent =
+          new SentTransactions(
+              name, settings.trackedMax(), settings.pendingNonceFor(), nonces, clock);
+      sentSettings = settings;
+    }
+    return sent;
   }
 
   public void listen(ChainListener next) {
@@ -178,6 +215,9 @@ public final class Network {
     if (!c.verification().methods().isEmpty()) {
       attempts = new VerifyLink(attempts, headers, view, c.verification(), gatewayIds);
     }
+    attempts =
+        new SubmitLink(
+            attempts, retried, sent(c.transactions()), c.transactions().broadcastAll(), gatewayIds);
     if (c.integrity().canonical()) {
       attempts = new CanonicalLink(attempts, headers, view);
     }

@@ -19,6 +19,7 @@ public final class Upstream {
   private final Clock clock;
   private final UpstreamHealth health;
   private final LongAdder disagreements = new LongAdder();
+  private final LongAdder transactionRefusals = new LongAdder();
   private final StateHistory state;
   private volatile Consumer<String> disagreementListener = method -> {};
 
@@ -242,6 +243,16 @@ public final class Upstream {
   public void disagreed(String method) {
     disagreements.increment();
     disagreementListener.accept(method);
+  }
+
+  /** It refused, or failed to take, a transaction that another upstream took (a broadcast). */
+  public void refusedTransaction() {
+    transactionRefusals.increment();
+  }
+
+  /** Broadcast transactions it did not take although another upstream did or might, since start. */
+  public long transactionRefusals() {
+    return transactionRefusals.sum();
   }
 
   /** Answers of its that differed from the agreed one or failed a check, since start. */

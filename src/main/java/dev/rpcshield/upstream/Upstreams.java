@@ -2,6 +2,7 @@ package dev.rpcshield.upstream;
 
 import dev.rpcshield.config.Current;
 import dev.rpcshield.config.DirectBean;
+import dev.rpcshield.limit.SharedRedis;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,6 +43,7 @@ public class Upstreams extends DirectBean {
   @Inject Current<NetworksConfig> current;
   @Inject Clock clock;
   @Inject HttpClient webSockets;
+  @Inject SharedRedis redis;
 
   private Map<String, Network> networks;
   private Map<String, Network> byHost;
@@ -67,7 +69,15 @@ public class Upstreams extends DirectBean {
     byHost = new HashMap<>();
     List<Upstream> found = new ArrayList<>();
     for (NetworkConfig c : config.networks()) {
-      Network n = new Network(c, transport, webSockets, clock, this::schedule);
+      PendingNonces own = new MemoryPendingNonces(c.upstreams().transactions().trackedMax(), clock);
+      Network n =
+          new Network(
+              c,
+              transport,
+              webSockets,
+              clock,
+              this::schedule,
+              redis.configured() ? new RedisPendingNonces(redis, own) : own);
       networks.put(n.name(), n);
       c.hosts().forEach(h -> byHost.put(h, n));
       found.addAll(n.upstreams());

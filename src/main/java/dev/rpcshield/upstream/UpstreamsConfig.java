@@ -42,7 +42,8 @@ public record UpstreamsConfig(
     Duration unresponsiveAfter,
     Consensus consensus,
     Integrity integrity,
-    Verification verification) {
+    Verification verification,
+    Transactions transactions) {
 
   /** Public endpoints used when no upstreams are configured, so a laptop run works at once. */
   public static final String PUBLIC_UPSTREAMS =
@@ -126,6 +127,18 @@ public record UpstreamsConfig(
   public record Integrity(boolean logs, boolean missingBlocks, boolean canonical) {}
 
   /**
+   * How eth_sendRawTransaction is sent, and what the gateway remembers of what it sent.
+   *
+   * @param broadcastAll whether a transaction goes to every upstream of its group in rotation at
+   *     once ({@code rpcshield.tx.broadcast=all}) rather than to the first that takes it ({@code
+   *     first}, the default)
+   * @param pendingNonceFor how long a sender's highest accepted nonce raises its {@code pending}
+   *     transaction count (default 2 minutes; zero forgets at once)
+   * @param trackedMax most transactions remembered per network (default 10,000)
+   */
+  public record Transactions(boolean broadcastAll, Duration pendingNonceFor, int trackedMax) {}
+
+  /**
    * A group of upstreams and the methods routed to it.
    *
    * @param methods exact names or prefixes ending in {@code *}; empty for the default group
@@ -169,7 +182,22 @@ public record UpstreamsConfig(
             s.bool("rpcshield.integrity.logs", true),
             s.bool("rpcshield.integrity.missing-blocks", true),
             s.bool("rpcshield.integrity.canonical", true)),
-        verification(s, upstreams.size(), consensus));
+        verification(s, upstreams.size(), consensus),
+        transactions(s));
+  }
+
+  private static Transactions transactions(Settings s) {
+    String broadcast = s.string("rpcshield.tx.broadcast", "first");
+    Settings.require(
+        broadcast.equals("first") || broadcast.equals("all"),
+        s.scoped("rpcshield.tx.broadcast"),
+        broadcast,
+        "first or all");
+    Duration pendingNonceFor = s.duration("rpcshield.tx.pending-nonce-for", Duration.ofMinutes(2));
+    int trackedMax = s.integer("rpcshield.tx.tracked-max", 10_000);
+    Settings.require(
+        trackedMax >= 1, s.scoped("rpcshield.tx.tracked-max"), trackedMax, "1 or more");
+    return new Transactions(broadcast.equals("all"), pendingNonceFor, trackedMax);
   }
 
   /**

@@ -13,6 +13,7 @@ import dev.rpcshield.jsonrpc.ParseLimits;
 import dev.rpcshield.jsonrpc.RpcBodyException;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcParser;
+import dev.rpcshield.limit.SharedRedis;
 import dev.rpcshield.testing.Eventually;
 import dev.rpcshield.testing.ManualScheduler;
 import dev.rpcshield.testing.MapConfig;
@@ -157,6 +158,7 @@ class SubscriptionsTest {
     upstreams.current = Current.of(config("w1=ws://127.0.0.1:1"));
     upstreams.clock = Clock.systemUTC();
     upstreams.webSockets = node;
+    upstreams.redis = new SharedRedis();
     upstreams.start();
     subscriptions.upstreams = upstreams;
     subscriptions.client = node;
