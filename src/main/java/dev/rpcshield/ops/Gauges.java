@@ -5,6 +5,7 @@ import dev.rpcshield.ratewatch.Ratewatch;
 import dev.rpcshield.telemetry.MetricNames;
 import dev.rpcshield.upstream.CircuitBreaker;
 import dev.rpcshield.upstream.Network;
+import dev.rpcshield.upstream.SentTransactions;
 import dev.rpcshield.upstream.Upstream;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -34,6 +35,23 @@ public class Gauges {
   /** Registers the count of high-rate flags raised. */
   void watch(Ratewatch ratewatch) {
     gauge(MetricNames.FLAGS_RAISED, ratewatch, Ratewatch::flagsRaised);
+  }
+
+  /** Registers a network's transaction counters and the gauge of what it rebroadcasts. */
+  void watch(Network n) {
+    Tag network = new Tag("network", n.name());
+    Counter rebroadcasts =
+        registry.counter(MetricNames.metadata(MetricNames.TX_REBROADCASTS), network);
+    Map<SentTransactions.End, Counter> ends =
+        Map.of(
+            SentTransactions.End.INCLUDED,
+            registry.counter(MetricNames.metadata(MetricNames.TX_INCLUDED), network),
+            SentTransactions.End.REPLACED,
+            registry.counter(MetricNames.metadata(MetricNames.TX_REPLACED), network),
+            SentTransactions.End.EXPIRED,
+            registry.counter(MetricNames.metadata(MetricNames.TX_EXPIRED), network));
+    n.listenToTransactions(rebroadcasts::inc, e -> ends.get(e).inc());
+    gauge(MetricNames.TX_TRACKED, n, x -> x.sentTransactions().tracked(), network);
   }
 
   /** Every per-upstream gauge: its name and how it reads the upstream. */

@@ -48,6 +48,7 @@ public class OpsStartup {
     }
     accounts.store();
     for (Network n : upstreams.networks()) {
+      gauges.watch(n);
       for (Upstream u : n.upstreams()) {
         watch(u, n);
       }

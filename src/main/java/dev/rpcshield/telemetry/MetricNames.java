@@ -26,6 +26,11 @@ public final class MetricNames {
   public static final String UPSTREAM_WRONG_CHAIN = "rpcshield.upstream.wrong.chain";
   public static final String UPSTREAM_DISAGREEMENTS = "rpcshield.upstream.disagreements";
   public static final String UPSTREAM_TX_REFUSALS = "rpcshield.upstream.tx.refusals";
+  public static final String TX_REBROADCASTS = "rpcshield.tx.rebroadcasts";
+  public static final String TX_TRACKED = "rpcshield.tx.tracked";
+  public static final String TX_INCLUDED = "rpcshield.tx.included";
+  public static final String TX_REPLACED = "rpcshield.tx.replaced";
+  public static final String TX_EXPIRED = "rpcshield.tx.expired";
   public static final String FLAGS_RAISED = "rpcshield.ratewatch.flags.raised";
   public static final String REDIS_FALLBACKS = "rpcshield.limiter.redis.fallbacks";
   public static final String CACHE_HITS = "rpcshield.cache.hits";
@@ -63,6 +68,17 @@ public final class MetricNames {
           Map.entry(
               UPSTREAM_TX_REFUSALS,
               "Broadcast transactions the upstream refused or failed to take, since start"),
+          Map.entry(
+              TX_REBROADCASTS,
+              "Transactions sent again to an upstream that did not have them, by network"),
+          Map.entry(TX_TRACKED, "Transactions being rebroadcast until included, by network"),
+          Map.entry(TX_INCLUDED, "Rebroadcast transactions found in a block, by network"),
+          Map.entry(
+              TX_REPLACED,
+              "Rebroadcast transactions another of the same sender and nonce replaced, by network"),
+          Map.entry(
+              TX_EXPIRED,
+              "Rebroadcast transactions not included within rpcshield.tx.rebroadcast-for, by network"),
           Map.entry(FLAGS_RAISED, "Accounts flagged as high-rate by ratewatch, since start"),
           Map.entry(
               REDIS_FALLBACKS, "Calls to the shared Redis store served from local state instead"),

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 
 /**
@@ -54,7 +55,10 @@ public final class Network {
   private final HeadPoller headPoller;
   private volatile Layout layout;
   private final PendingNonces nonces;
-  private SentTransactions sent;
+  private volatile SentTransactions sent;
+  private volatile Rebroadcaster rebroadcaster;
+  private volatile Runnable onRebroadcast = () -> {};
+  private volatile Consumer<SentTransactions.End> onEnd = e -> {};
   private UpstreamsConfig.Transactions sentSettings;
   private volatile ChainListener chainListener = ChainListener.NONE;
 
@@ -88,7 +92,8 @@ public final class Network {
       List<Upstream> upstreams,
       List<UpstreamGroup> groups,
       MethodRouter<UpstreamGroup> router,
-      UpstreamCall dispatch) {}
+      UpstreamCall dispatch,
+      UpstreamCall single) {}
 
   /**
    * A new layout not yet in effect: the upstreams it adds (to be chain-checked and polled first),
@@ -166,7 +171,14 @@ public final class Network {
     if (sent == null || !settings.equals(sentSettings)) {
       sent =
           new SentTransactions(
-              name, settings.trackedMax(), settings.pendingNonceFor(), nonces, clock);
+              name,
+              settings.trackedMax(),
+              settings.pendingNonceFor(),
+              settings.rebroadcastFor(),
+              nonces,
+              clock);
+      sent.listen(() -> onRebroadcast.run(), e -> onEnd.accept(e));
+      rebroadcaster = new Rebroadcaster(sent, gatewayIds, clock);
       sentSettings = settings;
     }
     return sent;
@@ -249,7 +261,8 @@ public final class Network {
         upstreams,
         List.copyOf(built),
         router,
-        new GroupSplitLink(attempts, routing, gatewayIds));
+        new GroupSplitLink(attempts, routing, gatewayIds),
+        retried);
   }
 
   /**
@@ -426,6 +439,25 @@ public final class Network {
   void pollHeads(Executor threads) {
     headPoller.pollAll(layout.upstreams(), threads);
     chainListener.polled();
+    if (sent.rebroadcasting()) {
+      Layout l = layout;
+      rebroadcaster.onHead(
+          bestHead(),
+          l.router().groupFor("eth_sendRawTransaction").order(),
+          l.single(),
+          l.config().upstreams().requestTimeout());
+    }
+  }
+
+  /** What it remembers of the transactions it took (the metrics read its counters). */
+  public SentTransactions sentTransactions() {
+    return sent;
+  }
+
+  /** Who is told of each rebroadcast and each end of one (the metrics), across reloads. */
+  public void listenToTransactions(Runnable rebroadcast, Consumer<SentTransactions.End> end) {
+    this.onRebroadcast = rebroadcast;
+    this.onEnd = end;
   }
 
   /** Polls the head of an upstream about to join, without judging lag yet. */

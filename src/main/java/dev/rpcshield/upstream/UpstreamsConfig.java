@@ -134,9 +134,13 @@ public record UpstreamsConfig(
    *     first}, the default)
    * @param pendingNonceFor how long a sender's highest accepted nonce raises its {@code pending}
    *     transaction count (default 2 minutes; zero forgets at once)
-   * @param trackedMax most transactions remembered per network (default 10,000)
+   * @param rebroadcastFor how long a taken transaction is sent again, on each new head, to the
+   *     upstreams that do not have it until it is included (default zero: never)
+   * @param trackedMax most transactions remembered per network, one kept to be rebroadcast counting
+   *     once per KiB of it (default 10,000)
    */
-  public record Transactions(boolean broadcastAll, Duration pendingNonceFor, int trackedMax) {}
+  public record Transactions(
+      boolean broadcastAll, Duration pendingNonceFor, Duration rebroadcastFor, int trackedMax) {}
 
   /**
    * A group of upstreams and the methods routed to it.
@@ -194,10 +198,11 @@ public record UpstreamsConfig(
         broadcast,
         "first or all");
     Duration pendingNonceFor = s.duration("rpcshield.tx.pending-nonce-for", Duration.ofMinutes(2));
+    Duration rebroadcastFor = s.duration("rpcshield.tx.rebroadcast-for", Duration.ZERO);
     int trackedMax = s.integer("rpcshield.tx.tracked-max", 10_000);
     Settings.require(
         trackedMax >= 1, s.scoped("rpcshield.tx.tracked-max"), trackedMax, "1 or more");
-    return new Transactions(broadcast.equals("all"), pendingNonceFor, trackedMax);
+    return new Transactions(broadcast.equals("all"), pendingNonceFor, rebroadcastFor, trackedMax);
   }
 
   /**

@@ -21,7 +21,7 @@ import org.web3j.utils.Numeric;
  * Three anvil nodes that mine nothing and share no transaction pool, so that a transaction is
  * pending only where it was sent, behind two gateways of their own sharing one Redis: ONE sends a
  * transaction to the first upstream of its round-robin group that takes it, ALL to every upstream
- * at once.
+ * at once, and again on each new head to those that lost it, for a minute.
  */
 class TransactionsIT {
   private static final int REDIS_PORT = 18724;
@@ -64,6 +64,7 @@ class TransactionsIT {
     ONE.start(env);
     List<String> all = new ArrayList<>(env);
     all.add("RPCSHIELD_TX_BROADCAST=all");
+    all.add("RPCSHIELD_TX_REBROADCAST_FOR=1m");
     ALL.start(all);
     for (LibertyServer s : List.of(ONE, ALL)) {
       Eventually.within(Duration.ofSeconds(20), "every upstream takes traffic")
@@ -149,6 +150,35 @@ class TransactionsIT {
     assertTrue(
         reused.json().path("error").path("message").asText().contains("nonce"),
         "another transaction of a mined nonce gets the node's error: " + reused.body());
+  }
+
+  @Test
+  void aTransactionDroppedFromEveryPoolIsSentAgainOnTheNextHeadAndIncluded() {
+    Credentials dave = DevAccounts.fresh();
+    for (Gateway d : DIRECT) {
+      d.call("anvil_setBalance", "[\"" + dave.getAddress() + "\",\"0xde0b6b3a7640000\"]");
+    }
+    String raw = DevAccounts.transfer(dave, 0, 5);
+    String hash = hashOf(raw);
+    assertEquals(hash, send(VIA_ALL, raw));
+    assertEquals(3, holding(hash));
+    for (Gateway d : DIRECT) {
+      d.call("anvil_dropTransaction", "[\"" + hash + "\"]");
+    }
+    assertEquals(0, holding(hash), "every node dropped it");
+    double before = VIA_ALL.metricSum("rpcshield_tx_rebroadcasts_total\\{[^}]*\\}");
+    for (Gateway d : DIRECT) {
+      d.call("anvil_mine", "[\"0x1\"]");
+    }
+    Eventually.within(Duration.ofSeconds(20), "the next head sends it again to every node")
+        .until(() -> holding(hash) == 3);
+    assertTrue(VIA_ALL.metricSum("rpcshield_tx_rebroadcasts_total\\{[^}]*\\}") >= before + 3);
+    double included = VIA_ALL.metricSum("rpcshield_tx_included_total\\{[^}]*\\}");
+    DIRECT.get(0).call("anvil_mine", "[\"0x1\"]");
+    assertFalse(
+        DIRECT.get(0).call("eth_getTransactionReceipt", "[\"" + hash + "\"]").isNull(), "included");
+    Eventually.within(Duration.ofSeconds(20), "the gateway sees it included")
+        .until(() -> VIA_ALL.metricSum("rpcshield_tx_included_total\\{[^}]*\\}") > included);
   }
 
   @Test

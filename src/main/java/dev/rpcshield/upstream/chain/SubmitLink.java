@@ -113,7 +113,7 @@ public final class SubmitLink implements UpstreamCall {
             : next.call(exchange)
                 .toCompletableFuture()
                 .thenCompose(o -> settled(exchange, tx, o))
-                .thenCompose(o -> taken(tx, o));
+                .thenCompose(o -> taken(exchange, tx, o));
     return answered;
   }
 
@@ -157,8 +157,10 @@ public final class SubmitLink implements UpstreamCall {
                 u)
             .thenCompose(
                 o -> o == null ? CompletableFuture.completedFuture(null) : settled(exchange, tx, o))
-            .thenCompose(
-                o -> o != null && took(o) ? taken(tx, o) : CompletableFuture.completedFuture(o))
+            .thenCompose(o ->
+                o != null && took(o)
+                    ? taken(exchange, tx, o)
+                    : CompletableFuture.completedFuture(o))
             .whenComplete((o, t) -> answered(u, o));
       }
       return result;
@@ -286,18 +288,18 @@ public final class SubmitLink implements UpstreamCall {
   }
 
   /** Remembers who took the transaction, before the client hears of it. */
-  private CompletableFuture<Outcome> taken(SignedTransaction tx, Outcome o) {
+  private CompletableFuture<Outcome> taken(Exchange exchange, SignedTransaction tx, Outcome o) {
     if (!took(o)) {
       return CompletableFuture.completedFuture(o);
     }
     String upstream = ((CallResult.Answer) o.results().get(0)).upstream();
     if (!sent.remote()) {
-      sent.accepted(tx, upstream);
+      sent.accepted(tx, exchange.calls().get(0).firstStringParam(), upstream);
       return CompletableFuture.completedFuture(o);
     }
     return CompletableFuture.supplyAsync(
         () -> {
-          sent.accepted(tx, upstream);
+          sent.accepted(tx, exchange.calls().get(0).firstStringParam(), upstream);
           return o;
         },
         REDIS);

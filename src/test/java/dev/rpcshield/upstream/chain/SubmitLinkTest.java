@@ -61,7 +61,12 @@ class SubmitLinkTest {
 
   private final SentTransactions sent =
       new SentTransactions(
-          "main", 100, Duration.ofMinutes(2), new MemoryPendingNonces(100, clock), clock);
+          "main",
+          100,
+          Duration.ofMinutes(2),
+          Duration.ZERO,
+          new MemoryPendingNonces(100, clock),
+          clock);
 
   private static String signed(long nonce) {
     RawTransaction tx =
