@@ -7,8 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rpcshield.sender.SignedTransaction;
 import dev.rpcshield.testing.ManualTimer;
 import dev.rpcshield.testing.MutableClock;
-import dev.rpcshield.upstream.chain.AttemptLink;
-import dev.rpcshield.upstream.chain.RetryLink;
+import dev.rpcshield.upstream.chain.Attempts;
 import dev.rpcshield.upstream.chain.UpstreamCall;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -83,17 +82,7 @@ class RebroadcasterTest {
         }
       };
 
-  private final UpstreamCall single =
-      new RetryLink(
-          new AttemptLink(
-              transport,
-              new ErrorClassifier(Set.of(), List.of()),
-              new UpstreamsConfig.Integrity(true, true, true),
-              clock),
-          new ManualTimer(clock),
-          Duration.ofMillis(10),
-          Duration.ofMillis(10),
-          n -> n);
+  private final UpstreamCall single = Attempts.retried(transport, clock, new ManualTimer(clock));
 
   private final Rebroadcaster rebroadcaster = new Rebroadcaster(sent, new AtomicLong(1), clock);
 

@@ -11,7 +11,6 @@ import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.testing.ManualTimer;
 import dev.rpcshield.testing.MutableClock;
 import dev.rpcshield.upstream.Deadline;
-import dev.rpcshield.upstream.ErrorClassifier;
 import dev.rpcshield.upstream.TestUpstreams;
 import dev.rpcshield.upstream.Upstream;
 import dev.rpcshield.upstream.UpstreamFailure.Kind;
@@ -22,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -47,18 +45,7 @@ class HedgeLinkTest {
   }
 
   private UpstreamCall chain(UpstreamsConfig.Hedging hedging) {
-    UpstreamCall failover =
-        new FailoverLink(
-            new RetryLink(
-                new AttemptLink(
-                    transport,
-                    new ErrorClassifier(Set.of(), List.of()),
-                    new UpstreamsConfig.Integrity(true, true, true),
-                    clock),
-                timer,
-                Duration.ofMillis(10),
-                Duration.ofMillis(10),
-                n -> n));
+    UpstreamCall failover = new FailoverLink(Attempts.retried(transport, clock, timer));
     return new HedgeLink(
         exchange -> {
           racers.add(exchange);

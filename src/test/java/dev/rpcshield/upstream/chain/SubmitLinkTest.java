@@ -9,13 +9,11 @@ import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.testing.ManualTimer;
 import dev.rpcshield.testing.MutableClock;
 import dev.rpcshield.upstream.Deadline;
-import dev.rpcshield.upstream.ErrorClassifier;
 import dev.rpcshield.upstream.MemoryPendingNonces;
 import dev.rpcshield.upstream.SentTransactions;
 import dev.rpcshield.upstream.TestUpstreams;
 import dev.rpcshield.upstream.Upstream;
 import dev.rpcshield.upstream.UpstreamTransport;
-import dev.rpcshield.upstream.UpstreamsConfig;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.ConnectException;
@@ -26,7 +24,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -112,17 +109,7 @@ class SubmitLinkTest {
   }
 
   private UpstreamCall chain(boolean broadcastAll) {
-    UpstreamCall retried =
-        new RetryLink(
-            new AttemptLink(
-                transport,
-                new ErrorClassifier(Set.of(), List.of()),
-                new UpstreamsConfig.Integrity(true, true, true),
-                clock),
-            timer,
-            Duration.ofMillis(10),
-            Duration.ofMillis(10),
-            n -> n);
+    UpstreamCall retried = Attempts.retried(transport, clock, timer);
     return new SubmitLink(
         new FailoverLink(retried), retried, sent, broadcastAll, new AtomicLong(1000));
   }

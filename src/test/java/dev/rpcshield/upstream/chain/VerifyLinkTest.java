@@ -15,7 +15,6 @@ import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.testing.ManualTimer;
 import dev.rpcshield.testing.MutableClock;
 import dev.rpcshield.upstream.Deadline;
-import dev.rpcshield.upstream.ErrorClassifier;
 import dev.rpcshield.upstream.TestUpstreams;
 import dev.rpcshield.upstream.Upstream;
 import dev.rpcshield.upstream.UpstreamTransport;
@@ -134,17 +133,7 @@ class VerifyLinkTest {
   }
 
   private UpstreamCall chain(int quorum) {
-    UpstreamCall retried =
-        new RetryLink(
-            new AttemptLink(
-                transport,
-                new ErrorClassifier(Set.of(), List.of()),
-                new UpstreamsConfig.Integrity(true, true, true),
-                clock),
-            timer,
-            Duration.ofMillis(10),
-            Duration.ofMillis(10),
-            n -> n);
+    UpstreamCall retried = Attempts.retried(transport, clock, timer);
     List<Upstream> all = List.of(upstreams.get("liar"), upstreams.get("h1"), upstreams.get("h2"));
     ChainView view =
         new ChainView() {
