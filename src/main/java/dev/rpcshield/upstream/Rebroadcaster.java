@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
 
 /**
  * Sends the transactions a network took again until they are included: on each new head, each one
@@ -29,6 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * runs is served by the next.
  */
 final class Rebroadcaster {
+  private static final Logger LOG = Logger.getLogger(Rebroadcaster.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final SentTransactions sent;
@@ -55,17 +57,21 @@ final class Rebroadcaster {
       return;
     }
     lastHead = head;
-    List<Upstream> live = order.stream().filter(u -> u.breaker().inRotation()).toList();
-    List<Tracked> due = sent.due();
-    if (live.isEmpty() || due.isEmpty()) {
-      running.set(false);
-      return;
+    CompletableFuture<Void> all = CompletableFuture.completedFuture(null);
+    try {
+      List<Upstream> live = order.stream().filter(u -> u.breaker().inRotation()).toList();
+      List<Tracked> due = live.isEmpty() ? List.of() : sent.due();
+      CompletableFuture<?>[] rounds = new CompletableFuture<?>[due.size()];
+      for (int i = 0; i < due.size(); i++) {
+        rounds[i] = round(due.get(i), head, live, single, timeout);
+      }
+      all = CompletableFuture.allOf(rounds);
+    } catch (RuntimeException e) {
+      // The head poll that called must go on whatever a round did.
+      LOG.warning(() -> "a rebroadcast round failed: " + e);
+    } finally {
+      all.whenComplete((v, t) -> running.set(false));
     }
-    CompletableFuture<?>[] rounds = new CompletableFuture<?>[due.size()];
-    for (int i = 0; i < due.size(); i++) {
-      rounds[i] = round(due.get(i), head, live, single, timeout);
-    }
-    CompletableFuture.allOf(rounds).whenComplete((v, t) -> running.set(false));
   }
 
   /** One transaction's round: found mined, or sent to the upstreams that lack it. */
@@ -78,9 +84,12 @@ final class Rebroadcaster {
           long mined = count != null && count.isTextual() ? Quantity.parse(count.asText()) : -1;
           if (mined >= 0 && BigInteger.valueOf(mined).compareTo(t.nonce) > 0) {
             return ask(single, first, "eth_getTransactionReceipt", "[\"" + t.hash + "\"]", timeout)
-                .thenAccept(receipt ->
-                    sent.end(
-                        t, receipt != null && !receipt.isNull() ? End.INCLUDED : End.REPLACED));
+                .thenAccept(receipt -> {
+                  // No answer to read (a failure) decides nothing: the next head asks again.
+                  if (receipt != null) {
+                    sent.end(t, receipt.isNull() ? End.REPLACED : End.INCLUDED);
+                  }
+                });
           }
           CompletableFuture<?>[] sends = new CompletableFuture<?>[live.size()];
           for (int i = 0; i < live.size(); i++) {

@@ -5,7 +5,7 @@ package dev.rpcshield.verify;
  * safe to log: it names what failed, never the bytes that failed it; no stack trace is taken, a
  * refusal being an answer rather than a fault.
  */
-public final class ProofException extends Exception {
+public class ProofException extends Exception {
   /** A refusal saying, in a few words, what did not verify. */
   public ProofException(String message) {
     super(message, null, false, false);

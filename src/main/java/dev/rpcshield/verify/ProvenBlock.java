@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.web3j.crypto.Hash;
 
@@ -51,6 +52,14 @@ public final class ProvenBlock {
           "transactionIndex",
           "blockTimestamp",
           "gasPrice");
+
+  /** The fields of the entries of a transaction's lists that its encoding holds. */
+  private static final Map<String, Set<String>> ENTRY_FIELDS =
+      Map.of(
+          "accessList",
+          Set.of("address", "storageKeys"),
+          "authorizationList",
+          Set.of("chainId", "address", "nonce", "yParity", "r", "s"));
 
   private final BlockHeader header;
   private final ObjectNode answer;
@@ -93,7 +102,7 @@ public final class ProvenBlock {
       Set<String> fields = SignedTransaction.fieldNames(t.type);
       fields.addAll(DERIVED_TX_FIELDS);
       transactions.add(t);
-      answers.add(AnswerFields.only(tx, fields));
+      answers.add(entriesOnly(AnswerFields.only(tx, fields)));
     }
     boolean network = network(transactions, header.transactionsRoot());
     List<byte[]> body = new ArrayList<>(transactions.size());
@@ -103,7 +112,7 @@ public final class ProvenBlock {
       throw new ProofException("uncles is not a list");
     }
     if (!uncles.isEmpty() || !Arrays.equals(header.field("sha3Uncles"), NO_UNCLES)) {
-      throw new ProofException("a block with uncles cannot be proven");
+      throw new CannotProve("a block with uncles cannot be proven");
     }
     List<byte[]> parts =
         new ArrayList<>(List.of(header.encoding(), Rlp.list(body), Rlp.list(List.of())));
@@ -127,6 +136,19 @@ public final class ProvenBlock {
     answers.forEach(kept::add);
     answer.set("transactions", kept);
     return new ProvenBlock(header, answer, List.copyOf(transactions));
+  }
+
+  /** A transaction's access list and authorizations with only the fields their encoding holds. */
+  private static ObjectNode entriesOnly(ObjectNode tx) {
+    for (Map.Entry<String, Set<String>> list : ENTRY_FIELDS.entrySet()) {
+      JsonNode entries = tx.get(list.getKey());
+      if (entries != null && entries.isArray()) {
+        ArrayNode kept = JsonNodeFactory.instance.arrayNode();
+        entries.forEach(e -> kept.add(AnswerFields.only(e, list.getValue())));
+        tx.set(list.getKey(), kept);
+      }
+    }
+    return tx;
   }
 
   private static boolean sizeIs(JsonNode block, long size) {

@@ -86,10 +86,9 @@ public final class ProvenReceipts {
       if (!r.isObject()) {
         throw new ProofException("receipt is not an object");
       }
-      JsonNode type = r.get("type");
-      long receiptType =
-          type == null ? 0 : HexFields.quantity(HexFields.text(r, "type"), "type").longValue();
-      if (receiptType != t.type) {
+      BigInteger receiptType =
+          r.has("type") ? HexFields.quantity(HexFields.text(r, "type"), "type") : BigInteger.ZERO;
+      if (!receiptType.equals(BigInteger.valueOf(t.type))) {
         throw new ProofException("receipt's type is not its transaction's");
       }
       BigInteger used = quantity(r, "cumulativeGasUsed");
@@ -140,6 +139,7 @@ public final class ProvenReceipts {
       }
       cumulative = used;
       ObjectNode receipt = AnswerFields.only(r, RECEIPT_FIELDS);
+      receipt.remove(r.hasNonNull("status") ? "root" : "status");
       receipt.set("logs", keptLogs);
       kept.add(receipt);
     }

@@ -121,7 +121,7 @@ final class SignedTransaction {
       return legacy(tx);
     }
     if (type.compareTo(BigInteger.valueOf(TYPED.size())) >= 0) {
-      throw new ProofException("transaction type 0x" + type.toString(16) + " cannot be proven");
+      throw new CannotProve("transaction type 0x" + type.toString(16) + " cannot be proven");
     }
     int t = type.intValueExact();
     List<byte[]> fields = encode(tx, TYPED.get(t));

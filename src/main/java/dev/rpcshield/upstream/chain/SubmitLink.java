@@ -23,6 +23,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
@@ -37,6 +38,7 @@ import java.util.regex.Pattern;
  * is asked of one that took the transaction. Other calls go on as they came.
  */
 public final class SubmitLink implements UpstreamCall {
+  private static final Logger LOG = Logger.getLogger(SubmitLink.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern ADDRESS = Pattern.compile("0x[0-9a-fA-F]{40}");
   private static final Pattern HASH = Pattern.compile("0x[0-9a-fA-F]{64}");
@@ -44,17 +46,18 @@ public final class SubmitLink implements UpstreamCall {
   private static final Executor REDIS = Executors.newVirtualThreadPerTaskExecutor();
 
   /**
-   * What nodes answer for a transaction they already hold, letters only, lower case: geth, reth,
-   * Erigon ("already known"), Besu ("known transaction", ALREADY_KNOWN), Nethermind (AlreadyKnown),
-   * anvil ("transaction already imported").
+   * What nodes answer for a transaction they already hold, as whole words ({@link #words}): geth,
+   * reth, Erigon ("already known"), Besu ("known transaction", ALREADY_KNOWN), Nethermind
+   * (AlreadyKnown), anvil ("transaction already imported").
    */
   private static final List<String> ALREADY_THERE =
-      List.of("alreadyknown", "knowntransaction", "alreadyimported", "alreadyinmempool");
+      List.of(
+          " already known ", " known transaction ", " already imported ", " already in mempool ");
 
   /**
    * What nodes answer for a nonce already used: geth, reth, Erigon, Besu, Nethermind (OldNonce).
    */
-  private static final List<String> NONCE_USED = List.of("noncetoolow", "oldnonce");
+  private static final List<String> NONCE_USED = List.of(" nonce too low ", " old nonce ");
 
   private final UpstreamCall next;
   private final UpstreamCall single;
@@ -127,6 +130,7 @@ public final class SubmitLink implements UpstreamCall {
     final CompletableFuture<Outcome> result = new CompletableFuture<>();
     final List<Outcome> refusals = new ArrayList<>();
     int left;
+    boolean taken;
 
     Broadcast(Exchange exchange, SignedTransaction tx) {
       this.exchange = exchange;
@@ -167,23 +171,25 @@ public final class SubmitLink implements UpstreamCall {
     }
 
     void answered(Upstream u, Outcome o) {
-      Outcome last = null;
+      boolean refused = o == null || !took(o);
+      Outcome answer = null;
       synchronized (this) {
         left--;
-        if (o == null || !took(o)) {
+        if (!refused && !taken) {
+          taken = true;
+          answer = o;
+        } else if (refused) {
           refusals.add(o);
-          if (left == 0 && !result.isDone()) {
-            last = mostTelling(refusals);
+          if (left == 0 && !taken) {
+            answer = mostTelling(refusals);
           }
         }
       }
-      if (o == null || !took(o)) {
+      if (refused) {
         u.refusedTransaction();
-      } else {
-        result.complete(o);
       }
-      if (last != null) {
-        result.complete(last);
+      if (answer != null) {
+        result.complete(answer);
       }
     }
 
@@ -219,7 +225,7 @@ public final class SubmitLink implements UpstreamCall {
     if (!o.answered() || !(o.results().get(0) instanceof CallResult.Answer a) || !a.chainError()) {
       return CompletableFuture.completedFuture(o);
     }
-    String message = letters(errorMessage(a.body()));
+    String message = words(errorMessage(a.body()));
     if (ALREADY_THERE.stream().anyMatch(message::contains)) {
       return CompletableFuture.completedFuture(hashAnswer(exchange, tx, a.upstream()));
     }
@@ -293,16 +299,20 @@ public final class SubmitLink implements UpstreamCall {
       return CompletableFuture.completedFuture(o);
     }
     String upstream = ((CallResult.Answer) o.results().get(0)).upstream();
+    Runnable record =
+        () -> {
+          try {
+            sent.accepted(tx, exchange.calls().get(0).firstStringParam(), upstream);
+          } catch (RuntimeException e) {
+            // The transaction was taken whatever the memory of it: the client hears so.
+            LOG.warning(() -> "could not remember transaction " + tx.hash() + ": " + e);
+          }
+        };
     if (!sent.remote()) {
-      sent.accepted(tx, exchange.calls().get(0).firstStringParam(), upstream);
+      record.run();
       return CompletableFuture.completedFuture(o);
     }
-    return CompletableFuture.supplyAsync(
-        () -> {
-          sent.accepted(tx, exchange.calls().get(0).firstStringParam(), upstream);
-          return o;
-        },
-        REDIS);
+    return CompletableFuture.runAsync(record, REDIS).thenApply(v -> o);
   }
 
   /**
@@ -428,13 +438,23 @@ public final class SubmitLink implements UpstreamCall {
   /**
    * {@code text}'s letters, lower case: "Already known", "ALREADY_KNOWN" and "AlreadyKnown" alike.
    */
-  private static String letters(String text) {
-    StringBuilder out = new StringBuilder(text.length());
+  static String words(String text) {
+    StringBuilder out = new StringBuilder(text.length() + 8).append(' ');
+    char before = ' ';
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (Character.isLetter(c)) {
+      if (!Character.isLetter(c)) {
+        c = ' ';
+      } else if (Character.isUpperCase(c) && Character.isLowerCase(before)) {
+        out.append(' ');
+      }
+      if (c != ' ' || out.charAt(out.length() - 1) != ' ') {
         out.append(Character.toLowerCase(c));
       }
+      before = text.charAt(i);
+    }
+    if (out.charAt(out.length() - 1) != ' ') {
+      out.append(' ');
     }
     return out.toString();
   }

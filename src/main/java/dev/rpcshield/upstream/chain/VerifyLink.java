@@ -11,6 +11,7 @@ import dev.rpcshield.jsonrpc.RpcWriter;
 import dev.rpcshield.upstream.Upstream;
 import dev.rpcshield.upstream.UpstreamsConfig;
 import dev.rpcshield.verify.BlockHeader;
+import dev.rpcshield.verify.CannotProve;
 import dev.rpcshield.verify.ProofException;
 import dev.rpcshield.verify.ProvenAccount;
 import dev.rpcshield.verify.ProvenBlock;
@@ -200,17 +201,7 @@ public final class VerifyLink implements UpstreamCall {
                     -1,
                     result -> ProvenBlock.of(result, header.hash()),
                     asked)
-                .thenApply(block -> {
-                  if (block == null) {
-                    throw new CompletionException(
-                        new ProofException(
-                            "no upstream has block "
-                                + number
-                                + " "
-                                + String.join("; ", asked.reasons)));
-                  }
-                  return answer(exchange, block.answer(full));
-                }));
+                .thenApply(block -> answer(exchange, block == null ? null : block.answer(full))));
   }
 
   /**
@@ -277,6 +268,9 @@ public final class VerifyLink implements UpstreamCall {
               true,
               (header, asked) -> {
                 if (!Arrays.equals(header.hash(), at.blockHash())) {
+                  // The trusted header may be the stale one (a reorg): the next call fetches it
+                  // again.
+                  headers.forget(at.number());
                   return CompletableFuture.failedFuture(
                       new ProofException(
                           "the receipt is of block "
@@ -443,6 +437,9 @@ public final class VerifyLink implements UpstreamCall {
               o.results().get(0) instanceof CallResult.Answer a
                   ? exchange.route().upstream(a.upstream())
                   : null;
+          if (u == null && nulls[0] > 0 && nulls[0] == tried.size()) {
+            return CompletableFuture.completedFuture(null);
+          }
           if (u == null) {
             asked.reasons.add(
                 o.results().get(0) instanceof CallResult.Failure f
@@ -467,6 +464,8 @@ public final class VerifyLink implements UpstreamCall {
           }
           try {
             return CompletableFuture.completedFuture(check.apply(result));
+          } catch (CannotProve e) {
+            return CompletableFuture.failedFuture(e);
           } catch (ProofException e) {
             asked.reasons.add(u.name() + ": " + DOES_NOT_VERIFY + " (" + e.getMessage() + ")");
             asked.suspects.add(u);

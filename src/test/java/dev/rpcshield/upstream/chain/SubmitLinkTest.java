@@ -200,6 +200,12 @@ class SubmitLinkTest {
     }
     assertEquals(5, sends("u1"));
     assertEquals(0, sends("u2"), "never sent on when taken");
+
+    nodes.put("u1", answering(Map.of("eth_sendRawTransaction", error("unknown transaction type"))));
+    assertEquals(
+        "unknown transaction type",
+        answer(submit(chain(false), RAW, "u1")).get("error").get("message").asText(),
+        "a refusal that merely holds the letters of one is not taken for one");
   }
 
   @Test
