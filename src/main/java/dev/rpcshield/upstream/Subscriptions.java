@@ -1,21 +1,30 @@
 package dev.rpcshield.upstream;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rpcshield.config.DirectBean;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.jsonrpc.RpcWriter;
 import dev.rpcshield.jsonrpc.UpstreamReply;
+import dev.rpcshield.upstream.chain.CallResult;
+import dev.rpcshield.upstream.chain.Exchange;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,12 +36,20 @@ import java.util.logging.Logger;
  * by the gateway; when a network's upstream connection drops, the gateway connects to that
  * network's next WebSocket upstream (checking its chain id first when the network names one),
  * subscribes again with each subscription's original params and maps the new upstream ids to the
- * ids clients already hold, so their subscriptions survive. Notifications emitted while switching
+ * ids clients already hold, so their subscriptions survive. A newHeads subscription's headers reach
+ * its client in block order, once each, and without a gap: blocks the stream skipped (while
+ * switching, or because the upstream did) are fetched and delivered first ({@link HeadsInOrder}, up
+ * to {@code rpcshield.subscriptions.backfill-blocks}). Other notifications emitted while switching
  * are lost (a gap, not a duplicate).
  */
 @ApplicationScoped
 public class Subscriptions extends DirectBean {
   private static final Logger LOG = Logger.getLogger(Subscriptions.class.getName());
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** What eth_getBlockByNumber gives beside a header, which a newHeads notification has not. */
+  private static final Set<String> NOT_IN_A_HEADER =
+      Set.of("transactions", "uncles", "size", "totalDifficulty", "withdrawals");
 
   @Inject Upstreams upstreams;
   @Inject NotificationMeter meter;
@@ -44,12 +61,15 @@ public class Subscriptions extends DirectBean {
   private record Upstreamed(String id, UpstreamSocket socket) {}
 
   /** One client subscription, on one network's channel. */
-  private static final class Sub {
+  private final class Sub {
     final String clientId;
     final ClientSink sink;
     final String params;
     final OnNetwork network;
     volatile Upstreamed upstream;
+
+    /** A newHeads subscription's order; null for another kind. */
+    final HeadsInOrder heads;
 
     Sub(String clientId, ClientSink sink, String params, OnNetwork network, Upstreamed upstream) {
       this.clientId = clientId;
@@ -57,7 +77,69 @@ public class Subscriptions extends DirectBean {
       this.params = params;
       this.network = network;
       this.upstream = upstream;
+      Network n = network.channel.network();
+      this.heads =
+          kind(params).equals("newHeads")
+              ? new HeadsInOrder(
+                  number -> header(n, number),
+                  header -> deliver(this, notification(clientId, header)),
+                  n.config().backfillBlocks(),
+                  clientId)
+              : null;
     }
+  }
+
+  /** What a subscription's params subscribe to ({@code newHeads}, {@code logs}, ...). */
+  private static String kind(String params) {
+    try {
+      return JSON.readTree(params).path(0).asText("");
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** The header of block {@code number} on {@code network}, as newHeads gives one; null if none. */
+  private static CompletableFuture<JsonNode> header(Network network, long number) {
+    RpcCall call =
+        RpcCall.of("eth_getBlockByNumber", "[\"0x" + Long.toHexString(number) + "\",false]");
+    return network
+        .dispatch()
+        .call(
+            Exchange.of(
+                List.of(call),
+                Deadline.after(network.clock(), network.requestTimeout()),
+                null,
+                null))
+        .toCompletableFuture()
+        .thenApply(o -> {
+          if (!o.answered() || !(o.results().get(0) instanceof CallResult.Answer a)) {
+            return null;
+          }
+          try {
+            JsonNode block = JSON.readTree(a.body()).get("result");
+            if (block == null || !block.isObject()) {
+              return null;
+            }
+            NOT_IN_A_HEADER.forEach(((ObjectNode) block)::remove);
+            return block;
+          } catch (IOException e) {
+            return null;
+          }
+        });
+  }
+
+  private static byte[] notification(String clientId, JsonNode header) {
+    return ("{\"jsonrpc\":\"2.0\",\"method\":\"eth_subscription\",\"params\":{\"subscription\":\""
+            + clientId
+            + "\",\"result\":"
+            + header
+            + "}}")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  private void deliver(Sub sub, byte[] notification) {
+    sub.sink.send(notification);
+    meter.delivered(sub.sink.caller(), sub.network.channel.network().name(), notification.length);
   }
 
   private final Map<String, Sub> byClientId = new ConcurrentHashMap<>();
@@ -255,10 +337,20 @@ public class Subscriptions extends DirectBean {
         remove(sub);
         return;
       }
-      byte[] notification =
-          SubscriptionFrames.withSubscriptionId(message, upstreamSubscription, sub.clientId);
-      sub.sink.send(notification);
-      meter.delivered(sub.sink.caller(), channel.network().name(), notification.length);
+      if (sub.heads != null) {
+        JsonNode header = null;
+        try {
+          header = JSON.readTree(message).path("params").get("result");
+        } catch (IOException e) {
+          LOG.fine(() -> "a newHeads notification that is not JSON: dropped");
+        }
+        if (header != null && header.isObject()) {
+          sub.heads.arrived(header);
+        }
+        return;
+      }
+      deliver(
+          sub, SubscriptionFrames.withSubscriptionId(message, upstreamSubscription, sub.clientId));
     }
 
     /** Subscribes everything not yet on {@code socket} again there, without waiting for it. */

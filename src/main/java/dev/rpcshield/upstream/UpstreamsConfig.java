@@ -43,7 +43,8 @@ public record UpstreamsConfig(
     Consensus consensus,
     Integrity integrity,
     Verification verification,
-    Transactions transactions) {
+    Transactions transactions,
+    int backfillBlocks) {
 
   /** Public endpoints used when no upstreams are configured, so a laptop run works at once. */
   public static final String PUBLIC_UPSTREAMS =
@@ -187,7 +188,16 @@ public record UpstreamsConfig(
             s.bool("rpcshield.integrity.missing-blocks", true),
             s.bool("rpcshield.integrity.canonical", true)),
         verification(s, upstreams.size(), consensus),
-        transactions(s));
+        transactions(s),
+        backfillBlocks(s));
+  }
+
+  /** Most blocks a newHeads subscription fetches to fill a jump of its stream (default 128). */
+  private static int backfillBlocks(Settings s) {
+    int blocks = s.integer("rpcshield.subscriptions.backfill-blocks", 128);
+    Settings.require(
+        blocks >= 0, s.scoped("rpcshield.subscriptions.backfill-blocks"), blocks, "0 or more");
+    return blocks;
   }
 
   private static Transactions transactions(Settings s) {

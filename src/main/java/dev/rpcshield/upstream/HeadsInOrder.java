@@ -1,0 +1,166 @@
+package dev.rpcshield.upstream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.LongFunction;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * One newHeads subscription's headers, delivered in block order without gaps or repeats whatever
+ * the upstream stream does: a header already delivered (same number and hash) is dropped; a header
+ * past the next number is preceded by the missing ones, fetched by number ({@code fetch}), up to
+ * {@code backfill} of them (a larger jump delivers the newest and says so in the log); a header of
+ * a number already passed with another hash is a reorg and is delivered, as a node does. Work is
+ * serial per subscription and holds no lock: a header that arrives while the missing ones are
+ * fetched waits its turn.
+ */
+final class HeadsInOrder {
+  private static final Logger LOG = Logger.getLogger(HeadsInOrder.class.getName());
+  private static final int REMEMBERED = 256;
+
+  private final LongFunction<CompletableFuture<JsonNode>> fetch;
+  private final Consumer<JsonNode> deliver;
+  private final int backfill;
+  private final String name;
+  private final ConcurrentLinkedQueue<Supplier<CompletableFuture<Void>>> tasks =
+      new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean running = new AtomicBoolean();
+
+  /** Delivered numbers and hashes, the most recent last; touched only by the running task. */
+  private final Map<Long, String> recent = new LinkedHashMap<>();
+
+  private long last = -1;
+
+  /**
+   * @param fetch the header of a block number (null when there is none)
+   * @param deliver sends one header to the subscriber
+   * @param backfill most missing headers fetched for one jump
+   * @param name the subscription, for the log
+   */
+  HeadsInOrder(
+      LongFunction<CompletableFuture<JsonNode>> fetch,
+      Consumer<JsonNode> deliver,
+      int backfill,
+      String name) {
+    this.fetch = fetch;
+    this.deliver = deliver;
+    this.backfill = backfill;
+    this.name = name;
+  }
+
+  /** A header the upstream stream brought. */
+  void arrived(JsonNode header) {
+    tasks.add(() -> take(header));
+    drain();
+  }
+
+  private void drain() {
+    while (running.compareAndSet(false, true)) {
+      Supplier<CompletableFuture<Void>> task = tasks.poll();
+      if (task == null) {
+        running.set(false);
+        if (tasks.isEmpty()) {
+          return;
+        }
+        continue;
+      }
+      CompletableFuture<Void> done;
+      try {
+        done = task.get();
+      } catch (RuntimeException e) {
+        done = CompletableFuture.completedFuture(null);
+      }
+      if (done.isDone()) {
+        running.set(false);
+        continue;
+      }
+      done.whenComplete((v, t) -> {
+        running.set(false);
+        drain();
+      });
+      return;
+    }
+  }
+
+  private CompletableFuture<Void> take(JsonNode header) {
+    long number = number(header);
+    if (number < 0) {
+      deliver.accept(header);
+      return CompletableFuture.completedFuture(null);
+    }
+    if (header.path("hash").asText("").equals(recent.get(number))) {
+      return CompletableFuture.completedFuture(null);
+    }
+    if (last < 0 || number <= last + 1) {
+      give(number, header);
+      return CompletableFuture.completedFuture(null);
+    }
+    long from = last + 1;
+    if (number - from > backfill) {
+      long missed = number - from;
+      LOG.info(() ->
+          "subscription "
+              + name
+              + " jumped "
+              + missed
+              + " blocks, past the "
+              + backfill
+              + " it backfills; delivering block "
+              + number);
+      give(number, header);
+      return CompletableFuture.completedFuture(null);
+    }
+    return fill(from, number).thenRun(() -> give(number, header));
+  }
+
+  /** Fetches and delivers the headers from {@code n} up to (not including) {@code upTo}. */
+  private CompletableFuture<Void> fill(long n, long upTo) {
+    if (n >= upTo) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return fetch
+        .apply(n)
+        .handle((h, t) -> h)
+        .thenCompose(h -> {
+          if (h == null || h.isNull() || number(h) != n) {
+            LOG.info(() -> "subscription " + name + " could not backfill block " + n);
+            return CompletableFuture.completedFuture(null);
+          }
+          give(n, h);
+          return fill(n + 1, upTo);
+        });
+  }
+
+  private void give(long number, JsonNode header) {
+    if (number <= last) {
+      recent.keySet().removeIf(k -> k >= number);
+    }
+    deliver.accept(header);
+    last = number;
+    recent.put(number, header.path("hash").asText(""));
+    Iterator<Long> oldest = recent.keySet().iterator();
+    while (recent.size() > REMEMBERED && oldest.hasNext()) {
+      oldest.next();
+      oldest.remove();
+    }
+  }
+
+  private static long number(JsonNode header) {
+    JsonNode n = header.path("number");
+    if (!n.isTextual() || !n.asText().startsWith("0x")) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(n.asText().substring(2), 16);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+}

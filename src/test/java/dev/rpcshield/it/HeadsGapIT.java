@@ -1,0 +1,100 @@
+package dev.rpcshield.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rpcshield.testing.Eventually;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A gateway of its own whose WebSocket upstreams are two relays of one anvil node, both cut while
+ * the node mines: the newHeads subscriber gets every block once, in order, the ones mined while no
+ * upstream stream ran fetched over HTTP before the next live one.
+ */
+class HeadsGapIT {
+  private static final Anvil NODE = new Anvil(18731, TestNet.CHAIN_ID);
+  private static final LibertyServer SERVER = new LibertyServer("rpcshieldHeads", 18562);
+  private static final Gateway DIRECT = Gateway.direct(NODE);
+  private static TcpProxy w1;
+  private static TcpProxy w2;
+
+  @BeforeAll
+  static void start() {
+    NODE.start();
+    w1 = new TcpProxy(18732, 18731);
+    w2 = new TcpProxy(18733, 18731);
+    SERVER.start(
+        List.of(
+            "HTTP_HOST=127.0.0.1",
+            "RPCSHIELD_UPSTREAMS=h=" + NODE.url(),
+            "RPCSHIELD_UPSTREAMS_WS=w1=ws://127.0.0.1:18732,w2=ws://127.0.0.1:18733",
+            "RPCSHIELD_ANONYMOUS_RPS=100000",
+            "RPCSHIELD_ADMIN_TOKEN=" + Admin.TOKEN));
+  }
+
+  @AfterAll
+  static void stop() {
+    SERVER.stop();
+    w1.close();
+    w2.close();
+    NODE.close();
+  }
+
+  private static long number(JsonNode note) {
+    return Long.decode(note.get("params").get("result").get("number").asText());
+  }
+
+  @Test
+  void blocksMinedWhileNoUpstreamStreamRanAreDeliveredInOrderBeforeTheNextOne() {
+    try (Socket ws = new Socket(18562, "/")) {
+      String id =
+          ws.call(
+                  "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_subscribe\",\"params\":[\"newHeads\"]}")
+              .get("result")
+              .asText();
+      DIRECT.call("anvil_mine", "[\"0x1\"]");
+      long first = number(ws.next(10));
+
+      w1.cut();
+      w2.cut();
+      DIRECT.call("anvil_mine", "[\"0x3\"]");
+      w2.restore();
+      List<Long> seen = new ArrayList<>();
+      JsonNode next =
+          Eventually.within(Duration.ofSeconds(30), "newHeads come again once a relay is back")
+              .until(
+                  () -> {
+                    DIRECT.call("anvil_mine", "[\"0x1\"]");
+                    try {
+                      return ws.next(1);
+                    } catch (AssertionError notYet) {
+                      return null;
+                    }
+                  },
+                  Objects::nonNull);
+      seen.add(number(next));
+      assertEquals(id, next.get("params").get("subscription").asText());
+      while (true) {
+        try {
+          seen.add(number(ws.next(2)));
+        } catch (AssertionError quiet) {
+          break;
+        }
+      }
+      long head = Long.decode(DIRECT.call("eth_blockNumber", "[]").asText());
+      List<Long> expected = new ArrayList<>();
+      for (long n = first + 1; n <= head; n++) {
+        expected.add(n);
+      }
+      assertTrue(head >= first + 4, "three blocks were mined while no stream ran, then more");
+      assertEquals(expected, seen, "every block once, in order");
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package dev.rpcshield.upstream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+class HeadsInOrderTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final List<String> delivered = new ArrayList<>();
+  private final List<Long> fetched = new ArrayList<>();
+  private final Map<Long, CompletableFuture<JsonNode>> slow = new HashMap<>();
+  private final HeadsInOrder heads =
+      new HeadsInOrder(
+          n -> {
+            fetched.add(n);
+            return slow.getOrDefault(n, CompletableFuture.completedFuture(header(n, "a")));
+          },
+          h -> delivered.add(h.get("number").asText() + h.get("hash").asText()),
+          5,
+          "0xsub");
+
+  private static JsonNode header(long number, String fork) {
+    return JSON.createObjectNode()
+        .put("number", "0x" + Long.toHexString(number))
+        .put("hash", "0x" + fork + number);
+  }
+
+  private void arrive(long number, String fork) {
+    heads.arrived(header(number, fork));
+  }
+
+  @Test
+  void headersInOrderPassAndARepeatIsDropped() {
+    arrive(1, "a");
+    arrive(2, "a");
+    arrive(2, "a");
+    arrive(3, "a");
+    assertEquals(List.of("0x10xa1", "0x20xa2", "0x30xa3"), delivered);
+    assertEquals(List.of(), fetched);
+  }
+
+  @Test
+  void aJumpIsFilledWithTheMissingHeadersFirst() {
+    arrive(3, "a");
+    arrive(7, "a");
+    assertEquals(List.of(4L, 5L, 6L), fetched);
+    assertEquals(List.of("0x30xa3", "0x40xa4", "0x50xa5", "0x60xa6", "0x70xa7"), delivered);
+  }
+
+  @Test
+  void aHeaderThatComesWhileTheMissingOnesAreFetchedWaitsItsTurn() {
+    CompletableFuture<JsonNode> five = new CompletableFuture<>();
+    slow.put(5L, five);
+    arrive(3, "a");
+    arrive(6, "a");
+    arrive(7, "a");
+    assertEquals(List.of("0x30xa3", "0x40xa4"), delivered);
+    five.complete(header(5, "a"));
+    assertEquals(List.of("0x30xa3", "0x40xa4", "0x50xa5", "0x60xa6", "0x70xa7"), delivered);
+  }
+
+  @Test
+  void aJumpLongerThanTheBackfillDeliversTheNewest() {
+    arrive(3, "a");
+    arrive(10, "a");
+    assertEquals(List.of(), fetched);
+    assertEquals(List.of("0x30xa3", "0xa0xa10"), delivered);
+  }
+
+  @Test
+  void aReorgIsDeliveredAsANodeDeliversIt() {
+    arrive(4, "a");
+    arrive(5, "a");
+    arrive(5, "b");
+    arrive(6, "b");
+    assertEquals(List.of("0x40xa4", "0x50xa5", "0x50xb5", "0x60xb6"), delivered);
+  }
+
+  @Test
+  void aHeaderThatCannotBeFetchedEndsTheFillAndTheLiveOneStillComes() {
+    slow.put(5L, CompletableFuture.failedFuture(new IllegalStateException("gone")));
+    arrive(3, "a");
+    arrive(7, "a");
+    assertEquals(List.of("0x30xa3", "0x40xa4", "0x70xa7"), delivered);
+  }
+}
