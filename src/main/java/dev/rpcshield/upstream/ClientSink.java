@@ -22,4 +22,18 @@ public interface ClientSink {
 
   /** Who is connected: notifications pushed here are metered to this caller. */
   Caller caller();
+
+  /** The connection itself, whichever message's view of it this is (what subscriptions hold). */
+  default ClientSink connection() {
+    return this;
+  }
+
+  /**
+   * Runs {@code task} once the answer to the message being served has been queued, so that what the
+   * task sends comes after it (a subscription's first notifications after its id); at once where
+   * there is no such answer to wait for.
+   */
+  default void afterAnswer(Runnable task) {
+    task.run();
+  }
 }

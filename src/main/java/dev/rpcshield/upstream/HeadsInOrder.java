@@ -5,7 +5,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
@@ -19,7 +19,9 @@ import java.util.logging.Logger;
  * {@code backfill} of them (a larger jump delivers the newest and says so in the log); a header of
  * a number already passed with another hash is a reorg and is delivered, as a node does. Work is
  * serial per subscription and holds no lock: a header that arrives while the missing ones are
- * fetched waits its turn.
+ * fetched waits its turn. Nothing is delivered before {@link #release} (the subscription's id has
+ * reached its client); a subscription that resumes from a block first gets the headers from there
+ * to the head, then what came meanwhile.
  */
 final class HeadsInOrder {
   private static final Logger LOG = Logger.getLogger(HeadsInOrder.class.getName());
@@ -29,30 +31,56 @@ final class HeadsInOrder {
   private final Consumer<JsonNode> deliver;
   private final int backfill;
   private final String name;
-  private final ConcurrentLinkedQueue<Supplier<CompletableFuture<Void>>> tasks =
-      new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedDeque<Supplier<CompletableFuture<Void>>> tasks =
+      new ConcurrentLinkedDeque<>();
   private final AtomicBoolean running = new AtomicBoolean();
+  private volatile boolean held = true;
 
   /** Delivered numbers and hashes, the most recent last; touched only by the running task. */
   private final Map<Long, String> recent = new LinkedHashMap<>();
 
   private long last = -1;
 
+  /** Whether a header was delivered, or a block to resume from was given. */
+  private boolean started;
+
   /**
    * @param fetch the header of a block number (null when there is none)
    * @param deliver sends one header to the subscriber
    * @param backfill most missing headers fetched for one jump
    * @param name the subscription, for the log
+   * @param from the block to resume from, or -1 to start with the next header
    */
   HeadsInOrder(
       LongFunction<CompletableFuture<JsonNode>> fetch,
       Consumer<JsonNode> deliver,
       int backfill,
-      String name) {
+      String name,
+      long from) {
     this.fetch = fetch;
     this.deliver = deliver;
     this.backfill = backfill;
     this.name = name;
+    if (from >= 0) {
+      started = true;
+      last = from - 1;
+    }
+  }
+
+  /**
+   * Starts delivering: for a subscription that resumes, the headers from its block up to {@code
+   * head} first, then the headers that arrived meanwhile.
+   */
+  void release(long head) {
+    if (started) {
+      tasks.addFirst(() -> head > last ? fill(last + 1, head + 1) : done());
+    }
+    held = false;
+    drain();
+  }
+
+  private static CompletableFuture<Void> done() {
+    return CompletableFuture.completedFuture(null);
   }
 
   /** A header the upstream stream brought. */
@@ -62,7 +90,7 @@ final class HeadsInOrder {
   }
 
   private void drain() {
-    while (running.compareAndSet(false, true)) {
+    while (!held && running.compareAndSet(false, true)) {
       Supplier<CompletableFuture<Void>> task = tasks.poll();
       if (task == null) {
         running.set(false);
@@ -98,7 +126,7 @@ final class HeadsInOrder {
     if (header.path("hash").asText("").equals(recent.get(number))) {
       return CompletableFuture.completedFuture(null);
     }
-    if (last < 0 || number <= last + 1) {
+    if (!started || number <= last + 1) {
       give(number, header);
       return CompletableFuture.completedFuture(null);
     }
@@ -143,6 +171,7 @@ final class HeadsInOrder {
       recent.keySet().removeIf(k -> k >= number);
     }
     deliver.accept(header);
+    started = true;
     last = number;
     recent.put(number, header.path("hash").asText(""));
     Iterator<Long> oldest = recent.keySet().iterator();

@@ -71,7 +71,13 @@ public class Subscriptions extends DirectBean {
     /** A newHeads subscription's order; null for another kind. */
     final HeadsInOrder heads;
 
-    Sub(String clientId, ClientSink sink, String params, OnNetwork network, Upstreamed upstream) {
+    Sub(
+        String clientId,
+        ClientSink sink,
+        String params,
+        OnNetwork network,
+        Upstreamed upstream,
+        long from) {
       this.clientId = clientId;
       this.sink = sink;
       this.params = params;
@@ -84,9 +90,51 @@ public class Subscriptions extends DirectBean {
                   number -> header(n, number),
                   header -> deliver(this, notification(clientId, header)),
                   n.config().backfillBlocks(),
-                  clientId)
+                  clientId,
+                  from)
               : null;
     }
+  }
+
+  /**
+   * The block a newHeads subscription resumes from ({@code ["newHeads", {"fromBlock": "0x…"}]}), or
+   * -1 for one that starts with the next block.
+   *
+   * @throws IllegalArgumentException when the option is malformed, or its block is older than the
+   *     subscription can replay
+   */
+  private static long resumeFrom(Network network, String params) {
+    JsonNode tree;
+    try {
+      tree = JSON.readTree(params);
+    } catch (IOException e) {
+      return -1;
+    }
+    if (!tree.isArray() || !"newHeads".equals(tree.path(0).asText()) || tree.size() < 2) {
+      return -1;
+    }
+    JsonNode options = tree.get(1);
+    JsonNode from = options.path("fromBlock");
+    if (!options.isObject() || options.size() != 1 || !from.isTextual()) {
+      throw new IllegalArgumentException("newHeads takes only {\"fromBlock\": \"0x…\"}");
+    }
+    long block = dev.rpcshield.jsonrpc.Quantity.parse(from.asText());
+    if (block < 0) {
+      throw new IllegalArgumentException("fromBlock must be a hex block number");
+    }
+    long head = network.bestHead();
+    int backfill = network.config().backfillBlocks();
+    if (head >= 0 && block < head - backfill) {
+      throw new IllegalArgumentException(
+          "fromBlock "
+              + from.asText()
+              + " is older than the "
+              + backfill
+              + " blocks a subscription replays (head 0x"
+              + Long.toHexString(head)
+              + ")");
+    }
+    return block;
   }
 
   /** What a subscription's params subscribe to ({@code newHeads}, {@code logs}, ...). */
@@ -201,11 +249,21 @@ public class Subscriptions extends DirectBean {
    * -32011 instead of a subscription nothing would ever serve. The call waits for the connection
    * and the answer without holding any lock.
    */
-  public byte[] subscribe(Network network, ClientSink sink, RpcCall call, SubscriptionCaps caps) {
+  public byte[] subscribe(
+      Network network, ClientSink message, RpcCall call, SubscriptionCaps caps) {
     if (network.webSocketUpstreams().isEmpty()) {
       return RpcWriter.error(
           call.rawId(),
           RpcError.of(RpcErrorCode.NO_UPSTREAM, "no WebSocket upstream is configured"));
+    }
+    ClientSink sink = message.connection();
+    String asked = SubscriptionFrames.params(call);
+    long from;
+    try {
+      from = resumeFrom(network, asked);
+    } catch (IllegalArgumentException e) {
+      return RpcWriter.error(
+          call.rawId(), RpcError.of(RpcErrorCode.INVALID_PARAMS, e.getMessage()));
     }
     RpcError capped = slots.take(sink, caps);
     if (capped != null) {
@@ -216,27 +274,31 @@ public class Subscriptions extends DirectBean {
     try {
       OnNetwork on = networks.get(network.name());
       UpstreamChannel channel = on.channel;
-      String params = SubscriptionFrames.params(call);
+      String params = from >= 0 ? "[\"newHeads\"]" : asked;
       Duration wait = channel.connectWait().plus(network.config().webSocketTimeout());
-      Map.Entry<UpstreamSocket, UpstreamReply> asked =
+      Map.Entry<UpstreamSocket, UpstreamReply> answered =
           channel
               .socket()
               .thenCompose(
                   s -> channel.ask(s, "eth_subscribe", params).thenApply(r -> Map.entry(s, r)))
               .get(wait.toMillis(), TimeUnit.MILLISECONDS);
-      UpstreamSocket socket = asked.getKey();
-      UpstreamReply reply = asked.getValue();
+      UpstreamSocket socket = answered.getKey();
+      UpstreamReply reply = answered.getValue();
       String upstreamId = SubscriptionFrames.upstreamId(reply);
       if (upstreamId == null) {
         return reply.withClientId(reply.answers().get(0), call.rawId());
       }
       String clientId = SubscriptionFrames.clientId();
-      sub = new Sub(clientId, sink, params, on, new Upstreamed(upstreamId, socket));
+      sub = new Sub(clientId, sink, params, on, new Upstreamed(upstreamId, socket), from);
       byClientId.put(clientId, sub);
       on.byUpstreamId.put(upstreamId, sub);
       served = channel.current() == socket;
       if (!served) {
         return failedUpstream(call);
+      }
+      HeadsInOrder heads = sub.heads;
+      if (heads != null) {
+        message.afterAnswer(() -> heads.release(network.bestHead()));
       }
       return RpcWriter.result(call.rawId(), "\"" + clientId + "\"");
     } catch (InterruptedException e) {
@@ -262,7 +324,7 @@ public class Subscriptions extends DirectBean {
   public byte[] unsubscribe(ClientSink sink, RpcCall call) {
     String id = call.firstStringParam();
     Sub sub = id == null ? null : byClientId.get(id);
-    if (sub == null || sub.sink != sink) {
+    if (sub == null || sub.sink != sink.connection()) {
       return RpcWriter.result(call.rawId(), "false");
     }
     remove(sub);
@@ -272,7 +334,7 @@ public class Subscriptions extends DirectBean {
   /** A client went away: its subscriptions end upstream too. */
   public void disconnected(ClientSink sink) {
     for (Sub sub : new ArrayList<>(byClientId.values())) {
-      if (sub.sink == sink) {
+      if (sub.sink == sink.connection()) {
         remove(sub);
       }
     }

@@ -22,6 +22,8 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -123,7 +125,8 @@ public final class RpcSocket extends Endpoint {
       }
       return;
     }
-    Request request = new Request(body, body.length, caller, sink, network, serving.get());
+    Request request =
+        new Request(body, body.length, caller, new MessageSink(sink), network, serving.get());
     if (!inFlight.tryAcquire()) {
       GatewayReply refused =
           pipeline.refuse(
@@ -166,6 +169,7 @@ public final class RpcSocket extends Endpoint {
           if (answer.length > 0) {
             sink.send(answer);
           }
+          ((MessageSink) request.sink()).answered();
         });
   }
 
@@ -203,6 +207,72 @@ public final class RpcSocket extends Endpoint {
    * Writes messages one at a time from a bounded queue; a client that lets the queue fill up is not
    * reading and is disconnected instead of growing the heap.
    */
+  /**
+   * One message's view of its connection: what it sends goes to the connection, and what must wait
+   * for its answer ({@link ClientSink#afterAnswer}) runs once the answer is queued.
+   */
+  static final class MessageSink implements ClientSink {
+    private final Sink connection;
+    private List<Runnable> afterAnswer;
+    private boolean answered;
+
+    MessageSink(Sink connection) {
+      this.connection = connection;
+    }
+
+    @Override
+    public void send(byte[] message) {
+      connection.send(message);
+    }
+
+    @Override
+    public void end(String reason) {
+      connection.end(reason);
+    }
+
+    @Override
+    public boolean isOpen() {
+      return connection.isOpen();
+    }
+
+    @Override
+    public Caller caller() {
+      return connection.caller();
+    }
+
+    @Override
+    public ClientSink connection() {
+      return connection;
+    }
+
+    @Override
+    public void afterAnswer(Runnable task) {
+      synchronized (this) {
+        if (!answered) {
+          if (afterAnswer == null) {
+            afterAnswer = new ArrayList<>(1);
+          }
+          afterAnswer.add(task);
+          return;
+        }
+      }
+      task.run();
+    }
+
+    /** The answer is queued: what waited for it runs. */
+    void answered() {
+      List<Runnable> tasks;
+      synchronized (this) {
+        answered = true;
+        tasks = afterAnswer;
+        afterAnswer = null;
+      }
+      if (tasks != null) {
+        tasks.forEach(Runnable::run);
+      }
+    }
+  }
+
   static final class Sink implements ClientSink {
     private final Session session;
     private final int maxQueued;

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A gateway of its own whose WebSocket upstreams are two relays of one anvil node, both cut while
  * the node mines: the newHeads subscriber gets every block once, in order, the ones mined while no
- * upstream stream ran fetched over HTTP before the next live one.
+ * upstream stream ran fetched over HTTP before the next live one. A subscriber that resumes from an
+ * earlier block gets the blocks since then first; one from further back than the 8 blocks it
+ * replays here is refused.
  */
 class HeadsGapIT {
   private static final Anvil NODE = new Anvil(18731, TestNet.CHAIN_ID);
@@ -36,6 +38,7 @@ class HeadsGapIT {
             "RPCSHIELD_UPSTREAMS=h=" + NODE.url(),
             "RPCSHIELD_UPSTREAMS_WS=w1=ws://127.0.0.1:18732,w2=ws://127.0.0.1:18733",
             "RPCSHIELD_ANONYMOUS_RPS=100000",
+            "RPCSHIELD_SUBSCRIPTIONS_BACKFILL_BLOCKS=8",
             "RPCSHIELD_ADMIN_TOKEN=" + Admin.TOKEN));
   }
 
@@ -95,6 +98,49 @@ class HeadsGapIT {
       }
       assertTrue(head >= first + 4, "three blocks were mined while no stream ran, then more");
       assertEquals(expected, seen, "every block once, in order");
+    }
+  }
+
+  @Test
+  void aSubscriptionResumedFromAnEarlierBlockGetsTheBlocksSinceThenThenTheLiveOnes() {
+    DIRECT.call("anvil_mine", "[\"0x3\"]");
+    long head = Long.decode(DIRECT.call("eth_blockNumber", "[]").asText());
+    Admin admin = new Admin(SERVER.client());
+    Eventually.within(Duration.ofSeconds(10), "the gateway sees the head")
+        .until(
+            () -> admin.call("GET", "/upstreams", null).json().get(0).get("head").asLong() >= head);
+    try (Socket ws = new Socket(18562, "/")) {
+      JsonNode sub =
+          ws.call(
+              "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_subscribe\",\"params\":[\"newHeads\","
+                  + "{\"fromBlock\":\"0x"
+                  + Long.toHexString(head - 2)
+                  + "\"}]}");
+      String id = sub.get("result").asText();
+      List<Long> seen = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        JsonNode note = ws.next(10);
+        assertEquals(id, note.get("params").get("subscription").asText());
+        seen.add(number(note));
+      }
+      assertEquals(List.of(head - 2, head - 1, head), seen, "the blocks since fromBlock first");
+      DIRECT.call("anvil_mine", "[\"0x1\"]");
+      assertEquals(head + 1, number(ws.next(10)), "then the live ones, no gap, no repeat");
+    }
+    DIRECT.call("anvil_mine", "[\"0xa\"]");
+    long now = Long.decode(DIRECT.call("eth_blockNumber", "[]").asText());
+    Eventually.within(Duration.ofSeconds(10), "the gateway sees the head")
+        .until(
+            () -> admin.call("GET", "/upstreams", null).json().get(0).get("head").asLong() >= now);
+    try (Socket ws = new Socket(18562, "/")) {
+      JsonNode old =
+          ws.call(
+              "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"eth_subscribe\",\"params\":[\"newHeads\","
+                  + "{\"fromBlock\":\"0x"
+                  + Long.toHexString(now - 9)
+                  + "\"}]}");
+      assertEquals(-32602, old.get("error").get("code").asInt(), old.toString());
+      assertTrue(old.get("error").get("message").asText().contains("older than the 8 blocks"));
     }
   }
 }

@@ -17,15 +17,23 @@ class HeadsInOrderTest {
   private final List<String> delivered = new ArrayList<>();
   private final List<Long> fetched = new ArrayList<>();
   private final Map<Long, CompletableFuture<JsonNode>> slow = new HashMap<>();
-  private final HeadsInOrder heads =
-      new HeadsInOrder(
-          n -> {
-            fetched.add(n);
-            return slow.getOrDefault(n, CompletableFuture.completedFuture(header(n, "a")));
-          },
-          h -> delivered.add(h.get("number").asText() + h.get("hash").asText()),
-          5,
-          "0xsub");
+  private final HeadsInOrder heads = heads(-1);
+
+  HeadsInOrderTest() {
+    heads.release(0);
+  }
+
+  private HeadsInOrder heads(long from) {
+    return new HeadsInOrder(
+        n -> {
+          fetched.add(n);
+          return slow.getOrDefault(n, CompletableFuture.completedFuture(header(n, "a")));
+        },
+        h -> delivered.add(h.get("number").asText() + h.get("hash").asText()),
+        5,
+        "0xsub",
+        from);
+  }
 
   private static JsonNode header(long number, String fork) {
     return JSON.createObjectNode()
@@ -90,5 +98,24 @@ class HeadsInOrderTest {
     arrive(3, "a");
     arrive(7, "a");
     assertEquals(List.of("0x30xa3", "0x40xa4", "0x70xa7"), delivered);
+  }
+
+  @Test
+  void nothingIsDeliveredBeforeTheSubscriptionIsReleased() {
+    HeadsInOrder held = heads(-1);
+    held.arrived(header(3, "a"));
+    assertEquals(List.of(), delivered);
+    held.release(9);
+    assertEquals(List.of("0x30xa3"), delivered);
+  }
+
+  @Test
+  void aResumedSubscriptionGetsTheBlocksFromItsBlockToTheHeadThenWhatCameMeanwhile() {
+    HeadsInOrder resumed = heads(4);
+    resumed.arrived(header(8, "a"));
+    resumed.arrived(header(7, "a"));
+    resumed.release(7);
+    assertEquals(List.of(4L, 5L, 6L, 7L), fetched);
+    assertEquals(List.of("0x40xa4", "0x50xa5", "0x60xa6", "0x70xa7", "0x80xa8"), delivered);
   }
 }
