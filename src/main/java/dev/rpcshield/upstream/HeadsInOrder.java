@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -24,11 +23,23 @@ import java.util.logging.Logger;
  * to the head, then what came meanwhile.
  */
 final class HeadsInOrder {
+
+  /** What a subscription does with its blocks, taken in order. */
+  interface Follower {
+    /** The next block, by its header: deliver what it brings to the subscriber. */
+    CompletableFuture<Void> block(JsonNode header);
+
+    /** The blocks {@code from} to {@code to} (inclusive), delivered before, were reorged away. */
+    default CompletableFuture<Void> replaced(long from, long to) {
+      return CompletableFuture.completedFuture(null);
+    }
+  }
+
   private static final Logger LOG = Logger.getLogger(HeadsInOrder.class.getName());
   private static final int REMEMBERED = 256;
 
   private final LongFunction<CompletableFuture<JsonNode>> fetch;
-  private final Consumer<JsonNode> deliver;
+  private final Follower follower;
   private final int backfill;
   private final String name;
   private final ConcurrentLinkedDeque<Supplier<CompletableFuture<Void>>> tasks =
@@ -46,19 +57,19 @@ final class HeadsInOrder {
 
   /**
    * @param fetch the header of a block number (null when there is none)
-   * @param deliver sends one header to the subscriber
+   * @param follower what the subscription does with each block
    * @param backfill most missing headers fetched for one jump
    * @param name the subscription, for the log
    * @param from the block to resume from, or -1 to start with the next header
    */
   HeadsInOrder(
       LongFunction<CompletableFuture<JsonNode>> fetch,
-      Consumer<JsonNode> deliver,
+      Follower follower,
       int backfill,
       String name,
       long from) {
     this.fetch = fetch;
-    this.deliver = deliver;
+    this.follower = follower;
     this.backfill = backfill;
     this.name = name;
     if (from >= 0) {
@@ -120,15 +131,13 @@ final class HeadsInOrder {
   private CompletableFuture<Void> take(JsonNode header) {
     long number = number(header);
     if (number < 0) {
-      deliver.accept(header);
-      return CompletableFuture.completedFuture(null);
+      return follower.block(header);
     }
     if (header.path("hash").asText("").equals(recent.get(number))) {
       return CompletableFuture.completedFuture(null);
     }
     if (!started || number <= last + 1) {
-      give(number, header);
-      return CompletableFuture.completedFuture(null);
+      return give(number, header);
     }
     long from = last + 1;
     if (number - from > backfill) {
@@ -142,10 +151,9 @@ final class HeadsInOrder {
               + backfill
               + " it backfills; delivering block "
               + number);
-      give(number, header);
-      return CompletableFuture.completedFuture(null);
+      return give(number, header);
     }
-    return fill(from, number).thenRun(() -> give(number, header));
+    return fill(from, number).thenCompose(v -> give(number, header));
   }
 
   /** Fetches and delivers the headers from {@code n} up to (not including) {@code upTo}. */
@@ -161,27 +169,32 @@ final class HeadsInOrder {
             LOG.info(() -> "subscription " + name + " could not backfill block " + n);
             return CompletableFuture.completedFuture(null);
           }
-          give(n, h);
-          return fill(n + 1, upTo);
+          return give(n, h).thenCompose(v -> fill(n + 1, upTo));
         });
   }
 
-  private void give(long number, JsonNode header) {
-    if (number <= last) {
+  private CompletableFuture<Void> give(long number, JsonNode header) {
+    CompletableFuture<Void> undone = CompletableFuture.completedFuture(null);
+    if (started && number <= last) {
       recent.keySet().removeIf(k -> k >= number);
+      undone = follower.replaced(number, last);
     }
-    deliver.accept(header);
-    started = true;
-    last = number;
-    recent.put(number, header.path("hash").asText(""));
-    Iterator<Long> oldest = recent.keySet().iterator();
-    while (recent.size() > REMEMBERED && oldest.hasNext()) {
-      oldest.next();
-      oldest.remove();
-    }
+    return undone
+        .thenCompose(v -> follower.block(header))
+        .thenRun(() -> {
+          started = true;
+          last = number;
+          recent.put(number, header.path("hash").asText(""));
+          Iterator<Long> oldest = recent.keySet().iterator();
+          while (recent.size() > REMEMBERED && oldest.hasNext()) {
+            oldest.next();
+            oldest.remove();
+          }
+        });
   }
 
-  private static long number(JsonNode header) {
+  /** A header's block number, or -1 when it has none that reads as one. */
+  static long number(JsonNode header) {
     JsonNode n = header.path("number");
     if (!n.isTextual() || !n.asText().startsWith("0x")) {
       return -1;

@@ -68,57 +68,96 @@ public class Subscriptions extends DirectBean {
     final OnNetwork network;
     volatile Upstreamed upstream;
 
-    /** A newHeads subscription's order; null for another kind. */
+    /** A newHeads or logs subscription's blocks in order; null for another kind. */
     final HeadsInOrder heads;
 
-    Sub(
-        String clientId,
-        ClientSink sink,
-        String params,
-        OnNetwork network,
-        Upstreamed upstream,
-        long from) {
+    Sub(String clientId, ClientSink sink, Asked asked, OnNetwork network, Upstreamed upstream) {
       this.clientId = clientId;
       this.sink = sink;
-      this.params = params;
+      this.params = asked.upstreamParams();
       this.network = network;
       this.upstream = upstream;
       Network n = network.channel.network();
+      HeadsInOrder.Follower follower =
+          switch (asked.kind()) {
+            case "newHeads" ->
+                header -> {
+                  deliver(this, notification(clientId, header));
+                  return CompletableFuture.completedFuture(null);
+                };
+            case "logs" ->
+                new LogsOfBlocks(
+                    n,
+                    asked.filter(),
+                    logs -> logs.forEach(log -> deliver(this, notification(clientId, log))));
+            default -> null;
+          };
       this.heads =
-          kind(params).equals("newHeads")
-              ? new HeadsInOrder(
+          follower == null
+              ? null
+              : new HeadsInOrder(
                   number -> header(n, number),
-                  header -> deliver(this, notification(clientId, header)),
+                  follower,
                   n.config().backfillBlocks(),
                   clientId,
-                  from)
-              : null;
+                  asked.from());
     }
   }
 
   /**
-   * The block a newHeads subscription resumes from ({@code ["newHeads", {"fromBlock": "0x…"}]}), or
-   * -1 for one that starts with the next block.
-   *
-   * @throws IllegalArgumentException when the option is malformed, or its block is older than the
-   *     subscription can replay
+   * What a client's eth_subscribe asks for: its kind, the block it resumes from (-1: the next), a
+   * logs subscription's filter, and what the gateway subscribes to upstream (newHeads for both
+   * newHeads and logs, which the gateway builds from blocks; the client's params for the rest).
    */
-  private static long resumeFrom(Network network, String params) {
+  record Asked(String kind, long from, ObjectNode filter, String upstreamParams) {}
+
+  private static final String NEW_HEADS = "[\"newHeads\"]";
+
+  /**
+   * Reads an eth_subscribe's params.
+   *
+   * @throws IllegalArgumentException when a newHeads option or a logs filter is malformed, or the
+   *     block it resumes from is older than the subscription can replay
+   */
+  static Asked asked(Network network, String params) {
     JsonNode tree;
     try {
       tree = JSON.readTree(params);
     } catch (IOException e) {
-      return -1;
+      return new Asked("", -1, null, params);
     }
-    if (!tree.isArray() || !"newHeads".equals(tree.path(0).asText()) || tree.size() < 2) {
-      return -1;
+    String kind = tree.isArray() ? tree.path(0).asText("") : "";
+    if (kind.equals("newHeads")) {
+      if (tree.size() < 2) {
+        return new Asked(kind, -1, null, NEW_HEADS);
+      }
+      JsonNode options = tree.get(1);
+      if (!options.isObject() || options.size() != 1 || !options.path("fromBlock").isTextual()) {
+        throw new IllegalArgumentException("newHeads takes only {\"fromBlock\": \"0x…\"}");
+      }
+      return new Asked(kind, from(network, options.get("fromBlock")), null, NEW_HEADS);
     }
-    JsonNode options = tree.get(1);
-    JsonNode from = options.path("fromBlock");
-    if (!options.isObject() || options.size() != 1 || !from.isTextual()) {
-      throw new IllegalArgumentException("newHeads takes only {\"fromBlock\": \"0x…\"}");
+    if (kind.equals("logs")) {
+      if (tree.size() > 2 || (tree.size() == 2 && !tree.get(1).isObject())) {
+        throw new IllegalArgumentException("logs takes one filter object");
+      }
+      ObjectNode filter =
+          tree.size() == 2 ? (ObjectNode) tree.get(1).deepCopy() : JSON.createObjectNode();
+      LogsOfBlocks.check(filter);
+      JsonNode fromBlock = filter.remove("fromBlock");
+      filter.remove("toBlock");
+      long from =
+          fromBlock != null && fromBlock.isTextual() && fromBlock.asText().startsWith("0x")
+              ? from(network, fromBlock)
+              : -1;
+      return new Asked(kind, from, filter, NEW_HEADS);
     }
-    long block = dev.rpcshield.jsonrpc.Quantity.parse(from.asText());
+    return new Asked(kind, -1, null, params);
+  }
+
+  /** The block a subscription resumes from, within what it can replay. */
+  private static long from(Network network, JsonNode fromBlock) {
+    long block = dev.rpcshield.jsonrpc.Quantity.parse(fromBlock.asText());
     if (block < 0) {
       throw new IllegalArgumentException("fromBlock must be a hex block number");
     }
@@ -127,7 +166,7 @@ public class Subscriptions extends DirectBean {
     if (head >= 0 && block < head - backfill) {
       throw new IllegalArgumentException(
           "fromBlock "
-              + from.asText()
+              + fromBlock.asText()
               + " is older than the "
               + backfill
               + " blocks a subscription replays (head 0x"
@@ -135,15 +174,6 @@ public class Subscriptions extends DirectBean {
               + ")");
     }
     return block;
-  }
-
-  /** What a subscription's params subscribe to ({@code newHeads}, {@code logs}, ...). */
-  private static String kind(String params) {
-    try {
-      return JSON.readTree(params).path(0).asText("");
-    } catch (IOException e) {
-      return "";
-    }
   }
 
   /** The header of block {@code number} on {@code network}, as newHeads gives one; null if none. */
@@ -176,11 +206,11 @@ public class Subscriptions extends DirectBean {
         });
   }
 
-  private static byte[] notification(String clientId, JsonNode header) {
+  private static byte[] notification(String clientId, JsonNode result) {
     return ("{\"jsonrpc\":\"2.0\",\"method\":\"eth_subscription\",\"params\":{\"subscription\":\""
             + clientId
             + "\",\"result\":"
-            + header
+            + result
             + "}}")
         .getBytes(StandardCharsets.UTF_8);
   }
@@ -257,10 +287,9 @@ public class Subscriptions extends DirectBean {
           RpcError.of(RpcErrorCode.NO_UPSTREAM, "no WebSocket upstream is configured"));
     }
     ClientSink sink = message.connection();
-    String asked = SubscriptionFrames.params(call);
-    long from;
+    Asked asked;
     try {
-      from = resumeFrom(network, asked);
+      asked = asked(network, SubscriptionFrames.params(call));
     } catch (IllegalArgumentException e) {
       return RpcWriter.error(
           call.rawId(), RpcError.of(RpcErrorCode.INVALID_PARAMS, e.getMessage()));
@@ -274,7 +303,7 @@ public class Subscriptions extends DirectBean {
     try {
       OnNetwork on = networks.get(network.name());
       UpstreamChannel channel = on.channel;
-      String params = from >= 0 ? "[\"newHeads\"]" : asked;
+      String params = asked.upstreamParams();
       Duration wait = channel.connectWait().plus(network.config().webSocketTimeout());
       Map.Entry<UpstreamSocket, UpstreamReply> answered =
           channel
@@ -289,7 +318,7 @@ public class Subscriptions extends DirectBean {
         return reply.withClientId(reply.answers().get(0), call.rawId());
       }
       String clientId = SubscriptionFrames.clientId();
-      sub = new Sub(clientId, sink, params, on, new Upstreamed(upstreamId, socket), from);
+      sub = new Sub(clientId, sink, asked, on, new Upstreamed(upstreamId, socket));
       byClientId.put(clientId, sub);
       on.byUpstreamId.put(upstreamId, sub);
       served = channel.current() == socket;

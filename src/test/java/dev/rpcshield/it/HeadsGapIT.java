@@ -143,4 +143,97 @@ class HeadsGapIT {
       assertTrue(old.get("error").get("message").asText().contains("older than the 8 blocks"));
     }
   }
+
+  /** Init code that emits LOG1 (topic 7, data 42) and deploys nothing. */
+  private static final String EMIT_LOG = "0x602a600052600760206000a100";
+
+  private static final String TOPIC = "0x" + "0".repeat(63) + "7";
+
+  /** Mines a block holding one log; its number. */
+  private static long emitLog() {
+    String from = DIRECT.call("eth_accounts", "[]").get(0).asText();
+    String tx =
+        DIRECT
+            .call(
+                "eth_sendTransaction",
+                "[{\"from\":\"" + from + "\",\"data\":\"" + EMIT_LOG + "\"}]")
+            .asText();
+    return Long.decode(DIRECT.receipt(tx).get("blockNumber").asText());
+  }
+
+  /** The node's own logs of the topic in block {@code n}. */
+  private static JsonNode nodeLogs(long n) {
+    String block = "\"0x" + Long.toHexString(n) + "\"";
+    return DIRECT.call(
+        "eth_getLogs",
+        "[{\"fromBlock\":" + block + ",\"toBlock\":" + block + ",\"topics\":[\"" + TOPIC + "\"]}]");
+  }
+
+  @Test
+  void logsComeFromEveryBlockOnceInOrderAcrossAGapOnResumeAndAsRemovedInAReorg() {
+    String subscribe =
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_subscribe\",\"params\":[\"logs\",{\"topics\":[\""
+            + TOPIC
+            + "\"]";
+    List<Long> blocks = new ArrayList<>();
+    try (Socket ws = new Socket(18562, "/")) {
+      String id = ws.call(subscribe + "}]}").get("result").asText();
+      blocks.add(emitLog());
+      JsonNode first = ws.next(10);
+      assertEquals(id, first.get("params").get("subscription").asText());
+      assertEquals(nodeLogs(blocks.get(0)).get(0), first.get("params").get("result"));
+
+      w1.cut();
+      w2.cut();
+      blocks.add(emitLog());
+      blocks.add(emitLog());
+      w2.restore();
+      JsonNode next =
+          Eventually.within(Duration.ofSeconds(30), "logs come again once a relay is back")
+              .until(
+                  () -> {
+                    blocks.add(emitLog());
+                    try {
+                      return ws.next(1);
+                    } catch (AssertionError notYet) {
+                      return null;
+                    }
+                  },
+                  Objects::nonNull);
+      List<JsonNode> seen = new ArrayList<>(List.of(next.get("params").get("result")));
+      while (true) {
+        try {
+          seen.add(ws.next(2).get("params").get("result"));
+        } catch (AssertionError quiet) {
+          break;
+        }
+      }
+      List<JsonNode> expected = new ArrayList<>();
+      for (long b : blocks.subList(1, blocks.size())) {
+        expected.add(nodeLogs(b).get(0));
+      }
+      assertEquals(expected, seen, "the logs of the blocks mined while no stream ran first");
+    }
+    long last = blocks.get(blocks.size() - 1);
+    Admin admin = new Admin(SERVER.client());
+    Eventually.within(Duration.ofSeconds(10), "the gateway sees the head")
+        .until(
+            () -> admin.call("GET", "/upstreams", null).json().get(0).get("head").asLong() >= last);
+    try (Socket ws = new Socket(18562, "/")) {
+      ws.call(subscribe + ",\"fromBlock\":\"0x" + Long.toHexString(blocks.get(0)) + "\"}]}");
+      for (long b : blocks) {
+        assertEquals(nodeLogs(b).get(0), ws.next(10).get("params").get("result"), "replayed " + b);
+      }
+
+      String snapshot = DIRECT.call("evm_snapshot", "[]").asText();
+      long gone = emitLog();
+      JsonNode live = ws.next(10).get("params").get("result");
+      assertEquals(nodeLogs(gone).get(0), live);
+      DIRECT.call("evm_revert", "[\"" + snapshot + "\"]");
+      DIRECT.call("anvil_mine", "[\"0x2\"]");
+      JsonNode removed = ws.next(10).get("params").get("result");
+      assertTrue(removed.get("removed").asBoolean(), removed.toString());
+      assertEquals(live.get("transactionHash"), removed.get("transactionHash"));
+    }
+  }
 }

@@ -29,7 +29,10 @@ class HeadsInOrderTest {
           fetched.add(n);
           return slow.getOrDefault(n, CompletableFuture.completedFuture(header(n, "a")));
         },
-        h -> delivered.add(h.get("number").asText() + h.get("hash").asText()),
+        h -> {
+          delivered.add(h.get("number").asText() + h.get("hash").asText());
+          return CompletableFuture.completedFuture(null);
+        },
         5,
         "0xsub",
         from);
