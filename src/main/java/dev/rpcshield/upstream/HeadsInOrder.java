@@ -20,7 +20,9 @@ import java.util.logging.Logger;
  * serial per subscription and holds no lock: a header that arrives while the missing ones are
  * fetched waits its turn. Nothing is delivered before {@link #release} (the subscription's id has
  * reached its client); a subscription that resumes from a block first gets the headers from there
- * to the head, then what came meanwhile.
+ * to the head, then what came meanwhile; one that does not starts after the head known then.
+ * Besides the upstream stream, the heads every upstream shows to the network's polls bring blocks
+ * too ({@link #reached}): whichever shows a block first delivers it.
  */
 final class HeadsInOrder {
 
@@ -36,7 +38,7 @@ final class HeadsInOrder {
   }
 
   private static final Logger LOG = Logger.getLogger(HeadsInOrder.class.getName());
-  private static final int REMEMBERED = 256;
+  private static final int REMEMBERED = 16;
 
   private final LongFunction<CompletableFuture<JsonNode>> fetch;
   private final Follower follower;
@@ -85,8 +87,33 @@ final class HeadsInOrder {
   void release(long head) {
     if (started) {
       tasks.addFirst(() -> head > last ? fill(last + 1, head + 1) : done());
+    } else if (head >= 0) {
+      tasks.addFirst(() -> {
+        if (!started) {
+          started = true;
+          last = head;
+        }
+        return done();
+      });
     }
     held = false;
+    drain();
+  }
+
+  /**
+   * A head some upstream showed (a poll of every upstream's head): the blocks up to it follow, even
+   * when the upstream stream has not brought them (it lags, or none runs).
+   */
+  void reached(long head) {
+    tasks.add(() -> {
+      if (!started || head <= last) {
+        return done();
+      }
+      if (head - last - 1 > backfill) {
+        return fill(head, head + 1);
+      }
+      return fill(last + 1, head + 1);
+    });
     drain();
   }
 

@@ -2,7 +2,6 @@ package dev.rpcshield.upstream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.upstream.chain.CallResult;
@@ -15,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -22,9 +22,10 @@ import java.util.regex.Pattern;
 /**
  * A logs subscription built from blocks: for each block its subscription takes in order ({@link
  * HeadsInOrder}), the logs of that block matching the filter ({@code eth_getLogs} by block hash,
- * through the network's upstreams), delivered one notification each as a node does. The logs of the
- * most recent blocks are kept, so that a reorg delivers each of the logs it took away again with
- * {@code "removed": true} before the logs of the blocks that replaced them.
+ * through the network's upstreams, once per block and filter for every subscription of the
+ * network), delivered one notification each as a node does. The logs of the most recent blocks are
+ * kept, so that a reorg delivers each of the logs it took away again with {@code "removed": true}
+ * before the logs of the blocks that replaced them.
  */
 final class LogsOfBlocks implements HeadsInOrder.Follower {
   private static final Logger LOG = Logger.getLogger(LogsOfBlocks.class.getName());
@@ -35,15 +36,21 @@ final class LogsOfBlocks implements HeadsInOrder.Follower {
       Set.of("address", "topics", "fromBlock", "toBlock");
   private static final int KEPT_BLOCKS = 64;
 
-  private final Network network;
+  private final BiFunction<String, ObjectNode, CompletableFuture<JsonNode>> logs;
   private final ObjectNode filter;
   private final Consumer<List<JsonNode>> deliver;
 
   /** The logs delivered of the most recent blocks, by number; touched by one task at a time. */
   private final Map<Long, List<JsonNode>> delivered = new LinkedHashMap<>();
 
-  LogsOfBlocks(Network network, ObjectNode filter, Consumer<List<JsonNode>> deliver) {
-    this.network = network;
+  /**
+   * @param logs the logs of a block hash matching a filter (shared by the network's subscriptions)
+   */
+  LogsOfBlocks(
+      BiFunction<String, ObjectNode, CompletableFuture<JsonNode>> logs,
+      ObjectNode filter,
+      Consumer<List<JsonNode>> deliver) {
+    this.logs = logs;
     this.filter = filter;
     this.deliver = deliver;
   }
@@ -97,38 +104,44 @@ final class LogsOfBlocks implements HeadsInOrder.Follower {
     }
   }
 
-  @Override
-  public CompletableFuture<Void> block(JsonNode header) {
-    long number = HeadsInOrder.number(header);
-    String hash = header.path("hash").asText("");
+  /** The logs of the block of {@code blockHash} matching {@code filter}; null when none came. */
+  static CompletableFuture<JsonNode> fetch(Network network, String blockHash, ObjectNode filter) {
     ObjectNode byHash = filter.deepCopy();
-    byHash.put("blockHash", hash);
-    ArrayNode params = JSON.createArrayNode().add(byHash);
-    RpcCall call = RpcCall.of("eth_getLogs", params.toString());
+    byHash.put("blockHash", blockHash);
+    RpcCall call = RpcCall.of("eth_getLogs", JSON.createArrayNode().add(byHash).toString());
     return network
         .dispatch()
         .call(
             Exchange.of(
                 List.of(call),
-                dev.rpcshield.upstream.Deadline.after(network.clock(), network.requestTimeout()),
+                Deadline.after(network.clock(), network.requestTimeout()),
                 null,
                 null))
         .toCompletableFuture()
         .handle((o, t) -> {
-          JsonNode logs = null;
-          if (t == null && o.answered() && o.results().get(0) instanceof CallResult.Answer a) {
-            try {
-              logs = JSON.readTree(a.body()).get("result");
-            } catch (IOException e) {
-              logs = null;
-            }
+          if (t != null || !o.answered() || !(o.results().get(0) instanceof CallResult.Answer a)) {
+            return null;
           }
-          if (logs == null || !logs.isArray()) {
+          try {
+            JsonNode logs = JSON.readTree(a.body()).get("result");
+            return logs != null && logs.isArray() ? logs : null;
+          } catch (IOException e) {
+            return null;
+          }
+        });
+  }
+
+  @Override
+  public CompletableFuture<Void> block(JsonNode header) {
+    long number = HeadsInOrder.number(header);
+    return logs.apply(header.path("hash").asText(""), filter)
+        .handle((found, t) -> {
+          if (t != null || found == null) {
             LOG.info(() -> "the logs of block " + number + " could not be fetched; not delivered");
             return null;
           }
           List<JsonNode> list = new ArrayList<>();
-          logs.forEach(list::add);
+          found.forEach(list::add);
           deliver.accept(list);
           delivered.put(number, list);
           Iterator<Long> oldest = delivered.keySet().iterator();

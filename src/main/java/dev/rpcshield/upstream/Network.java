@@ -26,10 +26,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.function.ToLongFunction;
 
 /**
@@ -38,6 +40,9 @@ import java.util.function.ToLongFunction;
  * to the attempt. Nothing is shared with another network but the HTTP client pool and the timer.
  */
 public final class Network {
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(Network.class.getName());
+
   /** Trusted block headers kept per network for verified answers, the most recent used first. */
   private static final int TRUSTED_HEADERS = 1024;
 
@@ -57,6 +62,7 @@ public final class Network {
   private final PendingNonces nonces;
   private volatile SentTransactions sent;
   private volatile Rebroadcaster rebroadcaster;
+  private final List<LongConsumer> headListeners = new CopyOnWriteArrayList<>();
   private volatile Runnable onRebroadcast = () -> {};
   private volatile Consumer<SentTransactions.End> onEnd = e -> {};
   private UpstreamsConfig.Transactions sentSettings;
@@ -439,6 +445,14 @@ public final class Network {
   void pollHeads(Executor threads) {
     headPoller.pollAll(layout.upstreams(), threads);
     chainListener.polled();
+    long best = bestHead();
+    for (LongConsumer l : headListeners) {
+      try {
+        l.accept(best);
+      } catch (RuntimeException e) {
+        LOG.warning(() -> "a head listener failed: " + e);
+      }
+    }
     if (sent.rebroadcasting()) {
       Layout l = layout;
       rebroadcaster.onHead(
@@ -447,6 +461,11 @@ public final class Network {
           l.single(),
           l.config().upstreams().requestTimeout());
     }
+  }
+
+  /** Who is told the best head after each poll of the upstreams' heads (the subscriptions). */
+  public void onBestHead(LongConsumer listener) {
+    headListeners.add(listener);
   }
 
   /** What it remembers of the transactions it took (the metrics read its counters). */

@@ -3,6 +3,8 @@ package dev.rpcshield.upstream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.rpcshield.config.DirectBean;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcError;
@@ -87,7 +89,7 @@ public class Subscriptions extends DirectBean {
                 };
             case "logs" ->
                 new LogsOfBlocks(
-                    n,
+                    network::logs,
                     asked.filter(),
                     logs -> logs.forEach(log -> deliver(this, notification(clientId, log))));
             default -> null;
@@ -96,11 +98,7 @@ public class Subscriptions extends DirectBean {
           follower == null
               ? null
               : new HeadsInOrder(
-                  number -> header(n, number),
-                  follower,
-                  n.config().backfillBlocks(),
-                  clientId,
-                  asked.from());
+                  network::header, follower, n.config().backfillBlocks(), clientId, asked.from());
     }
   }
 
@@ -245,6 +243,7 @@ public class Subscriptions extends DirectBean {
       OnNetwork on = new OnNetwork();
       on.channel = new UpstreamChannel(n, new UpstreamDialer(n, client), timer, on);
       networks.put(n.name(), on);
+      n.onBestHead(on::reached);
       long every = Math.max(100, n.config().webSocketTimeout().toMillis() / 2);
       timer.scheduleWithFixedDelay(on.channel::heartbeat, every, every, TimeUnit.MILLISECONDS);
     }
@@ -383,6 +382,49 @@ public class Subscriptions extends DirectBean {
   private final class OnNetwork implements UpstreamChannel.Riders {
     final Map<String, Sub> byUpstreamId = new ConcurrentHashMap<>();
     UpstreamChannel channel;
+
+    /**
+     * Headers by number, fetched once for every subscription of the network; kept a few seconds
+     * only, as a reorg may give a number another block.
+     */
+    final Cache<Long, CompletableFuture<JsonNode>> headers =
+        Caffeine.newBuilder().maximumSize(1024).expireAfterWrite(Duration.ofSeconds(2)).build();
+
+    /** Logs by block hash and filter, fetched once for every subscription with that filter. */
+    final Cache<String, CompletableFuture<JsonNode>> logs =
+        Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(1)).build();
+
+    CompletableFuture<JsonNode> header(long number) {
+      return shared(headers, number, () -> Subscriptions.header(channel.network(), number));
+    }
+
+    CompletableFuture<JsonNode> logs(String blockHash, ObjectNode filter) {
+      return shared(
+          logs, blockHash + filter, () -> LogsOfBlocks.fetch(channel.network(), blockHash, filter));
+    }
+
+    /** The one fetch of {@code key}; a fetch that failed or found nothing is not kept. */
+    private <K> CompletableFuture<JsonNode> shared(
+        Cache<K, CompletableFuture<JsonNode>> cache,
+        K key,
+        java.util.function.Supplier<CompletableFuture<JsonNode>> fetch) {
+      CompletableFuture<JsonNode> f = cache.get(key, k -> fetch.get());
+      f.whenComplete((v, t) -> {
+        if (t != null || v == null) {
+          cache.asMap().remove(key, f);
+        }
+      });
+      return f;
+    }
+
+    /** A head poll showed {@code head}: every block subscription follows up to it. */
+    void reached(long head) {
+      for (Sub sub : byUpstreamId.values()) {
+        if (sub.heads != null) {
+          sub.heads.reached(head);
+        }
+      }
+    }
 
     /**
      * Moves the subscriptions off an upstream that is no longer configured (or now at another URL),

@@ -236,4 +236,24 @@ class HeadsGapIT {
       assertEquals(live.get("transactionHash"), removed.get("transactionHash"));
     }
   }
+
+  @Test
+  void withNoUpstreamStreamAtAllBlocksComeFromTheUpstreamsHeadPolls() {
+    try (Socket ws = new Socket(18562, "/")) {
+      ws.call(
+          "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_subscribe\",\"params\":[\"newHeads\"]}");
+      w1.cut();
+      w2.cut();
+      long before = Long.decode(DIRECT.call("eth_blockNumber", "[]").asText());
+      DIRECT.call("anvil_mine", "[\"0x3\"]");
+      List<Long> seen = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        seen.add(number(ws.next(10)));
+      }
+      assertEquals(List.of(before + 1, before + 2, before + 3), seen);
+    } finally {
+      w1.restore();
+      w2.restore();
+    }
+  }
 }

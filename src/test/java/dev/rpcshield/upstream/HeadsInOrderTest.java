@@ -20,7 +20,7 @@ class HeadsInOrderTest {
   private final HeadsInOrder heads = heads(-1);
 
   HeadsInOrderTest() {
-    heads.release(0);
+    heads.release(-1);
   }
 
   private HeadsInOrder heads(long from) {
@@ -108,7 +108,7 @@ class HeadsInOrderTest {
     HeadsInOrder held = heads(-1);
     held.arrived(header(3, "a"));
     assertEquals(List.of(), delivered);
-    held.release(9);
+    held.release(-1);
     assertEquals(List.of("0x30xa3"), delivered);
   }
 
@@ -120,5 +120,24 @@ class HeadsInOrderTest {
     resumed.release(7);
     assertEquals(List.of(4L, 5L, 6L, 7L), fetched);
     assertEquals(List.of("0x40xa4", "0x50xa5", "0x60xa6", "0x70xa7", "0x80xa8"), delivered);
+  }
+
+  @Test
+  void aHeadAPollShowsBringsItsBlocksWhenTheStreamHasNot() {
+    arrive(3, "a");
+    heads.reached(6);
+    assertEquals(List.of(4L, 5L, 6L), fetched);
+    arrive(5, "a");
+    arrive(7, "a");
+    assertEquals(List.of("0x30xa3", "0x40xa4", "0x50xa5", "0x60xa6", "0x70xa7"), delivered);
+  }
+
+  @Test
+  void aSubscriptionStartsAfterTheHeadKnownWhenItsIdWentOut() {
+    HeadsInOrder fresh = heads(-1);
+    fresh.reached(4);
+    fresh.release(5);
+    fresh.reached(7);
+    assertEquals(List.of("0x60xa6", "0x70xa7"), delivered);
   }
 }
