@@ -48,6 +48,7 @@ final class HeadsInOrder {
       new ConcurrentLinkedDeque<>();
   private final AtomicBoolean running = new AtomicBoolean();
   private volatile boolean held = true;
+  private volatile boolean closed;
 
   /** Delivered numbers and hashes, the most recent last; touched only by the running task. */
   private final Map<Long, String> recent = new LinkedHashMap<>();
@@ -105,16 +106,43 @@ final class HeadsInOrder {
    * when the upstream stream has not brought them (it lags, or none runs).
    */
   void reached(long head) {
+    if (head < 0) {
+      return;
+    }
     tasks.add(() -> {
-      if (!started || head <= last) {
+      if (!started) {
+        started = true;
+        last = head;
+        return done();
+      }
+      if (head <= last) {
         return done();
       }
       if (head - last - 1 > backfill) {
+        jumped(head - last - 1, head);
         return fill(head, head + 1);
       }
       return fill(last + 1, head + 1);
     });
     drain();
+  }
+
+  /** Ends it: nothing more is fetched or delivered. */
+  void close() {
+    closed = true;
+    tasks.clear();
+  }
+
+  private void jumped(long missed, long number) {
+    LOG.info(() ->
+        "subscription "
+            + name
+            + " jumped "
+            + missed
+            + " blocks, past the "
+            + backfill
+            + " it backfills; delivering block "
+            + number);
   }
 
   private static CompletableFuture<Void> done() {
@@ -128,7 +156,7 @@ final class HeadsInOrder {
   }
 
   private void drain() {
-    while (!held && running.compareAndSet(false, true)) {
+    while (!held && !closed && running.compareAndSet(false, true)) {
       Supplier<CompletableFuture<Void>> task = tasks.poll();
       if (task == null) {
         running.set(false);
@@ -140,7 +168,8 @@ final class HeadsInOrder {
       CompletableFuture<Void> done;
       try {
         done = task.get();
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
+        LOG.warning(() -> "subscription " + name + " could not take a block: " + e);
         done = CompletableFuture.completedFuture(null);
       }
       if (done.isDone()) {
@@ -160,24 +189,19 @@ final class HeadsInOrder {
     if (number < 0) {
       return follower.block(header);
     }
-    if (header.path("hash").asText("").equals(recent.get(number))) {
-      return CompletableFuture.completedFuture(null);
+    String hash = header.path("hash").asText("");
+    if (started && number <= last) {
+      String had = recent.get(number);
+      // A reorg only where this very number was delivered with another hash; an older header (a
+      // stream behind the polls, or before the block resumed from) is nothing new.
+      return had != null && !had.equals(hash) ? give(number, header) : done();
     }
-    if (!started || number <= last + 1) {
+    if (!started || number == last + 1) {
       return give(number, header);
     }
     long from = last + 1;
     if (number - from > backfill) {
-      long missed = number - from;
-      LOG.info(() ->
-          "subscription "
-              + name
-              + " jumped "
-              + missed
-              + " blocks, past the "
-              + backfill
-              + " it backfills; delivering block "
-              + number);
+      jumped(number - from, number);
       return give(number, header);
     }
     return fill(from, number).thenCompose(v -> give(number, header));
@@ -185,7 +209,7 @@ final class HeadsInOrder {
 
   /** Fetches and delivers the headers from {@code n} up to (not including) {@code upTo}. */
   private CompletableFuture<Void> fill(long n, long upTo) {
-    if (n >= upTo) {
+    if (n >= upTo || closed) {
       return CompletableFuture.completedFuture(null);
     }
     return fetch
@@ -201,6 +225,9 @@ final class HeadsInOrder {
   }
 
   private CompletableFuture<Void> give(long number, JsonNode header) {
+    if (closed) {
+      return done();
+    }
     CompletableFuture<Void> undone = CompletableFuture.completedFuture(null);
     if (started && number <= last) {
       recent.keySet().removeIf(k -> k >= number);

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -137,8 +138,9 @@ final class LogsOfBlocks implements HeadsInOrder.Follower {
     return logs.apply(header.path("hash").asText(""), filter)
         .handle((found, t) -> {
           if (t != null || found == null) {
-            LOG.info(() -> "the logs of block " + number + " could not be fetched; not delivered");
-            return null;
+            // Failing keeps the block undelivered: the next head asks for its logs again.
+            LOG.info(() -> "the logs of block " + number + " could not be fetched yet");
+            throw new CompletionException(new IllegalStateException("no logs of block " + number));
           }
           List<JsonNode> list = new ArrayList<>();
           found.forEach(list::add);

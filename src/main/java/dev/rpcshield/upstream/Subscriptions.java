@@ -370,6 +370,9 @@ public class Subscriptions extends DirectBean {
 
   /** Ends {@code sub} here and on the connection it runs on upstream. */
   private void remove(Sub sub) {
+    if (sub.heads != null) {
+      sub.heads.close();
+    }
     if (byClientId.remove(sub.clientId, sub)) {
       slots.release(sub.sink);
     }

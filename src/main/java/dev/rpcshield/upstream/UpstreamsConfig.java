@@ -196,7 +196,10 @@ public record UpstreamsConfig(
   private static int backfillBlocks(Settings s) {
     int blocks = s.integer("rpcshield.subscriptions.backfill-blocks", 128);
     Settings.require(
-        blocks >= 0, s.scoped("rpcshield.subscriptions.backfill-blocks"), blocks, "0 or more");
+        blocks >= 0 && blocks <= 1024,
+        s.scoped("rpcshield.subscriptions.backfill-blocks"),
+        blocks,
+        "0 to 1024");
     return blocks;
   }
 

@@ -166,10 +166,13 @@ public final class RpcSocket extends Endpoint {
           // Free before the answer goes out: a client that sends its next request as soon as it
           // reads this answer is within the cap (the write queue has its own bound).
           inFlight.release();
-          if (answer.length > 0) {
-            sink.send(answer);
+          try {
+            if (answer.length > 0) {
+              sink.send(answer);
+            }
+          } finally {
+            ((MessageSink) request.sink()).answered();
           }
-          ((MessageSink) request.sink()).answered();
         });
   }
 
@@ -203,10 +206,6 @@ public final class RpcSocket extends Endpoint {
     LOG.log(Level.FINE, "WebSocket error", error);
   }
 
-  /**
-   * Writes messages one at a time from a bounded queue; a client that lets the queue fill up is not
-   * reading and is disconnected instead of growing the heap.
-   */
   /**
    * One message's view of its connection: what it sends goes to the connection, and what must wait
    * for its answer ({@link ClientSink#afterAnswer}) runs once the answer is queued.
@@ -273,6 +272,10 @@ public final class RpcSocket extends Endpoint {
     }
   }
 
+  /**
+   * Writes messages one at a time from a bounded queue; a client that lets the queue fill up is not
+   * reading and is disconnected instead of growing the heap.
+   */
   static final class Sink implements ClientSink {
     private final Session session;
     private final int maxQueued;

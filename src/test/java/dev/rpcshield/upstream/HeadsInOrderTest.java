@@ -140,4 +140,31 @@ class HeadsInOrderTest {
     fresh.reached(7);
     assertEquals(List.of("0x60xa6", "0x70xa7"), delivered);
   }
+
+  @Test
+  void anOlderHeaderOfANumberNotDeliveredWithAnotherHashIsNoReorgButOld() {
+    arrive(30, "a");
+    arrive(3, "b");
+    arrive(31, "a");
+    assertEquals(List.of("0x1e0xa30", "0x1f0xa31"), delivered);
+  }
+
+  @Test
+  void aClosedSubscriptionGetsNothingMore() {
+    arrive(3, "a");
+    heads.close();
+    arrive(4, "a");
+    heads.reached(9);
+    assertEquals(List.of("0x30xa3"), delivered);
+    assertEquals(List.of(), fetched);
+  }
+
+  @Test
+  void aSubscriptionReleasedBeforeAnyHeadWasKnownStartsAtTheFirstHeadAPollShows() {
+    HeadsInOrder early = heads(-1);
+    early.release(-1);
+    early.reached(5);
+    early.reached(6);
+    assertEquals(List.of("0x60xa6"), delivered);
+  }
 }
