@@ -4,9 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rpcshield.jsonrpc.RpcCall;
-import dev.rpcshield.upstream.chain.CallResult;
-import dev.rpcshield.upstream.chain.Exchange;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -110,26 +107,7 @@ final class LogsOfBlocks implements HeadsInOrder.Follower {
     ObjectNode byHash = filter.deepCopy();
     byHash.put("blockHash", blockHash);
     RpcCall call = RpcCall.of("eth_getLogs", JSON.createArrayNode().add(byHash).toString());
-    return network
-        .dispatch()
-        .call(
-            Exchange.of(
-                List.of(call),
-                Deadline.after(network.clock(), network.requestTimeout()),
-                null,
-                null))
-        .toCompletableFuture()
-        .handle((o, t) -> {
-          if (t != null || !o.answered() || !(o.results().get(0) instanceof CallResult.Answer a)) {
-            return null;
-          }
-          try {
-            JsonNode logs = JSON.readTree(a.body()).get("result");
-            return logs != null && logs.isArray() ? logs : null;
-          } catch (IOException e) {
-            return null;
-          }
-        });
+    return network.ask(call).thenApply(logs -> logs != null && logs.isArray() ? logs : null);
   }
 
   @Override

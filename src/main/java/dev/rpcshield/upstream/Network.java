@@ -1,15 +1,21 @@
 package dev.rpcshield.upstream;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.telemetry.EventLog;
 import dev.rpcshield.upstream.chain.AttemptLink;
+import dev.rpcshield.upstream.chain.CallResult;
 import dev.rpcshield.upstream.chain.CanonicalLink;
 import dev.rpcshield.upstream.chain.ChainView;
 import dev.rpcshield.upstream.chain.ConsensusLink;
+import dev.rpcshield.upstream.chain.Exchange;
 import dev.rpcshield.upstream.chain.FailoverLink;
 import dev.rpcshield.upstream.chain.GroupSplitLink;
 import dev.rpcshield.upstream.chain.HedgeLink;
+import dev.rpcshield.upstream.chain.Outcome;
 import dev.rpcshield.upstream.chain.RetryLink;
 import dev.rpcshield.upstream.chain.Routing;
 import dev.rpcshield.upstream.chain.SubmitLink;
@@ -18,6 +24,7 @@ import dev.rpcshield.upstream.chain.TrustedHeaders;
 import dev.rpcshield.upstream.chain.UpstreamCall;
 import dev.rpcshield.upstream.chain.VerifyLink;
 import dev.rpcshield.verify.BlockHeader;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -26,6 +33,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
@@ -40,6 +48,7 @@ import java.util.function.ToLongFunction;
  * to the attempt. Nothing is shared with another network but the HTTP client pool and the timer.
  */
 public final class Network {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final java.util.logging.Logger LOG =
       java.util.logging.Logger.getLogger(Network.class.getName());
 
@@ -461,6 +470,36 @@ public final class Network {
           l.single(),
           l.config().upstreams().requestTimeout());
     }
+  }
+
+  /**
+   * The result of {@code call} sent down this network's chain on the gateway's own behalf (no
+   * client), within its request timeout; null when no upstream answered it or the answer is an
+   * error.
+   */
+  public CompletableFuture<JsonNode> ask(RpcCall call) {
+    CompletableFuture<Outcome> sent;
+    try {
+      sent =
+          dispatch()
+              .call(Exchange.of(List.of(call), Deadline.after(clock, requestTimeout()), null, null))
+              .toCompletableFuture();
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    return sent.handle((o, t) -> {
+      if (t != null
+          || !o.answered()
+          || !(o.results().get(0) instanceof CallResult.Answer a)
+          || a.chainError()) {
+        return null;
+      }
+      try {
+        return JSON.readTree(a.body()).get("result");
+      } catch (IOException e) {
+        return null;
+      }
+    });
   }
 
   /** Who is told the best head after each poll of the upstreams' heads (the subscriptions). */

@@ -11,8 +11,6 @@ import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.jsonrpc.RpcWriter;
 import dev.rpcshield.jsonrpc.UpstreamReply;
-import dev.rpcshield.upstream.chain.CallResult;
-import dev.rpcshield.upstream.chain.Exchange;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -179,28 +176,13 @@ public class Subscriptions extends DirectBean {
     RpcCall call =
         RpcCall.of("eth_getBlockByNumber", "[\"0x" + Long.toHexString(number) + "\",false]");
     return network
-        .dispatch()
-        .call(
-            Exchange.of(
-                List.of(call),
-                Deadline.after(network.clock(), network.requestTimeout()),
-                null,
-                null))
-        .toCompletableFuture()
-        .thenApply(o -> {
-          if (!o.answered() || !(o.results().get(0) instanceof CallResult.Answer a)) {
+        .ask(call)
+        .thenApply(block -> {
+          if (block == null || !block.isObject()) {
             return null;
           }
-          try {
-            JsonNode block = JSON.readTree(a.body()).get("result");
-            if (block == null || !block.isObject()) {
-              return null;
-            }
-            NOT_IN_A_HEADER.forEach(((ObjectNode) block)::remove);
-            return block;
-          } catch (IOException e) {
-            return null;
-          }
+          NOT_IN_A_HEADER.forEach(((ObjectNode) block)::remove);
+          return block;
         });
   }
 

@@ -239,6 +239,11 @@ class HeadsGapIT {
 
   @Test
   void withNoUpstreamStreamAtAllBlocksComeFromTheUpstreamsHeadPolls() {
+    long known = Long.decode(DIRECT.call("eth_blockNumber", "[]").asText());
+    Admin admin = new Admin(SERVER.client());
+    Eventually.within(Duration.ofSeconds(10), "the gateway knows the head")
+        .until(() ->
+            admin.call("GET", "/upstreams", null).json().get(0).get("head").asLong() >= known);
     try (Socket ws = new Socket(18562, "/")) {
       ws.call(
           "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_subscribe\",\"params\":[\"newHeads\"]}");

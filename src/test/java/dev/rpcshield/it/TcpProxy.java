@@ -1,13 +1,15 @@
 package dev.rpcshield.it;
 
+import dev.rpcshield.testing.Eventually;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -33,15 +35,25 @@ final class TcpProxy implements AutoCloseable {
     if (server != null && !server.isClosed()) {
       return;
     }
-    try {
-      ServerSocket s = new ServerSocket();
-      s.setReuseAddress(true);
-      s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-      server = s;
-      Thread.ofPlatform().daemon().name("tcp-proxy-" + port).start(() -> accept(s));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    // A listener just closed while its thread was in accept() lets its port go only once that
+    // thread has left: binding again may have to wait a moment.
+    ServerSocket s =
+        Eventually.within(Duration.ofSeconds(5), "port " + port + " free to listen on again")
+            .until(
+                () -> {
+                  ServerSocket candidate = new ServerSocket();
+                  try {
+                    candidate.setReuseAddress(true);
+                    candidate.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                    return candidate;
+                  } catch (BindException taken) {
+                    candidate.close();
+                    return null;
+                  }
+                },
+                java.util.Objects::nonNull);
+    server = s;
+    Thread.ofPlatform().daemon().name("tcp-proxy-" + port).start(() -> accept(s));
   }
 
   private void accept(ServerSocket s) {
