@@ -1,13 +1,11 @@
 package dev.rpcshield.upstream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.telemetry.EventLog;
 import dev.rpcshield.upstream.chain.AttemptLink;
-import dev.rpcshield.upstream.chain.CallResult;
 import dev.rpcshield.upstream.chain.CanonicalLink;
 import dev.rpcshield.upstream.chain.ChainView;
 import dev.rpcshield.upstream.chain.ConsensusLink;
@@ -24,7 +22,6 @@ import dev.rpcshield.upstream.chain.TrustedHeaders;
 import dev.rpcshield.upstream.chain.UpstreamCall;
 import dev.rpcshield.upstream.chain.VerifyLink;
 import dev.rpcshield.verify.BlockHeader;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -48,7 +45,6 @@ import java.util.function.ToLongFunction;
  * to the attempt. Nothing is shared with another network but the HTTP client pool and the timer.
  */
 public final class Network {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final java.util.logging.Logger LOG =
       java.util.logging.Logger.getLogger(Network.class.getName());
 
@@ -487,19 +483,7 @@ public final class Network {
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }
-    return sent.handle((o, t) -> {
-      if (t != null
-          || !o.answered()
-          || !(o.results().get(0) instanceof CallResult.Answer a)
-          || a.chainError()) {
-        return null;
-      }
-      try {
-        return JSON.readTree(a.body()).get("result");
-      } catch (IOException e) {
-        return null;
-      }
-    });
+    return sent.handle((o, t) -> t == null ? o.result() : null);
   }
 
   /** Who is told the best head after each poll of the upstreams' heads (the subscriptions). */

@@ -1,16 +1,13 @@
 package dev.rpcshield.upstream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rpcshield.jsonrpc.Quantity;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.upstream.SentTransactions.End;
 import dev.rpcshield.upstream.SentTransactions.Tracked;
-import dev.rpcshield.upstream.chain.CallResult;
 import dev.rpcshield.upstream.chain.Exchange;
 import dev.rpcshield.upstream.chain.Outcome;
 import dev.rpcshield.upstream.chain.UpstreamCall;
-import java.io.IOException;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,7 +28,6 @@ import java.util.logging.Logger;
  */
 final class Rebroadcaster {
   private static final Logger LOG = Logger.getLogger(Rebroadcaster.class.getName());
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final SentTransactions sent;
   private final AtomicLong ids;
@@ -159,17 +155,6 @@ final class Rebroadcaster {
     }
     return answer
         .whenComplete((o, t) -> u.release())
-        .handle((o, t) -> t == null ? result(o) : null);
-  }
-
-  private static JsonNode result(Outcome o) {
-    if (!o.answered() || !(o.results().get(0) instanceof CallResult.Answer a) || a.chainError()) {
-      return null;
-    }
-    try {
-      return JSON.readTree(a.body()).get("result");
-    } catch (IOException e) {
-      return null;
-    }
+        .handle((o, t) -> t == null ? o.result() : null);
   }
 }

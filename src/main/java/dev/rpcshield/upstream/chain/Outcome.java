@@ -1,8 +1,11 @@
 package dev.rpcshield.upstream.chain;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.upstream.UpstreamFailure;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,6 +19,7 @@ import java.util.List;
  * @param failure why that upstream's answer cannot be returned as it is; null when it can
  */
 public record Outcome(List<CallResult> results, String upstream, UpstreamFailure failure) {
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   public Outcome {
     results = List.copyOf(results);
@@ -39,6 +43,24 @@ public record Outcome(List<CallResult> results, String upstream, UpstreamFailure
       out.add(CallResult.Failure.of(c, error));
     }
     return new Outcome(out, upstream, failure);
+  }
+
+  /**
+   * The {@code result} of its first call's answer, when that is an upstream's answer and not the
+   * chain's error; null otherwise, or when the answer is no JSON (a notification's has no body).
+   */
+  public JsonNode result() {
+    if (!answered() || !(results.get(0) instanceof CallResult.Answer a) || a.chainError()) {
+      return null;
+    }
+    if (a.body() == null) {
+      return null;
+    }
+    try {
+      return JSON.readTree(a.body()).get("result");
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   /** Whether the results can be returned as they are. */

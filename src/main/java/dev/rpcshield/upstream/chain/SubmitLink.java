@@ -342,7 +342,7 @@ public final class SubmitLink implements UpstreamCall {
       return o;
     }
     CallResult.Answer a = (CallResult.Answer) o.results().get(0);
-    JsonNode result = result(a.body());
+    JsonNode result = o.result();
     if (result == null || !result.isTextual()) {
       return o;
     }
@@ -406,22 +406,8 @@ public final class SubmitLink implements UpstreamCall {
 
   /** Whether an answer's result is something, not null. */
   private static boolean hasResult(Outcome o) {
-    if (!took(o)) {
-      return false;
-    }
-    JsonNode r = result(((CallResult.Answer) o.results().get(0)).body());
+    JsonNode r = o.result();
     return r != null && !r.isNull();
-  }
-
-  private static JsonNode result(byte[] body) {
-    if (body == null) {
-      return null;
-    }
-    try {
-      return JSON.readTree(body).get("result");
-    } catch (IOException e) {
-      return null;
-    }
   }
 
   private static String errorMessage(byte[] body) {
