@@ -1,12 +1,15 @@
 package dev.rpcshield.upstream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -21,8 +24,11 @@ import java.util.logging.Logger;
  * fetched waits its turn. Nothing is delivered before {@link #release} (the subscription's id has
  * reached its client); a subscription that resumes from a block first gets the headers from there
  * to the head, then what came meanwhile; one that does not starts after the head known then.
- * Besides the upstream stream, the heads every upstream shows to the network's polls bring blocks
- * too ({@link #reached}): whichever shows a block first delivers it.
+ * Besides the upstream streams, the heads every upstream shows to the network's polls bring blocks
+ * too ({@link #reached}): whichever shows a block first delivers it. A header whose parent is not
+ * the block delivered below it shows a reorg that no header of its own announced (a poll saw only
+ * the new chain's tip, a stream skipped it): its new ancestors are fetched by hash, back to the
+ * block they share (at most the 16 remembered), and delivered as the reorg before it.
  */
 final class HeadsInOrder {
 
@@ -41,6 +47,7 @@ final class HeadsInOrder {
   private static final int REMEMBERED = 16;
 
   private final LongFunction<CompletableFuture<JsonNode>> fetch;
+  private final Function<String, CompletableFuture<JsonNode>> byHash;
   private final Follower follower;
   private final int backfill;
   private final String name;
@@ -60,6 +67,7 @@ final class HeadsInOrder {
 
   /**
    * @param fetch the header of a block number (null when there is none)
+   * @param byHash the header of a block hash (null when there is none)
    * @param follower what the subscription does with each block
    * @param backfill most missing headers fetched for one jump
    * @param name the subscription, for the log
@@ -67,11 +75,13 @@ final class HeadsInOrder {
    */
   HeadsInOrder(
       LongFunction<CompletableFuture<JsonNode>> fetch,
+      Function<String, CompletableFuture<JsonNode>> byHash,
       Follower follower,
       int backfill,
       String name,
       long from) {
     this.fetch = fetch;
+    this.byHash = byHash;
     this.follower = follower;
     this.backfill = backfill;
     this.name = name;
@@ -194,10 +204,10 @@ final class HeadsInOrder {
       String had = recent.get(number);
       // A reorg only where this very number was delivered with another hash; an older header (a
       // stream behind the polls, or before the block resumed from) is nothing new.
-      return had != null && !had.equals(hash) ? give(number, header) : done();
+      return had != null && !had.equals(hash) ? linked(number, header) : done();
     }
     if (!started || number == last + 1) {
-      return give(number, header);
+      return linked(number, header);
     }
     long from = last + 1;
     if (number - from > backfill) {
@@ -220,7 +230,57 @@ final class HeadsInOrder {
             LOG.info(() -> "subscription " + name + " could not backfill block " + n);
             return CompletableFuture.completedFuture(null);
           }
-          return give(n, h).thenCompose(v -> fill(n + 1, upTo));
+          return linked(n, h).thenCompose(v -> fill(n + 1, upTo));
+        });
+  }
+
+  /**
+   * Delivers {@code header}, preceded by its new ancestors when its parent is not the block
+   * delivered below it.
+   */
+  private CompletableFuture<Void> linked(long number, JsonNode header) {
+    if (!forks(number, header)) {
+      return give(number, header);
+    }
+    return ancestors(header, new ArrayDeque<>())
+        .thenCompose(chain -> {
+          CompletableFuture<Void> given = done();
+          for (JsonNode h : chain) {
+            given = given.thenCompose(v -> give(number(h), h));
+          }
+          return given.thenCompose(v -> give(number, header));
+        });
+  }
+
+  /**
+   * Whether {@code header}'s parent is another block than the one delivered at the number below.
+   */
+  private boolean forks(long number, JsonNode header) {
+    String parent = header.path("parentHash").asText("");
+    String had = recent.get(number - 1);
+    return !parent.isEmpty() && had != null && !had.equals(parent);
+  }
+
+  /**
+   * The ancestors of {@code child} not delivered yet, oldest first, back to the block it shares
+   * with what was delivered or as far as they could be fetched.
+   */
+  private CompletableFuture<Deque<JsonNode>> ancestors(JsonNode child, Deque<JsonNode> chain) {
+    long n = number(child);
+    if (closed || chain.size() >= REMEMBERED || !forks(n, child)) {
+      return CompletableFuture.completedFuture(chain);
+    }
+    String parent = child.path("parentHash").asText();
+    return byHash
+        .apply(parent)
+        .handle((h, t) -> h)
+        .thenCompose(h -> {
+          if (h == null || !h.isObject() || number(h) != n - 1) {
+            LOG.info(() -> "subscription " + name + " could not fetch reorged block " + parent);
+            return CompletableFuture.completedFuture(chain);
+          }
+          chain.addFirst(h);
+          return ancestors(h, chain);
         });
   }
 

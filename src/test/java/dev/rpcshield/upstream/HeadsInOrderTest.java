@@ -17,6 +17,12 @@ class HeadsInOrderTest {
   private final List<String> delivered = new ArrayList<>();
   private final List<Long> fetched = new ArrayList<>();
   private final Map<Long, CompletableFuture<JsonNode>> slow = new HashMap<>();
+
+  /** Headers the test has by hash; the ones fetched so, by hash. */
+  private final Map<String, JsonNode> byHash = new HashMap<>();
+
+  private final List<String> fetchedByHash = new ArrayList<>();
+
   private final HeadsInOrder heads = heads(-1);
 
   HeadsInOrderTest() {
@@ -28,6 +34,10 @@ class HeadsInOrderTest {
         n -> {
           fetched.add(n);
           return slow.getOrDefault(n, CompletableFuture.completedFuture(header(n, "a")));
+        },
+        hash -> {
+          fetchedByHash.add(hash);
+          return CompletableFuture.completedFuture(byHash.get(hash));
         },
         h -> {
           delivered.add(h.get("number").asText() + h.get("hash").asText());
@@ -42,6 +52,15 @@ class HeadsInOrderTest {
     return JSON.createObjectNode()
         .put("number", "0x" + Long.toHexString(number))
         .put("hash", "0x" + fork + number);
+  }
+
+  /** A header of {@code fork} whose parent is the block below on {@code parentFork}. */
+  private JsonNode child(long number, String fork, String parentFork) {
+    JsonNode h =
+        ((com.fasterxml.jackson.databind.node.ObjectNode) header(number, fork))
+            .put("parentHash", "0x" + parentFork + (number - 1));
+    byHash.put(h.get("hash").asText(), h);
+    return h;
   }
 
   private void arrive(long number, String fork) {
@@ -166,5 +185,50 @@ class HeadsInOrderTest {
     early.reached(5);
     early.reached(6);
     assertEquals(List.of("0x60xa6"), delivered);
+  }
+
+  @Test
+  void aHeaderWhoseParentIsNotTheBlockDeliveredBelowItBringsItsNewAncestorsFirst() {
+    heads.arrived(child(4, "a", "a"));
+    heads.arrived(child(5, "a", "a"));
+    heads.arrived(child(6, "a", "a"));
+    child(5, "b", "a");
+    child(6, "b", "b");
+    heads.arrived(child(7, "b", "b"));
+    assertEquals(List.of("0xb6", "0xb5"), fetchedByHash, "walked back by parent hash");
+    assertEquals(
+        List.of("0x40xa4", "0x50xa5", "0x60xa6", "0x50xb5", "0x60xb6", "0x70xb7"),
+        delivered,
+        "the reorg as a node shows it: the new blocks from the one they share on");
+    assertEquals(List.of(), fetched);
+  }
+
+  @Test
+  void aReorgedTipAtANumberAlreadyPassedBringsItsNewAncestorsToo() {
+    heads.arrived(child(4, "a", "a"));
+    heads.arrived(child(5, "a", "a"));
+    heads.arrived(child(6, "a", "a"));
+    child(5, "b", "a");
+    heads.arrived(child(6, "b", "b"));
+    assertEquals(List.of("0x40xa4", "0x50xa5", "0x60xa6", "0x50xb5", "0x60xb6"), delivered);
+  }
+
+  @Test
+  void aNewAncestorThatCannotBeFetchedLeavesTheWalkWithWhatItHas() {
+    heads.arrived(child(4, "a", "a"));
+    heads.arrived(child(5, "a", "a"));
+    heads.arrived(child(6, "b", "b"));
+    assertEquals(List.of("0xb5"), fetchedByHash);
+    assertEquals(List.of("0x40xa4", "0x50xa5", "0x60xb6"), delivered);
+  }
+
+  @Test
+  void aParentThatIsTheBlockDeliveredBelowFetchesNothing() {
+    heads.arrived(child(4, "a", "a"));
+    heads.arrived(child(5, "a", "a"));
+    heads.reached(7);
+    heads.arrived(child(8, "a", "a"));
+    assertEquals(List.of(), fetchedByHash);
+    assertEquals(List.of(6L, 7L), fetched);
   }
 }
