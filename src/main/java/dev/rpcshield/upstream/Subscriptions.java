@@ -31,15 +31,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * eth_subscribe over a shared upstream WebSocket per network. Clients get subscription ids issued
- * by the gateway; when a network's upstream connection drops, the gateway connects to that
- * network's next WebSocket upstream (checking its chain id first when the network names one),
- * subscribes again with each subscription's original params and maps the new upstream ids to the
- * ids clients already hold, so their subscriptions survive. A newHeads subscription's headers reach
- * its client in block order, once each, and without a gap: blocks the stream skipped (while
- * switching, or because the upstream did) are fetched and delivered first ({@link HeadsInOrder}, up
- * to {@code rpcshield.subscriptions.backfill-blocks}). Other notifications emitted while switching
- * are lost (a gap, not a duplicate).
+ * eth_subscribe, with subscription ids issued by the gateway. newHeads and logs subscriptions are
+ * built by the gateway from the network's blocks: per network, one follower of newHeads on each of
+ * its WebSocket upstreams ({@link HeadFollowers}) and the head polls of all its upstreams feed one
+ * sequence of blocks in order, without repeats or gaps ({@link HeadsInOrder}), which every such
+ * subscription follows with its own (a logs subscription asking each block's logs, {@link
+ * LogsOfBlocks}); no upstream subscription is made per client. Other kinds pass through a shared
+ * upstream WebSocket per network: when it drops, the gateway connects to the network's next
+ * WebSocket upstream (checking its chain id first when the network names one), subscribes again
+ * with each subscription's original params and maps the new upstream ids to the ids clients already
+ * hold, so their subscriptions survive; what is emitted while switching is lost (a gap, not a
+ * duplicate).
  */
 @ApplicationScoped
 public class Subscriptions extends DirectBean {
@@ -65,6 +67,8 @@ public class Subscriptions extends DirectBean {
     final ClientSink sink;
     final String params;
     final OnNetwork network;
+
+    /** Where a pass-through subscription runs upstream; null for one built from blocks. */
     volatile Upstreamed upstream;
 
     /** A newHeads or logs subscription's blocks in order; null for another kind. */
@@ -95,18 +99,25 @@ public class Subscriptions extends DirectBean {
           follower == null
               ? null
               : new HeadsInOrder(
-                  network::header, follower, n.config().backfillBlocks(), clientId, asked.from());
+                  network::header,
+                  network::headerOf,
+                  follower,
+                  n.config().backfillBlocks(),
+                  clientId,
+                  asked.from());
     }
   }
 
   /**
    * What a client's eth_subscribe asks for: its kind, the block it resumes from (-1: the next), a
-   * logs subscription's filter, and what the gateway subscribes to upstream (newHeads for both
-   * newHeads and logs, which the gateway builds from blocks; the client's params for the rest).
+   * logs subscription's filter, and the params a pass-through kind is subscribed with upstream.
    */
-  record Asked(String kind, long from, ObjectNode filter, String upstreamParams) {}
-
-  private static final String NEW_HEADS = "[\"newHeads\"]";
+  record Asked(String kind, long from, ObjectNode filter, String upstreamParams) {
+    /** Whether the gateway builds it from the network's blocks (newHeads and logs). */
+    boolean fromBlocks() {
+      return kind.equals("newHeads") || kind.equals("logs");
+    }
+  }
 
   /**
    * Reads an eth_subscribe's params.
@@ -124,13 +135,13 @@ public class Subscriptions extends DirectBean {
     String kind = tree.isArray() ? tree.path(0).asText("") : "";
     if (kind.equals("newHeads")) {
       if (tree.size() < 2) {
-        return new Asked(kind, -1, null, NEW_HEADS);
+        return new Asked(kind, -1, null, null);
       }
       JsonNode options = tree.get(1);
       if (!options.isObject() || options.size() != 1 || !options.path("fromBlock").isTextual()) {
         throw new IllegalArgumentException("newHeads takes only {\"fromBlock\": \"0x…\"}");
       }
-      return new Asked(kind, from(network, options.get("fromBlock")), null, NEW_HEADS);
+      return new Asked(kind, from(network, options.get("fromBlock")), null, null);
     }
     if (kind.equals("logs")) {
       if (tree.size() > 2 || (tree.size() == 2 && !tree.get(1).isObject())) {
@@ -145,7 +156,7 @@ public class Subscriptions extends DirectBean {
           fromBlock != null && fromBlock.isTextual() && fromBlock.asText().startsWith("0x")
               ? from(network, fromBlock)
               : -1;
-      return new Asked(kind, from, filter, NEW_HEADS);
+      return new Asked(kind, from, filter, null);
     }
     return new Asked(kind, -1, null, params);
   }
@@ -171,10 +182,11 @@ public class Subscriptions extends DirectBean {
     return block;
   }
 
-  /** The header of block {@code number} on {@code network}, as newHeads gives one; null if none. */
-  private static CompletableFuture<JsonNode> header(Network network, long number) {
-    RpcCall call =
-        RpcCall.of("eth_getBlockByNumber", "[\"0x" + Long.toHexString(number) + "\",false]");
+  /**
+   * The header of the block {@code eth_getBlockByNumber} or {@code eth_getBlockByHash} {@code call}
+   * asks on {@code network}, as newHeads gives one; null if none.
+   */
+  private static CompletableFuture<JsonNode> header(Network network, RpcCall call) {
     return network
         .ask(call)
         .thenApply(block -> {
@@ -222,19 +234,18 @@ public class Subscriptions extends DirectBean {
   void start(ScheduledExecutorService timer) {
     this.timer = timer;
     for (Network n : upstreams.networks()) {
-      OnNetwork on = new OnNetwork();
-      on.channel = new UpstreamChannel(n, new UpstreamDialer(n, client), timer, on);
+      OnNetwork on = new OnNetwork(n, timer);
       networks.put(n.name(), on);
       n.onBestHead(on::reached);
       long every = Math.max(100, n.config().webSocketTimeout().toMillis() / 2);
-      timer.scheduleWithFixedDelay(on.channel::heartbeat, every, every, TimeUnit.MILLISECONDS);
+      timer.scheduleWithFixedDelay(on::heartbeat, every, every, TimeUnit.MILLISECONDS);
     }
   }
 
   @PreDestroy
   void stop() {
     timer.shutdownNow();
-    networks.values().forEach(on -> on.channel.close());
+    networks.values().forEach(OnNetwork::close);
   }
 
   /**
@@ -253,20 +264,16 @@ public class Subscriptions extends DirectBean {
 
   /**
    * Answers an eth_subscribe call on {@code network}. Its slot under {@code caps} (those of the
-   * configuration the call's request began under) is taken before the call goes upstream, so calls
-   * in flight at once cannot pass them together. A subscription whose connection was given up while
-   * its answer was on the way (a failover, or the network's last WebSocket upstream removed) may
-   * have been missed by whoever moved or ended the others, so it is dropped and the call gets
-   * -32011 instead of a subscription nothing would ever serve. The call waits for the connection
-   * and the answer without holding any lock.
+   * configuration the call's request began under) is taken first, so calls in flight at once cannot
+   * pass them together. A newHeads or logs subscription follows the network's blocks at once, with
+   * or without a WebSocket upstream. Another kind is subscribed upstream; one whose connection was
+   * given up while its answer was on the way (a failover, or the network's last WebSocket upstream
+   * removed) may have been missed by whoever moved or ended the others, so it is dropped and the
+   * call gets -32011 instead of a subscription nothing would ever serve. The call waits for the
+   * connection and the answer without holding any lock.
    */
   public byte[] subscribe(
       Network network, ClientSink message, RpcCall call, SubscriptionCaps caps) {
-    if (network.webSocketUpstreams().isEmpty()) {
-      return RpcWriter.error(
-          call.rawId(),
-          RpcError.of(RpcErrorCode.NO_UPSTREAM, "no WebSocket upstream is configured"));
-    }
     ClientSink sink = message.connection();
     Asked asked;
     try {
@@ -275,9 +282,17 @@ public class Subscriptions extends DirectBean {
       return RpcWriter.error(
           call.rawId(), RpcError.of(RpcErrorCode.INVALID_PARAMS, e.getMessage()));
     }
+    if (!asked.fromBlocks() && network.webSocketUpstreams().isEmpty()) {
+      return RpcWriter.error(
+          call.rawId(),
+          RpcError.of(RpcErrorCode.NO_UPSTREAM, "no WebSocket upstream is configured"));
+    }
     RpcError capped = slots.take(sink, caps);
     if (capped != null) {
       return RpcWriter.error(call.rawId(), capped);
+    }
+    if (asked.fromBlocks()) {
+      return follow(network, message, call, asked);
     }
     Sub sub = null;
     boolean served = false;
@@ -306,10 +321,6 @@ public class Subscriptions extends DirectBean {
       if (!served) {
         return failedUpstream(call);
       }
-      HeadsInOrder heads = sub.heads;
-      if (heads != null) {
-        message.afterAnswer(() -> heads.release(network.bestHead()));
-      }
       return RpcWriter.result(call.rawId(), "\"" + clientId + "\"");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -323,6 +334,23 @@ public class Subscriptions extends DirectBean {
         remove(sub);
       }
     }
+  }
+
+  /**
+   * A newHeads or logs subscription, following the network's blocks from the head known now (or the
+   * block it resumes from) once its id has gone out.
+   */
+  private byte[] follow(Network network, ClientSink message, RpcCall call, Asked asked) {
+    OnNetwork on = networks.get(network.name());
+    String clientId = SubscriptionFrames.clientId();
+    Sub sub = new Sub(clientId, message.connection(), asked, on, null);
+    byClientId.put(clientId, sub);
+    on.follow(sub);
+    if (!sub.sink.isOpen()) {
+      remove(sub);
+    }
+    message.afterAnswer(() -> sub.heads.release(network.bestHead()));
+    return RpcWriter.result(call.rawId(), "\"" + clientId + "\"");
   }
 
   private static byte[] failedUpstream(RpcCall call) {
@@ -354,19 +382,107 @@ public class Subscriptions extends DirectBean {
   private void remove(Sub sub) {
     if (sub.heads != null) {
       sub.heads.close();
+      sub.network.unfollow(sub);
     }
     if (byClientId.remove(sub.clientId, sub)) {
       slots.release(sub.sink);
     }
     Upstreamed upstream = sub.upstream;
+    if (upstream == null) {
+      return;
+    }
     sub.network.byUpstreamId.remove(upstream.id());
     upstream.socket().request("eth_unsubscribe", "[\"" + upstream.id() + "\"]");
   }
 
-  /** The subscriptions on one network, riding its upstream channel. */
+  /**
+   * The subscriptions on one network: the pass-through ones riding its upstream channel, the ones
+   * built from blocks following its sequence of blocks.
+   */
   private final class OnNetwork implements UpstreamChannel.Riders {
     final Map<String, Sub> byUpstreamId = new ConcurrentHashMap<>();
-    UpstreamChannel channel;
+    final UpstreamChannel channel;
+
+    /**
+     * The subscriptions built from blocks; the network's blocks are followed while there are any.
+     */
+    private final Set<Sub> following = ConcurrentHashMap.newKeySet();
+
+    /** Every WebSocket upstream's newHeads, while blocks are followed. */
+    private final HeadFollowers followers;
+
+    /**
+     * The network's blocks in order, once each, from the followers and the head polls, handed to
+     * every subscription built from them; null while none is.
+     */
+    private volatile HeadsInOrder blocks;
+
+    OnNetwork(Network network, ScheduledExecutorService timer) {
+      UpstreamDialer dialer = new UpstreamDialer(network, client);
+      channel = new UpstreamChannel(network, dialer, timer, this);
+      followers =
+          new HeadFollowers(
+              network,
+              dialer,
+              timer,
+              header -> {
+                HeadsInOrder b = blocks;
+                if (b != null) {
+                  b.arrived(header);
+                }
+              });
+    }
+
+    /** {@code sub} follows the network's blocks from now on; the first one starts them. */
+    synchronized void follow(Sub sub) {
+      if (following.isEmpty()) {
+        Network network = channel.network();
+        HeadsInOrder.Follower everyone =
+            header -> {
+              for (Sub s : following) {
+                s.heads.arrived(header);
+              }
+              return CompletableFuture.completedFuture(null);
+            };
+        HeadsInOrder b =
+            new HeadsInOrder(
+                this::header,
+                this::headerOf,
+                everyone,
+                network.config().backfillBlocks(),
+                "of network " + network.name(),
+                -1);
+        b.release(-1);
+        b.reached(network.bestHead());
+        blocks = b;
+        followers.start();
+      }
+      following.add(sub);
+    }
+
+    /**
+     * {@code sub} follows no more; with the last one gone the network's blocks are not followed.
+     */
+    synchronized void unfollow(Sub sub) {
+      if (following.remove(sub) && following.isEmpty()) {
+        followers.stop();
+        HeadsInOrder b = blocks;
+        blocks = null;
+        if (b != null) {
+          b.close();
+        }
+      }
+    }
+
+    void heartbeat() {
+      channel.heartbeat();
+      followers.heartbeat();
+    }
+
+    void close() {
+      channel.close();
+      followers.stop();
+    }
 
     /**
      * Headers by number, fetched once for every subscription of the network; kept a few seconds
@@ -375,12 +491,23 @@ public class Subscriptions extends DirectBean {
     final Cache<Long, CompletableFuture<JsonNode>> headers =
         Caffeine.newBuilder().maximumSize(1024).expireAfterWrite(Duration.ofSeconds(2)).build();
 
+    /** Headers by hash, fetched once for every subscription of the network. */
+    final Cache<String, CompletableFuture<JsonNode>> headersByHash =
+        Caffeine.newBuilder().maximumSize(1024).expireAfterWrite(Duration.ofMinutes(1)).build();
+
     /** Logs by block hash and filter, fetched once for every subscription with that filter. */
     final Cache<String, CompletableFuture<JsonNode>> logs =
         Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(1)).build();
 
     CompletableFuture<JsonNode> header(long number) {
-      return shared(headers, number, () -> Subscriptions.header(channel.network(), number));
+      RpcCall call =
+          RpcCall.of("eth_getBlockByNumber", "[\"0x" + Long.toHexString(number) + "\",false]");
+      return shared(headers, number, () -> Subscriptions.header(channel.network(), call));
+    }
+
+    CompletableFuture<JsonNode> headerOf(String hash) {
+      RpcCall call = RpcCall.of("eth_getBlockByHash", "[\"" + hash + "\",false]");
+      return shared(headersByHash, hash, () -> Subscriptions.header(channel.network(), call));
     }
 
     CompletableFuture<JsonNode> logs(String blockHash, ObjectNode filter) {
@@ -402,21 +529,22 @@ public class Subscriptions extends DirectBean {
       return f;
     }
 
-    /** A head poll showed {@code head}: every block subscription follows up to it. */
+    /** A head poll showed {@code head}: the network's blocks follow up to it. */
     void reached(long head) {
-      for (Sub sub : byUpstreamId.values()) {
-        if (sub.heads != null) {
-          sub.heads.reached(head);
-        }
+      HeadsInOrder b = blocks;
+      if (b != null) {
+        b.reached(head);
       }
     }
 
     /**
-     * Moves the subscriptions off an upstream that is no longer configured (or now at another URL),
-     * as on failover: same client ids, new upstream subscriptions. With no WebSocket upstream left
-     * for the network, ends them instead.
+     * Follows the newHeads of the WebSocket upstreams configured now. Moves the pass-through
+     * subscriptions off an upstream that is no longer configured (or now at another URL), as on
+     * failover: same client ids, new upstream subscriptions. With no WebSocket upstream left for
+     * the network, ends those instead (the ones built from blocks go on from the head polls).
      */
     void recheck() {
+      followers.recheck();
       if (!channel.network().webSocketUpstreams().isEmpty()) {
         channel.recheck();
         return;
@@ -424,7 +552,7 @@ public class Subscriptions extends DirectBean {
       channel.close();
       Set<ClientSink> sinks = new HashSet<>();
       for (Sub sub : new ArrayList<>(byClientId.values())) {
-        if (sub.network == this) {
+        if (sub.network == this && sub.upstream != null) {
           remove(sub);
           sinks.add(sub.sink);
         }
@@ -453,18 +581,6 @@ public class Subscriptions extends DirectBean {
       }
       if (!sub.sink.isOpen()) {
         remove(sub);
-        return;
-      }
-      if (sub.heads != null) {
-        JsonNode header = null;
-        try {
-          header = JSON.readTree(message).path("params").get("result");
-        } catch (IOException e) {
-          LOG.fine(() -> "a newHeads notification that is not JSON: dropped");
-        }
-        if (header != null && header.isObject()) {
-          sub.heads.arrived(header);
-        }
         return;
       }
       deliver(

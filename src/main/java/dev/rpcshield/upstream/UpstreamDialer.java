@@ -147,7 +147,7 @@ final class UpstreamDialer {
   }
 
   /** A WebSocket upstream named like an HTTP upstream shares that upstream's health. */
-  private boolean inRotation(String name) {
+  boolean inRotation(String name) {
     for (Upstream u : network.upstreams()) {
       if (u.name().equals(name)) {
         return u.breaker().inRotation();

@@ -1,6 +1,7 @@
 package dev.rpcshield.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,16 +15,21 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A gateway of its own whose WebSocket upstreams are two relays of one anvil node, both cut while
- * the node mines: the newHeads subscriber gets every block once, in order, the ones mined while no
- * upstream stream ran fetched over HTTP before the next live one. A subscriber that resumes from an
- * earlier block gets the blocks since then first; one from further back than the 8 blocks it
- * replays here is refused.
+ * A gateway of its own whose WebSocket upstreams are two relays of one anvil node, which follows
+ * both at once and polls heads only every 4 s. With either relay holding the node's messages back
+ * by seconds, blocks come as soon as the other shows them, once each. With both cut while the node
+ * mines, the newHeads subscriber gets every block once, in order, the ones mined while no upstream
+ * stream ran fetched over HTTP before the next live one. A subscriber that resumes from an earlier
+ * block gets the blocks since then first; one from further back than the 8 blocks it replays here
+ * is refused. A reorg only the head polls see is delivered as a node delivers one.
  */
 class HeadsGapIT {
   private static final Anvil NODE = new Anvil(18731, TestNet.CHAIN_ID);
   private static final LibertyServer SERVER = new LibertyServer("rpcshieldHeads", 18562);
   private static final Gateway DIRECT = Gateway.direct(NODE);
+  private static final Duration LAG = Duration.ofSeconds(5);
+  private static final String NEW_HEADS =
+      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_subscribe\",\"params\":[\"newHeads\"]}";
   private static TcpProxy w1;
   private static TcpProxy w2;
 
@@ -39,6 +45,9 @@ class HeadsGapIT {
             "RPCSHIELD_UPSTREAMS_WS=w1=ws://127.0.0.1:18732,w2=ws://127.0.0.1:18733",
             "RPCSHIELD_ANONYMOUS_RPS=100000",
             "RPCSHIELD_SUBSCRIPTIONS_BACKFILL_BLOCKS=8",
+            "RPCSHIELD_UPSTREAM_HEAD_POLL_INTERVAL=4s",
+            "RPCSHIELD_UPSTREAM_UNRESPONSIVE_AFTER=10s",
+            "RPCSHIELD_UPSTREAM_WS_TIMEOUT=20s",
             "RPCSHIELD_ADMIN_TOKEN=" + Admin.TOKEN));
   }
 
@@ -52,6 +61,79 @@ class HeadsGapIT {
 
   private static long number(JsonNode note) {
     return Long.decode(note.get("params").get("result").get("number").asText());
+  }
+
+  /** Every notification that comes until none has for {@code quiet}. */
+  private static List<Long> untilQuiet(Socket ws, Duration quiet) {
+    List<Long> seen = new ArrayList<>();
+    while (true) {
+      try {
+        seen.add(number(ws.next((int) quiet.toSeconds())));
+      } catch (AssertionError none) {
+        return seen;
+      }
+    }
+  }
+
+  @Test
+  void headsComeAsSoonAsTheFasterUpstreamShowsThemOnceEachWhicheverLags() {
+    try (Socket ws = new Socket(18562, "/")) {
+      ws.call(NEW_HEADS);
+      DIRECT.call("anvil_mine", "[\"0x1\"]");
+      long last = number(ws.next(10));
+      for (TcpProxy slow : List.of(w1, w2)) {
+        slow.lag(LAG);
+        try {
+          List<Long> seen = new ArrayList<>();
+          for (int i = 0; i < 3; i++) {
+            DIRECT.call("anvil_mine", "[\"0x1\"]");
+            long mined = System.nanoTime();
+            seen.add(number(ws.next(10)));
+            Duration took = Duration.ofNanos(System.nanoTime() - mined);
+            assertTrue(
+                took.compareTo(Duration.ofMillis(1500)) < 0,
+                "block " + (last + i + 1) + " came " + took + " after it was mined");
+          }
+          seen.addAll(untilQuiet(ws, LAG.plusSeconds(1)));
+          assertEquals(
+              List.of(last + 1, last + 2, last + 3),
+              seen,
+              "the lagging relay's copies are dropped");
+          last += 3;
+        } finally {
+          slow.lag(Duration.ZERO);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aReorgOnlyTheHeadPollsSeeIsDeliveredAsANodeDeliversOne() {
+    try (Socket ws = new Socket(18562, "/")) {
+      ws.call(NEW_HEADS);
+      DIRECT.call("anvil_mine", "[\"0x1\"]");
+      ws.next(10);
+      w1.cut();
+      w2.cut();
+      String snapshot = DIRECT.call("evm_snapshot", "[]").asText();
+      DIRECT.call("anvil_mine", "[\"0x1\"]");
+      JsonNode gone = ws.next(10).get("params").get("result");
+      DIRECT.call("evm_revert", "[\"" + snapshot + "\"]");
+      DIRECT.call(
+          "evm_setNextBlockTimestamp",
+          "[\"0x" + Long.toHexString(System.currentTimeMillis() / 1000 + 100) + "\"]");
+      DIRECT.call("anvil_mine", "[\"0x2\"]");
+      JsonNode replaced = ws.next(10).get("params").get("result");
+      JsonNode next = ws.next(10).get("params").get("result");
+      assertEquals(gone.get("number"), replaced.get("number"), "the reorged number again");
+      assertNotEquals(gone.get("hash"), replaced.get("hash"));
+      assertEquals(replaced.get("hash"), next.get("parentHash"));
+      assertEquals(
+          DIRECT.call("eth_getBlockByNumber", "[\"latest\",false]").get("hash"), next.get("hash"));
+    } finally {
+      w1.restore();
+      w2.restore();
+    }
   }
 
   @Test

@@ -46,6 +46,8 @@ class LiveConfigIT {
       "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_blockNumber\",\"params\":[]}";
   private static final String NEW_HEADS =
       "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_subscribe\",\"params\":[\"newHeads\"]}";
+  private static final String NEW_PENDING =
+      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_subscribe\",\"params\":[\"newPendingTransactions\"]}";
   private static final Anvil N1 = new Anvil(18661, 31337);
   private static final Anvil N2 = new Anvil(18662, 31337);
   private static final Anvil WRONG = new Anvil(18663, 1);
@@ -537,19 +539,26 @@ class LiveConfigIT {
   }
 
   @Test
-  void subscribersAreToldWhenTheirNetworkLosesEveryWebSocketUpstream() throws Exception {
-    try (Socket ws = new Socket(18555, "/")) {
-      String id = ws.call(NEW_HEADS).get("result").asText();
-      assertHeadArrives(ws, id);
+  void passThroughSubscribersAreToldWhenTheirNetworkLosesEveryWebSocketUpstreamNewHeadsGoOn()
+      throws Exception {
+    try (Socket ws = new Socket(18555, "/");
+        Socket heads = new Socket(18555, "/")) {
+      JsonNode pending = ws.call(NEW_PENDING);
+      assertTrue(pending.path("result").asText().matches("0x[0-9a-f]{32}"), pending.toString());
+      String id = heads.call(NEW_HEADS).get("result").asText();
+      assertHeadArrives(heads, id);
       // A list without an entry: an empty value would leave the environment's list in effect.
       JsonNode reload = configure(Map.of("rpcshield.upstreams.ws", ","));
       assertEquals("applied", reload.get("outcome").asText(), reload.toString());
       assertEquals(
           1011, ws.closeCode(10), "the subscriber's connection ends instead of going quiet");
+      assertHeadArrives(heads, id);
     }
     try (Socket again = new Socket(18555, "/")) {
-      JsonNode refused = again.call(NEW_HEADS);
+      JsonNode refused = again.call(NEW_PENDING);
       assertEquals(-32011, refused.get("error").get("code").asInt(), refused.toString());
+      JsonNode served = again.call(NEW_HEADS.replace("\"id\":1", "\"id\":2"));
+      assertTrue(served.path("result").asText().matches("0x[0-9a-f]{32}"), served.toString());
     }
   }
 

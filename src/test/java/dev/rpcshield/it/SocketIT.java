@@ -12,14 +12,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * JSON-RPC and subscriptions over WebSocket through a running gateway. WebSocket upstreams: w1 =
- * anvil D, then w2 = anvil A (src/test/liberty/server.env).
+ * JSON-RPC and subscriptions over WebSocket through a running gateway. WebSocket upstreams: w1 = a
+ * relay of anvil A the tests can cut, then w2 = anvil A itself (src/test/liberty/server.env).
  */
 class SocketIT extends ItBase {
 
   @BeforeEach
   void firstWebSocketUpstreamUp() {
-    net.anvilD.start();
+    net.webSocketRelay.restore();
   }
 
   @Test
@@ -56,19 +56,19 @@ class SocketIT extends ItBase {
 
   @Test
   void newHeadsReachTheSubscriberWithItsOwnSubscriptionId() {
-    Gateway nodeD = Gateway.direct(net.anvilD);
+    Gateway nodeA = Gateway.direct(net.anvilA);
     try (Socket ws = new Socket("/")) {
       JsonNode sub =
           ws.call(
               "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_subscribe\",\"params\":[\"newHeads\"]}");
       String id = sub.get("result").asText();
       assertTrue(id.matches("0x[0-9a-f]{32}"), sub.toString());
-      nodeD.call("anvil_mine", "[\"0x1\"]");
+      nodeA.call("anvil_mine", "[\"0x1\"]");
       JsonNode note = ws.next(10);
       assertEquals("eth_subscription", note.get("method").asText());
       assertEquals(id, note.get("params").get("subscription").asText());
       long mined = Long.decode(note.get("params").get("result").get("number").asText());
-      assertEquals(Long.decode(nodeD.call("eth_blockNumber", "[]").asText()), mined);
+      assertEquals(Long.decode(nodeA.call("eth_blockNumber", "[]").asText()), mined);
       JsonNode unsub =
           ws.call(
               "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"eth_unsubscribe\",\"params\":[\""
@@ -79,19 +79,25 @@ class SocketIT extends ItBase {
   }
 
   @Test
-  void subscriptionSurvivesTheDeathOfItsUpstream() {
+  void subscriptionsSurviveTheDeathOfTheirUpstream() {
     Gateway nodeA = Gateway.direct(net.anvilA);
-    Gateway nodeD = Gateway.direct(net.anvilD);
-    try (Socket ws = new Socket("/")) {
+    try (Socket ws = new Socket("/");
+        Socket pending = new Socket("/")) {
       String id =
           ws.call(
                   "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_subscribe\",\"params\":[\"newHeads\"]}")
               .get("result")
               .asText();
-      nodeD.call("anvil_mine", "[\"0x1\"]");
+      String pendingId =
+          pending
+              .call(
+                  "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_subscribe\",\"params\":[\"newPendingTransactions\"]}")
+              .get("result")
+              .asText();
+      nodeA.call("anvil_mine", "[\"0x1\"]");
       assertEquals(id, ws.next(10).get("params").get("subscription").asText());
 
-      net.anvilD.kill();
+      net.webSocketRelay.cut();
       JsonNode note =
           Eventually.within(
                   Duration.ofSeconds(20), "newHeads kept arriving after the first upstream died")
@@ -108,6 +114,30 @@ class SocketIT extends ItBase {
       assertEquals(id, note.get("params").get("subscription").asText(), "same subscription id");
       JsonNode call = ws.call("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"eth_chainId\"}");
       assertEquals("0x7a69", call.get("result").asText(), "same connection still serves calls");
+      JsonNode passedThrough =
+          Eventually.within(
+                  Duration.ofSeconds(20),
+                  "newPendingTransactions kept arriving after their upstream died")
+              .until(
+                  () -> {
+                    nodeA.call(
+                        "eth_sendTransaction",
+                        "[{\"from\":\""
+                            + DevAccounts.CAROL.getAddress()
+                            + "\",\"to\":\""
+                            + DevAccounts.SINK
+                            + "\",\"value\":\"0x1\"}]");
+                    try {
+                      return pending.next(1);
+                    } catch (AssertionError notYet) {
+                      return null;
+                    }
+                  },
+                  Objects::nonNull);
+      assertEquals(
+          pendingId,
+          passedThrough.get("params").get("subscription").asText(),
+          "the same id on the next upstream");
     }
   }
 
@@ -174,7 +204,7 @@ class SocketIT extends ItBase {
     Admin admin = new Admin(gateway);
     String account = admin.account("{\"name\":\"it-ws-metered\"}");
     String key = admin.key(account).get("key").asText();
-    Gateway nodeD = Gateway.direct(net.anvilD);
+    Gateway nodeA = Gateway.direct(net.anvilA);
     long expected = 10; // eth_subscribe itself
     try (Socket ws = new Socket("/v1/" + key)) {
       JsonNode sub =
@@ -182,7 +212,7 @@ class SocketIT extends ItBase {
               "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_subscribe\",\"params\":[\"newHeads\"]}");
       assertTrue(sub.has("result"), sub.toString());
       for (int i = 0; i < 3; i++) {
-        nodeD.call("anvil_mine", "[\"0x1\"]");
+        nodeA.call("anvil_mine", "[\"0x1\"]");
         int bytes = ws.nextText(10).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         expected += (long) Math.ceil(bytes * 0.04);
       }

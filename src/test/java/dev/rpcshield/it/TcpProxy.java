@@ -10,19 +10,24 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * A plain TCP relay on loopback, for a store the tests must not stop for everyone (the shared
- * PostgreSQL): {@link #cut()} closes every connection and refuses new ones, as a dead database host
- * would; {@link #restore()} listens again.
+ * A plain TCP relay on loopback, for a store or node the tests must not stop for everyone (the
+ * shared PostgreSQL, an anvil node's WebSocket): {@link #cut()} closes every connection and refuses
+ * new ones, as a dead host would; {@link #restore()} listens again; {@link #lag} holds back what
+ * the target sends, as a node slow to show its blocks would.
  */
 final class TcpProxy implements AutoCloseable {
   private final int port;
   private final int targetPort;
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private volatile ServerSocket server;
+  private volatile Duration lag = Duration.ZERO;
 
   TcpProxy(int port, int targetPort) {
     this.port = port;
@@ -64,7 +69,7 @@ final class TcpProxy implements AutoCloseable {
         open.add(client);
         open.add(target);
         Thread.ofVirtual().start(() -> pump(client, target));
-        Thread.ofVirtual().start(() -> pump(target, client));
+        Thread.ofVirtual().start(() -> lagged(target, client));
       } catch (IOException e) {
         return;
       }
@@ -84,6 +89,50 @@ final class TcpProxy implements AutoCloseable {
     } finally {
       closeQuietly(from);
       closeQuietly(to);
+    }
+  }
+
+  /**
+   * From now on, everything the target sends reaches the client {@code lag} after it came (in its
+   * order; zero relays at once again, behind what is still held back).
+   */
+  void lag(Duration lag) {
+    this.lag = lag;
+  }
+
+  /** A chunk to relay when due; no bytes: the target's side ended, so end the client's. */
+  private record Held(long dueNanos, byte[] bytes) {}
+
+  /** Relays what {@code from} sends, each chunk held back by the lag in force when it came. */
+  private void lagged(Socket from, Socket to) {
+    BlockingQueue<Held> held = new LinkedBlockingQueue<>();
+    Thread.ofVirtual()
+        .start(() -> {
+          try (OutputStream out = to.getOutputStream()) {
+            for (Held h = held.take(); h.bytes() != null; h = held.take()) {
+              long wait = h.dueNanos() - System.nanoTime();
+              if (wait > 0) {
+                Thread.sleep(Duration.ofNanos(wait));
+              }
+              out.write(h.bytes());
+            }
+          } catch (IOException | InterruptedException e) {
+            // the client's side closed: both are closed below
+          } finally {
+            closeQuietly(from);
+            closeQuietly(to);
+          }
+        });
+    byte[] buffer = new byte[16384];
+    try (InputStream in = from.getInputStream()) {
+      int n;
+      while ((n = in.read(buffer)) >= 0) {
+        held.add(new Held(System.nanoTime() + lag.toNanos(), Arrays.copyOf(buffer, n)));
+      }
+    } catch (IOException e) {
+      // the target's side closed or was cut
+    } finally {
+      held.add(new Held(System.nanoTime() + lag.toNanos(), null));
     }
   }
 

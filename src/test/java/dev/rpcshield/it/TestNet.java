@@ -18,8 +18,11 @@ public final class TestNet {
   /** A second chain with A's chain id, for head tracking: p2 is pointed at it when needed. */
   public final Anvil anvilC = new Anvil(18603, CHAIN_ID);
 
-  /** The first WebSocket upstream (w1); anvil A is the second (w2). Killed by failover tests. */
-  public final Anvil anvilD = new Anvil(18604, CHAIN_ID);
+  /**
+   * The first WebSocket upstream (w1): a relay of anvil A's WebSocket, cut by failover tests; anvil
+   * A itself is the second (w2). Both are the chain the HTTP upstreams serve.
+   */
+  final TcpProxy webSocketRelay;
 
   public final ChaosProxy p1;
   public final ChaosProxy p2;
@@ -28,9 +31,9 @@ public final class TestNet {
     anvilA.start();
     anvilB.start();
     anvilC.start();
-    anvilD.start();
     p1 = new ChaosProxy("p1", 18611, URI.create(anvilA.url()));
     p2 = new ChaosProxy("p2", 18612, URI.create(anvilA.url()));
+    webSocketRelay = new TcpProxy(18604, anvilA.port());
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(() -> {
@@ -39,7 +42,7 @@ public final class TestNet {
               anvilA.close();
               anvilB.close();
               anvilC.close();
-              anvilD.close();
+              webSocketRelay.close();
             }));
   }
 

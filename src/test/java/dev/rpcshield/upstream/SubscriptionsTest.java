@@ -36,7 +36,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** eth_subscribe over a network's shared upstream WebSocket, against a scripted upstream node. */
+/**
+ * eth_subscribe against a scripted upstream node: a pass-through kind over the network's shared
+ * upstream WebSocket; newHeads and logs from the network's blocks, with no upstream subscription of
+ * their own.
+ */
 class SubscriptionsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -190,7 +194,7 @@ class SubscriptionsTest {
   }
 
   private JsonNode subscribe(Connection client) throws Exception {
-    RpcCall call = call("eth_subscribe", "[\"newHeads\"]");
+    RpcCall call = call("eth_subscribe", "[\"newPendingTransactions\"]");
     return JSON.readTree(subscriptions.subscribe(upstreams.defaultNetwork(), client, call, CAPS));
   }
 
@@ -249,7 +253,7 @@ class SubscriptionsTest {
     waiting.client = held;
     waiting.start();
     try {
-      RpcCall call = call("eth_subscribe", "[\"newHeads\"]");
+      RpcCall call = call("eth_subscribe", "[\"newPendingTransactions\"]");
       CompletableFuture<byte[]> first = new CompletableFuture<>();
       CompletableFuture<byte[]> second = new CompletableFuture<>();
       Thread a =
@@ -300,7 +304,7 @@ class SubscriptionsTest {
     moving.upstreams = upstreams;
     moving.client = scripted;
     moving.start(scheduler);
-    RpcCall call = call("eth_subscribe", "[\"newHeads\"]");
+    RpcCall call = call("eth_subscribe", "[\"newPendingTransactions\"]");
     Connection first = new Connection();
     String firstId =
         JSON.readTree(moving.subscribe(upstreams.defaultNetwork(), first, call, CAPS))
@@ -327,5 +331,54 @@ class SubscriptionsTest {
     assertEquals(List.of("0x3"), now.unsubscribed, "the first's subscription on the new one");
     assertEquals(List.of("eth_subscribe"), scripted.connections.get(0).methods);
     moving.stop();
+  }
+
+  private JsonNode subscribe(Connection client, String params) throws Exception {
+    RpcCall call = call("eth_subscribe", params);
+    return JSON.readTree(subscriptions.subscribe(upstreams.defaultNetwork(), client, call, CAPS));
+  }
+
+  @Test
+  void subscriptionsBuiltFromBlocksShareOneFollowerPerUpstreamWhileThereAreAny() throws Exception {
+    Map<Connection, String> ids = new HashMap<>();
+    for (String params :
+        List.of("[\"newHeads\"]", "[\"newHeads\"]", "[\"logs\",{\"address\":[]}]")) {
+      Connection client = new Connection();
+      JsonNode served = subscribe(client, params);
+      assertTrue(served.path("result").asText().matches("0x[0-9a-f]{32}"), served.toString());
+      ids.put(client, served.get("result").asText());
+    }
+    assertEquals(1, node.connections.get(), "one connection, the upstream's follower");
+    assertEquals(1, node.subscriptions.get(), "one upstream subscription for all three");
+
+    ids.forEach((client, id) ->
+        subscriptions.unsubscribe(client, call("eth_unsubscribe", "[\"" + id + "\"]")));
+    assertEquals(0, subscriptions.active());
+    subscribe(new Connection(), "[\"newHeads\"]");
+    assertEquals(2, node.connections.get(), "the last one gone, the follower stopped; now again");
+  }
+
+  @Test
+  void withNoWebSocketUpstreamNewHeadsIsServedFromThePollsAndAPassThroughKindIsRefused()
+      throws Exception {
+    reload(",");
+    JsonNode heads = subscribe(new Connection(), "[\"newHeads\"]");
+    assertTrue(heads.path("result").asText().matches("0x[0-9a-f]{32}"), heads.toString());
+    JsonNode pending = subscribe(new Connection(), "[\"newPendingTransactions\"]");
+    assertEquals(-32011, pending.path("error").path("code").asInt(), pending.toString());
+    assertEquals(0, node.connections.get());
+  }
+
+  @Test
+  void losingEveryWebSocketUpstreamEndsOnlyConnectionsHoldingAPassThroughSubscription()
+      throws Exception {
+    Connection heads = new Connection();
+    Connection pending = new Connection();
+    subscribe(heads, "[\"newHeads\"]");
+    subscribe(pending, "[\"newPendingTransactions\"]");
+    reload(",");
+    assertEquals(List.of("no WebSocket upstream is configured for subscriptions"), pending.ends);
+    assertEquals(List.of(), heads.ends, "newHeads goes on from the head polls");
+    assertEquals(1, subscriptions.active());
   }
 }
