@@ -81,18 +81,19 @@ public class Subscriptions extends DirectBean {
       this.network = network;
       this.upstream = upstream;
       Network n = network.channel.network();
+      byte[] clientIdBytes = clientId.getBytes(StandardCharsets.US_ASCII);
       HeadsInOrder.Follower follower =
           switch (asked.kind()) {
             case "newHeads" ->
                 header -> {
-                  deliver(this, notification(clientId, header));
+                  deliver(this, notification(clientIdBytes, header));
                   return CompletableFuture.completedFuture(null);
                 };
             case "logs" ->
                 new LogsOfBlocks(
                     network::logs,
                     asked.filter(),
-                    logs -> logs.forEach(log -> deliver(this, notification(clientId, log))));
+                    logs -> logs.forEach(log -> deliver(this, notification(clientIdBytes, log))));
             default -> null;
           };
       this.heads =
@@ -198,13 +199,36 @@ public class Subscriptions extends DirectBean {
         });
   }
 
-  private static byte[] notification(String clientId, JsonNode result) {
-    return ("{\"jsonrpc\":\"2.0\",\"method\":\"eth_subscription\",\"params\":{\"subscription\":\""
-            + clientId
-            + "\",\"result\":"
-            + result
-            + "}}")
-        .getBytes(StandardCharsets.UTF_8);
+  private static final byte[] NOTIFICATION_HEAD =
+      "{\"jsonrpc\":\"2.0\",\"method\":\"eth_subscription\",\"params\":{\"subscription\":\""
+          .getBytes(StandardCharsets.UTF_8);
+  private static final byte[] NOTIFICATION_RESULT =
+      "\",\"result\":".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] NOTIFICATION_END = "}}".getBytes(StandardCharsets.UTF_8);
+
+  /**
+   * The JSON of the headers and logs being delivered, written once for all their subscribers (who
+   * are handed the very same objects), kept while those objects live.
+   */
+  private final Cache<JsonNode, byte[]> written =
+      Caffeine.newBuilder().weakKeys().maximumSize(4096).build();
+
+  private byte[] notification(byte[] clientId, JsonNode result) {
+    byte[] json = written.get(result, r -> r.toString().getBytes(StandardCharsets.UTF_8));
+    byte[] m =
+        new byte
+            [NOTIFICATION_HEAD.length
+                + clientId.length
+                + NOTIFICATION_RESULT.length
+                + json.length
+                + NOTIFICATION_END.length];
+    int at = 0;
+    for (byte[] part : new byte[][] {NOTIFICATION_HEAD, clientId, NOTIFICATION_RESULT, json}) {
+      System.arraycopy(part, 0, m, at, part.length);
+      at += part.length;
+    }
+    System.arraycopy(NOTIFICATION_END, 0, m, at, NOTIFICATION_END.length);
+    return m;
   }
 
   private void deliver(Sub sub, byte[] notification) {
