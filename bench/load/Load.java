@@ -16,6 +16,10 @@
  *   --depth D              closed-loop ws only: requests in flight per connection (default 1)
  *   --duration 10s --warmup 2s   measured time, and a leading unmeasured period at the same load
  *   --idle N --hold 30s    ws only: open N idle connections, print IDLE-READY, hold, check, close
+ *   --subscribe N --per-connection P --hold 30s   ws only: open N subscriptions (--body is the
+ *                          eth_subscribe), P per connection, print SUBS-READY, hold while counting
+ *                          notifications, then print SUBS-DONE with the fewest and most one
+ *                          subscription got and how many came out of order or twice
  *   --records FILE         HTTP: one line per request due in the measured window, for bench/faults:
  *                          "<due ms after t0> <latency us> <class>", class ok, http_<status>,
  *                          rpc_<JSON-RPC code>, io (connection refused/reset/closed), timeout, or
@@ -75,6 +79,8 @@ public class Load {
   static long durationNs = TimeUnit.SECONDS.toNanos(10);
   static long warmupNs = TimeUnit.SECONDS.toNanos(2);
   static int idle;
+  static int subscribe;
+  static int perConnection = 100;
   static long holdNs = TimeUnit.SECONDS.toNanos(30);
   static final long GRACE_NS = TimeUnit.SECONDS.toNanos(10);
   static final int SOCKET_TIMEOUT_MS = 30_000;
@@ -118,6 +124,8 @@ public class Load {
         case "--duration" -> durationNs = nanos(args[++i]);
         case "--warmup" -> warmupNs = nanos(args[++i]);
         case "--idle" -> idle = Integer.parseInt(args[++i]);
+        case "--subscribe" -> subscribe = Integer.parseInt(args[++i]);
+        case "--per-connection" -> perConnection = Integer.parseInt(args[++i]);
         case "--hold" -> holdNs = nanos(args[++i]);
         case "--records" -> recordsFile = args[++i];
         case "--timeout" -> timeoutNs = nanos(args[++i]);
@@ -137,6 +145,10 @@ public class Load {
     ws = url.getScheme().startsWith("ws");
     if (idle > 0) {
       idle();
+      return;
+    }
+    if (subscribe > 0) {
+      subscribers();
       return;
     }
     if (slowloris > 0) {
@@ -949,6 +961,133 @@ public class Load {
         // gone
       }
     }
+  }
+
+  /** A subscription's notifications: how many, and how many broke the order (a repeat or a gap). */
+  static final class Followed {
+    long count;
+    long last = -1;
+    long disorders;
+  }
+
+  /** The value of `"name":"` … `"` in a message, from `from`; null when absent. */
+  static String quoted(String m, String name, int from) {
+    int at = m.indexOf("\"" + name + "\":\"", from);
+    if (at < 0) return null;
+    int start = at + name.length() + 4;
+    return m.substring(start, m.indexOf('"', start));
+  }
+
+  /**
+   * Opens `subscribe` subscriptions over connections of `perConnection` each, reports, counts the
+   * notifications each gets while holding (a block number not one past the last counts as out of
+   * order), then closes.
+   */
+  static void subscribers() throws Exception {
+    int n = (subscribe + perConnection - 1) / perConnection;
+    WsConn[] conns = new WsConn[n];
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger subscribed = new AtomicInteger();
+    AtomicInteger refused = new AtomicInteger();
+    long start = System.nanoTime();
+    List<Thread> openers = new ArrayList<>();
+    for (int t = 0; t < 16; t++) {
+      openers.add(
+          Thread.ofPlatform()
+              .start(() -> {
+                int i;
+                while ((i = next.getAndIncrement()) < n) {
+                  try {
+                    WsConn c = WsConn.open();
+                    int mine = Math.min(perConnection, subscribe - i * perConnection);
+                    for (int k = 1; k <= mine; k++) c.send(k);
+                    for (int k = 0; k < mine; k++) {
+                      byte[] m = c.receive();
+                      if (m == null) throw new IOException("closed while subscribing");
+                      String text = new String(m, StandardCharsets.UTF_8);
+                      if (text.contains("\"result\"")) subscribed.incrementAndGet();
+                      else {
+                        refused.incrementAndGet();
+                        if (firstRpcError == null) firstRpcError = text;
+                      }
+                    }
+                    conns[i] = c;
+                  } catch (IOException e) {
+                    fail(e);
+                  }
+                }
+              }));
+    }
+    for (Thread t : openers) t.join();
+    System.out.printf(
+        "SUBS-READY subscribed=%d refused=%d connections=%d seconds=%.1f%s%n",
+        subscribed.get(),
+        refused.get(),
+        Arrays.stream(conns).filter(c -> c != null).count(),
+        (System.nanoTime() - start) / 1e9,
+        firstError != null
+            ? " first_error=\"" + firstError.replace('"', '\'') + "\""
+            : firstRpcError != null
+                ? " first_refusal=\"" + firstRpcError.replace('"', '\'') + "\""
+                : "");
+    System.out.flush();
+    long until = System.nanoTime() + holdNs;
+    ConcurrentLinkedQueue<java.util.Map<String, Followed>> all = new ConcurrentLinkedQueue<>();
+    List<Thread> readers = new ArrayList<>();
+    for (WsConn c : conns) {
+      if (c == null) continue;
+      java.util.Map<String, Followed> subs = new java.util.HashMap<>();
+      all.add(subs);
+      readers.add(
+          Thread.ofVirtual()
+              .start(() -> {
+                try {
+                  while (true) {
+                    long left = until - System.nanoTime();
+                    if (left <= 0) break;
+                    c.s.setSoTimeout((int) Math.max(1, left / 1_000_000));
+                    byte[] m;
+                    try {
+                      m = c.receive();
+                    } catch (java.net.SocketTimeoutException held) {
+                      break;
+                    }
+                    if (m == null) break;
+                    if (m == WsConn.PONG) continue;
+                    String text = new String(m, StandardCharsets.UTF_8);
+                    String id = quoted(text, "subscription", 0);
+                    String number = quoted(text, "number", 0);
+                    if (id == null) continue;
+                    Followed f = subs.computeIfAbsent(id, k -> new Followed());
+                    f.count++;
+                    if (number != null) {
+                      long b = Long.parseLong(number.substring(2), 16);
+                      if (f.last >= 0 && b != f.last + 1) f.disorders++;
+                      f.last = b;
+                    }
+                  }
+                } catch (IOException e) {
+                  fail(e);
+                } finally {
+                  c.close();
+                }
+              }));
+    }
+    for (Thread t : readers) t.join();
+    long total = 0, fewest = Long.MAX_VALUE, most = 0, disorders = 0, followed = 0;
+    for (java.util.Map<String, Followed> subs : all) {
+      for (Followed f : subs.values()) {
+        followed++;
+        total += f.count;
+        fewest = Math.min(fewest, f.count);
+        most = Math.max(most, f.count);
+        disorders += f.disorders;
+      }
+    }
+    if (followed < subscribed.get()) fewest = 0;
+    System.out.printf(
+        "SUBS-DONE notifications=%d fewest=%d most=%d out_of_order=%d%n",
+        total, fewest == Long.MAX_VALUE ? 0 : fewest, most, disorders);
   }
 
   /** Opens `idle` WebSocket connections, reports, holds them, then checks each still answers. */
