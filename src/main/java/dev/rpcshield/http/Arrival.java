@@ -14,6 +14,8 @@ import java.util.function.UnaryOperator;
  * @param query the query string, or null
  * @param contentLength the declared {@code Content-Length}, negative when there is none
  * @param headers a header's value by its name, null when absent
+ * @param requestId the id its answer and log lines carry (the client's {@code X-Request-Id} when
+ *     usable)
  */
 public record Arrival(
     boolean upgrade,
@@ -22,9 +24,10 @@ public record Arrival(
     String remoteAddr,
     String query,
     long contentLength,
-    UnaryOperator<String> headers) {
+    UnaryOperator<String> headers,
+    String requestId) {
 
-  static Arrival of(HttpServletRequest req, boolean upgrade) {
+  static Arrival of(HttpServletRequest req, boolean upgrade, String requestId) {
     return new Arrival(
         upgrade,
         req.getRequestURI().substring(req.getContextPath().length()),
@@ -32,7 +35,8 @@ public record Arrival(
         req.getRemoteAddr(),
         req.getQueryString(),
         req.getContentLengthLong(),
-        req::getHeader);
+        req::getHeader,
+        requestId);
   }
 
   /** The header's value, or null. */

@@ -45,7 +45,7 @@ public record CorsPolicy(OriginPolicy origins, Duration maxAge, List<String> all
 
   /** Response headers a page may read, so it can back off. */
   static final String EXPOSED_HEADERS =
-      "Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset";
+      "Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, X-Request-Id";
 
   /** A preflight's answer: 204 with the headers, or 403 without any CORS header. */
   public record Preflight(boolean allowed, Map<String, String> headers) {}

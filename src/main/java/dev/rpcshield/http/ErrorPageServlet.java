@@ -4,6 +4,7 @@ import dev.rpcshield.config.Current;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.pipeline.Replies;
+import dev.rpcshield.telemetry.RequestIds;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.servlet.RequestDispatcher;
@@ -51,6 +52,11 @@ public class ErrorPageServlet extends HttpServlet {
     }
     Object uri = req.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
     String path = uri instanceof String s ? s : req.getRequestURI();
+    String requestId = resp.getHeader(RpcServlet.REQUEST_ID);
+    if (requestId == null) {
+      requestId = RequestIds.of(req.getHeader(RpcServlet.REQUEST_ID));
+      resp.setHeader(RpcServlet.REQUEST_ID, requestId);
+    }
     byte[] body =
         path.startsWith("/admin/")
             ? Json.createObjectBuilder()
@@ -58,7 +64,7 @@ public class ErrorPageServlet extends HttpServlet {
                 .build()
                 .toString()
                 .getBytes(StandardCharsets.UTF_8)
-            : Replies.refused(new RpcError(code(status), reason)).body();
+            : Replies.refused(new RpcError(code(status), reason), requestId).body();
     resp.resetBuffer();
     RpcServlet.write(
         resp,

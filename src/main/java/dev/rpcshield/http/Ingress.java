@@ -12,7 +12,6 @@ import dev.rpcshield.pipeline.Admission;
 import dev.rpcshield.pipeline.GatewayConfig;
 import dev.rpcshield.pipeline.Refusals;
 import dev.rpcshield.pipeline.Replies;
-import dev.rpcshield.telemetry.RequestIds;
 import dev.rpcshield.upstream.Network;
 import dev.rpcshield.upstream.Upstreams;
 import dev.rpcshield.ws.SocketSettings;
@@ -88,7 +87,8 @@ public class Ingress extends DirectBean {
               arrival.upgrade()
                   ? "no WebSocket endpoint at this path"
                   : "no JSON-RPC endpoint at this path"),
-          Map.of());
+          Map.of(),
+          arrival.requestId());
     }
     Map<String, String> headers =
         arrival.upgrade()
@@ -101,7 +101,8 @@ public class Ingress extends DirectBean {
           RpcError.of(
               RpcErrorCode.INVALID_REQUEST,
               "this gateway serves no network named '" + shown(path.network()) + "'"),
-          headers);
+          headers,
+          arrival.requestId());
     }
     GatewayConfig config = generation.get(GatewayConfig.class);
     Caller caller = callers.resolve(arrival, path.apiKey(), config.trustedProxies());
@@ -109,7 +110,7 @@ public class Ingress extends DirectBean {
     if (!arrival.upgrade()) {
       RpcError framing = framing(arrival);
       if (framing != null) {
-        return refused(400, framing, headers);
+        return refused(400, framing, headers, arrival.requestId());
       }
       if (arrival.contentLength() > max) {
         return refuse(
@@ -117,17 +118,19 @@ public class Ingress extends DirectBean {
             Refusal.of(
                 RpcError.of(RpcErrorCode.BODY_TOO_LARGE, "body exceeds " + max + " bytes"),
                 "body-size"),
-            headers);
+            headers,
+            arrival.requestId());
       }
     } else if (!generation.get(SocketSettings.class).originAllowed(arrival.header("Origin"))) {
       return refuse(
           caller,
           Refusal.of(RpcError.of(RpcErrorCode.FORBIDDEN, "origin not allowed"), "origin"),
-          headers);
+          headers,
+          arrival.requestId());
     }
     Admission.Result admitted = admission.admit(caller, network.name());
     if (admitted.refusal() != null) {
-      return refuse(admitted.caller(), admitted.refusal(), headers);
+      return refuse(admitted.caller(), admitted.refusal(), headers, arrival.requestId());
     }
     return new Admitted(network, admitted.caller(), max, headers, generation);
   }
@@ -136,16 +139,17 @@ public class Ingress extends DirectBean {
    * Records a refusal of a request whose body was not read (admission, a handshake, a declared
    * size, a connection cap) and says how to answer it.
    */
-  public Refused refuse(Caller caller, Refusal refusal, Map<String, String> headers) {
-    String requestId = RequestIds.next();
+  public Refused refuse(
+      Caller caller, Refusal refusal, Map<String, String> headers, String requestId) {
     refusals.record(caller, requestId, "-", refusal);
     return refused(
         refusal.status(), refusal.error(), RpcWriter.refusal(refusal, null, requestId), headers);
   }
 
   /** An error that is not a refusal (no endpoint here, broken framing): nothing to record. */
-  private static Refused refused(int status, RpcError error, Map<String, String> headers) {
-    return refused(status, error, Replies.refused(error).body(), headers);
+  private static Refused refused(
+      int status, RpcError error, Map<String, String> headers, String requestId) {
+    return refused(status, error, Replies.refused(error, requestId).body(), headers);
   }
 
   private static Refused refused(

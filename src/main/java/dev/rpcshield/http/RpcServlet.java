@@ -11,6 +11,7 @@ import dev.rpcshield.pipeline.GatewayReply;
 import dev.rpcshield.pipeline.Pipeline;
 import dev.rpcshield.pipeline.Replies;
 import dev.rpcshield.pipeline.Request;
+import dev.rpcshield.telemetry.RequestIds;
 import dev.rpcshield.ws.SocketSettings;
 import dev.rpcshield.ws.SocketUpgrade;
 import jakarta.inject.Inject;
@@ -48,6 +49,8 @@ public class RpcServlet extends HttpServlet {
   /** Answers larger than this are written from a virtual thread, not the upstream's I/O thread. */
   private static final int LARGE = 64 * 1024;
 
+  static final String REQUEST_ID = "X-Request-Id";
+
   @Inject transient Pipeline pipeline;
   @Inject transient Ingress ingress;
   @Inject transient SocketUpgrade sockets;
@@ -76,7 +79,8 @@ public class RpcServlet extends HttpServlet {
    */
   @Override
   protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-    Ingress.Entry entry = ingress.enter(Arrival.of(req, false));
+    String requestId = requestId(req, resp);
+    Ingress.Entry entry = ingress.enter(Arrival.of(req, false, requestId));
     if (!(entry instanceof Ingress.Admitted admitted)) {
       refused(resp, (Ingress.Refused) entry);
       return;
@@ -87,7 +91,7 @@ public class RpcServlet extends HttpServlet {
       body = Bodies.read(req.getInputStream(), req.getContentLengthLong(), admitted.maxBodyBytes());
     } catch (SocketTimeoutException e) {
       aborts.aborted();
-      late(resp);
+      late(resp, requestId);
       return;
     } catch (IOException e) {
       aborts.aborted();
@@ -97,7 +101,13 @@ public class RpcServlet extends HttpServlet {
     async.setTimeout(0);
     Request request =
         new Request(
-            body, body.length, admitted.caller(), null, admitted.network(), admitted.generation());
+            body,
+            body.length,
+            admitted.caller(),
+            null,
+            admitted.network(),
+            admitted.generation(),
+            requestId);
     if (pipeline.blocks()) {
       work.execute(() -> serve(async, request));
     } else {
@@ -110,14 +120,15 @@ public class RpcServlet extends HttpServlet {
    * body once the headers are in) passed: the client is told so, and Liberty closes the connection
    * after a 408. One that hung up instead (end of stream) has nobody to tell.
    */
-  private static void late(HttpServletResponse resp) {
+  private static void late(HttpServletResponse resp, String requestId) {
     try {
       error(
           resp,
           408,
           RpcError.of(
               RpcErrorCode.INVALID_REQUEST,
-              "the request body did not arrive within the read deadline"));
+              "the request body did not arrive within the read deadline"),
+          requestId);
     } catch (IOException | IllegalStateException gone) {
       LOG.fine("client went away before it could be told its body was late");
     }
@@ -128,21 +139,22 @@ public class RpcServlet extends HttpServlet {
         .serve(request)
         .whenComplete((done, failure) -> {
           if (failure == null && done.body().length > LARGE) {
-            work.execute(() -> respond(async, done, null));
+            work.execute(() -> respond(async, done, null, request.requestId()));
           } else {
-            respond(async, done, failure);
+            respond(async, done, failure, request.requestId());
           }
         });
   }
 
   /** Writes the reply (or a 500 for a failure) and completes the request. */
-  private void respond(AsyncContext async, GatewayReply reply, Throwable failure) {
+  private void respond(
+      AsyncContext async, GatewayReply reply, Throwable failure, String requestId) {
     HttpServletResponse resp = (HttpServletResponse) async.getResponse();
     try {
       if (failure != null) {
-        LOG.log(Level.WARNING, "request failed", failure);
+        LOG.log(Level.WARNING, "request " + requestId + " failed", failure);
         if (!resp.isCommitted()) {
-          error(resp, 500, RpcError.of(RpcErrorCode.INTERNAL_ERROR));
+          error(resp, 500, RpcError.of(RpcErrorCode.INTERNAL_ERROR), requestId);
         }
         return;
       }
@@ -168,11 +180,13 @@ public class RpcServlet extends HttpServlet {
    */
   @Override
   protected void doOptions(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    String requestId = requestId(req, resp);
     if (RpcPath.of(req.getRequestURI().substring(req.getContextPath().length())) == null) {
       error(
           resp,
           404,
-          RpcError.of(RpcErrorCode.INVALID_REQUEST, "no JSON-RPC endpoint at this path"));
+          RpcError.of(RpcErrorCode.INVALID_REQUEST, "no JSON-RPC endpoint at this path"),
+          requestId);
       return;
     }
     String origin = req.getHeader("Origin");
@@ -194,15 +208,17 @@ public class RpcServlet extends HttpServlet {
       error(
           resp,
           403,
-          RpcError.of(RpcErrorCode.FORBIDDEN, "this origin, method or header is not allowed"));
+          RpcError.of(RpcErrorCode.FORBIDDEN, "this origin, method or header is not allowed"),
+          requestId);
     }
   }
 
   /** GET serves only WebSocket upgrades on the JSON-RPC paths, admitted by the ingress. */
   @Override
   protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    String requestId = requestId(req, resp);
     if ("websocket".equalsIgnoreCase(req.getHeader("Upgrade"))) {
-      Ingress.Entry entry = ingress.enter(Arrival.of(req, true));
+      Ingress.Entry entry = ingress.enter(Arrival.of(req, true, requestId));
       if (!(entry instanceof Ingress.Admitted admitted)) {
         refused(resp, (Ingress.Refused) entry);
         return;
@@ -215,12 +231,26 @@ public class RpcServlet extends HttpServlet {
               admitted.network(),
               admitted.generation().get(SocketSettings.class));
       if (capped != null) {
-        refused(resp, ingress.refuse(admitted.caller(), capped, admitted.headers()));
+        refused(resp, ingress.refuse(admitted.caller(), capped, admitted.headers(), requestId));
       }
       return;
     }
     resp.setHeader("Allow", "POST");
-    error(resp, 405, RpcError.of(RpcErrorCode.INVALID_REQUEST, "send JSON-RPC with HTTP POST"));
+    error(
+        resp,
+        405,
+        RpcError.of(RpcErrorCode.INVALID_REQUEST, "send JSON-RPC with HTTP POST"),
+        requestId);
+  }
+
+  /**
+   * The request's id, the client's own {@code X-Request-Id} when usable, else a new one; every
+   * answer carries it in {@code X-Request-Id}.
+   */
+  private static String requestId(HttpServletRequest req, HttpServletResponse resp) {
+    String id = RequestIds.of(req.getHeader(REQUEST_ID));
+    resp.setHeader(REQUEST_ID, id);
+    return id;
   }
 
   private static void refused(HttpServletResponse resp, Ingress.Refused refused)
@@ -228,9 +258,9 @@ public class RpcServlet extends HttpServlet {
     write(resp, refused.status(), refused.body(), refused.headers());
   }
 
-  private static void error(HttpServletResponse resp, int status, RpcError error)
+  private static void error(HttpServletResponse resp, int status, RpcError error, String requestId)
       throws IOException {
-    write(resp, status, Replies.refused(error).body(), RateLimitHeaders.of(error));
+    write(resp, status, Replies.refused(error, requestId).body(), RateLimitHeaders.of(error));
   }
 
   /** Writes a JSON answer; also the container's error pages' ({@link ErrorPageServlet}). */

@@ -17,6 +17,14 @@ public final class RpcWriter {
   }
 
   /**
+   * An error the gateway made, with a {@code data} object naming the request ({@code requestId}),
+   * so a user can quote it; none when {@code requestId} is null.
+   */
+  public static byte[] error(byte[] rawId, RpcError error, String requestId) {
+    return error(rawId, error, requestId, 0);
+  }
+
+  /**
    * A refusal: the error with a {@code data} object naming the request in the gateway's event log
    * ({@code requestId}) and, when waiting helps, how long in seconds ({@code retryAfterSeconds}).
    */

@@ -22,12 +22,17 @@ public class LocalAnswers extends DirectBean {
     subscriptions = DirectBean.of(subscriptions);
   }
 
-  public Verdict answer(Request request, RpcCall call) {
+  public Verdict answer(RequestContext ctx, RpcCall call) {
+    Request request = ctx.request();
     return switch (call.method()) {
       case "eth_subscribe" ->
           new Verdict.Answered(
               subscriptions.subscribe(
-                  request.network(), request.sink(), call, request.config(SubscriptionCaps.class)));
+                  request.network(),
+                  request.sink(),
+                  call,
+                  request.config(SubscriptionCaps.class),
+                  ctx.requestId()));
       case "eth_unsubscribe" ->
           new Verdict.Answered(subscriptions.unsubscribe(request.sink(), call));
       default -> Verdict.PROCEED;

@@ -30,7 +30,7 @@ public final class MemberOutcome {
     this.ctx = ctx;
     this.member = member;
     if (member instanceof InvalidMember invalid) {
-      body = RpcWriter.error(invalid.rawId(), invalid.error());
+      body = RpcWriter.error(invalid.rawId(), invalid.error(), ctx.requestId());
       status = invalid.error().code().httpStatus();
       outcome = "invalid";
     }
@@ -85,7 +85,11 @@ public final class MemberOutcome {
     switch (result) {
       case CallResult.Answer a -> finish(a.body(), 200, a.chainError() ? "error" : "ok");
       case CallResult.Refused r -> refused(r.refusal(), "refused");
-      case CallResult.Failure f -> finish(f.body(), f.error().code().httpStatus(), "failed");
+      case CallResult.Failure f ->
+          finish(
+              RpcWriter.error(member.rawId(), f.error(), ctx.requestId()),
+              f.error().code().httpStatus(),
+              "failed");
     }
   }
 

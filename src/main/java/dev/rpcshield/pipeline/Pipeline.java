@@ -112,7 +112,9 @@ public class Pipeline extends DirectBean {
       Refusal limit = parsed.limit();
       recorder.refused(ctx, limit, since(started));
       return CompletableFuture.completedFuture(
-          limit == null ? Replies.refused(parsed.refusal()) : Replies.refused(limit, ctx));
+          limit == null
+              ? Replies.refused(parsed.refusal(), ctx.requestId())
+              : Replies.refused(limit, ctx));
     }
     List<MemberOutcome> members = MemberOutcome.of(ctx, parsed.body().members());
     boolean batch = parsed.body().batch();
@@ -153,7 +155,7 @@ public class Pipeline extends DirectBean {
       }
     }
     for (MemberOutcome m : MemberOutcome.open(members)) {
-      m.settle(local.answer(request, m.call()));
+      m.settle(local.answer(ctx, m.call()));
     }
     return send(request, MemberOutcome.open(members));
   }

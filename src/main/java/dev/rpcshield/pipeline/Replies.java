@@ -41,7 +41,13 @@ public class Replies extends DirectBean {
    * (admission, transport): id null.
    */
   public static GatewayReply refused(RpcError error) {
-    return new GatewayReply(error.code().httpStatus(), RpcWriter.error(null, error), null);
+    return refused(error, null);
+  }
+
+  /** {@link #refused(RpcError)} naming the request in the error's {@code data} (when not null). */
+  public static GatewayReply refused(RpcError error, String requestId) {
+    return new GatewayReply(
+        error.code().httpStatus(), RpcWriter.error(null, error, requestId), null);
   }
 
   /** {@link #refused(RpcError)} for a body over a limit: the refusal names the request. */

@@ -14,6 +14,8 @@ import dev.rpcshield.upstream.Network;
  * @param network the network the path or host named
  * @param generation the configuration it is served under, taken once when the request began; every
  *     stage and every piece of its work, on whichever thread, reads its configuration from it
+ * @param requestId the id its answer and log lines carry; null for a WebSocket message, whose id is
+ *     made if it gets an error
  */
 public record Request(
     byte[] body,
@@ -21,7 +23,8 @@ public record Request(
     Caller caller,
     ClientSink sink,
     Network network,
-    Generation generation) {
+    Generation generation,
+    String requestId) {
 
   /** Whether the request came over a WebSocket connection. */
   public boolean webSocket() {

@@ -5,8 +5,8 @@ import dev.rpcshield.telemetry.RequestIds;
 
 /**
  * What the stages know of the request a member belongs to: who sent it, over which transport, and
- * the id that ties its log lines together (made on the first refusal, so served requests pay
- * nothing for it).
+ * the id that ties its answer and log lines together (an HTTP request's, taken when it arrived; a
+ * WebSocket message's, made on its first error, so served messages pay nothing for it).
  */
 public final class RequestContext {
   private final Request request;
@@ -14,6 +14,7 @@ public final class RequestContext {
 
   public RequestContext(Request request) {
     this.request = request;
+    this.requestId = request.requestId();
   }
 
   public Caller caller() {

@@ -294,26 +294,28 @@ public class Subscriptions extends DirectBean {
    * given up while its answer was on the way (a failover, or the network's last WebSocket upstream
    * removed) may have been missed by whoever moved or ended the others, so it is dropped and the
    * call gets -32011 instead of a subscription nothing would ever serve. The call waits for the
-   * connection and the answer without holding any lock.
+   * connection and the answer without holding any lock. An error the gateway answers with names the
+   * request ({@code requestId}) in its {@code data}.
    */
   public byte[] subscribe(
-      Network network, ClientSink message, RpcCall call, SubscriptionCaps caps) {
+      Network network, ClientSink message, RpcCall call, SubscriptionCaps caps, String requestId) {
     ClientSink sink = message.connection();
     Asked asked;
     try {
       asked = asked(network, SubscriptionFrames.params(call));
     } catch (IllegalArgumentException e) {
       return RpcWriter.error(
-          call.rawId(), RpcError.of(RpcErrorCode.INVALID_PARAMS, e.getMessage()));
+          call.rawId(), RpcError.of(RpcErrorCode.INVALID_PARAMS, e.getMessage()), requestId);
     }
     if (!asked.fromBlocks() && network.webSocketUpstreams().isEmpty()) {
       return RpcWriter.error(
           call.rawId(),
-          RpcError.of(RpcErrorCode.NO_UPSTREAM, "no WebSocket upstream is configured"));
+          RpcError.of(RpcErrorCode.NO_UPSTREAM, "no WebSocket upstream is configured"),
+          requestId);
     }
     RpcError capped = slots.take(sink, caps);
     if (capped != null) {
-      return RpcWriter.error(call.rawId(), capped);
+      return RpcWriter.error(call.rawId(), capped, requestId);
     }
     if (asked.fromBlocks()) {
       return follow(network, message, call, asked);
@@ -343,14 +345,14 @@ public class Subscriptions extends DirectBean {
       on.byUpstreamId.put(upstreamId, sub);
       served = channel.current() == socket;
       if (!served) {
-        return failedUpstream(call);
+        return failedUpstream(call, requestId);
       }
       return RpcWriter.result(call.rawId(), "\"" + clientId + "\"");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return failedUpstream(call);
+      return failedUpstream(call, requestId);
     } catch (Exception e) {
-      return failedUpstream(call);
+      return failedUpstream(call, requestId);
     } finally {
       if (sub == null) {
         slots.release(sink);
@@ -377,9 +379,11 @@ public class Subscriptions extends DirectBean {
     return RpcWriter.result(call.rawId(), "\"" + clientId + "\"");
   }
 
-  private static byte[] failedUpstream(RpcCall call) {
+  private static byte[] failedUpstream(RpcCall call, String requestId) {
     return RpcWriter.error(
-        call.rawId(), RpcError.of(RpcErrorCode.NO_UPSTREAM, "subscription failed upstream"));
+        call.rawId(),
+        RpcError.of(RpcErrorCode.NO_UPSTREAM, "subscription failed upstream"),
+        requestId);
   }
 
   /** Answers an eth_unsubscribe call: only the caller's own subscriptions can be removed. */

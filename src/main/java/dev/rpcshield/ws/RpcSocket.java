@@ -10,6 +10,7 @@ import dev.rpcshield.jsonrpc.RpcWriter;
 import dev.rpcshield.pipeline.GatewayReply;
 import dev.rpcshield.pipeline.Pipeline;
 import dev.rpcshield.pipeline.Request;
+import dev.rpcshield.telemetry.RequestIds;
 import dev.rpcshield.telemetry.RequestMetrics;
 import dev.rpcshield.upstream.ClientSink;
 import dev.rpcshield.upstream.Network;
@@ -126,7 +127,7 @@ public final class RpcSocket extends Endpoint {
       return;
     }
     Request request =
-        new Request(body, body.length, caller, new MessageSink(sink), network, serving.get());
+        new Request(body, body.length, caller, new MessageSink(sink), network, serving.get(), null);
     if (!inFlight.tryAcquire()) {
       GatewayReply refused =
           pipeline.refuse(
@@ -160,8 +161,9 @@ public final class RpcSocket extends Endpoint {
           if (failure == null) {
             answer = done.body();
           } else {
-            LOG.log(Level.WARNING, "WebSocket message failed", failure);
-            answer = RpcWriter.error(null, RpcError.of(RpcErrorCode.INTERNAL_ERROR));
+            String requestId = RequestIds.next();
+            LOG.log(Level.WARNING, "WebSocket message " + requestId + " failed", failure);
+            answer = RpcWriter.error(null, RpcError.of(RpcErrorCode.INTERNAL_ERROR), requestId);
           }
           // Free before the answer goes out: a client that sends its next request as soon as it
           // reads this answer is within the cap (the write queue has its own bound).

@@ -105,7 +105,7 @@ class IngressTest {
     for (int i = 0; i < headers.length; i += 2) {
       h.put(headers[i], headers[i + 1]);
     }
-    return new Arrival(upgrade, path, host, "203.0.113.5", null, length, h::get);
+    return new Arrival(upgrade, path, host, "203.0.113.5", null, length, h::get, "req-1");
   }
 
   private Ingress.Admitted admitted(Arrival a) {
@@ -147,7 +147,9 @@ class IngressTest {
 
   @Test
   void anUnknownPathOrNetworkIsAnErrorNotARefusal() {
-    assertTrue(refused(post("/a/b/c/d"), 404).error().message().contains("no JSON-RPC endpoint"));
+    Ingress.Refused nowhere = refused(post("/a/b/c/d"), 404);
+    assertTrue(nowhere.error().message().contains("no JSON-RPC endpoint"));
+    assertTrue(new String(nowhere.body()).contains("\"requestId\":\"req-1\""));
     assertTrue(
         refused(upgrade("/a/b/c/d"), 404).error().message().contains("no WebSocket endpoint"));
     Ingress.Refused unknown =
@@ -207,6 +209,9 @@ class IngressTest {
     Ingress.Refused handshake = refused(upgrade("/v1/unknown"), 401);
     assertEquals(post.error(), handshake.error());
     assertTrue(new String(post.body()).contains("\"id\":null"), new String(post.body()));
+    assertTrue(
+        new String(post.body()).contains("\"data\":{\"requestId\":\"req-1\""),
+        "named by the id it arrived with: " + new String(post.body()));
     assertEquals("Origin", post.headers().get("Vary"));
     assertEquals("https://app.example", post.headers().get("Access-Control-Allow-Origin"));
     assertNull(handshake.headers().get("Vary"));
@@ -223,7 +228,8 @@ class IngressTest {
         ingress.refuse(
             in.caller(),
             Refusal.of(RpcError.of(RpcErrorCode.RATE_LIMITED, "at most 2"), "ws-connections"),
-            in.headers());
+            in.headers(),
+            "req-1");
     assertEquals(429, capped.status());
     assertEquals(List.of("ws-connections - 203.0.113.5"), recorded);
   }

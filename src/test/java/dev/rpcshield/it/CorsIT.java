@@ -82,7 +82,11 @@ class CorsIT extends ItBase {
     String exposed = ok.header("Access-Control-Expose-Headers");
     for (String h :
         new String[] {
-          "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"
+          "Retry-After",
+          "X-RateLimit-Limit",
+          "X-RateLimit-Remaining",
+          "X-RateLimit-Reset",
+          "X-Request-Id"
         }) {
       assertTrue(exposed.contains(h), exposed);
     }

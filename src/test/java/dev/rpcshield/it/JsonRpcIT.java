@@ -2,6 +2,7 @@ package dev.rpcshield.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -152,7 +153,45 @@ class JsonRpcIT extends ItBase {
     assertEquals(status, r.status(), r.body());
     assertEquals(code, r.json().get("error").get("code").asInt(), r.body());
     assertFalse(r.json().get("error").get("message").asText().isBlank());
+    assertEquals(
+        r.header("X-Request-Id"),
+        r.json().get("error").get("data").get("requestId").asText(),
+        "the error names the request as its X-Request-Id does");
     assertEquals(before, upstreamRequests(), "bad input must never reach an upstream");
+  }
+
+  @Test
+  void everyAnswerCarriesTheClientsRequestIdOrANewOne() {
+    Gateway.Response own =
+        gateway.post(
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\"}",
+            "X-Request-Id",
+            "trace-7f3a:upstream/1");
+    assertEquals(200, own.status(), own.body());
+    assertEquals("trace-7f3a:upstream/1", own.header("X-Request-Id"));
+
+    Gateway.Response refused =
+        gateway.post(
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"admin_addPeer\",\"params\":[]}",
+            "X-Request-Id",
+            "trace-7f3b");
+    assertEquals("trace-7f3b", refused.header("X-Request-Id"));
+    assertEquals("trace-7f3b", refused.json().get("error").get("data").get("requestId").asText());
+
+    Gateway.Response unusable =
+        gateway.post(
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"admin_addPeer\",\"params\":[]}",
+            "X-Request-Id",
+            "a\"b");
+    String made = unusable.header("X-Request-Id");
+    assertTrue(made.matches("[0-9a-f]{8}-[0-9a-z]+"), made);
+    assertEquals(made, unusable.json().get("error").get("data").get("requestId").asText());
+
+    Gateway.Response none =
+        gateway.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\"}");
+    assertTrue(
+        none.header("X-Request-Id").matches("[0-9a-f]{8}-[0-9a-z]+"), none.header("X-Request-Id"));
+    assertNotEquals(made, none.header("X-Request-Id"));
   }
 
   @Test

@@ -56,7 +56,8 @@ class AllowlistingTest {
     Verdict v =
         stage.check(
             new RequestContext(
-                new Request(body, body.length, caller, null, null, TestGenerations.defaults())),
+                new Request(
+                    body, body.length, caller, null, null, TestGenerations.defaults(), null)),
             call);
     if (v instanceof Verdict.Refused r) {
       refusals.add(

@@ -148,7 +148,8 @@ class CachingTest {
         new Caller("203.0.113.1", null, null),
         null,
         network,
-        Generation.numbered(1, Instant.EPOCH).with(CacheConfig.class, config));
+        Generation.numbered(1, Instant.EPOCH).with(CacheConfig.class, config),
+        null);
   }
 
   /** The compute units of a call of block {@code number} priced at 26 once discounted. */

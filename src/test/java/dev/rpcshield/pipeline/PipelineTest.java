@@ -147,7 +147,7 @@ class PipelineTest {
         },
         new LocalAnswers() {
           @Override
-          public Verdict answer(Request request, RpcCall call) {
+          public Verdict answer(RequestContext ctx, RpcCall call) {
             seen("local", call.method());
             return call.method().startsWith("local_")
                 ? new Verdict.Answered(RpcWriter.result(call.rawId(), "\"here\""))
@@ -229,7 +229,7 @@ class PipelineTest {
   private CompletableFuture<GatewayReply> start(String body) {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     return pipeline
-        .serve(new Request(bytes, bytes.length, CALLER, null, network, generation))
+        .serve(new Request(bytes, bytes.length, CALLER, null, network, generation, null))
         .toCompletableFuture();
   }
 
@@ -443,6 +443,7 @@ class PipelineTest {
     String body = text(reply);
     assertEquals(true, body.contains("\"id\":1,\"result\":\"here\""), body);
     assertEquals(true, body.contains("\"id\":2,\"error\":{\"code\":-32603"), body);
+    assertTrue(body.matches(".*\"data\":\\{\"requestId\":\"[0-9a-f]{8}-[0-9a-z]+\"}.*"), body);
     assertFalse(body.contains("boom") || body.contains("10.0.0.1") || body.contains("Exception"));
     assertEquals(List.of("local_a=ok", "boom_b=failed"), seen.get("recorded"));
   }

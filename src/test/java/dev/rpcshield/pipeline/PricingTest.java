@@ -74,7 +74,7 @@ class PricingTest {
   private Verdict priced(Caller caller, Network network, MemberOutcome m) {
     byte[] body = new byte[0];
     return pricing.price(
-        new RequestContext(new Request(body, 0, caller, null, network, generation)), m);
+        new RequestContext(new Request(body, 0, caller, null, network, generation, null)), m);
   }
 
   private static Caller keyed(Tier tier) {

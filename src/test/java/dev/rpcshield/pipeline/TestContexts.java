@@ -16,6 +16,7 @@ final class TestContexts {
             caller,
             null,
             TestNetworks.named("mainnet"),
-            TestGenerations.defaults()));
+            TestGenerations.defaults(),
+            null));
   }
 }

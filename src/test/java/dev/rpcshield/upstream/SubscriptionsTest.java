@@ -195,7 +195,8 @@ class SubscriptionsTest {
 
   private JsonNode subscribe(Connection client) throws Exception {
     RpcCall call = call("eth_subscribe", "[\"newPendingTransactions\"]");
-    return JSON.readTree(subscriptions.subscribe(upstreams.defaultNetwork(), client, call, CAPS));
+    return JSON.readTree(
+        subscriptions.subscribe(upstreams.defaultNetwork(), client, call, CAPS, "req-1"));
   }
 
   /** The call is refused and its slot given back; a later one on the same connection is served. */
@@ -260,12 +261,14 @@ class SubscriptionsTest {
           Thread.ofPlatform()
               .start(() ->
                   first.complete(
-                      waiting.subscribe(upstreams.defaultNetwork(), new Connection(), call, CAPS)));
+                      waiting.subscribe(
+                          upstreams.defaultNetwork(), new Connection(), call, CAPS, "req-1")));
       Thread b =
           Thread.ofPlatform()
               .start(() ->
                   second.complete(
-                      waiting.subscribe(upstreams.defaultNetwork(), new Connection(), call, CAPS)));
+                      waiting.subscribe(
+                          upstreams.defaultNetwork(), new Connection(), call, CAPS, "req-1")));
       Eventually.within(Duration.ofSeconds(5), "both calls park on the connection, not a lock")
           .until(() -> parked(a) && parked(b));
 
@@ -307,7 +310,7 @@ class SubscriptionsTest {
     RpcCall call = call("eth_subscribe", "[\"newPendingTransactions\"]");
     Connection first = new Connection();
     String firstId =
-        JSON.readTree(moving.subscribe(upstreams.defaultNetwork(), first, call, CAPS))
+        JSON.readTree(moving.subscribe(upstreams.defaultNetwork(), first, call, CAPS, "req-1"))
             .get("result")
             .asText();
     URI w1 = URI.create("ws://127.0.0.1:1");
@@ -318,7 +321,7 @@ class SubscriptionsTest {
     scripted.refused.clear();
     Connection second = new Connection();
     JsonNode secondServed =
-        JSON.readTree(moving.subscribe(upstreams.defaultNetwork(), second, call, CAPS));
+        JSON.readTree(moving.subscribe(upstreams.defaultNetwork(), second, call, CAPS, "req-1"));
     assertTrue(secondServed.path("result").asText().matches("0x[0-9a-f]{32}"));
     ScriptedUpstreams.Connection now = scripted.last();
     scheduler.advance(UpstreamChannel.RETRY);
@@ -335,7 +338,8 @@ class SubscriptionsTest {
 
   private JsonNode subscribe(Connection client, String params) throws Exception {
     RpcCall call = call("eth_subscribe", params);
-    return JSON.readTree(subscriptions.subscribe(upstreams.defaultNetwork(), client, call, CAPS));
+    return JSON.readTree(
+        subscriptions.subscribe(upstreams.defaultNetwork(), client, call, CAPS, "req-1"));
   }
 
   @Test
