@@ -21,9 +21,11 @@ import java.util.logging.Logger;
  * of them shows goes to {@code headers} (whichever shows a block first brings it; the repeats are
  * dropped downstream). A connection that cannot be made, is refused (another chain) or is lost is
  * made again on the scheduler, one second after the first failure and twice as long after each
- * further one, up to {@link #MAX_PAUSE}, for as long as the upstream stays configured. Headers from
- * an upstream its health took out of rotation (one named like an HTTP upstream: lagging, on another
- * chain, failing) are not taken. Nothing here waits on the network or holds a lock during I/O.
+ * further one, up to {@link #MAX_PAUSE}, for as long as the upstream stays configured; the pause
+ * starts again from one second once a connection has brought a header, so an upstream that drops
+ * every connection as soon as it is made is not asked every second. Headers from an upstream its
+ * health took out of rotation (one named like an HTTP upstream: lagging, on another chain, failing)
+ * are not taken. Nothing here waits on the network or holds a lock during I/O.
  */
 final class HeadFollowers {
   private static final Logger LOG = Logger.getLogger(HeadFollowers.class.getName());
@@ -111,7 +113,7 @@ final class HeadFollowers {
 
     volatile boolean closed;
 
-    /** Failed attempts since the last connection that followed; one attempt runs at a time. */
+    /** Failures since a connection last brought a header; one attempt runs at a time. */
     volatile int failures;
 
     Follower(String name, URI url) {
@@ -144,19 +146,17 @@ final class HeadFollowers {
               retry(failed);
               return;
             }
+            live.set(socket);
             if (closed) {
-              socket.close();
+              // Stopped while connecting: close() may have found nothing to close yet.
+              if (live.compareAndSet(socket, null)) {
+                socket.close();
+              }
               return;
             }
-            live.set(socket);
             if (!socket.isOpen()) {
               lost(socket, "closed as it subscribed");
-              return;
             }
-            if (failures > 0) {
-              LOG.info(() -> "following the heads of upstream WebSocket " + name + " again");
-            }
-            failures = 0;
           });
     }
 
@@ -212,6 +212,10 @@ final class HeadFollowers {
         return;
       }
       if (header != null && header.isObject()) {
+        if (failures > 0) {
+          failures = 0;
+          LOG.info(() -> "following the heads of upstream WebSocket " + name + " again");
+        }
         headers.accept(header);
       }
     }
@@ -224,8 +228,7 @@ final class HeadFollowers {
     /** The live connection is gone: made again after a pause. */
     private void lost(UpstreamSocket socket, String reason) {
       if (live.compareAndSet(socket, null) && !closed) {
-        LOG.warning(() -> "following upstream WebSocket " + name + " lost: " + reason);
-        again(FIRST_PAUSE.toMillis());
+        retry(new IOException("lost: " + reason));
       }
     }
   }

@@ -28,9 +28,26 @@ import java.util.logging.Logger;
  * too ({@link #reached}): whichever shows a block first delivers it. A header whose parent is not
  * the block delivered below it shows a reorg that no header of its own announced (a poll saw only
  * the new chain's tip, a stream skipped it): its new ancestors are fetched by hash, back to the
- * block they share (at most the 16 remembered), and delivered as the reorg before it.
+ * block they share (at most the 16 remembered), and delivered as the reorg before it. Where headers
+ * come from several upstreams, one that lags can show a block a reorg already replaced: with a
+ * {@link Lookups#canonical} lookup, a header that would replace delivered blocks is only taken when
+ * the block of its number asked afresh is that very block.
  */
 final class HeadsInOrder {
+
+  /**
+   * Where missing headers come from.
+   *
+   * @param byNumber the header of a block number (null when there is none), possibly shared and a
+   *     few seconds old
+   * @param byHash the header of a block hash (null when there is none)
+   * @param canonical the header of a block number asked afresh, to confirm a reorg before it is
+   *     delivered; null to take every reorg a header shows (the headers come from one source)
+   */
+  record Lookups(
+      LongFunction<CompletableFuture<JsonNode>> byNumber,
+      Function<String, CompletableFuture<JsonNode>> byHash,
+      LongFunction<CompletableFuture<JsonNode>> canonical) {}
 
   /** What a subscription does with its blocks, taken in order. */
   interface Follower {
@@ -46,8 +63,7 @@ final class HeadsInOrder {
   private static final Logger LOG = Logger.getLogger(HeadsInOrder.class.getName());
   private static final int REMEMBERED = 16;
 
-  private final LongFunction<CompletableFuture<JsonNode>> fetch;
-  private final Function<String, CompletableFuture<JsonNode>> byHash;
+  private final Lookups lookups;
   private final Follower follower;
   private final int backfill;
   private final String name;
@@ -66,22 +82,14 @@ final class HeadsInOrder {
   private boolean started;
 
   /**
-   * @param fetch the header of a block number (null when there is none)
-   * @param byHash the header of a block hash (null when there is none)
+   * @param lookups where missing headers come from
    * @param follower what the subscription does with each block
    * @param backfill most missing headers fetched for one jump
    * @param name the subscription, for the log
    * @param from the block to resume from, or -1 to start with the next header
    */
-  HeadsInOrder(
-      LongFunction<CompletableFuture<JsonNode>> fetch,
-      Function<String, CompletableFuture<JsonNode>> byHash,
-      Follower follower,
-      int backfill,
-      String name,
-      long from) {
-    this.fetch = fetch;
-    this.byHash = byHash;
+  HeadsInOrder(Lookups lookups, Follower follower, int backfill, String name, long from) {
+    this.lookups = lookups;
     this.follower = follower;
     this.backfill = backfill;
     this.name = name;
@@ -222,7 +230,8 @@ final class HeadsInOrder {
     if (n >= upTo || closed) {
       return CompletableFuture.completedFuture(null);
     }
-    return fetch
+    return lookups
+        .byNumber()
         .apply(n)
         .handle((h, t) -> h)
         .thenCompose(h -> {
@@ -239,9 +248,37 @@ final class HeadsInOrder {
    * delivered below it.
    */
   private CompletableFuture<Void> linked(long number, JsonNode header) {
-    if (!forks(number, header)) {
+    boolean forks = forks(number, header);
+    if (!forks && !(started && number <= last)) {
       return give(number, header);
     }
+    return confirmed(number, header)
+        .thenCompose(canonical -> {
+          if (!canonical) {
+            LOG.fine(
+                () -> "subscription " + name + " dropped block " + number + " of another fork");
+            return done();
+          }
+          return forks ? withAncestors(number, header) : give(number, header);
+        });
+  }
+
+  /**
+   * Whether {@code header} is the block of its number, asked afresh ({@link Lookups#canonical});
+   * true without asking when there is no such lookup.
+   */
+  private CompletableFuture<Boolean> confirmed(long number, JsonNode header) {
+    if (lookups.canonical() == null) {
+      return CompletableFuture.completedFuture(true);
+    }
+    String hash = header.path("hash").asText("");
+    return lookups
+        .canonical()
+        .apply(number)
+        .handle((c, t) -> c != null && hash.equals(c.path("hash").asText(null)));
+  }
+
+  private CompletableFuture<Void> withAncestors(long number, JsonNode header) {
     return ancestors(header, new ArrayDeque<>())
         .thenCompose(chain -> {
           CompletableFuture<Void> given = done();
@@ -271,7 +308,8 @@ final class HeadsInOrder {
       return CompletableFuture.completedFuture(chain);
     }
     String parent = child.path("parentHash").asText();
-    return byHash
+    return lookups
+        .byHash()
         .apply(parent)
         .handle((h, t) -> h)
         .thenCompose(h -> {

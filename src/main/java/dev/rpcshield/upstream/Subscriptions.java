@@ -26,8 +26,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -100,8 +102,7 @@ public class Subscriptions extends DirectBean {
           follower == null
               ? null
               : new HeadsInOrder(
-                  network::header,
-                  network::headerOf,
+                  new HeadsInOrder.Lookups(network::header, network::headerOf, null),
                   follower,
                   n.config().backfillBlocks(),
                   clientId,
@@ -236,6 +237,9 @@ public class Subscriptions extends DirectBean {
     meter.delivered(sub.sink.caller(), sub.network.channel.network().name(), notification.length);
   }
 
+  /** How long a network's blocks are still followed after its last subscription to them ended. */
+  static final Duration LINGER = Duration.ofSeconds(30);
+
   private final Map<String, Sub> byClientId = new ConcurrentHashMap<>();
   private final Map<String, OnNetwork> networks = new ConcurrentHashMap<>();
   private final SubscriptionSlots slots = new SubscriptionSlots();
@@ -318,7 +322,7 @@ public class Subscriptions extends DirectBean {
       return RpcWriter.error(call.rawId(), capped, requestId);
     }
     if (asked.fromBlocks()) {
-      return follow(network, message, call, asked);
+      return follow(network, message, call, asked, requestId);
     }
     Sub sub = null;
     boolean served = false;
@@ -366,12 +370,26 @@ public class Subscriptions extends DirectBean {
    * A newHeads or logs subscription, following the network's blocks from the head known now (or the
    * block it resumes from) once its id has gone out.
    */
-  private byte[] follow(Network network, ClientSink message, RpcCall call, Asked asked) {
+  private byte[] follow(
+      Network network, ClientSink message, RpcCall call, Asked asked, String requestId) {
     OnNetwork on = networks.get(network.name());
     String clientId = SubscriptionFrames.clientId();
-    Sub sub = new Sub(clientId, message.connection(), asked, on, null);
+    Sub sub;
+    try {
+      sub = new Sub(clientId, message.connection(), asked, on, null);
+    } catch (RuntimeException e) {
+      slots.release(message.connection());
+      LOG.log(Level.WARNING, "subscription " + requestId + " could not start", e);
+      return failedUpstream(call, requestId);
+    }
     byClientId.put(clientId, sub);
-    on.follow(sub);
+    try {
+      on.follow(sub);
+    } catch (RuntimeException e) {
+      remove(sub);
+      LOG.log(Level.WARNING, "subscription " + requestId + " could not start", e);
+      return failedUpstream(call, requestId);
+    }
     if (!sub.sink.isOpen()) {
       remove(sub);
     }
@@ -445,7 +463,13 @@ public class Subscriptions extends DirectBean {
      */
     private volatile HeadsInOrder blocks;
 
+    private final ScheduledExecutorService timer;
+
+    /** Whether a check that stops following the blocks once no subscription needs them waits. */
+    private boolean stopping;
+
     OnNetwork(Network network, ScheduledExecutorService timer) {
+      this.timer = timer;
       UpstreamDialer dialer = new UpstreamDialer(network, client);
       channel = new UpstreamChannel(network, dialer, timer, this);
       followers =
@@ -463,7 +487,7 @@ public class Subscriptions extends DirectBean {
 
     /** {@code sub} follows the network's blocks from now on; the first one starts them. */
     synchronized void follow(Sub sub) {
-      if (following.isEmpty()) {
+      if (blocks == null) {
         Network network = channel.network();
         HeadsInOrder.Follower everyone =
             header -> {
@@ -474,8 +498,7 @@ public class Subscriptions extends DirectBean {
             };
         HeadsInOrder b =
             new HeadsInOrder(
-                this::header,
-                this::headerOf,
+                new HeadsInOrder.Lookups(this::header, this::headerOf, this::canonical),
                 everyone,
                 network.config().backfillBlocks(),
                 "of network " + network.name(),
@@ -489,17 +512,30 @@ public class Subscriptions extends DirectBean {
     }
 
     /**
-     * {@code sub} follows no more; with the last one gone the network's blocks are not followed.
+     * {@code sub} follows no more. With the last one gone, the network's blocks are followed for
+     * {@link #LINGER} more, so a client that subscribes and unsubscribes in a loop does not make
+     * the gateway connect to every WebSocket upstream each time.
      */
     synchronized void unfollow(Sub sub) {
-      if (following.remove(sub) && following.isEmpty()) {
-        followers.stop();
-        HeadsInOrder b = blocks;
-        blocks = null;
-        if (b != null) {
-          b.close();
+      if (following.remove(sub) && following.isEmpty() && !stopping) {
+        stopping = true;
+        try {
+          timer.schedule(this::stopIfIdle, LINGER.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException shutDown) {
+          stopIfIdle();
         }
       }
+    }
+
+    /** Stops following the blocks when no subscription has needed them since {@link #unfollow}. */
+    synchronized void stopIfIdle() {
+      stopping = false;
+      if (!following.isEmpty() || blocks == null) {
+        return;
+      }
+      followers.stop();
+      blocks.close();
+      blocks = null;
     }
 
     void heartbeat() {
@@ -528,9 +564,14 @@ public class Subscriptions extends DirectBean {
         Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(1)).build();
 
     CompletableFuture<JsonNode> header(long number) {
+      return shared(headers, number, () -> canonical(number));
+    }
+
+    /** The header of block {@code number} asked now, not shared. */
+    CompletableFuture<JsonNode> canonical(long number) {
       RpcCall call =
           RpcCall.of("eth_getBlockByNumber", "[\"0x" + Long.toHexString(number) + "\",false]");
-      return shared(headers, number, () -> Subscriptions.header(channel.network(), call));
+      return Subscriptions.header(channel.network(), call);
     }
 
     CompletableFuture<JsonNode> headerOf(String hash) {

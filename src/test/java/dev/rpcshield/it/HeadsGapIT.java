@@ -79,6 +79,9 @@ class HeadsGapIT {
   void headsComeAsSoonAsTheFasterUpstreamShowsThemOnceEachWhicheverLags() {
     try (Socket ws = new Socket(18562, "/")) {
       ws.call(NEW_HEADS);
+      // After another test cut the relays, the gateway may be pausing before it connects again.
+      Eventually.within(Duration.ofSeconds(40), "the gateway follows both relays")
+          .until(() -> w1.connections() > 0 && w2.connections() > 0);
       DIRECT.call("anvil_mine", "[\"0x1\"]");
       long last = number(ws.next(10));
       for (TcpProxy slow : List.of(w1, w2)) {

@@ -136,6 +136,11 @@ final class TcpProxy implements AutoCloseable {
     }
   }
 
+  /** How many connections it relays now. */
+  int connections() {
+    return (int) open.stream().filter(s -> !s.isClosed()).count() / 2;
+  }
+
   /** Closes the listener and every relayed connection. */
   synchronized void cut() {
     closeQuietly(server);

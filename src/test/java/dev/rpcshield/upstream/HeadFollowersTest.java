@@ -188,4 +188,38 @@ class HeadFollowersTest {
     notify(to(W2), 5);
     assertEquals(List.of("0x4", "0x5"), headers, "w1 shares the held HTTP upstream's health");
   }
+
+  @Test
+  void
+      anUpstreamThatDropsEachConnectionBeforeAnyHeaderIsAskedLongerApartAfterAHeaderASecondLater() {
+    HeadFollowers followers = followers(network("w1=" + W1));
+    followers.start();
+    long[] pauses = {1, 2, 4};
+    for (long pause : pauses) {
+      to(W1).drop();
+      int before = upstreams.attempts.get();
+      scheduler.advance(Duration.ofSeconds(pause).minusMillis(1));
+      assertEquals(before, upstreams.attempts.get(), "not before " + pause + " s");
+      scheduler.advance(Duration.ofMillis(1));
+      assertEquals(before + 1, upstreams.attempts.get(), "after " + pause + " s");
+    }
+    notify(to(W1), 8);
+    to(W1).drop();
+    int before = upstreams.attempts.get();
+    scheduler.advance(Duration.ofSeconds(1));
+    assertEquals(before + 1, upstreams.attempts.get(), "a connection that brought a header");
+    assertEquals(List.of("0x8"), headers);
+  }
+
+  @Test
+  void aFollowerStoppedWhileItConnectsClosesTheConnectionOnceMade() {
+    upstreams.holdConnects = true;
+    HeadFollowers followers = followers(network("w1=" + W1));
+    followers.start();
+    followers.stop();
+    upstreams.openHeldConnects();
+    assertTrue(to(W1).aborted, "not left open");
+    assertEquals(0, followers.following());
+    assertEquals(0, scheduler.waiting());
+  }
 }

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongFunction;
 import org.junit.jupiter.api.Test;
 
 class HeadsInOrderTest {
@@ -23,6 +24,11 @@ class HeadsInOrderTest {
 
   private final List<String> fetchedByHash = new ArrayList<>();
 
+  /** The chain's blocks by number as asked afresh, for the subscriptions that confirm reorgs. */
+  private final Map<Long, JsonNode> chain = new HashMap<>();
+
+  private final List<Long> confirmed = new ArrayList<>();
+
   private final HeadsInOrder heads = heads(-1);
 
   HeadsInOrderTest() {
@@ -30,15 +36,34 @@ class HeadsInOrderTest {
   }
 
   private HeadsInOrder heads(long from) {
+    return heads(from, null);
+  }
+
+  /** One that confirms a reorg with the block of its number asked afresh ({@link #chain}). */
+  private HeadsInOrder confirming() {
+    HeadsInOrder h =
+        heads(
+            -1,
+            n -> {
+              confirmed.add(n);
+              return CompletableFuture.completedFuture(chain.get(n));
+            });
+    h.release(-1);
+    return h;
+  }
+
+  private HeadsInOrder heads(long from, LongFunction<CompletableFuture<JsonNode>> canonical) {
     return new HeadsInOrder(
-        n -> {
-          fetched.add(n);
-          return slow.getOrDefault(n, CompletableFuture.completedFuture(header(n, "a")));
-        },
-        hash -> {
-          fetchedByHash.add(hash);
-          return CompletableFuture.completedFuture(byHash.get(hash));
-        },
+        new HeadsInOrder.Lookups(
+            n -> {
+              fetched.add(n);
+              return slow.getOrDefault(n, CompletableFuture.completedFuture(header(n, "a")));
+            },
+            hash -> {
+              fetchedByHash.add(hash);
+              return CompletableFuture.completedFuture(byHash.get(hash));
+            },
+            canonical),
         h -> {
           delivered.add(h.get("number").asText() + h.get("hash").asText());
           return CompletableFuture.completedFuture(null);
@@ -230,5 +255,46 @@ class HeadsInOrderTest {
     heads.arrived(child(8, "a", "a"));
     assertEquals(List.of(), fetchedByHash);
     assertEquals(List.of(6L, 7L), fetched);
+  }
+
+  @Test
+  void aBlockAReorgReplacedThatALaggingUpstreamShowsLaterIsDroppedWhenConfirming() {
+    HeadsInOrder merged = confirming();
+    merged.arrived(child(4, "a", "a"));
+    merged.arrived(child(5, "a", "a"));
+    chain.put(5L, child(5, "b", "a"));
+    merged.arrived(chain.get(5L));
+    merged.arrived(child(5, "a", "a"));
+    merged.arrived(child(6, "b", "b"));
+    assertEquals(
+        List.of("0x40xa4", "0x50xa5", "0x50xb5", "0x60xb6"),
+        delivered,
+        "the reorg to b once; the lagging upstream's a5 after it is not a reorg back");
+    assertEquals(List.of(5L, 5L), confirmed);
+    assertEquals(List.of(), fetchedByHash);
+  }
+
+  @Test
+  void aLaggingUpstreamsHeaderOnAForkThatIsNotTheChainIsDroppedWhenConfirming() {
+    HeadsInOrder merged = confirming();
+    merged.arrived(child(4, "a", "a"));
+    merged.arrived(child(5, "a", "a"));
+    chain.put(6L, child(6, "a", "a"));
+    merged.arrived(child(6, "x", "x"));
+    merged.arrived(chain.get(6L));
+    assertEquals(List.of("0x40xa4", "0x50xa5", "0x60xa6"), delivered);
+    assertEquals(List.of(6L), confirmed, "only the header that would replace blocks is asked");
+    assertEquals(List.of(), fetchedByHash, "an unconfirmed fork is not walked");
+  }
+
+  @Test
+  void aConfirmedForkBringsItsNewAncestorsAsWithoutConfirming() {
+    HeadsInOrder merged = confirming();
+    merged.arrived(child(4, "a", "a"));
+    merged.arrived(child(5, "a", "a"));
+    child(5, "b", "a");
+    chain.put(6L, child(6, "b", "b"));
+    merged.arrived(chain.get(6L));
+    assertEquals(List.of("0x40xa4", "0x50xa5", "0x50xb5", "0x60xb6"), delivered);
   }
 }

@@ -344,22 +344,43 @@ class SubscriptionsTest {
 
   @Test
   void subscriptionsBuiltFromBlocksShareOneFollowerPerUpstreamWhileThereAreAny() throws Exception {
-    Map<Connection, String> ids = new HashMap<>();
-    for (String params :
-        List.of("[\"newHeads\"]", "[\"newHeads\"]", "[\"logs\",{\"address\":[]}]")) {
-      Connection client = new Connection();
-      JsonNode served = subscribe(client, params);
-      assertTrue(served.path("result").asText().matches("0x[0-9a-f]{32}"), served.toString());
-      ids.put(client, served.get("result").asText());
-    }
-    assertEquals(1, node.connections.get(), "one connection, the upstream's follower");
-    assertEquals(1, node.subscriptions.get(), "one upstream subscription for all three");
+    ManualScheduler scheduler = new ManualScheduler();
+    Subscriptions blocks = new Subscriptions();
+    blocks.upstreams = upstreams;
+    blocks.client = node;
+    blocks.start(scheduler);
+    try {
+      Map<Connection, String> ids = new HashMap<>();
+      for (String params :
+          List.of("[\"newHeads\"]", "[\"newHeads\"]", "[\"logs\",{\"address\":[]}]")) {
+        Connection client = new Connection();
+        RpcCall call = call("eth_subscribe", params);
+        JsonNode served =
+            JSON.readTree(blocks.subscribe(upstreams.defaultNetwork(), client, call, CAPS, "r"));
+        assertTrue(served.path("result").asText().matches("0x[0-9a-f]{32}"), served.toString());
+        ids.put(client, served.get("result").asText());
+      }
+      assertEquals(1, node.connections.get(), "one connection, the upstream's follower");
+      assertEquals(1, node.subscriptions.get(), "one upstream subscription for all three");
 
-    ids.forEach((client, id) ->
-        subscriptions.unsubscribe(client, call("eth_unsubscribe", "[\"" + id + "\"]")));
-    assertEquals(0, subscriptions.active());
-    subscribe(new Connection(), "[\"newHeads\"]");
-    assertEquals(2, node.connections.get(), "the last one gone, the follower stopped; now again");
+      ids.forEach(
+          (client, id) -> blocks.unsubscribe(client, call("eth_unsubscribe", "[\"" + id + "\"]")));
+      assertEquals(0, blocks.active());
+      RpcCall again = call("eth_subscribe", "[\"newHeads\"]");
+      Connection back = new Connection();
+      String id =
+          JSON.readTree(blocks.subscribe(upstreams.defaultNetwork(), back, again, CAPS, "r"))
+              .get("result")
+              .asText();
+      blocks.unsubscribe(back, call("eth_unsubscribe", "[\"" + id + "\"]"));
+      assertEquals(1, node.connections.get(), "followed on for a while after the last one ended");
+
+      scheduler.advance(Subscriptions.LINGER);
+      blocks.subscribe(upstreams.defaultNetwork(), new Connection(), again, CAPS, "r");
+      assertEquals(2, node.connections.get(), "stopped once idle that long; now followed again");
+    } finally {
+      blocks.stop();
+    }
   }
 
   @Test
