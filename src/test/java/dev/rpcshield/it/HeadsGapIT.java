@@ -88,21 +88,25 @@ class HeadsGapIT {
         slow.lag(LAG);
         try {
           List<Long> seen = new ArrayList<>();
-          for (int i = 0; i < 3; i++) {
+          List<Duration> took = new ArrayList<>();
+          List<Long> expected = new ArrayList<>();
+          for (int i = 0; i < 5; i++) {
             DIRECT.call("anvil_mine", "[\"0x1\"]");
             long mined = System.nanoTime();
             seen.add(number(ws.next(10)));
-            Duration took = Duration.ofNanos(System.nanoTime() - mined);
-            assertTrue(
-                took.compareTo(Duration.ofMillis(1500)) < 0,
-                "block " + (last + i + 1) + " came " + took + " after it was mined");
+            took.add(Duration.ofNanos(System.nanoTime() - mined));
+            expected.add(last + i + 1);
           }
+          // The median, so that one block slowed by the machine does not decide: a block that
+          // came by the 4 s head poll or the lagging relay takes seconds.
+          List<Duration> sorted = took.stream().sorted().toList();
+          assertTrue(
+              sorted.get(2).compareTo(Duration.ofSeconds(1)) < 0,
+              "blocks came " + took + " after they were mined");
+          assertTrue(sorted.get(4).compareTo(LAG) < 0, "before the lagging copy: " + took);
           seen.addAll(untilQuiet(ws, LAG.plusSeconds(1)));
-          assertEquals(
-              List.of(last + 1, last + 2, last + 3),
-              seen,
-              "the lagging relay's copies are dropped");
-          last += 3;
+          assertEquals(expected, seen, "the lagging relay's copies are dropped");
+          last += 5;
         } finally {
           slow.lag(Duration.ZERO);
         }
