@@ -5,6 +5,7 @@ import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.pipeline.Replies;
 import dev.rpcshield.telemetry.RequestIds;
+import dev.rpcshield.telemetry.RequestMetrics;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.servlet.RequestDispatcher;
@@ -32,6 +33,7 @@ public class ErrorPageServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
 
   @Inject transient Current<CorsPolicy> cors;
+  @Inject transient RequestMetrics metrics;
 
   @Override
   protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -66,11 +68,12 @@ public class ErrorPageServlet extends HttpServlet {
                 .getBytes(StandardCharsets.UTF_8)
             : Replies.refused(new RpcError(code(status), reason), requestId).body();
     resp.resetBuffer();
-    RpcServlet.write(
-        resp,
-        status,
-        body,
-        RpcPath.of(path) == null ? Map.of() : cors.get().answer(req.getHeader("Origin")));
+    boolean rpcPath = RpcPath.of(path) != null;
+    if (rpcPath) {
+      metrics.httpResponse(status);
+    }
+    RpcServlet.send(
+        resp, status, body, rpcPath ? cors.get().answer(req.getHeader("Origin")) : Map.of());
   }
 
   /**

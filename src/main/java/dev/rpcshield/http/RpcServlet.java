@@ -12,6 +12,7 @@ import dev.rpcshield.pipeline.Pipeline;
 import dev.rpcshield.pipeline.Replies;
 import dev.rpcshield.pipeline.Request;
 import dev.rpcshield.telemetry.RequestIds;
+import dev.rpcshield.telemetry.RequestMetrics;
 import dev.rpcshield.ws.SocketSettings;
 import dev.rpcshield.ws.SocketUpgrade;
 import jakarta.inject.Inject;
@@ -56,6 +57,7 @@ public class RpcServlet extends HttpServlet {
   @Inject transient SocketUpgrade sockets;
   @Inject transient ClientAborts aborts;
   @Inject transient Current<Generation> generations;
+  @Inject transient RequestMetrics metrics;
 
   private final transient ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -66,6 +68,7 @@ public class RpcServlet extends HttpServlet {
     ingress = DirectBean.of(ingress);
     sockets = DirectBean.of(sockets);
     aborts = DirectBean.of(aborts);
+    metrics = DirectBean.of(metrics);
   }
 
   @Override
@@ -120,7 +123,7 @@ public class RpcServlet extends HttpServlet {
    * body once the headers are in) passed: the client is told so, and Liberty closes the connection
    * after a 408. One that hung up instead (end of stream) has nobody to tell.
    */
-  private static void late(HttpServletResponse resp, String requestId) {
+  private void late(HttpServletResponse resp, String requestId) {
     try {
       error(
           resp,
@@ -193,6 +196,7 @@ public class RpcServlet extends HttpServlet {
     String method = req.getHeader("Access-Control-Request-Method");
     if (origin == null || method == null) {
       resp.setHeader("Allow", "GET, POST, OPTIONS");
+      metrics.httpResponse(204);
       resp.setStatus(204);
       return;
     }
@@ -203,6 +207,7 @@ public class RpcServlet extends HttpServlet {
             .preflight(origin, method, req.getHeader("Access-Control-Request-Headers"));
     answer.headers().forEach(resp::setHeader);
     if (answer.allowed()) {
+      metrics.httpResponse(204);
       resp.setStatus(204);
     } else {
       error(
@@ -253,18 +258,26 @@ public class RpcServlet extends HttpServlet {
     return id;
   }
 
-  private static void refused(HttpServletResponse resp, Ingress.Refused refused)
-      throws IOException {
+  private void refused(HttpServletResponse resp, Ingress.Refused refused) throws IOException {
     write(resp, refused.status(), refused.body(), refused.headers());
   }
 
-  private static void error(HttpServletResponse resp, int status, RpcError error, String requestId)
+  private void error(HttpServletResponse resp, int status, RpcError error, String requestId)
       throws IOException {
     write(resp, status, Replies.refused(error, requestId).body(), RateLimitHeaders.of(error));
   }
 
-  /** Writes a JSON answer; also the container's error pages' ({@link ErrorPageServlet}). */
-  static void write(HttpServletResponse resp, int status, byte[] body, Map<String, String> headers)
+  /** Writes a JSON answer and counts its status. */
+  private void write(HttpServletResponse resp, int status, byte[] body, Map<String, String> headers)
+      throws IOException {
+    metrics.httpResponse(status);
+    send(resp, status, body, headers);
+  }
+
+  /**
+   * Writes a JSON answer, uncounted; also the container's error pages' ({@link ErrorPageServlet}).
+   */
+  static void send(HttpServletResponse resp, int status, byte[] body, Map<String, String> headers)
       throws IOException {
     resp.setStatus(status);
     ReasonPhrases.set(resp, status);

@@ -59,7 +59,6 @@ public class Gauges {
 
   private static Map<String, Function<Upstream, Number>> upstreamGauges() {
     Map<String, Function<Upstream, Number>> g = new LinkedHashMap<>();
-    g.put(MetricNames.UPSTREAM_REQUESTS, Upstream::requests);
     g.put(MetricNames.UPSTREAM_FAILURES, Upstream::failures);
     g.put(MetricNames.UPSTREAM_HEDGES, Upstream::hedges);
     g.put(MetricNames.UPSTREAM_TX_REFUSALS, Upstream::transactionRefusals);
@@ -77,6 +76,8 @@ public class Gauges {
   void watch(Upstream u, Network n) {
     Tag[] tags = tags(u, n);
     UPSTREAM_GAUGES.forEach((name, read) -> gauge(name, u, read, tags));
+    gauge(MetricNames.UPSTREAM_HEAD_LAG, u, x -> lag(x, n), tags);
+    gauge(MetricNames.UPSTREAM_FINALIZED, u, x -> x.head().finalized(), tags);
     Map<String, Counter> disagreements = new ConcurrentHashMap<>();
     u.onDisagreement(method ->
         disagreements
@@ -97,10 +98,22 @@ public class Gauges {
     for (String name : UPSTREAM_GAUGES.keySet()) {
       registry.remove(new MetricID(name, tags));
     }
+    registry.remove(new MetricID(MetricNames.UPSTREAM_HEAD_LAG, tags));
+    registry.remove(new MetricID(MetricNames.UPSTREAM_FINALIZED, tags));
     registry.removeMatching((id, metric) ->
         id.getName().equals(MetricNames.UPSTREAM_DISAGREEMENTS)
             && id.getTags().get("upstream").equals(u.name())
             && id.getTags().get("network").equals(n.name()));
+  }
+
+  /**
+   * How many blocks the upstream's latest is behind its network's best head; -1 while either is not
+   * known yet.
+   */
+  static long lag(Upstream u, Network n) {
+    long best = n.bestHead();
+    long latest = u.head().latest();
+    return best < 0 || latest < 0 ? -1 : Math.max(0, best - latest);
   }
 
   private static Tag[] tags(Upstream u, Network n) {

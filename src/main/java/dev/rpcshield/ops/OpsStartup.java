@@ -1,6 +1,7 @@
 package dev.rpcshield.ops;
 
 import dev.rpcshield.account.Accounts;
+import dev.rpcshield.config.DirectBean;
 import dev.rpcshield.limit.Limits;
 import dev.rpcshield.ratewatch.Ratewatch;
 import dev.rpcshield.upstream.Network;
@@ -32,6 +33,7 @@ public class OpsStartup {
   @Inject Upstreams upstreams;
   @Inject Configuration configuration;
   @Inject Gauges gauges;
+  @Inject UpstreamMetrics upstreamMetrics;
   @Inject Limits limits;
   @Inject Accounts accounts;
   @Inject Ratewatch ratewatch;
@@ -47,7 +49,9 @@ public class OpsStartup {
       gauges.watch(limits.shared());
     }
     accounts.store();
+    UpstreamMetrics meter = DirectBean.of(upstreamMetrics);
     for (Network n : upstreams.networks()) {
+      n.meter(meter);
       gauges.watch(n);
       for (Upstream u : n.upstreams()) {
         watch(u, n);
@@ -69,6 +73,7 @@ public class OpsStartup {
   /** Takes away the JMX bean and gauges of an upstream a reload removed. */
   void unwatch(Upstream u, Network n) {
     gauges.unwatch(u, n);
+    upstreamMetrics.forget(n.name(), u.name());
     try {
       ObjectName name = new ObjectName(upstreamName(u));
       registered.remove(name);

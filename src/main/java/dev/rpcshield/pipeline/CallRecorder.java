@@ -2,6 +2,7 @@ package dev.rpcshield.pipeline;
 
 import dev.rpcshield.config.DirectBean;
 import dev.rpcshield.jsonrpc.Refusal;
+import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.telemetry.RequestMetrics;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,6 +35,9 @@ public class CallRecorder extends DirectBean {
       String method =
           m.call() == null ? "invalid" : policy.metricName(ctx.request(), m.call().method());
       metrics.call(method, m.outcome(), identity, network, took);
+      if (m.errorCode() != null) {
+        metrics.error(m.errorCode());
+      }
       if (m.refusal() != null) {
         refusals.record(ctx.caller(), ctx.requestId(), method, m.refusal());
       }
@@ -41,12 +45,13 @@ public class CallRecorder extends DirectBean {
   }
 
   /**
-   * A body refused as a whole: counted as invalid, and recorded as a refusal when it broke a limit
-   * ({@code limit}; null when it is only not valid JSON-RPC).
+   * A body refused as a whole with {@code error}: counted as invalid, and recorded as a refusal
+   * when it broke a limit ({@code limit}; null when it is only not valid JSON-RPC).
    */
-  public void refused(RequestContext ctx, Refusal limit, Duration took) {
+  public void refused(RequestContext ctx, RpcError error, Refusal limit, Duration took) {
     metrics.call(
         "invalid", "invalid", ctx.caller().identityType(), ctx.request().network().name(), took);
+    metrics.error(Integer.toString(error.code().code()));
     if (limit != null) {
       refusals.record(ctx.caller(), ctx.requestId(), "-", limit);
     }

@@ -4,6 +4,7 @@ import dev.rpcshield.jsonrpc.InvalidMember;
 import dev.rpcshield.jsonrpc.Member;
 import dev.rpcshield.jsonrpc.Refusal;
 import dev.rpcshield.jsonrpc.RpcCall;
+import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcWriter;
 import dev.rpcshield.limit.Decision;
 import dev.rpcshield.upstream.chain.CallResult;
@@ -25,6 +26,7 @@ public final class MemberOutcome {
   private String outcome;
   private String cacheStatus;
   private Refusal refusal;
+  private String errorCode;
 
   private MemberOutcome(RequestContext ctx, Member member) {
     this.ctx = ctx;
@@ -33,6 +35,7 @@ public final class MemberOutcome {
       body = RpcWriter.error(invalid.rawId(), invalid.error(), ctx.requestId());
       status = invalid.error().code().httpStatus();
       outcome = "invalid";
+      errorCode = code(invalid.error());
     }
   }
 
@@ -83,13 +86,18 @@ public final class MemberOutcome {
   /** Applies what the outbound call produced for this member. */
   public void settle(CallResult result) {
     switch (result) {
-      case CallResult.Answer a -> finish(a.body(), 200, a.chainError() ? "error" : "ok");
+      case CallResult.Answer a -> {
+        finish(a.body(), 200, a.chainError() ? "error" : "ok");
+        errorCode = a.chainError() ? "chain" : null;
+      }
       case CallResult.Refused r -> refused(r.refusal(), "refused");
-      case CallResult.Failure f ->
-          finish(
-              RpcWriter.error(member.rawId(), f.error(), ctx.requestId()),
-              f.error().code().httpStatus(),
-              "failed");
+      case CallResult.Failure f -> {
+        finish(
+            RpcWriter.error(member.rawId(), f.error(), ctx.requestId()),
+            f.error().code().httpStatus(),
+            "failed");
+        errorCode = code(f.error());
+      }
     }
   }
 
@@ -106,12 +114,25 @@ public final class MemberOutcome {
         callError ? 200 : r.status(),
         metricOutcome);
     refusal = r;
+    errorCode = code(r.error());
   }
 
   private void finish(byte[] answer, int httpStatus, String metricOutcome) {
     body = member.isNotification() ? null : answer;
     status = httpStatus;
     outcome = metricOutcome;
+  }
+
+  private static String code(RpcError error) {
+    return Integer.toString(error.code().code());
+  }
+
+  /**
+   * The code of the JSON-RPC error it was answered with ({@code chain} for the chain's own error
+   * passed on), or null when it was not answered with an error the gateway saw.
+   */
+  public String errorCode() {
+    return errorCode;
   }
 
   void priced(Price p) {

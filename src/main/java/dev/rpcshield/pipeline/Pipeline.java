@@ -110,7 +110,7 @@ public class Pipeline extends DirectBean {
     Parsing.Result parsed = parsing.parse(request);
     if (parsed.refusal() != null) {
       Refusal limit = parsed.limit();
-      recorder.refused(ctx, limit, since(started));
+      recorder.refused(ctx, parsed.refusal(), limit, since(started));
       return CompletableFuture.completedFuture(
           limit == null
               ? Replies.refused(parsed.refusal(), ctx.requestId())

@@ -17,6 +17,12 @@ public final class MetricNames {
   public static final String WS_CONNECTIONS = "rpcshield.ws.connections";
   public static final String WS_SUBSCRIPTIONS = "rpcshield.ws.subscriptions";
   public static final String UPSTREAM_REQUESTS = "rpcshield.upstream.requests";
+  public static final String UPSTREAM_REQUEST_DURATION = "rpcshield.upstream.request.duration";
+  public static final String UPSTREAM_STATE_CHANGES = "rpcshield.upstream.state.changes";
+  public static final String UPSTREAM_HEAD_LAG = "rpcshield.upstream.head.lag.blocks";
+  public static final String UPSTREAM_FINALIZED = "rpcshield.upstream.finalized.block";
+  public static final String HTTP_RESPONSES = "rpcshield.http.responses";
+  public static final String ERRORS = "rpcshield.errors";
   public static final String UPSTREAM_FAILURES = "rpcshield.upstream.failures";
   public static final String UPSTREAM_HEDGES = "rpcshield.upstream.hedges";
   public static final String UPSTREAM_LATENCY = "rpcshield.upstream.latency.ms";
@@ -51,7 +57,23 @@ public final class MetricNames {
           Map.entry(WS_CONNECTIONS, "WebSocket client connections open now"),
           Map.entry(WS_SUBSCRIPTIONS, "Client subscriptions active now"),
           Map.entry(
-              UPSTREAM_REQUESTS, "Attempts sent to the upstream since start, failed ones too"),
+              UPSTREAM_REQUESTS,
+              "Attempts sent to the upstream, by method (batch for several) and outcome: ok, error"
+                  + " (the chain's error answer), abandoned (a hedge answered first) or the"
+                  + " failure's kind"),
+          Map.entry(UPSTREAM_REQUEST_DURATION, "Time of each attempt at the upstream"),
+          Map.entry(
+              UPSTREAM_STATE_CHANGES,
+              "Changes of the upstream's state, by the state it went to (as its event log says)"),
+          Map.entry(
+              UPSTREAM_HEAD_LAG,
+              "Blocks the upstream's latest is behind its network's best head (-1: not known)"),
+          Map.entry(UPSTREAM_FINALIZED, "The upstream's finalized block number as last polled"),
+          Map.entry(HTTP_RESPONSES, "HTTP answers on the JSON-RPC paths, by status"),
+          Map.entry(
+              ERRORS,
+              "JSON-RPC errors answered, by code (chain: an error answer of the chain's, passed"
+                  + " on)"),
           Map.entry(UPSTREAM_FAILURES, "Attempts to the upstream that failed, since start"),
           Map.entry(UPSTREAM_HEDGES, "Hedged attempts started on the upstream, since start"),
           Map.entry(UPSTREAM_LATENCY, "Smoothed latency of the upstream's answers, milliseconds"),

@@ -32,6 +32,8 @@ public class RequestMetrics extends DirectBean {
   private final Map<String, Timer> durations = new ConcurrentHashMap<>();
   private final Map<String, Counter> refusals = new ConcurrentHashMap<>();
   private final Map<String, Counter> computeUnits = new ConcurrentHashMap<>();
+  private final Map<Integer, Counter> httpResponses = new ConcurrentHashMap<>();
+  private final Map<String, Counter> errors = new ConcurrentHashMap<>();
   private Counter socketMessages;
 
   @PostConstruct
@@ -86,6 +88,30 @@ public class RequestMetrics extends DirectBean {
                       new Tag("network", network)))
           .inc(units);
     }
+  }
+
+  /** One HTTP answer on a JSON-RPC path with {@code status}. */
+  public void httpResponse(int status) {
+    httpResponses
+        .computeIfAbsent(
+            status,
+            s ->
+                registry.counter(
+                    MetricNames.metadata(MetricNames.HTTP_RESPONSES),
+                    new Tag("status", Integer.toString(s))))
+        .inc();
+  }
+
+  /**
+   * One JSON-RPC error answered: {@code code} is the gateway's code, or {@code chain} for the
+   * chain's own error answer passed on (its codes are the node's, not a bounded set).
+   */
+  public void error(String code) {
+    errors
+        .computeIfAbsent(
+            code,
+            c -> registry.counter(MetricNames.metadata(MetricNames.ERRORS), new Tag("code", c)))
+        .inc();
   }
 
   /** One WebSocket message received. */

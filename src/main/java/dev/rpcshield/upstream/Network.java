@@ -73,6 +73,9 @@ public final class Network {
   private UpstreamsConfig.Transactions sentSettings;
   private volatile ChainListener chainListener = ChainListener.NONE;
 
+  /** Counts its upstreams' attempts and state changes for the metrics. */
+  private volatile UpstreamMeter meter = UpstreamMeter.NONE;
+
   /** What the response cache is told of a network's chain. */
   public interface ChainListener {
     /** Its upstreams' heads (and chains) were polled. */
@@ -154,7 +157,10 @@ public final class Network {
     this.timer = timer;
     UpstreamsConfig.HeadSettings h = config.upstreams().heads();
     heads = new HeadTracker(clock, h.maxLag(), h.recoverLag(), h.confirmations(), h.stallTimeout());
-    heads.listen(EventLog::upstreamState);
+    heads.listen((upstream, from, to, reason) -> {
+      EventLog.upstreamState(upstream, from, to, reason);
+      meter.stateChanged(name, upstream, to);
+    });
     headPoller = new HeadPoller(transport, heads, clock);
     Map<String, Upstream> byName = new LinkedHashMap<>();
     for (UpstreamSettings s : config.upstreams().upstreams()) {
@@ -165,7 +171,10 @@ public final class Network {
 
   private Upstream create(UpstreamSettings s, UpstreamsConfig c) {
     CircuitBreaker breaker = new CircuitBreaker(clock, c.failureThreshold(), c.outOfService());
-    breaker.listen((from, to, reason) -> EventLog.upstreamState(s.name(), from, to, reason));
+    breaker.listen((from, to, reason) -> {
+      EventLog.upstreamState(s.name(), from, to, reason);
+      meter.stateChanged(name, s.name(), to);
+    });
     Upstream u = new Upstream(s, breaker, clock, chainId);
     u.onChainTurned(() -> {
       heads.forgetServed();
@@ -199,6 +208,11 @@ public final class Network {
     this.chainListener = next;
   }
 
+  /** Its upstreams' attempts and state changes are counted by {@code next} from now on. */
+  public void meter(UpstreamMeter next) {
+    this.meter = next;
+  }
+
   private Layout layout(NetworkConfig config, Map<String, Upstream> byName) {
     UpstreamsConfig c = config.upstreams();
     List<UpstreamGroup> built = new ArrayList<>();
@@ -214,7 +228,13 @@ public final class Network {
     List<Upstream> upstreams = List.copyOf(byName.values());
     UpstreamCall retried =
         new RetryLink(
-            new AttemptLink(calls, c.classifier(), c.integrity(), clock),
+            new AttemptLink(
+                calls,
+                c.classifier(),
+                c.integrity(),
+                clock,
+                (upstream, method, outcome, millis) ->
+                    meter.attempt(name, upstream, method, outcome, millis)),
             timer,
             c.backoffBase(),
             c.backoffMax(),

@@ -314,6 +314,10 @@ class CacheIT {
       assertTrue(Double.parseDouble(m.group(1)) >= 1, m.group());
     }
     assertTrue(metrics.contains("rpcshield_cache_stored_bytes_total{"), "bytes stored");
+    assertEquals(
+        List.of(),
+        MonitoringNames.missing(metrics, name -> name.startsWith("rpcshield_cache_")),
+        "cache metrics the dashboard and alert rules (k8s/monitoring) use, missing from the scrape");
     JsonNode stats = new Admin(gateway).call("GET", "/cache", null).json();
     assertTrue(stats.get("enabled").asBoolean(), stats.toString());
     assertTrue(stats.get("hits").asLong() >= 1, stats.toString());

@@ -130,6 +130,49 @@ class OpsIT extends ItBase {
     assertFalse(after.contains("admin_peers"), "refused method names do not create series");
   }
 
+  @Test
+  void metricsFollowPrometheusConventionsForUpstreamsAnswersAndErrors() {
+    String before = get("/metrics?scope=application").body();
+    gateway.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\"}");
+    gateway.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"admin_peers\"}");
+    gateway.post("{not json");
+    String after = get("/metrics?scope=application").body();
+
+    String attempts =
+        "rpcshield_upstream_requests_total\\{method=\"eth_chainId\",mp_scope=\"application\",network=\"default\",outcome=\"ok\",upstream=\"p[12]\",?\\}";
+    assertTrue(sample(after, attempts) - sample(before, attempts) >= 1, after);
+    assertTrue(
+        after.contains("# TYPE rpcshield_upstream_request_duration_seconds histogram"), after);
+    assertTrue(
+        Pattern.compile(
+                "rpcshield_upstream_request_duration_seconds_bucket\\{mp_scope=\"application\",network=\"default\",upstream=\"p[12]\",le=\"0\\.005\",?\\}")
+            .matcher(after)
+            .find(),
+        "buckets per upstream: "
+            + after
+                .lines()
+                .filter(l -> l.startsWith("rpcshield_upstream_request_duration"))
+                .limit(20)
+                .toList());
+    String ok = "rpcshield_http_responses_total\\{mp_scope=\"application\",status=\"200\",?\\}";
+    assertTrue(sample(after, ok) - sample(before, ok) >= 2, "the call and the refused call: 200");
+    String bad = "rpcshield_http_responses_total\\{mp_scope=\"application\",status=\"400\",?\\}";
+    assertEquals(1.0, sample(after, bad) - sample(before, bad));
+    String notServed = "rpcshield_errors_total\\{code=\"-32601\",mp_scope=\"application\",?\\}";
+    assertEquals(1.0, sample(after, notServed) - sample(before, notServed));
+    String notJson = "rpcshield_errors_total\\{code=\"-32700\",mp_scope=\"application\",?\\}";
+    assertEquals(1.0, sample(after, notJson) - sample(before, notJson));
+    for (String gauge :
+        new String[] {"rpcshield_upstream_head_lag_blocks", "rpcshield_upstream_finalized_block"}) {
+      assertTrue(
+          after.contains(gauge + "{mp_scope=\"application\",network=\"default\",upstream=\"p1\",}"),
+          gauge);
+    }
+    assertFalse(
+        after.contains("# TYPE rpcshield_upstream_requests gauge"),
+        "the old gauge of that name is gone: one family, the counter");
+  }
+
   /** The JSON lines of the IT server's messages.log written after {@code skip} lines. */
   private static List<JsonNode> logLines(long skip) throws IOException {
     ObjectMapper json = new ObjectMapper();
@@ -231,7 +274,20 @@ class OpsIT extends ItBase {
 
       ObjectName p1 = new ObjectName("dev.rpcshield:type=Upstream,name=p1");
       assertEquals(true, jmx.getAttribute(p1, "InRotation"));
+      String held =
+          "rpcshield_upstream_state_changes_total\\{mp_scope=\"application\",network=\"default\",to=\"HELD\",upstream=\"p1\",?\\}";
+      double heldBefore = sample(get("/metrics?scope=application").body(), held);
       jmx.invoke(p1, "takeOutOfRotation", null, null);
+      // A call that costs compute units (eth_chainId costs none).
+      gateway.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_blockNumber\"}");
+      String scrape = get("/metrics?scope=application").body();
+      assertEquals(1.0, sample(scrape, held) - heldBefore, "the state change counted");
+      // Every kind of metric has a sample by now (calls, refusals, errors, a state change); the
+      // cache's are CacheIT's to check, as this server runs without the cache.
+      assertEquals(
+          List.of(),
+          MonitoringNames.missing(scrape, name -> !name.startsWith("rpcshield_cache_")),
+          "metrics the dashboard and alert rules (k8s/monitoring) use, missing from the scrape");
       try {
         int before1 = net.p1.requests();
         for (int i = 0; i < 5; i++) {

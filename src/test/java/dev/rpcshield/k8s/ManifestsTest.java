@@ -43,7 +43,9 @@ import org.junit.jupiter.api.Test;
  * Every manifest in {@code k8s/} read into the typed Kubernetes model (fabric8), with any field the
  * model does not know reported as an error, and the references between them checked: no cluster
  * needed. {@code k8s/operator} adds an {@code OpenLibertyApplication}, read into a model of the
- * operator's fields ({@link OpenLibertyApplication}) and checked against the plain Deployment.
+ * operator's fields ({@link OpenLibertyApplication}) and checked against the plain Deployment;
+ * {@code k8s/monitoring} a {@code PrometheusRule} ({@link PrometheusRule}), whose metric names the
+ * integration tests check against a running gateway.
  */
 class ManifestsTest {
   private static final Path K8S = Path.of("k8s");
@@ -118,6 +120,19 @@ class ManifestsTest {
     Object o;
     if (kind.equals("OpenLibertyApplication")) {
       o = YAML.treeToValue(doc, OpenLibertyApplication.class);
+    } else if (kind.equals("PrometheusRule")) {
+      PrometheusRule rule = YAML.treeToValue(doc, PrometheusRule.class);
+      assertEquals("monitoring.coreos.com/v1", rule.apiVersion(), file.toString());
+      for (PrometheusRule.Group g : rule.spec().groups()) {
+        for (PrometheusRule.Rule r : g.rules()) {
+          assertTrue(
+              (r.alert() == null) != (r.record() == null)
+                  && r.expr() != null
+                  && !r.expr().isBlank(),
+              file + ": a rule is an alert or a record, with an expression: " + r);
+        }
+      }
+      o = rule;
     } else {
       Class<? extends HasMetadata> type = KINDS.get(kind);
       assertNotNull(type, file + ": unexpected kind " + kind);

@@ -28,6 +28,7 @@ class CallRecorderTest {
   private final List<String> recorded = new ArrayList<>();
   private final List<String> requestIds = new ArrayList<>();
   private final CallRecorder recorder = new CallRecorder();
+  private final List<String> errors = new ArrayList<>();
 
   CallRecorderTest() {
     recorder.metrics =
@@ -36,6 +37,11 @@ class CallRecorderTest {
           public void call(
               String method, String outcome, String identity, String network, Duration took) {
             calls.add(method + " " + outcome + " " + identity + " " + network);
+          }
+
+          @Override
+          public void error(String code) {
+            errors.add(code);
           }
         };
     recorder.policy =
@@ -111,6 +117,8 @@ class CallRecorderTest {
             "invalid invalid ip mainnet"),
         calls,
         "every member counted, the invalid one as no refusal");
+    assertEquals(4, errors.size(), "each member answered with an error, by code: " + errors);
+    assertEquals("-32600", errors.get(3), "the invalid member's");
   }
 
   @Test
@@ -120,12 +128,13 @@ class CallRecorderTest {
     RpcError notJson = new RpcError(RpcErrorCode.PARSE_ERROR, "invalid JSON");
     RequestContext ctx = context("x");
     for (RpcError e : List.of(tooLarge, tooMany, notJson)) {
-      recorder.refused(ctx, new Parsing.Result(null, e).limit(), Duration.ZERO);
+      recorder.refused(ctx, e, new Parsing.Result(null, e).limit(), Duration.ZERO);
     }
     assertNull(new Parsing.Result(null, null).limit());
     assertEquals(
         List.of("- body-size: body exceeds 10 bytes", "- batch-size: more than 2 requests"),
         recorded);
     assertEquals(3, calls.size(), "each counted as invalid: " + calls);
+    assertEquals(List.of("-32021", "-32014", "-32700"), errors, "and as an error by its code");
   }
 }

@@ -188,7 +188,7 @@ class PipelineTest {
           }
 
           @Override
-          public void refused(RequestContext ctx, Refusal limit, Duration took) {
+          public void refused(RequestContext ctx, RpcError error, Refusal limit, Duration took) {
             seen("recorded", "body=invalid");
           }
         });

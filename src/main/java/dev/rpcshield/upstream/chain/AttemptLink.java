@@ -25,20 +25,30 @@ import java.util.concurrent.CompletionStage;
  * over the size cap is the request's doing: it does not count against the upstream's breaker.
  */
 public final class AttemptLink implements UpstreamCall {
+
+  /** Told of each attempt that ended: see {@link dev.rpcshield.upstream.UpstreamMeter#attempt}. */
+  @FunctionalInterface
+  public interface Meter {
+    void attempted(String upstream, String method, String outcome, long millis);
+  }
+
   private final UpstreamTransport transport;
   private final AnswerCheck check;
   private final IntegrityCheck integrity;
   private final Clock clock;
+  private final Meter meter;
 
   public AttemptLink(
       UpstreamTransport transport,
       ErrorClassifier classifier,
       UpstreamsConfig.Integrity integrity,
-      Clock clock) {
+      Clock clock,
+      Meter meter) {
     this.transport = transport;
     this.check = new AnswerCheck(classifier);
     this.integrity = new IntegrityCheck(integrity);
     this.clock = clock;
+    this.meter = meter;
   }
 
   @Override
@@ -65,16 +75,20 @@ public final class AttemptLink implements UpstreamCall {
     }
     CompletableFuture<byte[]> answer = sent;
     exchange.abandoned().thenRun(() -> answer.cancel(true));
+    String method = exchange.calls().size() == 1 ? exchange.calls().get(0).method() : "batch";
     return answer.handle((body, thrown) -> {
+      long took = clock.millis() - started;
       if (thrown != null) {
         UpstreamFailure failure = UpstreamException.of(unwrap(thrown)).failure();
         Kind kind = failure.kind();
         upstream.health().stoppedWaiting(kind == Kind.HTTP_STATUS || kind == Kind.TOO_LARGE);
         if (exchange.abandoned().isDone()) {
+          meter.attempted(upstream.name(), method, "abandoned", took);
           return failed(exchange, upstream, new UpstreamFailure(kind, "abandoned", true));
         }
+        meter.attempted(upstream.name(), method, outcome(kind), took);
         upstream.health().connectionFailed(failure);
-        upstream.health().recordAttempt(clock.millis() - started, true);
+        upstream.health().recordAttempt(took, true);
         if (kind != Kind.TOO_LARGE) {
           upstream.breaker().onFailure(failure.reason());
         }
@@ -83,8 +97,10 @@ public final class AttemptLink implements UpstreamCall {
       upstream.health().stoppedWaiting(true);
       AnswerCheck.Checked checked =
           checkedIntegrity(exchange, upstream, pruned(upstream, route, check.check(route, body)));
-      upstream.health().recordAttempt(clock.millis() - started, checked.failure() != null);
+      upstream.health().recordAttempt(took, checked.failure() != null);
       Kind kind = checked.failure() == null ? null : checked.failure().kind();
+      meter.attempted(
+          upstream.name(), method, kind == null ? answered(checked) : outcome(kind), took);
       if (kind == null || kind == Kind.PRUNED || kind == Kind.MISSING) {
         upstream.breaker().onSuccess();
       } else if (kind != Kind.PROVIDER_ERROR) {
@@ -127,6 +143,17 @@ public final class AttemptLink implements UpstreamCall {
     return failure == null
         ? checked
         : new AnswerCheck.Checked(checked.reply(), checked.byId(), failure);
+  }
+
+  /** A failure's kind as an attempt's outcome: {@code timeout}, {@code http_status}... */
+  private static String outcome(Kind kind) {
+    return kind.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** {@code error} when the one call was answered with the chain's error, else {@code ok}. */
+  private static String answered(AnswerCheck.Checked checked) {
+    var answers = checked.byId().values();
+    return answers.size() == 1 && answers.iterator().next().isError() ? "error" : "ok";
   }
 
   /** Each call's answer with the client's id. */

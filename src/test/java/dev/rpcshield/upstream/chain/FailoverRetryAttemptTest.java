@@ -39,6 +39,9 @@ class FailoverRetryAttemptTest {
   private final ManualTimer timer = new ManualTimer(clock);
   private final ScriptedTransport transport = new ScriptedTransport();
 
+  /** Each attempt as the metrics are told of it: upstream, method, outcome. */
+  private final List<String> attempts = new java.util.ArrayList<>();
+
   private final UpstreamCall chain =
       chain(new ErrorClassifier(Set.of(-32005, -32601, 429), List.of("rate limit")));
 
@@ -49,7 +52,13 @@ class FailoverRetryAttemptTest {
   private UpstreamCall chain(ErrorClassifier classifier, UpstreamsConfig.Integrity integrity) {
     return new FailoverLink(
         new RetryLink(
-            new AttemptLink(transport, classifier, integrity, clock),
+            new AttemptLink(
+                transport,
+                classifier,
+                integrity,
+                clock,
+                (upstream, method, outcome, millis) ->
+                    attempts.add(upstream + " " + method + " " + outcome)),
             timer,
             Duration.ofMillis(100),
             Duration.ofSeconds(1),
@@ -144,6 +153,10 @@ class FailoverRetryAttemptTest {
     Outcome o = send(List.of(a, b), false);
     answered(o);
     assertEquals(List.of("a", "a", "a", "b"), calls());
+    assertEquals(
+        List.of("a eth_call connect", "a eth_call http_status", "a eth_call io", "b eth_call ok"),
+        attempts,
+        "each attempt counted by its outcome");
     List<Duration> pauses = timer.delays();
     assertEquals(2, pauses.size());
     assertTrue(pauses.get(0).toMillis() >= 50 && pauses.get(0).toMillis() <= 100, "" + pauses);
@@ -167,6 +180,7 @@ class FailoverRetryAttemptTest {
     transport.answers("a", err(7, -32000, "execution reverted"));
     answered(send(List.of(a, b), false));
     assertEquals(List.of("a"), calls());
+    assertEquals(List.of("a eth_call error"), attempts, "the chain's error answer");
     calls().clear();
     transport.answers("a", err(7, -32005, "daily limit"));
     transport.answers("b", err(7, 429, "slow down"));

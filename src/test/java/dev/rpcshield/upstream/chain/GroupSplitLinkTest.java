@@ -79,7 +79,8 @@ class GroupSplitLinkTest {
           echo,
           new ErrorClassifier(Set.of(), List.of()),
           new UpstreamsConfig.Integrity(true, true, true),
-          clock);
+          clock,
+          (upstream, method, outcome, millis) -> {});
 
   /** The minibatches sent below, in the order sent. */
   private final List<Exchange> sent = new ArrayList<>();

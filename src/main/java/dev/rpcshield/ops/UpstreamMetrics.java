@@ -1,0 +1,82 @@
+package dev.rpcshield.ops;
+
+import dev.rpcshield.config.DirectBean;
+import dev.rpcshield.telemetry.MetricNames;
+import dev.rpcshield.upstream.UpstreamMeter;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.metrics.Counter;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
+import org.eclipse.microprofile.metrics.Timer;
+
+/**
+ * The upstreams' attempts and state changes as Prometheus conventions have them: {@code
+ * rpcshield_upstream_requests_total{network,upstream,method,outcome}}, the histogram {@code
+ * rpcshield_upstream_request_duration_seconds{network,upstream}} and {@code
+ * rpcshield_upstream_state_changes_total{network,upstream,to}}. Counters and timers are kept by
+ * their label values, so an attempt does not look them up by name and tags.
+ */
+@ApplicationScoped
+public class UpstreamMetrics extends DirectBean implements UpstreamMeter {
+  @Inject MetricRegistry registry;
+
+  private final Map<String, Counter> attempts = new ConcurrentHashMap<>();
+  private final Map<String, Timer> durations = new ConcurrentHashMap<>();
+  private final Map<String, Counter> changes = new ConcurrentHashMap<>();
+
+  @Override
+  public void attempt(String network, String upstream, String method, String outcome, long millis) {
+    attempts
+        .computeIfAbsent(
+            network + '\u0000' + upstream + '\u0000' + method + '\u0000' + outcome,
+            k ->
+                registry.counter(
+                    MetricNames.metadata(MetricNames.UPSTREAM_REQUESTS),
+                    new Tag("network", network),
+                    new Tag("upstream", upstream),
+                    new Tag("method", method),
+                    new Tag("outcome", outcome)))
+        .inc();
+    durations
+        .computeIfAbsent(
+            network + '\u0000' + upstream,
+            k ->
+                registry.timer(
+                    MetricNames.metadata(MetricNames.UPSTREAM_REQUEST_DURATION),
+                    new Tag("network", network),
+                    new Tag("upstream", upstream)))
+        .update(Duration.ofMillis(millis));
+  }
+
+  @Override
+  public void stateChanged(String network, String upstream, String to) {
+    changes
+        .computeIfAbsent(
+            network + '\u0000' + upstream + '\u0000' + to,
+            k ->
+                registry.counter(
+                    MetricNames.metadata(MetricNames.UPSTREAM_STATE_CHANGES),
+                    new Tag("network", network),
+                    new Tag("upstream", upstream),
+                    new Tag("to", to)))
+        .inc();
+  }
+
+  /** Forgets an upstream a reload took away, with its series. */
+  void forget(String network, String upstream) {
+    String prefix = network + '\u0000' + upstream + '\u0000';
+    attempts.keySet().removeIf(k -> k.startsWith(prefix));
+    changes.keySet().removeIf(k -> k.startsWith(prefix));
+    durations.remove(network + '\u0000' + upstream);
+    registry.removeMatching((id, metric) ->
+        (id.getName().equals(MetricNames.UPSTREAM_REQUESTS)
+                || id.getName().equals(MetricNames.UPSTREAM_REQUEST_DURATION)
+                || id.getName().equals(MetricNames.UPSTREAM_STATE_CHANGES))
+            && upstream.equals(id.getTags().get("upstream"))
+            && network.equals(id.getTags().get("network")));
+  }
+}
