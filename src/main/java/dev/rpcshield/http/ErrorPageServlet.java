@@ -40,6 +40,11 @@ public class ErrorPageServlet extends HttpServlet {
     Object code = req.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
     int status = code instanceof Integer i ? i : 404;
     Object thrown = req.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
+    String requestId = resp.getHeader(RpcServlet.REQUEST_ID);
+    if (requestId == null) {
+      requestId = RequestIds.of(req.getHeader(RpcServlet.REQUEST_ID));
+      resp.setHeader(RpcServlet.REQUEST_ID, requestId);
+    }
     String reason;
     if (refusedPath(thrown)) {
       LOG.fine("request path refused by the container");
@@ -47,18 +52,13 @@ public class ErrorPageServlet extends HttpServlet {
       reason = "the request path has an encoded '/', '.', '\\' or '#', which no endpoint takes";
     } else {
       if (thrown instanceof Throwable t) {
-        LOG.log(Level.WARNING, "request failed in the container", t);
+        LOG.log(Level.WARNING, "request " + requestId + " failed in the container", t);
         status = 500;
       }
       reason = reason(status);
     }
     Object uri = req.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
     String path = uri instanceof String s ? s : req.getRequestURI();
-    String requestId = resp.getHeader(RpcServlet.REQUEST_ID);
-    if (requestId == null) {
-      requestId = RequestIds.of(req.getHeader(RpcServlet.REQUEST_ID));
-      resp.setHeader(RpcServlet.REQUEST_ID, requestId);
-    }
     byte[] body =
         path.startsWith("/admin/")
             ? Json.createObjectBuilder()

@@ -170,7 +170,7 @@ public class RpcServlet extends HttpServlet {
     } catch (IOException e) {
       aborts.aborted();
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "request failed", e);
+      LOG.log(Level.WARNING, "request " + requestId + " failed", e);
     } finally {
       async.complete();
     }

@@ -73,7 +73,6 @@ public class OpsStartup {
   /** Takes away the JMX bean and gauges of an upstream a reload removed. */
   void unwatch(Upstream u, Network n) {
     gauges.unwatch(u, n);
-    upstreamMetrics.forget(n.name(), u.name());
     try {
       ObjectName name = new ObjectName(upstreamName(u));
       registered.remove(name);

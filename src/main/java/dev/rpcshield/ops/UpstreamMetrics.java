@@ -1,6 +1,9 @@
 package dev.rpcshield.ops;
 
+import dev.rpcshield.config.Current;
 import dev.rpcshield.config.DirectBean;
+import dev.rpcshield.pipeline.CallPolicy;
+import dev.rpcshield.pipeline.GatewayConfig;
 import dev.rpcshield.telemetry.MetricNames;
 import dev.rpcshield.upstream.UpstreamMeter;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,18 +21,23 @@ import org.eclipse.microprofile.metrics.Timer;
  * rpcshield_upstream_requests_total{network,upstream,method,outcome}}, the histogram {@code
  * rpcshield_upstream_request_duration_seconds{network,upstream}} and {@code
  * rpcshield_upstream_state_changes_total{network,upstream,to}}. Counters and timers are kept by
- * their label values, so an attempt does not look them up by name and tags.
+ * their label values, so an attempt does not look them up by name and tags. A method is named as
+ * the request metrics name it (a prefix-allowed one by its pattern), so no client can add series.
+ * The series of an upstream a reload removed stay (they stop growing): calls still in flight on the
+ * layout before the reload may count on them.
  */
 @ApplicationScoped
 public class UpstreamMetrics extends DirectBean implements UpstreamMeter {
   @Inject MetricRegistry registry;
+  @Inject Current<GatewayConfig> gateway;
 
   private final Map<String, Counter> attempts = new ConcurrentHashMap<>();
   private final Map<String, Timer> durations = new ConcurrentHashMap<>();
   private final Map<String, Counter> changes = new ConcurrentHashMap<>();
 
   @Override
-  public void attempt(String network, String upstream, String method, String outcome, long millis) {
+  public void attempt(String network, String upstream, String call, String outcome, long millis) {
+    String method = call.equals("batch") ? call : CallPolicy.metricName(gateway.get(), call);
     attempts
         .computeIfAbsent(
             network + '\u0000' + upstream + '\u0000' + method + '\u0000' + outcome,
@@ -64,19 +72,5 @@ public class UpstreamMetrics extends DirectBean implements UpstreamMeter {
                     new Tag("upstream", upstream),
                     new Tag("to", to)))
         .inc();
-  }
-
-  /** Forgets an upstream a reload took away, with its series. */
-  void forget(String network, String upstream) {
-    String prefix = network + '\u0000' + upstream + '\u0000';
-    attempts.keySet().removeIf(k -> k.startsWith(prefix));
-    changes.keySet().removeIf(k -> k.startsWith(prefix));
-    durations.remove(network + '\u0000' + upstream);
-    registry.removeMatching((id, metric) ->
-        (id.getName().equals(MetricNames.UPSTREAM_REQUESTS)
-                || id.getName().equals(MetricNames.UPSTREAM_REQUEST_DURATION)
-                || id.getName().equals(MetricNames.UPSTREAM_STATE_CHANGES))
-            && upstream.equals(id.getTags().get("upstream"))
-            && network.equals(id.getTags().get("network")));
   }
 }

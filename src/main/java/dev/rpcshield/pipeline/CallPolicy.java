@@ -38,16 +38,26 @@ public class CallPolicy extends DirectBean {
 
   /**
    * The method as metrics and logs name it: names no network allows under the request's
-   * configuration are {@code other}, never echoed.
+   * configuration are {@code other}, never echoed, and names a prefix allows are that prefix's
+   * pattern.
    */
   public String metricName(Request request, String method) {
-    GatewayConfig config = request.config(GatewayConfig.class);
-    if (config.methods().allows(method)) {
-      return method;
+    return metricName(request.config(GatewayConfig.class), method);
+  }
+
+  /**
+   * {@code method} as metrics name it under {@code config}: itself, the prefix pattern that allows
+   * it ({@code txpool_*}), or {@code other} when no allow-list has it.
+   */
+  public static String metricName(GatewayConfig config, String method) {
+    String label = config.methods().label(method);
+    if (label != null) {
+      return label;
     }
     for (MethodAllowList list : config.networkMethods().values()) {
-      if (list.allows(method)) {
-        return method;
+      label = list.label(method);
+      if (label != null) {
+        return label;
       }
     }
     return "other";

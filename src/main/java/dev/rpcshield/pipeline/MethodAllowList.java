@@ -96,6 +96,26 @@ public final class MethodAllowList {
     this.denied = Set.copyOf(denied);
   }
 
+  /**
+   * How metrics name {@code method}: itself when allowed by name, the pattern ({@code txpool_*})
+   * when allowed by a prefix, so a client cannot make series of names it invents; null when not
+   * allowed.
+   */
+  public String label(String method) {
+    if (denied.contains(method)) {
+      return null;
+    }
+    if (exact.contains(method)) {
+      return method;
+    }
+    for (String p : prefixes) {
+      if (method.startsWith(p)) {
+        return p + "*";
+      }
+    }
+    return null;
+  }
+
   public boolean allows(String method) {
     if (denied.contains(method)) {
       return false;

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The request path shared by every transport, one stage per job: parse, call policy, the key's
@@ -31,6 +33,8 @@ import java.util.concurrent.CompletionStage;
  */
 @ApplicationScoped
 public class Pipeline extends DirectBean {
+  private static final Logger LOG = Logger.getLogger(Pipeline.class.getName());
+
   private Parsing parsing;
   private CallPolicy policy;
   private Allowlisting allowlists;
@@ -157,11 +161,12 @@ public class Pipeline extends DirectBean {
     for (MemberOutcome m : MemberOutcome.open(members)) {
       m.settle(local.answer(ctx, m.call()));
     }
-    return send(request, MemberOutcome.open(members));
+    return send(ctx, MemberOutcome.open(members));
   }
 
   /** The one outbound call: every member still open goes to the network's chain together. */
-  private CompletionStage<Void> send(Request request, List<MemberOutcome> outbound) {
+  private CompletionStage<Void> send(RequestContext ctx, List<MemberOutcome> outbound) {
+    Request request = ctx.request();
     if (outbound.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
@@ -173,6 +178,9 @@ public class Pipeline extends DirectBean {
     return this.outbound
         .send(request, calls)
         .handle((outcome, failure) -> {
+          if (failure != null) {
+            LOG.log(Level.WARNING, "request " + ctx.requestId() + " failed upstream", failure);
+          }
           for (int i = 0; i < outbound.size(); i++) {
             MemberOutcome m = outbound.get(i);
             CallResult result =

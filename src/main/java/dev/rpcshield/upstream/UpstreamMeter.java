@@ -3,8 +3,8 @@ package dev.rpcshield.upstream;
 /**
  * Counts what happens at the upstreams, for the metrics operators chart: each attempt (by method
  * and outcome, with its duration) and each change of an upstream's state. The metrics live with the
- * other published ones, behind this port; label values are bounded by the caller (methods the
- * gateway forwards, outcomes and states of fixed sets).
+ * other published ones, behind this port. Outcomes and states are fixed sets; the method is the
+ * call's own, for the implementation to name within bounds.
  */
 public interface UpstreamMeter {
 

@@ -143,6 +143,9 @@ class OpsIT extends ItBase {
     assertTrue(sample(after, attempts) - sample(before, attempts) >= 1, after);
     assertTrue(
         after.contains("# TYPE rpcshield_upstream_request_duration_seconds histogram"), after);
+    assertFalse(
+        after.contains("rpcshield_upstream_request_duration_seconds{"),
+        "no quantiles computed per attempt, only the buckets");
     assertTrue(
         Pattern.compile(
                 "rpcshield_upstream_request_duration_seconds_bucket\\{mp_scope=\"application\",network=\"default\",upstream=\"p[12]\",le=\"0\\.005\",?\\}")

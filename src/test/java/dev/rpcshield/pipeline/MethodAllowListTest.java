@@ -2,6 +2,7 @@ package dev.rpcshield.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rpcshield.limit.ComputeUnits;
@@ -107,5 +108,19 @@ class MethodAllowListTest {
     assertFalse(list.allows("debug_traceCall"));
     assertTrue(list.allows("txpool_status"));
     assertFalse(list.allows("eth_coinbase"));
+  }
+
+  @Test
+  void metricsNameAMethodAPrefixAllowsByThePrefixSoNoClientCanAddSeries() {
+    MethodAllowList list =
+        new MethodAllowList(
+            List.of(MethodAllowList.STANDARD_TOKEN, "debug_traceTransaction", "txpool_*"),
+            List.of("eth_coinbase"));
+    assertEquals("eth_call", list.label("eth_call"));
+    assertEquals("debug_traceTransaction", list.label("debug_traceTransaction"));
+    assertEquals("txpool_*", list.label("txpool_status"));
+    assertEquals("txpool_*", list.label("txpool_madeUp123"));
+    assertNull(list.label("eth_coinbase"));
+    assertNull(list.label("debug_traceCall"));
   }
 }
