@@ -117,17 +117,6 @@ public final class MethodAllowList {
   }
 
   public boolean allows(String method) {
-    if (denied.contains(method)) {
-      return false;
-    }
-    if (exact.contains(method)) {
-      return true;
-    }
-    for (String p : prefixes) {
-      if (method.startsWith(p)) {
-        return true;
-      }
-    }
-    return false;
+    return label(method) != null;
   }
 }

@@ -17,8 +17,8 @@ import java.util.Set;
  * docs/configuration.md documents every key read here.
  *
  * @param groups in declaration order; the first is {@code default}
- * @param webSocketUpstreams {@code rpcshield.upstreams.ws}: each followed for the newHeads and
- *     logs subscriptions, and where other subscriptions go, in failover order (default none)
+ * @param webSocketUpstreams {@code rpcshield.upstreams.ws}: each followed for the newHeads and logs
+ *     subscriptions, and where other subscriptions go, in failover order (default none)
  * @param webSocketTimeout connect and subscribe timeout of those (default 10 s)
  * @param unresponsiveAfter requests waiting this long on an upstream that answers nothing at all
  *     (no call, head poll or probe) take it out of rotation (default 1500 ms; zero: never)
