@@ -66,7 +66,8 @@ final class HeadFollowers {
 
   /**
    * Follows the network's WebSocket upstreams as configured now: a new one is followed, a removed
-   * one (or one now at another URL) is left.
+   * one (or one now at another URL) is left. A new one connects on the scheduler, not here: opening
+   * a connection can look its host up, which must not happen under this lock or the caller's.
    */
   synchronized void recheck() {
     Map<String, URI> configured = wanted ? network.webSocketUpstreams() : Map.of();
@@ -84,7 +85,7 @@ final class HeadFollowers {
             name,
             n -> {
               Follower f = new Follower(n, url);
-              f.connect();
+              f.again(0);
               return f;
             }));
   }

@@ -97,6 +97,8 @@ class HeadFollowersTest {
   void everyUpstreamIsFollowedAtOnceWithOneSubscriptionEachAndEachOnesHeadersCome() {
     HeadFollowers followers = followers(network("w1=" + W1 + ",w2=" + W2 + ",w3=" + W3));
     followers.start();
+    assertEquals(0, upstreams.attempts.get(), "connected on the scheduler, not in the caller");
+    scheduler.advance(Duration.ZERO);
     assertEquals(3, upstreams.connections.size());
     assertEquals(3, followers.following());
     for (URI u : List.of(W1, W2, W3)) {
@@ -113,6 +115,7 @@ class HeadFollowersTest {
     upstreams.chains.put(W2, 5L);
     HeadFollowers followers = followers(network("w1=" + W1 + ",w2=" + W2));
     followers.start();
+    scheduler.advance(Duration.ZERO);
     assertEquals(1, followers.following(), "the other is followed meanwhile");
     assertTrue(to(W2).aborted, "its connection on another chain is closed");
 
@@ -135,6 +138,7 @@ class HeadFollowersTest {
   void aLostConnectionIsMadeAgainASecondLaterAndFollowedThere() {
     HeadFollowers followers = followers(network("w1=" + W1));
     followers.start();
+    scheduler.advance(Duration.ZERO);
     ScriptedUpstreams.Connection first = to(W1);
     first.drop();
     assertEquals(0, followers.following());
@@ -153,6 +157,7 @@ class HeadFollowersTest {
     upstreams.refused.add(W2);
     HeadFollowers followers = followers(network("w1=" + W1 + ",w2=" + W2));
     followers.start();
+    scheduler.advance(Duration.ZERO);
     followers.stop();
     assertTrue(to(W1).aborted);
     assertEquals(0, followers.following());
@@ -168,9 +173,11 @@ class HeadFollowersTest {
     Network network = network("w1=" + W1 + ",w2=" + W2);
     HeadFollowers followers = followers(network);
     followers.start();
+    scheduler.advance(Duration.ZERO);
     ScriptedUpstreams.Connection w1 = to(W1);
     network.apply(network.plan(config("w1=" + W1 + ",w3=" + W3)));
     followers.recheck();
+    scheduler.advance(Duration.ZERO);
     assertFalse(w1.aborted, "an upstream still configured keeps its connection");
     assertTrue(to(W2).aborted);
     assertEquals(3, upstreams.connections.size());
@@ -182,6 +189,7 @@ class HeadFollowersTest {
     Network network = network("w1=" + W1 + ",w2=" + W2);
     HeadFollowers followers = followers(network);
     followers.start();
+    scheduler.advance(Duration.ZERO);
     notify(to(W1), 4);
     network.upstreams().get(0).breaker().hold();
     notify(to(W1), 5);
@@ -194,6 +202,7 @@ class HeadFollowersTest {
       anUpstreamThatDropsEachConnectionBeforeAnyHeaderIsAskedLongerApartAfterAHeaderASecondLater() {
     HeadFollowers followers = followers(network("w1=" + W1));
     followers.start();
+    scheduler.advance(Duration.ZERO);
     long[] pauses = {1, 2, 4};
     for (long pause : pauses) {
       to(W1).drop();
@@ -216,6 +225,7 @@ class HeadFollowersTest {
     upstreams.holdConnects = true;
     HeadFollowers followers = followers(network("w1=" + W1));
     followers.start();
+    scheduler.advance(Duration.ZERO);
     followers.stop();
     upstreams.openHeldConnects();
     assertTrue(to(W1).aborted, "not left open");

@@ -360,6 +360,7 @@ class SubscriptionsTest {
         assertTrue(served.path("result").asText().matches("0x[0-9a-f]{32}"), served.toString());
         ids.put(client, served.get("result").asText());
       }
+      scheduler.advance(Duration.ZERO);
       assertEquals(1, node.connections.get(), "one connection, the upstream's follower");
       assertEquals(1, node.subscriptions.get(), "one upstream subscription for all three");
 
@@ -377,6 +378,7 @@ class SubscriptionsTest {
 
       scheduler.advance(Subscriptions.LINGER);
       blocks.subscribe(upstreams.defaultNetwork(), new Connection(), again, CAPS, "r");
+      scheduler.advance(Duration.ZERO);
       assertEquals(2, node.connections.get(), "stopped once idle that long; now followed again");
     } finally {
       blocks.stop();
