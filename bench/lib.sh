@@ -124,10 +124,25 @@ gateway_rev() {
   fi
 }
 
-# waits until the gateway process PID answers /health/ready with 200 on PORT; LOG for the error
+# the ops port (OPS_PORT: /metrics and /health) the bench gives the gateway on PORT
+ops_port() { # port
+  echo $(($1 + 1000))
+}
+# GET PATH from the gateway on PORT's ops port, else (a build from before the ops port, as bench/ab
+# may compare) from PORT itself
+ops_get() { # port path [curl options]
+  local port=$1 path=$2
+  shift 2
+  curl -sf "$@" "http://127.0.0.1:$(ops_port "$port")$path" ||
+    curl -s "$@" "http://127.0.0.1:$port$path"
+}
+
+# waits until the gateway process PID answers /health/ready with 200 on PORT's ops port (or on PORT,
+# a build from before the ops port); LOG for the error
 wait_ready() { # pid port log
   for _ in $(seq 180); do
     kill -0 "$1" 2>/dev/null || break
+    [[ $(curl -s -o /dev/null -m 2 -w '%{http_code}' "http://127.0.0.1:$(ops_port "$2")/health/ready") == 200 ]] && return 0
     [[ $(curl -s -o /dev/null -m 2 -w '%{http_code}' "http://127.0.0.1:$2/health/ready") == 200 ]] && return 0
     sleep 1
   done

@@ -13,6 +13,8 @@ import dev.rpcshield.pipeline.Replies;
 import dev.rpcshield.pipeline.Request;
 import dev.rpcshield.telemetry.RequestIds;
 import dev.rpcshield.telemetry.RequestMetrics;
+import dev.rpcshield.telemetry.Trace;
+import dev.rpcshield.telemetry.Tracing;
 import dev.rpcshield.ws.SocketSettings;
 import dev.rpcshield.ws.SocketUpgrade;
 import jakarta.inject.Inject;
@@ -58,6 +60,7 @@ public class RpcServlet extends HttpServlet {
   @Inject transient ClientAborts aborts;
   @Inject transient Current<Generation> generations;
   @Inject transient RequestMetrics metrics;
+  @Inject transient Tracing tracing;
 
   private final transient ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -69,6 +72,7 @@ public class RpcServlet extends HttpServlet {
     sockets = DirectBean.of(sockets);
     aborts = DirectBean.of(aborts);
     metrics = DirectBean.of(metrics);
+    tracing = DirectBean.of(tracing);
   }
 
   @Override
@@ -83,9 +87,15 @@ public class RpcServlet extends HttpServlet {
   @Override
   protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     String requestId = requestId(req, resp);
+    Trace trace =
+        tracing.request(
+            "jsonrpc", req.getHeader("traceparent"), req.getHeader("tracestate"), requestId);
+    Trace admission = trace.child("rpcshield.admission");
     Ingress.Entry entry = ingress.enter(Arrival.of(req, false, requestId));
+    admission.end();
     if (!(entry instanceof Ingress.Admitted admitted)) {
       refused(resp, (Ingress.Refused) entry);
+      answered(trace, resp.getStatus());
       return;
     }
     admitted.headers().forEach(resp::setHeader);
@@ -95,9 +105,12 @@ public class RpcServlet extends HttpServlet {
     } catch (SocketTimeoutException e) {
       aborts.aborted();
       late(resp, requestId);
+      answered(trace, 408);
       return;
     } catch (IOException e) {
       aborts.aborted();
+      trace.failed("the client went away");
+      trace.end();
       return;
     }
     AsyncContext async = req.startAsync();
@@ -110,7 +123,8 @@ public class RpcServlet extends HttpServlet {
             null,
             admitted.network(),
             admitted.generation(),
-            requestId);
+            requestId,
+            trace);
     if (pipeline.blocks()) {
       work.execute(() -> serve(async, request));
     } else {
@@ -142,16 +156,16 @@ public class RpcServlet extends HttpServlet {
         .serve(request)
         .whenComplete((done, failure) -> {
           if (failure == null && done.body().length > LARGE) {
-            work.execute(() -> respond(async, done, null, request.requestId()));
+            work.execute(() -> respond(async, done, null, request));
           } else {
-            respond(async, done, failure, request.requestId());
+            respond(async, done, failure, request);
           }
         });
   }
 
   /** Writes the reply (or a 500 for a failure) and completes the request. */
-  private void respond(
-      AsyncContext async, GatewayReply reply, Throwable failure, String requestId) {
+  private void respond(AsyncContext async, GatewayReply reply, Throwable failure, Request request) {
+    String requestId = request.requestId();
     HttpServletResponse resp = (HttpServletResponse) async.getResponse();
     try {
       if (failure != null) {
@@ -173,6 +187,18 @@ public class RpcServlet extends HttpServlet {
       LOG.log(Level.WARNING, "request " + requestId + " failed", e);
     } finally {
       async.complete();
+      answered(request.trace(), resp.getStatus());
+    }
+  }
+
+  /** Ends a request's span with the HTTP status it was answered with. */
+  private static void answered(Trace trace, int status) {
+    if (trace.recording()) {
+      trace.attribute("http.response.status_code", Integer.toString(status));
+      if (status >= 500) {
+        trace.failed("HTTP " + status);
+      }
+      trace.end();
     }
   }
 

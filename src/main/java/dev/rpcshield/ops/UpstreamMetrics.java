@@ -20,11 +20,13 @@ import org.eclipse.microprofile.metrics.Timer;
  * The upstreams' attempts and state changes as Prometheus conventions have them: {@code
  * rpcshield_upstream_requests_total{network,upstream,method,outcome}}, the histogram {@code
  * rpcshield_upstream_request_duration_seconds{network,upstream}} and {@code
- * rpcshield_upstream_state_changes_total{network,upstream,to}}. Counters and timers are kept by
- * their label values, so an attempt does not look them up by name and tags. A method is named as
- * the request metrics name it (a prefix-allowed one by its pattern), so no client can add series.
- * The series of an upstream a reload removed stay (they stop growing): calls still in flight on the
- * layout before the reload may count on them.
+ * rpcshield_upstream_state_changes_total{network,upstream,to}}, with {@code
+ * rpcshield_hedges_total{network,upstream}} and {@code
+ * rpcshield_hedge_wins_total{network,upstream}}. Counters and timers are kept by their label
+ * values, so an attempt does not look them up by name and tags. A method is named as the request
+ * metrics name it (a prefix-allowed one by its pattern), so no client can add series. The series of
+ * an upstream a reload removed stay (they stop growing): calls still in flight on the layout before
+ * the reload may count on them.
  */
 @ApplicationScoped
 public class UpstreamMetrics extends DirectBean implements UpstreamMeter {
@@ -34,6 +36,8 @@ public class UpstreamMetrics extends DirectBean implements UpstreamMeter {
   private final Map<String, Counter> attempts = new ConcurrentHashMap<>();
   private final Map<String, Timer> durations = new ConcurrentHashMap<>();
   private final Map<String, Counter> changes = new ConcurrentHashMap<>();
+  private final Map<String, Counter> hedges = new ConcurrentHashMap<>();
+  private final Map<String, Counter> wins = new ConcurrentHashMap<>();
 
   @Override
   public void attempt(String network, String upstream, String call, String outcome, long millis) {
@@ -72,5 +76,26 @@ public class UpstreamMetrics extends DirectBean implements UpstreamMeter {
                     new Tag("upstream", upstream),
                     new Tag("to", to)))
         .inc();
+  }
+
+  @Override
+  public void hedged(String network, String upstream) {
+    byUpstream(hedges, MetricNames.HEDGES, network, upstream).inc();
+  }
+
+  @Override
+  public void hedgeWon(String network, String upstream) {
+    byUpstream(wins, MetricNames.HEDGE_WINS, network, upstream).inc();
+  }
+
+  private Counter byUpstream(
+      Map<String, Counter> counters, String name, String network, String upstream) {
+    return counters.computeIfAbsent(
+        network + '\u0000' + upstream,
+        k ->
+            registry.counter(
+                MetricNames.metadata(name),
+                new Tag("network", network),
+                new Tag("upstream", upstream)));
   }
 }

@@ -52,10 +52,11 @@ public class Outbound extends DirectBean {
     Network network = request.network();
     Exchange exchange =
         Exchange.of(
-            calls,
-            Deadline.after(network.clock(), network.requestTimeout()),
-            request.caller().clientIp(),
-            request.sink());
+                calls,
+                Deadline.after(network.clock(), network.requestTimeout()),
+                request.caller().clientIp(),
+                request.sink())
+            .traced(request.trace());
     return chain(request).call(exchange);
   }
 

@@ -6,6 +6,7 @@ import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.limit.SharedRedis;
+import dev.rpcshield.telemetry.Trace;
 import dev.rpcshield.upstream.chain.CallResult;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -122,6 +123,12 @@ public class Pipeline extends DirectBean {
     }
     List<MemberOutcome> members = MemberOutcome.of(ctx, parsed.body().members());
     boolean batch = parsed.body().batch();
+    if (request.trace().recording() && !members.isEmpty()) {
+      RpcCall first = members.get(0).call();
+      request
+          .trace()
+          .attribute("rpc.method", batch ? "batch" : first == null ? "invalid" : first.method());
+    }
     CompletionStage<Void> sent;
     if (serve) {
       sent = runStages(ctx, members);
@@ -153,7 +160,9 @@ public class Pipeline extends DirectBean {
       caching.discount(request, m);
     }
     if (!priced.isEmpty()) {
+      Trace limiter = request.trace().child("rpcshield.limiter");
       List<Verdict> verdicts = charging.charge(ctx, priced);
+      limiter.end();
       for (int i = 0; i < priced.size(); i++) {
         priced.get(i).settle(verdicts.get(i));
       }

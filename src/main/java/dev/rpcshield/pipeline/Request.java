@@ -2,6 +2,7 @@ package dev.rpcshield.pipeline;
 
 import dev.rpcshield.config.Generation;
 import dev.rpcshield.identity.Caller;
+import dev.rpcshield.telemetry.Trace;
 import dev.rpcshield.upstream.ClientSink;
 import dev.rpcshield.upstream.Network;
 
@@ -16,6 +17,7 @@ import dev.rpcshield.upstream.Network;
  *     stage and every piece of its work, on whichever thread, reads its configuration from it
  * @param requestId the id its answer and log lines carry; null for a WebSocket message, whose id is
  *     made if it gets an error
+ * @param trace its trace, which its stages and upstream attempts add spans to
  */
 public record Request(
     byte[] body,
@@ -24,7 +26,20 @@ public record Request(
     ClientSink sink,
     Network network,
     Generation generation,
-    String requestId) {
+    String requestId,
+    Trace trace) {
+
+  /** A request whose work is not traced. */
+  public Request(
+      byte[] body,
+      int length,
+      Caller caller,
+      ClientSink sink,
+      Network network,
+      Generation generation,
+      String requestId) {
+    this(body, length, caller, sink, network, generation, requestId, Trace.NONE);
+  }
 
   /** Whether the request came over a WebSocket connection. */
   public boolean webSocket() {

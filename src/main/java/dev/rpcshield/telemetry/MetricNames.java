@@ -21,6 +21,8 @@ public final class MetricNames {
   public static final String UPSTREAM_STATE_CHANGES = "rpcshield.upstream.state.changes";
   public static final String UPSTREAM_HEAD_LAG = "rpcshield.upstream.head.lag.blocks";
   public static final String UPSTREAM_FINALIZED = "rpcshield.upstream.finalized.block";
+  public static final String HEDGES = "rpcshield.hedges";
+  public static final String HEDGE_WINS = "rpcshield.hedge.wins";
   public static final String HTTP_RESPONSES = "rpcshield.http.responses";
   public static final String ERRORS = "rpcshield.errors";
   public static final String UPSTREAM_FAILURES = "rpcshield.upstream.failures";
@@ -69,6 +71,11 @@ public final class MetricNames {
               UPSTREAM_HEAD_LAG,
               "Blocks the upstream's latest is behind its network's best head (-1: not known)"),
           Map.entry(UPSTREAM_FINALIZED, "The upstream's finalized block number as last polled"),
+          Map.entry(HEDGES, "Hedges sent, by the upstream a request was hedged to"),
+          Map.entry(
+              HEDGE_WINS,
+              "Hedges whose answer was the one used, by the upstream that gave it (the rest of"
+                  + " rpcshield_hedges_total lost to the attempt they raced, or failed)"),
           Map.entry(HTTP_RESPONSES, "HTTP answers on the JSON-RPC paths, by status"),
           Map.entry(
               ERRORS,

@@ -49,16 +49,26 @@ final class CallSockets implements UpstreamTransport {
 
   @Override
   public CompletableFuture<byte[]> send(
-      Upstream upstream, byte[] payload, Duration timeout, String clientIp, boolean submission) {
-    return http.send(upstream, payload, timeout, clientIp, submission);
+      Upstream upstream,
+      byte[] payload,
+      Duration timeout,
+      String clientIp,
+      String traceparent,
+      boolean submission) {
+    return http.send(upstream, payload, timeout, clientIp, traceparent, submission);
   }
 
   @Override
   public CompletableFuture<byte[]> sendCall(
-      Upstream upstream, byte[] payload, long id, Duration timeout, String clientIp) {
+      Upstream upstream,
+      byte[] payload,
+      long id,
+      Duration timeout,
+      String clientIp,
+      String traceparent) {
     UpstreamSocket socket = socket(upstream);
     if (socket == null) {
-      return http.send(upstream, payload, timeout, clientIp, false);
+      return http.send(upstream, payload, timeout, clientIp, traceparent, false);
     }
     CompletableFuture<byte[]> answer =
         http.withDeadline(socket.call(id, payload), timeout, () -> socket.forget(id));

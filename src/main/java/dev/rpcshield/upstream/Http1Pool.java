@@ -1,5 +1,6 @@
 package dev.rpcshield.upstream;
 
+import dev.rpcshield.telemetry.Trace;
 import dev.rpcshield.upstream.Http1Connection.Exchange;
 import dev.rpcshield.upstream.UpstreamFailure.Kind;
 import dev.rpcshield.upstream.UpstreamTransport.UpstreamException;
@@ -74,13 +75,17 @@ final class Http1Pool {
     return text.replace("\r", "").replace("\n", "");
   }
 
-  /** The request: the head, the length and the forwarded address, then the payload. */
-  ByteBuffer[] request(byte[] payload, String forwardedFor) {
+  /**
+   * The request: the head, the length, the forwarded address and the {@code traceparent} (each left
+   * out when null or malformed), then the payload.
+   */
+  ByteBuffer[] request(byte[] payload, String forwardedFor, String traceparent) {
     String tail =
         payload.length
             + (forwardedFor == null || !ADDRESS.matcher(forwardedFor).matches()
                 ? ""
                 : "\r\nX-Forwarded-For: " + forwardedFor)
+            + (Trace.valid(traceparent) ? "\r\ntraceparent: " + traceparent : "")
             + "\r\n\r\n";
     byte[] tailBytes = tail.getBytes(StandardCharsets.ISO_8859_1);
     return new ByteBuffer[] {

@@ -1,5 +1,6 @@
 package dev.rpcshield.upstream;
 
+import dev.rpcshield.telemetry.Trace;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -130,14 +131,19 @@ public final class HttpUpstreamTransport implements UpstreamTransport, AutoClose
 
   @Override
   public CompletableFuture<byte[]> send(
-      Upstream upstream, byte[] payload, Duration timeout, String clientIp, boolean submission) {
+      Upstream upstream,
+      byte[] payload,
+      Duration timeout,
+      String clientIp,
+      String traceparent,
+      boolean submission) {
     UpstreamSettings s = upstream.settings();
     if ("http".equalsIgnoreCase(s.url().getScheme())) {
       Http1Pool pool = plainPools.computeIfAbsent(upstream, this::plainPool);
       Http1Connection.Exchange exchange =
           new Http1Connection.Exchange(
               new Http1Response(maxResponseBytes),
-              pool.request(payload, s.forwardClientIp() ? clientIp : null),
+              pool.request(payload, s.forwardClientIp() ? clientIp : null, traceparent),
               submission);
       pool.send(exchange);
       return withDeadline(exchange.answer, timeout, exchange::abort);
@@ -149,6 +155,9 @@ public final class HttpUpstreamTransport implements UpstreamTransport, AutoClose
     s.headers().forEach(post::setHeader);
     if (s.forwardClientIp() && clientIp != null) {
       post.setHeader("X-Forwarded-For", clientIp);
+    }
+    if (Trace.valid(traceparent)) {
+      post.setHeader("traceparent", traceparent);
     }
     HttpClientContext context = HttpClientContext.create();
     context.setRequestConfig(

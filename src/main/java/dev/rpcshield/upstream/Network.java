@@ -251,7 +251,22 @@ public final class Network {
             c.requestTimeout());
     // Consensus, verification and the canonical-block check are links only where configured:
     // each one more on every call's path costs (bench/results/2026-12-06-trust-links-ab.md).
-    UpstreamCall attempts = new HedgeLink(new FailoverLink(retried), timer, c.hedging());
+    UpstreamCall attempts =
+        new HedgeLink(
+            new FailoverLink(retried),
+            timer,
+            c.hedging(),
+            new HedgeLink.Meter() {
+              @Override
+              public void hedged(String upstream) {
+                meter.hedged(name, upstream);
+              }
+
+              @Override
+              public void won(String upstream) {
+                meter.hedgeWon(name, upstream);
+              }
+            });
     if (!c.consensus().methods().isEmpty()) {
       attempts = new ConsensusLink(attempts, retried, c.consensus());
     }

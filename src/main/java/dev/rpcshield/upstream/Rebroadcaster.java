@@ -3,6 +3,7 @@ package dev.rpcshield.upstream;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rpcshield.jsonrpc.Quantity;
 import dev.rpcshield.jsonrpc.RpcCall;
+import dev.rpcshield.telemetry.Trace;
 import dev.rpcshield.upstream.SentTransactions.End;
 import dev.rpcshield.upstream.SentTransactions.Tracked;
 import dev.rpcshield.upstream.chain.Exchange;
@@ -146,7 +147,8 @@ final class Rebroadcaster {
             null,
             null,
             new Exchange.Route(call.withId(id), new long[] {id}, false, submits, List.of(u)),
-            new CompletableFuture<>());
+            new CompletableFuture<>(),
+            Trace.NONE);
     CompletableFuture<Outcome> answer;
     try {
       answer = single.call(exchange).toCompletableFuture();

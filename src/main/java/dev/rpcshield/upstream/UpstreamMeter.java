@@ -3,8 +3,8 @@ package dev.rpcshield.upstream;
 /**
  * Counts what happens at the upstreams, for the metrics operators chart: each attempt (by method
  * and outcome, with its duration) and each change of an upstream's state. The metrics live with the
- * other published ones, behind this port. Outcomes and states are fixed sets; the method is the
- * call's own, for the implementation to name within bounds.
+ * other published ones, behind this port, as do hedges and the hedges that won. Outcomes and states
+ * are fixed sets; the method is the call's own, for the implementation to name within bounds.
  */
 public interface UpstreamMeter {
 
@@ -18,6 +18,12 @@ public interface UpstreamMeter {
   /** {@code upstream} of {@code network} went to state {@code to} (as its event log line says). */
   void stateChanged(String network, String upstream, String to);
 
+  /** A hedge of a request was sent to {@code upstream} of {@code network}. */
+  void hedged(String network, String upstream);
+
+  /** A hedge's answer, given by {@code upstream} of {@code network}, was the one used. */
+  void hedgeWon(String network, String upstream);
+
   /** Counts nothing: a network built outside the application (tests, tools). */
   UpstreamMeter NONE =
       new UpstreamMeter() {
@@ -27,5 +33,11 @@ public interface UpstreamMeter {
 
         @Override
         public void stateChanged(String network, String upstream, String to) {}
+
+        @Override
+        public void hedged(String network, String upstream) {}
+
+        @Override
+        public void hedgeWon(String network, String upstream) {}
       };
 }

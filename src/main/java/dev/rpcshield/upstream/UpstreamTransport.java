@@ -13,19 +13,37 @@ public interface UpstreamTransport {
    * (HTTP status, connection). Cancelling it abandons the exchange.
    *
    * @param clientIp the caller's address, sent only to upstreams configured to receive it
+   * @param traceparent the W3C {@code traceparent} header to send (the attempt's span, or the
+   *     client's own when tracing is off); null for none
    * @param submission whether the payload submits a transaction (sent on a verified connection)
    */
   CompletableFuture<byte[]> send(
-      Upstream upstream, byte[] payload, Duration timeout, String clientIp, boolean submission);
+      Upstream upstream,
+      byte[] payload,
+      Duration timeout,
+      String clientIp,
+      String traceparent,
+      boolean submission);
+
+  /** {@link #send} with no {@code traceparent}: the gateway's own questions. */
+  default CompletableFuture<byte[]> send(
+      Upstream upstream, byte[] payload, Duration timeout, String clientIp, boolean submission) {
+    return send(upstream, payload, timeout, clientIp, null, submission);
+  }
 
   /**
    * {@link #send} for one call, not a batch and not a transaction submission, whose gateway id is
    * {@code id}: a transport that carries many calls over one connection matches its answer by that
-   * id. By default it goes like any payload.
+   * id (and has no header for a {@code traceparent}). By default it goes like any payload.
    */
   default CompletableFuture<byte[]> sendCall(
-      Upstream upstream, byte[] payload, long id, Duration timeout, String clientIp) {
-    return send(upstream, payload, timeout, clientIp, false);
+      Upstream upstream,
+      byte[] payload,
+      long id,
+      Duration timeout,
+      String clientIp,
+      String traceparent) {
+    return send(upstream, payload, timeout, clientIp, traceparent, false);
   }
 
   /** {@link #send}, waiting for the answer: for the watcher's own questions (chain, head). */

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rpcshield.testing.Eventually;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -301,8 +300,7 @@ class CacheIT {
     finalize(3);
     ask("eth_getBlockByNumber", "[\"0x3\",true]");
     assertEquals("HIT", ask("eth_getBlockByNumber", "[\"0x3\",true]").header("X-Cache"));
-    String metrics =
-        gateway.send(HttpRequest.newBuilder(gateway.base().resolve("/metrics")).build()).body();
+    String metrics = gateway.ops("/metrics").body();
     for (String name : List.of("rpcshield_cache_hits_total", "rpcshield_cache_misses_total")) {
       Matcher m =
           Pattern.compile(

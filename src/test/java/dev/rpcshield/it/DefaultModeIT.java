@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -143,8 +142,7 @@ class DefaultModeIT {
   @Test
   void readyWithTheDatabaseUpAndTheLimiterInLocalMemory() {
     Gateway gateway = SERVER.client();
-    Gateway.Response ready =
-        gateway.send(HttpRequest.newBuilder(gateway.base().resolve("/health/ready")).GET().build());
+    Gateway.Response ready = gateway.ops("/health/ready");
     assertEquals(200, ready.status(), ready.body());
     assertEquals("UP", ready.json().get("status").asText(), ready.body());
     JsonNode stores = null;

@@ -141,6 +141,10 @@ class FailoverIT extends ItBase {
 
   @Test
   void aStalledUpstreamIsHedgedAroundAndLeavesRotationWithinTwoSeconds() {
+    String hedgesToP2 = "rpcshield_hedges_total\\{[^}]*upstream=\"p2\"[^}]*\\}";
+    String winsOfP2 = "rpcshield_hedge_wins_total\\{[^}]*upstream=\"p2\"[^}]*\\}";
+    double hedgedBefore = gateway.metricSum(hedgesToP2);
+    double wonBefore = gateway.metricSum(winsOfP2);
     net.p1.mode(Mode.HANG);
     long stalledAt = System.nanoTime();
     long slowest = 0;
@@ -169,6 +173,15 @@ class FailoverIT extends ItBase {
                 .mapToLong(JsonNode::asLong)
                 .sum();
     assertTrue(hedges > 0, "hedges were counted");
+    double won = gateway.metricSum(winsOfP2) - wonBefore;
+    assertTrue(won >= 1, "hedges to p2 that answered first: " + won);
+    assertTrue(
+        gateway.metricSum(hedgesToP2) - hedgedBefore >= won, "every hedge that won was sent");
+    assertEquals(
+        List.of(),
+        MonitoringNames.missing(
+            gateway.ops("/metrics").body(), name -> name.startsWith("rpcshield_hedge")),
+        "hedge metrics the dashboard (k8s/monitoring) uses, missing from the scrape");
   }
 
   /**

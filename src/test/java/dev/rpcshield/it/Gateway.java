@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 /** A plain java.net.http client for the gateway under test. */
 public final class Gateway {
   static final ObjectMapper JSON = new ObjectMapper();
+  private static final int OPS_PORT_OFFSET = 1000;
   private final URI base;
   private final HttpClient client;
 
@@ -123,14 +124,29 @@ public final class Gateway {
     return base;
   }
 
+  /** The port of the ops endpoint (metrics and health) of the gateway on {@code port}. */
+  static int opsPort(int port) {
+    return port + OPS_PORT_OFFSET;
+  }
+
+  /**
+   * GET {@code path} (such as {@code /health/ready} or {@code /metrics}) on this gateway's ops
+   * endpoint, which every test server has {@value #OPS_PORT_OFFSET} ports above its JSON-RPC one.
+   */
+  public Response ops(String path) {
+    return send(
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + opsPort(base.getPort())).resolve(path))
+            .GET()
+            .build());
+  }
+
   /**
    * The sum of the gateway's application metric samples whose name and labels {@code series} (a
    * regular expression) matches; 0 when none does.
    */
   public double metricSum(String series) {
-    String metrics =
-        send(HttpRequest.newBuilder(base.resolve("/metrics?scope=application")).GET().build())
-            .body();
+    String metrics = ops("/metrics?scope=application").body();
     Matcher m = Pattern.compile("(?m)^" + series + " ([0-9.eE+-]+)$").matcher(metrics);
     double total = 0;
     while (m.find()) {

@@ -106,13 +106,10 @@ class HostileInputIT extends ItBase {
         "{}".getBytes(StandardCharsets.US_ASCII));
   }
 
-  private Gateway.Response get(String path) {
-    return gateway.send(HttpRequest.newBuilder(gateway.base().resolve(path)).GET().build());
-  }
-
   private double metric(String regex) {
     Matcher m =
-        Pattern.compile("(?m)^" + regex + " ([0-9.eE+-]+)$").matcher(get("/metrics").body());
+        Pattern.compile("(?m)^" + regex + " ([0-9.eE+-]+)$")
+            .matcher(gateway.ops("/metrics").body());
     double total = 0;
     while (m.find()) {
       total += Double.parseDouble(m.group(1));

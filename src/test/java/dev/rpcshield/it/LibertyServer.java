@@ -78,7 +78,8 @@ final class LibertyServer {
 
   /**
    * Lays the server out afresh with {@code env} as its server.env (any HTTP_PORT in it replaced by
-   * this server's port) and starts it; returns once /health/ready answers 200.
+   * this server's port, OPS_PORT and OPS_HOST by its ops port on 127.0.0.1) and starts it; returns
+   * once /health/ready answers 200.
    */
   void start(List<String> env) {
     start(env, Map.of());
@@ -126,8 +127,9 @@ final class LibertyServer {
     Files.write(
         dir.resolve("server.env"),
         Stream.concat(
-                env.stream().filter(l -> !l.startsWith("HTTP_PORT=")),
-                Stream.of("HTTP_PORT=" + port))
+                env.stream().filter(l -> !l.startsWith("HTTP_PORT=") && !l.startsWith("OPS_")),
+                Stream.of(
+                    "HTTP_PORT=" + port, "OPS_PORT=" + Gateway.opsPort(port), "OPS_HOST=127.0.0.1"))
             .toList());
     Path war = Path.of(System.getProperty("it.war", "target/rpcshield.war"));
     Files.copy(war, dir.resolve("dropins/rpcshield.war"), StandardCopyOption.REPLACE_EXISTING);
@@ -158,7 +160,8 @@ final class LibertyServer {
   private void awaitReady() {
     HttpClient http = HttpClient.newHttpClient();
     HttpRequest ready =
-        HttpRequest.newBuilder(uri().resolve("/health/ready"))
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + Gateway.opsPort(port) + "/health/ready"))
             .timeout(Duration.ofSeconds(5))
             .build();
     Eventually.within(Duration.ofSeconds(120), name + " ready; see " + dir.resolve("logs"))

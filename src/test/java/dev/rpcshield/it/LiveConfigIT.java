@@ -10,7 +10,6 @@ import dev.rpcshield.testing.Eventually;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -325,13 +324,11 @@ class LiveConfigIT {
     assertEquals(null, ADMIN.upstream("n2"), "not even the valid part of the change");
     assertEquals(200, GATEWAY.post(BLOCK_NUMBER).status(), "the running configuration serves");
 
-    String metrics =
-        GATEWAY.send(HttpRequest.newBuilder(SERVER.uri().resolve("/metrics")).build()).body();
+    String metrics = GATEWAY.ops("/metrics").body();
     assertTrue(
         metrics.matches("(?s).*rpcshield_config_reloads_total\\{[^}]*outcome=\"refused\".*"),
         "counted as refused");
-    String ready =
-        GATEWAY.send(HttpRequest.newBuilder(SERVER.uri().resolve("/health/ready")).build()).body();
+    String ready = GATEWAY.ops("/health/ready").body();
     assertTrue(ready.contains("refused"), ready);
     assertFalse(ready.contains("Exception"), ready);
   }
@@ -399,8 +396,7 @@ class LiveConfigIT {
       assertEquals(version, c.get("version").asLong(), "the running configuration stays");
       assertEquals("rpcshield.db.url", c.get("needsRestart").get(0).asText(), c.toString());
       assertFalse(c.toString().contains("dbsecret9"), c.toString());
-      Gateway.Response ready =
-          GATEWAY.send(HttpRequest.newBuilder(SERVER.uri().resolve("/health/ready")).build());
+      Gateway.Response ready = GATEWAY.ops("/health/ready");
       assertEquals(200, ready.status(), ready.body());
       assertTrue(
           ready.body().matches("(?s).*needsRestart[^,}]*rpcshield\\.db\\.url.*"), ready.body());
@@ -459,10 +455,7 @@ class LiveConfigIT {
     List<String> secrets =
         List.of("infkey1", "rpcuser", "rpcpass2", "infkey3", "leakuser", "pa/ss5", "infkey6");
     assertNoSecret("GET /admin/api/config", config().toString(), secrets);
-    assertNoSecret(
-        "readiness",
-        GATEWAY.send(HttpRequest.newBuilder(SERVER.uri().resolve("/health/ready")).build()).body(),
-        secrets);
+    assertNoSecret("readiness", GATEWAY.ops("/health/ready").body(), secrets);
     for (String log : List.of("logs/messages.log", "logs/console.log")) {
       String text =
           Eventually.within(Duration.ofSeconds(10), "both refusals in " + log)

@@ -173,11 +173,11 @@ class NetworksIT {
     }
     assertEquals(before, requestsTo("b2"), "no request reached the wrong chain's node");
 
-    JsonNode ready = GATEWAY.send(get("/health/ready")).json();
+    JsonNode ready = GATEWAY.ops("/health/ready").json();
     String detail = ready.toString();
     assertTrue(detail.contains("WRONG_CHAIN,chain=31337,expected=8453"), detail);
     assertEquals("UP", ready.get("status").asText(), "the other upstreams still serve");
-    String metrics = GATEWAY.send(get("/metrics?scope=application")).body();
+    String metrics = GATEWAY.ops("/metrics?scope=application").body();
     assertTrue(
         metrics
             .lines()
@@ -250,10 +250,6 @@ class NetworksIT {
     assertTrue(r.json().has("result"), r.body());
     JsonNode after = upstream("a1");
     assertEquals(failures + 1, after.get("failures").asLong(), "the reset was seen: " + after);
-  }
-
-  private static java.net.http.HttpRequest get(String path) {
-    return java.net.http.HttpRequest.newBuilder(SERVER.uri().resolve(path)).build();
   }
 
   @Test

@@ -9,7 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rpcshield.it.ChaosProxy.Mode;
 import dev.rpcshield.testing.Eventually;
 import java.io.IOException;
-import java.net.http.HttpRequest;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,13 +43,9 @@ class OpsIT extends ItBase {
   void allInRotation() {
     Eventually.within(Duration.ofSeconds(15), "upstreams return to rotation")
         .until(() -> {
-          String body = get("/health/ready").body();
+          String body = gateway.ops("/health/ready").body();
           return body.contains("\"p1\":\"CLOSED") && body.contains("\"p2\":\"CLOSED");
         });
-  }
-
-  private Gateway.Response get(String path) {
-    return gateway.send(HttpRequest.newBuilder(gateway.base().resolve(path)).GET().build());
   }
 
   private static double sample(String metrics, String regex) {
@@ -61,8 +58,68 @@ class OpsIT extends ItBase {
   }
 
   @Test
+  void withTracingOffAClientsTraceparentReachesTheUpstreamAsItCame() {
+    String client = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    net.p1.reset();
+    net.p2.reset();
+    Gateway.Response r =
+        gateway.post(
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_blockNumber\",\"params\":[]}",
+            "traceparent",
+            client);
+    assertEquals(200, r.status(), r.body());
+    String p1 = net.p1.lastHeader("traceparent");
+    String p2 = net.p2.lastHeader("traceparent");
+    assertTrue(client.equals(p1) || client.equals(p2), "p1 got " + p1 + ", p2 got " + p2);
+  }
+
+  @Test
+  void metricsAndHealthAreOnTheOpsPortOnly() throws IOException {
+    assertEquals(200, gateway.ops("/health/ready").status());
+    assertTrue(gateway.ops("/metrics").body().contains("rpcshield_requests_total"));
+    int port = gateway.base().getPort();
+    // Liberty picks its virtual host by the Host header's port: the JSON-RPC port's own, none (as
+    // through an ingress: 80) and 443 all reach the gateway, never Liberty's metrics or health.
+    for (String host : List.of("127.0.0.1:" + port, "rpc.example.com", "rpc.example.com:443")) {
+      for (String path : List.of("/metrics", "/health", "/health/ready")) {
+        String answer = rawGet(port, host, path);
+        assertFalse(answer.startsWith("HTTP/1.1 200"), host + path + ": " + answer);
+        assertTrue(answer.contains("\"jsonrpc\":\"2.0\""), "the gateway's own answer: " + answer);
+      }
+    }
+    String rpcOnOps =
+        rawPost(Gateway.opsPort(port), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\"}");
+    assertTrue(rpcOnOps.startsWith("HTTP/1.1 404"), "the ops port serves no JSON-RPC: " + rpcOnOps);
+  }
+
+  /** GET {@code path} on {@code port} with the given Host header, which java.net.http fixes. */
+  private static String rawGet(int port, String host, String path) throws IOException {
+    return raw(
+        port, "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
+  }
+
+  private static String rawPost(int port, String body) throws IOException {
+    return raw(
+        port,
+        "POST / HTTP/1.1\r\nHost: 127.0.0.1:"
+            + port
+            + "\r\nContent-Type: application/json\r\nContent-Length: "
+            + body.length()
+            + "\r\nConnection: close\r\n\r\n"
+            + body);
+  }
+
+  private static String raw(int port, String request) throws IOException {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
   void readinessNamesEveryUpstreamAndLivenessAndStartupAreUp() {
-    Gateway.Response ready = get("/health/ready");
+    Gateway.Response ready = gateway.ops("/health/ready");
     assertEquals(200, ready.status(), ready.body());
     JsonNode check = null;
     for (JsonNode c : ready.json().get("checks")) {
@@ -75,8 +132,8 @@ class OpsIT extends ItBase {
     assertTrue(ready.body().contains("\"limiter\":\"SHARED\""), ready.body());
     assertTrue(check.get("data").get("p1").asText().startsWith("CLOSED"), ready.body());
     assertTrue(check.get("data").has("b"));
-    assertEquals(200, get("/health/live").status());
-    assertEquals(200, get("/health/started").status());
+    assertEquals(200, gateway.ops("/health/live").status());
+    assertEquals(200, gateway.ops("/health/started").status());
   }
 
   @Test
@@ -86,7 +143,7 @@ class OpsIT extends ItBase {
     for (int i = 0; i < 4; i++) {
       gateway.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\"}");
     }
-    Gateway.Response ready = get("/health/ready");
+    Gateway.Response ready = gateway.ops("/health/ready");
     assertTrue(
         ready.body().contains("\"p1\":\"OPEN") && ready.body().contains("\"p2\":\"OPEN"),
         ready.body());
@@ -95,7 +152,7 @@ class OpsIT extends ItBase {
   @Test
   void everyRpcShieldMetricHasAHelpText() {
     gateway.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\"}");
-    String metrics = get("/metrics?scope=application").body();
+    String metrics = gateway.ops("/metrics?scope=application").body();
     Matcher type = Pattern.compile("(?m)^# TYPE (rpcshield_\\w+) ").matcher(metrics);
     int seen = 0;
     while (type.find()) {
@@ -109,11 +166,11 @@ class OpsIT extends ItBase {
 
   @Test
   void metricsCountRequestsByMethodOutcomeAndIdentityWithoutKeys() {
-    String before = get("/metrics?scope=application").body();
+    String before = gateway.ops("/metrics?scope=application").body();
     gateway.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\"}");
     gateway.postTo("/v1/secretkey123", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\"}");
     gateway.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"admin_peers\"}");
-    Gateway.Response r = get("/metrics?scope=application");
+    Gateway.Response r = gateway.ops("/metrics?scope=application");
     assertEquals(200, r.status());
     String after = r.body();
     String okIp =
@@ -132,11 +189,11 @@ class OpsIT extends ItBase {
 
   @Test
   void metricsFollowPrometheusConventionsForUpstreamsAnswersAndErrors() {
-    String before = get("/metrics?scope=application").body();
+    String before = gateway.ops("/metrics?scope=application").body();
     gateway.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\"}");
     gateway.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"admin_peers\"}");
     gateway.post("{not json");
-    String after = get("/metrics?scope=application").body();
+    String after = gateway.ops("/metrics?scope=application").body();
 
     String attempts =
         "rpcshield_upstream_requests_total\\{method=\"eth_chainId\",mp_scope=\"application\",network=\"default\",outcome=\"ok\",upstream=\"p[12]\",?\\}";
@@ -215,7 +272,7 @@ class OpsIT extends ItBase {
     long skip = logLength();
     String methodRate =
         "rpcshield_refusals_total\\{class=\"method-rate\",mp_scope=\"application\",?\\}";
-    double countedBefore = sample(get("/metrics?scope=application").body(), methodRate);
+    double countedBefore = sample(gateway.ops("/metrics?scope=application").body(), methodRate);
     String call = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"web3_clientVersion\"}";
     assertEquals(401, gateway.postTo("/v1/" + "k".repeat(8), call).status());
     int refused = 0;
@@ -227,7 +284,7 @@ class OpsIT extends ItBase {
     assertTrue(refused > 0, "web3_clientVersion is limited to 2/s");
     assertEquals(
         refused,
-        sample(get("/metrics?scope=application").body(), methodRate) - countedBefore,
+        sample(gateway.ops("/metrics?scope=application").body(), methodRate) - countedBefore,
         "each refusal counted once in rpcshield_refusals_total");
     net.p1.mode(Mode.STATUS_502);
     for (int i = 0; i < 4; i++) {
@@ -279,17 +336,20 @@ class OpsIT extends ItBase {
       assertEquals(true, jmx.getAttribute(p1, "InRotation"));
       String held =
           "rpcshield_upstream_state_changes_total\\{mp_scope=\"application\",network=\"default\",to=\"HELD\",upstream=\"p1\",?\\}";
-      double heldBefore = sample(get("/metrics?scope=application").body(), held);
+      double heldBefore = sample(gateway.ops("/metrics?scope=application").body(), held);
       jmx.invoke(p1, "takeOutOfRotation", null, null);
       // A call that costs compute units (eth_chainId costs none).
       gateway.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_blockNumber\"}");
-      String scrape = get("/metrics?scope=application").body();
+      String scrape = gateway.ops("/metrics?scope=application").body();
       assertEquals(1.0, sample(scrape, held) - heldBefore, "the state change counted");
       // Every kind of metric has a sample by now (calls, refusals, errors, a state change); the
-      // cache's are CacheIT's to check, as this server runs without the cache.
+      // cache's are CacheIT's to check, as this server runs without the cache, and the hedges'
+      // FailoverIT's, which makes some.
       assertEquals(
           List.of(),
-          MonitoringNames.missing(scrape, name -> !name.startsWith("rpcshield_cache_")),
+          MonitoringNames.missing(
+              scrape,
+              name -> !name.startsWith("rpcshield_cache_") && !name.startsWith("rpcshield_hedge")),
           "metrics the dashboard and alert rules (k8s/monitoring) use, missing from the scrape");
       try {
         int before1 = net.p1.requests();
@@ -300,7 +360,7 @@ class OpsIT extends ItBase {
         }
         assertEquals(before1, net.p1.requests(), "a held upstream gets no traffic");
         assertEquals(false, jmx.getAttribute(p1, "InRotation"));
-        assertTrue(get("/health/ready").body().contains("\"p1\":\"HELD"));
+        assertTrue(gateway.ops("/health/ready").body().contains("\"p1\":\"HELD"));
       } finally {
         jmx.invoke(p1, "putBackInRotation", null, null);
       }

@@ -9,7 +9,6 @@ import dev.rpcshield.testing.Eventually;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -82,8 +81,7 @@ class OutageReadinessIT {
 
   private static Gateway.Response ready() {
     Gateway gateway = SERVER.client();
-    return gateway.send(
-        HttpRequest.newBuilder(gateway.base().resolve("/health/ready")).GET().build());
+    return gateway.ops("/health/ready");
   }
 
   private static JsonNode check(Gateway.Response ready, String name) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rpcshield.testing.RedisTopologies;
-import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -58,10 +57,7 @@ class RedisClusterModeIT {
       assertTrue(cluster.exists("rl:{ip:127.0.0.31}:rps"), "the caller's bucket is in the cluster");
     }
     Gateway gateway = SERVER.client();
-    JsonNode ready =
-        gateway
-            .send(HttpRequest.newBuilder(gateway.base().resolve("/health/ready")).GET().build())
-            .json();
+    JsonNode ready = gateway.ops("/health/ready").json();
     for (JsonNode check : ready.get("checks")) {
       if (check.get("name").asText().equals("stores")) {
         assertEquals("SHARED", check.get("data").get("limiter").asText(), check.toString());

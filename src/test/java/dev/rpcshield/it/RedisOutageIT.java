@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rpcshield.testing.Eventually;
 import dev.rpcshield.testing.TestRedis;
-import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,8 +55,7 @@ class RedisOutageIT {
 
   private static JsonNode stores() {
     Gateway gateway = SERVER.client();
-    Gateway.Response ready =
-        gateway.send(HttpRequest.newBuilder(gateway.base().resolve("/health/ready")).GET().build());
+    Gateway.Response ready = gateway.ops("/health/ready");
     for (JsonNode check : ready.json().get("checks")) {
       if (check.get("name").asText().equals("stores")) {
         return check.get("data");
@@ -72,10 +70,7 @@ class RedisOutageIT {
    */
   private static double ft(String metric, String label) {
     Gateway gateway = SERVER.client();
-    String text =
-        gateway
-            .send(HttpRequest.newBuilder(gateway.base().resolve("/metrics")).GET().build())
-            .body();
+    String text = gateway.ops("/metrics").body();
     double sum = 0;
     Matcher m = Pattern.compile("(?m)^" + metric + "\\{([^}]*)\\} ([0-9.eE+-]+)$").matcher(text);
     while (m.find()) {

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.rpcshield.testing.Eventually;
 import dev.rpcshield.testing.TestRedis;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -88,7 +87,7 @@ class SharedCacheIT {
 
   private static double storeErrors(LibertyServer s) {
     Gateway g = s.client();
-    String text = g.send(HttpRequest.newBuilder(g.base().resolve("/metrics")).build()).body();
+    String text = g.ops("/metrics").body();
     Matcher m =
         Pattern.compile("(?m)^rpcshield_cache_store_errors_total\\{[^}]*\\} ([0-9.]+)$")
             .matcher(text);

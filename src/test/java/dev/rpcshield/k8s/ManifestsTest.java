@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeProjection;
@@ -49,6 +50,10 @@ import org.junit.jupiter.api.Test;
  */
 class ManifestsTest {
   private static final Path K8S = Path.of("k8s");
+
+  /** Where the gateway serves /metrics and /health (OPS_PORT). */
+  private static final int OPS_PORT = 9545;
+
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   private static final Map<String, Class<? extends HasMetadata>> KINDS =
@@ -120,6 +125,10 @@ class ManifestsTest {
     Object o;
     if (kind.equals("OpenLibertyApplication")) {
       o = YAML.treeToValue(doc, OpenLibertyApplication.class);
+    } else if (kind.equals("ServiceMonitor")) {
+      ServiceMonitor monitor = YAML.treeToValue(doc, ServiceMonitor.class);
+      assertEquals("monitoring.coreos.com/v1", monitor.apiVersion(), file.toString());
+      o = monitor;
     } else if (kind.equals("PrometheusRule")) {
       PrometheusRule rule = YAML.treeToValue(doc, PrometheusRule.class);
       assertEquals("monitoring.coreos.com/v1", rule.apiVersion(), file.toString());
@@ -243,6 +252,48 @@ class ManifestsTest {
     assertNotNull(all.get("PodDisruptionBudget/rpcshield"));
   }
 
+  @Test
+  void metricsAndHealthAreOnTheOpsPortWhichTheServiceMonitorScrapes() throws IOException {
+    Map<String, Object> all = base();
+    Deployment d = (Deployment) all.get("Deployment/rpcshield");
+    Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertTrue(
+        c.getEnv().stream()
+            .anyMatch(e -> e.getName().equals("OPS_PORT") && e.getValue().equals("" + OPS_PORT)),
+        "OPS_PORT set: " + c.getEnv());
+    assertTrue(
+        c.getPorts().stream()
+            .anyMatch(p -> p.getName().equals("ops") && p.getContainerPort() == OPS_PORT));
+    for (var probe : List.of(c.getStartupProbe(), c.getReadinessProbe(), c.getLivenessProbe())) {
+      assertEquals(OPS_PORT, probe.getHttpGet().getPort().getIntVal(), "probed on the ops port");
+    }
+    assertEquals(
+        "" + OPS_PORT,
+        d.getSpec().getTemplate().getMetadata().getAnnotations().get("prometheus.io/port"));
+
+    Service s = (Service) all.get("Service/rpcshield");
+    ServicePort ops =
+        s.getSpec().getPorts().stream()
+            .filter(p -> p.getName().equals("ops"))
+            .findFirst()
+            .orElseThrow();
+    assertEquals("ops", ops.getTargetPort().getStrVal());
+
+    ServiceMonitor monitor =
+        (ServiceMonitor)
+            typed(
+                K8S.resolve("monitoring/servicemonitor.yaml"),
+                documents(K8S.resolve("monitoring/servicemonitor.yaml")).get(0));
+    s.getMetadata()
+        .getLabels()
+        .forEach((k, v) ->
+            assertEquals(v, monitor.spec().selector().getMatchLabels().get(k), "selects on " + k));
+    assertEquals(
+        s.getMetadata().getLabels().keySet(), monitor.spec().selector().getMatchLabels().keySet());
+    assertEquals("ops", monitor.spec().endpoints().get(0).port());
+    assertEquals("/metrics", monitor.spec().endpoints().get(0).path());
+  }
+
   /**
    * The ConfigMaps and Secrets (as {@code Kind/name}) whose projected volume is mounted, in the
    * volume's order.
@@ -327,20 +378,28 @@ class ManifestsTest {
             .get("rpcshield.trusted-proxies"));
     assertTrue(spec.env().stream().noneMatch(e -> e.getName().equals("RPCSHIELD_TRUSTED_PROXIES")));
 
-    // Probes: the three health endpoints, on the port the operator names, as on the Deployment.
+    // Probes: the three health endpoints, on the ops port, as on the Deployment.
     OpenLibertyApplication.Probes probes = spec.probes();
     assertEquals("/health/started", probes.startup().getHttpGet().getPath());
     assertEquals("/health/live", probes.liveness().getHttpGet().getPath());
     assertEquals("/health/ready", probes.readiness().getHttpGet().getPath());
     for (var probe : List.of(probes.startup(), probes.liveness(), probes.readiness())) {
-      assertEquals(spec.service().portName(), probe.getHttpGet().getPort().getStrVal());
+      assertEquals(OPS_PORT, probe.getHttpGet().getPort().getIntVal());
     }
     assertEquals(c.getStartupProbe(), probes.startup());
     assertEquals(c.getLivenessProbe(), probes.liveness());
     assertEquals(c.getReadinessProbe(), probes.readiness());
 
-    // Service: port 8545 under the Deployment's port name, with the Prometheus scrape annotations.
+    // Service: port 8545 under the Deployment's port name, the ops port beside it for the
+    // operator's ServiceMonitor, with the Prometheus scrape annotations.
     assertEquals(8545, spec.service().port());
+    ServicePort ops = spec.service().ports().get(0);
+    assertEquals("ops", ops.getName());
+    assertEquals(OPS_PORT, ops.getPort());
+    assertEquals(OPS_PORT, ops.getTargetPort().getIntVal());
+    ServiceMonitor.Endpoint scraped = spec.monitoring().endpoints().get(0);
+    assertEquals(ops.getName(), scraped.port());
+    assertEquals("/metrics", scraped.path());
     assertEquals(c.getPorts().get(0).getContainerPort(), spec.service().port());
     assertEquals(c.getPorts().get(0).getName(), spec.service().portName());
     Map<String, String> scrape = d.getSpec().getTemplate().getMetadata().getAnnotations();

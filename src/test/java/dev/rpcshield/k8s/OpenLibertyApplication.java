@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import java.util.List;
@@ -33,6 +34,7 @@ record OpenLibertyApplication(String apiVersion, String kind, ObjectMeta metadat
       Autoscaling autoscaling,
       Service service,
       Deployment deployment,
+      Monitoring monitoring,
       Probes probes) {}
 
   record ServiceAccount(Boolean mountToken, String name) {}
@@ -42,7 +44,15 @@ record OpenLibertyApplication(String apiVersion, String kind, ObjectMeta metadat
   record Autoscaling(
       Integer minReplicas, Integer maxReplicas, Integer targetCPUUtilizationPercentage) {}
 
-  record Service(String type, Integer port, String portName, Map<String, String> annotations) {}
+  record Service(
+      String type,
+      Integer port,
+      String portName,
+      List<ServicePort> ports,
+      Map<String, String> annotations) {}
+
+  /** The ServiceMonitor the operator makes for the application's Service. */
+  record Monitoring(Map<String, String> labels, List<ServiceMonitor.Endpoint> endpoints) {}
 
   record Deployment(Map<String, String> annotations) {}
 

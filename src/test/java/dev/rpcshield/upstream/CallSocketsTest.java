@@ -105,7 +105,7 @@ class CallSocketsTest {
     byte[] payload =
         ("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"eth_call\",\"params\":[]}")
             .getBytes(StandardCharsets.UTF_8);
-    return calls.sendCall(u1(), payload, id, timeout, "203.0.113.9");
+    return calls.sendCall(u1(), payload, id, timeout, "203.0.113.9", null);
   }
 
   /** The result the call got: "http" from the HTTP upstream, true over the WebSocket. */

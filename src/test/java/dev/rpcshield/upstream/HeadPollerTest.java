@@ -35,7 +35,7 @@ class HeadPollerTest {
   private final List<byte[]> asked = new ArrayList<>();
 
   private final UpstreamTransport transport =
-      (upstream, payload, timeout, clientIp, submission) -> {
+      (upstream, payload, timeout, clientIp, traceparent, submission) -> {
         asked.add(payload);
         Object next = script.poll();
         if (next instanceof Duration wait) {

@@ -54,7 +54,7 @@ class RebroadcasterTest {
           clock);
 
   private final UpstreamTransport transport =
-      (upstream, payload, timeout, clientIp, submission) -> {
+      (upstream, payload, timeout, clientIp, traceparent, submission) -> {
         try {
           JsonNode request = JSON.readTree(payload);
           String method = request.get("method").asText();

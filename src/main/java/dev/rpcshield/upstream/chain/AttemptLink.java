@@ -4,6 +4,7 @@ import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.jsonrpc.UpstreamReply;
+import dev.rpcshield.telemetry.Trace;
 import dev.rpcshield.upstream.ErrorClassifier;
 import dev.rpcshield.upstream.Upstream;
 import dev.rpcshield.upstream.UpstreamFailure;
@@ -15,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -57,6 +59,8 @@ public final class AttemptLink implements UpstreamCall {
     Exchange.Route route = exchange.route();
     Duration timeout = min(upstream.settings().timeout(), exchange.deadline().remaining());
     long started = clock.millis();
+    String method = exchange.calls().size() == 1 ? exchange.calls().get(0).method() : "batch";
+    Trace span = exchange.trace().upstream(upstream.name(), method);
     upstream.health().startedWaiting();
     CompletableFuture<byte[]> sent;
     try {
@@ -67,49 +71,83 @@ public final class AttemptLink implements UpstreamCall {
                   route.payload(),
                   timeout,
                   exchange.clientIp(),
+                  span.traceparent(),
                   route.submitsTransaction())
               : transport.sendCall(
-                  upstream, route.payload(), route.ids()[0], timeout, exchange.clientIp());
+                  upstream,
+                  route.payload(),
+                  route.ids()[0],
+                  timeout,
+                  exchange.clientIp(),
+                  span.traceparent());
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }
     CompletableFuture<byte[]> answer = sent;
     exchange.abandoned().thenRun(() -> answer.cancel(true));
-    String method = exchange.calls().size() == 1 ? exchange.calls().get(0).method() : "batch";
-    return answer.handle((body, thrown) -> {
-      long took = clock.millis() - started;
-      if (thrown != null) {
-        UpstreamFailure failure = UpstreamException.of(unwrap(thrown)).failure();
-        Kind kind = failure.kind();
-        upstream.health().stoppedWaiting(kind == Kind.HTTP_STATUS || kind == Kind.TOO_LARGE);
-        if (exchange.abandoned().isDone()) {
-          meter.attempted(upstream.name(), method, "abandoned", took);
-          return failed(exchange, upstream, new UpstreamFailure(kind, "abandoned", true));
-        }
-        meter.attempted(upstream.name(), method, outcome(kind), took);
-        upstream.health().connectionFailed(failure);
-        upstream.health().recordAttempt(took, true);
-        if (kind != Kind.TOO_LARGE) {
-          upstream.breaker().onFailure(failure.reason());
-        }
-        return failed(exchange, upstream, failure);
+    CompletableFuture<Outcome> settled =
+        answer.handle(
+            (body, thrown) -> settle(exchange, upstream, route, method, started, body, thrown));
+    return span.recording()
+        ? settled.whenComplete((outcome, thrown) -> ended(span, outcome, thrown))
+        : settled;
+  }
+
+  /**
+   * Ends an attempt's span: its outcome, and failed with the upstream's failure when it had one.
+   */
+  private static void ended(Trace span, Outcome outcome, Throwable thrown) {
+    if (thrown != null) {
+      span.failed("the gateway failed");
+    } else if (outcome.failure() != null) {
+      span.attribute("rpcshield.outcome", outcome.failure().kind().name().toLowerCase(Locale.ROOT));
+      span.failed(outcome.failure().reason());
+    } else {
+      span.attribute("rpcshield.outcome", "ok");
+    }
+    span.end();
+  }
+
+  private Outcome settle(
+      Exchange exchange,
+      Upstream upstream,
+      Exchange.Route route,
+      String method,
+      long started,
+      byte[] body,
+      Throwable thrown) {
+    long took = clock.millis() - started;
+    if (thrown != null) {
+      UpstreamFailure failure = UpstreamException.of(unwrap(thrown)).failure();
+      Kind kind = failure.kind();
+      upstream.health().stoppedWaiting(kind == Kind.HTTP_STATUS || kind == Kind.TOO_LARGE);
+      if (exchange.abandoned().isDone()) {
+        meter.attempted(upstream.name(), method, "abandoned", took);
+        return failed(exchange, upstream, new UpstreamFailure(kind, "abandoned", true));
       }
-      upstream.health().stoppedWaiting(true);
-      AnswerCheck.Checked checked =
-          checkedIntegrity(exchange, upstream, pruned(upstream, route, check.check(route, body)));
-      upstream.health().recordAttempt(took, checked.failure() != null);
-      Kind kind = checked.failure() == null ? null : checked.failure().kind();
-      meter.attempted(
-          upstream.name(), method, kind == null ? answered(checked) : outcome(kind), took);
-      if (kind == null || kind == Kind.PRUNED || kind == Kind.MISSING) {
-        upstream.breaker().onSuccess();
-      } else if (kind != Kind.PROVIDER_ERROR) {
-        upstream.breaker().onFailure(checked.failure().reason());
+      meter.attempted(upstream.name(), method, outcome(kind), took);
+      upstream.health().connectionFailed(failure);
+      upstream.health().recordAttempt(took, true);
+      if (kind != Kind.TOO_LARGE) {
+        upstream.breaker().onFailure(failure.reason());
       }
-      return checked.byId() == null
-          ? failed(exchange, upstream, checked.failure())
-          : new Outcome(answers(exchange, checked), upstream.name(), checked.failure());
-    });
+      return failed(exchange, upstream, failure);
+    }
+    upstream.health().stoppedWaiting(true);
+    AnswerCheck.Checked checked =
+        checkedIntegrity(exchange, upstream, pruned(upstream, route, check.check(route, body)));
+    upstream.health().recordAttempt(took, checked.failure() != null);
+    Kind kind = checked.failure() == null ? null : checked.failure().kind();
+    meter.attempted(
+        upstream.name(), method, kind == null ? answered(checked) : outcome(kind), took);
+    if (kind == null || kind == Kind.PRUNED || kind == Kind.MISSING) {
+      upstream.breaker().onSuccess();
+    } else if (kind != Kind.PROVIDER_ERROR) {
+      upstream.breaker().onFailure(checked.failure().reason());
+    }
+    return checked.byId() == null
+        ? failed(exchange, upstream, checked.failure())
+        : new Outcome(answers(exchange, checked), upstream.name(), checked.failure());
   }
 
   /**

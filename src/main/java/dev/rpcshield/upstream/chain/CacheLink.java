@@ -4,6 +4,7 @@ import dev.rpcshield.cache.ResponseCache;
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcWriter;
 import dev.rpcshield.jsonrpc.UpstreamReply;
+import dev.rpcshield.telemetry.Trace;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,6 +45,7 @@ public final class CacheLink implements UpstreamCall {
     CallResult[] results = new CallResult[calls.size()];
     ResponseCache.Lookup[] lookups = new ResponseCache.Lookup[calls.size()];
     List<Integer> missed = new ArrayList<>(calls.size());
+    Trace lookup = exchange.trace().child("rpcshield.cache");
     for (int i = 0; i < calls.size(); i++) {
       RpcCall call = calls.get(i);
       ResponseCache.Lookup found =
@@ -58,6 +60,8 @@ public final class CacheLink implements UpstreamCall {
         missed.add(i);
       }
     }
+    lookup.attribute("rpcshield.cache.hits", Integer.toString(calls.size() - missed.size()));
+    lookup.end();
     if (missed.isEmpty()) {
       return CompletableFuture.completedFuture(Outcome.answered(Arrays.asList(results), null));
     }

@@ -157,7 +157,8 @@ public final class ConsensusLink implements UpstreamCall {
                     exchange.clientIp(),
                     exchange.sink(),
                     exchange.route().to(List.of(u)),
-                    token));
+                    token,
+                    exchange.trace()));
       } catch (RuntimeException e) {
         answer = CompletableFuture.failedFuture(e);
       }

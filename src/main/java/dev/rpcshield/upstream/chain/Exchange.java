@@ -1,6 +1,7 @@
 package dev.rpcshield.upstream.chain;
 
 import dev.rpcshield.jsonrpc.RpcCall;
+import dev.rpcshield.telemetry.Trace;
 import dev.rpcshield.upstream.ClientSink;
 import dev.rpcshield.upstream.Deadline;
 import dev.rpcshield.upstream.Upstream;
@@ -19,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
  *     up stops
  * @param route where the calls go once grouped; null above the group split
  * @param abandoned completes when nobody waits for this exchange any more (another hedge answered)
+ * @param trace the request's trace, which each attempt adds its span to
  */
 public record Exchange(
     List<RpcCall> calls,
@@ -26,7 +28,8 @@ public record Exchange(
     String clientIp,
     ClientSink sink,
     Route route,
-    CompletableFuture<Void> abandoned) {
+    CompletableFuture<Void> abandoned,
+    Trace trace) {
 
   /**
    * The wire form of a minibatch and the upstreams that may answer it.
@@ -78,22 +81,27 @@ public record Exchange(
   public static Exchange of(
       List<RpcCall> calls, Deadline deadline, String clientIp, ClientSink sink) {
     return new Exchange(
-        List.copyOf(calls), deadline, clientIp, sink, null, new CompletableFuture<>());
+        List.copyOf(calls), deadline, clientIp, sink, null, new CompletableFuture<>(), Trace.NONE);
+  }
+
+  /** The same exchange, its work recorded in {@code next} (the request's trace). */
+  public Exchange traced(Trace next) {
+    return new Exchange(calls, deadline, clientIp, sink, route, abandoned, next);
   }
 
   /** Other calls of the same body: same deadline, caller and abandonment. */
   public Exchange withCalls(List<RpcCall> next) {
-    return new Exchange(List.copyOf(next), deadline, clientIp, sink, null, abandoned);
+    return new Exchange(List.copyOf(next), deadline, clientIp, sink, null, abandoned, trace);
   }
 
   /** The same calls on a route. */
   public Exchange routed(Route next) {
-    return new Exchange(calls, deadline, clientIp, sink, next, abandoned);
+    return new Exchange(calls, deadline, clientIp, sink, next, abandoned, trace);
   }
 
   /** The same exchange with abandonment of its own, for one racer of a hedge. */
   public Exchange racing(List<Upstream> order, CompletableFuture<Void> racerAbandoned) {
-    return new Exchange(calls, deadline, clientIp, sink, route.to(order), racerAbandoned);
+    return new Exchange(calls, deadline, clientIp, sink, route.to(order), racerAbandoned, trace);
   }
 
   /** Whether nobody waits for the answer any more: abandoned, or the WebSocket client is gone. */

@@ -16,21 +16,42 @@ import java.util.concurrent.atomic.AtomicLong;
  * others are abandoned. When all fail, the last failure is the outcome. A hedge spends the budget
  * (every hedgeable request earns {@code budgetPercent} of one), except when the upstream waited on
  * has answered nothing at all for longer than the delay: then it has stalled, and the hedge only
- * moves its share of the load elsewhere.
+ * moves its share of the load elsewhere. Each hedge started and each hedge whose answer won is told
+ * to the {@link Meter}.
  */
 public final class HedgeLink implements UpstreamCall {
+  /** Told of hedges: see {@link dev.rpcshield.upstream.UpstreamMeter#hedged}. */
+  public interface Meter {
+    /** A hedge was sent to {@code upstream}. */
+    void hedged(String upstream);
+
+    /** A hedge's answer, given by {@code upstream}, was the one used. */
+    void won(String upstream);
+
+    Meter NONE =
+        new Meter() {
+          @Override
+          public void hedged(String upstream) {}
+
+          @Override
+          public void won(String upstream) {}
+        };
+  }
+
   private static final long HEDGE_COST = 100;
   private static final long MAX_CREDITS = 10 * HEDGE_COST;
 
   private final UpstreamCall next;
   private final Timer timer;
   private final UpstreamsConfig.Hedging hedging;
+  private final Meter meter;
   private final AtomicLong credits = new AtomicLong(MAX_CREDITS);
 
-  public HedgeLink(UpstreamCall next, Timer timer, UpstreamsConfig.Hedging hedging) {
+  public HedgeLink(UpstreamCall next, Timer timer, UpstreamsConfig.Hedging hedging, Meter meter) {
     this.next = next;
     this.timer = timer;
     this.hedging = hedging;
+    this.meter = meter;
   }
 
   @Override
@@ -87,7 +108,7 @@ public final class HedgeLink implements UpstreamCall {
       } catch (RuntimeException e) {
         racer = CompletableFuture.failedFuture(e);
       }
-      racer.whenComplete(this::finished);
+      racer.whenComplete((o, t) -> finished(index, o, t));
       if (index + 1 < limit) {
         watch(order.get(index), index + 1);
       }
@@ -104,7 +125,9 @@ public final class HedgeLink implements UpstreamCall {
               return;
             }
             if (waitedOn.health().silentFor().compareTo(delay) >= 0 || spendCredit()) {
-              exchange.route().order().get(nextIndex).health().hedged();
+              Upstream hedgedTo = exchange.route().order().get(nextIndex);
+              hedgedTo.health().hedged();
+              meter.hedged(hedgedTo.name());
               start();
             } else {
               watch(waitedOn, nextIndex);
@@ -112,7 +135,7 @@ public final class HedgeLink implements UpstreamCall {
           });
     }
 
-    void finished(Outcome o, Throwable t) {
+    void finished(int index, Outcome o, Throwable t) {
       boolean won;
       synchronized (this) {
         if (result.isDone()) {
@@ -128,6 +151,9 @@ public final class HedgeLink implements UpstreamCall {
         }
       }
       if (won) {
+        if (index > 0 && o.upstream() != null) {
+          meter.won(o.upstream());
+        }
         result.complete(o);
       } else if (last != null) {
         result.complete(last);

@@ -157,7 +157,8 @@ public final class SubmitLink implements UpstreamCall {
                     exchange.clientIp(),
                     exchange.sink(),
                     exchange.route().to(List.of(u)),
-                    new CompletableFuture<>()),
+                    new CompletableFuture<>(),
+                    exchange.trace()),
                 u)
             .thenCompose(
                 o -> o == null ? CompletableFuture.completedFuture(null) : settled(exchange, tx, o))
@@ -267,7 +268,8 @@ public final class SubmitLink implements UpstreamCall {
             exchange.clientIp(),
             exchange.sink(),
             new Exchange.Route(lookup.withId(id), new long[] {id}, false, false, List.of(u)),
-            new CompletableFuture<>()),
+            new CompletableFuture<>(),
+            exchange.trace()),
         u);
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import dev.rpcshield.jsonrpc.RpcCall;
+import dev.rpcshield.telemetry.Trace;
 import dev.rpcshield.upstream.Deadline;
 import dev.rpcshield.upstream.Upstream;
 import dev.rpcshield.verify.BlockHeader;
@@ -178,7 +179,13 @@ public final class TrustedHeaders {
         answer =
             single.call(
                 new Exchange(
-                    List.of(call), deadline, null, null, route, new CompletableFuture<>()));
+                    List.of(call),
+                    deadline,
+                    null,
+                    null,
+                    route,
+                    new CompletableFuture<>(),
+                    Trace.NONE));
       } catch (RuntimeException e) {
         answer = CompletableFuture.failedFuture(e);
       }

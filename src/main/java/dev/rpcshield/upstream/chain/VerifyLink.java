@@ -430,7 +430,8 @@ public final class VerifyLink implements UpstreamCall {
                 exchange.clientIp(),
                 exchange.sink(),
                 route,
-                exchange.abandoned()))
+                exchange.abandoned(),
+                exchange.trace()))
         .toCompletableFuture()
         .thenCompose(o -> {
           Upstream u =

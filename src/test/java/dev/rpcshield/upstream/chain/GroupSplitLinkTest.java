@@ -66,7 +66,7 @@ class GroupSplitLinkTest {
   private final List<Long> raised = new ArrayList<>();
 
   private final UpstreamTransport echo =
-      (upstream, payload, timeout, clientIp, submission) -> {
+      (upstream, payload, timeout, clientIp, traceparent, submission) -> {
         if (down.contains(upstream.name())) {
           return CompletableFuture.failedFuture(
               new UpstreamException(Kind.CONNECT, "connection refused"));

@@ -8,20 +8,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rpcshield.jsonrpc.RpcCall;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
+import dev.rpcshield.telemetry.Trace;
+import dev.rpcshield.telemetry.Tracing;
 import dev.rpcshield.testing.ManualTimer;
 import dev.rpcshield.testing.MutableClock;
+import dev.rpcshield.testing.RecordedSpans;
 import dev.rpcshield.upstream.Deadline;
 import dev.rpcshield.upstream.TestUpstreams;
 import dev.rpcshield.upstream.Upstream;
 import dev.rpcshield.upstream.UpstreamFailure.Kind;
 import dev.rpcshield.upstream.UpstreamTransport.UpstreamException;
 import dev.rpcshield.upstream.UpstreamsConfig;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,6 +42,7 @@ class HedgeLinkTest {
   private final ManualTimer timer = new ManualTimer(clock);
   private final ScriptedTransport transport = new ScriptedTransport();
   private final List<Exchange> racers = new ArrayList<>();
+  private final List<String> metered = new ArrayList<>();
   private final Upstream slow = upstream("slow");
   private final Upstream fast = upstream("fast");
 
@@ -52,7 +59,18 @@ class HedgeLinkTest {
           return failover.call(exchange);
         },
         timer,
-        hedging);
+        hedging,
+        new HedgeLink.Meter() {
+          @Override
+          public void hedged(String upstream) {
+            metered.add("hedged " + upstream);
+          }
+
+          @Override
+          public void won(String upstream) {
+            metered.add("won " + upstream);
+          }
+        });
   }
 
   private static UpstreamsConfig.Hedging hedging(long delayMillis, int budgetPercent) {
@@ -127,8 +145,44 @@ class HedgeLinkTest {
     assertTrue(transport.sentTo("slow").get(0).isCancelled(), "the slow attempt was cancelled");
     assertTrue(racers.get(0).abandoned().isDone(), "the slow racer was abandoned");
     assertEquals(1, fast.hedges());
+    assertEquals(List.of("hedged fast", "won fast"), metered);
     assertEquals(0, slow.failures(), "a cancelled attempt is not the upstream's failure");
     assertTrue(slow.breaker().inRotation());
+  }
+
+  @Test
+  void eachAttemptOfAHedgedRequestIsSentItsOwnSpanOfTheRequestsTrace() {
+    RecordedSpans recorded = new RecordedSpans();
+    String client = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    Trace request = Tracing.of(recorded.tracer(), "jsonrpc", client, null, "r1");
+    CompletableFuture<Outcome> f =
+        chain(hedging(20, 100))
+            .call(exchange(List.of(slow, fast), false).traced(request))
+            .toCompletableFuture();
+    timer.advance(Duration.ofMillis(20));
+    assertEquals("fast", answeredBy(f));
+
+    List<SpanData> attempts = recorded.named("rpcshield.upstream");
+    assertEquals(2, attempts.size(), "the abandoned attempt's span ended too");
+    assertEquals(
+        Set.copyOf(transport.traceparents),
+        attempts.stream()
+            .map(a -> "00-4bf92f3577b34da6a3ce929d0e0e4736-" + a.getSpanId() + "-01")
+            .collect(Collectors.toSet()),
+        "each attempt was sent its own span, in the client's trace");
+    assertEquals(2, Set.copyOf(transport.traceparents).size());
+  }
+
+  @Test
+  void untracedTheClientsTraceparentGoesToEveryAttempt() {
+    String client = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    CompletableFuture<Outcome> f =
+        chain(hedging(20, 100))
+            .call(exchange(List.of(slow, fast), false).traced(Trace.passing(client)))
+            .toCompletableFuture();
+    timer.advance(Duration.ofMillis(20));
+    assertEquals("fast", answeredBy(f));
+    assertEquals(List.of(client, client), transport.traceparents);
   }
 
   @Test
@@ -212,6 +266,22 @@ class HedgeLinkTest {
         last.error().message().endsWith(": a: status 503; b: connection refused"),
         "a's racer failed last: " + last.error().message());
     assertEquals(List.of("a", "b", "a", "b"), transport.calls);
+    assertEquals(List.of("hedged b"), metered, "a hedge that failed won nothing");
+  }
+
+  @Test
+  void aHedgeThatTheFirstAttemptOutrunsIsCountedButDidNotWin() {
+    CompletableFuture<byte[]> slowAnswer = new CompletableFuture<>();
+    transport.answers("slow", slowAnswer);
+    transport.always("fast", CompletableFuture::new);
+    CompletableFuture<Outcome> f = send(chain(hedging(20, 100)), false);
+    timer.advance(Duration.ofMillis(20));
+    assertEquals(List.of("slow", "fast"), transport.calls, "hedged to fast");
+
+    slowAnswer.complete(ok(7).getBytes(StandardCharsets.UTF_8));
+
+    assertEquals("slow", answeredBy(f));
+    assertEquals(List.of("hedged fast"), metered);
   }
 
   @Test

@@ -38,6 +38,9 @@ final class ScriptedTransport implements UpstreamTransport {
    */
   final List<String> ways = new ArrayList<>();
 
+  /** The {@code traceparent} each attempt was sent with (null for none), in order. */
+  final List<String> traceparents = new ArrayList<>();
+
   void answers(String upstream, Object... steps) {
     script.computeIfAbsent(upstream, k -> new ArrayDeque<>()).addAll(List.of(steps));
   }
@@ -54,15 +57,27 @@ final class ScriptedTransport implements UpstreamTransport {
 
   @Override
   public synchronized CompletableFuture<byte[]> send(
-      Upstream upstream, byte[] payload, Duration timeout, String clientIp, boolean submission) {
+      Upstream upstream,
+      byte[] payload,
+      Duration timeout,
+      String clientIp,
+      String traceparent,
+      boolean submission) {
     ways.add(submission ? "submission" : "payload");
+    traceparents.add(traceparent);
     return answer(upstream, payload);
   }
 
   @Override
   public synchronized CompletableFuture<byte[]> sendCall(
-      Upstream upstream, byte[] payload, long id, Duration timeout, String clientIp) {
+      Upstream upstream,
+      byte[] payload,
+      long id,
+      Duration timeout,
+      String clientIp,
+      String traceparent) {
     ways.add("call " + id);
+    traceparents.add(traceparent);
     return answer(upstream, payload);
   }
 

@@ -83,7 +83,7 @@ class SubmitLinkTest {
   }
 
   private final UpstreamTransport transport =
-      (upstream, payload, timeout, clientIp, submission) -> {
+      (upstream, payload, timeout, clientIp, traceparent, submission) -> {
         try {
           JsonNode request = JSON.readTree(payload);
           String method = request.get("method").asText();

@@ -83,7 +83,7 @@ class VerifyLinkTest {
 
   /** Answers each request with the fixture's answer to the same method and params. */
   private final UpstreamTransport transport =
-      (upstream, payload, timeout, clientIp, submission) -> {
+      (upstream, payload, timeout, clientIp, traceparent, submission) -> {
         try {
           JsonNode request = JSON.readTree(payload);
           String method = request.get("method").asText();
