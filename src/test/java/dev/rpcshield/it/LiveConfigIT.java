@@ -526,7 +526,7 @@ class LiveConfigIT {
       step.put("rpcshield.upstreams.ws", "w2=ws://127.0.0.1:18662");
       assertEquals("applied", configure(step).get("outcome").asText());
       assertHeadArrives(ws, id);
-      JsonNode call = ws.call("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"eth_chainId\"}");
+      JsonNode call = ws.reply("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"eth_chainId\"}");
       assertEquals("0x7a69", call.get("result").asText(), "the same connection serves calls");
     }
   }

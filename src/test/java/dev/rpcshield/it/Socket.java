@@ -93,6 +93,21 @@ public final class Socket implements AutoCloseable {
     return next(10);
   }
 
+  /**
+   * Sends a request on a connection that has subscriptions and returns its answer, passing over the
+   * notifications that arrive before it.
+   */
+  public JsonNode reply(String json) {
+    send(json);
+    for (int i = 0; i < 100; i++) {
+      JsonNode m = next(10);
+      if (!m.path("method").asText().equals("eth_subscription")) {
+        return m;
+      }
+    }
+    throw new AssertionError("no answer among 100 notifications to " + json);
+  }
+
   /** The close code the server sent, waiting up to {@code seconds}. */
   public int closeCode(int seconds) throws Exception {
     return closed.get(seconds, TimeUnit.SECONDS);
