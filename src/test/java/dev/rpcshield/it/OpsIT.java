@@ -316,6 +316,32 @@ class OpsIT extends ItBase {
   }
 
   @Test
+  void anOperatorHoldsAndReleasesAnUpstreamThroughTheAdminApi() {
+    Admin admin = new Admin(gateway);
+    try {
+      Gateway.Response held = admin.call("POST", "/upstreams/p1/hold", null);
+      assertEquals(200, held.status(), held.body());
+      assertEquals("HELD", held.json().get("state").asText(), held.body());
+      assertFalse(held.json().get("inRotation").asBoolean());
+      int before = net.p1.requests();
+      for (int i = 0; i < 5; i++) {
+        assertEquals(
+            200,
+            gateway.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_blockNumber\"}").status());
+      }
+      assertEquals(before, net.p1.requests(), "a held upstream gets no traffic");
+      assertEquals(
+          401, admin.call("POST", "/upstreams/p2/hold", null, "wrong").status(), "needs the token");
+      assertEquals(404, admin.call("POST", "/upstreams/nobody/hold", null).status());
+    } finally {
+      Gateway.Response released = admin.call("POST", "/upstreams/p1/release", null);
+      assertEquals(200, released.status(), released.body());
+    }
+    Eventually.within(Duration.ofSeconds(10), "p1 back in rotation")
+        .until(() -> admin.upstream("p1").get("inRotation").asBoolean());
+  }
+
+  @Test
   void jmxShowsUpstreamsLimiterAndRatewatchAndTakesAnUpstreamOut() throws Exception {
     String address =
         Files.readString(SERVER.resolve("logs/state/com.ibm.ws.jmx.local.address")).trim();
