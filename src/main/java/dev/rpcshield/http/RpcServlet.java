@@ -90,9 +90,24 @@ public class RpcServlet extends HttpServlet {
     Trace trace =
         tracing.request(
             "jsonrpc", req.getHeader("traceparent"), req.getHeader("tracestate"), requestId);
+    try {
+      post(req, resp, requestId, trace);
+    } catch (IOException | RuntimeException e) {
+      // Not handed to the pipeline, which would have ended the span with the answer.
+      answered(trace, 500);
+      throw e;
+    }
+  }
+
+  private void post(HttpServletRequest req, HttpServletResponse resp, String requestId, Trace trace)
+      throws IOException {
     Trace admission = trace.child("rpcshield.admission");
-    Ingress.Entry entry = ingress.enter(Arrival.of(req, false, requestId));
-    admission.end();
+    Ingress.Entry entry;
+    try {
+      entry = ingress.enter(Arrival.of(req, false, requestId));
+    } finally {
+      admission.end();
+    }
     if (!(entry instanceof Ingress.Admitted admitted)) {
       refused(resp, (Ingress.Refused) entry);
       answered(trace, resp.getStatus());
@@ -186,15 +201,19 @@ public class RpcServlet extends HttpServlet {
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "request " + requestId + " failed", e);
     } finally {
-      async.complete();
-      answered(request.trace(), resp.getStatus());
+      int status = resp.getStatus();
+      try {
+        async.complete();
+      } finally {
+        answered(request.trace(), status);
+      }
     }
   }
 
   /** Ends a request's span with the HTTP status it was answered with. */
   private static void answered(Trace trace, int status) {
     if (trace.recording()) {
-      trace.attribute("http.response.status_code", Integer.toString(status));
+      trace.attribute("http.response.status_code", status);
       if (status >= 500) {
         trace.failed("HTTP " + status);
       }

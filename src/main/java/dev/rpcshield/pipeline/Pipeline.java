@@ -127,7 +127,13 @@ public class Pipeline extends DirectBean {
       RpcCall first = members.get(0).call();
       request
           .trace()
-          .attribute("rpc.method", batch ? "batch" : first == null ? "invalid" : first.method());
+          .attribute(
+              "rpc.method",
+              batch
+                  ? "batch"
+                  : first == null
+                      ? "invalid"
+                      : CallPolicy.metricName(request.config(GatewayConfig.class), first.method()));
     }
     CompletionStage<Void> sent;
     if (serve) {
@@ -161,8 +167,12 @@ public class Pipeline extends DirectBean {
     }
     if (!priced.isEmpty()) {
       Trace limiter = request.trace().child("rpcshield.limiter");
-      List<Verdict> verdicts = charging.charge(ctx, priced);
-      limiter.end();
+      List<Verdict> verdicts;
+      try {
+        verdicts = charging.charge(ctx, priced);
+      } finally {
+        limiter.end();
+      }
       for (int i = 0; i < priced.size(); i++) {
         priced.get(i).settle(verdicts.get(i));
       }

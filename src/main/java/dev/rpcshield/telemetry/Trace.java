@@ -5,8 +5,8 @@ import java.util.regex.Pattern;
 /**
  * One span of a request's trace, as the gateway's stages see it: children for the work that can
  * take time, a W3C {@code traceparent} to send upstream, and an end. When tracing is off it is a
- * {@link #passing} value, which records nothing and hands on the client's own {@code traceparent}
- * (so an upstream still joins the client's trace), at the cost of one field.
+ * {@link #passing} value (or {@link #NONE} when the client sent none), which records nothing and
+ * hands on the client's own {@code traceparent}, so an upstream still joins the client's trace.
  */
 public interface Trace {
 
@@ -15,7 +15,7 @@ public interface Trace {
       Pattern.compile("00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}");
 
   /** Nothing recorded and nothing handed on. */
-  Trace NONE = passing(null);
+  Trace NONE = handingOn(null);
 
   /** A span of this one's for a stage ({@code rpcshield.admission}, {@code rpcshield.cache}...). */
   Trace child(String name);
@@ -25,6 +25,9 @@ public interface Trace {
 
   /** Sets an attribute of the span. */
   Trace attribute(String key, String value);
+
+  /** Sets a numeric attribute of the span. */
+  Trace attribute(String key, long value);
 
   /** Marks the span as failed, for {@code reason} (no secret, no host). */
   void failed(String reason);
@@ -42,7 +45,10 @@ public interface Trace {
    * request) when it is a valid W3C one.
    */
   static Trace passing(String traceparent) {
-    String valid = valid(traceparent) ? traceparent : null;
+    return valid(traceparent) ? handingOn(traceparent) : NONE;
+  }
+
+  private static Trace handingOn(String valid) {
     return new Trace() {
       @Override
       public Trace child(String name) {
@@ -56,6 +62,11 @@ public interface Trace {
 
       @Override
       public Trace attribute(String key, String value) {
+        return this;
+      }
+
+      @Override
+      public Trace attribute(String key, long value) {
         return this;
       }
 

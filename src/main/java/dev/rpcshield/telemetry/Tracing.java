@@ -58,18 +58,25 @@ public class Tracing extends DirectBean {
         : of(tracer, name, traceparent, tracestate, requestId);
   }
 
-  /** A request's trace recorded by {@code tracer}, as {@link #request} makes it when on. */
+  /**
+   * A request's trace recorded by {@code tracer}, as {@link #request} makes it when on: a child of
+   * the span the container made for the request, when it made one (then not the server span
+   * itself), else of the client's {@code traceparent}.
+   */
   public static Trace of(
       Tracer tracer, String name, String traceparent, String tracestate, String requestId) {
+    boolean contained = Span.current().getSpanContext().isValid();
     Context parent =
-        Trace.valid(traceparent)
-            ? W3CTraceContextPropagator.getInstance()
-                .extract(Context.root(), new String[] {traceparent, tracestate}, CLIENT_HEADERS)
-            : Context.root();
+        contained
+            ? Context.current()
+            : Trace.valid(traceparent)
+                ? W3CTraceContextPropagator.getInstance()
+                    .extract(Context.root(), new String[] {traceparent, tracestate}, CLIENT_HEADERS)
+                : Context.root();
     Span span =
         tracer
             .spanBuilder(name)
-            .setSpanKind(SpanKind.SERVER)
+            .setSpanKind(contained ? SpanKind.INTERNAL : SpanKind.SERVER)
             .setParent(parent)
             .setAttribute("rpc.system", "jsonrpc")
             .setAttribute("rpcshield.request_id", requestId == null ? "" : requestId)
@@ -122,6 +129,12 @@ public class Tracing extends DirectBean {
 
     @Override
     public Trace attribute(String key, String value) {
+      span.setAttribute(key, value);
+      return this;
+    }
+
+    @Override
+    public Trace attribute(String key, long value) {
       span.setAttribute(key, value);
       return this;
     }

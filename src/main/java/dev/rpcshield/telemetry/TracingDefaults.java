@@ -5,11 +5,12 @@ import java.util.Set;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
- * MicroProfile Telemetry's settings as the gateway wants them by default, below every other source
- * (ordinal 10: microprofile-config.properties, server.xml variables, the environment and system
- * properties all win): traces on and exported over OTLP when {@code OTEL_EXPORTER_OTLP_ENDPOINT}
- * (or {@code OTEL_EXPORTER_OTLP_TRACES_ENDPOINT}) is set, off otherwise; no metrics or logs over
- * OTLP (the gateway's metrics are Prometheus'); the service named {@code rpcshield}.
+ * MicroProfile Telemetry's settings as the gateway wants them by default, for the application's own
+ * OpenTelemetry SDK, at ordinal 10 (microprofile-config.properties, the environment and system
+ * properties all win): traces on and exported over OTLP when the environment sets {@code
+ * OTEL_EXPORTER_OTLP_ENDPOINT} (or {@code OTEL_EXPORTER_OTLP_TRACES_ENDPOINT}), off otherwise; no
+ * metrics or logs over OTLP (the gateway's metrics are Prometheus'); the service named {@code
+ * rpcshield}.
  */
 public final class TracingDefaults implements ConfigSource {
   private final Map<String, String> values;

@@ -83,6 +83,20 @@ class TracingTest {
   }
 
   @Test
+  void underASpanTheContainerMadeTheRequestIsItsChild() {
+    io.opentelemetry.api.trace.Span container =
+        recorded.tracer().spanBuilder("POST /").setSpanKind(SpanKind.SERVER).startSpan();
+    try (var scope = container.makeCurrent()) {
+      Tracing.of(recorded.tracer(), "jsonrpc", CLIENT, null, "req-9").end();
+    } finally {
+      container.end();
+    }
+    SpanData request = recorded.named("jsonrpc").get(0);
+    assertEquals(SpanKind.INTERNAL, request.getKind(), "one server span per request");
+    assertEquals(container.getSpanContext().getSpanId(), request.getParentSpanId());
+  }
+
+  @Test
   void withoutAClientTraceparentARequestStartsATraceOfItsOwn() {
     Trace request = Tracing.of(recorded.tracer(), "jsonrpc", "garbage", null, "req-8");
     request.end();

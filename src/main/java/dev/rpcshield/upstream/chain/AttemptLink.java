@@ -16,7 +16,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -94,18 +93,28 @@ public final class AttemptLink implements UpstreamCall {
   }
 
   /**
-   * Ends an attempt's span: its outcome, and failed with the upstream's failure when it had one.
+   * Ends an attempt's span with its outcome as the attempt metric names it; failed with the
+   * upstream's failure, except for an attempt a hedge made needless (abandoned) and a pruned or
+   * missing answer, which tell the route, not against the upstream.
    */
   private static void ended(Trace span, Outcome outcome, Throwable thrown) {
-    if (thrown != null) {
-      span.failed("the gateway failed");
-    } else if (outcome.failure() != null) {
-      span.attribute("rpcshield.outcome", outcome.failure().kind().name().toLowerCase(Locale.ROOT));
-      span.failed(outcome.failure().reason());
-    } else {
-      span.attribute("rpcshield.outcome", "ok");
+    try {
+      UpstreamFailure failure = thrown == null ? outcome.failure() : null;
+      if (thrown != null) {
+        span.failed("the gateway failed");
+      } else if (failure == null) {
+        span.attribute("rpcshield.outcome", "ok");
+      } else if (failure.interrupted()) {
+        span.attribute("rpcshield.outcome", "abandoned");
+      } else {
+        span.attribute("rpcshield.outcome", outcome(failure.kind()));
+        if (failure.kind() != Kind.PRUNED && failure.kind() != Kind.MISSING) {
+          span.failed(failure.reason());
+        }
+      }
+    } finally {
+      span.end();
     }
-    span.end();
   }
 
   private Outcome settle(

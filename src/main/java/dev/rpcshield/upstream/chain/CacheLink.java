@@ -46,22 +46,28 @@ public final class CacheLink implements UpstreamCall {
     ResponseCache.Lookup[] lookups = new ResponseCache.Lookup[calls.size()];
     List<Integer> missed = new ArrayList<>(calls.size());
     Trace lookup = exchange.trace().child("rpcshield.cache");
-    for (int i = 0; i < calls.size(); i++) {
-      RpcCall call = calls.get(i);
-      ResponseCache.Lookup found =
-          skipMethods.contains(call.method())
-              ? null
-              : cache.lookup(call.method(), call.rawParams());
-      if (found != null && found.hit()) {
-        byte[] body = call.isNotification() ? null : RpcWriter.result(call.rawId(), found.result());
-        results[i] = new CallResult.Answer(body, false, null, true);
-      } else {
-        lookups[i] = found;
-        missed.add(i);
+    try {
+      for (int i = 0; i < calls.size(); i++) {
+        RpcCall call = calls.get(i);
+        ResponseCache.Lookup found =
+            skipMethods.contains(call.method())
+                ? null
+                : cache.lookup(call.method(), call.rawParams());
+        if (found != null && found.hit()) {
+          byte[] body =
+              call.isNotification() ? null : RpcWriter.result(call.rawId(), found.result());
+          results[i] = new CallResult.Answer(body, false, null, true);
+        } else {
+          lookups[i] = found;
+          missed.add(i);
+        }
       }
+    } finally {
+      if (lookup.recording()) {
+        lookup.attribute("rpcshield.cache.hits", calls.size() - missed.size());
+      }
+      lookup.end();
     }
-    lookup.attribute("rpcshield.cache.hits", Integer.toString(calls.size() - missed.size()));
-    lookup.end();
     if (missed.isEmpty()) {
       return CompletableFuture.completedFuture(Outcome.answered(Arrays.asList(results), null));
     }

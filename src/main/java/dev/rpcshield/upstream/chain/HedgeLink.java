@@ -99,6 +99,11 @@ public final class HedgeLink implements UpstreamCall {
         tokens.add(token);
       }
       List<Upstream> order = exchange.route().order();
+      if (index > 0) {
+        Upstream hedgedTo = order.get(index);
+        hedgedTo.health().hedged();
+        meter.hedged(hedgedTo.name());
+      }
       List<Upstream> rotated = new ArrayList<>(order.size());
       rotated.addAll(order.subList(index, order.size()));
       rotated.addAll(order.subList(0, index));
@@ -125,9 +130,6 @@ public final class HedgeLink implements UpstreamCall {
               return;
             }
             if (waitedOn.health().silentFor().compareTo(delay) >= 0 || spendCredit()) {
-              Upstream hedgedTo = exchange.route().order().get(nextIndex);
-              hedgedTo.health().hedged();
-              meter.hedged(hedgedTo.name());
               start();
             } else {
               watch(waitedOn, nextIndex);
@@ -151,10 +153,9 @@ public final class HedgeLink implements UpstreamCall {
         }
       }
       if (won) {
-        if (index > 0 && o.upstream() != null) {
+        if (result.complete(o) && index > 0 && o.upstream() != null) {
           meter.won(o.upstream());
         }
-        result.complete(o);
       } else if (last != null) {
         result.complete(last);
       } else {
