@@ -3,6 +3,7 @@ package dev.rpcshield.account;
 import dev.rpcshield.allowlist.Allowlists;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -180,6 +181,31 @@ public final class AccountStore {
   public void addUsage(
       UUID accountId, String network, long computeUnits, long requests, long refusals) {
     usage.addUsage(accountId, network, computeUnits, requests, refusals);
+  }
+
+  /** Adds a key's calls of one method on one network on one day to its {@code usage_daily} row. */
+  public void addDaily(
+      DailyUsage.Key key, long requests, long computeUnits, long refusals, long errors) {
+    usage.addDaily(key, requests, computeUnits, refusals, errors);
+  }
+
+  /**
+   * Daily usage from {@code from} to {@code to} (both included), of one account and key when given
+   * (null: every one), summed by {@code day}, {@code method}, {@code network} or {@code key}.
+   */
+  public List<DailyUsage> dailyUsage(
+      UUID accountId, UUID keyId, LocalDate from, LocalDate to, String by) {
+    return usage.daily(accountId, keyId, from, to, by);
+  }
+
+  /** The keys that used the most from {@code from} on, by compute units or requests. */
+  public List<DailyUsage> topUsage(LocalDate from, boolean byComputeUnits, int limit) {
+    return usage.top(from, byComputeUnits, limit);
+  }
+
+  /** Every {@code usage_daily} row of the days from {@code from} to {@code to}, in order. */
+  public List<DailyUsage.Row> usageRows(LocalDate from, LocalDate to) {
+    return usage.rows(from, to);
   }
 
   /** This month's usage of the account on each network it used, by network name. */

@@ -65,7 +65,7 @@ public class Accounts extends DirectBean {
               clock,
               started.keysCacheSize(),
               this::lookup);
-      usage = new UsageMeter(store);
+      usage = new UsageMeter(store, clock);
       Duration flush = started.usageFlushInterval();
       changes =
           Executors.newSingleThreadScheduledExecutor(

@@ -1,5 +1,7 @@
 package dev.rpcshield.account;
 
+import java.time.Clock;
+import java.time.LocalDate;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,10 +14,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * the database every few seconds, where every instance adds its share; the monthly quota, one
  * budget across networks, is checked against the database total (re-read at each flush) plus what
  * this instance has not flushed yet. Across instances a quota can be overshot by at most one flush
- * interval of traffic.
+ * interval of traffic. Each call is also counted by key, method and day (UTC) for {@code
+ * usage_daily}, flushed the same way.
  */
 public final class UsageMeter {
+  private static final long MILLIS_PER_DAY = 86_400_000L;
+
   private final AccountStore store;
+  private final Clock clock;
+
+  /**
+   * Calls, compute units, refusals and errors per key, network, method and day, not yet flushed.
+   */
+  private final Map<DailyUsage.Key, AtomicLongArray> daily = new ConcurrentHashMap<>();
 
   /** What an account used on one network since the last flush. */
   private record Key(UUID account, String network) {}
@@ -34,8 +45,33 @@ public final class UsageMeter {
    */
   private final ReentrantLock flushing = new ReentrantLock();
 
-  public UsageMeter(AccountStore store) {
+  public UsageMeter(AccountStore store, Clock clock) {
     this.store = store;
+    this.clock = clock;
+  }
+
+  /**
+   * One call of an account's, answered or refused: counted for {@code usage_daily} under its key
+   * (null: none of its own), network and method (as the metrics name it), today.
+   *
+   * @param outcome {@code ok}, {@code error} (an error answer, the chain's or the gateway's own
+   *     failure: {@code failed}), {@code refused} or {@code invalid}
+   */
+  public void called(
+      UUID account, UUID key, String network, String method, long computeUnits, String outcome) {
+    LocalDate day = LocalDate.ofEpochDay(Math.floorDiv(clock.millis(), MILLIS_PER_DAY));
+    AtomicLongArray c =
+        daily.computeIfAbsent(
+            new DailyUsage.Key(
+                day, account, key == null ? DailyUsage.NO_KEY : key, network, method),
+            k -> new AtomicLongArray(4));
+    c.addAndGet(0, 1);
+    c.addAndGet(1, computeUnits);
+    switch (outcome) {
+      case "refused" -> c.addAndGet(2, 1);
+      case "error", "failed", "invalid" -> c.addAndGet(3, 1);
+      default -> {}
+    }
   }
 
   /** Whether {@code cost} more units stay within {@code monthlyLimit} (0: no quota). */
@@ -85,6 +121,7 @@ public final class UsageMeter {
   }
 
   private void writePending() {
+    writeDaily();
     for (Map.Entry<Key, AtomicLongArray> e : pending.entrySet()) {
       AtomicLongArray p = e.getValue();
       long cu = p.getAndSet(0, 0);
@@ -104,5 +141,34 @@ public final class UsageMeter {
       }
     }
     totals.clear();
+  }
+
+  /** Writes the daily counts; a row's counts not written are kept for the next flush. */
+  private void writeDaily() {
+    LocalDate yesterday =
+        LocalDate.ofEpochDay(Math.floorDiv(clock.millis(), MILLIS_PER_DAY)).minusDays(1);
+    for (Map.Entry<DailyUsage.Key, AtomicLongArray> e : daily.entrySet()) {
+      AtomicLongArray c = e.getValue();
+      long[] taken = new long[4];
+      for (int i = 0; i < 4; i++) {
+        taken[i] = c.getAndSet(i, 0);
+      }
+      if (taken[0] == 0) {
+        // No call since the last flush. A day before yesterday takes none any more: its counter
+        // goes (yesterday's stays, for a call that took its day just before midnight).
+        if (e.getKey().day().isBefore(yesterday)) {
+          daily.remove(e.getKey(), c);
+        }
+        continue;
+      }
+      try {
+        store.addDaily(e.getKey(), taken[0], taken[1], taken[2], taken[3]);
+      } catch (RuntimeException failed) {
+        for (int i = 0; i < 4; i++) {
+          c.addAndGet(i, taken[i]);
+        }
+        throw failed;
+      }
+    }
   }
 }

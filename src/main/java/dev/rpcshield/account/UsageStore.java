@@ -3,9 +3,12 @@ package dev.rpcshield.account;
 import dev.rpcshield.account.AccountStore.Usage;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.Query;
+import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -65,14 +68,48 @@ final class UsageStore {
       long computeUnits,
       long requests,
       long refusals) {
-    StringBuilder values = new StringBuilder("?1, ?2, ?3");
+    add(
+        em,
+        table,
+        where,
+        keys,
+        keyColumns,
+        new String[] {"compute_units", "requests", "refusals"},
+        new long[] {computeUnits, requests, refusals});
+  }
+
+  /**
+   * Adds {@code counts} to the {@code counters} columns of the row {@code where} names (its keys as
+   * parameters after the counts'), inserting the row if missing, as the other {@code add} does.
+   */
+  private void add(
+      EntityManager em,
+      String table,
+      String where,
+      List<Object> keys,
+      String keyColumns,
+      String[] counters,
+      long[] counts) {
+    StringBuilder values = new StringBuilder();
+    StringBuilder sums = new StringBuilder();
+    StringBuilder increments = new StringBuilder();
+    for (int i = 0; i < counters.length; i++) {
+      String c = counters[i];
+      String sep = i == 0 ? "" : ", ";
+      values.append(sep).append('?').append(i + 1);
+      sums.append(sep).append(c).append(" = ").append(table).append('.').append(c);
+      sums.append(" + excluded.").append(c);
+      increments.append(sep).append(c).append(" = ").append(c).append(" + ?").append(i + 1);
+    }
     for (int i = 0; i < keys.size(); i++) {
-      values.append(", ?").append(4 + i);
+      values.append(", ?").append(counters.length + 1 + i);
     }
     String insert =
         "insert into "
             + table
-            + " (compute_units, requests, refusals, "
+            + " ("
+            + String.join(", ", counters)
+            + ", "
             + keyColumns
             + ") values ("
             + values
@@ -80,48 +117,163 @@ final class UsageStore {
     if (db.postgres()) {
       counted(
               em.createNativeQuery(
-                  insert
-                      + " on conflict ("
-                      + keyColumns
-                      + ") do update set compute_units = "
-                      + table
-                      + ".compute_units + excluded.compute_units, requests = "
-                      + table
-                      + ".requests + excluded.requests, refusals = "
-                      + table
-                      + ".refusals + excluded.refusals"),
+                  insert + " on conflict (" + keyColumns + ") do update set " + sums),
               keys,
-              computeUnits,
-              requests,
-              refusals)
+              counts)
           .executeUpdate();
       return;
     }
     Query update =
         counted(
-            em.createNativeQuery(
-                "update "
-                    + table
-                    + " set compute_units = compute_units + ?1,"
-                    + " requests = requests + ?2, refusals = refusals + ?3 where "
-                    + where),
+            em.createNativeQuery("update " + table + " set " + increments + " where " + where),
             keys,
-            computeUnits,
-            requests,
-            refusals);
+            counts);
     if (update.executeUpdate() == 0) {
-      counted(em.createNativeQuery(insert), keys, computeUnits, requests, refusals).executeUpdate();
+      counted(em.createNativeQuery(insert), keys, counts).executeUpdate();
     }
   }
 
-  /** {@code q} with the counts as ?1 to ?3 and the row's keys from ?4 on. */
-  private static Query counted(
-      Query q, List<Object> keys, long computeUnits, long requests, long refusals) {
-    q.setParameter(1, computeUnits).setParameter(2, requests).setParameter(3, refusals);
+  /** {@code q} with the counts as ?1 on and the row's keys after them. */
+  private static Query counted(Query q, List<Object> keys, long[] counts) {
+    for (int i = 0; i < counts.length; i++) {
+      q.setParameter(i + 1, counts[i]);
+    }
     for (int i = 0; i < keys.size(); i++) {
-      q.setParameter(4 + i, keys.get(i));
+      q.setParameter(counts.length + 1 + i, keys.get(i));
     }
     return q;
+  }
+
+  /**
+   * Adds one day's calls of a key (the all-zero id for none) on a network to that method's row:
+   * calls, compute units, refusals and error answers.
+   */
+  void addDaily(DailyUsage.Key key, long requests, long computeUnits, long refusals, long errors) {
+    db.inTransaction(em -> {
+      add(
+          em,
+          "usage_daily",
+          "account_id = ?5 and usage_day = ?6 and key_id = ?7 and network = ?8 and method = ?9",
+          List.of(key.accountId(), key.day(), key.keyId(), key.network(), key.method()),
+          "account_id, usage_day, key_id, network, method",
+          new String[] {"requests", "compute_units", "refusals", "errors"},
+          new long[] {requests, computeUnits, refusals, errors});
+      return null;
+    });
+  }
+
+  /**
+   * Daily usage from {@code from} to {@code to} (both included), of one account and one key when
+   * given (null: every one), summed by {@code by}: {@code day}, {@code method}, {@code network} or
+   * {@code key}, in its order.
+   */
+  List<DailyUsage> daily(UUID accountId, UUID keyId, LocalDate from, LocalDate to, String by) {
+    String column =
+        switch (by) {
+          case "day" -> "usage_day";
+          case "method" -> "method";
+          case "network" -> "network";
+          case "key" -> "key_id";
+          default -> throw new IllegalArgumentException("by " + by);
+        };
+    List<Object> params = new ArrayList<>(List.of(from, to));
+    StringBuilder where = new StringBuilder("usage_day >= ?1 and usage_day <= ?2");
+    if (accountId != null) {
+      params.add(accountId);
+      where.append(" and account_id = ?").append(params.size());
+    }
+    if (keyId != null) {
+      params.add(keyId);
+      where.append(" and key_id = ?").append(params.size());
+    }
+    return db.inTransaction(em -> {
+      Query q =
+          em.createNativeQuery(
+              "select "
+                  + column
+                  + ", sum(requests), sum(compute_units), sum(refusals), sum(errors)"
+                  + " from usage_daily where "
+                  + where
+                  + " group by "
+                  + column
+                  + " order by "
+                  + column);
+      for (int i = 0; i < params.size(); i++) {
+        q.setParameter(i + 1, params.get(i));
+      }
+      List<DailyUsage> out = new ArrayList<>();
+      for (Object row : q.getResultList()) {
+        Object[] r = (Object[]) row;
+        out.add(DailyUsage.of(text(r[0]), r, 1));
+      }
+      return out;
+    });
+  }
+
+  /**
+   * The keys (with their accounts) that used the most from {@code from} on, by compute units or by
+   * requests, at most {@code limit}; a key is named as {@code account/key}.
+   */
+  List<DailyUsage> top(LocalDate from, boolean byComputeUnits, int limit) {
+    String order = byComputeUnits ? "sum(compute_units)" : "sum(requests)";
+    return db.inTransaction(em -> {
+      List<DailyUsage> out = new ArrayList<>();
+      for (Object row :
+          em.createNativeQuery(
+                  "select account_id, key_id, sum(requests), sum(compute_units), sum(refusals),"
+                      + " sum(errors) from usage_daily where usage_day >= ?1"
+                      + " group by account_id, key_id order by "
+                      + order
+                      + " desc, account_id, key_id")
+              .setParameter(1, from)
+              .setMaxResults(limit)
+              .getResultList()) {
+        Object[] r = (Object[]) row;
+        out.add(DailyUsage.of(text(r[0]) + "/" + text(r[1]), r, 2));
+      }
+      return out;
+    });
+  }
+
+  /**
+   * Every row of the days from {@code from} to {@code to} (both included), in order of day,
+   * account, key, network and method: what a month's bill is made from.
+   */
+  List<DailyUsage.Row> rows(LocalDate from, LocalDate to) {
+    return db.inTransaction(em -> {
+      List<DailyUsage.Row> out = new ArrayList<>();
+      for (Object row :
+          em.createNativeQuery(
+                  "select usage_day, account_id, key_id, network, method, requests, compute_units,"
+                      + " refusals, errors from usage_daily where usage_day >= ?1 and usage_day <= ?2"
+                      + " order by usage_day, account_id, key_id, network, method")
+              .setParameter(1, from)
+              .setParameter(2, to)
+              .getResultList()) {
+        Object[] r = (Object[]) row;
+        out.add(
+            new DailyUsage.Row(
+                text(r[0]),
+                text(r[1]),
+                text(r[2]),
+                (String) r[3],
+                (String) r[4],
+                DailyUsage.of("", r, 5)));
+      }
+      return out;
+    });
+  }
+
+  /**
+   * A column's value as text: a UUID as its usual form, which H2 hands a native query as its 16
+   * bytes (PostgreSQL as a UUID); a date as YYYY-MM-DD.
+   */
+  private static String text(Object value) {
+    if (value instanceof byte[] b && b.length == 16) {
+      ByteBuffer buffer = ByteBuffer.wrap(b);
+      return new UUID(buffer.getLong(), buffer.getLong()).toString();
+    }
+    return String.valueOf(value);
   }
 
   Map<String, Usage> usageByNetwork(UUID accountId) {

@@ -1,6 +1,8 @@
 package dev.rpcshield.pipeline;
 
+import dev.rpcshield.account.Accounts;
 import dev.rpcshield.config.DirectBean;
+import dev.rpcshield.identity.AccountView;
 import dev.rpcshield.jsonrpc.Refusal;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.telemetry.RequestMetrics;
@@ -12,13 +14,16 @@ import java.util.List;
 
 /**
  * Counts every member of a served body by method, outcome, identity type and network, with its
- * time, and hands every member's refusal (a stage's or the outbound call's) to {@link Refusals}.
+ * time, and hands every member's refusal (a stage's or the outbound call's) to {@link Refusals}. A
+ * keyed caller's members are also counted as its account's usage of the day, by key, network and
+ * method, with the compute units each was priced at when it was served.
  */
 @ApplicationScoped
 public class CallRecorder extends DirectBean {
   @Inject RequestMetrics metrics;
   @Inject CallPolicy policy;
   @Inject Refusals refusals;
+  @Inject Accounts accounts;
 
   /** Reaches its collaborators without their client proxies ({@link DirectBean}). */
   @PostConstruct
@@ -26,15 +31,29 @@ public class CallRecorder extends DirectBean {
     metrics = DirectBean.of(metrics);
     policy = DirectBean.of(policy);
     refusals = DirectBean.of(refusals);
+    accounts = DirectBean.of(accounts);
   }
 
   public void record(RequestContext ctx, List<MemberOutcome> members, Duration took) {
     String identity = ctx.caller().identityType();
     String network = ctx.request().network().name();
+    AccountView account = ctx.caller().account();
     for (MemberOutcome m : members) {
       String method =
           m.call() == null ? "invalid" : policy.metricName(ctx.request(), m.call().method());
       metrics.call(method, m.outcome(), identity, network, took);
+      if (account != null) {
+        boolean charged = m.refusal() == null && m.price() != null;
+        accounts
+            .usage()
+            .called(
+                account.accountId(),
+                account.keyId(),
+                network,
+                method,
+                charged ? m.price().computeUnits() : 0,
+                m.outcome());
+      }
       if (m.errorCode() != null) {
         metrics.error(m.errorCode());
       }

@@ -12,6 +12,7 @@ import dev.rpcshield.testing.MutableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -106,6 +107,65 @@ abstract class AccountStoreContract {
     assertTrue(store.flagHighRate(a.getId()));
     assertFalse(store.flagHighRate(a.getId()), "set once");
     assertTrue(store.accounts(true).stream().anyMatch(x -> x.getId().equals(a.getId())));
+  }
+
+  @Test
+  void dailyUsageIsKeptPerKeyNetworkMethodAndDayAndSummedAsAsked() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-03-31T23:59:00Z"));
+    AccountStore store = new AccountStore(database(), clock, () -> {});
+    UUID a = store.createAccount("daily", "free", "test").getId();
+    UUID key = UUID.randomUUID();
+    UsageMeter meter = new UsageMeter(store, clock);
+    meter.called(a, key, "mainnet", "eth_call", 26, "ok");
+    meter.called(a, key, "mainnet", "eth_call", 0, "refused");
+    meter.called(a, key, "base", "eth_call", 26, "error");
+    meter.called(a, null, "mainnet", "eth_blockNumber", 10, "ok");
+    meter.flush();
+    meter.called(a, key, "mainnet", "eth_call", 26, "failed");
+    clock.advance(Duration.ofMinutes(2));
+    meter.called(a, key, "mainnet", "eth_call", 26, "ok");
+    meter.flush();
+
+    LocalDate march31 = LocalDate.parse("2026-03-31");
+    LocalDate april1 = LocalDate.parse("2026-04-01");
+    assertEquals(
+        List.of(
+            new DailyUsage("2026-03-31", 5, 88, 1, 2), new DailyUsage("2026-04-01", 1, 26, 0, 0)),
+        store.dailyUsage(a, null, march31, april1, "day"),
+        "a second flush adds to the rows the first one made; each day its own");
+    assertEquals(
+        List.of(
+            new DailyUsage("eth_blockNumber", 1, 10, 0, 0),
+            new DailyUsage("eth_call", 5, 104, 1, 2)),
+        store.dailyUsage(a, null, march31, april1, "method"));
+    assertEquals(
+        List.of(new DailyUsage("base", 1, 26, 0, 1)),
+        store.dailyUsage(a, key, march31, march31, "network").subList(0, 1));
+    assertEquals(
+        List.of(new DailyUsage(DailyUsage.NO_KEY.toString(), 1, 10, 0, 0)),
+        store.dailyUsage(a, DailyUsage.NO_KEY, march31, april1, "key"),
+        "calls without a key of the account's own");
+    assertEquals(
+        List.of(new DailyUsage(key.toString(), 1, 26, 0, 0)),
+        store.dailyUsage(null, key, april1, april1, "key"),
+        "one key's, whatever its account");
+    assertEquals(
+        a + "/" + key,
+        store.topUsage(march31, true, 1000).stream()
+            .filter(u -> u.name().startsWith(a.toString()))
+            .findFirst()
+            .orElseThrow()
+            .name(),
+        "the key that used the most of the account");
+    List<DailyUsage.Row> rows = store.usageRows(april1, april1);
+    assertTrue(
+        rows.stream()
+            .anyMatch(r ->
+                r.accountId().equals(a.toString())
+                    && r.keyId().equals(key.toString())
+                    && r.method().equals("eth_call")
+                    && r.usage().requests() == 1),
+        rows.toString());
   }
 
   @Test

@@ -26,6 +26,64 @@ class AccountsIT extends ItBase {
   private final Admin admin = new Admin(gateway);
 
   @Test
+  void usageIsKeptPerKeyMethodAndDayAcrossInstancesAndExportedForBilling() {
+    String account = admin.account("{\"name\":\"it-usage\"}");
+    JsonNode created = admin.key(account);
+    String key = created.get("key").asText();
+    String keyId = created.get("id").asText();
+    Gateway second = SecondGateway.get().client();
+    for (int i = 0; i < 3; i++) {
+      assertEquals(200, gateway.post(BALANCE, "X-API-Key", key).status());
+    }
+    for (int i = 0; i < 2; i++) {
+      assertEquals(200, second.post(BALANCE, "X-API-Key", key).status());
+    }
+    assertEquals(200, gateway.post(CHAIN_ID, "X-API-Key", key).status());
+
+    // The other instance's share arrives with its next flush (every second here).
+    Eventually.within(Duration.ofSeconds(10), "both instances' calls are counted")
+        .until(() ->
+            requests(admin.call("GET", "/usage?by=method&account=" + account, null))
+                .equals("eth_chainId=1,eth_getBalance=5"));
+    JsonNode byDay = admin.call("GET", "/usage?key=" + keyId, null).json();
+    assertEquals(1, byDay.size(), byDay.toString());
+    assertEquals(6, byDay.get(0).get("requests").asLong());
+    assertTrue(byDay.get(0).get("computeUnits").asLong() > 0, byDay.toString());
+    assertEquals(0, byDay.get(0).get("refusals").asLong());
+
+    JsonNode top = admin.call("GET", "/usage/top?by=requests&days=1&limit=1000", null).json();
+    boolean listed = false;
+    for (JsonNode t : top) {
+      listed |= t.get("key").asText().equals(keyId) && t.get("account").asText().equals(account);
+    }
+    assertTrue(listed, "the key is among the top: " + top);
+
+    Gateway.Response csv = admin.call("GET", "/usage/export", null);
+    assertEquals(200, csv.status(), csv.body());
+    assertTrue(csv.header("Content-Type").startsWith("text/csv"), csv.header("Content-Type"));
+    assertTrue(csv.body().startsWith("day,account,key,network,method,requests,compute_units,"));
+    assertTrue(
+        csv.body().contains("," + account + "," + keyId + ",default,eth_getBalance,5,"),
+        csv.body());
+
+    Gateway.Response bad = admin.call("GET", "/usage?by=week", null);
+    assertEquals(400, bad.status());
+    assertEquals("by", bad.json().get("field").asText());
+    assertEquals(400, admin.call("GET", "/usage?from=2026-13-01", null).status());
+    assertEquals(400, admin.call("GET", "/usage/export?month=12-2026", null).status());
+    assertEquals(401, admin.call("GET", "/usage", null, "wrong").status());
+  }
+
+  /** "method=requests" of each row of a usage answer, in its order. */
+  private static String requests(Gateway.Response usage) {
+    List<String> out = new java.util.ArrayList<>();
+    for (JsonNode row : usage.json()) {
+      out.add(row.get("method").asText() + "=" + row.get("requests").asLong());
+    }
+    return String.join(",", out);
+  }
+
+  @Test
   void keyInEveryFormThenLimitedOnEitherInstanceThenRevokedEverywhere() {
     Gateway second = SecondGateway.get().client();
     String account = admin.account("{\"name\":\"it-tight\",\"tier\":\"tight\"}");

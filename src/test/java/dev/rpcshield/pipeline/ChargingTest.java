@@ -71,7 +71,7 @@ class ChargingTest {
   @BeforeEach
   void build() {
     store = new AccountStore(db, clock, () -> {});
-    usage = new UsageMeter(store);
+    usage = new UsageMeter(store, clock);
     LimiterStore memory = new InMemoryLimiterStore(clock, 1000);
     charging.limits =
         new Limits() {

@@ -1,0 +1,185 @@
+package dev.rpcshield.admin;
+
+import static dev.rpcshield.admin.AdminJson.badField;
+
+import dev.rpcshield.account.Accounts;
+import dev.rpcshield.account.DailyUsage;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Usage over time from {@code usage_daily}: by day, method, network or key for one account, one key
+ * or all; the keys that used the most; and a month's rows as CSV for billing. What this instance
+ * counted is flushed first, so it is in the answer; other instances' shares arrive with their next
+ * flush (every {@code rpcshield.usage.flush-interval}).
+ */
+@Path("/usage")
+@RequestScoped
+public class UsageResource {
+  private static final Set<String> BY = Set.of("day", "method", "network", "key");
+  private static final int MAX_DAYS = 366;
+
+  @Inject Accounts accounts;
+  @Inject Clock clock;
+
+  @GET
+  @Produces(MediaType.APPLICATION_JSON)
+  public String usage(
+      @QueryParam("account") String account,
+      @QueryParam("key") String key,
+      @QueryParam("from") String from,
+      @QueryParam("to") String to,
+      @QueryParam("by") String by) {
+    String grouping = by == null ? "day" : by;
+    if (!BY.contains(grouping)) {
+      throw badField("by", "by must be day, method, network or key");
+    }
+    LocalDate last = to == null ? today() : date("to", to);
+    LocalDate first = from == null ? last.minusDays(29) : date("from", from);
+    if (first.isAfter(last) || first.plusDays(MAX_DAYS).isBefore(last)) {
+      throw badField("from", "from must be on or before to, at most " + MAX_DAYS + " days before");
+    }
+    accounts.usage().flush();
+    JsonArrayBuilder out = Json.createArrayBuilder();
+    for (DailyUsage u :
+        accounts
+            .store()
+            .dailyUsage(uuid("account", account), uuid("key", key), first, last, grouping)) {
+      out.add(
+          Json.createObjectBuilder()
+              .add(grouping, u.name())
+              .add("requests", u.requests())
+              .add("computeUnits", u.computeUnits())
+              .add("refusals", u.refusals())
+              .add("errors", u.errors()));
+    }
+    return out.build().toString();
+  }
+
+  @GET
+  @Path("/top")
+  @Produces(MediaType.APPLICATION_JSON)
+  public String top(
+      @QueryParam("by") String by,
+      @QueryParam("days") String days,
+      @QueryParam("limit") String limit) {
+    String order = by == null ? "cu" : by;
+    if (!order.equals("cu") && !order.equals("requests")) {
+      throw badField("by", "by must be cu or requests");
+    }
+    int n = number("days", days, 7, MAX_DAYS);
+    int most = number("limit", limit, 10, 1000);
+    accounts.usage().flush();
+    JsonArrayBuilder out = Json.createArrayBuilder();
+    for (DailyUsage u :
+        accounts.store().topUsage(today().minusDays(n - 1L), order.equals("cu"), most)) {
+      String[] ids = u.name().split("/", 2);
+      out.add(
+          Json.createObjectBuilder()
+              .add("account", ids[0])
+              .add("key", ids[1])
+              .add("requests", u.requests())
+              .add("computeUnits", u.computeUnits())
+              .add("refusals", u.refusals())
+              .add("errors", u.errors()));
+    }
+    return out.build().toString();
+  }
+
+  /** A month's rows ({@code month=2026-12}, this month without it), one line per row, as CSV. */
+  @GET
+  @Path("/export")
+  @Produces("text/csv")
+  public Response export(@QueryParam("month") String month) {
+    YearMonth m;
+    try {
+      m = month == null ? YearMonth.from(today()) : YearMonth.parse(month);
+    } catch (DateTimeParseException e) {
+      throw badField("month", "month must be YYYY-MM");
+    }
+    accounts.usage().flush();
+    List<DailyUsage.Row> rows = accounts.store().usageRows(m.atDay(1), m.atEndOfMonth());
+    StringBuilder csv =
+        new StringBuilder(
+            "day,account,key,network,method,requests,compute_units,refusals,errors\r\n");
+    for (DailyUsage.Row r : rows) {
+      DailyUsage u = r.usage();
+      csv.append(r.day())
+          .append(',')
+          .append(r.accountId())
+          .append(',')
+          .append(r.keyId())
+          .append(',')
+          .append(r.network())
+          .append(',')
+          .append(r.method())
+          .append(',')
+          .append(u.requests())
+          .append(',')
+          .append(u.computeUnits())
+          .append(',')
+          .append(u.refusals())
+          .append(',')
+          .append(u.errors())
+          .append("\r\n");
+    }
+    return Response.ok(csv.toString(), "text/csv; charset=UTF-8")
+        .header("Content-Disposition", "attachment; filename=\"rpcshield-usage-" + m + ".csv\"")
+        .build();
+  }
+
+  private LocalDate today() {
+    return LocalDate.now(clock.withZone(ZoneOffset.UTC));
+  }
+
+  private static LocalDate date(String field, String text) {
+    try {
+      return LocalDate.parse(text);
+    } catch (DateTimeException e) {
+      throw badField(field, field + " must be a date, YYYY-MM-DD");
+    }
+  }
+
+  private static UUID uuid(String field, String text) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return UUID.fromString(text);
+    } catch (IllegalArgumentException e) {
+      throw badField(field, field + " must be a UUID");
+    }
+  }
+
+  private static int number(String field, String text, int byDefault, int most) {
+    if (text == null) {
+      return byDefault;
+    }
+    try {
+      int n = Integer.parseInt(text);
+      if (n >= 1 && n <= most) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      throw badField(field, field + " must be a whole number from 1 to " + most);
+    }
+    throw badField(field, field + " must be a whole number from 1 to " + most);
+  }
+}
