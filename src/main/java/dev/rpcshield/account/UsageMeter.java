@@ -8,6 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Counts compute units, requests and refusals per account and network in memory and flushes them to
@@ -19,6 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class UsageMeter {
   private static final long MILLIS_PER_DAY = 86_400_000L;
+  private static final Logger LOG = Logger.getLogger(UsageMeter.class.getName());
 
   private final AccountStore store;
   private final Clock clock;
@@ -121,7 +124,6 @@ public final class UsageMeter {
   }
 
   private void writePending() {
-    writeDaily();
     for (Map.Entry<Key, AtomicLongArray> e : pending.entrySet()) {
       AtomicLongArray p = e.getValue();
       long cu = p.getAndSet(0, 0);
@@ -141,9 +143,14 @@ public final class UsageMeter {
       }
     }
     totals.clear();
+    writeDaily();
   }
 
-  /** Writes the daily counts; a row's counts not written are kept for the next flush. */
+  /**
+   * Writes the daily counts, each row in a transaction of its own. A row the database cannot take
+   * now (it is unavailable) keeps its counts for the next flush; one it refuses (its account was
+   * deleted meanwhile) is dropped and logged, so it holds up no other row nor any later flush.
+   */
   private void writeDaily() {
     LocalDate yesterday =
         LocalDate.ofEpochDay(Math.floorDiv(clock.millis(), MILLIS_PER_DAY)).minusDays(1);
@@ -153,9 +160,9 @@ public final class UsageMeter {
       for (int i = 0; i < 4; i++) {
         taken[i] = c.getAndSet(i, 0);
       }
-      if (taken[0] == 0) {
-        // No call since the last flush. A day before yesterday takes none any more: its counter
-        // goes (yesterday's stays, for a call that took its day just before midnight).
+      if (taken[0] == 0 && taken[1] == 0 && taken[2] == 0 && taken[3] == 0) {
+        // Nothing since the last flush. A day before yesterday takes no call any more: its
+        // counter goes (yesterday's stays, for a call that took its day just before midnight).
         if (e.getKey().day().isBefore(yesterday)) {
           daily.remove(e.getKey(), c);
         }
@@ -163,11 +170,15 @@ public final class UsageMeter {
       }
       try {
         store.addDaily(e.getKey(), taken[0], taken[1], taken[2], taken[3]);
-      } catch (RuntimeException failed) {
+      } catch (DatabaseUnavailableException unavailable) {
         for (int i = 0; i < 4; i++) {
           c.addAndGet(i, taken[i]);
         }
-        throw failed;
+        throw unavailable;
+      } catch (RuntimeException refused) {
+        LOG.log(
+            Level.WARNING,
+            "usage of " + e.getKey() + " dropped: the database refused it (" + refused + ")");
       }
     }
   }

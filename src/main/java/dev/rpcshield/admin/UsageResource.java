@@ -8,6 +8,7 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -20,6 +21,7 @@ import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -35,6 +37,8 @@ import java.util.UUID;
 public class UsageResource {
   private static final Set<String> BY = Set.of("day", "method", "network", "key");
   private static final int MAX_DAYS = 366;
+  private static final int MIN_YEAR = 2000;
+  private static final int MAX_YEAR = 9999;
 
   @Inject Accounts accounts;
   @Inject Clock clock;
@@ -53,22 +57,15 @@ public class UsageResource {
     }
     LocalDate last = to == null ? today() : date("to", to);
     LocalDate first = from == null ? last.minusDays(29) : date("from", from);
-    if (first.isAfter(last) || first.plusDays(MAX_DAYS).isBefore(last)) {
+    if (first.isAfter(last) || ChronoUnit.DAYS.between(first, last) >= MAX_DAYS) {
       throw badField("from", "from must be on or before to, at most " + MAX_DAYS + " days before");
     }
+    UUID accountId = uuid("account", account);
+    UUID keyId = uuid("key", key);
     accounts.usage().flush();
     JsonArrayBuilder out = Json.createArrayBuilder();
-    for (DailyUsage u :
-        accounts
-            .store()
-            .dailyUsage(uuid("account", account), uuid("key", key), first, last, grouping)) {
-      out.add(
-          Json.createObjectBuilder()
-              .add(grouping, u.name())
-              .add("requests", u.requests())
-              .add("computeUnits", u.computeUnits())
-              .add("refusals", u.refusals())
-              .add("errors", u.errors()));
+    for (DailyUsage u : accounts.store().dailyUsage(accountId, keyId, first, last, grouping)) {
+      out.add(sums(Json.createObjectBuilder().add(grouping, u.name()), u));
     }
     return out.build().toString();
   }
@@ -91,14 +88,7 @@ public class UsageResource {
     for (DailyUsage u :
         accounts.store().topUsage(today().minusDays(n - 1L), order.equals("cu"), most)) {
       String[] ids = u.name().split("/", 2);
-      out.add(
-          Json.createObjectBuilder()
-              .add("account", ids[0])
-              .add("key", ids[1])
-              .add("requests", u.requests())
-              .add("computeUnits", u.computeUnits())
-              .add("refusals", u.refusals())
-              .add("errors", u.errors()));
+      out.add(sums(Json.createObjectBuilder().add("account", ids[0]).add("key", ids[1]), u));
     }
     return out.build().toString();
   }
@@ -114,6 +104,9 @@ public class UsageResource {
     } catch (DateTimeParseException e) {
       throw badField("month", "month must be YYYY-MM");
     }
+    if (m.getYear() < MIN_YEAR || m.getYear() > MAX_YEAR) {
+      throw badField("month", "month must be YYYY-MM, from " + MIN_YEAR + " to " + MAX_YEAR);
+    }
     accounts.usage().flush();
     List<DailyUsage.Row> rows = accounts.store().usageRows(m.atDay(1), m.atEndOfMonth());
     StringBuilder csv =
@@ -127,9 +120,9 @@ public class UsageResource {
           .append(',')
           .append(r.keyId())
           .append(',')
-          .append(r.network())
+          .append(cell(r.network()))
           .append(',')
-          .append(r.method())
+          .append(cell(r.method()))
           .append(',')
           .append(u.requests())
           .append(',')
@@ -145,16 +138,38 @@ public class UsageResource {
         .build();
   }
 
+  /** {@code row} with the four sums of {@code u}. */
+  private static JsonObjectBuilder sums(JsonObjectBuilder row, DailyUsage u) {
+    return row.add("requests", u.requests())
+        .add("computeUnits", u.computeUnits())
+        .add("refusals", u.refusals())
+        .add("errors", u.errors());
+  }
+
   private LocalDate today() {
     return LocalDate.now(clock.withZone(ZoneOffset.UTC));
   }
 
+  /**
+   * A name as a CSV cell (RFC 4180): quoted when it holds a comma, quote or line break, and kept
+   * from being read as a formula by a spreadsheet when it starts like one.
+   */
+  private static String cell(String text) {
+    String safe = text.isEmpty() || "=+-@".indexOf(text.charAt(0)) < 0 ? text : "'" + text;
+    return safe.matches("[^,\"\r\n]*") ? safe : '"' + safe.replace("\"", "\"\"") + '"';
+  }
+
   private static LocalDate date(String field, String text) {
+    LocalDate d;
     try {
-      return LocalDate.parse(text);
+      d = LocalDate.parse(text);
     } catch (DateTimeException e) {
       throw badField(field, field + " must be a date, YYYY-MM-DD");
     }
+    if (d.getYear() < MIN_YEAR || d.getYear() > MAX_YEAR) {
+      throw badField(field, field + " must be a date from " + MIN_YEAR + " to " + MAX_YEAR);
+    }
+    return d;
   }
 
   private static UUID uuid(String field, String text) {

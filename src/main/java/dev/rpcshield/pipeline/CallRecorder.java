@@ -16,7 +16,7 @@ import java.util.List;
  * Counts every member of a served body by method, outcome, identity type and network, with its
  * time, and hands every member's refusal (a stage's or the outbound call's) to {@link Refusals}. A
  * keyed caller's members are also counted as its account's usage of the day, by key, network and
- * method, with the compute units each was priced at when it was served.
+ * method, with the compute units it was charged.
  */
 @ApplicationScoped
 public class CallRecorder extends DirectBean {
@@ -43,7 +43,8 @@ public class CallRecorder extends DirectBean {
           m.call() == null ? "invalid" : policy.metricName(ctx.request(), m.call().method());
       metrics.call(method, m.outcome(), identity, network, took);
       if (account != null) {
-        boolean charged = m.refusal() == null && m.price() != null;
+        // As charging counted it for the month: priced and allowed by the limiter.
+        boolean charged = m.decision() != null && m.decision().allowed() && m.price() != null;
         accounts
             .usage()
             .called(

@@ -139,8 +139,8 @@ abstract class AccountStoreContract {
             new DailyUsage("eth_call", 5, 104, 1, 2)),
         store.dailyUsage(a, null, march31, april1, "method"));
     assertEquals(
-        List.of(new DailyUsage("base", 1, 26, 0, 1)),
-        store.dailyUsage(a, key, march31, march31, "network").subList(0, 1));
+        List.of(new DailyUsage("base", 1, 26, 0, 1), new DailyUsage("mainnet", 3, 52, 1, 1)),
+        store.dailyUsage(a, key, march31, march31, "network"));
     assertEquals(
         List.of(new DailyUsage(DailyUsage.NO_KEY.toString(), 1, 10, 0, 0)),
         store.dailyUsage(a, DailyUsage.NO_KEY, march31, april1, "key"),

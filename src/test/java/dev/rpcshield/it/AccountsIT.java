@@ -70,6 +70,12 @@ class AccountsIT extends ItBase {
     assertEquals(400, bad.status());
     assertEquals("by", bad.json().get("field").asText());
     assertEquals(400, admin.call("GET", "/usage?from=2026-13-01", null).status());
+    Gateway.Response far = admin.call("GET", "/usage?to=-999999999-01-01", null);
+    assertEquals(400, far.status(), far.body());
+    assertEquals("to", far.json().get("field").asText());
+    Gateway.Response wide = admin.call("GET", "/usage?from=2024-01-01&to=2025-01-01", null);
+    assertEquals(400, wide.status(), "367 days: " + wide.body());
+    assertEquals("key", admin.call("GET", "/usage?key=nope", null).json().get("field").asText());
     assertEquals(400, admin.call("GET", "/usage/export?month=12-2026", null).status());
     assertEquals(401, admin.call("GET", "/usage", null, "wrong").status());
   }
