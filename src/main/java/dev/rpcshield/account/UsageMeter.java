@@ -1,5 +1,6 @@
 package dev.rpcshield.account;
 
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.Map;
@@ -135,10 +136,22 @@ public final class UsageMeter {
           store.addUsage(account, e.getKey().network(), cu, requests, refusals);
           unflushed(account).addAndGet(-cu);
         } catch (RuntimeException failed) {
-          p.addAndGet(0, cu);
-          p.addAndGet(1, requests);
-          p.addAndGet(2, refusals);
-          throw failed;
+          if (!refusedForGood(failed)) {
+            p.addAndGet(0, cu);
+            p.addAndGet(1, requests);
+            p.addAndGet(2, refusals);
+            throw failed;
+          }
+          unflushed(account).addAndGet(-cu);
+          LOG.log(
+              Level.WARNING,
+              "usage of account "
+                  + account
+                  + " on "
+                  + e.getKey().network()
+                  + " dropped: the database refused it ("
+                  + failed
+                  + ")");
         }
       }
     }
@@ -147,9 +160,27 @@ public final class UsageMeter {
   }
 
   /**
-   * Writes the daily counts, each row in a transaction of its own. A row the database cannot take
-   * now (it is unavailable) keeps its counts for the next flush; one it refuses (its account was
-   * deleted meanwhile) is dropped and logged, so it holds up no other row nor any later flush.
+   * Whether the database refused a row for what it holds, so that writing it again would fail
+   * again: an integrity constraint (SQL state class 23: its account was deleted meanwhile) or a
+   * value it cannot take (class 22). Anything else (unavailable, a deadlock, a timeout) may pass at
+   * the next flush.
+   */
+  static boolean refusedForGood(Throwable failure) {
+    int depth = 0;
+    for (Throwable t = failure; t != null && depth++ < 32; t = t.getCause()) {
+      if (t instanceof SQLException sql
+          && sql.getSQLState() != null
+          && (sql.getSQLState().startsWith("23") || sql.getSQLState().startsWith("22"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Writes the daily counts, each row in a transaction of its own. A row the database refuses for
+   * good (its account was deleted meanwhile) is dropped and logged, so it holds up no other row nor
+   * any later flush; any other failure keeps the row's counts for the next flush.
    */
   private void writeDaily() {
     LocalDate yesterday =
@@ -170,15 +201,16 @@ public final class UsageMeter {
       }
       try {
         store.addDaily(e.getKey(), taken[0], taken[1], taken[2], taken[3]);
-      } catch (DatabaseUnavailableException unavailable) {
-        for (int i = 0; i < 4; i++) {
-          c.addAndGet(i, taken[i]);
+      } catch (RuntimeException failed) {
+        if (!refusedForGood(failed)) {
+          for (int i = 0; i < 4; i++) {
+            c.addAndGet(i, taken[i]);
+          }
+          throw failed;
         }
-        throw unavailable;
-      } catch (RuntimeException refused) {
         LOG.log(
             Level.WARNING,
-            "usage of " + e.getKey() + " dropped: the database refused it (" + refused + ")");
+            "usage of " + e.getKey() + " dropped: the database refused it (" + failed + ")");
       }
     }
   }

@@ -169,6 +169,30 @@ abstract class AccountStoreContract {
   }
 
   @Test
+  void usageOfAnAccountDeletedBeforeItsFlushIsDroppedAndHoldsUpNoOtherAccount() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-05-10T12:00:00Z"));
+    AccountStore store = new AccountStore(database(), clock, () -> {});
+    UUID gone = store.createAccount("gone", "free", "test").getId();
+    UUID kept = store.createAccount("kept", "free", "test").getId();
+    UsageMeter meter = new UsageMeter(store, clock);
+    for (UUID a : List.of(gone, kept)) {
+      meter.served(a, "mainnet", 5);
+      meter.called(a, null, "mainnet", "eth_call", 5, "ok");
+    }
+    assertTrue(store.deleteAccount(gone, "test"));
+
+    meter.flush();
+    meter.flush();
+
+    assertEquals(5, store.usage(kept).computeUnits(), "the other account's month was written");
+    LocalDate may10 = LocalDate.parse("2026-05-10");
+    assertEquals(
+        List.of(new DailyUsage("2026-05-10", 1, 5, 0, 0)),
+        store.dailyUsage(kept, null, may10, may10, "day"));
+    assertEquals(List.of(), store.dailyUsage(gone, null, may10, may10, "day"));
+  }
+
+  @Test
   void usageAccumulatesPerMonthAndPerNetwork() {
     MutableClock clock = new MutableClock(Instant.parse("2026-01-31T23:59:00Z"));
     AccountStore store = new AccountStore(database(), clock, () -> {});
