@@ -1,5 +1,6 @@
 package dev.rpcshield.ops;
 
+import dev.rpcshield.account.Accounts;
 import dev.rpcshield.limit.SharedRedis;
 import dev.rpcshield.ratewatch.Ratewatch;
 import dev.rpcshield.telemetry.MetricNames;
@@ -20,8 +21,9 @@ import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
 
 /**
- * The gauges of the parts operators watch (upstreams, the limiter store's fallbacks, ratewatch's
- * flags), registered once at start by {@link OpsStartup}; they read the parts' own counters.
+ * The gauges of the parts operators watch (upstreams, the limiter store's fallbacks, the account
+ * database, ratewatch's flags), registered once at start by {@link OpsStartup}; they read the
+ * parts' own counters.
  */
 @ApplicationScoped
 public class Gauges {
@@ -30,6 +32,11 @@ public class Gauges {
   /** Registers the count of Redis calls answered locally, when Redis is configured. */
   void watch(SharedRedis redis) {
     gauge(MetricNames.REDIS_FALLBACKS, redis, SharedRedis::fallbacks);
+  }
+
+  /** Registers whether the account database answers. */
+  void watch(Accounts accounts) {
+    gauge(MetricNames.DATABASE_UP, accounts, a -> a.reachable() ? 1 : 0);
   }
 
   /** Registers the count of high-rate flags raised. */

@@ -49,6 +49,7 @@ public class OpsStartup {
       gauges.watch(limits.shared());
     }
     accounts.store();
+    gauges.watch(accounts);
     UpstreamMetrics meter = DirectBean.of(upstreamMetrics);
     for (Network n : upstreams.networks()) {
       n.meter(meter);

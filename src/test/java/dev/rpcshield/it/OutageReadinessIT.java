@@ -122,12 +122,17 @@ class OutageReadinessIT {
           return check(ready(), "stores").get("data").get("cachedKeys").asInt() > 0;
         });
 
+    assertEquals(1.0, gateway.metricSum("rpcshield_account_database_up\\{[^}]*\\}"));
     database.cut();
     Eventually.within(Duration.ofSeconds(10), "readiness shows the database down")
         .until(() -> "DOWN".equals(check(ready(), "stores").get("data").get("database").asText()));
     Gateway.Response ready = ready();
     assertEquals(200, ready.status(), "still ready: " + ready.body());
     assertEquals("UP", check(ready, "stores").get("status").asText(), ready.body());
+    assertEquals(
+        0.0,
+        gateway.metricSum("rpcshield_account_database_up\\{[^}]*\\}"),
+        "the gauge the alert RpcShieldAccountDatabaseDown reads");
 
     assertEquals(200, gateway.postTo("/v1/" + seen, CHAIN_ID).status(), "a cached key is served");
     Gateway.Response refused = gateway.postTo("/v1/" + unseen, CHAIN_ID);
