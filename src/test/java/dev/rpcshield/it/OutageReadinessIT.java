@@ -112,6 +112,7 @@ class OutageReadinessIT {
   @Test
   void whileTheDatabaseIsDownCachedKeysAreServedOthersGet503AndThePodStaysReady() {
     Gateway gateway = SERVER.client();
+    assertEquals(1.0, gateway.metricSum("rpcshield_account_database_up\\{[^}]*\\}"));
     Admin admin = new Admin(gateway);
     String account = admin.account("{\"name\":\"outage\",\"tier\":\"pro\"}");
     String seen = admin.key(account).get("key").asText();
@@ -122,7 +123,6 @@ class OutageReadinessIT {
           return check(ready(), "stores").get("data").get("cachedKeys").asInt() > 0;
         });
 
-    assertEquals(1.0, gateway.metricSum("rpcshield_account_database_up\\{[^}]*\\}"));
     database.cut();
     Eventually.within(Duration.ofSeconds(10), "readiness shows the database down")
         .until(() -> "DOWN".equals(check(ready(), "stores").get("data").get("database").asText()));
