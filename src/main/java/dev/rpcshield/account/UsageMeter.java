@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,6 +42,18 @@ public final class UsageMeter {
   private final Map<UUID, AtomicLong> unflushed = new ConcurrentHashMap<>();
 
   private final Map<UUID, Long> totals = new ConcurrentHashMap<>();
+
+  /**
+   * Accounts whose last checked call found {@link #NEARLY_USED} or more of their monthly quota
+   * used, and the month ({@code yyyy * 12 + month - 1}, UTC) the set is about; a new month empties
+   * it.
+   */
+  private final Set<UUID> nearlyUsed = ConcurrentHashMap.newKeySet();
+
+  private volatile long nearlyUsedMonth = -1;
+
+  /** The share of a monthly quota from which an account counts as having nearly used it. */
+  public static final double NEARLY_USED = 0.9;
 
   /**
    * One flush at a time: a flush that finds the counts already taken by another waits until that
@@ -86,7 +99,24 @@ public final class UsageMeter {
     long total = totals.computeIfAbsent(account, a -> store.usage(a).computeUnits());
     AtomicLong p = unflushed.get(account);
     long used = total + (p == null ? 0 : p.get());
+    boolean near = used + cost >= NEARLY_USED * monthlyLimit;
+    if (near != nearlyUsed.contains(account)) {
+      if (near) {
+        nearlyUsed.add(account);
+      } else {
+        nearlyUsed.remove(account);
+      }
+    }
     return used + cost <= monthlyLimit;
+  }
+
+  /**
+   * How many accounts had used {@link #NEARLY_USED} or more of their monthly quota at their last
+   * call this instance checked this month (a bounded number for an alert, where a series per
+   * account would not be).
+   */
+  public int accountsNearQuota() {
+    return nearlyUsed.size();
   }
 
   public void served(UUID account, String network, long computeUnits) {
@@ -156,6 +186,12 @@ public final class UsageMeter {
       }
     }
     totals.clear();
+    LocalDate today = LocalDate.ofEpochDay(Math.floorDiv(clock.millis(), MILLIS_PER_DAY));
+    long month = today.getYear() * 12L + today.getMonthValue() - 1;
+    if (month != nearlyUsedMonth) {
+      nearlyUsed.clear();
+      nearlyUsedMonth = month;
+    }
     writeDaily();
   }
 

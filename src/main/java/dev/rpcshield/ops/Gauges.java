@@ -34,9 +34,13 @@ public class Gauges {
     gauge(MetricNames.REDIS_FALLBACKS, redis, SharedRedis::fallbacks);
   }
 
-  /** Registers whether the account database answers. */
+  /**
+   * Registers whether the account database answers, and how many accounts have nearly used their
+   * monthly quota.
+   */
   void watch(Accounts accounts) {
     gauge(MetricNames.DATABASE_UP, accounts, a -> a.reachable() ? 1 : 0);
+    gauge(MetricNames.ACCOUNTS_NEAR_QUOTA, accounts, a -> a.usage().accountsNearQuota());
   }
 
   /** Registers the count of high-rate flags raised. */

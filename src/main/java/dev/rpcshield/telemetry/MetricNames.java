@@ -42,6 +42,7 @@ public final class MetricNames {
   public static final String FLAGS_RAISED = "rpcshield.ratewatch.flags.raised";
   public static final String REDIS_FALLBACKS = "rpcshield.limiter.redis.fallbacks";
   public static final String DATABASE_UP = "rpcshield.account.database.up";
+  public static final String ACCOUNTS_NEAR_QUOTA = "rpcshield.accounts.near.monthly.quota";
   public static final String CACHE_HITS = "rpcshield.cache.hits";
   public static final String CACHE_MISSES = "rpcshield.cache.misses";
   public static final String CACHE_BYTES = "rpcshield.cache.stored.bytes";
@@ -116,6 +117,10 @@ public final class MetricNames {
               DATABASE_UP,
               "1 while the account database answered its last change poll (every 500 ms), else 0:"
                   + " keys then come from the cache"),
+          Map.entry(
+              ACCOUNTS_NEAR_QUOTA,
+              "Accounts that had used 90 % or more of their monthly compute-unit quota at their"
+                  + " last call this instance checked this month"),
           Map.entry(CACHE_HITS, "Cacheable calls answered from the response cache"),
           Map.entry(CACHE_MISSES, "Cacheable calls the response cache did not hold"),
           Map.entry(CACHE_BYTES, "Bytes of results written to the response cache"),

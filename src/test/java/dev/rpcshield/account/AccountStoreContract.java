@@ -169,6 +169,41 @@ abstract class AccountStoreContract {
   }
 
   @Test
+  void accountsNearTheirMonthlyQuotaAreCountedUntilTheMonthEnds() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-06-30T23:58:00Z"));
+    AccountStore store = new AccountStore(database(), clock, () -> {});
+    UUID near = store.createAccount("near", "free", "test").getId();
+    UUID far = store.createAccount("far", "free", "test").getId();
+    UsageMeter meter = new UsageMeter(store, clock);
+    meter.flush();
+    assertEquals(0, meter.accountsNearQuota());
+
+    assertTrue(meter.withinQuota(near, 10, 100));
+    meter.served(near, "mainnet", 80);
+    assertEquals(0, meter.accountsNearQuota(), "80 of 100 used, the next call costs 10: 90 %");
+    assertTrue(meter.withinQuota(near, 10, 100));
+    assertEquals(1, meter.accountsNearQuota(), "at 90 % with its call");
+    assertTrue(meter.withinQuota(far, 10, 100));
+    meter.flush();
+    assertTrue(meter.withinQuota(near, 10, 100), "the database total is re-read after a flush");
+    assertEquals(1, meter.accountsNearQuota());
+    assertTrue(meter.withinQuota(near, 10, 0), "no quota: not checked, not counted again");
+    assertEquals(1, meter.accountsNearQuota());
+
+    meter.flush();
+    assertTrue(meter.withinQuota(near, 5, 1000), "a raised quota");
+    assertEquals(0, meter.accountsNearQuota());
+    assertTrue(meter.withinQuota(near, 10, 100));
+    assertEquals(1, meter.accountsNearQuota());
+
+    clock.advance(Duration.ofMinutes(3));
+    meter.flush();
+    assertEquals(0, meter.accountsNearQuota(), "a new month");
+    assertTrue(meter.withinQuota(near, 5, 100));
+    assertEquals(0, meter.accountsNearQuota(), "July's usage is nothing yet");
+  }
+
+  @Test
   void usageOfAnAccountDeletedBeforeItsFlushIsDroppedAndHoldsUpNoOtherAccount() {
     MutableClock clock = new MutableClock(Instant.parse("2026-05-10T12:00:00Z"));
     AccountStore store = new AccountStore(database(), clock, () -> {});

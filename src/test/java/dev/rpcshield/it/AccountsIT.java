@@ -392,9 +392,13 @@ class AccountsIT extends ItBase {
   void computeUnitsAreCountedAndTheMonthlyQuotaHolds() {
     String account = admin.account("{\"name\":\"it-quota\",\"overrides\":{\"monthlyCu\":50}}");
     String key = admin.key(account).get("key").asText();
+    String near = "rpcshield_accounts_near_monthly_quota\\{[^}]*\\}";
+    double nearBefore = gateway.metricSum(near);
     assertEquals(200, gateway.post(BALANCE, "X-API-Key", key).status());
     assertEquals(200, gateway.post(BALANCE, "X-API-Key", key).status());
+    assertEquals(nearBefore, gateway.metricSum(near), "40 of 50 compute units: 80 %");
     Gateway.Response over = gateway.post(BALANCE, "X-API-Key", key);
+    assertEquals(nearBefore + 1, gateway.metricSum(near), "a call that would pass 90 %");
     assertEquals(429, over.status(), over.body());
     assertTrue(
         over.json().get("error").get("message").asText().contains("compute units are used up"));
