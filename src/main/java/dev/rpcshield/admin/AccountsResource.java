@@ -8,15 +8,16 @@ import dev.rpcshield.account.AccountStore;
 import dev.rpcshield.account.Accounts;
 import dev.rpcshield.account.ApiKey;
 import dev.rpcshield.account.ApiKeys;
+import dev.rpcshield.admin.AdminRecords.AccountRecord;
+import dev.rpcshield.admin.AdminRecords.KeyRecord;
+import dev.rpcshield.admin.AdminRecords.MonthRecord;
+import dev.rpcshield.admin.AdminRecords.NetworkMonth;
 import dev.rpcshield.allowlist.Allowlists;
 import dev.rpcshield.upstream.Network;
 import dev.rpcshield.upstream.Upstreams;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -30,8 +31,10 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -76,36 +79,36 @@ public class AccountsResource {
     Account created = store().createAccount(name, tier == null ? "free" : tier, actor());
     Account a =
         store().updateAccount(created.getId(), overrides, actor(), "overrides").orElseThrow();
-    return Response.status(201).entity(AdminJson.account(a).build().toString()).build();
+    return Response.status(201).entity(AccountRecord.of(a)).build();
   }
 
   @GET
-  public String list(@QueryParam("flagged") boolean flagged, @QueryParam("keys") boolean keys) {
+  public List<AccountRecord> list(
+      @QueryParam("flagged") boolean flagged, @QueryParam("keys") boolean keys) {
     Map<UUID, List<ApiKey>> keysByAccount = keys ? store().activeKeysByAccount() : Map.of();
-    JsonArrayBuilder out = Json.createArrayBuilder();
+    List<AccountRecord> out = new ArrayList<>();
     for (Account a : store().accounts(flagged)) {
-      JsonObjectBuilder account = AdminJson.account(a);
-      if (keys) {
-        JsonArrayBuilder list = Json.createArrayBuilder();
-        keysByAccount.getOrDefault(a.getId(), List.of()).forEach(k -> list.add(AdminJson.key(k)));
-        account.add("keys", list);
-      }
-      out.add(account);
+      out.add(
+          AccountRecord.of(
+              a,
+              keys
+                  ? keysByAccount.getOrDefault(a.getId(), List.of()).stream()
+                      .map(KeyRecord::of)
+                      .toList()
+                  : null));
     }
-    return out.build().toString();
+    return out;
   }
 
   @GET
   @Path("/{id}")
-  public String get(@PathParam("id") String id) {
-    return AdminJson.account(store().account(id(id)).orElseThrow(() -> notFound("account")))
-        .build()
-        .toString();
+  public AccountRecord get(@PathParam("id") String id) {
+    return AccountRecord.of(store().account(id(id)).orElseThrow(() -> notFound("account")));
   }
 
   @PATCH
   @Path("/{id}")
-  public String update(@PathParam("id") String id, String body) {
+  public AccountRecord update(@PathParam("id") String id, String body) {
     JsonObject in = AdminJson.parse(body);
     String name = AdminJson.string(in, "name", false, 200);
     AccountChanges changes = changes();
@@ -131,7 +134,7 @@ public class AccountsResource {
                 actor(),
                 in.toString())
             .orElseThrow(() -> notFound("account"));
-    return AdminJson.account(a).build().toString();
+    return AccountRecord.of(a);
   }
 
   @DELETE
@@ -165,61 +168,42 @@ public class AccountsResource {
     if (lists != null || secret != null || required != null) {
       key = store().restrictKey(key.getId(), lists, required, secret, actor()).orElseThrow();
     }
-    JsonObjectBuilder out = AdminJson.key(key).add("key", k.plaintext());
-    if (secret != null) {
-      out.add("secret", secret);
-    }
     return Response.status(201)
         .header("Cache-Control", "no-store")
-        .entity(out.build().toString())
+        .entity(KeyRecord.of(key, k.plaintext(), secret))
         .build();
   }
 
   @GET
   @Path("/{id}/keys")
-  public String keys(@PathParam("id") String id) {
-    JsonArrayBuilder out = Json.createArrayBuilder();
-    store().keysOf(id(id)).forEach(k -> out.add(AdminJson.key(k)));
-    return out.build().toString();
+  public List<KeyRecord> keys(@PathParam("id") String id) {
+    return store().keysOf(id(id)).stream().map(KeyRecord::of).toList();
   }
 
   @GET
   @Path("/{id}/usage")
-  public String usage(@PathParam("id") String id) {
+  public MonthRecord usage(@PathParam("id") String id) {
     UUID account = id(id);
     if (store().account(account).isEmpty()) {
       throw notFound("account");
     }
     accounts.usage().flush();
     AccountStore.Usage u = store().usage(account);
-    JsonObjectBuilder byNetwork = Json.createObjectBuilder();
+    Map<String, NetworkMonth> byNetwork = new TreeMap<>();
     store()
         .usageByNetwork(account)
-        .forEach((network, n) ->
-            byNetwork.add(
-                network,
-                Json.createObjectBuilder()
-                    .add("computeUnits", n.computeUnits())
-                    .add("requests", n.requests())
-                    .add("refusals", n.refusals())));
-    return Json.createObjectBuilder()
-        .add("period", u.period())
-        .add("computeUnits", u.computeUnits())
-        .add("requests", u.requests())
-        .add("refusals", u.refusals())
-        .add("networks", byNetwork)
-        .build()
-        .toString();
+        .forEach((network, n) -> byNetwork.put(network, NetworkMonth.of(n)));
+    return new MonthRecord(u.period(), u.computeUnits(), u.requests(), u.refusals(), byNetwork);
   }
 
   @DELETE
   @Path("/{id}/high-rate-flag")
-  public String clearFlag(@PathParam("id") String id) {
+  public AccountRecord clearFlag(@PathParam("id") String id) {
     Account a =
         store()
             .updateAccount(
                 id(id), x -> x.setFlaggedHighRateAt(null), actor(), "clear high-rate flag")
             .orElseThrow(() -> notFound("account"));
-    return AdminJson.account(a).build().toString();
+    return AccountRecord.of(a);
   }
 }

@@ -1,7 +1,7 @@
 package dev.rpcshield.admin;
 
 import dev.rpcshield.account.DatabaseUnavailableException;
-import jakarta.json.Json;
+import dev.rpcshield.admin.AdminRecords.ErrorRecord;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -33,7 +33,7 @@ public class AdminErrors implements ExceptionMapper<Throwable> {
       String reason = type == null ? "HTTP " + status : type.getReasonPhrase().toLowerCase();
       return Response.fromResponse(w.getResponse())
           .type(MediaType.APPLICATION_JSON)
-          .entity(Json.createObjectBuilder().add("error", reason).build().toString())
+          .entity(ErrorRecord.of(reason))
           .build();
     }
     LOG.log(Level.WARNING, "admin call failed", e);
@@ -41,8 +41,6 @@ public class AdminErrors implements ExceptionMapper<Throwable> {
   }
 
   private static Response.ResponseBuilder json(int status, String error) {
-    return Response.status(status)
-        .type(MediaType.APPLICATION_JSON)
-        .entity(Json.createObjectBuilder().add("error", error).build().toString());
+    return Response.status(status).type(MediaType.APPLICATION_JSON).entity(ErrorRecord.of(error));
   }
 }

@@ -1,16 +1,12 @@
 package dev.rpcshield.admin;
 
-import dev.rpcshield.account.Account;
-import dev.rpcshield.account.ApiKey;
-import dev.rpcshield.account.BlockedAddress;
+import dev.rpcshield.admin.AdminRecords.ErrorRecord;
 import dev.rpcshield.allowlist.Allowlists;
 import dev.rpcshield.allowlist.InvalidAllowlistException;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
-import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.WebApplicationException;
@@ -24,7 +20,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** JSON in and out of the admin API, with 400 errors that name the bad field. */
+/**
+ * The admin API's JSON bodies read and checked, with 400 errors that name the bad field (answers
+ * are {@link AdminRecords}).
+ */
 final class AdminJson {
   private AdminJson() {}
 
@@ -32,8 +31,7 @@ final class AdminJson {
     return new WebApplicationException(
         Response.status(400)
             .type(MediaType.APPLICATION_JSON)
-            .entity(
-                Json.createObjectBuilder().add("error", why).add("field", field).build().toString())
+            .entity(new ErrorRecord(why, field))
             .build());
   }
 
@@ -41,7 +39,7 @@ final class AdminJson {
     return new WebApplicationException(
         Response.status(404)
             .type(MediaType.APPLICATION_JSON)
-            .entity(Json.createObjectBuilder().add("error", what + " not found").build().toString())
+            .entity(ErrorRecord.of(what + " not found"))
             .build());
   }
 
@@ -103,47 +101,6 @@ final class AdminJson {
     }
   }
 
-  static JsonObjectBuilder account(Account a) {
-    JsonObjectBuilder b =
-        Json.createObjectBuilder()
-            .add("id", a.getId().toString())
-            .add("name", a.getName())
-            .add("tier", a.getTier())
-            .add("enabled", a.isEnabled())
-            .add("createdAt", a.getCreatedAt().toString());
-    JsonObjectBuilder o = Json.createObjectBuilder();
-    if (a.getRpsOverride() != null) {
-      o.add("rps", a.getRpsOverride());
-    }
-    if (a.getBurstOverride() != null) {
-      o.add("burst", a.getBurstOverride());
-    }
-    if (a.getCuPerSecondOverride() != null) {
-      o.add("cuPerSecond", a.getCuPerSecondOverride());
-    }
-    if (a.getMonthlyCuOverride() != null) {
-      o.add("monthlyCu", a.getMonthlyCuOverride());
-    }
-    if (a.getWsConnectionsOverride() != null) {
-      o.add("wsConnections", a.getWsConnectionsOverride());
-    }
-    if (a.isSenderExempt()) {
-      o.add("senderExempt", true);
-    }
-    b.add("overrides", o);
-    if (a.getNetworks().isEmpty()) {
-      b.addNull("networks");
-    } else {
-      b.add("networks", Json.createArrayBuilder(a.getNetworks()));
-    }
-    if (a.getFlaggedHighRateAt() == null) {
-      b.addNull("flaggedHighRateAt");
-    } else {
-      b.add("flaggedHighRateAt", a.getFlaggedHighRateAt().toString());
-    }
-    return b;
-  }
-
   /**
    * A key's allowlists from {@code {"origins": [...], "cidrs": [...], "userAgents": [...],
    * "methods": [...], "contracts": [...]}}: a list left out or null is not set.
@@ -184,48 +141,5 @@ final class AdminJson {
     } catch (InvalidAllowlistException e) {
       throw badField(field + "." + e.list(), e.getMessage());
     }
-  }
-
-  static JsonObjectBuilder allowlists(Allowlists a) {
-    JsonObjectBuilder o = Json.createObjectBuilder();
-    for (String name : Allowlists.NAMES) {
-      JsonArrayBuilder entries = Json.createArrayBuilder();
-      a.entries(name).forEach(entries::add);
-      o.add(name, entries);
-    }
-    return o;
-  }
-
-  static JsonObjectBuilder key(ApiKey k) {
-    JsonObjectBuilder b =
-        Json.createObjectBuilder()
-            .add("id", k.getId().toString())
-            .add("accountId", k.getAccountId().toString())
-            .add("prefix", k.getPrefix())
-            .add("createdAt", k.getCreatedAt().toString());
-    b.add("label", k.getLabel() == null ? "" : k.getLabel());
-    if (k.getLastUsedAt() != null) {
-      b.add("lastUsedAt", k.getLastUsedAt().toString());
-    }
-    if (k.getRevokedAt() != null) {
-      b.add("revokedAt", k.getRevokedAt().toString());
-    }
-    b.add("allowlists", allowlists(k.getAllowlists()));
-    b.add("hasSecret", k.getSecretHash() != null);
-    b.add("secretRequired", k.isSecretRequired());
-    return b;
-  }
-
-  static JsonObjectBuilder blocked(BlockedAddress b) {
-    JsonObjectBuilder o =
-        Json.createObjectBuilder()
-            .add("id", b.getId().toString())
-            .add("cidr", b.getCidr())
-            .add("createdAt", b.getCreatedAt().toString());
-    o.add("reason", b.getReason() == null ? "" : b.getReason());
-    if (b.getExpiresAt() != null) {
-      o.add("expiresAt", b.getExpiresAt().toString());
-    }
-    return o;
   }
 }

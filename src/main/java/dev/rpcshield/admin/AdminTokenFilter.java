@@ -1,9 +1,9 @@
 package dev.rpcshield.admin;
 
+import dev.rpcshield.admin.AdminRecords.ErrorRecord;
 import dev.rpcshield.config.Current;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
@@ -77,7 +77,7 @@ public class AdminTokenFilter implements ContainerRequestFilter {
   private static Response error(int status, String why) {
     return Response.status(status)
         .type(MediaType.APPLICATION_JSON)
-        .entity(Json.createObjectBuilder().add("error", why).build().toString())
+        .entity(ErrorRecord.of(why))
         .build();
   }
 

@@ -5,11 +5,10 @@ import static dev.rpcshield.admin.AdminJson.notFound;
 
 import dev.rpcshield.account.Accounts;
 import dev.rpcshield.account.BlockedAddress;
+import dev.rpcshield.admin.AdminRecords.BlockedRecord;
 import dev.rpcshield.net.Cidr;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
@@ -22,6 +21,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 
 /** Blocked IP addresses and CIDR blocks, optionally expiring. */
 @Path("/blocklist")
@@ -49,14 +49,12 @@ public class BlocklistResource {
                 AdminJson.string(in, "reason", false, 500),
                 AdminJson.instant(in, "expiresAt"),
                 "admin@" + http.getRemoteAddr());
-    return Response.status(201).entity(AdminJson.blocked(b).build().toString()).build();
+    return Response.status(201).entity(BlockedRecord.of(b)).build();
   }
 
   @GET
-  public String list() {
-    JsonArrayBuilder out = Json.createArrayBuilder();
-    accounts.store().blocklist().forEach(b -> out.add(AdminJson.blocked(b)));
-    return out.build().toString();
+  public List<BlockedRecord> list() {
+    return accounts.store().blocklist().stream().map(BlockedRecord::of).toList();
   }
 
   @DELETE

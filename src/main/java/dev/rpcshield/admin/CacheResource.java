@@ -1,10 +1,10 @@
 package dev.rpcshield.admin;
 
+import dev.rpcshield.admin.AdminRecords.CacheRecord;
 import dev.rpcshield.pipeline.Caching;
 import dev.rpcshield.telemetry.CacheMetrics;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -21,15 +21,10 @@ public class CacheResource {
   @Inject CacheMetrics metrics;
 
   @GET
-  public String stats() {
+  public CacheRecord stats() {
     long[] hm = metrics.hitsAndMisses();
     long looked = hm[0] + hm[1];
-    return Json.createObjectBuilder()
-        .add("enabled", caching.enabled())
-        .add("hits", hm[0])
-        .add("misses", hm[1])
-        .add("hitRatio", looked == 0 ? -1 : (double) hm[0] / looked)
-        .build()
-        .toString();
+    return new CacheRecord(
+        caching.enabled(), hm[0], hm[1], looked == 0 ? -1 : (double) hm[0] / looked);
   }
 }

@@ -1,15 +1,17 @@
 package dev.rpcshield.admin;
 
+import dev.rpcshield.admin.AdminRecords.ConfigRecord;
+import dev.rpcshield.admin.AdminRecords.ReloadRecord;
 import dev.rpcshield.config.ConfigStatus;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.util.LinkedHashMap;
+import java.util.List;
 
 /**
  * The configuration in effect: its version, when it was applied, the last change seen and what
@@ -23,30 +25,25 @@ public class ConfigResource {
   @Inject ConfigStatus status;
 
   @GET
-  public String show() {
-    JsonObjectBuilder values = Json.createObjectBuilder();
-    status.effective().forEach(values::add);
-    return Json.createObjectBuilder()
-        .add("version", status.version())
-        .add("appliedAt", status.appliedAt().toString())
-        .add("lastReload", reload(status.lastReload()))
-        .add("needsRestart", Json.createArrayBuilder(status.needsRestart()))
-        .add("values", values)
-        .build()
-        .toString();
+  public ConfigRecord show() {
+    return new ConfigRecord(
+        status.version(),
+        status.appliedAt().toString(),
+        reload(status.lastReload()),
+        List.copyOf(status.needsRestart()),
+        new LinkedHashMap<>(status.effective()));
   }
 
   @POST
   @Path("/reload")
-  public String reload() {
-    return reload(status.applyNow()).build().toString();
+  public ReloadRecord reload() {
+    return reload(status.applyNow());
   }
 
-  private static JsonObjectBuilder reload(ConfigStatus.Reload r) {
-    JsonObjectBuilder b = Json.createObjectBuilder();
-    if (r != null) {
-      b.add("outcome", r.outcome()).add("at", r.at().toString()).add("detail", r.detail());
-    }
-    return b;
+  /** A look for a change, or an empty object before the first. */
+  private static ReloadRecord reload(ConfigStatus.Reload r) {
+    return r == null
+        ? new ReloadRecord(null, null, null)
+        : ReloadRecord.of(r.outcome(), r.at(), r.detail());
   }
 }

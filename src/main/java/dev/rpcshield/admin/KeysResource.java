@@ -6,6 +6,7 @@ import static dev.rpcshield.admin.AdminJson.notFound;
 import dev.rpcshield.account.Accounts;
 import dev.rpcshield.account.ApiKey;
 import dev.rpcshield.account.ApiKeys;
+import dev.rpcshield.admin.AdminRecords.KeyRecord;
 import dev.rpcshield.allowlist.Allowlists;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -37,14 +38,12 @@ public class KeysResource {
   @Context HttpServletRequest http;
 
   @GET
-  public String find(@QueryParam("key") String key) {
+  public KeyRecord find(@QueryParam("key") String key) {
     if (key == null || key.isBlank()) {
       throw badField("key", "key is required");
     }
-    return AdminJson.key(
-            accounts.store().keyByHash(ApiKeys.hash(key.trim())).orElseThrow(() -> notFound("key")))
-        .build()
-        .toString();
+    return KeyRecord.of(
+        accounts.store().keyByHash(ApiKeys.hash(key.trim())).orElseThrow(() -> notFound("key")));
   }
 
   /**
@@ -54,7 +53,7 @@ public class KeysResource {
   @PATCH
   @Path("/{id}")
   @Consumes(MediaType.APPLICATION_JSON)
-  public String restrict(@PathParam("id") String id, String body) {
+  public KeyRecord restrict(@PathParam("id") String id, String body) {
     JsonObject in = AdminJson.parse(body);
     for (String field : in.keySet()) {
       if (!field.equals("allowlists") && !field.equals("secretRequired")) {
@@ -63,9 +62,7 @@ public class KeysResource {
     }
     Allowlists lists = in.containsKey("allowlists") ? AdminJson.allowlists(in, "allowlists") : null;
     Boolean required = AdminJson.bool(in, "secretRequired");
-    return AdminJson.key(restrict(AccountsResource.id(id), lists, required, null))
-        .build()
-        .toString();
+    return KeyRecord.of(restrict(AccountsResource.id(id), lists, required, null));
   }
 
   /**
@@ -79,7 +76,7 @@ public class KeysResource {
     ApiKey k = restrict(AccountsResource.id(id), null, null, secret);
     return Response.status(201)
         .header("Cache-Control", "no-store")
-        .entity(AdminJson.key(k).add("secret", secret).build().toString())
+        .entity(KeyRecord.of(k, null, secret))
         .build();
   }
 

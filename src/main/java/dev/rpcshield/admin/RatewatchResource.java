@@ -1,14 +1,14 @@
 package dev.rpcshield.admin;
 
+import dev.rpcshield.admin.AdminRecords.EpisodeRecord;
 import dev.rpcshield.ratewatch.Ratewatch;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.util.List;
 
 /** Throttle episodes, most recently throttled first (this instance's view). */
 @Path("/ratewatch")
@@ -19,18 +19,7 @@ public class RatewatchResource {
 
   @GET
   @Path("/episodes")
-  public String episodes() {
-    JsonArrayBuilder out = Json.createArrayBuilder();
-    ratewatch
-        .episodes()
-        .forEach(e ->
-            out.add(
-                Json.createObjectBuilder()
-                    .add("class", e.refusalClass())
-                    .add("key", e.key())
-                    .add("count", e.count())
-                    .add("firstSeen", e.firstSeen().toString())
-                    .add("lastSeen", e.lastSeen().toString())));
-    return out.build().toString();
+  public List<EpisodeRecord> episodes() {
+    return ratewatch.episodes().stream().map(EpisodeRecord::of).toList();
   }
 }

@@ -4,11 +4,9 @@ import static dev.rpcshield.admin.AdminJson.badField;
 
 import dev.rpcshield.account.Accounts;
 import dev.rpcshield.account.DailyUsage;
+import dev.rpcshield.admin.AdminRecords.UsageRecord;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -22,6 +20,7 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -45,7 +44,7 @@ public class UsageResource {
 
   @GET
   @Produces(MediaType.APPLICATION_JSON)
-  public String usage(
+  public List<UsageRecord> usage(
       @QueryParam("account") String account,
       @QueryParam("key") String key,
       @QueryParam("from") String from,
@@ -63,17 +62,15 @@ public class UsageResource {
     UUID accountId = uuid("account", account);
     UUID keyId = uuid("key", key);
     accounts.usage().flush();
-    JsonArrayBuilder out = Json.createArrayBuilder();
-    for (DailyUsage u : accounts.store().dailyUsage(accountId, keyId, first, last, grouping)) {
-      out.add(sums(Json.createObjectBuilder().add(grouping, u.name()), u));
-    }
-    return out.build().toString();
+    return accounts.store().dailyUsage(accountId, keyId, first, last, grouping).stream()
+        .map(u -> UsageRecord.grouped(grouping, u))
+        .toList();
   }
 
   @GET
   @Path("/top")
   @Produces(MediaType.APPLICATION_JSON)
-  public String top(
+  public List<UsageRecord> top(
       @QueryParam("by") String by,
       @QueryParam("days") String days,
       @QueryParam("limit") String limit) {
@@ -84,13 +81,13 @@ public class UsageResource {
     int n = number("days", days, 7, MAX_DAYS);
     int most = number("limit", limit, 10, 1000);
     accounts.usage().flush();
-    JsonArrayBuilder out = Json.createArrayBuilder();
+    List<UsageRecord> out = new ArrayList<>();
     for (DailyUsage u :
         accounts.store().topUsage(today().minusDays(n - 1L), order.equals("cu"), most)) {
       String[] ids = u.name().split("/", 2);
-      out.add(sums(Json.createObjectBuilder().add("account", ids[0]).add("key", ids[1]), u));
+      out.add(UsageRecord.top(ids[0], ids[1], u));
     }
-    return out.build().toString();
+    return out;
   }
 
   /** A month's rows ({@code month=2026-12}, this month without it), one line per row, as CSV. */
@@ -139,13 +136,6 @@ public class UsageResource {
   }
 
   /** {@code row} with the four sums of {@code u}. */
-  private static JsonObjectBuilder sums(JsonObjectBuilder row, DailyUsage u) {
-    return row.add("requests", u.requests())
-        .add("computeUnits", u.computeUnits())
-        .add("refusals", u.refusals())
-        .add("errors", u.errors());
-  }
-
   private LocalDate today() {
     return LocalDate.now(clock.withZone(ZoneOffset.UTC));
   }

@@ -342,6 +342,31 @@ class OpsIT extends ItBase {
   }
 
   @Test
+  void theAdminApiIsDescribedByAnOpenApiDocumentOnTheOpsPort() throws IOException {
+    Gateway.Response doc = gateway.ops("/openapi?format=JSON");
+    assertEquals(200, doc.status(), doc.body());
+    JsonNode api = doc.json();
+    assertEquals("RpcShield admin API", api.at("/info/title").asText(), doc.body());
+    for (String path :
+        new String[] {
+          "/admin/api/accounts",
+          "/admin/api/accounts/{id}/keys",
+          "/admin/api/usage/top",
+          "/admin/api/upstreams/{name}/hold"
+        }) {
+      assertTrue(api.get("paths").has(path), path + " in " + api.get("paths").fieldNames());
+    }
+    assertEquals("bearer", api.at("/components/securitySchemes/adminToken/scheme").asText());
+    assertTrue(
+        api.at("/components/schemas").toString().contains("flaggedHighRateAt"),
+        "the answers' records are described: " + api.at("/components/schemas"));
+    Gateway.Response onPublic =
+        gateway.send(
+            java.net.http.HttpRequest.newBuilder(gateway.base().resolve("/openapi")).GET().build());
+    assertFalse(onPublic.body().contains("RpcShield admin API"), "not on the JSON-RPC port");
+  }
+
+  @Test
   void jmxShowsUpstreamsLimiterAndRatewatchAndTakesAnUpstreamOut() throws Exception {
     String address =
         Files.readString(SERVER.resolve("logs/state/com.ibm.ws.jmx.local.address")).trim();
