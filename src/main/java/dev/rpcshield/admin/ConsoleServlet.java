@@ -9,10 +9,10 @@ import java.io.InputStream;
 import java.util.Map;
 
 /**
- * The admin console at {@code /admin/}: three static files from the WAR. The page holds no data of
- * its own; it reads the admin API with the token the operator types, kept in the browser tab's
- * session storage only. Strict headers: same-origin scripts only, no framing, no caching of the
- * page.
+ * The admin console at {@code /admin/}: its page, script and style from the WAR, with uPlot
+ * (vendored, MIT, {@code uPlot.LICENSE} beside it) for the charts. The page holds no data of its
+ * own; it reads the admin API with the token the operator types, kept in the browser tab's session
+ * storage only. Strict headers: same-origin scripts only, no framing, no caching of the page.
  */
 @WebServlet(urlPatterns = "/admin/*")
 public class ConsoleServlet extends HttpServlet {
@@ -21,7 +21,9 @@ public class ConsoleServlet extends HttpServlet {
           "/", "index.html",
           "/index.html", "index.html",
           "/console.js", "console.js",
-          "/console.css", "console.css");
+          "/console.css", "console.css",
+          "/uPlot.iife.min.js", "uPlot.iife.min.js",
+          "/uPlot.min.css", "uPlot.min.css");
   private static final Map<String, String> TYPES =
       Map.of(
           "html", "text/html;charset=UTF-8",

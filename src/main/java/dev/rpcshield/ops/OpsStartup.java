@@ -4,6 +4,7 @@ import dev.rpcshield.account.Accounts;
 import dev.rpcshield.config.DirectBean;
 import dev.rpcshield.limit.Limits;
 import dev.rpcshield.ratewatch.Ratewatch;
+import dev.rpcshield.telemetry.TrafficSampler;
 import dev.rpcshield.upstream.Network;
 import dev.rpcshield.upstream.Upstream;
 import dev.rpcshield.upstream.Upstreams;
@@ -38,6 +39,7 @@ public class OpsStartup {
   @Inject Accounts accounts;
   @Inject Ratewatch ratewatch;
   @Inject ConfigReloader reloader;
+  @Inject TrafficSampler traffic;
 
   private final List<ObjectName> registered = new CopyOnWriteArrayList<>();
   private volatile boolean started;
@@ -62,6 +64,7 @@ public class OpsStartup {
     register("dev.rpcshield:type=Ratewatch", new RatewatchState(ratewatch));
     register("dev.rpcshield:type=Configuration", new ConfigurationState(reloader));
     reloader.start();
+    traffic.start(meter::totals);
     started = true;
   }
 

@@ -4,11 +4,15 @@ import dev.rpcshield.config.Current;
 import dev.rpcshield.config.DirectBean;
 import dev.rpcshield.pipeline.CallPolicy;
 import dev.rpcshield.pipeline.GatewayConfig;
+import dev.rpcshield.telemetry.AttemptTally;
 import dev.rpcshield.telemetry.MetricNames;
+import dev.rpcshield.telemetry.TrafficHistory;
 import dev.rpcshield.upstream.UpstreamMeter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.metrics.Counter;
@@ -34,7 +38,7 @@ public class UpstreamMetrics extends DirectBean implements UpstreamMeter {
   @Inject Current<GatewayConfig> gateway;
 
   private final Map<String, Counter> attempts = new ConcurrentHashMap<>();
-  private final Map<String, Timer> durations = new ConcurrentHashMap<>();
+  private final Map<String, Durations> durations = new ConcurrentHashMap<>();
   private final Map<String, Counter> changes = new ConcurrentHashMap<>();
   private final Map<String, Counter> hedges = new ConcurrentHashMap<>();
   private final Map<String, Counter> wins = new ConcurrentHashMap<>();
@@ -53,16 +57,38 @@ public class UpstreamMetrics extends DirectBean implements UpstreamMeter {
                     new Tag("method", method),
                     new Tag("outcome", outcome)))
         .inc();
-    durations
-        .computeIfAbsent(
+    Durations d =
+        durations.computeIfAbsent(
             network + '\u0000' + upstream,
             k ->
-                registry.timer(
-                    MetricNames.metadata(MetricNames.UPSTREAM_REQUEST_DURATION),
-                    new Tag("network", network),
-                    new Tag("upstream", upstream)))
-        .update(Duration.ofMillis(millis));
+                new Durations(
+                    network,
+                    upstream,
+                    registry.timer(
+                        MetricNames.metadata(MetricNames.UPSTREAM_REQUEST_DURATION),
+                        new Tag("network", network),
+                        new Tag("upstream", upstream)),
+                    new AttemptTally()));
+    d.timer().update(Duration.ofMillis(millis));
+    if (!outcome.equals("abandoned")) {
+      d.tally().add(!outcome.equals("ok") && !outcome.equals("error"), millis);
+    }
   }
+
+  /** Every upstream's attempts since start, for the console's charts. */
+  public List<TrafficHistory.UpstreamTotals> totals() {
+    List<TrafficHistory.UpstreamTotals> out = new ArrayList<>();
+    for (Durations d : durations.values()) {
+      out.add(d.tally().totals(d.network(), d.upstream()));
+    }
+    return out;
+  }
+
+  /**
+   * An upstream's duration histogram and its tally for the console; an attempt a hedge abandoned is
+   * timed but not tallied (it did not fail, and it did not answer).
+   */
+  private record Durations(String network, String upstream, Timer timer, AttemptTally tally) {}
 
   @Override
   public void stateChanged(String network, String upstream, String to) {

@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.MetricRegistry;
@@ -112,6 +113,30 @@ public class RequestMetrics extends DirectBean {
             code,
             c -> registry.counter(MetricNames.metadata(MetricNames.ERRORS), new Tag("code", c)))
         .inc();
+  }
+
+  /**
+   * Calls answered since start and those of them the gateway failed to answer (outcome {@code
+   * failed}): the console's rate and error ratio.
+   */
+  public long[] callsAndFailures() {
+    long calls = 0;
+    long failed = 0;
+    for (Map.Entry<String, Counter> e : requests.entrySet()) {
+      long n = e.getValue().getCount();
+      calls += n;
+      if (e.getKey().split("\u0000", 3)[1].equals("failed")) {
+        failed += n;
+      }
+    }
+    return new long[] {calls, failed};
+  }
+
+  /** Refusals since start by class. */
+  public Map<String, Long> refusalsByClass() {
+    Map<String, Long> out = new TreeMap<>();
+    refusals.forEach((c, counter) -> out.put(c, counter.getCount()));
+    return out;
   }
 
   /** One WebSocket message received. */

@@ -2,6 +2,7 @@ package dev.rpcshield.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -342,6 +344,48 @@ class OpsIT extends ItBase {
   }
 
   @Test
+  void theTrafficOfTheLastMinutesIsSampledForTheConsole() {
+    Admin admin = new Admin(gateway);
+    long start = Instant.now().getEpochSecond();
+    for (int i = 0; i < 30; i++) {
+      gateway.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_blockNumber\"}");
+    }
+    JsonNode[] traffic = new JsonNode[1];
+    Eventually.within(Duration.ofSeconds(15), "a sample after the calls")
+        .until(() -> {
+          traffic[0] = admin.call("GET", "/traffic", null).json();
+          JsonNode at = traffic[0].get("at");
+          return at.size() > 0 && at.get(at.size() - 1).asLong() > start;
+        });
+    JsonNode t = traffic[0];
+    assertEquals(5, t.get("intervalSeconds").asInt());
+    int points = t.get("at").size();
+    assertTrue(points <= 360, "30 minutes at most");
+    for (String series : new String[] {"requestsPerSecond", "errorRatio", "cacheHitRatio"}) {
+      assertEquals(points, t.get(series).size(), series);
+    }
+    double calls = 0;
+    for (JsonNode v : t.get("requestsPerSecond")) {
+      calls += v.asDouble() * 5;
+    }
+    assertTrue(calls >= 29, "the 30 calls are in the rates: " + t);
+    JsonNode p1 = null;
+    for (JsonNode u : t.get("upstreams")) {
+      if (u.get("name").asText().equals("p1")) {
+        p1 = u;
+      }
+    }
+    assertNotNull(p1, t.toString());
+    assertEquals("default", p1.get("network").asText());
+    assertEquals(points, p1.get("p99Ms").size());
+    assertTrue(
+        java.util.stream.StreamSupport.stream(p1.get("p99Ms").spliterator(), false)
+            .anyMatch(v -> v.isNumber() && v.asDouble() > 0),
+        "p1's latency: " + p1);
+    assertEquals(401, admin.call("GET", "/traffic", null, "wrong").status(), "needs the token");
+  }
+
+  @Test
   void theAdminApiIsDescribedByAnOpenApiDocumentOnTheOpsPort() throws IOException {
     Gateway.Response doc = gateway.ops("/openapi?format=JSON");
     assertEquals(200, doc.status(), doc.body());
@@ -352,6 +396,7 @@ class OpsIT extends ItBase {
           "/admin/api/accounts",
           "/admin/api/accounts/{id}/keys",
           "/admin/api/usage/top",
+          "/admin/api/traffic",
           "/admin/api/upstreams/{name}/hold"
         }) {
       assertTrue(api.get("paths").has(path), path + " in " + api.get("paths").fieldNames());

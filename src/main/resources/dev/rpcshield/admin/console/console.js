@@ -101,6 +101,87 @@ function renderUpstream(row, u) {
   cell(row, u.requests, 'num');
   cell(row, u.requests > 0 ? (100 * u.failures / u.requests).toFixed(1) + ' %' : '-', 'num');
   cell(row, u.lastFailure);
+  const held = u.state === 'HELD';
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = held ? 'release' : 'hold';
+  button.textContent = held ? 'Release' : 'Hold';
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      await api('POST', '/upstreams/' + encodeURIComponent(u.name) + (held ? '/release' : '/hold'));
+      await refresh();
+    } catch (err) {
+      showStatus(err.message);
+      button.disabled = false;
+    }
+  });
+  cell(row, '').append(button);
+}
+
+const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#4b5563'];
+const charts = {};
+
+const perSecond = (v) => (v < 10 ? v.toFixed(2) : v.toFixed(0)) + '/s';
+const percent = (v) => (100 * v).toFixed(1) + ' %';
+const millis = (v) => (v < 10 ? v.toFixed(1) : v.toFixed(0)) + ' ms';
+const count = (v) => String(Math.round(v));
+
+// Draws the lines ({label, values}) over x (seconds) in the element `id`, reusing its chart while
+// the lines stay the same; the element's data attributes say what it drew.
+function chart(id, title, x, lines, format) {
+  const el = $(id);
+  const shown = lines.length > 0 ? lines : [{ label: 'none', values: x.map(() => 0) }];
+  const key = shown.map((l) => l.label).join('\n');
+  let c = charts[id];
+  if (c && c.key !== key) {
+    c.plot.destroy();
+    c = null;
+  }
+  const data = [x, ...shown.map((l) => l.values)];
+  if (c) {
+    c.plot.setData(data);
+  } else {
+    const plot = new uPlot({
+      title,
+      width: Math.max(320, el.clientWidth - 8),
+      height: 200,
+      scales: { y: { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+      series: [{}, ...shown.map((l, i) => ({
+        label: l.label,
+        stroke: COLORS[i % COLORS.length],
+        width: 2,
+        value: (u, v) => (v === null || v === undefined ? '-' : format(v)),
+      }))],
+      axes: [{}, { size: 70, values: (u, ticks) => ticks.map(format) }],
+    }, data, el);
+    c = charts[id] = { plot, key };
+  }
+  const values = shown.flatMap((l) => l.values).filter((v) => v !== null && v !== undefined);
+  el.dataset.points = String(x.length);
+  el.dataset.max = String(values.length > 0 ? Math.max(...values) : 0);
+}
+
+function renderTraffic(t) {
+  const x = t.at;
+  chart('chart-requests', 'Calls per second', x,
+    [{ label: 'calls', values: t.requestsPerSecond }], perSecond);
+  chart('chart-errors', 'Calls the gateway failed to answer', x,
+    [{ label: 'failed', values: t.errorRatio }], percent);
+  chart('chart-refusals', 'Refusals per second, by class', x,
+    Object.entries(t.refusalsPerSecond).map(([c, values]) => ({ label: c, values })), perSecond);
+  chart('chart-cache', 'Cache hit ratio', x,
+    [{ label: 'hits', values: t.cacheHitRatio }], percent);
+  const name = (u) => u.network + '/' + u.name;
+  chart('chart-upstream-rate', 'Upstream attempts per second', x,
+    t.upstreams.map((u) => ({ label: name(u), values: u.requestsPerSecond })), perSecond);
+  chart('chart-upstream-errors', 'Upstream attempts failed', x,
+    t.upstreams.map((u) => ({ label: name(u), values: u.errorRatio })), percent);
+  chart('chart-upstream-latency', 'Upstream latency, p50 and p99', x,
+    t.upstreams.flatMap((u) => [
+      { label: name(u) + ' p50', values: u.p50Ms },
+      { label: name(u) + ' p99', values: u.p99Ms },
+    ]), millis);
 }
 
 function cacheLine(c) {
@@ -160,6 +241,81 @@ function renderAccount(row, a) {
     code.textContent = k.prefix + '…' + (k.label ? ' ' + k.label : '');
     keys.append(code, ' ');
   }
+  const usage = document.createElement('button');
+  usage.type = 'button';
+  usage.className = 'show-usage';
+  usage.textContent = 'Usage';
+  usage.addEventListener('click', () => showUsage(a).catch((err) => showStatus(err.message)));
+  const newKey = document.createElement('button');
+  newKey.type = 'button';
+  newKey.className = 'new-key';
+  newKey.textContent = 'New key';
+  newKey.addEventListener('click', () => createKey(a, newKey));
+  cell(row, '').append(usage, ' ', newKey);
+}
+
+async function createAccount(event) {
+  event.preventDefault();
+  try {
+    await api('POST', '/accounts', { name: $('account-name').value, tier: $('account-tier').value });
+    $('account-name').value = '';
+    $('account-form-error').textContent = '';
+    await refresh();
+  } catch (err) {
+    if (err.message !== 'unauthorized') {
+      $('account-form-error').textContent = err.message;
+    }
+  }
+}
+
+async function createKey(a, button) {
+  button.disabled = true;
+  try {
+    const created = await api('POST', '/accounts/' + encodeURIComponent(a.id) + '/keys', {});
+    $('new-key-account').textContent = a.name;
+    $('new-key-value').textContent = created.key;
+    $('new-key').hidden = false;
+    await refresh();
+  } catch (err) {
+    showStatus(err.message);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+const DAY_SECONDS = 86400;
+
+// 30 days of an account's usage (every instance's, from the database) and its top methods.
+async function showUsage(a) {
+  const id = encodeURIComponent(a.id);
+  const [days, methods] = await Promise.all([
+    api('GET', '/usage?account=' + id + '&by=day'),
+    api('GET', '/usage?account=' + id + '&by=method'),
+  ]);
+  $('account-usage').hidden = false;
+  $('account-usage').dataset.id = a.id;
+  $('account-usage-name').textContent = a.name;
+  const today = Math.floor(Date.now() / 1000 / DAY_SECONDS) * DAY_SECONDS;
+  const x = Array.from({ length: 30 }, (_, i) => today - (29 - i) * DAY_SECONDS);
+  const byDay = new Map(days.map((d) => [Date.parse(d.day + 'T00:00:00Z') / 1000, d]));
+  const column = (field) => x.map((t) => (byDay.has(t) ? byDay.get(t)[field] : 0));
+  chart('chart-account-requests', 'Requests per day', x, [
+    { label: 'requests', values: column('requests') },
+    { label: 'refusals', values: column('refusals') },
+    { label: 'errors', values: column('errors') },
+  ], count);
+  chart('chart-account-cu', 'Compute units per day', x,
+    [{ label: 'compute units', values: column('computeUnits') }], count);
+  const top = methods.sort((p, q) => q.computeUnits - p.computeUnits || q.requests - p.requests)
+    .slice(0, 10);
+  fill('account-methods', top, (row, m) => {
+    row.dataset.method = m.method;
+    cell(row, m.method);
+    cell(row, m.requests, 'num');
+    cell(row, m.computeUnits, 'num');
+    cell(row, m.refusals, 'num');
+    cell(row, m.errors, 'num');
+  }, 'No calls in the last 30 days.');
 }
 
 const LISTS = ['origins', 'cidrs', 'userAgents', 'methods', 'contracts'];
@@ -245,7 +401,8 @@ function configLine(c) {
 
 async function refresh() {
   try {
-    const [networks, upstreams, cache, episodes, flagged, accounts, blocklist, config] = await Promise.all([
+    const [traffic, networks, upstreams, cache, episodes, flagged, accounts, blocklist, config] = await Promise.all([
+      api('GET', '/traffic'),
       api('GET', '/networks'),
       api('GET', '/upstreams'),
       api('GET', '/cache'),
@@ -255,6 +412,7 @@ async function refresh() {
       api('GET', '/blocklist'),
       api('GET', '/config'),
     ]);
+    renderTraffic(traffic);
     fill('networks', networks, renderNetwork, 'No networks configured.');
     fill('upstreams', upstreams, renderUpstream, 'No upstreams configured.');
     $('cache-ratio').textContent = cacheLine(cache);
@@ -284,6 +442,9 @@ function showConsole() {
 
 function signOut(reason) {
   sessionStorage.removeItem(TOKEN);
+  $('new-key').hidden = true;
+  $('new-key-value').textContent = '';
+  $('account-usage').hidden = true;
   clearInterval(timer);
   $('console').hidden = true;
   $('sign-out').hidden = true;
@@ -309,6 +470,11 @@ document.addEventListener('DOMContentLoaded', () => {
   });
   $('sign-out').addEventListener('click', () => signOut(''));
   $('key-editor').addEventListener('submit', saveKey);
+  $('account-form').addEventListener('submit', createAccount);
+  $('new-key-done').addEventListener('click', () => {
+    $('new-key').hidden = true;
+    $('new-key-value').textContent = '';
+  });
   $('cancel-key').addEventListener('click', () => {
     $('key-editor').hidden = true;
   });
