@@ -94,6 +94,9 @@ public final class UsageMeter {
   /** Whether {@code cost} more units stay within {@code monthlyLimit} (0: no quota). */
   public boolean withinQuota(UUID account, long cost, long monthlyLimit) {
     if (monthlyLimit <= 0 || cost == 0) {
+      if (monthlyLimit <= 0 && !nearlyUsed.isEmpty()) {
+        nearlyUsed.remove(account);
+      }
       return true;
     }
     long total = totals.computeIfAbsent(account, a -> store.usage(a).computeUnits());
@@ -111,12 +114,13 @@ public final class UsageMeter {
   }
 
   /**
-   * How many accounts had used {@link #NEARLY_USED} or more of their monthly quota at their last
-   * call this instance checked this month (a bounded number for an alert, where a series per
-   * account would not be).
+   * The accounts whose last call this instance checked this month would bring them to {@link
+   * #NEARLY_USED} or more of their monthly quota (how many is a bounded number for an alert, where
+   * a series per account would not be). An account leaves the set at a later call under that share
+   * or without a quota, and every account at the first flush of a month.
    */
-  public int accountsNearQuota() {
-    return nearlyUsed.size();
+  public Set<UUID> accountsNearQuota() {
+    return Set.copyOf(nearlyUsed);
   }
 
   public void served(UUID account, String network, long computeUnits) {
@@ -155,6 +159,12 @@ public final class UsageMeter {
   }
 
   private void writePending() {
+    LocalDate today = LocalDate.ofEpochDay(Math.floorDiv(clock.millis(), MILLIS_PER_DAY));
+    long month = today.getYear() * 12L + today.getMonthValue() - 1;
+    if (month != nearlyUsedMonth) {
+      nearlyUsed.clear();
+      nearlyUsedMonth = month;
+    }
     for (Map.Entry<Key, AtomicLongArray> e : pending.entrySet()) {
       AtomicLongArray p = e.getValue();
       long cu = p.getAndSet(0, 0);
@@ -186,12 +196,6 @@ public final class UsageMeter {
       }
     }
     totals.clear();
-    LocalDate today = LocalDate.ofEpochDay(Math.floorDiv(clock.millis(), MILLIS_PER_DAY));
-    long month = today.getYear() * 12L + today.getMonthValue() - 1;
-    if (month != nearlyUsedMonth) {
-      nearlyUsed.clear();
-      nearlyUsedMonth = month;
-    }
     writeDaily();
   }
 

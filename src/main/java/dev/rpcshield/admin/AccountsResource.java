@@ -34,6 +34,7 @@ import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -84,10 +85,16 @@ public class AccountsResource {
 
   @GET
   public List<AccountRecord> list(
-      @QueryParam("flagged") boolean flagged, @QueryParam("keys") boolean keys) {
+      @QueryParam("flagged") boolean flagged,
+      @QueryParam("keys") boolean keys,
+      @QueryParam("nearQuota") boolean nearQuota) {
     Map<UUID, List<ApiKey>> keysByAccount = keys ? store().activeKeysByAccount() : Map.of();
+    Set<UUID> near = nearQuota ? accounts.usage().accountsNearQuota() : null;
     List<AccountRecord> out = new ArrayList<>();
     for (Account a : store().accounts(flagged)) {
+      if (near != null && !near.contains(a.getId())) {
+        continue;
+      }
       out.add(
           AccountRecord.of(
               a,

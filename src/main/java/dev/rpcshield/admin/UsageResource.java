@@ -135,7 +135,6 @@ public class UsageResource {
         .build();
   }
 
-  /** {@code row} with the four sums of {@code u}. */
   private LocalDate today() {
     return LocalDate.now(clock.withZone(ZoneOffset.UTC));
   }

@@ -40,7 +40,7 @@ public class Gauges {
    */
   void watch(Accounts accounts) {
     gauge(MetricNames.DATABASE_UP, accounts, a -> a.reachable() ? 1 : 0);
-    gauge(MetricNames.ACCOUNTS_NEAR_QUOTA, accounts, a -> a.usage().accountsNearQuota());
+    gauge(MetricNames.ACCOUNTS_NEAR_QUOTA, accounts, a -> a.usage().accountsNearQuota().size());
   }
 
   /** Registers the count of high-rate flags raised. */

@@ -38,7 +38,10 @@ public final class AttemptTally {
     for (int i = 0; i < counts.length; i++) {
       counts[i] = buckets[i].sum();
     }
-    return new TrafficHistory.UpstreamTotals(
-        network, upstream, attempts.sum(), failures.sum(), counts);
+    long failed = failures.sum();
+    // Read after the failures: an attempt is counted before its failure, so no more failures than
+    // attempts are read.
+    long all = attempts.sum();
+    return new TrafficHistory.UpstreamTotals(network, upstream, all, failed, counts);
   }
 }

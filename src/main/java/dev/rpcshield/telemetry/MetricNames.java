@@ -119,8 +119,8 @@ public final class MetricNames {
                   + " keys then come from the cache"),
           Map.entry(
               ACCOUNTS_NEAR_QUOTA,
-              "Accounts that had used 90 % or more of their monthly compute-unit quota at their"
-                  + " last call this instance checked this month"),
+              "Accounts whose last call this instance checked this month would bring them to 90 %"
+                  + " or more of their monthly compute-unit quota"),
           Map.entry(CACHE_HITS, "Cacheable calls answered from the response cache"),
           Map.entry(CACHE_MISSES, "Cacheable calls the response cache did not hold"),
           Map.entry(CACHE_BYTES, "Bytes of results written to the response cache"),

@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * The last minutes of this instance's traffic, for the console's charts: the sampler adds the
  * running totals every interval, and {@link #series()} turns each pair of neighbouring samples into
  * rates, ratios and latency percentiles over that interval. Holds {@code points + 1} samples; the
- * oldest goes when a new one comes.
+ * oldest goes when a new one comes. An upstream with no attempt in the window (idle, or taken away
+ * by a reload) is left out.
  */
 public final class TrafficHistory {
   /**
@@ -134,8 +135,13 @@ public final class TrafficHistory {
         out.p99Ms().add(quantile(counts, 0.99));
       }
     }
-    return new Series(
-        interval.toSeconds(), at, rps, errors, hits, refusals, new ArrayList<>(upstreams.values()));
+    List<UpstreamSeries> attempted = new ArrayList<>();
+    for (UpstreamSeries u : upstreams.values()) {
+      if (u.requestsPerSecond().stream().anyMatch(r -> r > 0)) {
+        attempted.add(u);
+      }
+    }
+    return new Series(interval.toSeconds(), at, rps, errors, hits, refusals, attempted);
   }
 
   private static String key(UpstreamTotals u) {

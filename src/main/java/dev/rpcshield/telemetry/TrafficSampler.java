@@ -44,7 +44,7 @@ public class TrafficSampler {
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("rpcshield-traffic").unstarted(r));
     long every = INTERVAL.toMillis();
-    sampler.scheduleAtFixedRate(this::sample, every, every, TimeUnit.MILLISECONDS);
+    sampler.scheduleWithFixedDelay(this::sample, every, every, TimeUnit.MILLISECONDS);
   }
 
   @PreDestroy

@@ -176,31 +176,34 @@ abstract class AccountStoreContract {
     UUID far = store.createAccount("far", "free", "test").getId();
     UsageMeter meter = new UsageMeter(store, clock);
     meter.flush();
-    assertEquals(0, meter.accountsNearQuota());
+    assertEquals(0, meter.accountsNearQuota().size());
 
     assertTrue(meter.withinQuota(near, 10, 100));
     meter.served(near, "mainnet", 80);
-    assertEquals(0, meter.accountsNearQuota(), "80 of 100 used, the next call costs 10: 90 %");
+    assertEquals(
+        0, meter.accountsNearQuota().size(), "80 of 100 used, the next call costs 10: 90 %");
     assertTrue(meter.withinQuota(near, 10, 100));
-    assertEquals(1, meter.accountsNearQuota(), "at 90 % with its call");
+    assertEquals(1, meter.accountsNearQuota().size(), "at 90 % with its call");
     assertTrue(meter.withinQuota(far, 10, 100));
     meter.flush();
     assertTrue(meter.withinQuota(near, 10, 100), "the database total is re-read after a flush");
-    assertEquals(1, meter.accountsNearQuota());
-    assertTrue(meter.withinQuota(near, 10, 0), "no quota: not checked, not counted again");
-    assertEquals(1, meter.accountsNearQuota());
+    assertEquals(1, meter.accountsNearQuota().size());
+    assertTrue(meter.withinQuota(near, 10, 0), "its quota removed: no longer near it");
+    assertEquals(0, meter.accountsNearQuota().size());
+    assertTrue(meter.withinQuota(near, 10, 100));
+    assertEquals(Set.of(near), meter.accountsNearQuota());
 
     meter.flush();
     assertTrue(meter.withinQuota(near, 5, 1000), "a raised quota");
-    assertEquals(0, meter.accountsNearQuota());
+    assertEquals(0, meter.accountsNearQuota().size());
     assertTrue(meter.withinQuota(near, 10, 100));
-    assertEquals(1, meter.accountsNearQuota());
+    assertEquals(1, meter.accountsNearQuota().size());
 
     clock.advance(Duration.ofMinutes(3));
     meter.flush();
-    assertEquals(0, meter.accountsNearQuota(), "a new month");
+    assertEquals(0, meter.accountsNearQuota().size(), "a new month");
     assertTrue(meter.withinQuota(near, 5, 100));
-    assertEquals(0, meter.accountsNearQuota(), "July's usage is nothing yet");
+    assertEquals(0, meter.accountsNearQuota().size(), "July's usage is nothing yet");
   }
 
   @Test

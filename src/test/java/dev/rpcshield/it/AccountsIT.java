@@ -399,6 +399,15 @@ class AccountsIT extends ItBase {
     assertEquals(nearBefore, gateway.metricSum(near), "40 of 50 compute units: 80 %");
     Gateway.Response over = gateway.post(BALANCE, "X-API-Key", key);
     assertEquals(nearBefore + 1, gateway.metricSum(near), "a call that would pass 90 %");
+    assertTrue(
+        admin.call("GET", "/accounts?nearQuota=true", null).body().contains(account),
+        "and the admin API names the account");
+    String far = admin.account("{\"name\":\"it-quota-far\",\"overrides\":{\"monthlyCu\":1000}}");
+    assertEquals(
+        200, gateway.post(BALANCE, "X-API-Key", admin.key(far).get("key").asText()).status());
+    assertFalse(
+        admin.call("GET", "/accounts?nearQuota=true", null).body().contains(far),
+        "not an account at 2 %");
     assertEquals(429, over.status(), over.body());
     assertTrue(
         over.json().get("error").get("message").asText().contains("compute units are used up"));

@@ -52,17 +52,26 @@ class TrafficHistoryTest {
   void anIntervalWithoutCallsHasNoRatioAndNoPercentile() {
     TrafficHistory h = new TrafficHistory(Duration.ofSeconds(5), 10);
     h.add(T0, totals(7, 1, 3, 3, Map.of(), upstream("p1", 2, 0, buckets(2))));
-    h.add(T0.plusSeconds(5), totals(7, 1, 3, 3, Map.of(), upstream("p1", 2, 0, buckets(2))));
+    h.add(T0.plusSeconds(5), totals(9, 1, 3, 3, Map.of(), upstream("p1", 4, 0, buckets(4))));
+    h.add(T0.plusSeconds(10), totals(9, 1, 3, 3, Map.of(), upstream("p1", 4, 0, buckets(4))));
 
     TrafficHistory.Series s = h.series();
-    assertEquals(List.of(0.0), s.requestsPerSecond());
-    assertNull(s.errorRatio().get(0));
-    assertNull(s.cacheHitRatio().get(0));
+    assertEquals(List.of(0.4, 0.0), s.requestsPerSecond());
+    assertNull(s.errorRatio().get(1));
+    assertNull(s.cacheHitRatio().get(1));
     TrafficHistory.UpstreamSeries p1 = s.upstreams().get(0);
-    assertEquals(List.of(0.0), p1.requestsPerSecond());
-    assertNull(p1.errorRatio().get(0));
-    assertNull(p1.p50Ms().get(0));
-    assertNull(p1.p99Ms().get(0));
+    assertEquals(List.of(0.4, 0.0), p1.requestsPerSecond());
+    assertNull(p1.errorRatio().get(1));
+    assertNull(p1.p50Ms().get(1));
+    assertNull(p1.p99Ms().get(1));
+  }
+
+  @Test
+  void anUpstreamWithoutAnyAttemptInTheWindowIsLeftOut() {
+    TrafficHistory h = new TrafficHistory(Duration.ofSeconds(5), 10);
+    h.add(T0, totals(0, 0, 0, 0, Map.of(), upstream("gone", 9, 0, buckets(9))));
+    h.add(T0.plusSeconds(5), totals(0, 0, 0, 0, Map.of(), upstream("gone", 9, 0, buckets(9))));
+    assertEquals(List.of(), h.series().upstreams());
   }
 
   @Test

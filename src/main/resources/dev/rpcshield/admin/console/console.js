@@ -412,7 +412,6 @@ async function refresh() {
       api('GET', '/blocklist'),
       api('GET', '/config'),
     ]);
-    renderTraffic(traffic);
     fill('networks', networks, renderNetwork, 'No networks configured.');
     fill('upstreams', upstreams, renderUpstream, 'No upstreams configured.');
     $('cache-ratio').textContent = cacheLine(cache);
@@ -423,6 +422,7 @@ async function refresh() {
     const keys = accounts.flatMap((a) => (a.keys || []).map((k) => ({ ...k, accountName: a.name })));
     fill('keys', keys, renderKey, 'No active keys.');
     fill('blocklist', blocklist, renderBlocked, 'Nothing is blocked.');
+    renderTraffic(traffic);
     showStatus('Updated ' + new Date().toLocaleTimeString());
   } catch (err) {
     if (err.message !== 'unauthorized') {
