@@ -49,6 +49,10 @@ public class Account {
   @Column(name = "flagged_high_rate_at")
   private Instant flaggedHighRateAt;
 
+  /** The JWT account claim this account stands for, or null for an account of API keys. */
+  @Column(name = "token_subject", length = 200)
+  private String tokenSubject;
+
   @Column(name = "created_at", nullable = false)
   private Instant createdAt;
 
@@ -150,6 +154,14 @@ public class Account {
   /** Limits its keys to {@code names} (names of letters and digits); empty or null for all. */
   public void setNetworks(List<String> names) {
     this.networks = names == null || names.isEmpty() ? null : String.join(",", names);
+  }
+
+  public String getTokenSubject() {
+    return tokenSubject;
+  }
+
+  public void setTokenSubject(String subject) {
+    this.tokenSubject = subject;
   }
 
   public Instant getFlaggedHighRateAt() {

@@ -53,6 +53,33 @@ public final class AccountStore {
     });
   }
 
+  /** The account that stands for a token's account claim, if one was made for it. */
+  public Optional<Account> accountOfSubject(String subject) {
+    return db.inTransaction(em ->
+        em.createQuery("select a from Account a where a.tokenSubject = :s", Account.class)
+            .setParameter("s", subject)
+            .getResultStream()
+            .findFirst());
+  }
+
+  /**
+   * Makes the account of a token's account claim (named after it, on {@code tier}), or finds the
+   * one another call or instance made meanwhile: the claim is unique.
+   */
+  public Account createSubjectAccount(String subject, String tier, String actor) {
+    try {
+      return changes.change(em -> {
+        Account a = new Account(UUID.randomUUID(), subject, tier, clock.instant());
+        a.setTokenSubject(subject);
+        em.persist(a);
+        changes.changed(em, actor, "account.create", a.getId(), "tier=" + tier + " token");
+        return a;
+      });
+    } catch (RuntimeException e) {
+      return accountOfSubject(subject).orElseThrow(() -> e);
+    }
+  }
+
   public Optional<Account> account(UUID id) {
     return db.inTransaction(em -> Optional.ofNullable(em.find(Account.class, id)));
   }

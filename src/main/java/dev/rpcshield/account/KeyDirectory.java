@@ -1,5 +1,6 @@
 package dev.rpcshield.account;
 
+import dev.rpcshield.allowlist.Allowlists;
 import dev.rpcshield.identity.AccountView;
 import dev.rpcshield.identity.Tier;
 import dev.rpcshield.net.Cidr;
@@ -134,6 +135,63 @@ public final class KeyDirectory {
       used.add(r.view().keyId());
     }
     return r;
+  }
+
+  /**
+   * Resolves the account a caller's token names by its account claim, cached with the keys and
+   * dropped with them on any change: made on its first call (on the tier the token names, else
+   * {@code free}) when {@code create} is true, else {@link Status#UNKNOWN}. The token's tier, when
+   * it names a configured one, sets the call's limits, with the account's own overrides.
+   */
+  public Resolution resolveSubject(String subject, boolean create, String tokenTier) {
+    String cacheKey = "token\u0000" + subject;
+    long started = generation;
+    Cached c = byHash.get(cacheKey);
+    if (c == null || (create && c.resolution().status() == Status.UNKNOWN)) {
+      c = guard.call(() -> loadSubject(subject, create, tokenTier));
+      keep(cacheKey, c, started);
+    } else if (c.under() != null && c.under() != tiers.get()) {
+      c = c.under(tiers.get());
+      keep(cacheKey, c, started);
+    }
+    Resolution r = c.resolution();
+    if (r.status() == Status.OK && tokenTier != null) {
+      Optional<Tier> named = tiers.get().tier(tokenTier);
+      if (named.isPresent()) {
+        r = new Resolution(Status.OK, r.view().withLimits(c.overrides().apply(named.get())));
+      }
+    }
+    return r;
+  }
+
+  private Cached loadSubject(String subject, boolean create, String tokenTier) {
+    Optional<Account> found = store.accountOfSubject(subject);
+    if (found.isEmpty() && !create) {
+      return Cached.of(new Resolution(Status.UNKNOWN, null));
+    }
+    Tiers now = tiers.get();
+    Account a =
+        found.isPresent()
+            ? found.get()
+            : store.createSubjectAccount(
+                subject,
+                tokenTier != null && now.tier(tokenTier).isPresent() ? tokenTier : "free",
+                "token");
+    if (!a.isEnabled()) {
+      return Cached.of(new Resolution(Status.DISABLED, null));
+    }
+    Resolution r =
+        new Resolution(
+            Status.OK,
+            new AccountView(
+                a.getId(),
+                null,
+                a.limitsUnder(tierOf(now, a.getTier())),
+                Set.copyOf(a.getNetworks()),
+                Allowlists.NONE,
+                null,
+                false));
+    return new Cached(r, a.getTier(), a::limitsUnder, now);
   }
 
   /** Caches {@code c} unless the lookups were dropped since generation {@code started}. */

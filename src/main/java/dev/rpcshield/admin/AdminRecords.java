@@ -30,7 +30,8 @@ public final class AdminRecords {
 
   /**
    * An account: {@code networks} null when its keys may call every network; {@code keys} only when
-   * asked for ({@code ?keys=true}).
+   * asked for ({@code ?keys=true}); {@code tokenSubject} only for the account of callers' tokens
+   * (the account claim it stands for).
    */
   public record AccountRecord(
       String id,
@@ -41,6 +42,7 @@ public final class AdminRecords {
       Overrides overrides,
       @JsonbNillable List<String> networks,
       @JsonbNillable String flaggedHighRateAt,
+      String tokenSubject,
       List<KeyRecord> keys) {
     static AccountRecord of(Account a) {
       return of(a, null);
@@ -62,6 +64,7 @@ public final class AdminRecords {
               a.isSenderExempt() ? Boolean.TRUE : null),
           a.getNetworks().isEmpty() ? null : List.copyOf(a.getNetworks()),
           text(a.getFlaggedHighRateAt()),
+          a.getTokenSubject(),
           keys);
     }
   }

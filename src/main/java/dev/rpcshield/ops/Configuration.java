@@ -8,6 +8,7 @@ import dev.rpcshield.config.Generation;
 import dev.rpcshield.config.Masking;
 import dev.rpcshield.config.Settings;
 import dev.rpcshield.http.CorsPolicy;
+import dev.rpcshield.identity.JwtConfig;
 import dev.rpcshield.limit.LimitsConfig;
 import dev.rpcshield.logs.LogsConfig;
 import dev.rpcshield.pipeline.GatewayConfig;
@@ -53,6 +54,7 @@ public class Configuration {
       CorsPolicy cors,
       CacheConfig cache,
       LogsConfig logs,
+      JwtConfig jwt,
       Duration refreshInterval) {
 
     /**
@@ -104,6 +106,7 @@ public class Configuration {
                   .flatMap(n -> n.upstreams().upstreams().stream())
                   .map(UpstreamSettings::name)
                   .toList()),
+          JwtConfig.read(s),
           refresh);
     }
 
@@ -122,7 +125,8 @@ public class Configuration {
           .with(AdminConfig.class, admin)
           .with(CorsPolicy.class, cors)
           .with(CacheConfig.class, cache)
-          .with(LogsConfig.class, logs);
+          .with(LogsConfig.class, logs)
+          .with(JwtConfig.class, jwt);
     }
   }
 
@@ -229,5 +233,10 @@ public class Configuration {
   @Produces
   Current<LogsConfig> logs() {
     return () -> snapshot().logs();
+  }
+
+  @Produces
+  Current<JwtConfig> jwt() {
+    return () -> snapshot().jwt();
   }
 }

@@ -7,6 +7,8 @@ import dev.rpcshield.account.KeyDirectory;
 import dev.rpcshield.config.DirectBean;
 import dev.rpcshield.identity.AccountView;
 import dev.rpcshield.identity.Caller;
+import dev.rpcshield.identity.CallerTokens;
+import dev.rpcshield.identity.JwtVerifier;
 import dev.rpcshield.jsonrpc.Refusal;
 import dev.rpcshield.jsonrpc.RpcError;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
@@ -31,6 +33,7 @@ import org.eclipse.microprofile.faulttolerance.exceptions.FaultToleranceExceptio
 @ApplicationScoped
 public class Admission extends DirectBean {
   @Inject Accounts accounts;
+  @Inject CallerTokens tokens;
 
   /** Reaches its collaborators without their client proxies ({@link DirectBean}). */
   @PostConstruct
@@ -53,9 +56,22 @@ public class Admission extends DirectBean {
     if (caller.apiKey() == null) {
       return new Result(caller, null);
     }
+    boolean token = tokens.isToken(caller.apiKey());
     KeyDirectory.Resolution r;
     try {
-      r = directory.resolve(caller.apiKey());
+      if (token) {
+        JwtVerifier.Verdict verdict = tokens.verify(caller.apiKey());
+        if (verdict instanceof JwtVerifier.Invalid invalid) {
+          return refuse(
+              caller,
+              RpcError.of(RpcErrorCode.UNAUTHORIZED, "token refused: " + invalid.check()),
+              "token");
+        }
+        JwtVerifier.Valid valid = (JwtVerifier.Valid) verdict;
+        r = directory.resolveSubject(valid.account(), tokens.config().autoCreate(), valid.tier());
+      } else {
+        r = directory.resolve(caller.apiKey());
+      }
     } catch (DatabaseUnavailableException | FaultToleranceException e) {
       return new Result(
           caller,
@@ -76,7 +92,12 @@ public class Admission extends DirectBean {
       case MALFORMED ->
           refuse(caller, RpcError.of(RpcErrorCode.UNAUTHORIZED, "API key is malformed"), "key");
       case UNKNOWN ->
-          refuse(caller, RpcError.of(RpcErrorCode.UNAUTHORIZED, "API key is unknown"), "key");
+          token
+              ? refuse(
+                  caller,
+                  RpcError.of(RpcErrorCode.UNAUTHORIZED, "token refused: unknown account"),
+                  "token")
+              : refuse(caller, RpcError.of(RpcErrorCode.UNAUTHORIZED, "API key is unknown"), "key");
     };
   }
 

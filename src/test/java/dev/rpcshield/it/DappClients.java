@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** viem's and ethers' own JSON-RPC clients (installed from npm by the build), run by Node.js. */
@@ -21,15 +23,24 @@ final class DappClients {
    * {@code result}, or the error's {@code code} and {@code message}.
    */
   static JsonNode run(String url, String calls) throws IOException, InterruptedException {
-    Process node =
-        new ProcessBuilder(
+    return run(url, calls, null);
+  }
+
+  /** As {@link #run(String, String)}, both clients sending {@code authorization} when not null. */
+  static JsonNode run(String url, String calls, String authorization)
+      throws IOException, InterruptedException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
                 "node",
                 Path.of("src/test/js/dapp-calls.mjs").toString(),
                 TOOLS.resolve("node_modules").toAbsolutePath().toString(),
                 url,
-                calls)
-            .redirectErrorStream(true)
-            .start();
+                calls));
+    if (authorization != null) {
+      command.add(authorization);
+    }
+    Process node = new ProcessBuilder(command).redirectErrorStream(true).start();
     byte[] out = node.getInputStream().readAllBytes();
     assertTrue(node.waitFor(60, TimeUnit.SECONDS), "the clients finish");
     String printed = new String(out, StandardCharsets.UTF_8);

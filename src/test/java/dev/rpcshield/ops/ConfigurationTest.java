@@ -47,7 +47,9 @@ class ConfigurationTest {
           "rpcshield.group.g.upstreams", "a",
           "rpcshield.upstreams.ws", "w=ws://127.0.0.1:2",
           "rpcshield.redis.url", "redis://127.0.0.1:6379",
-          "rpcshield.tier.gold.rps", "5");
+          "rpcshield.tier.gold.rps", "5",
+          "rpcshield.jwt.issuer", "https://id.example",
+          "rpcshield.jwt.audience", "rpcshield");
 
   /** The same kinds declared as network n1's, so the per-network reads show up too. */
   private static final Map<String, String> NETWORKED =

@@ -14,8 +14,11 @@ import dev.rpcshield.account.DatabaseUnavailableException;
 import dev.rpcshield.account.KeyDirectory;
 import dev.rpcshield.account.Tiers;
 import dev.rpcshield.allowlist.Allowlists;
+import dev.rpcshield.config.Current;
 import dev.rpcshield.config.Settings;
 import dev.rpcshield.identity.Caller;
+import dev.rpcshield.identity.CallerTokens;
+import dev.rpcshield.identity.JwtConfig;
 import dev.rpcshield.jsonrpc.Refusal;
 import dev.rpcshield.jsonrpc.RpcErrorCode;
 import dev.rpcshield.testing.InMemoryDatabase;
@@ -28,6 +31,14 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.RsaJsonWebKey;
+import org.jose4j.jwk.RsaJwkGenerator;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -90,6 +101,53 @@ class AdmissionTest {
             return directory;
           }
         };
+    admission.tokens = new CallerTokens(Current.of(JwtConfig.OFF), clock, c -> null);
+  }
+
+  private static RsaJsonWebKey issuerKey;
+
+  @BeforeAll
+  static void issuerKey() throws Exception {
+    issuerKey = RsaJwkGenerator.generateJwk(2048);
+    issuerKey.setKeyId("k1");
+  }
+
+  /**
+   * Callers' tokens of https://id.example for audience rpcshield, the tier in claim {@code tier}.
+   */
+  private void takeTokens(boolean autoCreate) throws Exception {
+    JwtConfig config =
+        new JwtConfig(
+            "https://id.example",
+            null,
+            "rpcshield",
+            Duration.ofSeconds(60),
+            "sub",
+            autoCreate,
+            "tier",
+            Duration.ZERO);
+    JsonWebKey published =
+        JsonWebKey.Factory.newJwk(issuerKey.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY));
+    admission.tokens =
+        new CallerTokens(
+            Current.of(config), clock, c -> new JwksVerificationKeyResolver(List.of(published)));
+  }
+
+  private String token(String subject, String tier, Instant expires) throws Exception {
+    JwtClaims c = new JwtClaims();
+    c.setIssuer("https://id.example");
+    c.setAudience("rpcshield");
+    c.setSubject(subject);
+    c.setExpirationTime(NumericDate.fromMilliseconds(expires.toEpochMilli()));
+    if (tier != null) {
+      c.setClaim("tier", tier);
+    }
+    JsonWebSignature jws = new JsonWebSignature();
+    jws.setPayload(c.toJson());
+    jws.setKey(issuerKey.getPrivateKey());
+    jws.setKeyIdHeaderValue("k1");
+    jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+    return jws.getCompactSerialization();
   }
 
   /** A new key of a new, enabled account on the free tier. */
@@ -124,6 +182,75 @@ class AdmissionTest {
 
   private static void assertAdmitted(Admission.Result r) {
     assertNull(r.refusal(), () -> "admitted, not " + r.refusal());
+  }
+
+  @Test
+  void aTokenOfTheIssuerIsAnAccountMadeOnItsFirstCallUnderTheTierItNames() throws Exception {
+    takeTokens(true);
+    String subject = "org-" + UUID.randomUUID();
+    Admission.Result first = admit(keyed(token(subject, "pro", clock.instant().plusSeconds(60))));
+    assertAdmitted(first);
+    Account made = store.accountOfSubject(subject).orElseThrow();
+    assertEquals(made.getId(), first.caller().account().accountId());
+    assertEquals(subject, made.getName());
+    assertEquals("pro", made.getTier(), "made on the tier its token named");
+    assertEquals("pro", first.caller().account().limits().name());
+    assertNull(first.caller().account().keyId(), "no key of its own");
+    assertEquals(Allowlists.NONE, first.caller().account().allowlists());
+
+    Admission.Result enterprise =
+        admit(keyed(token(subject, "enterprise", clock.instant().plusSeconds(60))));
+    assertEquals(made.getId(), enterprise.caller().account().accountId(), "the same account");
+    assertEquals("enterprise", enterprise.caller().account().limits().name(), "the token's tier");
+    assertEquals(
+        "pro",
+        admit(keyed(token(subject, "platinum", clock.instant().plusSeconds(60))))
+            .caller()
+            .account()
+            .limits()
+            .name(),
+        "a tier not configured: the account's own");
+  }
+
+  @Test
+  void aTokenThatFailsACheckIsRefusedNamingTheCheckNeverTheToken() throws Exception {
+    takeTokens(true);
+    String expired = token("org-late", null, clock.instant().minusSeconds(120));
+    Refusal r =
+        assertRefused(
+            admit(keyed(expired)),
+            RpcErrorCode.UNAUTHORIZED,
+            "unauthorized: token refused: expired",
+            "token");
+    assertEquals(-1, r.error().message().indexOf(expired.substring(0, 20)));
+    assertEquals(true, store.accountOfSubject("org-late").isEmpty(), "no account made for it");
+  }
+
+  @Test
+  void withoutAutoCreateAnUnknownSubjectIsRefusedAndADisabledAccountIsForbidden() throws Exception {
+    takeTokens(false);
+    String subject = "org-" + UUID.randomUUID();
+    String token = token(subject, null, clock.instant().plusSeconds(60));
+    assertRefused(
+        admit(keyed(token)),
+        RpcErrorCode.UNAUTHORIZED,
+        "unauthorized: token refused: unknown account",
+        "token");
+    Account a = store.createSubjectAccount(subject, "free", "test");
+    assertAdmitted(admit(keyed(token)));
+    store.updateAccount(a.getId(), x -> x.setEnabled(false), "test", "disable");
+    assertRefused(
+        admit(keyed(token)), RpcErrorCode.FORBIDDEN, "forbidden: account is disabled", "disabled");
+  }
+
+  @Test
+  void withTokensOffAJwtIsTakenForAMalformedKey() throws Exception {
+    String token = token("org-off", null, clock.instant().plusSeconds(60));
+    assertRefused(
+        admit(keyed(token)),
+        RpcErrorCode.UNAUTHORIZED,
+        "unauthorized: API key is malformed",
+        "key");
   }
 
   @Test

@@ -1,0 +1,236 @@
+package dev.rpcshield.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.rpcshield.testing.Eventually;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.jose4j.jwk.EcJwkGenerator;
+import org.jose4j.jwk.EllipticCurveJsonWebKey;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwk.PublicJsonWebKey;
+import org.jose4j.jwk.RsaJsonWebKey;
+import org.jose4j.jwk.RsaJwkGenerator;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.keys.EllipticCurves;
+import org.jose4j.keys.HmacKey;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Callers with JSON Web Tokens from a real OpenID Connect issuer in the test (its discovery
+ * document and JWK set served on 127.0.0.1:18744, keys made here): a dApp backend calls through
+ * viem and ethers with its token and no API key and gets the limits of the tier its token names;
+ * every bad token is 401 naming the check; the issuer rotates its keys and the gateway follows.
+ */
+class JwtIT extends ItBase {
+  /** The issuer the IT server takes tokens of (src/test/liberty/server.env). */
+  static final String ISSUER = "http://127.0.0.1:18744/realms/it";
+
+  private static final String BLOCK_NUMBER =
+      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_blockNumber\",\"params\":[]}";
+
+  private static HttpServer issuer;
+  private static RsaJsonWebKey rsa;
+  private static EllipticCurveJsonWebKey ec;
+  private static volatile String published;
+
+  private final Admin admin = new Admin(gateway);
+
+  @BeforeAll
+  static void startIssuer() throws Exception {
+    rsa = RsaJwkGenerator.generateJwk(2048);
+    rsa.setKeyId("rsa-" + UUID.randomUUID());
+    ec = EcJwkGenerator.generateJwk(EllipticCurves.P256);
+    ec.setKeyId("ec-" + UUID.randomUUID());
+    publish(rsa);
+    issuer = HttpServer.create(new InetSocketAddress("127.0.0.1", 18744), 0);
+    issuer.createContext(
+        "/realms/it/.well-known/openid-configuration",
+        x ->
+            answer(
+                x,
+                "{\"issuer\":\""
+                    + ISSUER
+                    + "\",\"jwks_uri\":\""
+                    + ISSUER
+                    + "/protocol/openid-connect/certs\"}"));
+    issuer.createContext("/realms/it/protocol/openid-connect/certs", x -> answer(x, published));
+    issuer.start();
+  }
+
+  @AfterAll
+  static void stopIssuer() {
+    issuer.stop(0);
+  }
+
+  private static void publish(PublicJsonWebKey... keys) {
+    published =
+        new JsonWebKeySet(List.<JsonWebKey>of(keys))
+            .toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
+  }
+
+  private static void answer(HttpExchange x, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    x.getResponseHeaders().set("Content-Type", "application/json");
+    x.sendResponseHeaders(200, bytes.length);
+    x.getResponseBody().write(bytes);
+    x.close();
+  }
+
+  private static JwtClaims claims(String subject, String tier) {
+    JwtClaims c = new JwtClaims();
+    c.setIssuer(ISSUER);
+    c.setAudience("account", "rpcshield-it");
+    c.setSubject(subject);
+    c.setExpirationTimeMinutesInTheFuture(5);
+    c.setIssuedAtToNow();
+    if (tier != null) {
+      c.setClaim("tier", tier);
+    }
+    return c;
+  }
+
+  private static String sign(JwtClaims claims, PublicJsonWebKey key, String alg) throws Exception {
+    JsonWebSignature jws = new JsonWebSignature();
+    jws.setPayload(claims.toJson());
+    jws.setKey(key.getPrivateKey());
+    jws.setKeyIdHeaderValue(key.getKeyId());
+    jws.setAlgorithmHeaderValue(alg);
+    return jws.getCompactSerialization();
+  }
+
+  private static String rs256(JwtClaims claims) throws Exception {
+    return sign(claims, rsa, AlgorithmIdentifiers.RSA_USING_SHA256);
+  }
+
+  private Gateway.Response call(String token) {
+    return gateway.post(BLOCK_NUMBER, "Authorization", "Bearer " + token);
+  }
+
+  @Test
+  void aDappBackendCallsWithItsTokenAndGetsTheLimitsOfTheTierItNames() throws Exception {
+    String subject = "dapp-" + UUID.randomUUID();
+    String tight = rs256(claims(subject, "tight"));
+    JsonNode seen =
+        DappClients.run(
+            gateway.base().toString(),
+            "[[\"eth_blockNumber\",[]],[\"eth_chainId\",[]]]",
+            "Bearer " + tight);
+    for (String client : new String[] {"viem", "ethers"}) {
+      assertEquals("0x7a69", seen.get(client).get(1).get("result").asText(), seen.toString());
+      assertTrue(seen.get(client).get(0).get("result").asText().startsWith("0x"), seen.toString());
+    }
+
+    JsonNode account = null;
+    for (JsonNode a : admin.call("GET", "/accounts", null).json()) {
+      if (a.get("name").asText().equals(subject)) {
+        account = a;
+      }
+    }
+    assertTrue(account != null, "the account was made on the token's first call");
+    assertEquals("tight", account.get("tier").asText(), "on the tier its token named");
+    assertEquals(subject, account.get("tokenSubject").asText());
+
+    int refused = 0;
+    for (int i = 0; i < 12; i++) {
+      Gateway.Response r = call(tight);
+      if (r.status() == 429) {
+        assertEquals(-32005, r.json().at("/error/code").asInt(), r.body());
+        refused++;
+      }
+    }
+    assertTrue(refused > 0, "the tight tier's 5 requests a second hold for the token");
+
+    String enterprise = rs256(claims(subject, "enterprise"));
+    Eventually.within(Duration.ofSeconds(5), "the tight bucket refilled")
+        .until(() -> call(enterprise).status() == 200);
+    for (int i = 0; i < 12; i++) {
+      assertEquals(200, call(enterprise).status(), "the enterprise tier's limits for this token");
+    }
+  }
+
+  @Test
+  void aBadTokenIsRefusedNamingTheCheckNeverTheToken() throws Exception {
+    String subject = "dapp-" + UUID.randomUUID();
+    JwtClaims expired = claims(subject, null);
+    expired.setExpirationTime(
+        NumericDate.fromSeconds(Instant.now().minusSeconds(600).getEpochSecond()));
+    JwtClaims early = claims(subject, null);
+    early.setNotBefore(NumericDate.fromSeconds(Instant.now().plusSeconds(120).getEpochSecond()));
+    JwtClaims otherAudience = claims(subject, null);
+    otherAudience.setAudience("another-api");
+    JwtClaims otherIssuer = claims(subject, null);
+    otherIssuer.setIssuer("http://127.0.0.1:18744/realms/other");
+
+    JsonWebSignature confused = new JsonWebSignature();
+    confused.setPayload(claims(subject, null).toJson());
+    confused.setAlgorithmHeaderValue(AlgorithmIdentifiers.HMAC_SHA256);
+    confused.setKeyIdHeaderValue(rsa.getKeyId());
+    confused.setKey(new HmacKey(published.getBytes(StandardCharsets.UTF_8)));
+    confused.setDoKeyValidation(false);
+
+    RsaJsonWebKey stranger = RsaJwkGenerator.generateJwk(2048);
+    stranger.setKeyId(rsa.getKeyId());
+
+    String[][] cases = {
+      {rs256(expired), "expired"},
+      {rs256(early), "not yet valid"},
+      {rs256(otherAudience), "audience"},
+      {rs256(otherIssuer), "issuer"},
+      {confused.getCompactSerialization(), "algorithm"},
+      {sign(claims(subject, null), stranger, AlgorithmIdentifiers.RSA_USING_SHA256), "signature"},
+    };
+    for (String[] c : cases) {
+      Gateway.Response r = call(c[0]);
+      assertEquals(401, r.status(), c[1] + ": " + r.body());
+      assertEquals(-32030, r.json().at("/error/code").asInt(), r.body());
+      assertEquals("unauthorized: token refused: " + c[1], r.json().at("/error/message").asText());
+      assertFalse(r.body().contains(c[0].substring(c[0].lastIndexOf('.') + 1)), "not the token");
+    }
+    assertTrue(
+        java.util.stream.StreamSupport.stream(
+                admin.call("GET", "/accounts", null).json().spliterator(), false)
+            .noneMatch(a -> a.get("name").asText().equals(subject)),
+        "no account made for a refused token");
+  }
+
+  @Test
+  void theIssuerRotatesItsKeysAndTheGatewayFollows() throws Exception {
+    String subject = "dapp-" + UUID.randomUUID();
+    assertEquals(200, call(rs256(claims(subject, null))).status());
+    publish(ec);
+    try {
+      String byNewKey =
+          sign(claims(subject, null), ec, AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256);
+      Eventually.within(Duration.ofSeconds(10), "a token of the new key taken")
+          .until(() -> call(byNewKey).status() == 200);
+      String byOldKey = rs256(claims(subject, null));
+      Eventually.within(Duration.ofSeconds(10), "a token of the dropped key refused")
+          .until(() -> call(byOldKey).status() == 401);
+      assertEquals(
+          "unauthorized: token refused: signature",
+          call(byOldKey).json().at("/error/message").asText());
+    } finally {
+      publish(rsa);
+      String again = rs256(claims(subject, null));
+      Eventually.within(Duration.ofSeconds(10), "the first key taken again")
+          .until(() -> call(again).status() == 200);
+    }
+  }
+}
