@@ -49,8 +49,8 @@ public class Account {
   @Column(name = "flagged_high_rate_at")
   private Instant flaggedHighRateAt;
 
-  /** The JWT account claim this account stands for, or null for an account of API keys. */
-  @Column(name = "token_subject", length = 200)
+  /** The token subject ({@code <issuer> <claim>}) this account stands for; null for one of keys. */
+  @Column(name = "token_subject", length = 1000)
   private String tokenSubject;
 
   @Column(name = "created_at", nullable = false)

@@ -1,6 +1,7 @@
 package dev.rpcshield.account;
 
 import dev.rpcshield.allowlist.Allowlists;
+import jakarta.persistence.EntityManager;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Accounts, keys, blocklist, usage and audit on the account database. Every change an admin makes
@@ -63,18 +65,31 @@ public final class AccountStore {
   }
 
   /**
-   * Makes the account of a token's account claim (named after it, on {@code tier}), or finds the
-   * one another call or instance made meanwhile: the claim is unique.
+   * Makes the account of a token's subject ({@code <issuer> <sub>}, named {@code name}, on {@code
+   * tier}), or finds the one another call or instance made meanwhile: the subject is unique. Made
+   * on a token's first call ({@code announce} false) it is audited without moving the change
+   * counter, as it changes nothing any cache holds (an unknown subject is looked up again while
+   * accounts are made on first use), so a stream of new subjects empties no instance's caches; made
+   * by an operator ({@code announce} true) every instance drops its lookups, which may hold the
+   * subject as unknown.
    */
-  public Account createSubjectAccount(String subject, String tier, String actor) {
+  public Account createSubjectAccount(
+      String subject, String name, String tier, String actor, boolean announce) {
+    Function<EntityManager, Account> create =
+        em -> {
+          Account a = new Account(UUID.randomUUID(), name, tier, clock.instant());
+          a.setTokenSubject(subject);
+          em.persist(a);
+          String detail = "tier=" + tier + " token";
+          if (announce) {
+            changes.changed(em, actor, "account.create", a.getId(), detail);
+          } else {
+            changes.audited(em, actor, "account.create", a.getId(), detail);
+          }
+          return a;
+        };
     try {
-      return changes.change(em -> {
-        Account a = new Account(UUID.randomUUID(), subject, tier, clock.instant());
-        a.setTokenSubject(subject);
-        em.persist(a);
-        changes.changed(em, actor, "account.create", a.getId(), "tier=" + tier + " token");
-        return a;
-      });
+      return announce ? changes.change(create) : db.inTransaction(create);
     } catch (RuntimeException e) {
       return accountOfSubject(subject).orElseThrow(() -> e);
     }

@@ -138,17 +138,18 @@ public final class KeyDirectory {
   }
 
   /**
-   * Resolves the account a caller's token names by its account claim, cached with the keys and
-   * dropped with them on any change: made on its first call (on the tier the token names, else
-   * {@code free}) when {@code create} is true, else {@link Status#UNKNOWN}. The token's tier, when
-   * it names a configured one, sets the call's limits, with the account's own overrides.
+   * Resolves the account of a caller's token by its {@code subject} ({@code <issuer> <account
+   * claim>}: an account claim is unique within one issuer only), cached with the keys and dropped
+   * with them on any change: made on its first call, named {@code name} (on the tier the token
+   * names, else {@code free}) when {@code create} is true, else {@link Status#UNKNOWN}. The token's
+   * tier, when it names a configured one, sets the call's limits, with the account's own overrides.
    */
-  public Resolution resolveSubject(String subject, boolean create, String tokenTier) {
+  public Resolution resolveSubject(String subject, String name, boolean create, String tokenTier) {
     String cacheKey = "token\u0000" + subject;
     long started = generation;
     Cached c = byHash.get(cacheKey);
     if (c == null || (create && c.resolution().status() == Status.UNKNOWN)) {
-      c = guard.call(() -> loadSubject(subject, create, tokenTier));
+      c = guard.call(() -> loadSubject(subject, name, create, tokenTier));
       keep(cacheKey, c, started);
     } else if (c.under() != null && c.under() != tiers.get()) {
       c = c.under(tiers.get());
@@ -164,7 +165,7 @@ public final class KeyDirectory {
     return r;
   }
 
-  private Cached loadSubject(String subject, boolean create, String tokenTier) {
+  private Cached loadSubject(String subject, String name, boolean create, String tokenTier) {
     Optional<Account> found = store.accountOfSubject(subject);
     if (found.isEmpty() && !create) {
       return Cached.of(new Resolution(Status.UNKNOWN, null));
@@ -175,8 +176,10 @@ public final class KeyDirectory {
             ? found.get()
             : store.createSubjectAccount(
                 subject,
+                name,
                 tokenTier != null && now.tier(tokenTier).isPresent() ? tokenTier : "free",
-                "token");
+                "token",
+                false);
     if (!a.isEnabled()) {
       return Cached.of(new Resolution(Status.DISABLED, null));
     }

@@ -13,6 +13,8 @@ import dev.rpcshield.admin.AdminRecords.KeyRecord;
 import dev.rpcshield.admin.AdminRecords.MonthRecord;
 import dev.rpcshield.admin.AdminRecords.NetworkMonth;
 import dev.rpcshield.allowlist.Allowlists;
+import dev.rpcshield.config.Current;
+import dev.rpcshield.identity.JwtConfig;
 import dev.rpcshield.upstream.Network;
 import dev.rpcshield.upstream.Upstreams;
 import jakarta.enterprise.context.RequestScoped;
@@ -47,6 +49,7 @@ import java.util.function.Consumer;
 public class AccountsResource {
   @Inject Accounts accounts;
   @Inject Upstreams upstreams;
+  @Inject Current<JwtConfig> jwt;
   @Context HttpServletRequest http;
 
   private AccountStore store() {
@@ -59,7 +62,7 @@ public class AccountsResource {
   }
 
   private String actor() {
-    return "admin@" + http.getRemoteAddr();
+    return AdminTokenFilter.actor(http);
   }
 
   static UUID id(String text) {
@@ -77,7 +80,22 @@ public class AccountsResource {
     AccountChanges changes = changes();
     String tier = changes.tier(AdminJson.string(in, "tier", false, 64));
     Consumer<Account> overrides = changes.overridesAndNetworks(in);
-    Account created = store().createAccount(name, tier == null ? "free" : tier, actor());
+    String claim = AdminJson.string(in, "tokenSubject", false, 200);
+    Account created;
+    if (claim == null) {
+      created = store().createAccount(name, tier == null ? "free" : tier, actor());
+    } else {
+      JwtConfig tokens = jwt.get();
+      if (!tokens.enabled()) {
+        throw badField("tokenSubject", "callers' tokens are off: set rpcshield.jwt.issuer");
+      }
+      String subject = tokens.subject(claim);
+      if (store().accountOfSubject(subject).isPresent()) {
+        throw badField("tokenSubject", "an account stands for that subject already");
+      }
+      created =
+          store().createSubjectAccount(subject, name, tier == null ? "free" : tier, actor(), true);
+    }
     Account a =
         store().updateAccount(created.getId(), overrides, actor(), "overrides").orElseThrow();
     return Response.status(201).entity(AccountRecord.of(a)).build();

@@ -3,6 +3,7 @@ package dev.rpcshield.admin;
 import dev.rpcshield.account.Account;
 import dev.rpcshield.account.AccountStore;
 import dev.rpcshield.account.ApiKey;
+import dev.rpcshield.account.AuditRecord;
 import dev.rpcshield.account.BlockedAddress;
 import dev.rpcshield.account.DailyUsage;
 import dev.rpcshield.allowlist.Allowlists;
@@ -131,6 +132,14 @@ public final class AdminRecords {
           text(b.getCreatedAt()),
           b.getReason() == null ? "" : b.getReason(),
           text(b.getExpiresAt()));
+    }
+  }
+
+  /** One change in the audit trail: who made it, what, to what, and when. */
+  public record AuditEntry(String actor, String action, String target, String detail, String at) {
+    static AuditEntry of(AuditRecord r) {
+      return new AuditEntry(
+          r.getActor(), r.getAction(), r.getTarget(), r.getDetail(), text(r.getAt()));
     }
   }
 

@@ -2,11 +2,17 @@ package dev.rpcshield.admin;
 
 import dev.rpcshield.admin.AdminRecords.ErrorRecord;
 import dev.rpcshield.config.Current;
+import dev.rpcshield.identity.CallerTokens;
+import dev.rpcshield.identity.JwtVerifier;
+import dev.rpcshield.identity.Tokens;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
@@ -14,14 +20,19 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.List;
 
 /**
- * Every admin call needs {@code Authorization: Bearer <rpcshield.admin.token>}, compared in
- * constant time, whatever its method and path: the check runs before the call is matched to a
- * route, so an {@code OPTIONS} or an unknown path without the token is 401 too and lists no route.
- * With no token configured the admin API refuses every call. An authorised call's body is read
- * here, up to {@link #MAX_BODY_BYTES}: a larger one is refused with 413 before any resource parses
- * it.
+ * Every admin call needs a bearer token, whatever its method and path: the check runs before the
+ * call is matched to a route, so an {@code OPTIONS} or an unknown path without one is 401 too and
+ * lists no route. Either the static {@code rpcshield.admin.token} (compared in constant time; the
+ * break-glass key, every role, recorded as {@code admin@<address>}), or an operator's JSON Web
+ * Token of {@code rpcshield.admin.jwt.issuer} whose roles claim names {@code viewer}, {@code
+ * operator} or {@code admin} ({@link AdminRole}; recorded as {@code jwt:<sub>@<address>}); a role
+ * too low for the call is 403. With neither configured the admin API refuses every call. An
+ * authorised call's body is read here, up to {@link #MAX_BODY_BYTES}: a larger one is refused with
+ * 413 before any resource parses it.
  */
 @Provider
 @PreMatching
@@ -30,13 +41,33 @@ public class AdminTokenFilter implements ContainerRequestFilter {
   /** The largest admin request body: accounts, keys and allowlists are a few kilobytes. */
   static final int MAX_BODY_BYTES = 1 << 20;
 
+  /** The request attribute that names who made the call, for the audit trail. */
+  static final String ACTOR = "rpcshield.admin.actor";
+
   @Inject Current<AdminConfig> config;
+  @Inject Clock clock;
+  @Context HttpServletRequest http;
+
+  private Tokens tokens;
+
+  @PostConstruct
+  void tokens() {
+    tokens = new Tokens(() -> config.get().jwt(), clock, CallerTokens.overHttp(clock));
+  }
+
+  /** Who made the call {@code http} carries, as the audit trail records it. */
+  static String actor(HttpServletRequest http) {
+    return http.getAttribute(ACTOR) instanceof String a ? a : "admin@" + http.getRemoteAddr();
+  }
 
   @Override
   public void filter(ContainerRequestContext request) {
-    String token = config.get().token();
-    if (token == null) {
-      request.abortWith(refusal("the admin API is disabled: set rpcshield.admin.token"));
+    AdminConfig c = config.get();
+    if (c.token() == null && !c.jwt().enabled()) {
+      request.abortWith(
+          refusal(
+              "the admin API is disabled: set rpcshield.admin.token or"
+                  + " rpcshield.admin.jwt.issuer"));
       return;
     }
     String header = request.getHeaderString("Authorization");
@@ -44,11 +75,41 @@ public class AdminTokenFilter implements ContainerRequestFilter {
         header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
             ? header.substring(7).trim()
             : "";
-    if (!MessageDigest.isEqual(
-        token.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8))) {
+    AdminRole role;
+    String actor;
+    if (c.token() != null
+        && MessageDigest.isEqual(
+            c.token().getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8))) {
+      role = AdminRole.ADMIN;
+      actor = "admin@" + http.getRemoteAddr();
+    } else if (tokens.isToken(given)) {
+      JwtVerifier.Verdict verdict = tokens.verify(given);
+      if (verdict instanceof JwtVerifier.Invalid invalid) {
+        request.abortWith(refusal("admin token refused: " + invalid.check()));
+        return;
+      }
+      JwtVerifier.Valid valid = (JwtVerifier.Valid) verdict;
+      role = AdminRole.highest(roles(valid, c.rolesClaim()));
+      if (role == null) {
+        request.abortWith(
+            error(
+                403,
+                "the token names no admin role (viewer, operator or admin) in its "
+                    + c.rolesClaim()
+                    + " claim"));
+        return;
+      }
+      actor = "jwt:" + valid.account() + "@" + http.getRemoteAddr();
+    } else {
       request.abortWith(refusal("missing or wrong admin token"));
       return;
     }
+    AdminRole needed = AdminRole.needed(request.getMethod(), request.getUriInfo().getPath());
+    if (!role.covers(needed)) {
+      request.abortWith(error(403, "this call needs the " + needed.label() + " role"));
+      return;
+    }
+    http.setAttribute(ACTOR, actor);
     if (request.getLength() > MAX_BODY_BYTES) {
       request.abortWith(tooLarge());
       return;
@@ -67,6 +128,18 @@ public class AdminTokenFilter implements ContainerRequestFilter {
       }
       request.setEntityStream(new ByteArrayInputStream(body));
     }
+  }
+
+  /** The roles claim's values: an array of names, or one name. */
+  private static List<String> roles(JwtVerifier.Valid token, String claim) {
+    Object value = token.claims().getClaimValue(claim);
+    if (value instanceof String one) {
+      return List.of(one);
+    }
+    if (value instanceof List<?> many) {
+      return many.stream().filter(String.class::isInstance).map(String.class::cast).toList();
+    }
+    return List.of();
   }
 
   /** A new answer each time: a JAX-RS response is written once. */

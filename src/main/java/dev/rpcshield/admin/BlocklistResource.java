@@ -48,7 +48,7 @@ public class BlocklistResource {
                 cidr,
                 AdminJson.string(in, "reason", false, 500),
                 AdminJson.instant(in, "expiresAt"),
-                "admin@" + http.getRemoteAddr());
+                AdminTokenFilter.actor(http));
     return Response.status(201).entity(BlockedRecord.of(b)).build();
   }
 
@@ -60,7 +60,7 @@ public class BlocklistResource {
   @DELETE
   @Path("/{id}")
   public Response remove(@PathParam("id") String id) {
-    if (!accounts.store().unblock(AccountsResource.id(id), "admin@" + http.getRemoteAddr())) {
+    if (!accounts.store().unblock(AccountsResource.id(id), AdminTokenFilter.actor(http))) {
       throw notFound("blocklist entry");
     }
     return Response.noContent().build();

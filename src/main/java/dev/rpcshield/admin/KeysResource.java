@@ -84,7 +84,7 @@ public class KeysResource {
     try {
       return accounts
           .store()
-          .restrictKey(id, lists, required, secret, "admin@" + http.getRemoteAddr())
+          .restrictKey(id, lists, required, secret, AdminTokenFilter.actor(http))
           .orElseThrow(() -> notFound("key"));
     } catch (IllegalArgumentException e) {
       throw badField("secretRequired", e.getMessage());
@@ -94,7 +94,7 @@ public class KeysResource {
   @DELETE
   @Path("/{id}")
   public Response revoke(@PathParam("id") String id) {
-    if (!accounts.store().revokeKey(AccountsResource.id(id), "admin@" + http.getRemoteAddr())) {
+    if (!accounts.store().revokeKey(AccountsResource.id(id), AdminTokenFilter.actor(http))) {
       throw notFound("key");
     }
     return Response.noContent().build();

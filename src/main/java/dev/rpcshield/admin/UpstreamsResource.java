@@ -72,8 +72,8 @@ public class UpstreamsResource {
                   + name
                   + " "
                   + what
-                  + " through the admin API by admin@"
-                  + http.getRemoteAddr());
+                  + " through the admin API by "
+                  + AdminTokenFilter.actor(http));
           return UpstreamRecord.of(n, u);
         }
       }

@@ -1,15 +1,18 @@
 package dev.rpcshield.identity;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.security.Key;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
@@ -27,13 +30,25 @@ import org.jose4j.lang.UnresolvableKeyException;
 /**
  * The issuer's public keys (a JWK set), fetched from {@code rpcshield.jwt.jwks-url} or from the
  * {@code jwks_uri} of the issuer's OpenID Connect discovery document, kept until a token names a
- * key the set does not hold: then fetched again, at most once per {@code minRefresh}, so tokens
- * with made-up key ids cannot make the gateway hammer the issuer. A failed fetch keeps the keys it
- * had.
+ * key the set does not hold, or is older than {@link #MAX_AGE} (so a key the issuer dropped stops
+ * working): then fetched again, for an unknown key id at most once per {@code minRefresh}, so
+ * tokens with made-up key ids cannot make the gateway hammer the issuer. A failed fetch keeps the
+ * keys it had; a token that would wait more than 2 s for another call's fetch is refused.
  */
 public final class IssuerKeys implements VerificationKeyResolver {
   private static final Logger LOG = Logger.getLogger(IssuerKeys.class.getName());
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+  /**
+   * How long a fetched key set is used before it is fetched again: a key the issuer dropped goes.
+   */
+  static final Duration MAX_AGE = Duration.ofMinutes(15);
+
+  /** The longest a token waits for another call's fetch of the keys. */
+  private static final Duration WAIT = Duration.ofSeconds(2);
+
+  /** The largest discovery document or key set read. */
+  private static final int MAX_BYTES = 256 * 1024;
 
   private final JwtConfig config;
   private final HttpClient http;
@@ -55,16 +70,23 @@ public final class IssuerKeys implements VerificationKeyResolver {
   @Override
   public Key resolveKey(JsonWebSignature jws, List<JsonWebStructure> nesting)
       throws UnresolvableKeyException {
-    JsonWebKey key = select(jws);
+    boolean stale = clock.millis() - fetchedAt >= MAX_AGE.toMillis();
+    JsonWebKey key = stale ? null : select(jws);
     if (key == null) {
       long seen = fetchedAt;
-      fetching.lock();
       try {
-        if (fetchedAt == seen && mayFetch()) {
-          fetch();
+        // One fetch at a time; a call that cannot wait for it is refused, not queued.
+        if (fetching.tryLock(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+          try {
+            if (fetchedAt == seen && (stale || mayFetch())) {
+              fetch();
+            }
+          } finally {
+            fetching.unlock();
+          }
         }
-      } finally {
-        fetching.unlock();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
       key = select(jws);
     }
@@ -117,21 +139,29 @@ public final class IssuerKeys implements VerificationKeyResolver {
     if (!(d.get("jwks_uri") instanceof String uri)) {
       throw new IOException("the discovery document has no jwks_uri");
     }
-    return URI.create(uri);
+    URI keys = URI.create(uri);
+    JwtConfig.requireSecure("jwks_uri of the discovery document", keys);
+    return keys;
   }
 
   private String get(URI uri) throws IOException, InterruptedException {
-    HttpResponse<String> r =
+    HttpResponse<InputStream> r =
         http.send(
             HttpRequest.newBuilder(uri)
                 .timeout(TIMEOUT)
                 .header("Accept", "application/json")
                 .GET()
                 .build(),
-            HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 200) {
-      throw new IOException("HTTP " + r.statusCode() + " from " + uri.getHost());
+            HttpResponse.BodyHandlers.ofInputStream());
+    try (InputStream body = r.body()) {
+      if (r.statusCode() != 200) {
+        throw new IOException("HTTP " + r.statusCode() + " from " + uri.getHost());
+      }
+      byte[] bytes = body.readNBytes(MAX_BYTES + 1);
+      if (bytes.length > MAX_BYTES) {
+        throw new IOException("more than " + MAX_BYTES + " bytes from " + uri.getHost());
+      }
+      return new String(bytes, StandardCharsets.UTF_8);
     }
-    return r.body();
   }
 }

@@ -38,25 +38,20 @@ public record JwtConfig(
     return issuer != null;
   }
 
+  /**
+   * The subject an account stands for: the issuer and the token's account claim ({@code <issuer>
+   * <claim>}), as an account claim is unique within one issuer only.
+   */
+  public String subject(String accountClaim) {
+    return issuer + " " + accountClaim;
+  }
+
+  /** Callers' tokens: {@code rpcshield.jwt.*}. */
   public static JwtConfig read(Settings s) {
-    String issuer = s.optional("rpcshield.jwt.issuer").filter(v -> !v.isBlank()).orElse(null);
-    if (issuer == null) {
+    JwtConfig issuer = issuer(s, "rpcshield.jwt.");
+    if (!issuer.enabled()) {
       return OFF;
     }
-    uri("rpcshield.jwt.issuer", issuer);
-    String jwks = s.optional("rpcshield.jwt.jwks-url").filter(v -> !v.isBlank()).orElse(null);
-    String audience = s.optional("rpcshield.jwt.audience").filter(v -> !v.isBlank()).orElse(null);
-    require(
-        audience != null,
-        "rpcshield.jwt.audience",
-        "",
-        "the audience a token must name (rpcshield.jwt.issuer is set)");
-    Duration skew = s.duration("rpcshield.jwt.clock-skew", Duration.ofSeconds(60));
-    require(
-        skew.compareTo(Duration.ofMinutes(10)) <= 0,
-        "rpcshield.jwt.clock-skew",
-        skew,
-        "at most 10m");
     String claim = s.string("rpcshield.jwt.account-claim", "sub").trim();
     require(!claim.isEmpty(), "rpcshield.jwt.account-claim", claim, "a claim name");
     String tierClaim =
@@ -64,25 +59,81 @@ public record JwtConfig(
             .map(String::trim)
             .filter(v -> !v.isEmpty())
             .orElse(null);
-    Duration refresh = s.duration("rpcshield.jwt.keys-min-refresh", Duration.ofSeconds(10));
     return new JwtConfig(
-        issuer,
-        jwks == null ? null : uri("rpcshield.jwt.jwks-url", jwks),
-        audience,
-        skew,
+        issuer.issuer(),
+        issuer.jwksUrl(),
+        issuer.audience(),
+        issuer.clockSkew(),
         claim,
         s.bool("rpcshield.jwt.auto-create", false),
         tierClaim,
+        issuer.keysMinRefresh());
+  }
+
+  /**
+   * An issuer's tokens under {@code prefix} ({@code rpcshield.jwt.}, {@code rpcshield.admin.jwt.}):
+   * {@code issuer}, {@code audience}, {@code jwks-url}, {@code clock-skew} and {@code
+   * keys-min-refresh}; the account is the {@code sub}. {@link #OFF} without an issuer.
+   */
+  public static JwtConfig issuer(Settings s, String prefix) {
+    String issuer =
+        s.optional(prefix + "issuer").map(String::trim).filter(v -> !v.isEmpty()).orElse(null);
+    if (issuer == null) {
+      return OFF;
+    }
+    uri(prefix + "issuer", issuer);
+    String jwks = s.optional(prefix + "jwks-url").filter(v -> !v.isBlank()).orElse(null);
+    String audience = s.optional(prefix + "audience").filter(v -> !v.isBlank()).orElse(null);
+    require(
+        audience != null,
+        prefix + "audience",
+        "",
+        "the audience a token must name (" + prefix + "issuer is set)");
+    Duration skew = s.duration(prefix + "clock-skew", Duration.ofSeconds(60));
+    require(
+        skew.compareTo(Duration.ofMinutes(10)) <= 0, prefix + "clock-skew", skew, "at most 10m");
+    Duration refresh = s.duration(prefix + "keys-min-refresh", Duration.ofSeconds(10));
+    require(
+        refresh.compareTo(Duration.ofSeconds(1)) >= 0
+            && refresh.compareTo(Duration.ofHours(1)) <= 0,
+        prefix + "keys-min-refresh",
+        refresh,
+        "from 1s to 1h");
+    return new JwtConfig(
+        issuer,
+        jwks == null ? null : uri(prefix + "jwks-url", jwks),
+        audience,
+        skew,
+        "sub",
+        false,
+        null,
         refresh);
   }
 
   private static URI uri(String key, String value) {
     URI u = Settings.parse(key, value.trim(), URI::create);
     require(
-        ("https".equals(u.getScheme()) || "http".equals(u.getScheme())) && u.getHost() != null,
+        ("https".equals(u.getScheme()) || loopback(u)) && u.getHost() != null,
         key,
         value,
-        "an http or https URL");
+        "an https URL (http only on a loopback address)");
     return u;
+  }
+
+  /**
+   * Refuses a URL the issuer's keys would come from over plain HTTP to another host: whoever sits
+   * on the path could serve keys of its own.
+   */
+  static void requireSecure(String what, URI u) throws java.io.IOException {
+    if (!"https".equals(u.getScheme()) && !loopback(u)) {
+      throw new java.io.IOException(what + " is not https");
+    }
+  }
+
+  private static boolean loopback(URI u) {
+    String host = u.getHost();
+    return "http".equals(u.getScheme())
+        && host != null
+        && (host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]"));
   }
 }

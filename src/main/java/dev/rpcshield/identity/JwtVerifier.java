@@ -25,8 +25,11 @@ public final class JwtVerifier {
   /** What a token said, or which check it failed. */
   public sealed interface Verdict {}
 
-  /** A valid token: the account's name by the account claim, and the tier claim's value or null. */
-  public record Valid(String account, String tier) implements Verdict {}
+  /**
+   * A valid token: the account's name by the account claim, the tier claim's value or null, and
+   * every claim it carries.
+   */
+  public record Valid(String account, String tier, JwtClaims claims) implements Verdict {}
 
   /**
    * A token that failed {@code check}: {@code expired}, {@code no expiry}, {@code not yet valid},
@@ -71,7 +74,7 @@ public final class JwtVerifier {
     } catch (JoseException | RuntimeException e) {
       return new Invalid("malformed");
     }
-    if (!ALLOWED.contains(alg)) {
+    if (alg == null || !ALLOWED.contains(alg)) {
       return new Invalid("algorithm");
     }
     JwtConsumer consumer =
@@ -94,7 +97,8 @@ public final class JwtVerifier {
     if (account == null || account.isBlank() || account.length() > 200) {
       return new Invalid("account claim");
     }
-    return new Valid(account, config.tierClaim() == null ? null : text(claims, config.tierClaim()));
+    return new Valid(
+        account, config.tierClaim() == null ? null : text(claims, config.tierClaim()), claims);
   }
 
   private static String text(JwtClaims claims, String name) {

@@ -26,9 +26,12 @@ import org.eclipse.microprofile.faulttolerance.exceptions.FaultToleranceExceptio
  * cache does not know while the account database is unreachable gets 503: it can be neither
  * admitted nor refused. A known key's secret, if presented, must be right and lifts the key's
  * allowlists; otherwise the key's origin, address and User-Agent allowlists apply here (at the
- * WebSocket handshake too), its method and contract lists per call ({@link Allowlisting}). A
- * refusal is a value (class {@code blocklist}, {@code database}, {@code disabled}, {@code key},
- * {@code secret}, {@code allowlist} or {@code network}) that the caller records.
+ * WebSocket handshake too), its method and contract lists per call ({@link Allowlisting}). A JSON
+ * Web Token, when callers' tokens are on, is checked instead of a key ({@link CallerTokens}): a
+ * refused one is 401 naming the check; a valid one is its subject's account (made on first use when
+ * so configured), limited by the tier the token names. A refusal is a value (class {@code
+ * blocklist}, {@code database}, {@code disabled}, {@code key}, {@code token}, {@code secret},
+ * {@code allowlist} or {@code network}) that the caller records.
  */
 @ApplicationScoped
 public class Admission extends DirectBean {
@@ -68,7 +71,12 @@ public class Admission extends DirectBean {
               "token");
         }
         JwtVerifier.Valid valid = (JwtVerifier.Valid) verdict;
-        r = directory.resolveSubject(valid.account(), tokens.config().autoCreate(), valid.tier());
+        r =
+            directory.resolveSubject(
+                tokens.config().subject(valid.account()),
+                valid.account(),
+                tokens.config().autoCreate(),
+                valid.tier());
       } else {
         r = directory.resolve(caller.apiKey());
       }

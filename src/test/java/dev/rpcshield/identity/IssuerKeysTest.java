@@ -34,6 +34,7 @@ class IssuerKeysTest {
   private final MutableClock clock = new MutableClock(NOW);
   private final AtomicReference<String> jwks = new AtomicReference<>();
   private final AtomicReference<String> discoveredIssuer = new AtomicReference<>();
+  private final AtomicReference<String> jwksUri = new AtomicReference<>();
   private final AtomicInteger fetches = new AtomicInteger();
   private final AtomicInteger status = new AtomicInteger(200);
   private HttpServer server;
@@ -44,6 +45,7 @@ class IssuerKeysTest {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     issuer = "http://127.0.0.1:" + server.getAddress().getPort() + "/realms/test";
     discoveredIssuer.set(issuer);
+    jwksUri.set(issuer + "/keys");
     server.createContext(
         "/realms/test/.well-known/openid-configuration",
         x ->
@@ -53,8 +55,8 @@ class IssuerKeysTest {
                 "{\"issuer\":\""
                     + discoveredIssuer.get()
                     + "\",\"jwks_uri\":\""
-                    + issuer
-                    + "/keys\"}"));
+                    + jwksUri.get()
+                    + "\"}"));
     server.createContext(
         "/realms/test/keys",
         x -> {
@@ -130,6 +132,31 @@ class IssuerKeysTest {
     assertEquals(2, fetches.get());
     clock.advance(Duration.ofSeconds(10));
     assertEquals("signature", check(v, token(first)), "a key the issuer dropped is gone");
+  }
+
+  @Test
+  void aKeySetFifteenMinutesOldIsFetchedAgainSoAKeyTheIssuerDroppedStopsWorking() throws Exception {
+    RsaJsonWebKey dropped = key("k1");
+    publish(dropped);
+    JwtVerifier v = verifier(URI.create(issuer + "/keys"));
+    String token = token(dropped);
+    assertEquals("valid", check(v, token));
+    publish(key("k1"));
+    clock.advance(Duration.ofMinutes(14));
+    assertEquals("valid", check(v, token), "the set is kept for 15 minutes");
+    assertEquals(1, fetches.get());
+    clock.advance(Duration.ofMinutes(1));
+    assertEquals("signature", check(v, token), "the same key id, now another key");
+    assertEquals(2, fetches.get());
+  }
+
+  @Test
+  void keysAreNotTakenOverPlainHttpFromAnotherHost() throws Exception {
+    RsaJsonWebKey known = key("k1");
+    publish(known);
+    jwksUri.set("http://keys.example/certs");
+    assertEquals("signature", check(verifier(null), token(known)));
+    assertEquals(0, fetches.get());
   }
 
   @Test

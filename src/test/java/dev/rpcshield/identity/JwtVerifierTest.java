@@ -207,6 +207,11 @@ class JwtVerifierTest {
   @Test
   void garbageIsMalformedAndOnlyTheJwtShapeIsTakenForAToken() throws Exception {
     assertEquals("malformed", check("eyJhbGciOi.eyJzdWIi.c2ln"));
+    String noAlg =
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString("{\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+    assertEquals("algorithm", check(noAlg + ".eyJzdWIiOiJ4In0.c2ln"), "a header without alg");
     String token = sign(good(), rsa, AlgorithmIdentifiers.RSA_USING_SHA256);
     assertTrue(JwtVerifier.looksLikeJwt(token));
     assertFalse(JwtVerifier.looksLikeJwt("rpcs_abcdefghijklmnopqrstuvwxyz012345"));

@@ -145,7 +145,7 @@ class JwtIT extends ItBase {
     }
     assertTrue(account != null, "the account was made on the token's first call");
     assertEquals("tight", account.get("tier").asText(), "on the tier its token named");
-    assertEquals(subject, account.get("tokenSubject").asText());
+    assertEquals(ISSUER + " " + subject, account.get("tokenSubject").asText(), "issuer and sub");
 
     int refused = 0;
     for (int i = 0; i < 12; i++) {
@@ -208,6 +208,74 @@ class JwtIT extends ItBase {
                 admin.call("GET", "/accounts", null).json().spliterator(), false)
             .noneMatch(a -> a.get("name").asText().equals(subject)),
         "no account made for a refused token");
+  }
+
+  /** An operator's token for the admin API, with {@code roles} in its groups claim. */
+  private static String operator(String subject, String... roles) throws Exception {
+    JwtClaims c = claims(subject, null);
+    c.setAudience("rpcshield-admin");
+    c.setStringListClaim("groups", roles);
+    return rs256(c);
+  }
+
+  @Test
+  void operatorsMayDoWhatTheRolesTheirTokensNameAndTheAuditTrailNamesThem() throws Exception {
+    String viewer = operator("vera", "staff", "viewer");
+    assertEquals(200, admin.call("GET", "/accounts", null, viewer).status());
+    assertEquals(200, admin.call("GET", "/upstreams", null, viewer).status());
+    Gateway.Response refused =
+        admin.call("POST", "/accounts", "{\"name\":\"it-by-viewer\"}", viewer);
+    assertEquals(403, refused.status(), refused.body());
+    assertEquals("this call needs the admin role", refused.json().get("error").asText());
+    Gateway.Response hold = admin.call("POST", "/upstreams/p2/hold", null, viewer);
+    assertEquals(403, hold.status());
+    assertEquals("this call needs the operator role", hold.json().get("error").asText());
+
+    String operator = operator("otto", "operator");
+    try {
+      Gateway.Response held = admin.call("POST", "/upstreams/p2/hold", null, operator);
+      assertEquals(200, held.status(), held.body());
+      assertEquals("HELD", held.json().get("state").asText());
+    } finally {
+      assertEquals(200, admin.call("POST", "/upstreams/p2/release", null, operator).status());
+    }
+    assertEquals(
+        403, admin.call("POST", "/accounts", "{\"name\":\"it-by-operator\"}", operator).status());
+
+    String administrator = operator("ada", "admin");
+    Gateway.Response made =
+        admin.call("POST", "/accounts", "{\"name\":\"it-by-admin\"}", administrator);
+    assertEquals(201, made.status(), made.body());
+    assertEquals(
+        List.of("jwt:ada@127.0.0.1 account.create"),
+        audited(made.json().get("id").asText(), viewer, "account.create"),
+        "the token's subject");
+
+    Gateway.Response none = admin.call("GET", "/accounts", null, operator("nobody", "staff"));
+    assertEquals(403, none.status());
+    assertTrue(none.json().get("error").asText().contains("names no admin role"), none.body());
+    Gateway.Response caller =
+        admin.call("GET", "/accounts", null, rs256(claims("dapp-" + UUID.randomUUID(), null)));
+    assertEquals(401, caller.status(), "a caller's token is not an operator's");
+    assertEquals("admin token refused: audience", caller.json().get("error").asText());
+
+    Gateway.Response breakGlass =
+        admin.call("POST", "/accounts", "{\"name\":\"it-by-static-token\"}");
+    assertEquals(201, breakGlass.status(), "the static token still has every role");
+    assertEquals(
+        List.of("admin@127.0.0.1 account.create"),
+        audited(breakGlass.json().get("id").asText(), Admin.TOKEN, "account.create"));
+  }
+
+  /** The recent audit entries of {@code action} on {@code target}: actor and action. */
+  private List<String> audited(String target, String token, String action) {
+    List<String> out = new java.util.ArrayList<>();
+    for (JsonNode e : admin.call("GET", "/audit?limit=20", null, token).json()) {
+      if (e.get("target").asText().equals(target) && e.get("action").asText().equals(action)) {
+        out.add(e.get("actor").asText() + " " + e.get("action").asText());
+      }
+    }
+    return out;
   }
 
   @Test

@@ -49,7 +49,9 @@ class ConfigurationTest {
           "rpcshield.redis.url", "redis://127.0.0.1:6379",
           "rpcshield.tier.gold.rps", "5",
           "rpcshield.jwt.issuer", "https://id.example",
-          "rpcshield.jwt.audience", "rpcshield");
+          "rpcshield.jwt.audience", "rpcshield",
+          "rpcshield.admin.jwt.issuer", "https://id.example",
+          "rpcshield.admin.jwt.audience", "rpcshield-admin");
 
   /** The same kinds declared as network n1's, so the per-network reads show up too. */
   private static final Map<String, String> NETWORKED =

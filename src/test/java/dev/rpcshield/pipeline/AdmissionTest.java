@@ -190,7 +190,7 @@ class AdmissionTest {
     String subject = "org-" + UUID.randomUUID();
     Admission.Result first = admit(keyed(token(subject, "pro", clock.instant().plusSeconds(60))));
     assertAdmitted(first);
-    Account made = store.accountOfSubject(subject).orElseThrow();
+    Account made = store.accountOfSubject("https://id.example " + subject).orElseThrow();
     assertEquals(made.getId(), first.caller().account().accountId());
     assertEquals(subject, made.getName());
     assertEquals("pro", made.getTier(), "made on the tier its token named");
@@ -223,7 +223,10 @@ class AdmissionTest {
             "unauthorized: token refused: expired",
             "token");
     assertEquals(-1, r.error().message().indexOf(expired.substring(0, 20)));
-    assertEquals(true, store.accountOfSubject("org-late").isEmpty(), "no account made for it");
+    assertEquals(
+        true,
+        store.accountOfSubject("https://id.example org-late").isEmpty(),
+        "no account made for it");
   }
 
   @Test
@@ -236,7 +239,8 @@ class AdmissionTest {
         RpcErrorCode.UNAUTHORIZED,
         "unauthorized: token refused: unknown account",
         "token");
-    Account a = store.createSubjectAccount(subject, "free", "test");
+    Account a =
+        store.createSubjectAccount("https://id.example " + subject, subject, "free", "test", true);
     assertAdmitted(admit(keyed(token)));
     store.updateAccount(a.getId(), x -> x.setEnabled(false), "test", "disable");
     assertRefused(
