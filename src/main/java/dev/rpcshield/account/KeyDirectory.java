@@ -145,7 +145,9 @@ public final class KeyDirectory {
    * tier, when it names a configured one, sets the call's limits, with the account's own overrides.
    */
   public Resolution resolveSubject(String subject, String name, boolean create, String tokenTier) {
-    String cacheKey = "token\u0000" + subject;
+    // Whether accounts are made on first use is in the key: an UNKNOWN kept while they were not is
+    // not taken for one after they are, nor the other way round.
+    String cacheKey = "token\u0000" + create + "\u0000" + subject;
     long started = generation;
     Cached c = byHash.get(cacheKey);
     if (c == null || (create && c.resolution().status() == Status.UNKNOWN)) {

@@ -33,7 +33,8 @@ import org.jose4j.lang.UnresolvableKeyException;
  * key the set does not hold, or is older than {@link #MAX_AGE} (so a key the issuer dropped stops
  * working): then fetched again, for an unknown key id at most once per {@code minRefresh}, so
  * tokens with made-up key ids cannot make the gateway hammer the issuer. A failed fetch keeps the
- * keys it had; a token that would wait more than 2 s for another call's fetch is refused.
+ * keys it had; a token whose key the set lacks and that would wait more than 2 s for another call's
+ * fetch is refused (one whose key the set holds is checked with it).
  */
 public final class IssuerKeys implements VerificationKeyResolver {
   private static final Logger LOG = Logger.getLogger(IssuerKeys.class.getName());
@@ -57,7 +58,9 @@ public final class IssuerKeys implements VerificationKeyResolver {
   private final AtomicReference<List<JsonWebKey>> keys = new AtomicReference<>(List.of());
   private final ReentrantLock fetching = new ReentrantLock();
   private volatile URI jwksUrl;
-  private volatile long fetchedAt = Long.MIN_VALUE;
+
+  /** When the keys were last fetched (0: never, so the first token finds them stale). */
+  private volatile long fetchedAt;
 
   public IssuerKeys(JwtConfig config, HttpClient http, Clock clock) {
     this.config = config;
@@ -70,10 +73,10 @@ public final class IssuerKeys implements VerificationKeyResolver {
   @Override
   public Key resolveKey(JsonWebSignature jws, List<JsonWebStructure> nesting)
       throws UnresolvableKeyException {
-    boolean stale = clock.millis() - fetchedAt >= MAX_AGE.toMillis();
+    long seen = fetchedAt;
+    boolean stale = clock.millis() - seen >= MAX_AGE.toMillis();
     JsonWebKey key = stale ? null : select(jws);
     if (key == null) {
-      long seen = fetchedAt;
       try {
         // One fetch at a time; a call that cannot wait for it is refused, not queued.
         if (fetching.tryLock(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -97,7 +100,7 @@ public final class IssuerKeys implements VerificationKeyResolver {
   }
 
   private boolean mayFetch() {
-    return fetchedAt == Long.MIN_VALUE || clock.millis() - fetchedAt >= minRefresh.toMillis();
+    return clock.millis() - fetchedAt >= minRefresh.toMillis();
   }
 
   private JsonWebKey select(JsonWebSignature jws) {

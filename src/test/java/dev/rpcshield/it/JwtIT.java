@@ -242,6 +242,19 @@ class JwtIT extends ItBase {
     assertEquals(
         403, admin.call("POST", "/accounts", "{\"name\":\"it-by-operator\"}", operator).status());
 
+    String accountId = admin.account("{\"name\":\"it-for-operators\"}");
+    Gateway.Response smuggled =
+        admin.call(
+            "PATCH", "/accounts/" + accountId + ";x=%2Fkeys", "{\"tier\":\"pro\"}", operator);
+    assertTrue(
+        smuggled.status() == 403 || smuggled.status() == 400,
+        "a matrix parameter does not make it a key call: " + smuggled.status());
+    assertEquals(
+        "free", admin.call("GET", "/accounts/" + accountId, null).json().get("tier").asText());
+    Gateway.Response slashed =
+        admin.call("POST", "/accounts/" + accountId + "%2Fkeys", "{}", operator);
+    assertTrue(slashed.status() == 400 || slashed.status() == 404, "nor an encoded slash");
+
     String administrator = operator("ada", "admin");
     Gateway.Response made =
         admin.call("POST", "/accounts", "{\"name\":\"it-by-admin\"}", administrator);
