@@ -76,7 +76,7 @@ public final class UsageMeter {
    */
   public void called(
       UUID account, UUID key, String network, String method, long computeUnits, String outcome) {
-    LocalDate day = LocalDate.ofEpochDay(Math.floorDiv(clock.millis(), MILLIS_PER_DAY));
+    LocalDate day = today();
     AtomicLongArray c =
         daily.computeIfAbsent(
             new DailyUsage.Key(
@@ -158,8 +158,13 @@ public final class UsageMeter {
     }
   }
 
+  /** Today in UTC, by the clock. */
+  private LocalDate today() {
+    return LocalDate.ofEpochDay(Math.floorDiv(clock.millis(), MILLIS_PER_DAY));
+  }
+
   private void writePending() {
-    LocalDate today = LocalDate.ofEpochDay(Math.floorDiv(clock.millis(), MILLIS_PER_DAY));
+    LocalDate today = today();
     long month = today.getYear() * 12L + today.getMonthValue() - 1;
     if (month != nearlyUsedMonth) {
       nearlyUsed.clear();
@@ -223,8 +228,7 @@ public final class UsageMeter {
    * any later flush; any other failure keeps the row's counts for the next flush.
    */
   private void writeDaily() {
-    LocalDate yesterday =
-        LocalDate.ofEpochDay(Math.floorDiv(clock.millis(), MILLIS_PER_DAY)).minusDays(1);
+    LocalDate yesterday = today().minusDays(1);
     for (Map.Entry<DailyUsage.Key, AtomicLongArray> e : daily.entrySet()) {
       AtomicLongArray c = e.getValue();
       long[] taken = new long[4];
