@@ -1,6 +1,6 @@
 package dev.rpcshield.admin;
 
-import java.util.Collection;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -30,14 +30,15 @@ public enum AdminRole {
     return OPERATIONS.matcher(p).matches() ? OPERATOR : ADMIN;
   }
 
-  /** The highest role among a token's claim values (case-insensitive); null when none is one. */
-  public static AdminRole highest(Collection<String> claimed) {
+  /**
+   * The highest role {@code held} holds, asked by name ({@code viewer}, {@code operator}, {@code
+   * admin}: a request's {@code isUserInRole}); null when it holds none.
+   */
+  public static AdminRole highest(Predicate<String> held) {
     AdminRole best = null;
-    for (String c : claimed) {
-      for (AdminRole r : values()) {
-        if (r.name().equalsIgnoreCase(c.trim()) && (best == null || r.compareTo(best) > 0)) {
-          best = r;
-        }
+    for (AdminRole r : values()) {
+      if (held.test(r.label())) {
+        best = r;
       }
     }
     return best;

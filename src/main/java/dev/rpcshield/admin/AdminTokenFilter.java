@@ -2,13 +2,12 @@ package dev.rpcshield.admin;
 
 import dev.rpcshield.admin.AdminRecords.ErrorRecord;
 import dev.rpcshield.config.Current;
-import dev.rpcshield.identity.CallerTokens;
 import dev.rpcshield.identity.JwtVerifier;
-import dev.rpcshield.identity.Tokens;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
@@ -21,19 +20,19 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Clock;
-import java.util.List;
+import java.security.Principal;
 
 /**
  * Every admin call needs a bearer token, whatever its method and path: the check runs before the
  * call is matched to a route, so an {@code OPTIONS} or an unknown path without one is 401 too and
  * lists no route. Either the static {@code rpcshield.admin.token} (compared in constant time; the
  * break-glass key, every role, recorded as {@code admin@<address>}), or an operator's JSON Web
- * Token of {@code rpcshield.admin.jwt.issuer} whose roles claim names {@code viewer}, {@code
- * operator} or {@code admin} ({@link AdminRole}; recorded as {@code jwt:<sub>@<address>}); a role
- * too low for the call is 403. With neither configured the admin API refuses every call. An
- * authorised call's body is read here, up to {@link #MAX_BODY_BYTES}: a larger one is refused with
- * 413 before any resource parses it.
+ * Token of {@code rpcshield.admin.jwt.issuer}, which Liberty's MicroProfile JWT checks and signs in
+ * (server.xml's {@code mpJwt}), holding the roles its groups name: {@code viewer}, {@code operator}
+ * or {@code admin} ({@link AdminRole}; recorded as {@code jwt:<sub>@<address>}). A token Liberty
+ * refuses is 401 (Liberty's log names the check), a role too low for the call 403. With neither
+ * configured the admin API refuses every call. An authorised call's body is read here, up to {@link
+ * #MAX_BODY_BYTES}: a larger one is refused with 413 before any resource parses it.
  */
 @Provider
 @PreMatching
@@ -46,15 +45,8 @@ public class AdminTokenFilter implements ContainerRequestFilter {
   static final String ACTOR = "rpcshield.admin.actor";
 
   @Inject Current<AdminConfig> config;
-  @Inject Clock clock;
   @Context HttpServletRequest http;
-
-  private Tokens tokens;
-
-  @PostConstruct
-  void tokens() {
-    tokens = new Tokens(() -> config.get().jwt(), clock, CallerTokens.overHttp(clock));
-  }
+  @Context HttpServletResponse response;
 
   /** Who made the call {@code http} carries, as the audit trail records it. */
   static String actor(HttpServletRequest http) {
@@ -64,7 +56,7 @@ public class AdminTokenFilter implements ContainerRequestFilter {
   @Override
   public void filter(ContainerRequestContext request) {
     AdminConfig c = config.get();
-    if (c.token() == null && !c.jwt().enabled()) {
+    if (c.token() == null && !c.jwt()) {
       request.abortWith(
           refusal(
               "the admin API is disabled: set rpcshield.admin.token or"
@@ -83,24 +75,20 @@ public class AdminTokenFilter implements ContainerRequestFilter {
             c.token().getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8))) {
       role = AdminRole.ADMIN;
       actor = "admin@" + http.getRemoteAddr();
-    } else if (tokens.isToken(given)) {
-      JwtVerifier.Verdict verdict = tokens.verify(given);
-      if (verdict instanceof JwtVerifier.Invalid invalid) {
-        request.abortWith(refusal("admin token refused: " + invalid.check()));
+    } else if (c.jwt() && JwtVerifier.looksLikeJwt(given)) {
+      Principal operator = signIn();
+      if (operator == null) {
+        request.abortWith(
+            refusal("admin token refused: the server's log names the check it failed"));
         return;
       }
-      JwtVerifier.Valid valid = (JwtVerifier.Valid) verdict;
-      role = AdminRole.highest(roles(valid, c.rolesClaim()));
+      role = AdminRole.highest(http::isUserInRole);
       if (role == null) {
         request.abortWith(
-            error(
-                403,
-                "the token names no admin role (viewer, operator or admin) in its "
-                    + c.rolesClaim()
-                    + " claim"));
+            error(403, "the token's groups name no admin role (viewer, operator or admin)"));
         return;
       }
-      actor = "jwt:" + valid.account() + "@" + http.getRemoteAddr();
+      actor = "jwt:" + operator.getName() + "@" + http.getRemoteAddr();
     } else {
       request.abortWith(refusal("missing or wrong admin token"));
       return;
@@ -153,16 +141,16 @@ public class AdminTokenFilter implements ContainerRequestFilter {
     return path.toString();
   }
 
-  /** The roles claim's values: an array of names, or one name. */
-  private static List<String> roles(JwtVerifier.Valid token, String claim) {
-    Object value = token.claims().getClaimValue(claim);
-    if (value instanceof String one) {
-      return List.of(one);
+  /**
+   * The operator Liberty signs in with the request's token (its {@code sub}); null when Liberty
+   * refuses the token, which its log then names with the check that failed (CWWKS5523E).
+   */
+  private Principal signIn() {
+    try {
+      return http.authenticate(response) ? http.getUserPrincipal() : null;
+    } catch (ServletException | IOException e) {
+      return null;
     }
-    if (value instanceof List<?> many) {
-      return many.stream().filter(String.class::isInstance).map(String.class::cast).toList();
-    }
-    return List.of();
   }
 
   /** A new answer each time: a JAX-RS response is written once. */

@@ -71,11 +71,11 @@ public record JwtConfig(
   }
 
   /**
-   * An issuer's tokens under {@code prefix} ({@code rpcshield.jwt.}, {@code rpcshield.admin.jwt.}):
-   * {@code issuer}, {@code audience}, {@code jwks-url}, {@code clock-skew} and {@code
-   * keys-min-refresh}; the account is the {@code sub}. {@link #OFF} without an issuer.
+   * The issuer's part of the keys under {@code prefix}: {@code issuer}, {@code audience}, {@code
+   * jwks-url}, {@code clock-skew} and {@code keys-min-refresh}; the account is the {@code sub}.
+   * {@link #OFF} without an issuer.
    */
-  public static JwtConfig issuer(Settings s, String prefix) {
+  private static JwtConfig issuer(Settings s, String prefix) {
     String issuer =
         s.optional(prefix + "issuer").map(String::trim).filter(v -> !v.isEmpty()).orElse(null);
     if (issuer == null) {
@@ -110,7 +110,8 @@ public record JwtConfig(
         refresh);
   }
 
-  private static URI uri(String key, String value) {
+  /** {@code value} as the URL of an issuer or its keys: https, or http to a loopback address. */
+  public static URI uri(String key, String value) {
     URI u = Settings.parse(key, value.trim(), URI::create);
     require(
         ("https".equals(u.getScheme()) || loopback(u)) && u.getHost() != null,

@@ -78,11 +78,12 @@ final class LiveSource implements Config {
   }
 
   /**
-   * Whether {@code name} is one of the variables server.xml itself uses (the body read deadline):
-   * Liberty's configuration, not the gateway's.
+   * Whether {@code name} is one of the variables only server.xml uses (the body read deadline, the
+   * keystore's password): Liberty's configuration, not the gateway's.
    */
   static boolean liberty(String name) {
-    return name.toLowerCase(Locale.ROOT).replace('_', '.').startsWith("rpcshield.http.");
+    String dotted = name.toLowerCase(Locale.ROOT).replace('_', '.');
+    return dotted.startsWith("rpcshield.http.") || dotted.equals("rpcshield.keystore.password");
   }
 
   /** Whether {@code key} (in its dotted form) only takes effect at the next start. */

@@ -2,6 +2,7 @@ package dev.rpcshield.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.jose4j.jwk.EcJwkGenerator;
 import org.jose4j.jwk.EllipticCurveJsonWebKey;
@@ -37,6 +39,8 @@ import org.junit.jupiter.api.Test;
  * document and JWK set served on 127.0.0.1:18744, keys made here): a dApp backend calls through
  * viem and ethers with its token and no API key and gets the limits of the tier its token names;
  * every bad token is 401 naming the check; the issuer rotates its keys and the gateway follows.
+ * Operators' tokens of the same issuer on the admin API, signed in by Liberty's mpJwt: the roles
+ * their groups name per endpoint, the audit trail's actor, refused tokens, the break-glass token.
  */
 class JwtIT extends ItBase {
   /** The issuer the IT server takes tokens of (src/test/liberty/server.env). */
@@ -210,18 +214,25 @@ class JwtIT extends ItBase {
         "no account made for a refused token");
   }
 
-  /** An operator's token for the admin API, with {@code roles} in its groups claim. */
-  private static String operator(String subject, String... roles) throws Exception {
+  /** An operator's claims for the admin API, with {@code roles} in its groups claim. */
+  private static JwtClaims operatorClaims(String subject, String... roles) {
     JwtClaims c = claims(subject, null);
     c.setAudience("rpcshield-admin");
     c.setStringListClaim("groups", roles);
-    return rs256(c);
+    return c;
+  }
+
+  /** An operator's token for the admin API (RS256), with {@code roles} in its groups claim. */
+  private static String operator(String subject, String... roles) throws Exception {
+    return rs256(operatorClaims(subject, roles));
   }
 
   @Test
   void operatorsMayDoWhatTheRolesTheirTokensNameAndTheAuditTrailNamesThem() throws Exception {
     String viewer = operator("vera", "staff", "viewer");
-    assertEquals(200, admin.call("GET", "/accounts", null, viewer).status());
+    Gateway.Response read = admin.call("GET", "/accounts", null, viewer);
+    assertEquals(200, read.status(), read.body());
+    assertNull(read.header("Set-Cookie"), "Liberty's sign-in leaves no cookie or session");
     assertEquals(200, admin.call("GET", "/upstreams", null, viewer).status());
     Gateway.Response refused =
         admin.call("POST", "/accounts", "{\"name\":\"it-by-viewer\"}", viewer);
@@ -264,13 +275,36 @@ class JwtIT extends ItBase {
         audited(made.json().get("id").asText(), viewer, "account.create"),
         "the token's subject");
 
-    Gateway.Response none = admin.call("GET", "/accounts", null, operator("nobody", "staff"));
-    assertEquals(403, none.status());
-    assertTrue(none.json().get("error").asText().contains("names no admin role"), none.body());
-    Gateway.Response caller =
-        admin.call("GET", "/accounts", null, rs256(claims("dapp-" + UUID.randomUUID(), null)));
-    assertEquals(401, caller.status(), "a caller's token is not an operator's");
-    assertEquals("admin token refused: audience", caller.json().get("error").asText());
+    Gateway.Response none =
+        admin.call("GET", "/accounts", null, operator("nobody", "staff", "Admin"));
+    assertEquals(403, none.status(), "a role is its name as written");
+    assertTrue(none.json().get("error").asText().contains("no admin role"), none.body());
+    String callers = rs256(claims("dapp-" + UUID.randomUUID(), null));
+    JwtClaims expired = operatorClaims("ada", "admin");
+    expired.setExpirationTimeMinutesInTheFuture(-5);
+    JwtClaims otherIssuer = operatorClaims("ada", "admin");
+    otherIssuer.setIssuer("http://127.0.0.1:18744/realms/other");
+    RsaJsonWebKey impostor = RsaJwkGenerator.generateJwk(2048);
+    impostor.setKeyId(rsa.getKeyId());
+    Map<String, String> refusedTokens =
+        Map.of(
+            "a caller's token (another audience)", callers,
+            "an expired token", rs256(expired),
+            "another issuer's token", rs256(otherIssuer),
+            "a token of another key under the issuer's key id",
+                sign(
+                    operatorClaims("ada", "admin"),
+                    impostor,
+                    AlgorithmIdentifiers.RSA_USING_SHA256));
+    refusedTokens.forEach((what, token) -> {
+      Gateway.Response refusedToken = admin.call("GET", "/accounts", null, token);
+      assertEquals(401, refusedToken.status(), what);
+      assertEquals(
+          "admin token refused: the server's log names the check it failed",
+          refusedToken.json().get("error").asText(),
+          what);
+      assertFalse(refusedToken.body().contains(token.substring(0, 40)), what);
+    });
 
     Gateway.Response breakGlass =
         admin.call("POST", "/accounts", "{\"name\":\"it-by-static-token\"}");

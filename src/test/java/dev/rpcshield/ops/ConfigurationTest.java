@@ -41,17 +41,18 @@ class ConfigurationTest {
 
   /** A configuration naming one of each kind of dynamic key, so their reads show up. */
   private static final Map<String, String> EVERY_KIND =
-      Map.of(
-          "rpcshield.upstreams", "a=http://127.0.0.1:1",
-          "rpcshield.groups", "g",
-          "rpcshield.group.g.upstreams", "a",
-          "rpcshield.upstreams.ws", "w=ws://127.0.0.1:2",
-          "rpcshield.redis.url", "redis://127.0.0.1:6379",
-          "rpcshield.tier.gold.rps", "5",
-          "rpcshield.jwt.issuer", "https://id.example",
-          "rpcshield.jwt.audience", "rpcshield",
-          "rpcshield.admin.jwt.issuer", "https://id.example",
-          "rpcshield.admin.jwt.audience", "rpcshield-admin");
+      Map.ofEntries(
+          Map.entry("rpcshield.upstreams", "a=http://127.0.0.1:1"),
+          Map.entry("rpcshield.groups", "g"),
+          Map.entry("rpcshield.group.g.upstreams", "a"),
+          Map.entry("rpcshield.upstreams.ws", "w=ws://127.0.0.1:2"),
+          Map.entry("rpcshield.redis.url", "redis://127.0.0.1:6379"),
+          Map.entry("rpcshield.tier.gold.rps", "5"),
+          Map.entry("rpcshield.jwt.issuer", "https://id.example"),
+          Map.entry("rpcshield.jwt.audience", "rpcshield"),
+          Map.entry("rpcshield.admin.jwt.issuer", "https://id.example"),
+          Map.entry("rpcshield.admin.jwt.jwks-url", "https://id.example/keys"),
+          Map.entry("rpcshield.admin.jwt.audience", "rpcshield-admin"));
 
   /** The same kinds declared as network n1's, so the per-network reads show up too. */
   private static final Map<String, String> NETWORKED =
@@ -102,6 +103,9 @@ class ConfigurationTest {
         "rpcshield.cache.realtime-ttl|eth_blockNumber=1s",
         "rpcshield.getlogs.max-range|-1",
         "rpcshield.upstream.a.getlogs-max-range|wide",
+        "rpcshield.admin.jwt.issuer|ftp://id.example",
+        "rpcshield.admin.jwt.jwks-url|http://id.example/keys",
+        "rpcshield.admin.jwt.audience|' '",
       })
   void aBadValueInAnyAreaIsRefusedWithItsKey(String key, String value) {
     Map<String, String> values = new HashMap<>(EVERY_KIND);

@@ -54,6 +54,7 @@ class LiveSourceTest {
                 "rpcshield.db.url", "jdbc:h2:mem:x",
                 "RPCSHIELD_DB_PASSWORD", "pw",
                 "rpcshield.http.read-deadline", "10s",
+                "RPCSHIELD_KEYSTORE_PASSWORD", "ks",
                 "rpcshield.anonymous.rps", "10"));
     LiveSource source = new LiveSource(config);
     assertEquals(
@@ -62,7 +63,7 @@ class LiveSourceTest {
             "RPCSHIELD_DB_PASSWORD", "pw",
             "rpcshield.anonymous.rps", "10"),
         source.everything(),
-        "a change of the database is seen; the read deadline is Liberty's own");
+        "a change of the database is seen; the read deadline and the keystore are Liberty's own");
     Settings settings = new Settings(source);
     assertEquals("jdbc:h2:mem:x", settings.string("rpcshield.db.url", ""));
 
