@@ -2,6 +2,7 @@ package dev.rpcshield.admin;
 
 import dev.rpcshield.admin.AdminRecords.ErrorRecord;
 import dev.rpcshield.config.Current;
+import dev.rpcshield.config.Settings;
 import dev.rpcshield.identity.JwtVerifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -21,6 +22,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.Principal;
+import java.util.Objects;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jose4j.jwt.JwtClaims;
 
 /**
  * Every admin call needs a bearer token, whatever its method and path: the check runs before the
@@ -30,9 +36,11 @@ import java.security.Principal;
  * Token of {@code rpcshield.admin.jwt.issuer}, which Liberty's MicroProfile JWT checks and signs in
  * (server.xml's {@code mpJwt}), holding the roles its groups name: {@code viewer}, {@code operator}
  * or {@code admin} ({@link AdminRole}; recorded as {@code jwt:<sub>@<address>}). A token Liberty
- * refuses is 401 (Liberty's log names the check), a role too low for the call 403. With neither
- * configured the admin API refuses every call. An authorised call's body is read here, up to {@link
- * #MAX_BODY_BYTES}: a larger one is refused with 413 before any resource parses it.
+ * refuses is 401 (Liberty's log names the check), a role too low for the call 403; while the
+ * configuration's sources hold operators' token settings the gateway has not taken, every
+ * operator's token is 503. With neither configured the admin API refuses every call. An authorised
+ * call's body is read here, up to {@link #MAX_BODY_BYTES}: a larger one is refused with 413 before
+ * any resource parses it.
  */
 @Provider
 @PreMatching
@@ -43,6 +51,8 @@ public class AdminTokenFilter implements ContainerRequestFilter {
 
   /** The request attribute that names who made the call, for the audit trail. */
   static final String ACTOR = "rpcshield.admin.actor";
+
+  private static final Logger LOG = Logger.getLogger(AdminTokenFilter.class.getName());
 
   @Inject Current<AdminConfig> config;
   @Context HttpServletRequest http;
@@ -76,8 +86,17 @@ public class AdminTokenFilter implements ContainerRequestFilter {
       role = AdminRole.ADMIN;
       actor = "admin@" + http.getRemoteAddr();
     } else if (c.jwt() && JwtVerifier.looksLikeJwt(given)) {
+      if (!takenAsConfigured(c)) {
+        request.abortWith(
+            error(
+                503,
+                "operators' tokens wait for the gateway to take the change of"
+                    + " rpcshield.admin.jwt.* (see GET /admin/api/config)"));
+        return;
+      }
       Principal operator = signIn();
-      if (operator == null) {
+      JwtClaims claims = operator == null ? null : JwtVerifier.claimsOfVerified(given);
+      if (claims == null || !c.operators().issued(claims)) {
         request.abortWith(
             refusal("admin token refused: the server's log names the check it failed"));
         return;
@@ -149,7 +168,24 @@ public class AdminTokenFilter implements ContainerRequestFilter {
     try {
       return http.authenticate(response) ? http.getUserPrincipal() : null;
     } catch (ServletException | IOException e) {
+      LOG.log(Level.WARNING, "Liberty could not sign an operator's token in: {0}", e.toString());
       return null;
+    }
+  }
+
+  /**
+   * Whether the configuration's sources now give the operators' token settings {@code running}
+   * holds. Liberty applies a change of server.xml's variables to its mpJwt at once, the gateway at
+   * its next comparison (or never, if it refuses the change): until the two agree, Liberty may be
+   * checking operators' tokens with values the gateway has not validated.
+   */
+  private static boolean takenAsConfigured(AdminConfig running) {
+    try {
+      return Objects.equals(
+          running.operators(),
+          AdminConfig.read(new Settings(ConfigProvider.getConfig())).operators());
+    } catch (IllegalArgumentException e) {
+      return false;
     }
   }
 

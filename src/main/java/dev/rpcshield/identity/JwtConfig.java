@@ -48,7 +48,7 @@ public record JwtConfig(
 
   /** Callers' tokens: {@code rpcshield.jwt.*}. */
   public static JwtConfig read(Settings s) {
-    JwtConfig issuer = issuer(s, "rpcshield.jwt.");
+    JwtConfig issuer = issuer(s);
     if (!issuer.enabled()) {
       return OFF;
     }
@@ -71,11 +71,12 @@ public record JwtConfig(
   }
 
   /**
-   * The issuer's part of the keys under {@code prefix}: {@code issuer}, {@code audience}, {@code
-   * jwks-url}, {@code clock-skew} and {@code keys-min-refresh}; the account is the {@code sub}.
-   * {@link #OFF} without an issuer.
+   * The issuer's part: {@code rpcshield.jwt.issuer}, {@code .audience}, {@code .jwks-url}, {@code
+   * .clock-skew} and {@code .keys-min-refresh}, the rest as {@link #OFF} has it; {@link #OFF}
+   * without an issuer.
    */
-  private static JwtConfig issuer(Settings s, String prefix) {
+  private static JwtConfig issuer(Settings s) {
+    String prefix = "rpcshield.jwt.";
     String issuer =
         s.optional(prefix + "issuer").map(String::trim).filter(v -> !v.isEmpty()).orElse(null);
     if (issuer == null) {

@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import dev.rpcshield.testing.Eventually;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -26,6 +29,13 @@ import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwk.RsaJsonWebKey;
+import org.jose4j.jwk.RsaJwkGenerator;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -131,6 +141,77 @@ class LiveConfigIT {
   private static void write(Map<String, String> variables) {
     SERVER.replace(LIVE, xml(variables));
     written = Map.copyOf(variables);
+  }
+
+  /** An operator's token of the test's issuer, for {@code audience}, with {@code roles}. */
+  private static String operatorToken(RsaJsonWebKey key, String audience, String... roles)
+      throws Exception {
+    JwtClaims c = new JwtClaims();
+    c.setIssuer("http://127.0.0.1:18665");
+    c.setAudience(audience);
+    c.setSubject("otto");
+    c.setExpirationTimeMinutesInTheFuture(5);
+    c.setStringListClaim("groups", roles);
+    JsonWebSignature jws = new JsonWebSignature();
+    jws.setPayload(c.toJson());
+    jws.setKey(key.getPrivateKey());
+    jws.setKeyIdHeaderValue(key.getKeyId());
+    jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+    return jws.getCompactSerialization();
+  }
+
+  @Test
+  void operatorsTokensWaitWhileLibertyChecksThemWithAChangeTheGatewayRefused() throws Exception {
+    RsaJsonWebKey key = RsaJwkGenerator.generateJwk(2048);
+    key.setKeyId("live");
+    byte[] keys =
+        new JsonWebKeySet(key)
+            .toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY)
+            .getBytes(StandardCharsets.UTF_8);
+    HttpServer issuer = HttpServer.create(new InetSocketAddress("127.0.0.1", 18665), 0);
+    issuer.createContext(
+        "/keys",
+        x -> {
+          x.getResponseHeaders().set("Content-Type", "application/json");
+          x.sendResponseHeaders(200, keys.length);
+          x.getResponseBody().write(keys);
+          x.close();
+        });
+    issuer.start();
+    try {
+      Map<String, String> operators =
+          Map.of(
+              "rpcshield.admin.jwt.issuer", "http://127.0.0.1:18665",
+              "rpcshield.admin.jwt.jwks-url", "http://127.0.0.1:18665/keys",
+              "rpcshield.admin.jwt.audience", "ops");
+      JsonNode applied = configure(operators);
+      assertEquals("applied", applied.get("outcome").asText(), applied.toString());
+      Gateway.Response taken =
+          ADMIN.call("GET", "/accounts", null, operatorToken(key, "ops", "admin"));
+      assertEquals(200, taken.status(), taken.body());
+
+      Map<String, String> twoAudiences = new LinkedHashMap<>(operators);
+      twoAudiences.put("rpcshield.admin.jwt.audience", "ops,callers");
+      JsonNode refused = configure(twoAudiences);
+      assertEquals("refused", refused.get("outcome").asText(), refused.toString());
+      Gateway.Response waiting =
+          ADMIN.call("GET", "/accounts", null, operatorToken(key, "callers", "admin"));
+      assertEquals(
+          503,
+          waiting.status(),
+          "Liberty takes the second audience at once; the gateway, which refused it, takes no"
+              + " operator's token meanwhile: "
+              + waiting.body());
+      assertEquals(
+          503, ADMIN.call("GET", "/accounts", null, operatorToken(key, "ops", "admin")).status());
+      assertEquals(200, ADMIN.call("GET", "/accounts", null).status(), "the break-glass token");
+
+      configure(operators);
+      assertEquals(
+          200, ADMIN.call("GET", "/accounts", null, operatorToken(key, "ops", "admin")).status());
+    } finally {
+      issuer.stop(0);
+    }
   }
 
   private static long upstreamCalls(String method) {

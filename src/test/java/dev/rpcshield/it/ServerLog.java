@@ -23,6 +23,18 @@ final class ServerLog {
     }
   }
 
+  /** The messages of the lines written after the first {@code skip}. */
+  static List<String> messagesSince(long skip) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    try (Stream<String> lines = Files.lines(MESSAGES)) {
+      List<String> out = new ArrayList<>();
+      for (String line : lines.skip(skip).toList()) {
+        out.add(json.readTree(line).path("message").asText());
+      }
+      return out;
+    }
+  }
+
   /** The refusal lines ({@code ext_event} {@code refusal}) written after the first {@code skip}. */
   static List<JsonNode> refusalsSince(long skip) throws IOException {
     ObjectMapper json = new ObjectMapper();

@@ -103,9 +103,6 @@ class ConfigurationTest {
         "rpcshield.cache.realtime-ttl|eth_blockNumber=1s",
         "rpcshield.getlogs.max-range|-1",
         "rpcshield.upstream.a.getlogs-max-range|wide",
-        "rpcshield.admin.jwt.issuer|ftp://id.example",
-        "rpcshield.admin.jwt.jwks-url|http://id.example/keys",
-        "rpcshield.admin.jwt.audience|' '",
       })
   void aBadValueInAnyAreaIsRefusedWithItsKey(String key, String value) {
     Map<String, String> values = new HashMap<>(EVERY_KIND);
