@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.Principal;
+import java.time.Clock;
 import java.util.Objects;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -37,10 +38,10 @@ import org.jose4j.jwt.JwtClaims;
  * (server.xml's {@code mpJwt}), holding the roles its groups name: {@code viewer}, {@code operator}
  * or {@code admin} ({@link AdminRole}; recorded as {@code jwt:<sub>@<address>}). A token Liberty
  * refuses is 401 (Liberty's log names the check), a role too low for the call 403; while the
- * configuration's sources hold operators' token settings the gateway has not taken, every
- * operator's token is 503. With neither configured the admin API refuses every call. An authorised
- * call's body is read here, up to {@link #MAX_BODY_BYTES}: a larger one is refused with 413 before
- * any resource parses it.
+ * configuration's sources hold operators' token settings the gateway has not taken, a token Liberty
+ * signs in is 503. With neither configured the admin API refuses every call. An authorised call's
+ * body is read here, up to {@link #MAX_BODY_BYTES}: a larger one is refused with 413 before any
+ * resource parses it.
  */
 @Provider
 @PreMatching
@@ -55,6 +56,7 @@ public class AdminTokenFilter implements ContainerRequestFilter {
   private static final Logger LOG = Logger.getLogger(AdminTokenFilter.class.getName());
 
   @Inject Current<AdminConfig> config;
+  @Inject Clock clock;
   @Context HttpServletRequest http;
   @Context HttpServletResponse response;
 
@@ -86,17 +88,25 @@ public class AdminTokenFilter implements ContainerRequestFilter {
       role = AdminRole.ADMIN;
       actor = "admin@" + http.getRemoteAddr();
     } else if (c.jwt() && JwtVerifier.looksLikeJwt(given)) {
+      Principal operator = signIn();
+      if (operator == null) {
+        request.abortWith(
+            refusal("admin token refused: the server's log names the check it failed"));
+        return;
+      }
       if (!takenAsConfigured(c)) {
         request.abortWith(
             error(
                 503,
-                "operators' tokens wait for the gateway to take the change of"
-                    + " rpcshield.admin.jwt.* (see GET /admin/api/config)"));
+                "operators' tokens wait until the gateway has taken the configuration Liberty"
+                    + " checks them with (the break-glass token reads GET /admin/api/config)"));
         return;
       }
-      Principal operator = signIn();
-      JwtClaims claims = operator == null ? null : JwtVerifier.claimsOfVerified(given);
-      if (claims == null || !c.operators().issued(claims)) {
+      JwtClaims claims = JwtVerifier.claimsOfVerified(given);
+      if (claims == null || !c.operators().accepts(claims, clock.instant())) {
+        LOG.warning(
+            "an operator's token Liberty signed in is not in force or names another issuer or"
+                + " audience than rpcshield.admin.jwt.issuer and .audience");
         request.abortWith(
             refusal("admin token refused: the server's log names the check it failed"));
         return;
@@ -175,9 +185,11 @@ public class AdminTokenFilter implements ContainerRequestFilter {
 
   /**
    * Whether the configuration's sources now give the operators' token settings {@code running}
-   * holds. Liberty applies a change of server.xml's variables to its mpJwt at once, the gateway at
-   * its next comparison (or never, if it refuses the change): until the two agree, Liberty may be
-   * checking operators' tokens with values the gateway has not validated.
+   * holds (and the whole admin configuration validates). Liberty applies a change of server.xml's
+   * variables to its mpJwt at once, the gateway at its next comparison (or never, if it refuses the
+   * change): until the two agree, Liberty may have checked the token with values the gateway has
+   * not validated. Asked after Liberty signed the token in, so that a change made meanwhile is seen
+   * too.
    */
   private static boolean takenAsConfigured(AdminConfig running) {
     try {

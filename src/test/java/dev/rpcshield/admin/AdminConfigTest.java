@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.rpcshield.config.Settings;
 import dev.rpcshield.testing.MapConfig;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.NumericDate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -59,7 +61,7 @@ class AdminConfigTest {
         "rpcshield.admin.jwt.audience|rpcshield-admin,other",
         "rpcshield.admin.jwt.algorithm|HS256",
         "rpcshield.admin.jwt.algorithm|none",
-        "rpcshield.admin.jwt.clock-skew|1d",
+        "rpcshield.admin.jwt.clock-skew|11m",
       })
   void aSettingLibertyWouldCheckTokensWithBadlyIsRefusedWithItsKey(String key, String value) {
     Map<String, String> values = new HashMap<>(OPERATORS);
@@ -73,24 +75,37 @@ class AdminConfigTest {
     Map<String, String> values = new HashMap<>(OPERATORS);
     values.put("rpcshield.jwt.issuer", "https://id.example/realms/acme");
     values.put("rpcshield.jwt.audience", "rpcshield-admin");
-    assertThrows(IllegalArgumentException.class, () -> read(values));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> read(values));
+    assertTrue(e.getMessage().contains("rpcshield.admin.jwt.audience"), e.getMessage());
     values.put("rpcshield.jwt.audience", "rpcshield");
     assertTrue(read(values).jwt());
   }
 
   @Test
-  void aSignedInTokenMustCarryTheIssuerAndAudienceTheGatewayValidated() {
+  void aSignedInTokenMustCarryTheIssuerAndAudienceTheGatewayValidatedAndBeInForce() {
     AdminConfig.OperatorTokens o = read(OPERATORS).operators();
+    Instant now = Instant.parse("2026-12-07T00:00:00Z");
     JwtClaims claims = new JwtClaims();
     claims.setIssuer("https://id.example/realms/acme");
     claims.setAudience("account", "rpcshield-admin");
-    assertTrue(o.issued(claims));
+    claims.setExpirationTime(NumericDate.fromSeconds(now.getEpochSecond() + 300));
+    assertTrue(o.accepts(claims, now));
+    assertTrue(o.accepts(claims, now.plusSeconds(359)), "within the 60 s skew");
+    assertFalse(o.accepts(claims, now.plusSeconds(361)), "expired");
+    claims.setNotBefore(NumericDate.fromSeconds(now.getEpochSecond() + 120));
+    assertTrue(o.accepts(claims, now.plusSeconds(60)), "within the skew of nbf");
+    assertFalse(o.accepts(claims, now.plusSeconds(59)), "not yet valid");
+    claims.unsetClaim("nbf");
     claims.setAudience("account");
-    assertFalse(o.issued(claims), "another audience");
+    assertFalse(o.accepts(claims, now), "another audience");
     claims.setAudience("rpcshield-admin");
     claims.setIssuer("https://id.example/realms/other");
-    assertFalse(o.issued(claims), "another issuer");
+    assertFalse(o.accepts(claims, now), "another issuer");
     claims.setClaim("iss", 7);
-    assertFalse(o.issued(claims), "an issuer that is not a string");
+    assertFalse(o.accepts(claims, now), "an issuer that is not a string");
+    claims.setIssuer("https://id.example/realms/acme");
+    assertTrue(o.accepts(claims, now));
+    claims.unsetClaim("exp");
+    assertFalse(o.accepts(claims, now), "no expiry");
   }
 }

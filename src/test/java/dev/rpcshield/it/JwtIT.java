@@ -181,8 +181,6 @@ class JwtIT extends ItBase {
     otherAudience.setAudience("another-api");
     JwtClaims otherIssuer = claims(subject, null);
     otherIssuer.setIssuer("http://127.0.0.1:18744/realms/other");
-    JwtClaims notYet = operatorClaims("ada", "admin");
-    notYet.setNotBeforeMinutesInThePast(-5);
 
     JsonWebSignature confused = new JsonWebSignature();
     confused.setPayload(claims(subject, null).toJson());
@@ -296,9 +294,21 @@ class JwtIT extends ItBase {
     notYet.setNotBeforeMinutesInThePast(-5);
     RsaJsonWebKey impostor = RsaJwkGenerator.generateJwk(2048);
     impostor.setKeyId(rsa.getKeyId());
+    JsonWebSignature confused = new JsonWebSignature();
+    confused.setPayload(operatorClaims("ada", "admin").toJson());
+    confused.setAlgorithmHeaderValue(AlgorithmIdentifiers.HMAC_SHA256);
+    confused.setKeyIdHeaderValue(rsa.getKeyId());
+    confused.setKey(new HmacKey(published.getBytes(StandardCharsets.UTF_8)));
+    confused.setDoKeyValidation(false);
+    JsonWebSignature unsigned = new JsonWebSignature();
+    unsigned.setPayload(operatorClaims("ada", "admin").toJson());
+    unsigned.setAlgorithmHeaderValue(AlgorithmIdentifiers.NONE);
+    unsigned.setAlgorithmConstraints(org.jose4j.jwa.AlgorithmConstraints.NO_CONSTRAINTS);
     Map<String, String> refusedTokens =
         Map.of(
             "a caller's token (another audience)", callers,
+            "HS256 keyed with the issuer's published RSA key", confused.getCompactSerialization(),
+            "alg none", unsigned.getCompactSerialization(),
             "an expired token", rs256(expired),
             "another issuer's token", rs256(otherIssuer),
             "a token not yet valid", rs256(notYet),

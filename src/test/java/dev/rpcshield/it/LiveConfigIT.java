@@ -143,15 +143,17 @@ class LiveConfigIT {
     written = Map.copyOf(variables);
   }
 
-  /** An operator's token of the test's issuer, for {@code audience}, with {@code roles}. */
-  private static String operatorToken(RsaJsonWebKey key, String audience, String... roles)
-      throws Exception {
+  /**
+   * An admin's token of the test's issuer for the audience {@code ops}, expiring {@code minutes}
+   * from now (in the past when negative).
+   */
+  private static String operatorToken(RsaJsonWebKey key, int minutes) throws Exception {
     JwtClaims c = new JwtClaims();
     c.setIssuer("http://127.0.0.1:18665");
-    c.setAudience(audience);
+    c.setAudience("ops");
     c.setSubject("otto");
-    c.setExpirationTimeMinutesInTheFuture(5);
-    c.setStringListClaim("groups", roles);
+    c.setExpirationTimeMinutesInTheFuture(minutes);
+    c.setStringListClaim("groups", "admin");
     JsonWebSignature jws = new JsonWebSignature();
     jws.setPayload(c.toJson());
     jws.setKey(key.getPrivateKey());
@@ -186,29 +188,31 @@ class LiveConfigIT {
               "rpcshield.admin.jwt.audience", "ops");
       JsonNode applied = configure(operators);
       assertEquals("applied", applied.get("outcome").asText(), applied.toString());
-      Gateway.Response taken =
-          ADMIN.call("GET", "/accounts", null, operatorToken(key, "ops", "admin"));
+      Gateway.Response taken = ADMIN.call("GET", "/accounts", null, operatorToken(key, 5));
       assertEquals(200, taken.status(), taken.body());
+      String expired = operatorToken(key, -15);
+      assertEquals(401, ADMIN.call("GET", "/accounts", null, expired).status());
 
-      Map<String, String> twoAudiences = new LinkedHashMap<>(operators);
-      twoAudiences.put("rpcshield.admin.jwt.audience", "ops,callers");
-      JsonNode refused = configure(twoAudiences);
+      Map<String, String> longSkew = new LinkedHashMap<>(operators);
+      longSkew.put("rpcshield.admin.jwt.clock-skew", "20m");
+      JsonNode refused = configure(longSkew);
       assertEquals("refused", refused.get("outcome").asText(), refused.toString());
-      Gateway.Response waiting =
-          ADMIN.call("GET", "/accounts", null, operatorToken(key, "callers", "admin"));
+      Gateway.Response waiting = ADMIN.call("GET", "/accounts", null, expired);
       assertEquals(
           503,
           waiting.status(),
-          "Liberty takes the second audience at once; the gateway, which refused it, takes no"
-              + " operator's token meanwhile: "
+          "Liberty takes a token 15 minutes expired with the 20m skew the gateway refused; the"
+              + " gateway takes no operator's token meanwhile: "
               + waiting.body());
-      assertEquals(
-          503, ADMIN.call("GET", "/accounts", null, operatorToken(key, "ops", "admin")).status());
+      assertEquals(503, ADMIN.call("GET", "/accounts", null, operatorToken(key, 5)).status());
       assertEquals(200, ADMIN.call("GET", "/accounts", null).status(), "the break-glass token");
 
       configure(operators);
+      assertEquals(200, ADMIN.call("GET", "/accounts", null, operatorToken(key, 5)).status());
       assertEquals(
-          200, ADMIN.call("GET", "/accounts", null, operatorToken(key, "ops", "admin")).status());
+          401,
+          ADMIN.call("GET", "/accounts", null, expired).status(),
+          "expired, whatever Liberty remembers of it");
     } finally {
       issuer.stop(0);
     }
