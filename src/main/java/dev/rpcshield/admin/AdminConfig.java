@@ -4,13 +4,11 @@ import static dev.rpcshield.config.Settings.require;
 
 import dev.rpcshield.config.Settings;
 import dev.rpcshield.identity.JwtConfig;
+import dev.rpcshield.identity.JwtVerifier;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
-import org.jose4j.jwt.JwtClaims;
-import org.jose4j.jwt.MalformedClaimException;
-import org.jose4j.jwt.NumericDate;
 
 /**
  * The admin API's configuration: who may call it.
@@ -44,24 +42,13 @@ public record AdminConfig(String token, OperatorTokens operators) {
       Duration clockSkew) {
 
     /**
-     * Whether the claims of a token Liberty signed in carry this issuer and audience and are in
-     * force at {@code now} (expiry required, within the clock skew): what Liberty checked, asked
-     * again, as Liberty may run with values the gateway does not, or answer a token it signed in
-     * before from its authentication cache.
+     * Whether a token Liberty signed in carries this issuer and audience and is in force at {@code
+     * now} (expiry required, within the clock skew): what Liberty checked, asked again, as Liberty
+     * may run with values the gateway does not, or answer a token it signed in before from its
+     * authentication cache.
      */
-    boolean accepts(JwtClaims claims, Instant now) {
-      try {
-        NumericDate expires = claims.getExpirationTime();
-        NumericDate notBefore = claims.getNotBefore();
-        return issuer.equals(claims.getIssuer())
-            && claims.getAudience().contains(audience)
-            && expires != null
-            && !now.isAfter(Instant.ofEpochSecond(expires.getValue()).plus(clockSkew))
-            && (notBefore == null
-                || !now.isBefore(Instant.ofEpochSecond(notBefore.getValue()).minus(clockSkew)));
-      } catch (MalformedClaimException e) {
-        return false;
-      }
+    boolean accepts(String token, Instant now) {
+      return JwtVerifier.inForce(token, issuer, audience, clockSkew, now);
     }
   }
 

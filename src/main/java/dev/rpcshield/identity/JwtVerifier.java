@@ -1,6 +1,8 @@
 package dev.rpcshield.identity;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jws.AlgorithmIdentifiers;
@@ -59,21 +61,33 @@ public final class JwtVerifier {
   }
 
   /**
-   * The claims of {@code token}, read without any check: only for a token whose signature and
-   * claims something else has verified (Liberty's mpJwt, on the admin API); null when they do not
-   * parse.
+   * Whether {@code token}, whose signature something else has verified (Liberty's mpJwt, on the
+   * admin API), carries {@code issuer} and {@code audience} and is in force at {@code now}: the
+   * claim checks of {@link #verify}, without the signature's.
    */
-  public static JwtClaims claimsOfVerified(String token) {
+  public static boolean inForce(
+      String token, String issuer, String audience, Duration clockSkew, Instant now) {
     try {
-      return new JwtConsumerBuilder()
-          .setSkipAllValidators()
+      claimChecks(issuer, audience, clockSkew, now.toEpochMilli())
           .setDisableRequireSignature()
           .setSkipSignatureVerification()
           .build()
           .processToClaims(token);
+      return true;
     } catch (InvalidJwtException e) {
-      return null;
+      return false;
     }
+  }
+
+  /** {@code exp} required, {@code nbf}, both within the skew at {@code nowMillis}; iss and aud. */
+  private static JwtConsumerBuilder claimChecks(
+      String issuer, String audience, Duration clockSkew, long nowMillis) {
+    return new JwtConsumerBuilder()
+        .setRequireExpirationTime()
+        .setAllowedClockSkewInSeconds((int) clockSkew.toSeconds())
+        .setExpectedIssuer(issuer)
+        .setExpectedAudience(audience)
+        .setEvaluationTime(NumericDate.fromMilliseconds(nowMillis));
   }
 
   /** Whether {@code credential} has a JWT's shape (three dot-separated parts), not an API key's. */
@@ -96,14 +110,9 @@ public final class JwtVerifier {
       return new Invalid("algorithm");
     }
     JwtConsumer consumer =
-        new JwtConsumerBuilder()
-            .setRequireExpirationTime()
-            .setAllowedClockSkewInSeconds((int) config.clockSkew().toSeconds())
-            .setExpectedIssuer(config.issuer())
-            .setExpectedAudience(config.audience())
+        claimChecks(config.issuer(), config.audience(), config.clockSkew(), clock.millis())
             .setVerificationKeyResolver(keys)
             .setJwsAlgorithmConstraints(ALGORITHMS)
-            .setEvaluationTime(NumericDate.fromMilliseconds(clock.millis()))
             .build();
     JwtClaims claims;
     try {
